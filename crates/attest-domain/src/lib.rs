@@ -1,0 +1,24 @@
+//! attest-domain: the pure types and rules of attest.
+//!
+//! Ids, validated values (slugs, URNs, names, emails), membership kinds, roles, the
+//! authenticated `Principal` and the `TenantScope` every repository call needs.
+//! This crate must never depend on an ORM, an HTTP stack or an async runtime: it does
+//! no I/O, so every rule in it can be tested densely and quickly.
+
+mod error;
+mod ids;
+mod membership;
+mod principal;
+mod records;
+mod role;
+mod values;
+
+pub use error::DomainError;
+pub use ids::{ApiTokenId, AuditEntryId, MembershipId, PersonId, RoleGrantId, SchoolId, TrustId};
+pub use membership::MembershipKind;
+pub use principal::{Actor, Principal, SchoolAccess, TenantScope};
+pub use records::{
+    ApiToken, AuditEntry, Membership, Person, RoleGrant, School, TokenRefusal, Trust,
+};
+pub use role::{Role, RoleAssignment};
+pub use values::{Email, PersonName, SchoolName, Slug, TokenName, TrustName, Urn};

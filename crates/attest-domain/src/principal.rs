@@ -1,0 +1,236 @@
+//! Who is asking, and what of the trust they may see. A `TenantScope` can only be had
+//! from a `Principal`, and every repository call needs one: that is how tenancy is
+//! enforced by the type system rather than by remembering a `WHERE` clause.
+
+use std::collections::BTreeSet;
+
+use crate::{ApiTokenId, PersonId, Role, RoleAssignment, SchoolId, TrustId};
+
+/// What acted: kept on every audit entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    ApiToken(ApiTokenId),
+    Person(PersonId),
+    /// Someone at the server's own command line, with access to its database.
+    Operator,
+}
+
+impl Actor {
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::ApiToken(_) => "api_token",
+            Self::Person(_) => "person",
+            Self::Operator => "operator",
+        }
+    }
+
+    pub fn id(&self) -> Option<uuid::Uuid> {
+        match self {
+            Self::ApiToken(id) => Some(id.as_uuid()),
+            Self::Person(id) => Some(id.as_uuid()),
+            Self::Operator => None,
+        }
+    }
+}
+
+/// An authenticated caller within exactly one trust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    trust: TrustId,
+    actor: Actor,
+    roles: Vec<RoleAssignment>,
+}
+
+impl Principal {
+    /// Built only by the authentication layer, after it has verified a credential.
+    pub fn new(trust: TrustId, actor: Actor, roles: Vec<RoleAssignment>) -> Self {
+        Self {
+            trust,
+            actor,
+            roles,
+        }
+    }
+
+    /// The command-line operator: full control of one trust.
+    pub fn operator(trust: TrustId) -> Self {
+        Self::new(trust, Actor::Operator, vec![RoleAssignment::trust_admin()])
+    }
+
+    pub const fn trust(&self) -> TrustId {
+        self.trust
+    }
+
+    pub const fn actor(&self) -> Actor {
+        self.actor
+    }
+
+    pub fn roles(&self) -> &[RoleAssignment] {
+        &self.roles
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.iter().any(|held| held.role() == role)
+    }
+
+    pub fn is_trust_admin(&self) -> bool {
+        self.has_role(Role::TrustAdmin)
+    }
+
+    /// Which schools' data this principal may read.
+    pub fn school_access(&self) -> SchoolAccess {
+        let trust_wide = [Role::TrustAdmin, Role::Dpo, Role::ReadOnly];
+        if trust_wide.into_iter().any(|role| self.has_role(role)) {
+            return SchoolAccess::All;
+        }
+        SchoolAccess::Only(
+            self.roles
+                .iter()
+                .filter_map(RoleAssignment::school)
+                .collect(),
+        )
+    }
+
+    /// The tenant scope every repository call is made with.
+    pub fn scope(&self) -> TenantScope {
+        TenantScope {
+            trust: self.trust,
+            schools: self.school_access(),
+        }
+    }
+
+    /// Creating schools, granting roles and issuing tokens belong to trust IT.
+    pub fn can_administer_trust(&self) -> bool {
+        self.is_trust_admin()
+    }
+
+    /// Changing a school's own details, people and memberships.
+    pub fn can_manage_school(&self, school: SchoolId) -> bool {
+        self.is_trust_admin()
+            || self
+                .roles
+                .iter()
+                .any(|held| held.role() == Role::SchoolAdmin && held.school() == Some(school))
+    }
+
+    /// Whether this principal may change anything at all (read_only and dpo may not
+    /// change the directory of people).
+    pub fn can_manage_people(&self) -> bool {
+        self.is_trust_admin() || self.has_role(Role::SchoolAdmin)
+    }
+}
+
+/// The schools within the trust that a scope reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchoolAccess {
+    All,
+    Only(BTreeSet<SchoolId>),
+}
+
+impl SchoolAccess {
+    pub fn allows(&self, school: SchoolId) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(schools) => schools.contains(&school),
+        }
+    }
+
+    /// The schools allowed, or `None` when every school of the trust is.
+    pub fn restricted_to(&self) -> Option<&BTreeSet<SchoolId>> {
+        match self {
+            Self::All => None,
+            Self::Only(schools) => Some(schools),
+        }
+    }
+}
+
+/// The trust a query runs in, and the schools within it the caller may see.
+/// Obtainable only from a `Principal`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantScope {
+    trust: TrustId,
+    schools: SchoolAccess,
+}
+
+impl TenantScope {
+    pub const fn trust(&self) -> TrustId {
+        self.trust
+    }
+
+    pub fn schools(&self) -> &SchoolAccess {
+        &self.schools
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(roles: Vec<RoleAssignment>) -> Principal {
+        Principal::new(
+            TrustId::generate(),
+            Actor::ApiToken(ApiTokenId::generate()),
+            roles,
+        )
+    }
+
+    fn school_admin(school: SchoolId) -> RoleAssignment {
+        RoleAssignment::new(Role::SchoolAdmin, Some(school)).expect("valid")
+    }
+
+    #[test]
+    fn trust_wide_roles_see_every_school() {
+        for role in [Role::TrustAdmin, Role::Dpo, Role::ReadOnly] {
+            let principal = principal(vec![RoleAssignment::new(role, None).expect("valid")]);
+            assert_eq!(principal.school_access(), SchoolAccess::All, "{role}");
+        }
+    }
+
+    #[test]
+    fn a_school_admin_sees_only_their_schools() {
+        let (mine, other) = (SchoolId::generate(), SchoolId::generate());
+        let principal = principal(vec![school_admin(mine)]);
+        let scope = principal.scope();
+        assert!(scope.schools().allows(mine));
+        assert!(!scope.schools().allows(other));
+        assert!(principal.can_manage_school(mine));
+        assert!(!principal.can_manage_school(other));
+        assert!(!principal.can_administer_trust());
+        assert!(principal.can_manage_people());
+    }
+
+    #[test]
+    fn no_roles_means_no_schools_and_no_changes() {
+        let principal = principal(vec![]);
+        assert_eq!(
+            principal.school_access(),
+            SchoolAccess::Only(BTreeSet::new())
+        );
+        assert!(!principal.can_manage_people());
+        assert!(!principal.can_manage_school(SchoolId::generate()));
+    }
+
+    #[test]
+    fn read_only_and_dpo_cannot_change_people_or_schools() {
+        for role in [Role::ReadOnly, Role::Dpo] {
+            let principal = principal(vec![RoleAssignment::new(role, None).expect("valid")]);
+            assert!(!principal.can_manage_people(), "{role}");
+            assert!(!principal.can_manage_school(SchoolId::generate()), "{role}");
+            assert!(!principal.can_administer_trust(), "{role}");
+        }
+    }
+
+    #[test]
+    fn the_scope_is_the_principals_trust() {
+        let principal = principal(vec![RoleAssignment::trust_admin()]);
+        assert_eq!(principal.scope().trust(), principal.trust());
+    }
+
+    #[test]
+    fn the_operator_administers_its_trust() {
+        let trust = TrustId::generate();
+        let operator = Principal::operator(trust);
+        assert!(operator.can_administer_trust());
+        assert_eq!(operator.actor().kind(), "operator");
+        assert_eq!(operator.actor().id(), None);
+    }
+}

@@ -1,0 +1,58 @@
+//! Opening the database and keeping its schema current.
+
+use std::time::Duration;
+
+use attest_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
+
+use crate::StoreError;
+
+pub type Database = DatabaseConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Connects to `url` (`sqlite://attest.db?mode=rwc` or `postgres://…`). SQLite runs in
+/// WAL mode with a busy timeout so concurrent requests wait for the writer instead of
+/// failing.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Database, StoreError> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let db = sea_orm::Database::connect(options).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL persists in the file; sqlx already turns on foreign keys and a busy timeout
+        // on every pooled connection.
+        db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+    }
+    Ok(db)
+}
+
+pub fn backend(db: &Database) -> Backend {
+    match db.get_database_backend() {
+        DbBackend::Postgres => Backend::Postgres,
+        _ => Backend::Sqlite,
+    }
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &Database) -> Result<(), StoreError> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// Names of the migrations not yet applied (empty when the schema is current).
+pub async fn pending_migrations(db: &Database) -> Result<Vec<String>, StoreError> {
+    let pending = Migrator::get_pending_migrations(db).await?;
+    Ok(pending
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect())
+}

@@ -1,0 +1,22 @@
+//! attest-store: persistence for attest on SQLite and PostgreSQL.
+//!
+//! Every repository that reads or writes tenant data is built from a `TenantScope` and
+//! adds the trust (and school) filter itself; no method reads tenant data without one.
+//! The two exceptions are named for what they are: creating a trust, and looking up an
+//! API token by its hash to authenticate a request (which is how a scope comes to be).
+//! This crate knows nothing of HTTP or GraphQL, and holds no business rules.
+
+mod connect;
+mod entities;
+mod error;
+mod repo;
+pub mod testing;
+
+pub use connect::{Backend, Database, backend, connect, migrate, pending_migrations};
+pub use error::StoreError;
+pub use repo::{
+    ApiTokens, Audit, Memberships, NewApiToken, NewAuditEntry, NewMembership, NewPerson,
+    NewRoleGrant, NewSchool, NewTrust, People, PeopleFilter, PeoplePage, PersonCursor, RoleGrants,
+    Schools, Trusts,
+};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};

@@ -1,0 +1,29 @@
+//! Tenant-scoped repositories, one per aggregate.
+
+mod api_tokens;
+mod audit;
+mod memberships;
+mod people;
+mod role_grants;
+mod schools;
+mod trusts;
+
+pub use api_tokens::{ApiTokens, NewApiToken};
+pub use audit::{Audit, NewAuditEntry};
+pub use memberships::{Memberships, NewMembership};
+pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor};
+pub use role_grants::{NewRoleGrant, RoleGrants};
+pub use schools::{NewSchool, Schools};
+pub use trusts::{NewTrust, Trusts};
+
+use attest_domain::{Role, RoleAssignment, SchoolId};
+
+use crate::StoreError;
+
+pub(crate) fn stored_assignment(
+    role: &str,
+    school: Option<uuid::Uuid>,
+) -> Result<RoleAssignment, StoreError> {
+    let role: Role = role.parse().map_err(StoreError::corrupt("role"))?;
+    RoleAssignment::new(role, school.map(SchoolId::from_uuid)).map_err(StoreError::corrupt("role"))
+}

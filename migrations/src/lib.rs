@@ -1,0 +1,74 @@
+//! attest-migrations: every schema change of attest, in order, for SQLite and PostgreSQL.
+//!
+//! Rules: a change is always a new migration (never an edit to a landed one); every
+//! migration has a `down`; tenant tables carry `trust_id` and their foreign keys to
+//! other tenant tables include it, so a row can never point into another trust.
+
+pub use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_trusts_and_schools;
+mod m20261123_000002_create_people_and_memberships;
+mod m20261123_000003_create_access;
+mod m20261123_000004_create_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_trusts_and_schools::Migration),
+            Box::new(m20261123_000002_create_people_and_memberships::Migration),
+            Box::new(m20261123_000003_create_access::Migration),
+            Box::new(m20261123_000004_create_audit_log::Migration),
+        ]
+    }
+}
+
+/// Column helpers shared by the migrations so every table spells types the same way.
+pub(crate) mod columns {
+    use sea_orm_migration::prelude::*;
+
+    pub fn id<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).uuid().not_null().primary_key().take()
+    }
+
+    pub fn uuid<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).uuid().not_null().take()
+    }
+
+    pub fn uuid_null<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).uuid().null().take()
+    }
+
+    pub fn text<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).text().not_null().take()
+    }
+
+    pub fn text_null<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).text().null().take()
+    }
+
+    pub fn time<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .not_null()
+            .take()
+    }
+
+    pub fn time_null<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .null()
+            .take()
+    }
+
+    pub fn date<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).date().not_null().take()
+    }
+
+    pub fn date_null<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).date().null().take()
+    }
+}

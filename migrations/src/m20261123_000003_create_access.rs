@@ -1,0 +1,159 @@
+//! Who may do what: role grants to people, and API tokens for trust IT's scripts.
+
+use sea_orm_migration::prelude::*;
+
+use crate::columns::{id, text, time, time_null, uuid, uuid_null};
+use crate::m20261123_000001_create_trusts_and_schools::{Schools, Trusts};
+use crate::m20261123_000002_create_people_and_memberships::People;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum RoleGrants {
+    Table,
+    Id,
+    TrustId,
+    PersonId,
+    Role,
+    SchoolId,
+    GrantedAt,
+    RevokedAt,
+}
+
+#[derive(DeriveIden)]
+enum ApiTokens {
+    Table,
+    Id,
+    TrustId,
+    Name,
+    Role,
+    SchoolId,
+    TokenHash,
+    CreatedAt,
+    ExpiresAt,
+    RevokedAt,
+    LastUsedAt,
+}
+
+fn school_fk(
+    table: impl IntoIden,
+    trust: impl IntoIden,
+    school: impl IntoIden,
+    name: &str,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from_tbl(table)
+        .from_col(trust)
+        .from_col(school)
+        .to_tbl(Schools::Table)
+        .to_col(Schools::TrustId)
+        .to_col(Schools::Id)
+        .to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(RoleGrants::Table)
+                    .col(id(RoleGrants::Id))
+                    .col(uuid(RoleGrants::TrustId))
+                    .col(uuid(RoleGrants::PersonId))
+                    .col(text(RoleGrants::Role))
+                    .col(uuid_null(RoleGrants::SchoolId))
+                    .col(time(RoleGrants::GrantedAt))
+                    .col(time_null(RoleGrants::RevokedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_role_grants_person")
+                            .from_tbl(RoleGrants::Table)
+                            .from_col(RoleGrants::TrustId)
+                            .from_col(RoleGrants::PersonId)
+                            .to_tbl(People::Table)
+                            .to_col(People::TrustId)
+                            .to_col(People::Id),
+                    )
+                    .foreign_key(&mut school_fk(
+                        RoleGrants::Table,
+                        RoleGrants::TrustId,
+                        RoleGrants::SchoolId,
+                        "fk_role_grants_school",
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_role_grants_trust_person")
+                    .table(RoleGrants::Table)
+                    .col(RoleGrants::TrustId)
+                    .col(RoleGrants::PersonId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_role_grants_trust_school")
+                    .table(RoleGrants::Table)
+                    .col(RoleGrants::TrustId)
+                    .col(RoleGrants::SchoolId)
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(ApiTokens::Table)
+                    .col(id(ApiTokens::Id))
+                    .col(uuid(ApiTokens::TrustId))
+                    .col(text(ApiTokens::Name))
+                    .col(text(ApiTokens::Role))
+                    .col(uuid_null(ApiTokens::SchoolId))
+                    .col(text(ApiTokens::TokenHash).unique_key())
+                    .col(time(ApiTokens::CreatedAt))
+                    .col(time_null(ApiTokens::ExpiresAt))
+                    .col(time_null(ApiTokens::RevokedAt))
+                    .col(time_null(ApiTokens::LastUsedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_api_tokens_trust")
+                            .from(ApiTokens::Table, ApiTokens::TrustId)
+                            .to(Trusts::Table, Trusts::Id),
+                    )
+                    .foreign_key(&mut school_fk(
+                        ApiTokens::Table,
+                        ApiTokens::TrustId,
+                        ApiTokens::SchoolId,
+                        "fk_api_tokens_school",
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_api_tokens_trust_school")
+                    .table(ApiTokens::Table)
+                    .col(ApiTokens::TrustId)
+                    .col(ApiTokens::SchoolId)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(ApiTokens::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(RoleGrants::Table).to_owned())
+            .await
+    }
+}
