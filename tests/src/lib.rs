@@ -1,1 +1,138 @@
+//! `TestApp`: the real attest server on a random loopback port, against a fresh
+//! database of its own (SQLite, or PostgreSQL when `ATTEST_TEST_DATABASE_URL` is set).
 
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use attest_app::{App, ManualClock};
+use attest_domain::Principal;
+use attest_server::config::{Config, GraphqlConfig};
+use attest_server::{ServerSettings, start};
+use attest_store::testing::TestDatabase;
+use chrono::{TimeZone, Utc};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    handle: ServerHandle,
+    _database: TestDatabase,
+}
+
+/// A trust made for a test, with a trust-admin token.
+pub struct TestTrust {
+    pub slug: String,
+    pub admin: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(configure: impl FnOnce(&mut GraphqlConfig)) -> Self {
+        let database = TestDatabase::migrated().await.expect("test database");
+        let mut graphql = Config::default().graphql;
+        configure(&mut graphql);
+        // A school Monday morning: tests that care set the clock themselves.
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+                .single()
+                .expect("valid"),
+        ));
+        let db = attest_store::connect(database.url(), 5)
+            .await
+            .expect("server pool");
+        let app = App::new(db, clock.clone());
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let settings = ServerSettings {
+            graphql,
+            workers: 1,
+            handle_signals: false,
+        };
+        let server = start(app.clone(), settings, listener).expect("server starts");
+        let handle = server.handle();
+        tokio::spawn(server);
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            app,
+            clock,
+            handle,
+            _database: database,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A new trust with a trust-admin token.
+    pub async fn trust(&self, slug: &str) -> TestTrust {
+        let trust = self
+            .app
+            .create_trust(&format!("{slug} trust"), slug)
+            .await
+            .expect("trust");
+        let operator = Principal::operator(trust.id);
+        let token = self
+            .app
+            .issue_api_token(&operator, "test admin", "trust_admin", None, None)
+            .await
+            .expect("token");
+        TestTrust {
+            slug: slug.to_owned(),
+            admin: token.secret,
+        }
+    }
+
+    /// POSTs a GraphQL request and returns the JSON answer (any HTTP status).
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON answer")
+    }
+
+    /// Like `graphql`, but fails the test on any error and returns `data`.
+    pub async fn data(&self, token: &str, query: &str, variables: Value) -> Value {
+        let answer = self.graphql(Some(token), query, variables).await;
+        assert!(
+            answer.get("errors").is_none(),
+            "unexpected errors: {answer:#}"
+        );
+        answer["data"].clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting and drop connections; the database is dropped after this.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn error_code(answer: &Value) -> &str {
+    answer["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<none>")
+}
+
+pub fn error_message(answer: &Value) -> &str {
+    answer["errors"][0]["message"].as_str().unwrap_or("<none>")
+}

@@ -1,1 +1,59 @@
+//! attest-api: the GraphQL schema. Resolvers are thin: each takes the request's
+//! `Principal` and calls one use case in attest-app. Errors leave here with a stable
+//! `extensions.code` and never with internal detail.
+//!
+//! Knows GraphQL; must never know HTTP, SQL or the store.
 
+mod context;
+mod error;
+mod loaders;
+mod mutation;
+mod query;
+mod types;
+
+use async_graphql::{EmptySubscription, Schema};
+
+pub use context::request_data;
+pub use error::{ErrorCode, ensure_error_codes};
+pub use mutation::Mutation;
+pub use query::Query;
+
+pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Limits that keep one request from costing the server too much.
+#[derive(Debug, Clone)]
+pub struct SchemaLimits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub introspection: bool,
+}
+
+impl Default for SchemaLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 12,
+            max_complexity: 2_000,
+            introspection: false,
+        }
+    }
+}
+
+/// The schema, with the application attached when serving (without, for printing SDL).
+pub fn build_schema(app: Option<attest_app::App>, limits: &SchemaLimits) -> AttestSchema {
+    let mut builder = Schema::build(Query, Mutation, EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .disable_suggestions();
+    if !limits.introspection {
+        builder = builder.disable_introspection();
+    }
+    if let Some(app) = app {
+        builder = builder.data(app);
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as checked in at `docs/schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None, &SchemaLimits::default()).sdl()
+}

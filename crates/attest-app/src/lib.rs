@@ -1,1 +1,58 @@
+//! attest-app: the use cases of attest. GraphQL resolvers, web pages, CLI commands and
+//! jobs all call these and none goes around them, so they cannot disagree.
+//!
+//! Each use case takes the authenticated `Principal`, checks its roles, derives the
+//! `TenantScope`, runs in one transaction and writes the audit log. Depends on the
+//! domain and the store; never on HTTP or GraphQL.
 
+mod access;
+mod audit;
+mod authenticate;
+mod clock;
+mod error;
+mod membership;
+mod person;
+mod school;
+mod trust;
+
+use std::sync::Arc;
+
+use attest_store::Database;
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub use access::IssuedToken;
+pub use attest_store::{PeopleFilter, PeoplePage, PersonCursor};
+pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
+pub use error::AppError;
+pub use membership::MembershipInput;
+pub use person::{MAX_PAGE, NewPersonMembership, PersonInput, UpsertedPerson};
+pub use school::{SchoolChanges, SchoolInput};
+
+/// The application: a database and a clock. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct App {
+    db: Database,
+    clock: Arc<dyn Clock>,
+}
+
+/// School-facing dates (membership start and end days) are days in England.
+pub const SCHOOL_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::London;
+
+impl App {
+    pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today as a school in England counts it.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&SCHOOL_TIME_ZONE).date_naive()
+    }
+}

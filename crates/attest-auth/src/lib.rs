@@ -1,1 +1,114 @@
+//! attest-auth: credentials. For now, API tokens: minted from 256 random bits, shown
+//! once, stored only as a SHA-256 hash. (A high-entropy random secret needs no slow
+//! password hash: there is nothing to guess from the hash.)
+//!
+//! No database and no HTTP here: callers store hashes and read headers.
 
+use sha2::{Digest, Sha256};
+
+/// Every API token starts with this, so leaked tokens are easy to spot and scan for.
+pub const TOKEN_PREFIX: &str = "attest_";
+const SECRET_BYTES: usize = 32;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthError {
+    #[error("the Authorization header must be 'Bearer attest_…'")]
+    MalformedHeader,
+    #[error("that is not an attest API token")]
+    MalformedToken,
+    #[error("the system random number generator failed: {0}")]
+    Random(String),
+}
+
+/// A freshly minted token: the secret to show once, and the hash to store.
+pub struct MintedToken {
+    pub secret: String,
+    pub hash: String,
+}
+
+impl std::fmt::Debug for MintedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MintedToken")
+            .field("secret", &"[redacted]")
+            .field("hash", &self.hash)
+            .finish()
+    }
+}
+
+pub fn mint_token() -> Result<MintedToken, AuthError> {
+    let mut bytes = [0_u8; SECRET_BYTES];
+    getrandom::fill(&mut bytes).map_err(|error| AuthError::Random(error.to_string()))?;
+    let secret = format!("{TOKEN_PREFIX}{}", hex::encode(bytes));
+    let hash = hash_token(&secret);
+    Ok(MintedToken { secret, hash })
+}
+
+/// The stored form of a token.
+pub fn hash_token(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Checks a presented token's shape before any database work.
+pub fn parse_token(secret: &str) -> Result<&str, AuthError> {
+    let body = secret
+        .strip_prefix(TOKEN_PREFIX)
+        .ok_or(AuthError::MalformedToken)?;
+    if body.len() == SECRET_BYTES * 2 && body.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(secret)
+    } else {
+        Err(AuthError::MalformedToken)
+    }
+}
+
+/// The token from an `Authorization: Bearer …` header value.
+pub fn bearer_token(header: &str) -> Result<&str, AuthError> {
+    let (scheme, token) = header
+        .trim()
+        .split_once(' ')
+        .ok_or(AuthError::MalformedHeader)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(AuthError::MalformedHeader);
+    }
+    parse_token(token.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minted_tokens_are_prefixed_unique_and_hash_to_what_is_stored() {
+        let first = mint_token().expect("mint");
+        let second = mint_token().expect("mint");
+        assert!(first.secret.starts_with("attest_"));
+        assert_eq!(first.secret.len(), "attest_".len() + 64);
+        assert_ne!(first.secret, second.secret);
+        assert_eq!(hash_token(&first.secret), first.hash);
+        assert_ne!(first.hash, second.hash);
+        assert!(!format!("{first:?}").contains(&first.secret));
+    }
+
+    #[test]
+    fn bearer_headers_are_parsed_strictly() {
+        let token = mint_token().expect("mint").secret;
+        assert_eq!(bearer_token(&format!("Bearer {token}")), Ok(token.as_str()));
+        assert_eq!(
+            bearer_token(&format!("bearer  {token} ")),
+            Ok(token.as_str())
+        );
+        assert_eq!(
+            bearer_token(&format!("Basic {token}")),
+            Err(AuthError::MalformedHeader)
+        );
+        assert_eq!(bearer_token(&token), Err(AuthError::MalformedHeader));
+        assert_eq!(
+            bearer_token("Bearer attest_xyz"),
+            Err(AuthError::MalformedToken)
+        );
+        assert_eq!(
+            bearer_token("Bearer other_0123"),
+            Err(AuthError::MalformedToken)
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! The edge between use-case errors and GraphQL errors.
+
+use async_graphql::{ErrorExtensions, Response};
+use attest_app::AppError;
+
+/// The stable codes clients match on, in `extensions.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    Conflict,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::Conflict => "CONFLICT",
+            Self::Internal => "INTERNAL",
+        }
+    }
+}
+
+pub(crate) fn coded(code: ErrorCode, message: impl Into<String>) -> async_graphql::Error {
+    async_graphql::Error::new(message)
+        .extend_with(|_, extensions| extensions.set("code", code.as_str()))
+}
+
+/// Converts a use-case error. Internal detail is logged here and replaced.
+pub(crate) fn to_graphql(error: AppError) -> async_graphql::Error {
+    match error {
+        AppError::Unauthenticated(message) => coded(ErrorCode::Unauthenticated, message),
+        AppError::Forbidden(message) => coded(ErrorCode::Forbidden, message),
+        AppError::NotFound(message) => coded(ErrorCode::NotFound, message),
+        AppError::Conflict(message) => coded(ErrorCode::Conflict, message),
+        AppError::InvalidInput { field, message } => {
+            coded(ErrorCode::BadUserInput, format!("{field}: {message}"))
+                .extend_with(|_, extensions| extensions.set("field", field.as_str()))
+        }
+        other => {
+            tracing::error!(error = %other, "internal error while resolving");
+            coded(ErrorCode::Internal, "internal error; it has been logged")
+        }
+    }
+}
+
+pub(crate) trait OrGraphql<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> OrGraphql<T> for Result<T, AppError> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(to_graphql)
+    }
+}
+
+/// Errors raised by the GraphQL engine itself (syntax, validation, variable coercion,
+/// limits) carry no code; they are all the caller's input.
+pub fn ensure_error_codes(mut response: Response) -> Response {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", ErrorCode::BadUserInput.as_str());
+        }
+    }
+    response
+}

@@ -1,0 +1,55 @@
+//! Trusts: created by an operator at the command line; read by anyone in them.
+
+use attest_domain::{Principal, Slug, Trust, TrustName};
+use attest_store::{NewTrust, TransactionTrait, Trusts};
+
+use crate::audit::{Change, record};
+use crate::{App, AppError};
+
+impl App {
+    /// Creates a trust. An operator action: whoever runs this has the database.
+    pub async fn create_trust(&self, name: &str, slug: &str) -> Result<Trust, AppError> {
+        let name = TrustName::parse(name)?;
+        let slug = Slug::parse(slug)?;
+        let at = self.now();
+        let txn = self.db.begin().await?;
+        let trust = Trusts::create(
+            &txn,
+            NewTrust {
+                slug,
+                name,
+                created_at: at,
+            },
+        )
+        .await?;
+        let operator = Principal::operator(trust.id);
+        record(
+            &txn,
+            &operator,
+            at,
+            Change {
+                action: "trust.create",
+                subject_type: "trust",
+                subject_id: trust.id.as_uuid(),
+                before: None,
+                after: Some(&trust),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(trust)
+    }
+
+    /// The operator's way in: a principal for the trust with this slug.
+    pub async fn operator_for(&self, slug: &str) -> Result<Principal, AppError> {
+        let slug = Slug::parse(slug)?;
+        let trust = Trusts::find_by_slug(&self.db, &slug)
+            .await
+            .map_err(|_| AppError::NotFound(format!("no trust with slug '{slug}'")))?;
+        Ok(Principal::operator(trust.id))
+    }
+
+    pub async fn trust(&self, principal: &Principal) -> Result<Trust, AppError> {
+        Ok(Trusts::current(&self.db, &principal.scope()).await?)
+    }
+}

@@ -1,0 +1,287 @@
+//! The command line. Each command opens the application and calls one use case.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use attest_app::{App, SystemClock};
+use attest_domain::{ApiTokenId, SchoolId};
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use crate::config::{Config, redacted_url};
+use crate::http::ServerSettings;
+
+#[derive(Parser)]
+#[command(
+    name = "attest",
+    version,
+    about = "Staff acceptable-use policies, signatures and breach reports for a multi-academy trust"
+)]
+pub struct Cli {
+    /// A TOML configuration file (environment variables ATTEST_* override it).
+    #[arg(long, global = true, env = "ATTEST_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (GraphQL, health, metrics). Migrates the database first.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(JsonFlag),
+    /// Start a demo on a fresh SQLite file: a trust, five schools, people and an admin token.
+    Demo(DemoArgs),
+    /// Manage trusts.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The GraphQL schema.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+#[derive(Args)]
+pub struct JsonFlag {
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080, or ATTEST_BIND].
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The SQLite file to create (replaced if it exists).
+    #[arg(long, value_name = "FILE", default_value = "attest-demo.db")]
+    pub database: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum TrustCommand {
+    /// Create a trust.
+    Create {
+        /// The trust's name, e.g. "Riverside Learning Trust".
+        #[arg(long)]
+        name: String,
+        /// Lowercase letters, digits and hyphens, e.g. "riverside".
+        #[arg(long)]
+        slug: String,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Issue an API token; the secret is printed this once.
+    Issue {
+        /// The trust's slug.
+        #[arg(long)]
+        trust: String,
+        /// trust_admin, dpo, school_admin or read_only.
+        #[arg(long)]
+        role: String,
+        /// The school's id (required for school_admin).
+        #[arg(long, value_name = "ID")]
+        school: Option<SchoolId>,
+        /// What the token is for.
+        #[arg(long, default_value = "issued from the command line")]
+        name: String,
+        /// Expire the token after this many days.
+        #[arg(long, value_name = "DAYS")]
+        expires_in_days: Option<u32>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// List a trust's tokens (never their secrets).
+    List {
+        #[arg(long)]
+        trust: String,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Revoke a token at once.
+    Revoke {
+        #[arg(long)]
+        trust: String,
+        #[arg(long, value_name = "ID")]
+        id: ApiTokenId,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SchemaCommand {
+    /// Print the GraphQL schema (SDL).
+    Print,
+}
+
+/// Connects, migrates and returns the application.
+pub async fn open_app(config: &Config) -> anyhow::Result<App> {
+    let db = attest_store::connect(&config.database_url, config.database_max_connections)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database at {}",
+                redacted_url(&config.database_url)
+            )
+        })?;
+    attest_store::migrate(&db)
+        .await
+        .context("cannot apply database migrations")?;
+    Ok(App::new(db, Arc::new(SystemClock)))
+}
+
+fn print_json(value: &serde_json::Value) {
+    println!("{value}");
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref()).context("invalid configuration")?;
+    crate::telemetry::init(config.log_format);
+    match cli.command {
+        Command::Serve(args) => serve(config, args).await,
+        Command::Migrate(output) => {
+            let db = attest_store::connect(&config.database_url, 1)
+                .await
+                .context("cannot open the database")?;
+            let pending = attest_store::pending_migrations(&db).await?;
+            attest_store::migrate(&db)
+                .await
+                .context("cannot apply database migrations")?;
+            if output.json {
+                print_json(&json!({ "applied": pending }));
+            } else if pending.is_empty() {
+                println!("the database is up to date");
+            } else {
+                println!(
+                    "applied {} migration(s): {}",
+                    pending.len(),
+                    pending.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::Demo(args) => crate::demo::run(config, args).await,
+        Command::Trust(TrustCommand::Create { name, slug, output }) => {
+            let app = open_app(&config).await?;
+            let trust = app.create_trust(&name, &slug).await?;
+            if output.json {
+                print_json(&json!({ "id": trust.id, "slug": trust.slug, "name": trust.name }));
+            } else {
+                println!(
+                    "created trust {} ({}) with id {}",
+                    trust.name, trust.slug, trust.id
+                );
+            }
+            Ok(())
+        }
+        Command::Token(command) => token(config, command).await,
+        Command::Schema(SchemaCommand::Print) => {
+            print!("{}", attest_api::sdl());
+            Ok(())
+        }
+    }
+}
+
+async fn token(config: Config, command: TokenCommand) -> anyhow::Result<()> {
+    let app = open_app(&config).await?;
+    match command {
+        TokenCommand::Issue {
+            trust,
+            role,
+            school,
+            name,
+            expires_in_days,
+            output,
+        } => {
+            let operator = app.operator_for(&trust).await?;
+            let expires_at =
+                expires_in_days.map(|days| app.now() + chrono::Duration::days(i64::from(days)));
+            let issued = app
+                .issue_api_token(&operator, &name, &role, school, expires_at)
+                .await?;
+            if output.json {
+                print_json(&json!({
+                    "token": issued.secret,
+                    "id": issued.token.id,
+                    "role": issued.token.assignment.role(),
+                    "school_id": issued.token.assignment.school(),
+                    "expires_at": issued.token.expires_at,
+                }));
+            } else {
+                println!("{}", issued.secret);
+                eprintln!(
+                    "token {} ({}) issued; the secret above is shown only once",
+                    issued.token.id,
+                    issued.token.assignment.role()
+                );
+            }
+        }
+        TokenCommand::List { trust, output } => {
+            let operator = app.operator_for(&trust).await?;
+            let tokens = app.api_tokens(&operator).await?;
+            if output.json {
+                print_json(&serde_json::to_value(&tokens)?);
+            } else {
+                for token in tokens {
+                    let state = if token.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    println!(
+                        "{}  {:<12} {:<8} {}",
+                        token.id,
+                        token.assignment.role(),
+                        state,
+                        token.name
+                    );
+                }
+            }
+        }
+        TokenCommand::Revoke { trust, id, output } => {
+            let operator = app.operator_for(&trust).await?;
+            let token = app.revoke_api_token(&operator, id).await?;
+            if output.json {
+                print_json(&serde_json::to_value(&token)?);
+            } else {
+                println!("revoked token {}", token.id);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(bind) = args.bind {
+        config.bind = bind;
+    }
+    let app = open_app(&config).await?;
+    let listener = TcpListener::bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    tracing::info!(address = %config.bind, database = %redacted_url(&config.database_url), "attest is serving");
+    let settings = ServerSettings {
+        graphql: config.graphql.clone(),
+        workers: config.workers,
+        handle_signals: true,
+    };
+    crate::http::start(app, settings, listener)?.await?;
+    tracing::info!("attest stopped");
+    Ok(())
+}

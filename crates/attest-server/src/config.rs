@@ -1,0 +1,156 @@
+//! Typed configuration, built once in `main`: defaults, then an optional TOML file
+//! (`--config` or `ATTEST_CONFIG`), then `ATTEST_*` environment variables (nested keys
+//! with `__`, e.g. `ATTEST_GRAPHQL__MAX_DEPTH=8`), then command-line flags.
+
+use std::fmt;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://attest.db?mode=rwc` or `postgres://user:pass@host/db`.
+    pub database_url: String,
+    pub database_max_connections: u32,
+    /// Address `attest serve` listens on.
+    pub bind: String,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// `text` or `json`.
+    pub log_format: LogFormat,
+    pub graphql: GraphqlConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphqlConfig {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    /// Requests per batch; 0 turns batching off.
+    pub max_batch: usize,
+    pub max_body_bytes: usize,
+    pub introspection: bool,
+    /// Serve the GraphiQL page at `/graphiql`.
+    pub graphiql: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://attest.db?mode=rwc".to_owned(),
+            database_max_connections: 10,
+            bind: "127.0.0.1:8080".to_owned(),
+            workers: 0,
+            log_format: LogFormat::Text,
+            graphql: GraphqlConfig {
+                max_depth: 12,
+                max_complexity: 2_000,
+                max_batch: 0,
+                max_body_bytes: 1024 * 1024,
+                introspection: false,
+                graphiql: false,
+            },
+        }
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(figment::Error::from(format!(
+                    "config file {} does not exist",
+                    file.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment
+            .merge(Env::prefixed("ATTEST_").split("__").ignore(&[
+                "config",
+                "test_database_url",
+                "log",
+            ]))
+            .extract()
+    }
+}
+
+/// The database URL with any password hidden, for logs.
+pub fn redacted_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    match (rest.find('@'), rest.find(':')) {
+        (Some(at), Some(colon)) if colon < at => {
+            format!(
+                "{}{}:****{}",
+                &url[..scheme_end + 3],
+                &rest[..colon],
+                &rest[at..]
+            )
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redacted_url(&self.database_url))
+            .field("database_max_connections", &self.database_max_connections)
+            .field("bind", &self.bind)
+            .field("workers", &self.workers)
+            .field("log_format", &self.log_format)
+            .field("graphql", &self.graphql)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redacted_url("postgres://attest:s3cret@db:5432/attest"),
+            "postgres://attest:****@db:5432/attest"
+        );
+        assert_eq!(
+            redacted_url("sqlite://attest.db?mode=rwc"),
+            "sqlite://attest.db?mode=rwc"
+        );
+        let config = Config {
+            database_url: "postgres://u:hunter2@h/db".to_owned(),
+            ..Config::default()
+        };
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_config_file_with_an_unknown_key_is_refused_by_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("attest.toml");
+        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\n[graphql]\nmax_dept = 3\n").expect("write");
+        let error = Config::load(Some(&path)).expect_err("typo refused");
+        assert!(error.to_string().contains("max_dept"), "{error}");
+        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\n[graphql]\nmax_depth = 3\n")
+            .expect("write");
+        let config = Config::load(Some(&path)).expect("loads");
+        assert_eq!(config.bind, "0.0.0.0:9000");
+        assert_eq!(config.graphql.max_depth, 3);
+        assert_eq!(config.graphql.max_body_bytes, 1024 * 1024);
+    }
+}

@@ -1,0 +1,421 @@
+//! `POST /graphql` and `GET /graphql`: GraphQL over HTTP with JSON only.
+//!
+//! The body is read here rather than by an extractor so that every refusal (wrong
+//! content type 415, too large 413, malformed JSON 400, bad token 401, mutation over
+//! GET 405) answers in the same GraphQL error shape with a stable code.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::{Either, HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
+use async_graphql_actix_web::GraphQLResponse;
+use attest_api::{AttestSchema, ensure_error_codes, request_data};
+use attest_app::{App, AppError};
+use attest_domain::Principal;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::metrics::Metrics;
+
+/// Request-handling settings that are not part of the schema.
+#[derive(Debug, Clone)]
+pub struct GraphqlHttp {
+    pub max_body_bytes: usize,
+    pub max_batch: usize,
+}
+
+/// The GraphQL-over-HTTP request body. Unknown fields are refused rather than ignored,
+/// so a misspelt `operationName` is an error, not a silent surprise.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Body {
+    query: String,
+    #[serde(default)]
+    operation_name: Option<String>,
+    #[serde(default)]
+    variables: Option<serde_json::Value>,
+    #[serde(default)]
+    extensions: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Body {
+    fn into_request(self) -> Result<Request, HttpResponse> {
+        let mut request = Request::new(self.query);
+        if let Some(name) = self.operation_name {
+            request = request.operation_name(name);
+        }
+        match self.variables {
+            None | Some(serde_json::Value::Null) => {}
+            Some(value @ serde_json::Value::Object(_)) => {
+                request = request.variables(Variables::from_json(value))
+            }
+            Some(_) => {
+                return Err(refusal(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_USER_INPUT",
+                    "variables must be a JSON object",
+                ));
+            }
+        }
+        if let Some(extensions) = self.extensions {
+            for (key, value) in extensions {
+                if let Ok(value) = async_graphql::Value::from_json(value) {
+                    request.extensions.insert(key, value);
+                }
+            }
+        }
+        Ok(request)
+    }
+}
+
+/// An answer in the GraphQL error shape with an HTTP status.
+pub fn refusal(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .json(json!({ "errors": [ { "message": message, "extensions": { "code": code } } ] }))
+}
+
+fn app_refusal(error: AppError) -> HttpResponse {
+    match error {
+        AppError::Unauthenticated(message) => HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"attest\""))
+            .json(json!({ "errors": [ { "message": message, "extensions": { "code": "UNAUTHENTICATED" } } ] })),
+        other => {
+            tracing::error!(error = %other, "authentication failed internally");
+            refusal(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error; it has been logged")
+        }
+    }
+}
+
+/// The caller, from `Authorization: Bearer attest_…`. No header: anonymous (every field
+/// then answers UNAUTHENTICATED). A header that does not authenticate: refused outright.
+async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, HttpResponse> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| {
+        app_refusal(AppError::Unauthenticated(
+            "the Authorization header is not text".to_owned(),
+        ))
+    })?;
+    let token = attest_auth::bearer_token(value)
+        .map_err(|error| app_refusal(AppError::Unauthenticated(error.to_string())))?;
+    app.authenticate_api_token(token)
+        .await
+        .map(Some)
+        .map_err(app_refusal)
+}
+
+fn is_json(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| {
+            let mime = mime.trim();
+            mime.eq_ignore_ascii_case("application/json")
+                || mime.eq_ignore_ascii_case("application/graphql-response+json")
+        })
+}
+
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, HttpResponse> {
+    let too_large = || {
+        refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BAD_USER_INPUT",
+            &format!("the request body is larger than {limit} bytes"),
+        )
+    };
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| {
+            refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "the request body could not be read",
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, HttpResponse> {
+    let malformed = |error: serde_json::Error| {
+        refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            &format!(
+                "the body is not a GraphQL request: {error} (line {}, column {})",
+                error.line(),
+                error.column()
+            ),
+        )
+    };
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(malformed)?;
+    match value {
+        serde_json::Value::Array(items) => {
+            if max_batch == 0 {
+                return Err(refusal(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_USER_INPUT",
+                    "batched requests are turned off on this server",
+                ));
+            }
+            if items.is_empty() || items.len() > max_batch {
+                return Err(refusal(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_USER_INPUT",
+                    &format!(
+                        "a batch holds 1 to {max_batch} requests; this one has {}",
+                        items.len()
+                    ),
+                ));
+            }
+            let requests = items
+                .into_iter()
+                .map(|item| {
+                    serde_json::from_value::<Body>(item)
+                        .map_err(malformed)
+                        .and_then(Body::into_request)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(BatchRequest::Batch(requests))
+        }
+        single => serde_json::from_value::<Body>(single)
+            .map_err(malformed)?
+            .into_request()
+            .map(BatchRequest::Single),
+    }
+}
+
+async fn execute(
+    schema: &AttestSchema,
+    app: &App,
+    metrics: &Metrics,
+    principal: Option<Principal>,
+    batch: BatchRequest,
+) -> GraphQLResponse {
+    let batch = match batch {
+        BatchRequest::Single(mut request) => {
+            request.data = request_data(app, principal);
+            BatchRequest::Single(request)
+        }
+        BatchRequest::Batch(requests) => BatchRequest::Batch(
+            requests
+                .into_iter()
+                .map(|mut request| {
+                    request.data = request_data(app, principal.clone());
+                    request
+                })
+                .collect(),
+        ),
+    };
+    let response = match schema.execute_batch(batch).await {
+        BatchResponse::Single(response) => BatchResponse::Single(ensure_error_codes(response)),
+        BatchResponse::Batch(responses) => {
+            BatchResponse::Batch(responses.into_iter().map(ensure_error_codes).collect())
+        }
+    };
+    let responses: Vec<&async_graphql::Response> = match &response {
+        BatchResponse::Single(response) => vec![response],
+        BatchResponse::Batch(responses) => responses.iter().collect(),
+    };
+    let codes: Vec<String> = responses
+        .into_iter()
+        .flat_map(|response| response.errors.iter())
+        .filter_map(|error| {
+            error
+                .extensions
+                .as_ref()?
+                .get("code")
+                .map(|code| code.to_string().trim_matches('"').to_owned())
+        })
+        .collect();
+    metrics.graphql_outcome(&codes);
+    GraphQLResponse::from(response)
+}
+
+type Answer = Either<GraphQLResponse, HttpResponse>;
+
+fn answer(result: Result<GraphQLResponse, HttpResponse>) -> Answer {
+    match result {
+        Ok(response) => Either::Left(response),
+        Err(refused) => Either::Right(refused),
+    }
+}
+
+pub async fn post(
+    request: HttpRequest,
+    payload: web::Payload,
+    schema: web::Data<AttestSchema>,
+    app: web::Data<App>,
+    metrics: web::Data<Metrics>,
+    settings: web::Data<GraphqlHttp>,
+) -> Answer {
+    answer(post_inner(request, payload, schema, app, metrics, settings).await)
+}
+
+async fn post_inner(
+    request: HttpRequest,
+    payload: web::Payload,
+    schema: web::Data<AttestSchema>,
+    app: web::Data<App>,
+    metrics: web::Data<Metrics>,
+    settings: web::Data<GraphqlHttp>,
+) -> Result<GraphQLResponse, HttpResponse> {
+    if !is_json(&request) {
+        return Err(refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "send the request as Content-Type: application/json",
+        ));
+    }
+    if let Some(length) = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok())
+        && length > settings.max_body_bytes
+    {
+        return Err(refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BAD_USER_INPUT",
+            &format!(
+                "the request body is larger than {} bytes",
+                settings.max_body_bytes
+            ),
+        ));
+    }
+    let body = read_body(payload, settings.max_body_bytes).await?;
+    let batch = parse_batch(&body, settings.max_batch)?;
+    let principal = authenticate(&app, request.headers()).await?;
+    Ok(execute(&schema, &app, &metrics, principal, batch).await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetParams {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// Queries only: a GET must never change anything (it may be prefetched or cached).
+fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    match document.operations {
+        DocumentOperations::Single(operation) => operation.node.ty != OperationType::Query,
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations
+                .get(name)
+                .is_some_and(|operation| operation.node.ty != OperationType::Query),
+            None => operations
+                .values()
+                .any(|operation| operation.node.ty != OperationType::Query),
+        },
+    }
+}
+
+pub async fn get(
+    request: HttpRequest,
+    schema: web::Data<AttestSchema>,
+    app: web::Data<App>,
+    metrics: web::Data<Metrics>,
+) -> Answer {
+    answer(get_inner(request, schema, app, metrics).await)
+}
+
+async fn get_inner(
+    request: HttpRequest,
+    schema: web::Data<AttestSchema>,
+    app: web::Data<App>,
+    metrics: web::Data<Metrics>,
+) -> Result<GraphQLResponse, HttpResponse> {
+    let params = web::Query::<GetParams>::from_query(request.query_string()).map_err(|error| {
+        refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            &format!("bad query string: {error}; send ?query=…"),
+        )
+    })?;
+    if is_mutation(&params.query, params.operation_name.as_deref()) {
+        return Err(HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .json(json!({ "errors": [ { "message": "mutations must be sent with POST", "extensions": { "code": "BAD_USER_INPUT" } } ] })));
+    }
+    let parse_json =
+        |field: &str, raw: &Option<String>| -> Result<Option<serde_json::Value>, HttpResponse> {
+            raw.as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|error| {
+                    refusal(
+                        StatusCode::BAD_REQUEST,
+                        "BAD_USER_INPUT",
+                        &format!("{field} is not JSON: {error}"),
+                    )
+                })
+        };
+    let params = params.into_inner();
+    let body = Body {
+        variables: parse_json("variables", &params.variables)?,
+        extensions: match parse_json("extensions", &params.extensions)? {
+            Some(serde_json::Value::Object(map)) => Some(map),
+            _ => None,
+        },
+        query: params.query,
+        operation_name: params.operation_name,
+    };
+    let request_body = body.into_request()?;
+    let principal = authenticate(&app, request.headers()).await?;
+    Ok(execute(
+        &schema,
+        &app,
+        &metrics,
+        principal,
+        BatchRequest::Single(request_body),
+    )
+    .await)
+}
+
+pub async fn graphiql() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("attest GraphiQL")
+                .finish(),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_mutation;
+
+    #[test]
+    fn mutations_are_recognised_for_the_get_rule() {
+        assert!(!is_mutation("{ viewer { actorKind } }", None));
+        assert!(!is_mutation("query Q { viewer { actorKind } }", Some("Q")));
+        assert!(is_mutation(
+            "mutation { revokeApiToken(id: \"x\") { id } }",
+            None
+        ));
+        let both = "query Q { viewer { actorKind } } mutation M { revokeRole(id: \"x\") { id } }";
+        assert!(!is_mutation(both, Some("Q")));
+        assert!(is_mutation(both, Some("M")));
+        assert!(is_mutation(both, None));
+        assert!(
+            !is_mutation("not graphql", None),
+            "syntax errors are reported by execution"
+        );
+    }
+}

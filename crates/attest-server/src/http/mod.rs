@@ -1,0 +1,78 @@
+//! The HTTP server: routes, middleware, and starting and stopping it.
+
+pub mod graphql;
+mod health;
+mod metrics;
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App as ActixApp, HttpServer, web};
+use attest_api::{SchemaLimits, build_schema};
+use attest_app::App;
+use tracing_actix_web::TracingLogger;
+
+pub use graphql::GraphqlHttp;
+pub use metrics::Metrics;
+
+use crate::config::GraphqlConfig;
+
+/// How the server runs, beyond the application it serves.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub graphql: GraphqlConfig,
+    /// 0: one per core.
+    pub workers: usize,
+    /// Let SIGTERM / Ctrl-C stop the server gracefully (off in tests).
+    pub handle_signals: bool,
+}
+
+/// Starts serving on `listener`; await the returned `Server` to run until shutdown.
+/// Shutdown (SIGTERM, Ctrl-C or `ServerHandle::stop(true)`) finishes in-flight requests.
+pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::io::Result<Server> {
+    let limits = SchemaLimits {
+        max_depth: settings.graphql.max_depth,
+        max_complexity: settings.graphql.max_complexity,
+        introspection: settings.graphql.introspection,
+    };
+    let schema = web::Data::new(build_schema(Some(app.clone()), &limits));
+    let app_data = web::Data::new(app);
+    let metrics = web::Data::from(Metrics::new());
+    let http = web::Data::new(GraphqlHttp {
+        max_body_bytes: settings.graphql.max_body_bytes,
+        max_batch: settings.graphql.max_batch,
+    });
+    let graphiql = settings.graphql.graphiql;
+    let mut server = HttpServer::new(move || {
+        let mut service = ActixApp::new()
+            .app_data(schema.clone())
+            .app_data(app_data.clone())
+            .app_data(metrics.clone())
+            .app_data(http.clone())
+            .wrap(Compress::default())
+            .wrap(from_fn(metrics::observe))
+            .wrap(TracingLogger::default())
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/readyz", web::get().to(health::readyz))
+            .route("/metrics", web::get().to(metrics::metrics))
+            .service(
+                web::resource("/graphql")
+                    .route(web::post().to(graphql::post))
+                    .route(web::get().to(graphql::get)),
+            );
+        if graphiql {
+            service = service.route("/graphiql", web::get().to(graphql::graphiql));
+        }
+        service
+    })
+    .listen(listener)?
+    .shutdown_timeout(30);
+    if settings.workers > 0 {
+        server = server.workers(settings.workers);
+    }
+    if !settings.handle_signals {
+        server = server.disable_signals();
+    }
+    Ok(server.run())
+}
