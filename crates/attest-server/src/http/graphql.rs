@@ -41,7 +41,7 @@ struct Body {
 }
 
 impl Body {
-    fn into_request(self) -> Result<Request, HttpResponse> {
+    fn into_request(self) -> Result<Request, Refusal> {
         let mut request = Request::new(self.query);
         if let Some(name) = self.operation_name {
             request = request.operation_name(name);
@@ -52,9 +52,8 @@ impl Body {
                 request = request.variables(Variables::from_json(value))
             }
             Some(_) => {
-                return Err(refusal(
+                return Err(Refusal::bad_input(
                     StatusCode::BAD_REQUEST,
-                    "BAD_USER_INPUT",
                     "variables must be a JSON object",
                 ));
             }
@@ -70,27 +69,56 @@ impl Body {
     }
 }
 
-/// An answer in the GraphQL error shape with an HTTP status.
-pub fn refusal(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .json(json!({ "errors": [ { "message": message, "extensions": { "code": code } } ] }))
+/// A request refused before GraphQL execution, answered in the GraphQL error shape.
+#[derive(Debug)]
+pub struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
 }
 
-fn app_refusal(error: AppError) -> HttpResponse {
+impl Refusal {
+    fn bad_input(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: "BAD_USER_INPUT",
+            message: message.into(),
+        }
+    }
+
+    fn into_response(self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"attest\""));
+        }
+        if self.status == StatusCode::METHOD_NOT_ALLOWED {
+            response.insert_header((header::ALLOW, "POST"));
+        }
+        response.json(json!({ "errors": [ { "message": self.message, "extensions": { "code": self.code } } ] }))
+    }
+}
+
+fn app_refusal(error: AppError) -> Refusal {
     match error {
-        AppError::Unauthenticated(message) => HttpResponse::Unauthorized()
-            .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"attest\""))
-            .json(json!({ "errors": [ { "message": message, "extensions": { "code": "UNAUTHENTICATED" } } ] })),
+        AppError::Unauthenticated(message) => Refusal {
+            status: StatusCode::UNAUTHORIZED,
+            code: "UNAUTHENTICATED",
+            message,
+        },
         other => {
             tracing::error!(error = %other, "authentication failed internally");
-            refusal(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error; it has been logged")
+            Refusal {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code: "INTERNAL",
+                message: "internal error; it has been logged".to_owned(),
+            }
         }
     }
 }
 
 /// The caller, from `Authorization: Bearer attest_…`. No header: anonymous (every field
 /// then answers UNAUTHENTICATED). A header that does not authenticate: refused outright.
-async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, HttpResponse> {
+async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -120,20 +148,18 @@ fn is_json(request: &HttpRequest) -> bool {
         })
 }
 
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, HttpResponse> {
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, Refusal> {
     let too_large = || {
-        refusal(
+        Refusal::bad_input(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "BAD_USER_INPUT",
-            &format!("the request body is larger than {limit} bytes"),
+            format!("the request body is larger than {limit} bytes"),
         )
     };
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| {
-            refusal(
+            Refusal::bad_input(
                 StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
                 "the request body could not be read",
             )
         })?;
@@ -145,12 +171,11 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::Bytes
     Ok(body)
 }
 
-fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, HttpResponse> {
+fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Refusal> {
     let malformed = |error: serde_json::Error| {
-        refusal(
+        Refusal::bad_input(
             StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            &format!(
+            format!(
                 "the body is not a GraphQL request: {error} (line {}, column {})",
                 error.line(),
                 error.column()
@@ -161,17 +186,15 @@ fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, HttpRespo
     match value {
         serde_json::Value::Array(items) => {
             if max_batch == 0 {
-                return Err(refusal(
+                return Err(Refusal::bad_input(
                     StatusCode::BAD_REQUEST,
-                    "BAD_USER_INPUT",
                     "batched requests are turned off on this server",
                 ));
             }
             if items.is_empty() || items.len() > max_batch {
-                return Err(refusal(
+                return Err(Refusal::bad_input(
                     StatusCode::BAD_REQUEST,
-                    "BAD_USER_INPUT",
-                    &format!(
+                    format!(
                         "a batch holds 1 to {max_batch} requests; this one has {}",
                         items.len()
                     ),
@@ -243,10 +266,10 @@ async fn execute(
 
 type Answer = Either<GraphQLResponse, HttpResponse>;
 
-fn answer(result: Result<GraphQLResponse, HttpResponse>) -> Answer {
+fn answer(result: Result<GraphQLResponse, Refusal>) -> Answer {
     match result {
         Ok(response) => Either::Left(response),
-        Err(refused) => Either::Right(refused),
+        Err(refused) => Either::Right(refused.into_response()),
     }
 }
 
@@ -268,11 +291,10 @@ async fn post_inner(
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
     settings: web::Data<GraphqlHttp>,
-) -> Result<GraphQLResponse, HttpResponse> {
+) -> Result<GraphQLResponse, Refusal> {
     if !is_json(&request) {
-        return Err(refusal(
+        return Err(Refusal::bad_input(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "BAD_USER_INPUT",
             "send the request as Content-Type: application/json",
         ));
     }
@@ -282,10 +304,9 @@ async fn post_inner(
         .and_then(|value| value.to_str().ok()?.parse::<usize>().ok())
         && length > settings.max_body_bytes
     {
-        return Err(refusal(
+        return Err(Refusal::bad_input(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "BAD_USER_INPUT",
-            &format!(
+            format!(
                 "the request body is larger than {} bytes",
                 settings.max_body_bytes
             ),
@@ -338,29 +359,28 @@ async fn get_inner(
     schema: web::Data<AttestSchema>,
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
-) -> Result<GraphQLResponse, HttpResponse> {
+) -> Result<GraphQLResponse, Refusal> {
     let params = web::Query::<GetParams>::from_query(request.query_string()).map_err(|error| {
-        refusal(
+        Refusal::bad_input(
             StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            &format!("bad query string: {error}; send ?query=…"),
+            format!("bad query string: {error}; send ?query=…"),
         )
     })?;
     if is_mutation(&params.query, params.operation_name.as_deref()) {
-        return Err(HttpResponse::MethodNotAllowed()
-            .insert_header((header::ALLOW, "POST"))
-            .json(json!({ "errors": [ { "message": "mutations must be sent with POST", "extensions": { "code": "BAD_USER_INPUT" } } ] })));
+        return Err(Refusal::bad_input(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations must be sent with POST",
+        ));
     }
     let parse_json =
-        |field: &str, raw: &Option<String>| -> Result<Option<serde_json::Value>, HttpResponse> {
+        |field: &str, raw: &Option<String>| -> Result<Option<serde_json::Value>, Refusal> {
             raw.as_deref()
                 .map(serde_json::from_str)
                 .transpose()
                 .map_err(|error| {
-                    refusal(
+                    Refusal::bad_input(
                         StatusCode::BAD_REQUEST,
-                        "BAD_USER_INPUT",
-                        &format!("{field} is not JSON: {error}"),
+                        format!("{field} is not JSON: {error}"),
                     )
                 })
         };
