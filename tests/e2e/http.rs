@@ -53,6 +53,33 @@ async fn health_readiness_and_metrics_answer() {
 }
 
 #[tokio::test]
+async fn readiness_fails_while_migrations_are_pending() {
+    let test = TestApp::spawn_unmigrated().await;
+    let answer = test
+        .client
+        .get(test.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = answer.json().await.expect("json");
+    assert_eq!(body["reason"], "migrations pending");
+    assert!(
+        body["pending"]
+            .as_array()
+            .is_some_and(|pending| !pending.is_empty()),
+        "{body}"
+    );
+    let health = test
+        .client
+        .get(test.url("/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), StatusCode::OK, "alive even when not ready");
+}
+
+#[tokio::test]
 async fn only_json_is_accepted() {
     let test = TestApp::spawn().await;
     let answer = test

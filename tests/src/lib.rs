@@ -35,6 +35,16 @@ impl TestApp {
 
     pub async fn spawn_with(configure: impl FnOnce(&mut GraphqlConfig)) -> Self {
         let database = TestDatabase::migrated().await.expect("test database");
+        Self::spawn_on(database, configure).await
+    }
+
+    /// A server whose database has no migrations applied (for readiness checks).
+    pub async fn spawn_unmigrated() -> Self {
+        let database = TestDatabase::empty().await.expect("test database");
+        Self::spawn_on(database, |_| {}).await
+    }
+
+    async fn spawn_on(database: TestDatabase, configure: impl FnOnce(&mut GraphqlConfig)) -> Self {
         let mut graphql = Config::default().graphql;
         configure(&mut graphql);
         // A school Monday morning: tests that care set the clock themselves.

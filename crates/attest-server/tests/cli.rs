@@ -248,3 +248,71 @@ async fn the_demo_trust_is_complete() {
         page.people.iter().filter_map(|p| p.email.clone()).collect();
     assert_eq!(emails.len(), 40, "every demo person has their own email");
 }
+
+#[tokio::test]
+async fn serve_migrates_serves_and_stops_gracefully_on_sigterm() {
+    let database = TestDatabase::empty().await.expect("database");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let server = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("ATTEST_DATABASE_URL", database.url())
+        .env("ATTEST_LOG", "info")
+        .env("ATTEST_LOG_FORMAT", "json")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start attest serve");
+    let client = reqwest::Client::new();
+    let ready_url = format!("http://127.0.0.1:{port}/readyz");
+    let mut ready = false;
+    for _ in 0..100 {
+        if let Ok(answer) = client.get(&ready_url).send().await
+            && answer.status().is_success()
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        ready,
+        "attest serve became ready after migrating an empty database"
+    );
+    let answer = client
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    let request_id = answer
+        .headers()
+        .get("x-request-id")
+        .expect("request id")
+        .to_str()
+        .expect("text")
+        .to_owned();
+
+    let status = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = tokio::task::spawn_blocking(move || server.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(
+        exit.status.success(),
+        "a graceful stop exits 0: {:?}",
+        exit.status
+    );
+    let logs = String::from_utf8_lossy(&exit.stderr);
+    assert!(
+        logs.contains(&request_id),
+        "the access log carries the request id: {logs}"
+    );
+    assert!(logs.contains("\"level\":\"INFO\""), "JSON logs: {logs}");
+    assert!(logs.contains("attest stopped"), "{logs}");
+}
