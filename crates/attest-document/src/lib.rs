@@ -1,0 +1,18 @@
+//! attest-document: acceptable-use policy documents.
+//!
+//! The importer (plain text or Markdown → `Document`), the renderer (`Document` +
+//! school variables + reader's role → Markdown, HTML or plain text), the canonical
+//! content hash, and clause-level diffs. Pure: no I/O, no async, no database types.
+
+pub mod inline;
+mod model;
+mod parse;
+pub mod placeholders;
+mod vocabulary;
+pub mod words;
+
+pub use model::{
+    Block, BlockKind, Document, Marker, MetaDate, MetaField, Metadata, Placeholder, SignatureField,
+    Warning,
+};
+pub use parse::{MAX_BYTES, MAX_DEPTH, ParseError, parse, parse_bytes};
