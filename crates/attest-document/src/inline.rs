@@ -24,7 +24,10 @@ pub fn normalise_tags(text: &str) -> String {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         for (tag, replacement) in TAGS {
-            if tail.len() >= tag.len() && tail[..tag.len()].eq_ignore_ascii_case(tag) {
+            if tail
+                .get(..tag.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(tag))
+            {
                 out.push_str(replacement);
                 rest = &tail[tag.len()..];
                 continue 'scan;

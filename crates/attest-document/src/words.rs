@@ -2,13 +2,14 @@
 //! List markers (`-`, `o`, `#`) and markup are not words; numbers, labels, metadata
 //! and placeholder text are.
 
-use crate::inline::words;
+use crate::inline::{normalise_tags, words};
 use crate::model::{Block, BlockKind, Document};
 
 /// The words of the source text, without list and heading markers.
 pub fn source_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
+        let line = normalise_tags(line);
         let mut rest = line.trim();
         rest = rest.trim_start_matches('#').trim_start();
         for bullet in ["- ", "* ", "• ", "– ", "· "] {

@@ -81,16 +81,22 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
     };
     let lines = split(text);
     let kinds: Vec<LineKind> = lines.iter().map(classify).collect();
+    // For each line, the kind of the next non-blank line after it (one backward pass).
+    let mut next_kind: Vec<Option<&LineKind>> = vec![None; kinds.len()];
+    let mut following = None;
+    for index in (0..kinds.len()).rev() {
+        next_kind[index] = following;
+        if !matches!(kinds[index], LineKind::Blank) {
+            following = Some(&kinds[index]);
+        }
+    }
     let mut builder = Builder::default();
     for index in 0..lines.len() {
-        let next = kinds[index + 1..]
-            .iter()
-            .zip(&lines[index + 1..])
-            .find(|(kind, _)| !matches!(kind, LineKind::Blank));
+        let next = next_kind[index];
         let following_is_blank = matches!(kinds.get(index + 2), None | Some(LineKind::Blank));
         let context = Context {
             next_is_blank: matches!(kinds.get(index + 1), None | Some(LineKind::Blank)),
-            next_is_heading: matches!(next, Some((LineKind::Heading { .. }, _))),
+            next_is_heading: matches!(next, Some(LineKind::Heading { .. })),
             next_is_heading_line: match kinds.get(index + 1) {
                 Some(LineKind::Text(text)) => {
                     following_is_blank && is_heading_like(text, Context::BLANK_AFTER)
@@ -590,8 +596,9 @@ fn collect_placeholders(meta: &Metadata, blocks: &[Block]) -> Vec<Placeholder> {
     let mut note = |text: &str, line: usize| {
         for matched in placeholders::scan(text) {
             match found.iter_mut().find(|p| p.key == matched.key) {
+                // Blocks are visited in line order, so a repeat can only be the last line.
                 Some(existing) => {
-                    if !existing.lines.contains(&line) {
+                    if existing.lines.last() != Some(&line) {
                         existing.lines.push(line);
                     }
                 }
