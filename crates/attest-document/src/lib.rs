@@ -4,15 +4,19 @@
 //! school variables + reader's role → Markdown, HTML or plain text), the canonical
 //! content hash, and clause-level diffs. Pure: no I/O, no async, no database types.
 
+mod diff;
 pub mod inline;
 mod model;
 mod parse;
 pub mod placeholders;
+mod render;
 mod vocabulary;
 pub mod words;
 
+pub use diff::{Change, ChangeKind, WordChange, WordOp, diff};
 pub use model::{
     Block, BlockKind, Document, Marker, MetaDate, MetaField, Metadata, Placeholder, SignatureField,
     Warning,
 };
 pub use parse::{MAX_BYTES, MAX_DEPTH, ParseError, parse, parse_bytes};
+pub use render::{ContentHash, Format, Reader, content_hash, missing_variables, render};

@@ -2,7 +2,7 @@
 //! reader sees in it. Snapshots (tests/snapshots) hold the full parsed form.
 
 use attest_document::words::{document_words, source_words};
-use attest_document::{Block, BlockKind, Document, parse};
+use attest_document::{Block, BlockKind, Document, Format, Reader, parse, render};
 use attest_domain::MembershipKind;
 
 const SAMPLES: [(&str, &str); 5] = [
@@ -72,6 +72,15 @@ fn parsed_samples_match_their_snapshots() {
     for (name, text) in SAMPLES {
         let document = parse(text).expect("parses");
         insta::assert_json_snapshot!(name, document);
+    }
+}
+
+#[test]
+fn rendered_samples_match_their_snapshots() {
+    for (name, text) in SAMPLES {
+        let document = parse(text).expect("parses");
+        let markdown = render(&document, &Reader::default(), Format::Markdown);
+        insta::assert_snapshot!(format!("{name}.md"), markdown);
     }
 }
 
