@@ -44,6 +44,9 @@ pub enum Command {
     /// The GraphQL schema.
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// Policy documents: import, render and compare AUP files.
+    #[command(subcommand)]
+    Policy(crate::policy_cli::PolicyCommand),
 }
 
 #[derive(Args)]
@@ -192,6 +195,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(command) => token(config, command).await,
+        Command::Policy(command) => crate::policy_cli::run(command),
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod policy_cli;
 pub mod telemetry;
 
 pub use config::Config;

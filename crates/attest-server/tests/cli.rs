@@ -316,3 +316,113 @@ async fn serve_migrates_serves_and_stops_gracefully_on_sigterm() {
     assert!(logs.contains("\"level\":\"INFO\""), "JSON logs: {logs}");
     assert!(logs.contains("attest stopped"), "{logs}");
 }
+
+fn attest_plain(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(args)
+        .env("ATTEST_LOG", "warn")
+        .output()
+        .expect("run attest")
+}
+
+const KENSINGTON: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../attest-document/samples/001-kensington.txt"
+);
+
+#[test]
+fn policy_parse_prints_the_documented_json() {
+    let document = stdout_json(&attest_plain(&["policy", "parse", KENSINGTON, "--json"]));
+    for key in [
+        "meta",
+        "blocks",
+        "placeholders",
+        "signature_fields",
+        "warnings",
+    ] {
+        assert!(document.get(key).is_some(), "{key}");
+    }
+    let first = &document["blocks"][0];
+    for key in ["kind", "number", "audience", "children", "line"] {
+        assert!(first.get(key).is_some(), "block field {key}: {first}");
+    }
+    assert_eq!(document["meta"]["school_name"], "Kensington Primary School");
+    assert_eq!(
+        document["signature_fields"],
+        serde_json::json!(["name", "signature", "date"])
+    );
+    assert_eq!(document["placeholders"][0]["key"], "lgfl_staffmail");
+    let summary = attest_plain(&["policy", "parse", KENSINGTON]);
+    assert!(String::from_utf8_lossy(&summary.stdout).contains("placeholder:  lgfl_staffmail"));
+}
+
+#[test]
+fn policy_render_fills_values_and_refuses_unknown_ones() {
+    let output = attest_plain(&[
+        "policy",
+        "render",
+        KENSINGTON,
+        "--var",
+        "lgfl_staffmail=Microsoft 365",
+        "--audience",
+        "governor",
+        "--format",
+        "html",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        html.contains("Microsoft 365") && !html.contains("LGfL StaffMail"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("embed the school"),
+        "the teaching-only clause is not shown to governors"
+    );
+    let unknown = attest_plain(&["policy", "render", KENSINGTON, "--var", "colour=red"]);
+    assert!(
+        stderr(&unknown).contains("--var colour: the document has no such placeholder"),
+        "{}",
+        stderr(&unknown)
+    );
+    let json = stdout_json(&attest_plain(&["policy", "render", KENSINGTON, "--json"]));
+    assert_eq!(json["hash"].as_str().map(str::len), Some(64));
+    assert_eq!(json["missing"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn policy_diff_and_bad_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let changed = dir.path().join("changed.txt");
+    let text = std::fs::read_to_string(KENSINGTON)
+        .expect("sample")
+        .replace(
+            "I will not reveal my password(s) to anyone.",
+            "I will never reveal my passwords to anyone.",
+        );
+    std::fs::write(&changed, text).expect("write");
+    let changes = stdout_json(&attest_plain(&[
+        "policy",
+        "diff",
+        KENSINGTON,
+        changed.to_str().expect("path"),
+        "--json",
+    ]));
+    assert_eq!(changes.as_array().map(Vec::len), Some(1));
+    assert_eq!(changes[0]["change"], "changed");
+    let binary = dir.path().join("policy.pdf");
+    std::fs::write(&binary, b"%PDF\x00\x01").expect("write");
+    let refused = attest_plain(&["policy", "parse", binary.to_str().expect("path")]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("not a text document: byte 4 (line 1) is a NUL byte"),
+        "{}",
+        stderr(&refused)
+    );
+    let missing = attest_plain(&["policy", "parse", "/nonexistent/aup.txt"]);
+    assert!(
+        stderr(&missing).contains("cannot read /nonexistent/aup.txt"),
+        "{}",
+        stderr(&missing)
+    );
+}

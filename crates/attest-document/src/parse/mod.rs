@@ -126,8 +126,9 @@ impl Context {
 }
 
 /// What the previous non-blank line was, for joining wrapped lines.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum Previous {
+    #[default]
     Nothing,
     Item,
     Paragraph,
@@ -154,11 +155,6 @@ struct Builder {
     body_started: bool,
 }
 
-impl Default for Previous {
-    fn default() -> Self {
-        Self::Nothing
-    }
-}
 
 fn is_heading_like(text: &str, context: Context) -> bool {
     let words = text.split_whitespace().count();
