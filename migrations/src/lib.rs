@@ -11,6 +11,7 @@ mod m20261123_000001_create_trusts_and_schools;
 mod m20261123_000002_create_people_and_memberships;
 mod m20261123_000003_create_access;
 mod m20261123_000004_create_audit_log;
+mod m20261123_000005_create_policies;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_people_and_memberships::Migration),
             Box::new(m20261123_000003_create_access::Migration),
             Box::new(m20261123_000004_create_audit_log::Migration),
+            Box::new(m20261123_000005_create_policies::Migration),
         ]
     }
 }

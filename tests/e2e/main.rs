@@ -5,4 +5,5 @@ mod access;
 mod auth;
 mod directory;
 mod http;
+mod policies;
 mod tenancy;

@@ -8,15 +8,22 @@ mod context;
 mod error;
 mod loaders;
 mod mutation;
+mod policy;
 mod query;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use context::request_data;
 pub use error::{ErrorCode, ensure_error_codes};
-pub use mutation::Mutation;
-pub use query::Query;
+
+/// Every query: the trust directory and policies.
+#[derive(MergedObject, Default)]
+pub struct Query(query::DirectoryQuery, policy::PolicyQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutation::DirectoryMutation, policy::PolicyMutation);
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -40,7 +47,7 @@ impl Default for SchemaLimits {
 
 /// The schema, with the application attached when serving (without, for printing SDL).
 pub fn build_schema(app: Option<attest_app::App>, limits: &SchemaLimits) -> AttestSchema {
-    let mut builder = Schema::build(Query, Mutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .disable_suggestions();

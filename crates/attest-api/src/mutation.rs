@@ -12,7 +12,8 @@ use crate::types::{
     ApiToken, IssuedApiToken, Membership, MembershipKind, Person, Role, RoleGrant, School,
 };
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct DirectoryMutation;
 
 #[derive(InputObject)]
 pub struct CreateSchoolInput {
@@ -84,7 +85,7 @@ pub struct IssueApiTokenInput {
 }
 
 #[Object]
-impl Mutation {
+impl DirectoryMutation {
     async fn create_school(
         &self,
         ctx: &Context<'_>,

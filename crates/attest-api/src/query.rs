@@ -12,12 +12,13 @@ use crate::context::{app, principal};
 use crate::error::{ErrorCode, OrGraphql, coded};
 use crate::types::{ApiToken, AuditEntry, HeldRole, MembershipKind, Person, School, Trust, Viewer};
 
-pub struct Query;
+#[derive(Default)]
+pub struct DirectoryQuery;
 
 pub type PersonConnection = Connection<String, Person>;
 
 #[Object]
-impl Query {
+impl DirectoryQuery {
     /// Who am I: the caller's trust, identity and roles.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
         let principal = principal(ctx)?;

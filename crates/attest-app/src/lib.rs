@@ -12,6 +12,7 @@ mod clock;
 mod error;
 mod membership;
 mod person;
+mod policy;
 mod school;
 mod trust;
 
@@ -26,6 +27,8 @@ pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use membership::MembershipInput;
 pub use person::{MAX_PAGE, NewPersonMembership, PersonInput, UpsertedPerson};
+pub use policy::DraftChanges;
+pub use policy::{DueForReview, ImportPolicy, ImportedDraft, Publish, RenderRequest, Rendered};
 pub use school::{SchoolChanges, SchoolInput};
 
 /// The application: a database and a clock. Cheap to clone; share one per process.

@@ -10,6 +10,7 @@ mod model;
 mod parse;
 pub mod placeholders;
 mod render;
+pub mod samples;
 mod vocabulary;
 pub mod words;
 

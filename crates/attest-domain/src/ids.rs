@@ -88,3 +88,6 @@ mod tests {
         assert!("not-a-uuid".parse::<PersonId>().is_err());
     }
 }
+
+id_type!(PolicyId);
+id_type!(PolicyVersionId);

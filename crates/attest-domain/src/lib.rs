@@ -8,14 +8,19 @@
 mod error;
 mod ids;
 mod membership;
+mod policy;
 mod principal;
 mod records;
 mod role;
 mod values;
 
 pub use error::DomainError;
-pub use ids::{ApiTokenId, AuditEntryId, MembershipId, PersonId, RoleGrantId, SchoolId, TrustId};
+pub use ids::{
+    ApiTokenId, AuditEntryId, MembershipId, PersonId, PolicyId, PolicyVersionId, RoleGrantId,
+    SchoolId, TrustId,
+};
 pub use membership::MembershipKind;
+pub use policy::{PolicyKind, ReviewCycle, VersionEvent, VersionState, review_due};
 pub use principal::{Actor, Principal, SchoolAccess, TenantScope};
 pub use records::{
     ApiToken, AuditEntry, Membership, Person, RoleGrant, School, TokenRefusal, Trust,

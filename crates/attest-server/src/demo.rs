@@ -4,7 +4,8 @@
 use std::net::TcpListener;
 
 use anyhow::Context as _;
-use attest_app::{App, NewPersonMembership, PersonInput, SchoolInput};
+use attest_app::{App, ImportPolicy, NewPersonMembership, PersonInput, Publish, SchoolInput};
+use attest_domain::PolicyKind;
 
 use crate::cli::{DemoArgs, open_app};
 use crate::config::Config;
@@ -44,6 +45,7 @@ pub struct DemoTrust {
     pub admin_token: String,
     pub schools: usize,
     pub people: usize,
+    pub policies: usize,
 }
 
 /// Fills an empty database with the demo trust.
@@ -62,6 +64,7 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
                 },
             )
             .await?;
+        publish_sample(app, &operator, school.id, index).await?;
         for (offset, (kind, title)) in STAFFING.iter().enumerate() {
             let n = index * STAFFING.len() + offset;
             let (given, family) = (
@@ -109,7 +112,47 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
         admin_token: token.secret,
         schools: SCHOOLS.len(),
         people,
+        policies: SCHOOLS.len(),
     })
+}
+
+/// The school's sample AUP, imported, with each placeholder given the value the
+/// sample itself shows, and published.
+async fn publish_sample(
+    app: &App,
+    operator: &attest_domain::Principal,
+    school: attest_domain::SchoolId,
+    index: usize,
+) -> anyhow::Result<()> {
+    let (_, text) = attest_document::samples::ALL[index];
+    let imported = app
+        .import_policy(
+            operator,
+            ImportPolicy {
+                text: text.to_owned(),
+                title: None,
+                kind: PolicyKind::School,
+                school: Some(school),
+                policy: None,
+            },
+        )
+        .await?;
+    let values = imported
+        .version
+        .document
+        .placeholders
+        .iter()
+        .map(|p| (p.key.clone(), p.label.clone()))
+        .collect();
+    app.set_school_variables(operator, imported.policy.id, school, values)
+        .await?;
+    let publish = Publish {
+        resign_required: true,
+        change_note: Some("Imported from the school's AUP".to_owned()),
+    };
+    app.publish_version(operator, imported.version.id, publish)
+        .await?;
+    Ok(())
 }
 
 fn remove_database(path: &std::path::Path) -> anyhow::Result<()> {
@@ -139,8 +182,8 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     println!("attest demo is running");
     println!();
     println!(
-        "  trust:      Demo Learning Trust ({}), {} schools, {} people",
-        demo.trust_slug, demo.schools, demo.people
+        "  trust:      Demo Learning Trust ({}), {} schools, {} people, {} published AUPs",
+        demo.trust_slug, demo.schools, demo.people, demo.policies
     );
     println!("  database:   {}", args.database.display());
     println!("  GraphQL:    http://{address}/graphql");

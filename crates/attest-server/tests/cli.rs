@@ -59,7 +59,7 @@ fn every_command_has_help() {
 async fn trusts_and_tokens_from_the_command_line() {
     let database = TestDatabase::empty().await.expect("database");
     let migrated = stdout_json(&attest(&database, &["migrate", "--json"]));
-    assert_eq!(migrated["applied"].as_array().expect("list").len(), 4);
+    assert_eq!(migrated["applied"].as_array().expect("list").len(), 5);
 
     let trust = stdout_json(&attest(
         &database,
@@ -224,7 +224,7 @@ async fn the_demo_trust_is_complete() {
     let database = TestDatabase::migrated().await.expect("database");
     let app = App::new(database.db().clone(), Arc::new(SystemClock));
     let demo = attest_server::demo::seed(&app).await.expect("seed");
-    assert_eq!((demo.schools, demo.people), (5, 40));
+    assert_eq!((demo.schools, demo.people, demo.policies), (5, 40, 5));
     let admin = app
         .authenticate_api_token(&demo.admin_token)
         .await

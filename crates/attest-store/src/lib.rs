@@ -15,8 +15,9 @@ pub mod testing;
 pub use connect::{Backend, Database, backend, connect, migrate, pending_migrations};
 pub use error::StoreError;
 pub use repo::{
-    ApiTokens, Audit, Memberships, NewApiToken, NewAuditEntry, NewMembership, NewPerson,
-    NewRoleGrant, NewSchool, NewTrust, People, PeopleFilter, PeoplePage, PersonCursor, RoleGrants,
-    Schools, Trusts,
+    ApiTokens, Audit, DraftContent, Memberships, NewApiToken, NewAuditEntry, NewMembership,
+    NewPerson, NewPolicy, NewPolicyVersion, NewRoleGrant, NewSchool, NewTrust, People,
+    PeopleFilter, PeoplePage, PersonCursor, Policies, Policy, PolicySettings, PolicyVersion,
+    PolicyVersions, RoleGrants, SchoolPolicySettings, Schools, StateChange, Trusts,
 };
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};

@@ -155,7 +155,6 @@ struct Builder {
     body_started: bool,
 }
 
-
 fn is_heading_like(text: &str, context: Context) -> bool {
     let words = text.split_whitespace().count();
     let plain = strip_emphasis(text);

@@ -4,6 +4,9 @@ mod api_tokens;
 mod audit;
 mod memberships;
 mod people;
+mod policies;
+mod policy_settings;
+mod policy_versions;
 mod role_grants;
 mod schools;
 mod trusts;
@@ -12,6 +15,11 @@ pub use api_tokens::{ApiTokens, NewApiToken};
 pub use audit::{Audit, NewAuditEntry};
 pub use memberships::{Memberships, NewMembership};
 pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor};
+pub use policies::{NewPolicy, Policies, Policy};
+pub use policy_settings::{PolicySettings, SchoolPolicySettings};
+pub use policy_versions::{
+    DraftContent, NewPolicyVersion, PolicyVersion, PolicyVersions, StateChange,
+};
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
 pub use trusts::{NewTrust, Trusts};

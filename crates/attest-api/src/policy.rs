@@ -1,0 +1,610 @@
+//! Policies over GraphQL: types, queries and mutations, each a call into attest-app.
+
+use std::collections::BTreeMap;
+
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Json, Object, SimpleObject};
+use attest_app::{DraftChanges, ImportPolicy, Publish, RenderRequest};
+use attest_domain::{PolicyId, PolicyVersionId, SchoolId, VersionState as DomainState};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::context::{app, loader, principal};
+use crate::error::OrGraphql;
+use crate::types::{MembershipKind, School};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "attest_domain::PolicyKind")]
+pub enum PolicyKind {
+    TrustLocked,
+    TrustTemplate,
+    School,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "attest_domain::VersionState")]
+pub enum VersionState {
+    Draft,
+    Published,
+    Superseded,
+    Retired,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "attest_document::Format")]
+pub enum RenderFormat {
+    Markdown,
+    Html,
+    Text,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "attest_document::ChangeKind")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+pub struct Policy(pub attest_store::Policy);
+
+#[Object]
+impl Policy {
+    async fn id(&self) -> Uuid {
+        self.0.id.as_uuid()
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn kind(&self) -> PolicyKind {
+        self.0.kind.into()
+    }
+    /// The owning school; null for the trust's policies.
+    async fn school(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<School>> {
+        let Some(school) = self.0.school else {
+            return Ok(None);
+        };
+        let loaded = loader(ctx)?
+            .load_one(school)
+            .await
+            .map_err(|e| crate::error::to_graphql((*e).clone()))?;
+        Ok(loaded.map(School))
+    }
+    /// For a school's adopted copy: the trust template it came from.
+    async fn template_policy_id(&self) -> Option<Uuid> {
+        self.0.template.map(|t| t.as_uuid())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn retired_at(&self) -> Option<DateTime<Utc>> {
+        self.0.retired_at
+    }
+    /// Every version, newest first.
+    async fn versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PolicyVersion>> {
+        let versions = app(ctx)?
+            .policy_versions(principal(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(versions.into_iter().map(PolicyVersion).collect())
+    }
+    /// The version staff sign now.
+    async fn current_version(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<PolicyVersion>> {
+        self.version_in(ctx, DomainState::Published).await
+    }
+    async fn draft(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PolicyVersion>> {
+        self.version_in(ctx, DomainState::Draft).await
+    }
+}
+
+impl Policy {
+    async fn version_in(
+        &self,
+        ctx: &Context<'_>,
+        state: DomainState,
+    ) -> async_graphql::Result<Option<PolicyVersion>> {
+        let versions = app(ctx)?
+            .policy_versions(principal(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(versions
+            .into_iter()
+            .find(|v| v.state == state)
+            .map(PolicyVersion))
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Placeholder {
+    pub key: String,
+    pub label: String,
+    pub lines: Vec<usize>,
+}
+
+#[derive(SimpleObject)]
+pub struct ImportWarning {
+    pub line: usize,
+    pub message: String,
+}
+
+fn warnings(list: &[attest_document::Warning]) -> Vec<ImportWarning> {
+    list.iter()
+        .map(|w| ImportWarning {
+            line: w.line,
+            message: w.message.clone(),
+        })
+        .collect()
+}
+
+pub struct PolicyVersion(pub attest_store::PolicyVersion);
+
+#[Object]
+impl PolicyVersion {
+    async fn id(&self) -> Uuid {
+        self.0.id.as_uuid()
+    }
+    async fn policy_id(&self) -> Uuid {
+        self.0.policy.as_uuid()
+    }
+    async fn number(&self) -> u32 {
+        self.0.number
+    }
+    async fn state(&self) -> VersionState {
+        self.0.state.into()
+    }
+    async fn title(&self) -> Option<&str> {
+        self.0.document.meta.title.as_deref()
+    }
+    /// The parsed document tree (docs/document-format.md).
+    async fn document(&self) -> Json<&attest_document::Document> {
+        Json(&self.0.document)
+    }
+    /// The text as imported.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    async fn placeholders(&self) -> Vec<Placeholder> {
+        self.0
+            .document
+            .placeholders
+            .iter()
+            .map(|p| Placeholder {
+                key: p.key.clone(),
+                label: p.label.clone(),
+                lines: p.lines.clone(),
+            })
+            .collect()
+    }
+    async fn signature_fields(&self) -> &[String] {
+        &self.0.document.signature_fields
+    }
+    async fn warnings(&self) -> Vec<ImportWarning> {
+        warnings(&self.0.document.warnings)
+    }
+    /// SHA-256 of the canonical rendering without school values, fixed at publishing.
+    async fn content_hash(&self) -> Option<&str> {
+        self.0.content_hash.as_deref()
+    }
+    async fn resign_required(&self) -> Option<bool> {
+        self.0.resign_required
+    }
+    async fn change_note(&self) -> Option<&str> {
+        self.0.change_note.as_deref()
+    }
+    /// For an adopted copy: the template version it is pinned to.
+    async fn based_on_version_id(&self) -> Option<Uuid> {
+        self.0.based_on.map(|v| v.as_uuid())
+    }
+    async fn review_cycle_months(&self) -> Option<u32> {
+        self.0.review_cycle_months
+    }
+    async fn next_review_on(&self) -> Option<NaiveDate> {
+        self.0.next_review_on
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ImportedPolicy {
+    pub policy: Policy,
+    pub version: PolicyVersion,
+    pub warnings: Vec<ImportWarning>,
+}
+
+#[derive(SimpleObject)]
+pub struct RenderedPolicy {
+    pub output: String,
+    /// SHA-256 of exactly what this reader sees.
+    pub content_hash: String,
+    /// Placeholders without a value at this school.
+    pub missing: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct WordChange {
+    /// equal, insert or delete.
+    pub op: String,
+    pub text: String,
+}
+
+#[derive(SimpleObject)]
+pub struct PolicyChange {
+    pub change: ChangeKind,
+    /// section, clause, item, paragraph, …
+    pub kind: String,
+    pub number: Option<String>,
+    pub section: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub words: Vec<WordChange>,
+}
+
+#[derive(SimpleObject)]
+pub struct Variable {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(SimpleObject)]
+pub struct SchoolPolicySettings {
+    pub policy_id: Uuid,
+    pub school_id: Uuid,
+    pub variables: Vec<Variable>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<attest_store::SchoolPolicySettings> for SchoolPolicySettings {
+    fn from(settings: attest_store::SchoolPolicySettings) -> Self {
+        Self {
+            policy_id: settings.policy.map(|p| p.as_uuid()).unwrap_or_default(),
+            school_id: settings.school.map(|s| s.as_uuid()).unwrap_or_default(),
+            variables: settings
+                .variables
+                .into_iter()
+                .map(|(key, value)| Variable { key, value })
+                .collect(),
+            updated_at: settings.updated_at,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct PolicyDueForReview {
+    #[graphql(skip)]
+    pub policy: attest_store::Policy,
+    pub version: PolicyVersion,
+    pub next_review_on: NaiveDate,
+    pub overdue: bool,
+}
+
+#[ComplexObject]
+impl PolicyDueForReview {
+    async fn policy(&self) -> Policy {
+        Policy(self.policy.clone())
+    }
+}
+
+#[derive(InputObject)]
+pub struct VariableInput {
+    pub key: String,
+    /// An empty value removes the school's value.
+    pub value: String,
+}
+
+fn variables(input: Vec<VariableInput>) -> BTreeMap<String, String> {
+    input.into_iter().map(|v| (v.key, v.value)).collect()
+}
+
+#[derive(InputObject)]
+pub struct ImportPolicyInput {
+    /// The policy as plain text or Markdown.
+    pub text: String,
+    /// Taken from the document when left out.
+    pub title: Option<String>,
+    #[graphql(default_with = "PolicyKind::School")]
+    pub kind: PolicyKind,
+    /// Required for a SCHOOL policy.
+    pub school_id: Option<Uuid>,
+    /// Import as a new draft of this existing policy.
+    pub policy_id: Option<Uuid>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateDraftInput {
+    pub text: Option<String>,
+    pub review_cycle_months: Option<u32>,
+    pub next_review_on: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct PublishVersionInput {
+    /// Must everyone who signed the previous version sign this one?
+    pub resign_required: bool,
+    pub change_note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct AdoptTemplateInput {
+    pub template_version_id: Uuid,
+    pub school_id: Uuid,
+    #[graphql(default)]
+    pub variables: Vec<VariableInput>,
+}
+
+#[derive(InputObject)]
+pub struct SetSchoolVariablesInput {
+    pub policy_id: Uuid,
+    pub school_id: Uuid,
+    pub variables: Vec<VariableInput>,
+}
+
+#[derive(Default)]
+pub struct PolicyQuery;
+
+#[Object]
+impl PolicyQuery {
+    /// Policies you can see; with `schoolId`, those that apply to that school.
+    async fn policies(
+        &self,
+        ctx: &Context<'_>,
+        school_id: Option<Uuid>,
+    ) -> async_graphql::Result<Vec<Policy>> {
+        let policies = app(ctx)?
+            .policies(principal(ctx)?, school_id.map(SchoolId::from_uuid))
+            .await
+            .gql()?;
+        Ok(policies.into_iter().map(Policy).collect())
+    }
+
+    async fn policy(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Policy> {
+        app(ctx)?
+            .policy(principal(ctx)?, PolicyId::from_uuid(id))
+            .await
+            .map(Policy)
+            .gql()
+    }
+
+    async fn policy_version(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+    ) -> async_graphql::Result<PolicyVersion> {
+        app(ctx)?
+            .policy_version(principal(ctx)?, PolicyVersionId::from_uuid(id))
+            .await
+            .map(PolicyVersion)
+            .gql()
+    }
+
+    /// A version as a school's reader sees it: the school's values filled in, blocks for
+    /// other roles left out.
+    async fn render_policy(
+        &self,
+        ctx: &Context<'_>,
+        version_id: Uuid,
+        school_id: Option<Uuid>,
+        audience: Option<MembershipKind>,
+        #[graphql(default_with = "RenderFormat::Markdown")] format: RenderFormat,
+    ) -> async_graphql::Result<RenderedPolicy> {
+        let request = RenderRequest {
+            version: PolicyVersionId::from_uuid(version_id),
+            school: school_id.map(SchoolId::from_uuid),
+            audience: audience.map(Into::into),
+            format: format.into(),
+        };
+        let rendered = app(ctx)?
+            .render_policy(principal(ctx)?, request)
+            .await
+            .gql()?;
+        Ok(RenderedPolicy {
+            output: rendered.output,
+            content_hash: rendered.content_hash,
+            missing: rendered.missing,
+        })
+    }
+
+    /// Clause-level changes from one version to another.
+    async fn diff_versions(
+        &self,
+        ctx: &Context<'_>,
+        from_id: Uuid,
+        to_id: Uuid,
+    ) -> async_graphql::Result<Vec<PolicyChange>> {
+        let changes = app(ctx)?
+            .diff_versions(
+                principal(ctx)?,
+                PolicyVersionId::from_uuid(from_id),
+                PolicyVersionId::from_uuid(to_id),
+            )
+            .await
+            .gql()?;
+        Ok(changes
+            .into_iter()
+            .map(|change| PolicyChange {
+                change: change.change.into(),
+                kind: serde_json::to_value(change.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                number: change.number,
+                section: change.section,
+                before: change.before,
+                after: change.after,
+                words: change
+                    .words
+                    .into_iter()
+                    .map(|w| WordChange {
+                        op: serde_json::to_value(w.op)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        text: w.text,
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// Published policies whose review is past or within `withinDays`.
+    async fn policies_due_for_review(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30, validator(maximum = 3650))] within_days: u32,
+    ) -> async_graphql::Result<Vec<PolicyDueForReview>> {
+        let due = app(ctx)?
+            .policies_due_for_review(principal(ctx)?, within_days)
+            .await
+            .gql()?;
+        Ok(due
+            .into_iter()
+            .map(|d| PolicyDueForReview {
+                policy: d.policy,
+                version: PolicyVersion(d.version),
+                next_review_on: d.next_review_on,
+                overdue: d.overdue,
+            })
+            .collect())
+    }
+
+    async fn school_policy_settings(
+        &self,
+        ctx: &Context<'_>,
+        policy_id: Uuid,
+        school_id: Uuid,
+    ) -> async_graphql::Result<SchoolPolicySettings> {
+        let settings = app(ctx)?
+            .school_policy_settings(
+                principal(ctx)?,
+                PolicyId::from_uuid(policy_id),
+                SchoolId::from_uuid(school_id),
+            )
+            .await
+            .gql()?;
+        Ok(settings.into())
+    }
+}
+
+#[derive(Default)]
+pub struct PolicyMutation;
+
+#[Object]
+impl PolicyMutation {
+    /// Imports a policy's text as a new draft; answers with the draft and what the
+    /// importer was unsure of.
+    async fn import_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportPolicyInput,
+    ) -> async_graphql::Result<ImportedPolicy> {
+        let imported = app(ctx)?
+            .import_policy(
+                principal(ctx)?,
+                ImportPolicy {
+                    text: input.text,
+                    title: input.title,
+                    kind: input.kind.into(),
+                    school: input.school_id.map(SchoolId::from_uuid),
+                    policy: input.policy_id.map(PolicyId::from_uuid),
+                },
+            )
+            .await
+            .gql()?;
+        Ok(ImportedPolicy {
+            warnings: warnings(&imported.warnings),
+            policy: Policy(imported.policy),
+            version: PolicyVersion(imported.version),
+        })
+    }
+
+    async fn update_draft(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdateDraftInput,
+    ) -> async_graphql::Result<PolicyVersion> {
+        let changes = DraftChanges {
+            text: input.text,
+            review_cycle_months: input.review_cycle_months,
+            next_review_on: input.next_review_on,
+        };
+        app(ctx)?
+            .update_draft(principal(ctx)?, PolicyVersionId::from_uuid(id), changes)
+            .await
+            .map(PolicyVersion)
+            .gql()
+    }
+
+    /// Publishes a draft: it becomes the version staff sign and never changes again.
+    async fn publish_version(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: PublishVersionInput,
+    ) -> async_graphql::Result<PolicyVersion> {
+        let publish = Publish {
+            resign_required: input.resign_required,
+            change_note: input.change_note,
+        };
+        app(ctx)?
+            .publish_version(principal(ctx)?, PolicyVersionId::from_uuid(id), publish)
+            .await
+            .map(PolicyVersion)
+            .gql()
+    }
+
+    /// A school adopts a published trust template version, with its values.
+    async fn adopt_template(
+        &self,
+        ctx: &Context<'_>,
+        input: AdoptTemplateInput,
+    ) -> async_graphql::Result<ImportedPolicy> {
+        let imported = app(ctx)?
+            .adopt_template(
+                principal(ctx)?,
+                PolicyVersionId::from_uuid(input.template_version_id),
+                SchoolId::from_uuid(input.school_id),
+                variables(input.variables),
+            )
+            .await
+            .gql()?;
+        Ok(ImportedPolicy {
+            warnings: warnings(&imported.warnings),
+            policy: Policy(imported.policy),
+            version: PolicyVersion(imported.version),
+        })
+    }
+
+    /// Sets a school's values for a policy's placeholders (merged; an empty value removes one).
+    async fn set_school_variables(
+        &self,
+        ctx: &Context<'_>,
+        input: SetSchoolVariablesInput,
+    ) -> async_graphql::Result<SchoolPolicySettings> {
+        let settings = app(ctx)?
+            .set_school_variables(
+                principal(ctx)?,
+                PolicyId::from_uuid(input.policy_id),
+                SchoolId::from_uuid(input.school_id),
+                variables(input.variables),
+            )
+            .await
+            .gql()?;
+        Ok(settings.into())
+    }
+
+    async fn retire_policy(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Policy> {
+        app(ctx)?
+            .retire_policy(principal(ctx)?, PolicyId::from_uuid(id))
+            .await
+            .map(Policy)
+            .gql()
+    }
+}

@@ -1,0 +1,160 @@
+//! Reading policies: lists, versions, renderings for a school and a reader, diffs, and
+//! what is due for review.
+
+use attest_document::{Change, Format, Reader, content_hash, diff, missing_variables, render};
+use attest_domain::{
+    MembershipKind, PolicyId, PolicyVersionId, Principal, SchoolId, VersionState, review_due,
+};
+use attest_store::{Policies, Policy, PolicySettings, PolicyVersion, PolicyVersions, Schools};
+use chrono::NaiveDate;
+
+use crate::{App, AppError};
+
+pub struct RenderRequest {
+    pub version: PolicyVersionId,
+    /// Whose values to fill in; defaults to the owning school of a school policy.
+    pub school: Option<SchoolId>,
+    pub audience: Option<MembershipKind>,
+    pub format: Format,
+}
+
+pub struct Rendered {
+    pub output: String,
+    /// SHA-256 of exactly this reader's canonical rendering.
+    pub content_hash: String,
+    /// Placeholders still without a value at this school.
+    pub missing: Vec<String>,
+}
+
+pub struct DueForReview {
+    pub policy: Policy,
+    pub version: PolicyVersion,
+    pub next_review_on: NaiveDate,
+    pub overdue: bool,
+}
+
+impl App {
+    pub async fn policies(
+        &self,
+        principal: &Principal,
+        school: Option<SchoolId>,
+    ) -> Result<Vec<Policy>, AppError> {
+        let scope = principal.scope();
+        if let Some(school) = school {
+            Schools::new(&self.db, &scope).get(school).await?;
+        }
+        Ok(Policies::new(&self.db, &scope).list(school).await?)
+    }
+
+    pub async fn policy(&self, principal: &Principal, id: PolicyId) -> Result<Policy, AppError> {
+        Ok(Policies::new(&self.db, &principal.scope()).get(id).await?)
+    }
+
+    pub async fn policy_versions(
+        &self,
+        principal: &Principal,
+        policy: PolicyId,
+    ) -> Result<Vec<PolicyVersion>, AppError> {
+        let scope = principal.scope();
+        Policies::new(&self.db, &scope).get(policy).await?;
+        Ok(PolicyVersions::new(&self.db, &scope)
+            .for_policy(policy)
+            .await?)
+    }
+
+    pub async fn policy_version(
+        &self,
+        principal: &Principal,
+        id: PolicyVersionId,
+    ) -> Result<PolicyVersion, AppError> {
+        Ok(PolicyVersions::new(&self.db, &principal.scope())
+            .get(id)
+            .await?)
+    }
+
+    pub async fn render_policy(
+        &self,
+        principal: &Principal,
+        request: RenderRequest,
+    ) -> Result<Rendered, AppError> {
+        let scope = principal.scope();
+        let version = PolicyVersions::new(&self.db, &scope)
+            .get(request.version)
+            .await?;
+        let policy = Policies::new(&self.db, &scope).get(version.policy).await?;
+        let school = request.school.or(policy.school);
+        let variables = match school {
+            Some(school) => {
+                Schools::new(&self.db, &scope).get(school).await?;
+                if policy.school.is_some_and(|owner| owner != school) {
+                    return Err(AppError::invalid(
+                        "schoolId",
+                        "this policy belongs to another school",
+                    ));
+                }
+                PolicySettings::new(&self.db, &scope)
+                    .get(policy.id, school)
+                    .await?
+                    .variables
+            }
+            None => Default::default(),
+        };
+        let reader = Reader {
+            variables: Some(&variables),
+            audience: request.audience,
+        };
+        Ok(Rendered {
+            output: render(&version.document, &reader, request.format),
+            content_hash: content_hash(&version.document, &reader).0,
+            missing: missing_variables(&version.document, &variables),
+        })
+    }
+
+    pub async fn diff_versions(
+        &self,
+        principal: &Principal,
+        from: PolicyVersionId,
+        to: PolicyVersionId,
+    ) -> Result<Vec<Change>, AppError> {
+        let scope = principal.scope();
+        let versions = PolicyVersions::new(&self.db, &scope);
+        let (before, after) = (versions.get(from).await?, versions.get(to).await?);
+        Ok(diff(&before.document, &after.document))
+    }
+
+    /// Published policies whose review falls within `notice_days` of today (or is past).
+    pub async fn policies_due_for_review(
+        &self,
+        principal: &Principal,
+        notice_days: u32,
+    ) -> Result<Vec<DueForReview>, AppError> {
+        let scope = principal.scope();
+        let today = self.today();
+        let by = today + chrono::Days::new(u64::from(notice_days));
+        let versions = PolicyVersions::new(&self.db, &scope)
+            .published_for_review_by(by)
+            .await?;
+        let policies = Policies::new(&self.db, &scope);
+        let mut due = Vec::with_capacity(versions.len());
+        for version in versions {
+            let Some(next_review_on) = version.next_review_on else {
+                continue;
+            };
+            if version.state != VersionState::Published
+                || !review_due(next_review_on, today, notice_days)
+            {
+                continue;
+            }
+            let policy = policies.get(version.policy).await?;
+            if policy.retired_at.is_none() {
+                due.push(DueForReview {
+                    policy,
+                    version,
+                    next_review_on,
+                    overdue: next_review_on < today,
+                });
+            }
+        }
+        Ok(due)
+    }
+}

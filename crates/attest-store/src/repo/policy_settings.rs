@@ -1,0 +1,130 @@
+//! Each school's settings for a policy: its values for the placeholders.
+
+use std::collections::BTreeMap;
+
+use attest_domain::{MembershipKind, PolicyId, SchoolId, TenantScope};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set};
+use serde::Serialize;
+
+use crate::StoreError;
+use crate::entities::policy_school_setting as setting;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SchoolPolicySettings {
+    pub policy: Option<PolicyId>,
+    pub school: Option<SchoolId>,
+    pub variables: BTreeMap<String, String>,
+    /// Membership kinds that must sign at this school; empty means every kind.
+    pub audience: Vec<MembershipKind>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+pub struct PolicySettings<'a, C> {
+    conn: &'a C,
+    scope: &'a TenantScope,
+}
+
+impl<'a, C: ConnectionTrait> PolicySettings<'a, C> {
+    pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {
+        Self { conn, scope }
+    }
+
+    fn visible(&self) -> Select<setting::Entity> {
+        let query = setting::Entity::find()
+            .filter(setting::Column::TrustId.eq(self.scope.trust().as_uuid()));
+        match self.scope.schools().restricted_to() {
+            None => query,
+            Some(allowed) => {
+                query.filter(setting::Column::SchoolId.is_in(allowed.iter().map(SchoolId::as_uuid)))
+            }
+        }
+    }
+
+    /// The school's settings; empty when it has none yet.
+    pub async fn get(
+        &self,
+        policy: PolicyId,
+        school: SchoolId,
+    ) -> Result<SchoolPolicySettings, StoreError> {
+        let model = self
+            .visible()
+            .filter(setting::Column::PolicyId.eq(policy.as_uuid()))
+            .filter(setting::Column::SchoolId.eq(school.as_uuid()))
+            .one(self.conn)
+            .await?;
+        match model {
+            Some(model) => to_settings(model),
+            None => Ok(SchoolPolicySettings {
+                policy: Some(policy),
+                school: Some(school),
+                ..SchoolPolicySettings::default()
+            }),
+        }
+    }
+
+    pub async fn save(
+        &self,
+        settings: &SchoolPolicySettings,
+        at: DateTime<Utc>,
+    ) -> Result<SchoolPolicySettings, StoreError> {
+        let (Some(policy), Some(school)) = (settings.policy, settings.school) else {
+            return Err(StoreError::NotFound("policy settings"));
+        };
+        if !self.scope.schools().allows(school) {
+            return Err(StoreError::NotFound("school"));
+        }
+        let variables =
+            serde_json::to_value(&settings.variables).map_err(|e| StoreError::Corrupt {
+                what: "variables",
+                detail: e.to_string(),
+            })?;
+        let audience =
+            serde_json::to_value(&settings.audience).map_err(|e| StoreError::Corrupt {
+                what: "audience",
+                detail: e.to_string(),
+            })?;
+        let model = setting::ActiveModel {
+            trust_id: Set(self.scope.trust().as_uuid()),
+            policy_id: Set(policy.as_uuid()),
+            school_id: Set(school.as_uuid()),
+            variables: Set(variables),
+            audience: Set(audience),
+            updated_at: Set(at),
+        };
+        setting::Entity::insert(model)
+            .on_conflict(
+                OnConflict::columns([
+                    setting::Column::TrustId,
+                    setting::Column::PolicyId,
+                    setting::Column::SchoolId,
+                ])
+                .update_columns([
+                    setting::Column::Variables,
+                    setting::Column::Audience,
+                    setting::Column::UpdatedAt,
+                ])
+                .to_owned(),
+            )
+            .exec(self.conn)
+            .await?;
+        self.get(policy, school).await
+    }
+}
+
+fn to_settings(model: setting::Model) -> Result<SchoolPolicySettings, StoreError> {
+    Ok(SchoolPolicySettings {
+        policy: Some(PolicyId::from_uuid(model.policy_id)),
+        school: Some(SchoolId::from_uuid(model.school_id)),
+        variables: serde_json::from_value(model.variables).map_err(|e| StoreError::Corrupt {
+            what: "variables",
+            detail: e.to_string(),
+        })?,
+        audience: serde_json::from_value(model.audience).map_err(|e| StoreError::Corrupt {
+            what: "audience",
+            detail: e.to_string(),
+        })?,
+        updated_at: Some(model.updated_at),
+    })
+}
