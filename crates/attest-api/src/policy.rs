@@ -97,6 +97,21 @@ impl Policy {
     async fn draft(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PolicyVersion>> {
         self.version_in(ctx, DomainState::Draft).await
     }
+    /// For an adopted copy: the template has a newer published version (re-adopt it).
+    async fn template_update(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<TemplateUpdate>> {
+        let update = app(ctx)?
+            .template_update(principal(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(update.map(|update| TemplateUpdate {
+            adopted_version: PolicyVersion(update.adopted),
+            latest_version: PolicyVersion(update.latest),
+            changes: update.changes.into_iter().map(PolicyChange::from).collect(),
+        }))
+    }
 }
 
 impl Policy {
@@ -246,6 +261,41 @@ pub struct PolicyChange {
     pub words: Vec<WordChange>,
 }
 
+impl From<attest_document::Change> for PolicyChange {
+    fn from(change: attest_document::Change) -> Self {
+        let name = |value: serde_json::Result<serde_json::Value>| {
+            value
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        Self {
+            change: change.change.into(),
+            kind: name(serde_json::to_value(change.kind)),
+            number: change.number,
+            section: change.section,
+            before: change.before,
+            after: change.after,
+            words: change
+                .words
+                .into_iter()
+                .map(|w| WordChange {
+                    op: name(serde_json::to_value(w.op)),
+                    text: w.text,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A newer template version than the one a school's copy is pinned to.
+#[derive(SimpleObject)]
+pub struct TemplateUpdate {
+    pub adopted_version: PolicyVersion,
+    pub latest_version: PolicyVersion,
+    pub changes: Vec<PolicyChange>,
+}
+
 #[derive(SimpleObject)]
 pub struct Variable {
     pub key: String,
@@ -257,6 +307,8 @@ pub struct SchoolPolicySettings {
     pub policy_id: Uuid,
     pub school_id: Uuid,
     pub variables: Vec<Variable>,
+    /// Kinds of member who must sign at this school; empty means everyone.
+    pub audience: Vec<MembershipKind>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -270,6 +322,7 @@ impl From<attest_store::SchoolPolicySettings> for SchoolPolicySettings {
                 .into_iter()
                 .map(|(key, value)| Variable { key, value })
                 .collect(),
+            audience: settings.audience.into_iter().map(Into::into).collect(),
             updated_at: settings.updated_at,
         }
     }
@@ -343,7 +396,10 @@ pub struct AdoptTemplateInput {
 pub struct SetSchoolVariablesInput {
     pub policy_id: Uuid,
     pub school_id: Uuid,
+    #[graphql(default)]
     pub variables: Vec<VariableInput>,
+    /// Kinds of member who must sign at this school; left out keeps the current setting.
+    pub audience: Option<Vec<MembershipKind>>,
 }
 
 #[derive(Default)]
@@ -426,31 +482,7 @@ impl PolicyQuery {
             )
             .await
             .gql()?;
-        Ok(changes
-            .into_iter()
-            .map(|change| PolicyChange {
-                change: change.change.into(),
-                kind: serde_json::to_value(change.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                number: change.number,
-                section: change.section,
-                before: change.before,
-                after: change.after,
-                words: change
-                    .words
-                    .into_iter()
-                    .map(|w| WordChange {
-                        op: serde_json::to_value(w.op)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
-                        text: w.text,
-                    })
-                    .collect(),
-            })
-            .collect())
+        Ok(changes.into_iter().map(PolicyChange::from).collect())
     }
 
     /// Published policies whose review is past or within `withinDays`.
@@ -594,6 +626,9 @@ impl PolicyMutation {
                 PolicyId::from_uuid(input.policy_id),
                 SchoolId::from_uuid(input.school_id),
                 variables(input.variables),
+                input
+                    .audience
+                    .map(|kinds| kinds.into_iter().map(Into::into).collect()),
             )
             .await
             .gql()?;

@@ -28,7 +28,9 @@ pub use error::AppError;
 pub use membership::MembershipInput;
 pub use person::{MAX_PAGE, NewPersonMembership, PersonInput, UpsertedPerson};
 pub use policy::DraftChanges;
-pub use policy::{DueForReview, ImportPolicy, ImportedDraft, Publish, RenderRequest, Rendered};
+pub use policy::{
+    DueForReview, ImportPolicy, ImportedDraft, Publish, RenderRequest, Rendered, TemplateUpdate,
+};
 pub use school::{SchoolChanges, SchoolInput};
 
 /// The application: a database and a clock. Cheap to clone; share one per process.

@@ -144,7 +144,7 @@ async fn publish_sample(
         .iter()
         .map(|p| (p.key.clone(), p.label.clone()))
         .collect();
-    app.set_school_variables(operator, imported.policy.id, school, values)
+    app.set_school_variables(operator, imported.policy.id, school, values, None)
         .await?;
     let publish = Publish {
         resign_required: true,

@@ -11,7 +11,7 @@ mod settings;
 pub use draft::DraftChanges;
 pub use import::{ImportPolicy, ImportedDraft};
 pub use publish::Publish;
-pub use read::{DueForReview, RenderRequest, Rendered};
+pub use read::{DueForReview, RenderRequest, Rendered, TemplateUpdate};
 
 use attest_domain::Principal;
 use attest_store::Policy;

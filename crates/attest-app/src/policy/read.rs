@@ -26,6 +26,13 @@ pub struct Rendered {
     pub missing: Vec<String>,
 }
 
+/// A newer published template version than the one a school's copy is pinned to.
+pub struct TemplateUpdate {
+    pub adopted: PolicyVersion,
+    pub latest: PolicyVersion,
+    pub changes: Vec<Change>,
+}
+
 pub struct DueForReview {
     pub policy: Policy,
     pub version: PolicyVersion,
@@ -120,6 +127,39 @@ impl App {
         let versions = PolicyVersions::new(&self.db, &scope);
         let (before, after) = (versions.get(from).await?, versions.get(to).await?);
         Ok(diff(&before.document, &after.document))
+    }
+
+    /// For a school's adopted copy: what changed in the template since the version it
+    /// is pinned to, so the school can re-adopt. `None` when it is up to date.
+    pub async fn template_update(
+        &self,
+        principal: &Principal,
+        policy: PolicyId,
+    ) -> Result<Option<TemplateUpdate>, AppError> {
+        let scope = principal.scope();
+        let copy = Policies::new(&self.db, &scope).get(policy).await?;
+        let Some(template) = copy.template else {
+            return Ok(None);
+        };
+        let versions = PolicyVersions::new(&self.db, &scope);
+        let Some(latest) = versions.in_state(template, VersionState::Published).await? else {
+            return Ok(None);
+        };
+        let pinned = versions
+            .for_policy(policy)
+            .await?
+            .into_iter()
+            .find_map(|version| version.based_on);
+        let Some(pinned) = pinned.filter(|pinned| *pinned != latest.id) else {
+            return Ok(None);
+        };
+        let adopted = versions.get(pinned).await?;
+        let changes = diff(&adopted.document, &latest.document);
+        Ok(Some(TemplateUpdate {
+            adopted,
+            latest,
+            changes,
+        }))
     }
 
     /// Published policies whose review falls within `notice_days` of today (or is past).

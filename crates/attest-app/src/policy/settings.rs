@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use attest_document::Document;
-use attest_domain::{PolicyId, PolicyKind, Principal, SchoolId, VersionState};
+use attest_domain::{MembershipKind, PolicyId, PolicyKind, Principal, SchoolId, VersionState};
 use attest_store::{
     Policies, PolicySettings, PolicyVersions, SchoolPolicySettings, Schools, TransactionTrait,
 };
@@ -78,6 +78,7 @@ impl App {
         policy_id: PolicyId,
         school: SchoolId,
         values: BTreeMap<String, String>,
+        audience: Option<Vec<MembershipKind>>,
     ) -> Result<SchoolPolicySettings, AppError> {
         let scope = principal.scope();
         let txn = self.db.begin().await?;
@@ -113,6 +114,11 @@ impl App {
         let before = settings.get(policy_id, school).await?;
         let mut after = before.clone();
         merge_variables(&mut after, &documents, values)?;
+        if let Some(mut audience) = audience {
+            audience.sort();
+            audience.dedup();
+            after.audience = audience;
+        }
         let at = self.now();
         let saved = settings.save(&after, at).await?;
         record(
