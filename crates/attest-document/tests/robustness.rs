@@ -88,6 +88,27 @@ fn windows_line_endings_and_bom_are_accepted() {
     assert_eq!(document.signature_fields, ["signature"]);
 }
 
+#[test]
+fn fuzzer_findings_keep_every_word() {
+    // Found by `cargo fuzz run parse`: a bullet whose text contains a tab was read as a
+    // metadata row and kept its list markers as words.
+    for text in [
+        "- o I will complete a form of School\tKensington Primary School\n",
+        "- 3.1. Name\tvalue\n",
+        "* Version\t2\n",
+    ] {
+        let document = parse(text).expect("parses");
+        assert_eq!(source_words(text), document_words(&document), "{text:?}");
+        assert!(
+            document
+                .all_blocks()
+                .iter()
+                .any(|b| b.kind == BlockKind::Item || b.kind == BlockKind::Clause),
+            "{text:?}"
+        );
+    }
+}
+
 /// Lines that look like the samples': headings, metadata, bullets, numbered clauses,
 /// "o" sub-bullets, wrapped lines, placeholders, declarations, signature fields.
 fn line() -> impl Strategy<Value = String> {
@@ -130,6 +151,8 @@ fn line() -> impl Strategy<Value = String> {
         "- O ",
         "- 3.1. ",
         "- 7. ",
+        "- o x\t",
+        "- 2. \t",
         " 1. ",
         "(b) ",
         "## ",

@@ -54,26 +54,18 @@ pub fn split(text: &str) -> Vec<SourceLine> {
 }
 
 pub fn classify(line: &SourceLine) -> LineKind {
-    let text = line.text.as_str();
-    if !text.chars().any(char::is_alphanumeric) {
+    let raw = line.text.as_str();
+    if !raw.chars().any(char::is_alphanumeric) {
         return LineKind::Blank;
     }
-    if let Some(heading) = heading(text) {
+    if let Some(heading) = heading(raw) {
         return heading;
     }
-    if let Some((label, fields)) = signature_line(text) {
+    if let Some((label, fields)) = signature_line(raw) {
         return LineKind::Signature { label, fields };
     }
-    if let Some((label, value)) = text.split_once('\t') {
-        let (label, value) = (label.trim(), fold_spaces(value));
-        if !label.is_empty() && !value.is_empty() {
-            return LineKind::Meta {
-                label: label.to_owned(),
-                value,
-            };
-        }
-    }
-    let text = fold_spaces(text);
+    // List markers win over tabs: "- o I will…\tmore" is an item, not a metadata row.
+    let text = fold_spaces(raw);
     for bullet in ["- ", "* ", "• ", "– ", "· "] {
         if let Some(rest) = text.strip_prefix(bullet) {
             let (marker, number, content) = item_content(rest.trim_start(), Marker::Bullet);
@@ -104,6 +96,15 @@ pub fn classify(line: &SourceLine) -> LineKind {
             number: None,
             text: rest,
         };
+    }
+    if let Some((label, value)) = raw.split_once('\t') {
+        let (label, value) = (label.trim(), fold_spaces(value));
+        if !label.is_empty() && !value.is_empty() {
+            return LineKind::Meta {
+                label: label.to_owned(),
+                value,
+            };
+        }
     }
     LineKind::Text(text)
 }
