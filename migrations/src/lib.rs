@@ -12,6 +12,7 @@ mod m20261123_000002_create_people_and_memberships;
 mod m20261123_000003_create_access;
 mod m20261123_000004_create_audit_log;
 mod m20261123_000005_create_policies;
+mod m20261123_000006_add_policy_adaptations;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_access::Migration),
             Box::new(m20261123_000004_create_audit_log::Migration),
             Box::new(m20261123_000005_create_policies::Migration),
+            Box::new(m20261123_000006_add_policy_adaptations::Migration),
         ]
     }
 }

@@ -516,3 +516,93 @@ async fn one_trust_cannot_reach_another_trusts_policies() {
     assert_eq!(intact["policyVersion"]["state"], "DRAFT");
     assert_eq!(intact["policy"]["retiredAt"], Value::Null);
 }
+
+const TEMPLATE_WITH_LOCAL_PART: &str = "Trust staff AUP\n\n## 1. Passwords\n\n- 1.1. I will keep my password secret.\n\n## 2. Local arrangements (school to complete)\n\nDescribe your school's arrangements.\n\nI agree to abide by all the points above.\n\nSignature: ___\n";
+
+#[tokio::test]
+async fn schools_write_the_sections_a_template_leaves_to_them() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let school = create_school(&test, &trust.admin, "Cleves Primary School", "500008").await;
+    let imported = test
+        .data(&trust.admin, "mutation($t: String!) { importPolicy(input: {text: $t, kind: TRUST_TEMPLATE}) { policy { id } version { id editableSections { key heading } } } }", json!({ "t": TEMPLATE_WITH_LOCAL_PART }))
+        .await;
+    let version = imported["importPolicy"]["version"]["id"].clone();
+    assert_eq!(
+        imported["importPolicy"]["version"]["editableSections"],
+        json!([{ "key": "2", "heading": "Local arrangements (school to complete)" }])
+    );
+    test.data(
+        &trust.admin,
+        PUBLISH,
+        json!({ "id": version, "resign": true }),
+    )
+    .await;
+
+    let adopt = "mutation($v: UUID!, $s: UUID!, $a: [AdaptationInput!]!) { adoptTemplate(input: {templateVersionId: $v, schoolId: $s, adaptations: $a}) { policy { id } version { id } warnings { message } } }";
+    let locked = test.graphql(Some(&trust.admin), adopt, json!({ "v": version, "s": school, "a": [{ "section": "1", "text": "No passwords needed." }] })).await;
+    assert_eq!(error_code(&locked), "BAD_USER_INPUT");
+    assert_eq!(locked["errors"][0]["extensions"]["field"], "adaptations.1");
+    let adapted = test
+        .data(&trust.admin, adopt, json!({ "v": version, "s": school, "a": [{ "section": "2", "text": "Phones stay in the staffroom lockers." }] }))
+        .await;
+    let copy = adapted["adoptTemplate"]["version"]["id"].clone();
+    let rendered = test
+        .data(
+            &trust.admin,
+            RENDER,
+            json!({ "v": copy, "s": null, "a": null, "f": "TEXT" }),
+        )
+        .await;
+    let text = rendered["renderPolicy"]["output"].as_str().expect("text");
+    assert!(
+        text.contains("Phones stay in the staffroom lockers.")
+            && !text.contains("Describe your school's arrangements"),
+        "{text}"
+    );
+    assert!(text.contains("I will keep my password secret."), "{text}");
+    test.data(&trust.admin, PUBLISH, json!({ "id": copy, "resign": true }))
+        .await;
+
+    // A new template version: the school's text is carried over when it re-adopts.
+    let template_policy = imported["importPolicy"]["policy"]["id"].clone();
+    let revised = TEMPLATE_WITH_LOCAL_PART.replace("secret.", "secret and unique.");
+    let v2 = test
+        .data(
+            &trust.admin,
+            IMPORT,
+            json!({ "input": { "text": revised, "policyId": template_policy } }),
+        )
+        .await["importPolicy"]["version"]["id"]
+        .clone();
+    test.data(&trust.admin, PUBLISH, json!({ "id": v2, "resign": true }))
+        .await;
+    let readopted = test
+        .data(
+            &trust.admin,
+            adopt,
+            json!({ "v": v2, "s": school, "a": [] }),
+        )
+        .await;
+    let copy_v2 = readopted["adoptTemplate"]["version"]["id"].clone();
+    let rendered = test
+        .data(
+            &trust.admin,
+            RENDER,
+            json!({ "v": copy_v2, "s": null, "a": null, "f": "TEXT" }),
+        )
+        .await;
+    let text = rendered["renderPolicy"]["output"].as_str().expect("text");
+    assert!(
+        text.contains("secret and unique.")
+            && text.contains("Phones stay in the staffroom lockers."),
+        "{text}"
+    );
+    let settings = test
+        .data(&trust.admin, "query($p: UUID!, $s: UUID!) { schoolPolicySettings(policyId: $p, schoolId: $s) { adaptations { key value } } }", json!({ "p": adapted["adoptTemplate"]["policy"]["id"], "s": school }))
+        .await;
+    assert_eq!(
+        settings["schoolPolicySettings"]["adaptations"],
+        json!([{ "key": "2", "value": "Phones stay in the staffroom lockers." }])
+    );
+}

@@ -195,6 +195,13 @@ impl PolicyVersion {
     async fn signature_fields(&self) -> &[String] {
         &self.0.document.signature_fields
     }
+    /// Sections a school may write when it adopts this (template) version.
+    async fn editable_sections(&self) -> Vec<EditableSection> {
+        attest_document::editable_sections(&self.0.document)
+            .into_iter()
+            .map(|(key, heading)| EditableSection { key, heading })
+            .collect()
+    }
     async fn warnings(&self) -> Vec<ImportWarning> {
         warnings(&self.0.document.warnings)
     }
@@ -309,6 +316,8 @@ pub struct SchoolPolicySettings {
     pub variables: Vec<Variable>,
     /// Kinds of member who must sign at this school; empty means everyone.
     pub audience: Vec<MembershipKind>,
+    /// The school's text for a template's editable sections.
+    pub adaptations: Vec<Variable>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -323,6 +332,11 @@ impl From<attest_store::SchoolPolicySettings> for SchoolPolicySettings {
                 .map(|(key, value)| Variable { key, value })
                 .collect(),
             audience: settings.audience.into_iter().map(Into::into).collect(),
+            adaptations: settings
+                .adaptations
+                .into_iter()
+                .map(|(key, value)| Variable { key, value })
+                .collect(),
             updated_at: settings.updated_at,
         }
     }
@@ -385,11 +399,30 @@ pub struct PublishVersionInput {
 }
 
 #[derive(InputObject)]
+pub struct AdaptationInput {
+    /// The section's number, or its heading (see `PolicyVersion.editableSections`).
+    pub section: String,
+    /// The school's text for it (Markdown); empty returns to the template's text.
+    pub text: String,
+}
+
+#[derive(InputObject)]
 pub struct AdoptTemplateInput {
     pub template_version_id: Uuid,
     pub school_id: Uuid,
     #[graphql(default)]
     pub variables: Vec<VariableInput>,
+    /// The school's text for sections the template marks as the school's to write;
+    /// earlier adaptations are kept unless replaced.
+    #[graphql(default)]
+    pub adaptations: Vec<AdaptationInput>,
+}
+
+/// A section of a template that schools write themselves.
+#[derive(SimpleObject)]
+pub struct EditableSection {
+    pub key: String,
+    pub heading: String,
 }
 
 #[derive(InputObject)]
@@ -604,6 +637,11 @@ impl PolicyMutation {
                 PolicyVersionId::from_uuid(input.template_version_id),
                 SchoolId::from_uuid(input.school_id),
                 variables(input.variables),
+                input
+                    .adaptations
+                    .into_iter()
+                    .map(|a| (a.section, a.text))
+                    .collect(),
             )
             .await
             .gql()?;

@@ -4,6 +4,7 @@
 //! school variables + reader's role → Markdown, HTML or plain text), the canonical
 //! content hash, and clause-level diffs. Pure: no I/O, no async, no database types.
 
+mod adapt;
 mod diff;
 pub mod inline;
 mod model;
@@ -14,6 +15,7 @@ pub mod samples;
 mod vocabulary;
 pub mod words;
 
+pub use adapt::{AdaptError, adapt, editable_sections, section_key};
 pub use diff::{Change, ChangeKind, WordChange, WordOp, diff};
 pub use model::{
     Block, BlockKind, Document, Marker, MetaDate, MetaField, Metadata, Placeholder, SignatureField,

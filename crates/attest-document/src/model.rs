@@ -96,6 +96,9 @@ pub struct Block {
     pub options: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<SignatureField>,
+    /// A template section a school may rewrite when it adopts the template.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub editable: bool,
     pub children: Vec<Block>,
     /// Where the block starts in the source (1-based).
     pub line: usize,
@@ -112,6 +115,7 @@ impl Block {
             audience: Vec::new(),
             options: Vec::new(),
             fields: Vec::new(),
+            editable: false,
             children: Vec::new(),
             line,
         }

@@ -312,3 +312,33 @@ mod tests {
         );
     }
 }
+
+/// A heading that marks its section as the school's to write:
+/// "Local arrangements (school to complete)", "Contacts [school-specific]".
+pub fn marks_editable(heading: &str) -> bool {
+    let lower = strip_emphasis(heading).to_lowercase().replace('-', " ");
+    [
+        "school to complete",
+        "school to adapt",
+        "school specific",
+        "to be completed by the school",
+        "editable by schools",
+        "[editable]",
+        "(editable)",
+    ]
+    .iter()
+    .any(|marker| lower.contains(marker))
+}
+
+#[cfg(test)]
+mod editable_tests {
+    #[test]
+    fn editable_markers() {
+        assert!(super::marks_editable(
+            "5. Local arrangements (school to complete)"
+        ));
+        assert!(super::marks_editable("Contacts [School-specific]"));
+        assert!(!super::marks_editable("To be completed by the user"));
+        assert!(!super::marks_editable("Staff practices"));
+    }
+}

@@ -9,6 +9,8 @@ use attest_store::{
     TransactionTrait,
 };
 
+use attest_document::{Document, Warning, adapt, editable_sections};
+
 use super::ImportedDraft;
 use super::settings::merge_variables;
 use crate::audit::{Change, record};
@@ -21,6 +23,7 @@ impl App {
         template_version: PolicyVersionId,
         school: SchoolId,
         variables: BTreeMap<String, String>,
+        adaptations: BTreeMap<String, String>,
     ) -> Result<ImportedDraft, AppError> {
         let scope = principal.scope();
         let txn = self.db.begin().await?;
@@ -88,21 +91,28 @@ impl App {
                 policy
             }
         };
+        let settings = PolicySettings::new(&txn, &scope);
+        let mut current = settings.get(policy.id, school).await?;
+        let mut warnings = template.document.warnings.clone();
+        let document = adapted_document(
+            &template.document,
+            &mut current.adaptations,
+            adaptations,
+            &mut warnings,
+        )?;
+        merge_variables(&mut current, &[&document], variables)?;
+        settings.save(&current, at).await?;
         let version = versions
             .insert(NewPolicyVersion {
                 policy: policy.id,
                 source: template.source.clone(),
-                document: template.document.clone(),
+                document,
                 based_on: Some(template.id),
                 review_cycle_months: template.review_cycle_months,
                 next_review_on: template.next_review_on,
                 at,
             })
             .await?;
-        let settings = PolicySettings::new(&txn, &scope);
-        let mut current = settings.get(policy.id, school).await?;
-        merge_variables(&mut current, &[&version.document], variables)?;
-        settings.save(&current, at).await?;
         record(
             &txn,
             principal,
@@ -117,11 +127,54 @@ impl App {
         )
         .await?;
         txn.commit().await?;
-        let warnings = version.document.warnings.clone();
         Ok(ImportedDraft {
             policy,
             version,
             warnings,
         })
     }
+}
+
+/// The template with the school's adaptations: those given now (checked strictly) and
+/// those kept from earlier adoptions (dropped, with a warning, where the new template
+/// no longer lets the school write that section).
+fn adapted_document(
+    template: &Document,
+    stored: &mut BTreeMap<String, String>,
+    given: BTreeMap<String, String>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Document, AppError> {
+    let given: BTreeMap<String, String> = given
+        .into_iter()
+        .map(|(key, text)| {
+            (
+                key.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
+                text,
+            )
+        })
+        .collect();
+    let (removed, written): (BTreeMap<_, _>, BTreeMap<_, _>) = given
+        .into_iter()
+        .partition(|(_, text)| text.trim().is_empty());
+    adapt(template, &written).map_err(|error| {
+        AppError::invalid(format!("adaptations.{}", error.key()), error.to_string())
+    })?;
+    let editable: Vec<String> = editable_sections(template)
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    stored.retain(|key, _| {
+        let keep = editable.contains(key) && !removed.contains_key(key);
+        if !keep && !removed.contains_key(key) {
+            warnings.push(Warning { line: 0, message: format!("the school's text for section '{key}' was dropped: this template version does not let schools write it") });
+        }
+        keep
+    });
+    stored.extend(written);
+    adapt(template, stored).map_err(|error| {
+        AppError::invalid(format!("adaptations.{}", error.key()), error.to_string())
+    })
 }

@@ -12,7 +12,7 @@ use crate::model::{
     Warning,
 };
 use crate::placeholders;
-use crate::vocabulary::{MetaKey, audience, consent_options, meta_key, parse_date};
+use crate::vocabulary::{MetaKey, audience, consent_options, marks_editable, meta_key, parse_date};
 
 /// Larger inputs are refused: no school policy is anywhere near this.
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
@@ -245,6 +245,7 @@ impl Builder {
         let mut block = Block::new(BlockKind::Section, line.number);
         block.audience = self.audience_of(line, &format!("{heading}:"));
         block.number = number;
+        block.editable = marks_editable(&heading);
         block.heading = Some(heading);
         let depth = self.section_depth();
         self.push(depth, block);
@@ -263,6 +264,7 @@ impl Builder {
         }
         let mut block = Block::new(BlockKind::Section, line.number);
         block.audience = self.audience_of(line, &format!("{}:", text.trim_end_matches(':')));
+        block.editable = marks_editable(text);
         block.heading = Some(text.to_owned());
         let depth = self.section_depth();
         self.push(depth, block);
@@ -586,7 +588,7 @@ fn assemble(flat: Vec<(usize, Block)>) -> Vec<Block> {
     roots
 }
 
-fn collect_placeholders(meta: &Metadata, blocks: &[Block]) -> Vec<Placeholder> {
+pub(crate) fn collect_placeholders(meta: &Metadata, blocks: &[Block]) -> Vec<Placeholder> {
     let mut found: Vec<Placeholder> = Vec::new();
     let mut note = |text: &str, line: usize| {
         for matched in placeholders::scan(text) {

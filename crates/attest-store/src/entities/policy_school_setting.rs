@@ -13,6 +13,7 @@ pub struct Model {
     pub school_id: Uuid,
     pub variables: Json,
     pub audience: Json,
+    pub adaptations: Json,
     pub updated_at: DateTimeUtc,
 }
 

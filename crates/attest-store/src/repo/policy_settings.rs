@@ -18,6 +18,8 @@ pub struct SchoolPolicySettings {
     pub variables: BTreeMap<String, String>,
     /// Membership kinds that must sign at this school; empty means every kind.
     pub audience: Vec<MembershipKind>,
+    /// For an adopted template: the school's text for editable sections, by section key.
+    pub adaptations: BTreeMap<String, String>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -75,22 +77,16 @@ impl<'a, C: ConnectionTrait> PolicySettings<'a, C> {
         if !self.scope.schools().allows(school) {
             return Err(StoreError::NotFound("school"));
         }
-        let variables =
-            serde_json::to_value(&settings.variables).map_err(|e| StoreError::Corrupt {
-                what: "variables",
-                detail: e.to_string(),
-            })?;
-        let audience =
-            serde_json::to_value(&settings.audience).map_err(|e| StoreError::Corrupt {
-                what: "audience",
-                detail: e.to_string(),
-            })?;
+        let variables = encode(&settings.variables, "variables")?;
+        let audience = encode(&settings.audience, "audience")?;
+        let adaptations = encode(&settings.adaptations, "adaptations")?;
         let model = setting::ActiveModel {
             trust_id: Set(self.scope.trust().as_uuid()),
             policy_id: Set(policy.as_uuid()),
             school_id: Set(school.as_uuid()),
             variables: Set(variables),
             audience: Set(audience),
+            adaptations: Set(adaptations),
             updated_at: Set(at),
         };
         setting::Entity::insert(model)
@@ -103,6 +99,7 @@ impl<'a, C: ConnectionTrait> PolicySettings<'a, C> {
                 .update_columns([
                     setting::Column::Variables,
                     setting::Column::Audience,
+                    setting::Column::Adaptations,
                     setting::Column::UpdatedAt,
                 ])
                 .to_owned(),
@@ -113,18 +110,30 @@ impl<'a, C: ConnectionTrait> PolicySettings<'a, C> {
     }
 }
 
+fn encode<T: Serialize>(value: &T, what: &'static str) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value).map_err(|e| StoreError::Corrupt {
+        what,
+        detail: e.to_string(),
+    })
+}
+
+fn decode<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    what: &'static str,
+) -> Result<T, StoreError> {
+    serde_json::from_value(value).map_err(|e| StoreError::Corrupt {
+        what,
+        detail: e.to_string(),
+    })
+}
+
 fn to_settings(model: setting::Model) -> Result<SchoolPolicySettings, StoreError> {
     Ok(SchoolPolicySettings {
         policy: Some(PolicyId::from_uuid(model.policy_id)),
         school: Some(SchoolId::from_uuid(model.school_id)),
-        variables: serde_json::from_value(model.variables).map_err(|e| StoreError::Corrupt {
-            what: "variables",
-            detail: e.to_string(),
-        })?,
-        audience: serde_json::from_value(model.audience).map_err(|e| StoreError::Corrupt {
-            what: "audience",
-            detail: e.to_string(),
-        })?,
+        variables: decode(model.variables, "variables")?,
+        audience: decode(model.audience, "audience")?,
+        adaptations: decode(model.adaptations, "adaptations")?,
         updated_at: Some(model.updated_at),
     })
 }
