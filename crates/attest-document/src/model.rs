@@ -138,6 +138,8 @@ impl Block {
 pub struct SignatureField {
     pub name: String,
     pub label: String,
+    /// The line it is on ("Signature Date" puts two fields on one line).
+    pub line: usize,
 }
 
 /// A school-specific value the document leaves to be filled in.

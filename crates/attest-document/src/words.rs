@@ -59,13 +59,13 @@ fn block_text(block: &Block) -> String {
         text.push_str(body);
     }
     if block.kind == BlockKind::Signature {
-        let mut last_label: Option<&str> = None;
+        let mut last_line = None;
         for field in &block.fields {
-            if last_label != Some(field.label.as_str()) {
+            if last_line != Some(field.line) {
                 text.push(' ');
                 text.push_str(&field.label);
             }
-            last_label = Some(&field.label);
+            last_line = Some(field.line);
         }
     }
     text

@@ -350,6 +350,7 @@ impl Builder {
             .map(|name| SignatureField {
                 name: (*name).to_owned(),
                 label: label.to_owned(),
+                line: line.number,
             })
             .collect();
         for field in &fields {
