@@ -75,4 +75,44 @@ pub(crate) mod columns {
     pub fn date_null<T: IntoIden>(name: T) -> ColumnDef {
         ColumnDef::new(name).date().null().take()
     }
+
+    /// An index on `columns` of `table`, in that order.
+    pub fn index<T: IntoIden + Copy, C: IntoIden + Copy>(
+        name: &str,
+        table: T,
+        columns: &[C],
+    ) -> IndexCreateStatement {
+        let mut index = Index::create();
+        index.name(name).table(table);
+        for column in columns {
+            index.col(*column);
+        }
+        index
+    }
+
+    pub fn unique_index<T: IntoIden + Copy, C: IntoIden + Copy>(
+        name: &str,
+        table: T,
+        columns: &[C],
+    ) -> IndexCreateStatement {
+        index(name, table, columns).unique().to_owned()
+    }
+
+    /// A foreign key of two columns (trust_id plus an id), so rows never point into
+    /// another trust.
+    pub fn tenant_fk(
+        name: &str,
+        from: (impl IntoIden, impl IntoIden, impl IntoIden),
+        to: (impl IntoIden, impl IntoIden, impl IntoIden),
+    ) -> ForeignKeyCreateStatement {
+        ForeignKey::create()
+            .name(name)
+            .from_tbl(from.0)
+            .from_col(from.1)
+            .from_col(from.2)
+            .to_tbl(to.0)
+            .to_col(to.1)
+            .to_col(to.2)
+            .to_owned()
+    }
 }

@@ -2,12 +2,12 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{id, text, text_null, time, uuid};
+use crate::columns::{id, text, text_null, time, unique_index, uuid};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 pub enum Trusts {
     Table,
     Id,
@@ -16,7 +16,7 @@ pub enum Trusts {
     CreatedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 pub enum Schools {
     Table,
     Id,
@@ -62,21 +62,27 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, columns) in [
-            ("ux_schools_trust_id", vec![Schools::TrustId, Schools::Id]),
-            (
+        manager
+            .create_index(unique_index(
+                "ux_schools_trust_id",
+                Schools::Table,
+                &[Schools::TrustId, Schools::Id],
+            ))
+            .await?;
+        manager
+            .create_index(unique_index(
                 "ux_schools_trust_slug",
-                vec![Schools::TrustId, Schools::Slug],
-            ),
-            ("ux_schools_trust_urn", vec![Schools::TrustId, Schools::Urn]),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table(Schools::Table).unique();
-            for column in columns {
-                index.col(column);
-            }
-            manager.create_index(index).await?;
-        }
+                Schools::Table,
+                &[Schools::TrustId, Schools::Slug],
+            ))
+            .await?;
+        manager
+            .create_index(unique_index(
+                "ux_schools_trust_urn",
+                Schools::Table,
+                &[Schools::TrustId, Schools::Urn],
+            ))
+            .await?;
         Ok(())
     }
 

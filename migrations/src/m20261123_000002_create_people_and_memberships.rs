@@ -2,13 +2,15 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{date, date_null, id, text, text_null, time, uuid};
+use crate::columns::{
+    date, date_null, id, index, tenant_fk, text, text_null, time, unique_index, uuid,
+};
 use crate::m20261123_000001_create_trusts_and_schools::{Schools, Trusts};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 pub enum People {
     Table,
     Id,
@@ -19,7 +21,7 @@ pub enum People {
     UpdatedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Memberships {
     Table,
     Id,
@@ -57,38 +59,26 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_people_trust_id")
-                    .table(People::Table)
-                    .col(People::TrustId)
-                    .col(People::Id)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(unique_index(
+                "ux_people_trust_id",
+                People::Table,
+                &[People::TrustId, People::Id],
+            ))
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_people_trust_email")
-                    .table(People::Table)
-                    .col(People::TrustId)
-                    .col(People::Email)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(unique_index(
+                "ux_people_trust_email",
+                People::Table,
+                &[People::TrustId, People::Email],
+            ))
             .await?;
         // Keyset pagination of people orders by (full_name, id) within a trust.
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_people_trust_name")
-                    .table(People::Table)
-                    .col(People::TrustId)
-                    .col(People::FullName)
-                    .col(People::Id)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_people_trust_name",
+                People::Table,
+                &[People::TrustId, People::FullName, People::Id],
+            ))
             .await?;
 
         manager
@@ -105,49 +95,44 @@ impl MigrationTrait for Migration {
                     .col(date_null(Memberships::EndedOn))
                     .col(time(Memberships::CreatedAt))
                     .col(time(Memberships::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_memberships_person")
-                            .from_tbl(Memberships::Table)
-                            .from_col(Memberships::TrustId)
-                            .from_col(Memberships::PersonId)
-                            .to_tbl(People::Table)
-                            .to_col(People::TrustId)
-                            .to_col(People::Id),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_memberships_school")
-                            .from_tbl(Memberships::Table)
-                            .from_col(Memberships::TrustId)
-                            .from_col(Memberships::SchoolId)
-                            .to_tbl(Schools::Table)
-                            .to_col(Schools::TrustId)
-                            .to_col(Schools::Id),
-                    )
+                    .foreign_key(&mut tenant_fk(
+                        "fk_memberships_person",
+                        (
+                            Memberships::Table,
+                            Memberships::TrustId,
+                            Memberships::PersonId,
+                        ),
+                        (People::Table, People::TrustId, People::Id),
+                    ))
+                    .foreign_key(&mut tenant_fk(
+                        "fk_memberships_school",
+                        (
+                            Memberships::Table,
+                            Memberships::TrustId,
+                            Memberships::SchoolId,
+                        ),
+                        (Schools::Table, Schools::TrustId, Schools::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_memberships_trust_person")
-                    .table(Memberships::Table)
-                    .col(Memberships::TrustId)
-                    .col(Memberships::PersonId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_memberships_trust_person",
+                Memberships::Table,
+                &[Memberships::TrustId, Memberships::PersonId],
+            ))
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_memberships_trust_school_kind")
-                    .table(Memberships::Table)
-                    .col(Memberships::TrustId)
-                    .col(Memberships::SchoolId)
-                    .col(Memberships::Kind)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_memberships_trust_school_kind",
+                Memberships::Table,
+                &[
+                    Memberships::TrustId,
+                    Memberships::SchoolId,
+                    Memberships::Kind,
+                ],
+            ))
             .await
     }
 

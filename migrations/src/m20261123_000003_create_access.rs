@@ -2,14 +2,14 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{id, text, time, time_null, uuid, uuid_null};
+use crate::columns::{id, index, tenant_fk, text, time, time_null, uuid, uuid_null};
 use crate::m20261123_000001_create_trusts_and_schools::{Schools, Trusts};
 use crate::m20261123_000002_create_people_and_memberships::People;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum RoleGrants {
     Table,
     Id,
@@ -21,7 +21,7 @@ enum RoleGrants {
     RevokedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum ApiTokens {
     Table,
     Id,
@@ -34,23 +34,6 @@ enum ApiTokens {
     ExpiresAt,
     RevokedAt,
     LastUsedAt,
-}
-
-fn school_fk(
-    table: impl IntoIden,
-    trust: impl IntoIden,
-    school: impl IntoIden,
-    name: &str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from_tbl(table)
-        .from_col(trust)
-        .from_col(school)
-        .to_tbl(Schools::Table)
-        .to_col(Schools::TrustId)
-        .to_col(Schools::Id)
-        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -67,44 +50,32 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(RoleGrants::SchoolId))
                     .col(time(RoleGrants::GrantedAt))
                     .col(time_null(RoleGrants::RevokedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_role_grants_person")
-                            .from_tbl(RoleGrants::Table)
-                            .from_col(RoleGrants::TrustId)
-                            .from_col(RoleGrants::PersonId)
-                            .to_tbl(People::Table)
-                            .to_col(People::TrustId)
-                            .to_col(People::Id),
-                    )
-                    .foreign_key(&mut school_fk(
-                        RoleGrants::Table,
-                        RoleGrants::TrustId,
-                        RoleGrants::SchoolId,
+                    .foreign_key(&mut tenant_fk(
+                        "fk_role_grants_person",
+                        (RoleGrants::Table, RoleGrants::TrustId, RoleGrants::PersonId),
+                        (People::Table, People::TrustId, People::Id),
+                    ))
+                    .foreign_key(&mut tenant_fk(
                         "fk_role_grants_school",
+                        (RoleGrants::Table, RoleGrants::TrustId, RoleGrants::SchoolId),
+                        (Schools::Table, Schools::TrustId, Schools::Id),
                     ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_role_grants_trust_person")
-                    .table(RoleGrants::Table)
-                    .col(RoleGrants::TrustId)
-                    .col(RoleGrants::PersonId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_role_grants_trust_person",
+                RoleGrants::Table,
+                &[RoleGrants::TrustId, RoleGrants::PersonId],
+            ))
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_role_grants_trust_school")
-                    .table(RoleGrants::Table)
-                    .col(RoleGrants::TrustId)
-                    .col(RoleGrants::SchoolId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_role_grants_trust_school",
+                RoleGrants::Table,
+                &[RoleGrants::TrustId, RoleGrants::SchoolId],
+            ))
             .await?;
 
         manager
@@ -127,24 +98,20 @@ impl MigrationTrait for Migration {
                             .from(ApiTokens::Table, ApiTokens::TrustId)
                             .to(Trusts::Table, Trusts::Id),
                     )
-                    .foreign_key(&mut school_fk(
-                        ApiTokens::Table,
-                        ApiTokens::TrustId,
-                        ApiTokens::SchoolId,
+                    .foreign_key(&mut tenant_fk(
                         "fk_api_tokens_school",
+                        (ApiTokens::Table, ApiTokens::TrustId, ApiTokens::SchoolId),
+                        (Schools::Table, Schools::TrustId, Schools::Id),
                     ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_api_tokens_trust_school")
-                    .table(ApiTokens::Table)
-                    .col(ApiTokens::TrustId)
-                    .col(ApiTokens::SchoolId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_api_tokens_trust_school",
+                ApiTokens::Table,
+                &[ApiTokens::TrustId, ApiTokens::SchoolId],
+            ))
             .await
     }
 

@@ -4,13 +4,13 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
-use crate::columns::{id, text, time, uuid, uuid_null};
+use crate::columns::{id, index, text, time, uuid, uuid_null};
 use crate::m20261123_000001_create_trusts_and_schools::Trusts;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum AuditLog {
     Table,
     Id,
@@ -64,14 +64,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_audit_log_trust_time")
-                    .table(AuditLog::Table)
-                    .col(AuditLog::TrustId)
-                    .col(AuditLog::OccurredAt)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_audit_log_trust_time",
+                AuditLog::Table,
+                &[AuditLog::TrustId, AuditLog::OccurredAt],
+            ))
             .await?;
         let guards = match manager.get_database_backend() {
             DbBackend::Postgres => POSTGRES_GUARDS,

@@ -3,13 +3,16 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{date_null, id, text, text_null, time, time_null, uuid, uuid_null};
+use crate::columns::{
+    date_null, id, index, tenant_fk, text, text_null, time, time_null, unique_index, uuid,
+    uuid_null,
+};
 use crate::m20261123_000001_create_trusts_and_schools::{Schools, Trusts};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Policies {
     Table,
     Id,
@@ -23,7 +26,7 @@ enum Policies {
     RetiredAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum PolicyVersions {
     Table,
     Id,
@@ -44,7 +47,7 @@ enum PolicyVersions {
     PublishedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum PolicySchoolSettings {
     Table,
     TrustId,
@@ -55,29 +58,13 @@ enum PolicySchoolSettings {
     UpdatedAt,
 }
 
-fn composite_fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from_tbl(from.0)
-        .from_col(from.1)
-        .from_col(from.2)
-        .to_tbl(to.0)
-        .to_col(to.1)
-        .to_col(to.2)
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let postgres =
             manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres;
         let template_fk = || {
-            composite_fk(
+            tenant_fk(
                 "fk_policies_template",
                 (
                     Policies::Table,
@@ -105,7 +92,7 @@ impl MigrationTrait for Migration {
                     .from(Policies::Table, Policies::TrustId)
                     .to(Trusts::Table, Trusts::Id),
             )
-            .foreign_key(&mut composite_fk(
+            .foreign_key(&mut tenant_fk(
                 "fk_policies_school",
                 (Policies::Table, Policies::TrustId, Policies::SchoolId),
                 (Schools::Table, Schools::TrustId, Schools::Id),
@@ -117,35 +104,25 @@ impl MigrationTrait for Migration {
         }
         manager.create_table(policies).await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_policies_trust_id")
-                    .table(Policies::Table)
-                    .col(Policies::TrustId)
-                    .col(Policies::Id)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(unique_index(
+                "ux_policies_trust_id",
+                Policies::Table,
+                &[Policies::TrustId, Policies::Id],
+            ))
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_policies_trust_school")
-                    .table(Policies::Table)
-                    .col(Policies::TrustId)
-                    .col(Policies::SchoolId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_policies_trust_school",
+                Policies::Table,
+                &[Policies::TrustId, Policies::SchoolId],
+            ))
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_policies_trust_template")
-                    .table(Policies::Table)
-                    .col(Policies::TrustId)
-                    .col(Policies::TemplatePolicyId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_policies_trust_template",
+                Policies::Table,
+                &[Policies::TrustId, Policies::TemplatePolicyId],
+            ))
             .await?;
         if postgres {
             manager.create_foreign_key(template_fk()).await?;
@@ -179,7 +156,7 @@ impl MigrationTrait for Migration {
                     .col(time(PolicyVersions::CreatedAt))
                     .col(time(PolicyVersions::UpdatedAt))
                     .col(time_null(PolicyVersions::PublishedAt))
-                    .foreign_key(&mut composite_fk(
+                    .foreign_key(&mut tenant_fk(
                         "fk_policy_versions_policy",
                         (
                             PolicyVersions::Table,
@@ -192,26 +169,22 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_policy_versions_number")
-                    .table(PolicyVersions::Table)
-                    .col(PolicyVersions::TrustId)
-                    .col(PolicyVersions::PolicyId)
-                    .col(PolicyVersions::Number)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(unique_index(
+                "ux_policy_versions_number",
+                PolicyVersions::Table,
+                &[
+                    PolicyVersions::TrustId,
+                    PolicyVersions::PolicyId,
+                    PolicyVersions::Number,
+                ],
+            ))
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_policy_versions_based_on")
-                    .table(PolicyVersions::Table)
-                    .col(PolicyVersions::TrustId)
-                    .col(PolicyVersions::BasedOnVersionId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_policy_versions_based_on",
+                PolicyVersions::Table,
+                &[PolicyVersions::TrustId, PolicyVersions::BasedOnVersionId],
+            ))
             .await?;
 
         manager
@@ -238,7 +211,7 @@ impl MigrationTrait for Migration {
                             .col(PolicySchoolSettings::PolicyId)
                             .col(PolicySchoolSettings::SchoolId),
                     )
-                    .foreign_key(&mut composite_fk(
+                    .foreign_key(&mut tenant_fk(
                         "fk_policy_settings_policy",
                         (
                             PolicySchoolSettings::Table,
@@ -247,7 +220,7 @@ impl MigrationTrait for Migration {
                         ),
                         (Policies::Table, Policies::TrustId, Policies::Id),
                     ))
-                    .foreign_key(&mut composite_fk(
+                    .foreign_key(&mut tenant_fk(
                         "fk_policy_settings_school",
                         (
                             PolicySchoolSettings::Table,
@@ -260,14 +233,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_policy_settings_school")
-                    .table(PolicySchoolSettings::Table)
-                    .col(PolicySchoolSettings::TrustId)
-                    .col(PolicySchoolSettings::SchoolId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_policy_settings_school",
+                PolicySchoolSettings::Table,
+                &[
+                    PolicySchoolSettings::TrustId,
+                    PolicySchoolSettings::SchoolId,
+                ],
+            ))
             .await
     }
 

@@ -240,6 +240,16 @@ pub struct ImportedPolicy {
     pub warnings: Vec<ImportWarning>,
 }
 
+impl From<attest_app::ImportedDraft> for ImportedPolicy {
+    fn from(imported: attest_app::ImportedDraft) -> Self {
+        Self {
+            warnings: warnings(&imported.warnings),
+            policy: Policy(imported.policy),
+            version: PolicyVersion(imported.version),
+        }
+    }
+}
+
 #[derive(SimpleObject)]
 pub struct RenderedPolicy {
     pub output: String,
@@ -582,11 +592,7 @@ impl PolicyMutation {
             )
             .await
             .gql()?;
-        Ok(ImportedPolicy {
-            warnings: warnings(&imported.warnings),
-            policy: Policy(imported.policy),
-            version: PolicyVersion(imported.version),
-        })
+        Ok(imported.into())
     }
 
     async fn update_draft(
@@ -645,11 +651,7 @@ impl PolicyMutation {
             )
             .await
             .gql()?;
-        Ok(ImportedPolicy {
-            warnings: warnings(&imported.warnings),
-            policy: Policy(imported.policy),
-            version: PolicyVersion(imported.version),
-        })
+        Ok(imported.into())
     }
 
     /// Sets a school's values for a policy's placeholders (merged; an empty value removes one).
