@@ -279,12 +279,27 @@ async fn depth_introspection_and_suggestions_are_limited() {
 #[tokio::test]
 async fn graphiql_is_served_only_when_enabled() {
     let off = TestApp::spawn().await;
-    let answer = off.client.get(off.url("/graphiql")).send().await.expect("request");
+    let answer = off
+        .client
+        .get(off.url("/graphiql"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(answer.status(), StatusCode::NOT_FOUND);
     let on = TestApp::spawn_with(|graphql| graphql.graphiql = true).await;
-    let answer = on.client.get(on.url("/graphiql")).send().await.expect("request");
+    let answer = on
+        .client
+        .get(on.url("/graphiql"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(answer.status(), StatusCode::OK);
-    assert!(answer.headers()["content-type"].to_str().expect("text").starts_with("text/html"));
+    assert!(
+        answer.headers()["content-type"]
+            .to_str()
+            .expect("text")
+            .starts_with("text/html")
+    );
     assert!(answer.text().await.expect("body").contains("/graphql"));
 }
 

@@ -40,9 +40,26 @@ pub fn normalise_tags(text: &str) -> String {
     out.replace("****", "")
 }
 
-/// Removes Markdown emphasis markers: for labels and metadata values.
+/// Removes Markdown emphasis markers (for labels, titles and metadata values) without
+/// joining the words on either side: `**2023**J` → `2023 J`.
 pub fn strip_emphasis(text: &str) -> String {
-    text.replace("**", "").trim_matches('*').trim().to_owned()
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '*' {
+            out.push(c);
+            continue;
+        }
+        while chars.peek() == Some(&'*') {
+            chars.next();
+        }
+        let joins = out.chars().last().is_some_and(char::is_alphanumeric)
+            && chars.peek().is_some_and(|next| next.is_alphanumeric());
+        if joins {
+            out.push(' ');
+        }
+    }
+    out.trim().to_owned()
 }
 
 /// The words of a text, lowercased: runs of letters and digits. Markup, punctuation
@@ -74,6 +91,13 @@ mod tests {
         assert_eq!(normalise_tags("<B>x</B> and <i>y</i>"), "**x** and *y*");
         assert_eq!(normalise_tags("a <u>b</u> <<DPO>> <c>"), "a b <<DPO>> <c>");
         assert_eq!(normalise_tags("<b></b>"), "");
+    }
+
+    #[test]
+    fn stripping_emphasis_keeps_word_boundaries() {
+        assert_eq!(strip_emphasis("**September 2023**"), "September 2023");
+        assert_eq!(strip_emphasis("**September 2023**J"), "September 2023 J");
+        assert_eq!(strip_emphasis("*Staff only:* x"), "Staff only: x");
     }
 
     #[test]
