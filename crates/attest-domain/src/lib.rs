@@ -5,6 +5,7 @@
 //! This crate must never depend on an ORM, an HTTP stack or an async runtime: it does
 //! no I/O, so every rule in it can be tested densely and quickly.
 
+mod compliance;
 mod error;
 mod ids;
 mod membership;
@@ -14,6 +15,9 @@ mod records;
 mod role;
 mod values;
 
+pub use compliance::{
+    ComplianceStatus, ResignSchedule, SigningFacts, Standing, due_on, standing, typed_name_matches,
+};
 pub use error::DomainError;
 pub use ids::{
     ApiTokenId, AuditEntryId, MembershipId, PersonId, PolicyId, PolicyVersionId, RoleGrantId,
