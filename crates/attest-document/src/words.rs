@@ -10,8 +10,13 @@ pub fn source_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = normalise_tags(line);
-        let mut rest = line.trim();
-        rest = rest.trim_start_matches('#').trim_start();
+        let trimmed = line.trim();
+        // A heading's text is all words, even one that starts like a list item.
+        if trimmed.starts_with('#') {
+            out.extend(words(trimmed));
+            continue;
+        }
+        let mut rest = trimmed;
         for bullet in ["- ", "* ", "• ", "– ", "· "] {
             if let Some(after) = rest.strip_prefix(bullet) {
                 rest = after.trim_start();
