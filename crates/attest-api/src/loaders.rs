@@ -23,6 +23,35 @@ impl DirectoryLoader {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MembershipsOf(pub PersonId);
 
+/// Versions of one policy, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VersionsOf(pub attest_domain::PolicyId);
+
+impl Loader<VersionsOf> for DirectoryLoader {
+    type Value = Vec<attest_store::PolicyVersion>;
+    type Error = Arc<AppError>;
+
+    async fn load(
+        &self,
+        keys: &[VersionsOf],
+    ) -> Result<HashMap<VersionsOf, Self::Value>, Self::Error> {
+        let policies: Vec<attest_domain::PolicyId> = keys.iter().map(|key| key.0).collect();
+        let versions = self
+            .app
+            .versions_of_policies(&self.principal, &policies)
+            .await
+            .map_err(Arc::new)?;
+        let mut grouped: HashMap<VersionsOf, Self::Value> = HashMap::new();
+        for version in versions {
+            grouped
+                .entry(VersionsOf(version.policy))
+                .or_default()
+                .push(version);
+        }
+        Ok(grouped)
+    }
+}
+
 /// Active role grants of one person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GrantsOf(pub PersonId);

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::context::{app, loader, principal};
 use crate::error::OrGraphql;
+use crate::loaders::VersionsOf;
 use crate::types::{MembershipKind, School};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -66,7 +67,7 @@ impl Policy {
         let loaded = loader(ctx)?
             .load_one(school)
             .await
-            .map_err(|e| crate::error::to_graphql((*e).clone()))?;
+            .map_err(crate::types::loaded)?;
         Ok(loaded.map(School))
     }
     /// For a school's adopted copy: the trust template it came from.
@@ -115,16 +116,26 @@ impl Policy {
 }
 
 impl Policy {
+    /// All versions, batch-loaded for every policy in the response.
+    async fn loaded_versions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<attest_store::PolicyVersion>> {
+        let loaded = loader(ctx)?
+            .load_one(VersionsOf(self.0.id))
+            .await
+            .map_err(crate::types::loaded)?;
+        Ok(loaded.unwrap_or_default())
+    }
+
     async fn version_in(
         &self,
         ctx: &Context<'_>,
         state: DomainState,
     ) -> async_graphql::Result<Option<PolicyVersion>> {
-        let versions = app(ctx)?
-            .policy_versions(principal(ctx)?, self.0.id)
-            .await
-            .gql()?;
-        Ok(versions
+        Ok(self
+            .loaded_versions(ctx)
+            .await?
             .into_iter()
             .find(|v| v.state == state)
             .map(PolicyVersion))

@@ -9,7 +9,7 @@ use crate::context::{loader, principal};
 use crate::error::to_graphql;
 use crate::loaders::{GrantsOf, MembershipsOf};
 
-fn loaded(error: std::sync::Arc<attest_app::AppError>) -> async_graphql::Error {
+pub(crate) fn loaded(error: std::sync::Arc<attest_app::AppError>) -> async_graphql::Error {
     to_graphql((*error).clone())
 }
 

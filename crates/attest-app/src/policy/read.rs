@@ -69,6 +69,17 @@ impl App {
             .await?)
     }
 
+    /// Versions of several policies at once (for batch loading), newest first.
+    pub async fn versions_of_policies(
+        &self,
+        principal: &Principal,
+        policies: &[PolicyId],
+    ) -> Result<Vec<PolicyVersion>, AppError> {
+        Ok(PolicyVersions::new(&self.db, &principal.scope())
+            .for_policies(policies)
+            .await?)
+    }
+
     pub async fn policy_version(
         &self,
         principal: &Principal,

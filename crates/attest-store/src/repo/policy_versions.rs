@@ -108,6 +108,21 @@ impl<'a, C: ConnectionTrait> PolicyVersions<'a, C> {
         models.into_iter().map(to_version).collect()
     }
 
+    /// Every version of these policies, newest first within each.
+    pub async fn for_policies(
+        &self,
+        policies: &[PolicyId],
+    ) -> Result<Vec<PolicyVersion>, StoreError> {
+        let models = self
+            .visible()
+            .filter(policy_version::Column::PolicyId.is_in(policies.iter().map(PolicyId::as_uuid)))
+            .order_by_asc(policy_version::Column::PolicyId)
+            .order_by_desc(policy_version::Column::Number)
+            .all(self.conn)
+            .await?;
+        models.into_iter().map(to_version).collect()
+    }
+
     /// The policy's versions in a state (e.g. its one published version, its open draft).
     pub async fn in_state(
         &self,
