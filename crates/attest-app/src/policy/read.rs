@@ -185,26 +185,33 @@ impl App {
         let versions = PolicyVersions::new(&self.db, &scope)
             .published_for_review_by(by)
             .await?;
-        let policies = Policies::new(&self.db, &scope);
+        let ids: Vec<PolicyId> = versions.iter().map(|version| version.policy).collect();
+        let policies: std::collections::HashMap<PolicyId, Policy> = Policies::new(&self.db, &scope)
+            .by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|policy| (policy.id, policy))
+            .collect();
         let mut due = Vec::with_capacity(versions.len());
         for version in versions {
             let Some(next_review_on) = version.next_review_on else {
                 continue;
             };
+            let Some(policy) = policies.get(&version.policy) else {
+                continue;
+            };
             if version.state != VersionState::Published
+                || policy.retired_at.is_some()
                 || !review_due(next_review_on, today, notice_days)
             {
                 continue;
             }
-            let policy = policies.get(version.policy).await?;
-            if policy.retired_at.is_none() {
-                due.push(DueForReview {
-                    policy,
-                    version,
-                    next_review_on,
-                    overdue: next_review_on < today,
-                });
-            }
+            due.push(DueForReview {
+                policy: policy.clone(),
+                version,
+                next_review_on,
+                overdue: next_review_on < today,
+            });
         }
         Ok(due)
     }

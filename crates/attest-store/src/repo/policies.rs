@@ -85,6 +85,15 @@ impl<'a, C: ConnectionTrait> Policies<'a, C> {
             .and_then(to_policy)
     }
 
+    pub async fn by_ids(&self, ids: &[PolicyId]) -> Result<Vec<Policy>, StoreError> {
+        let models = self
+            .visible()
+            .filter(policy::Column::Id.is_in(ids.iter().map(PolicyId::as_uuid)))
+            .all(self.conn)
+            .await?;
+        models.into_iter().map(to_policy).collect()
+    }
+
     /// Policies visible to the scope; with `school`, those that apply to that school
     /// (its own and the trust's).
     pub async fn list(&self, school: Option<SchoolId>) -> Result<Vec<Policy>, StoreError> {
