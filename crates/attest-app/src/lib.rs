@@ -38,6 +38,11 @@ pub use school::{SchoolChanges, SchoolInput};
 pub struct App {
     db: Database,
     clock: Arc<dyn Clock>,
+    /// Trusts by id. Nothing changes a trust once created, so replicas may each keep
+    /// their own copy; a use case that changes one must clear this.
+    trusts: Arc<
+        std::sync::RwLock<std::collections::HashMap<attest_domain::TrustId, attest_domain::Trust>>,
+    >,
 }
 
 /// School-facing dates (membership start and end days) are days in England.
@@ -45,7 +50,11 @@ pub const SCHOOL_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::London;
 
 impl App {
     pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+        Self {
+            db,
+            clock,
+            trusts: Arc::default(),
+        }
     }
 
     pub fn db(&self) -> &Database {

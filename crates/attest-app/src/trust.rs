@@ -50,6 +50,18 @@ impl App {
     }
 
     pub async fn trust(&self, principal: &Principal) -> Result<Trust, AppError> {
-        Ok(Trusts::current(&self.db, &principal.scope()).await?)
+        let cached = self
+            .trusts
+            .read()
+            .ok()
+            .and_then(|trusts| trusts.get(&principal.trust()).cloned());
+        if let Some(trust) = cached {
+            return Ok(trust);
+        }
+        let trust = Trusts::current(&self.db, &principal.scope()).await?;
+        if let Ok(mut trusts) = self.trusts.write() {
+            trusts.insert(trust.id, trust.clone());
+        }
+        Ok(trust)
     }
 }
