@@ -99,7 +99,7 @@ async fn a_school_policy_is_imported_valued_published_and_rendered() {
     let all = [
         ("lgfl_staffmail", "Microsoft 365 <mail>"),
         (
-            "email_system_london_mail_learning_platform_and_school_approved_communication_systems",
+            "email_system_london_mail_learning",
             "Teams and Google Classroom",
         ),
         ("mojisola_omole", "Ms M. Omole"),
@@ -341,10 +341,7 @@ async fn schools_adopt_a_trust_template_with_their_own_values() {
     let adopt = "mutation($v: UUID!, $s: UUID!, $vars: [VariableInput!]!) { adoptTemplate(input: {templateVersionId: $v, schoolId: $s, variables: $vars}) { policy { id kind templatePolicyId } version { id basedOnVersionId state } } }";
     let all = [
         ("lgfl_staffmail", "StaffMail"),
-        (
-            "email_system_london_mail_learning_platform_and_school_approved_communication_systems",
-            "Teams",
-        ),
+        ("email_system_london_mail_learning", "Teams"),
         ("mojisola_omole", "Ms Omole"),
     ];
     let adopted = test

@@ -12,8 +12,39 @@ pub struct PlaceholderMatch {
     pub label: String,
 }
 
-/// A stable key from a label: "LGfL StaffMail" → "lgfl_staffmail".
+/// Keys are typed by people (`--var key=value`): long labels give their first words.
+const MAX_KEY: usize = 40;
+
+/// A stable key from a label: "LGfL StaffMail" → "lgfl_staffmail"; a long label keeps
+/// its first words, up to 40 characters.
 pub fn key_for(label: &str) -> String {
+    let full = full_key(label);
+    if full.len() <= MAX_KEY {
+        return full;
+    }
+    let mut key = String::new();
+    for word in full.split('_') {
+        let extra = if key.is_empty() {
+            word.len()
+        } else {
+            word.len() + 1
+        };
+        if key.len() + extra > MAX_KEY {
+            break;
+        }
+        if !key.is_empty() {
+            key.push('_');
+        }
+        key.push_str(word);
+    }
+    if key.is_empty() {
+        full.chars().take(MAX_KEY).collect()
+    } else {
+        key
+    }
+}
+
+fn full_key(label: &str) -> String {
     let mut key = String::with_capacity(label.len());
     for c in label.chars() {
         if c.is_alphanumeric() {
@@ -125,6 +156,14 @@ mod tests {
         assert!(scan("[ ] yes [x] no [1]").is_empty());
         assert!(scan("no brackets at all").is_empty());
         assert!(scan("unclosed [bracket and *[ star").is_empty());
+    }
+
+    #[test]
+    fn long_labels_give_short_keys() {
+        let label = "email system (London Mail), Learning Platform and school approved communication systems";
+        assert_eq!(key_for(label), "email_system_london_mail_learning");
+        assert!(key_for(&"x".repeat(100)).len() == 40);
+        assert_eq!(key_for("School Name"), "school_name");
     }
 
     #[test]
