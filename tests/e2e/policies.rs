@@ -603,3 +603,62 @@ async fn schools_write_the_sections_a_template_leaves_to_them() {
         json!([{ "key": "2", "value": "Phones stay in the staffroom lockers." }])
     );
 }
+
+#[tokio::test]
+async fn a_trust_wide_policy_needs_every_schools_values() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let first = create_school(&test, &trust.admin, "First Primary", "500011").await;
+    let second = create_school(&test, &trust.admin, "Second Primary", "500012").await;
+    let text = "Trust AUP\n\n- 1.1. Report breaches to *[DPO Name]*.\n\nI agree to abide by all the points above.\n";
+    let imported = test
+        .data(
+            &trust.admin,
+            IMPORT,
+            json!({ "input": { "text": text, "kind": "TRUST_LOCKED" } }),
+        )
+        .await;
+    let (policy, version) = (
+        imported["importPolicy"]["policy"]["id"].clone(),
+        imported["importPolicy"]["version"]["id"].clone(),
+    );
+    test.data(&trust.admin, SET_VALUES, json!({ "input": { "policyId": policy, "schoolId": first, "variables": values(&[("dpo_name", "Ms Khan")]) } })).await;
+    let refused = test
+        .graphql(
+            Some(&trust.admin),
+            PUBLISH,
+            json!({ "id": version, "resign": true }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "BAD_USER_INPUT");
+    assert!(
+        error_message(&refused).contains("Second Primary has no value for dpo_name"),
+        "{refused}"
+    );
+    assert!(
+        !error_message(&refused).contains("First Primary"),
+        "{refused}"
+    );
+    test.data(&trust.admin, SET_VALUES, json!({ "input": { "policyId": policy, "schoolId": second, "variables": values(&[("dpo_name", "Mr Ade")]) } })).await;
+    let published = test
+        .data(
+            &trust.admin,
+            PUBLISH,
+            json!({ "id": version, "resign": true }),
+        )
+        .await;
+    assert_eq!(published["publishVersion"]["state"], "PUBLISHED");
+    let at_second = test
+        .data(
+            &trust.admin,
+            RENDER,
+            json!({ "v": version, "s": second, "a": null, "f": "TEXT" }),
+        )
+        .await;
+    assert!(
+        at_second["renderPolicy"]["output"]
+            .as_str()
+            .expect("text")
+            .contains("Report breaches to Mr Ade.")
+    );
+}

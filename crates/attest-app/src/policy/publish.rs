@@ -58,11 +58,18 @@ impl App {
             (_, Some(school)) => vec![Schools::new(&txn, &scope).get(school).await?],
             (_, None) => Schools::new(&txn, &scope).list().await?,
         };
-        let settings = PolicySettings::new(&txn, &scope);
+        // One query for every school's values, not one per school.
+        let values: std::collections::HashMap<_, _> = PolicySettings::new(&txn, &scope)
+            .for_policy(policy.id)
+            .await?
+            .into_iter()
+            .filter_map(|settings| Some((settings.school?, settings.variables)))
+            .collect();
+        let none = std::collections::BTreeMap::new();
         let mut gaps = Vec::new();
         for school in &schools {
-            let values = settings.get(policy.id, school.id).await?.variables;
-            let missing = missing_variables(&draft.document, &values);
+            let missing =
+                missing_variables(&draft.document, values.get(&school.id).unwrap_or(&none));
             if !missing.is_empty() {
                 gaps.push(format!(
                     "{} has no value for {}",

@@ -66,6 +66,19 @@ impl<'a, C: ConnectionTrait> PolicySettings<'a, C> {
         }
     }
 
+    /// Every school's settings for the policy that the scope can see.
+    pub async fn for_policy(
+        &self,
+        policy: PolicyId,
+    ) -> Result<Vec<SchoolPolicySettings>, StoreError> {
+        let models = self
+            .visible()
+            .filter(setting::Column::PolicyId.eq(policy.as_uuid()))
+            .all(self.conn)
+            .await?;
+        models.into_iter().map(to_settings).collect()
+    }
+
     pub async fn save(
         &self,
         settings: &SchoolPolicySettings,
