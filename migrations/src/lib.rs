@@ -13,6 +13,7 @@ mod m20261123_000003_create_access;
 mod m20261123_000004_create_audit_log;
 mod m20261123_000005_create_policies;
 mod m20261123_000006_add_policy_adaptations;
+mod m20261123_000007_create_signing;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_audit_log::Migration),
             Box::new(m20261123_000005_create_policies::Migration),
             Box::new(m20261123_000006_add_policy_adaptations::Migration),
+            Box::new(m20261123_000007_create_signing::Migration),
         ]
     }
 }

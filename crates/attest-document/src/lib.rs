@@ -5,6 +5,7 @@
 //! content hash, and clause-level diffs. Pure: no I/O, no async, no database types.
 
 mod adapt;
+mod consent;
 mod diff;
 pub mod inline;
 mod model;
@@ -16,6 +17,7 @@ mod vocabulary;
 pub mod words;
 
 pub use adapt::{AdaptError, adapt, editable_sections, section_key};
+pub use consent::{ConsentQuestion, consent_questions};
 pub use diff::{Change, ChangeKind, WordChange, WordOp, diff};
 pub use model::{
     Block, BlockKind, Document, Marker, MetaDate, MetaField, Metadata, Placeholder, SignatureField,

@@ -77,15 +77,31 @@ pub enum ComplianceStatus {
     Exempt,
 }
 
+/// A person's latest signature of a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastSignature {
+    pub on: NaiveDate,
+    /// The number of the version signed.
+    pub version: u32,
+    /// When the policy's schedule (at the time of signing) asks for the next signature.
+    pub renew_on: Option<NaiveDate>,
+}
+
+/// The newest published version that requires everyone to sign again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResignRequired {
+    pub version: u32,
+    /// The day it was published.
+    pub since: NaiveDate,
+}
+
 /// What is known about one person and one policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SigningFacts {
     /// The day the person first had to sign: the later of joining and publication.
     pub obliged_since: NaiveDate,
-    /// The day of their latest signature of this policy, if any.
-    pub last_signed_on: Option<NaiveDate>,
-    /// Publication day of the newest version that requires everyone to sign again.
-    pub resign_required_since: Option<NaiveDate>,
+    pub last_signature: Option<LastSignature>,
+    pub resign_required: Option<ResignRequired>,
     /// Excused up to and including this day.
     pub exempt_until: Option<NaiveDate>,
 }
@@ -97,31 +113,29 @@ pub struct Standing {
     pub due_on: Option<NaiveDate>,
 }
 
-/// The day a signature is due, given what is known.
-pub fn due_on(schedule: ResignSchedule, facts: &SigningFacts) -> Option<NaiveDate> {
-    let needs_new_signature = match (facts.last_signed_on, facts.resign_required_since) {
-        (None, _) => true,
-        (Some(signed), Some(required)) => signed < required,
-        (Some(_), None) => false,
-    };
-    if needs_new_signature {
-        let required = facts.resign_required_since.unwrap_or(facts.obliged_since);
-        return Some(facts.obliged_since.max(required));
+/// The day a signature is due, given what is known. A signature of a version older
+/// than the newest "re-sign required" one does not count.
+pub fn due_on(facts: &SigningFacts) -> Option<NaiveDate> {
+    let counted = facts.last_signature.filter(|signature| {
+        facts
+            .resign_required
+            .is_none_or(|required| signature.version >= required.version)
+    });
+    match counted {
+        Some(signature) => signature.renew_on,
+        None => Some(match facts.resign_required {
+            Some(required) if facts.last_signature.is_some() => {
+                facts.obliged_since.max(required.since)
+            }
+            _ => facts.obliged_since,
+        }),
     }
-    facts
-        .last_signed_on
-        .and_then(|signed| schedule.next_after(signed))
 }
 
 /// Where the person stands on `as_of`: signatures are due on `due_on` and overdue once
 /// `grace_days` have passed after it.
-pub fn standing(
-    schedule: ResignSchedule,
-    grace_days: u32,
-    facts: &SigningFacts,
-    as_of: NaiveDate,
-) -> Standing {
-    let due = due_on(schedule, facts);
+pub fn standing(grace_days: u32, facts: &SigningFacts, as_of: NaiveDate) -> Standing {
+    let due = due_on(facts);
     if facts.exempt_until.is_some_and(|until| as_of <= until) {
         return Standing {
             status: ComplianceStatus::Exempt,
@@ -169,11 +183,15 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid")
     }
 
-    fn facts(signed: Option<NaiveDate>) -> SigningFacts {
+    fn facts(signed: Option<NaiveDate>, schedule: ResignSchedule) -> SigningFacts {
         SigningFacts {
             obliged_since: day(2025, 9, 1),
-            last_signed_on: signed,
-            resign_required_since: None,
+            last_signature: signed.map(|on| LastSignature {
+                on,
+                version: 1,
+                renew_on: schedule.next_after(on),
+            }),
+            resign_required: None,
             exempt_until: None,
         }
     }
@@ -207,26 +225,26 @@ mod tests {
     #[test]
     fn never_signed_is_due_then_overdue() {
         let schedule = ResignSchedule::every_months(12).expect("valid");
-        let never = facts(None);
+        let never = facts(None, schedule);
         assert_eq!(
-            standing(schedule, 14, &never, day(2025, 8, 31)).status,
+            standing(14, &never, day(2025, 8, 31)).status,
             ComplianceStatus::Compliant,
             "not yet obliged"
         );
         assert_eq!(
-            standing(schedule, 14, &never, day(2025, 9, 1)),
+            standing(14, &never, day(2025, 9, 1)),
             Standing {
                 status: ComplianceStatus::Due,
                 due_on: Some(day(2025, 9, 1))
             }
         );
         assert_eq!(
-            standing(schedule, 14, &never, day(2025, 9, 15)).status,
+            standing(14, &never, day(2025, 9, 15)).status,
             ComplianceStatus::Due,
             "the last day of grace"
         );
         assert_eq!(
-            standing(schedule, 14, &never, day(2025, 9, 16)).status,
+            standing(14, &never, day(2025, 9, 16)).status,
             ComplianceStatus::Overdue
         );
     }
@@ -234,20 +252,20 @@ mod tests {
     #[test]
     fn signing_makes_compliant_until_the_next_round() {
         let schedule = ResignSchedule::annually_on(9, 1).expect("valid");
-        let signed = facts(Some(day(2025, 9, 10)));
+        let signed = facts(Some(day(2025, 9, 10)), schedule);
         assert_eq!(
-            standing(schedule, 7, &signed, day(2026, 8, 31)),
+            standing(7, &signed, day(2026, 8, 31)),
             Standing {
                 status: ComplianceStatus::Compliant,
                 due_on: Some(day(2026, 9, 1))
             }
         );
         assert_eq!(
-            standing(schedule, 7, &signed, day(2026, 9, 8)).status,
+            standing(7, &signed, day(2026, 9, 8)).status,
             ComplianceStatus::Due
         );
         assert_eq!(
-            standing(schedule, 7, &signed, day(2026, 9, 9)).status,
+            standing(7, &signed, day(2026, 9, 9)).status,
             ComplianceStatus::Overdue
         );
     }
@@ -255,23 +273,30 @@ mod tests {
     #[test]
     fn a_resign_required_version_makes_everyone_due_again() {
         let schedule = ResignSchedule::OnNewVersion;
-        let mut signed = facts(Some(day(2025, 9, 10)));
+        let mut signed = facts(Some(day(2025, 9, 10)), schedule);
         assert_eq!(
-            standing(schedule, 7, &signed, day(2030, 1, 1)).status,
+            standing(7, &signed, day(2030, 1, 1)).status,
             ComplianceStatus::Compliant,
             "no schedule, no new version"
         );
-        signed.resign_required_since = Some(day(2026, 1, 5));
+        signed.resign_required = Some(ResignRequired {
+            version: 2,
+            since: day(2026, 1, 5),
+        });
         assert_eq!(
-            standing(schedule, 7, &signed, day(2026, 1, 6)),
+            standing(7, &signed, day(2026, 1, 6)),
             Standing {
                 status: ComplianceStatus::Due,
                 due_on: Some(day(2026, 1, 5))
             }
         );
-        signed.last_signed_on = Some(day(2026, 1, 6));
+        signed.last_signature = Some(LastSignature {
+            on: day(2026, 1, 6),
+            version: 2,
+            renew_on: None,
+        });
         assert_eq!(
-            standing(schedule, 7, &signed, day(2026, 2, 1)).status,
+            standing(7, &signed, day(2026, 2, 1)).status,
             ComplianceStatus::Compliant
         );
     }
@@ -281,14 +306,14 @@ mod tests {
         let schedule = ResignSchedule::every_months(12).expect("valid");
         let exempt = SigningFacts {
             exempt_until: Some(day(2025, 12, 31)),
-            ..facts(None)
+            ..facts(None, schedule)
         };
         assert_eq!(
-            standing(schedule, 14, &exempt, day(2025, 12, 31)).status,
+            standing(14, &exempt, day(2025, 12, 31)).status,
             ComplianceStatus::Exempt
         );
         assert_eq!(
-            standing(schedule, 14, &exempt, day(2026, 1, 1)).status,
+            standing(14, &exempt, day(2026, 1, 1)).status,
             ComplianceStatus::Overdue
         );
     }

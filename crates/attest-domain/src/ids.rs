@@ -91,3 +91,10 @@ mod tests {
 
 id_type!(PolicyId);
 id_type!(PolicyVersionId);
+id_type!(
+    /// A signature or a decline: one row of the append-only acceptance log.
+    AcceptanceId
+);
+id_type!(ExemptionId);
+id_type!(MagicLinkId);
+id_type!(OutboxMessageId);

@@ -5,6 +5,7 @@
 //! This crate must never depend on an ORM, an HTTP stack or an async runtime: it does
 //! no I/O, so every rule in it can be tested densely and quickly.
 
+mod acceptance;
 mod compliance;
 mod error;
 mod ids;
@@ -15,12 +16,17 @@ mod records;
 mod role;
 mod values;
 
+pub use acceptance::{
+    ChainBreak, ChainedFields, Decision, GENESIS_HASH, SigningMethod, chain_hash, check_answer,
+    check_link, to_stored_precision,
+};
 pub use compliance::{
-    ComplianceStatus, ResignSchedule, SigningFacts, Standing, due_on, standing, typed_name_matches,
+    ComplianceStatus, LastSignature, ResignRequired, ResignSchedule, SigningFacts, Standing,
+    due_on, standing, typed_name_matches,
 };
 pub use error::DomainError;
 pub use ids::{
-    ApiTokenId, AuditEntryId, MembershipId, PersonId, PolicyId, PolicyVersionId, RoleGrantId,
+    AcceptanceId, ApiTokenId, AuditEntryId, ExemptionId, MagicLinkId, OutboxMessageId, MembershipId, PersonId, PolicyId, PolicyVersionId, RoleGrantId,
     SchoolId, TrustId,
 };
 pub use membership::MembershipKind;
