@@ -149,7 +149,10 @@ impl fmt::Display for ChainBreak {
                 "row {expected_seq} is missing (the next row present is {found_seq})"
             ),
             Self::WrongPrevious { seq } => {
-                write!(f, "row {seq} does not point at the hash of the row before it")
+                write!(
+                    f,
+                    "row {seq} does not point at the hash of the row before it"
+                )
             }
             Self::Altered { seq } => write!(f, "row {seq} was changed after it was written"),
             Self::Truncated { head_seq, last_seq } => write!(
@@ -259,7 +262,10 @@ mod tests {
         assert_ne!(hash, chain_hash(&"1".repeat(64), &row));
         let mut other_answers = BTreeMap::new();
         other_answers.insert("consent_1".to_owned(), "I agree".to_owned());
-        assert_ne!(hash, chain_hash(GENESIS_HASH, &fields(1, &other_answers, &variables)));
+        assert_ne!(
+            hash,
+            chain_hash(GENESIS_HASH, &fields(1, &other_answers, &variables))
+        );
         let later = ChainedFields {
             signed_at: row.signed_at + chrono::Duration::microseconds(1),
             ..row.clone()
@@ -306,7 +312,10 @@ mod tests {
             .timestamp_opt(1_800_000_000, 123_456_789)
             .single()
             .expect("valid");
-        assert_eq!(to_stored_precision(at).timestamp_subsec_nanos(), 123_456_000);
+        assert_eq!(
+            to_stored_precision(at).timestamp_subsec_nanos(),
+            123_456_000
+        );
     }
 
     #[test]

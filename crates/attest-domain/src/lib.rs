@@ -26,8 +26,8 @@ pub use compliance::{
 };
 pub use error::DomainError;
 pub use ids::{
-    AcceptanceId, ApiTokenId, AuditEntryId, ExemptionId, MagicLinkId, OutboxMessageId, MembershipId, PersonId, PolicyId, PolicyVersionId, RoleGrantId,
-    SchoolId, TrustId,
+    AcceptanceId, ApiTokenId, AuditEntryId, ExemptionId, MagicLinkId, MembershipId,
+    OutboxMessageId, PersonId, PolicyId, PolicyVersionId, RoleGrantId, SchoolId, TrustId,
 };
 pub use membership::MembershipKind;
 pub use policy::{PolicyKind, ReviewCycle, VersionEvent, VersionState, review_due};

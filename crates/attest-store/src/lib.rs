@@ -15,9 +15,12 @@ pub mod testing;
 pub use connect::{Backend, Database, backend, connect, migrate, pending_migrations};
 pub use error::StoreError;
 pub use repo::{
-    ApiTokens, Audit, DraftContent, Memberships, NewApiToken, NewAuditEntry, NewMembership,
-    NewPerson, NewPolicy, NewPolicyVersion, NewRoleGrant, NewSchool, NewTrust, People,
-    PeopleFilter, PeoplePage, PersonCursor, Policies, Policy, PolicySettings, PolicyVersion,
-    PolicyVersions, RoleGrants, SchoolPolicySettings, Schools, StateChange, Trusts,
+    Acceptance, Acceptances, ApiTokens, Audit, ChainHead, Compliance, ComplianceCount,
+    ComplianceCursor, ComplianceQuery, ComplianceRow, DraftContent, Exemption, Exemptions,
+    MagicLink, MagicLinks, Memberships, NewAcceptance, NewApiToken, NewAuditEntry, NewEmail,
+    NewExemption, NewMagicLink, NewMembership, NewPerson, NewPolicy, NewPolicyVersion,
+    NewRoleGrant, NewSchool, NewTrust, Outbox, OutboxMessage, People, PeopleFilter, PeoplePage,
+    PersonCursor, Policies, Policy, PolicySettings, PolicyVersion, PolicyVersions, RoleGrants,
+    SchoolPolicySettings, Schools, StateChange, Trusts, find_magic_link_by_hash,
 };
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};

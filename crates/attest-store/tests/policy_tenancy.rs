@@ -186,6 +186,7 @@ async fn policy_repositories_never_cross_trusts() {
         resign_required: None,
         change_note: None,
         at: now,
+        on: None,
     };
     assert!(versions.change_state(b.version.id, publish).await.is_err());
     let cross = versions

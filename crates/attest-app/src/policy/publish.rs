@@ -103,6 +103,7 @@ impl App {
                         resign_required: None,
                         change_note: None,
                         at,
+                        on: None,
                     },
                 )
                 .await?;
@@ -117,6 +118,7 @@ impl App {
                     resign_required: Some(publish.resign_required),
                     change_note,
                     at,
+                    on: Some(self.today()),
                 },
             )
             .await?;

@@ -40,6 +40,7 @@ impl App {
                             resign_required: None,
                             change_note: None,
                             at,
+                            on: None,
                         },
                     )
                     .await?;

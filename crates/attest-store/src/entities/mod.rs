@@ -1,8 +1,12 @@
 //! sea-orm entities, one per table, mirroring the migrations.
 
+pub mod acceptance;
 pub mod api_token;
 pub mod audit_entry;
+pub mod exemption;
+pub mod magic_link;
 pub mod membership;
+pub mod outbox_message;
 pub mod person;
 pub mod policy;
 pub mod policy_school_setting;

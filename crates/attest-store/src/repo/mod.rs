@@ -1,8 +1,13 @@
 //! Tenant-scoped repositories, one per aggregate.
 
+mod acceptances;
 mod api_tokens;
 mod audit;
+mod compliance;
+mod exemptions;
+mod magic_links;
 mod memberships;
+mod outbox;
 mod people;
 mod policies;
 mod policy_settings;
@@ -11,9 +16,16 @@ mod role_grants;
 mod schools;
 mod trusts;
 
+pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
 pub use api_tokens::{ApiTokens, NewApiToken};
 pub use audit::{Audit, NewAuditEntry};
+pub use compliance::{
+    Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,
+};
+pub use exemptions::{Exemption, Exemptions, NewExemption};
+pub use magic_links::{MagicLink, MagicLinks, NewMagicLink, find_magic_link_by_hash};
 pub use memberships::{Memberships, NewMembership};
+pub use outbox::{NewEmail, Outbox, OutboxMessage};
 pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor};
 pub use policies::{NewPolicy, Policies, Policy};
 pub use policy_settings::{PolicySettings, SchoolPolicySettings};

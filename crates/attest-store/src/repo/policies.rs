@@ -1,7 +1,7 @@
 //! Policies of the scope's trust. A school-restricted scope sees its schools' own
 //! policies and the trust's policies (which apply to every school).
 
-use attest_domain::{PolicyId, PolicyKind, SchoolId, TenantScope, TrustId};
+use attest_domain::{PolicyId, PolicyKind, ResignSchedule, SchoolId, TenantScope, TrustId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{ExprTrait, Query, SelectStatement};
 use sea_orm::{
@@ -26,6 +26,10 @@ pub struct Policy {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub retired_at: Option<DateTime<Utc>>,
+    /// When signatures must be renewed.
+    pub resign_schedule: ResignSchedule,
+    /// Days after a signature falls due before it is overdue.
+    pub grace_days: u32,
 }
 
 pub struct NewPolicy {
@@ -144,6 +148,8 @@ impl<'a, C: ConnectionTrait> Policies<'a, C> {
             created_at: Set(new.at),
             updated_at: Set(new.at),
             retired_at: Set(None),
+            resign_schedule: Set(schedule_text(ResignSchedule::EveryMonths { months: 12 })),
+            grace_days: Set(14),
         }
         .insert(self.conn)
         .await?;
@@ -174,6 +180,39 @@ impl<'a, C: ConnectionTrait> Policies<'a, C> {
         }
         self.get(id).await
     }
+
+    /// Sets how often the policy is signed again and the grace before overdue.
+    pub async fn set_signing_rules(
+        &self,
+        id: PolicyId,
+        schedule: ResignSchedule,
+        grace_days: u32,
+        at: DateTime<Utc>,
+    ) -> Result<Policy, StoreError> {
+        let result = policy::Entity::update_many()
+            .col_expr(policy::Column::UpdatedAt, at.into())
+            .col_expr(
+                policy::Column::ResignSchedule,
+                schedule_text(schedule).into(),
+            )
+            .col_expr(
+                policy::Column::GraceDays,
+                i32::try_from(grace_days).unwrap_or(i32::MAX).into(),
+            )
+            .filter(policy::Column::TrustId.eq(self.scope.trust().as_uuid()))
+            .filter(policy::Column::Id.eq(id.as_uuid()))
+            .filter(policy::Column::Id.in_subquery(visible_policy_ids(self.scope)))
+            .exec(self.conn)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(StoreError::NotFound("policy"));
+        }
+        self.get(id).await
+    }
+}
+
+fn schedule_text(schedule: ResignSchedule) -> String {
+    serde_json::to_string(&schedule).unwrap_or_default()
 }
 
 fn to_policy(model: policy::Model) -> Result<Policy, StoreError> {
@@ -190,5 +229,12 @@ fn to_policy(model: policy::Model) -> Result<Policy, StoreError> {
         created_at: model.created_at,
         updated_at: model.updated_at,
         retired_at: model.retired_at,
+        resign_schedule: serde_json::from_str(&model.resign_schedule).map_err(|error| {
+            StoreError::Corrupt {
+                what: "resign schedule",
+                detail: error.to_string(),
+            }
+        })?,
+        grace_days: u32::try_from(model.grace_days).unwrap_or_default(),
     })
 }

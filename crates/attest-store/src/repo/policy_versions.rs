@@ -36,6 +36,8 @@ pub struct PolicyVersion {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    /// The day (in England) it was published: signatures are due from then.
+    pub published_on: Option<NaiveDate>,
 }
 
 pub struct NewPolicyVersion {
@@ -64,6 +66,8 @@ pub struct StateChange {
     pub resign_required: Option<bool>,
     pub change_note: Option<String>,
     pub at: DateTime<Utc>,
+    /// For publishing: the day in England it happens.
+    pub on: Option<NaiveDate>,
 }
 
 pub struct PolicyVersions<'a, C> {
@@ -188,6 +192,7 @@ impl<'a, C: ConnectionTrait> PolicyVersions<'a, C> {
             created_at: Set(new.at),
             updated_at: Set(new.at),
             published_at: Set(None),
+            published_on: Set(None),
         }
         .insert(self.conn)
         .await
@@ -251,6 +256,7 @@ impl<'a, C: ConnectionTrait> PolicyVersions<'a, C> {
         if change.to == VersionState::Published {
             update = update
                 .col_expr(policy_version::Column::PublishedAt, Some(change.at).into())
+                .col_expr(policy_version::Column::PublishedOn, change.on.into())
                 .col_expr(
                     policy_version::Column::ContentHash,
                     change.content_hash.into(),
@@ -300,5 +306,6 @@ fn to_version(model: policy_version::Model) -> Result<PolicyVersion, StoreError>
         created_at: model.created_at,
         updated_at: model.updated_at,
         published_at: model.published_at,
+        published_on: model.published_on,
     })
 }

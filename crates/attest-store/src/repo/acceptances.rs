@@ -1,0 +1,372 @@
+//! The acceptance log of the scope's trust: append (extending the trust's hash chain)
+//! and read. The database refuses UPDATE and DELETE on the table (see the migration).
+
+use std::collections::BTreeMap;
+
+use attest_domain::{
+    AcceptanceId, ChainedFields, Decision, GENESIS_HASH, MembershipKind, PersonId, PolicyId,
+    PolicyVersionId, SchoolId, SigningMethod, TenantScope, TrustId, chain_hash,
+    to_stored_precision,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set, Statement,
+};
+use serde::Serialize;
+
+use crate::StoreError;
+use crate::entities::acceptance;
+
+/// One signature or decline, with all its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    pub id: AcceptanceId,
+    pub trust: TrustId,
+    /// Position in the trust's hash chain, from 1.
+    pub seq: i64,
+    pub person: PersonId,
+    pub policy: PolicyId,
+    pub version: PolicyVersionId,
+    /// The school whose values filled the text.
+    pub school: SchoolId,
+    pub decision: Decision,
+    /// SHA-256 of exactly the text shown.
+    pub content_hash: String,
+    /// The membership kind the text was rendered for.
+    pub audience_kind: MembershipKind,
+    /// The school's placeholder values as they were when signed.
+    pub variables: BTreeMap<String, String>,
+    pub typed_name: String,
+    pub role: String,
+    /// Consent question key → answer.
+    pub answers: BTreeMap<String, String>,
+    pub method: SigningMethod,
+    /// For a paper form: the person (or token) that recorded it.
+    pub recorded_by: Option<uuid::Uuid>,
+    pub note: Option<String>,
+    pub decline_reason: Option<String>,
+    pub signed_at: DateTime<Utc>,
+    /// The day in England it was signed.
+    pub signed_on: NaiveDate,
+    /// When the policy's schedule asks for the next signature.
+    pub renew_on: Option<NaiveDate>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub prev_hash: String,
+    pub row_hash: String,
+}
+
+impl Acceptance {
+    /// The fields the chain hash covers.
+    pub fn chained_fields(&self) -> ChainedFields<'_> {
+        ChainedFields {
+            id: self.id.as_uuid(),
+            trust: self.trust.as_uuid(),
+            seq: self.seq,
+            person: self.person.as_uuid(),
+            policy: self.policy.as_uuid(),
+            version: self.version.as_uuid(),
+            school: self.school.as_uuid(),
+            decision: self.decision,
+            content_hash: &self.content_hash,
+            audience_kind: self.audience_kind.as_str(),
+            variables: &self.variables,
+            typed_name: &self.typed_name,
+            role: &self.role,
+            answers: &self.answers,
+            method: self.method,
+            recorded_by: self.recorded_by,
+            note: self.note.as_deref(),
+            decline_reason: self.decline_reason.as_deref(),
+            signed_at: self.signed_at,
+            signed_on: self.signed_on,
+            renew_on: self.renew_on,
+            ip: self.ip.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+        }
+    }
+}
+
+pub struct NewAcceptance {
+    pub person: PersonId,
+    pub policy: PolicyId,
+    pub version: PolicyVersionId,
+    pub school: SchoolId,
+    pub decision: Decision,
+    pub content_hash: String,
+    pub audience_kind: MembershipKind,
+    pub variables: BTreeMap<String, String>,
+    pub typed_name: String,
+    pub role: String,
+    pub answers: BTreeMap<String, String>,
+    pub method: SigningMethod,
+    pub recorded_by: Option<uuid::Uuid>,
+    pub note: Option<String>,
+    pub decline_reason: Option<String>,
+    pub signed_at: DateTime<Utc>,
+    pub signed_on: NaiveDate,
+    pub renew_on: Option<NaiveDate>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Where a trust's chain ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub last_seq: i64,
+    pub last_hash: String,
+}
+
+pub struct Acceptances<'a, C> {
+    conn: &'a C,
+    scope: &'a TenantScope,
+}
+
+impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
+    pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {
+        Self { conn, scope }
+    }
+
+    /// Rows of the trust the scope may see: a school-restricted scope sees the rows
+    /// signed in its schools.
+    fn visible(&self) -> Select<acceptance::Entity> {
+        let query = acceptance::Entity::find()
+            .filter(acceptance::Column::TrustId.eq(self.scope.trust().as_uuid()));
+        match self.scope.schools().restricted_to() {
+            None => query,
+            Some(allowed) => query
+                .filter(acceptance::Column::SchoolId.is_in(allowed.iter().map(SchoolId::as_uuid))),
+        }
+    }
+
+    fn statement(&self, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+        Statement::from_sql_and_values(self.conn.get_database_backend(), sql, values)
+    }
+
+    /// Appends a row at the end of the trust's chain. Call inside a transaction, before
+    /// any read in it: the first statement takes the trust's chain lock (a row lock on
+    /// PostgreSQL, the write lock on SQLite), so concurrent signers queue rather than
+    /// fork the chain.
+    pub async fn append(&self, new: NewAcceptance) -> Result<Acceptance, StoreError> {
+        if !self.scope.schools().allows(new.school) {
+            return Err(StoreError::NotFound("school"));
+        }
+        let trust = self.scope.trust().as_uuid();
+        self.conn
+            .execute_raw(self.statement(
+                "INSERT INTO acceptance_chains (trust_id, last_seq, last_hash) VALUES ($1, 0, $2) \
+                 ON CONFLICT (trust_id) DO NOTHING",
+                vec![trust.into(), GENESIS_HASH.into()],
+            ))
+            .await?;
+        self.conn
+            .execute_raw(self.statement(
+                "UPDATE acceptance_chains SET last_seq = last_seq + 1 WHERE trust_id = $1",
+                vec![trust.into()],
+            ))
+            .await?;
+        let head = self.head().await?;
+        let row = Acceptance {
+            id: AcceptanceId::generate(),
+            trust: self.scope.trust(),
+            seq: head.last_seq,
+            person: new.person,
+            policy: new.policy,
+            version: new.version,
+            school: new.school,
+            decision: new.decision,
+            content_hash: new.content_hash,
+            audience_kind: new.audience_kind,
+            variables: new.variables,
+            typed_name: new.typed_name,
+            role: new.role,
+            answers: new.answers,
+            method: new.method,
+            recorded_by: new.recorded_by,
+            note: new.note,
+            decline_reason: new.decline_reason,
+            signed_at: to_stored_precision(new.signed_at),
+            signed_on: new.signed_on,
+            renew_on: new.renew_on,
+            ip: new.ip,
+            user_agent: new.user_agent,
+            prev_hash: head.last_hash.clone(),
+            row_hash: String::new(),
+        };
+        let row_hash = chain_hash(&head.last_hash, &row.chained_fields());
+        let row = Acceptance { row_hash, ..row };
+        to_model(&row)?.insert(self.conn).await?;
+        self.conn
+            .execute_raw(self.statement(
+                "UPDATE acceptance_chains SET last_hash = $1 WHERE trust_id = $2",
+                vec![row.row_hash.clone().into(), trust.into()],
+            ))
+            .await?;
+        Ok(row)
+    }
+
+    /// Where the trust's chain ends (seq 0 and the genesis hash before the first row).
+    pub async fn head(&self) -> Result<ChainHead, StoreError> {
+        let row = self
+            .conn
+            .query_one_raw(self.statement(
+                "SELECT last_seq, last_hash FROM acceptance_chains WHERE trust_id = $1",
+                vec![self.scope.trust().as_uuid().into()],
+            ))
+            .await?;
+        match row {
+            Some(row) => Ok(ChainHead {
+                last_seq: row.try_get("", "last_seq")?,
+                last_hash: row.try_get("", "last_hash")?,
+            }),
+            None => Ok(ChainHead {
+                last_seq: 0,
+                last_hash: GENESIS_HASH.to_owned(),
+            }),
+        }
+    }
+
+    pub async fn get(&self, id: AcceptanceId) -> Result<Acceptance, StoreError> {
+        self.visible()
+            .filter(acceptance::Column::Id.eq(id.as_uuid()))
+            .one(self.conn)
+            .await?
+            .ok_or(StoreError::NotFound("acceptance"))
+            .and_then(to_acceptance)
+    }
+
+    /// Everything the person has signed or declined, oldest first.
+    pub async fn for_person(&self, person: PersonId) -> Result<Vec<Acceptance>, StoreError> {
+        let models = self
+            .visible()
+            .filter(acceptance::Column::PersonId.eq(person.as_uuid()))
+            .order_by_asc(acceptance::Column::Seq)
+            .all(self.conn)
+            .await?;
+        models.into_iter().map(to_acceptance).collect()
+    }
+
+    /// A page of the chain in order, rows after `after_seq`. Reads the whole trust
+    /// whatever the scope's schools: the chain is only meaningful whole.
+    pub async fn chain_page(
+        &self,
+        after_seq: i64,
+        limit: u64,
+    ) -> Result<Vec<Acceptance>, StoreError> {
+        let models = acceptance::Entity::find()
+            .filter(acceptance::Column::TrustId.eq(self.scope.trust().as_uuid()))
+            .filter(acceptance::Column::Seq.gt(after_seq))
+            .order_by_asc(acceptance::Column::Seq)
+            .limit(limit)
+            .all(self.conn)
+            .await?;
+        models.into_iter().map(to_acceptance).collect()
+    }
+
+    /// Rows the scope may see in chain order, a page at a time after `after_seq`;
+    /// limited to `school` when given.
+    pub async fn page(
+        &self,
+        school: Option<SchoolId>,
+        after_seq: i64,
+        limit: u64,
+    ) -> Result<Vec<Acceptance>, StoreError> {
+        let mut query = self.visible().filter(acceptance::Column::Seq.gt(after_seq));
+        if let Some(school) = school {
+            query = query.filter(acceptance::Column::SchoolId.eq(school.as_uuid()));
+        }
+        let models = query
+            .order_by_asc(acceptance::Column::Seq)
+            .limit(limit)
+            .all(self.conn)
+            .await?;
+        models.into_iter().map(to_acceptance).collect()
+    }
+}
+
+fn to_json<T: Serialize>(value: &T, what: &'static str) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value).map_err(|error| StoreError::Corrupt {
+        what,
+        detail: error.to_string(),
+    })
+}
+
+fn to_model(row: &Acceptance) -> Result<acceptance::ActiveModel, StoreError> {
+    Ok(acceptance::ActiveModel {
+        id: Set(row.id.as_uuid()),
+        trust_id: Set(row.trust.as_uuid()),
+        seq: Set(row.seq),
+        person_id: Set(row.person.as_uuid()),
+        policy_id: Set(row.policy.as_uuid()),
+        version_id: Set(row.version.as_uuid()),
+        school_id: Set(row.school.as_uuid()),
+        decision: Set(row.decision.as_str().to_owned()),
+        content_hash: Set(row.content_hash.clone()),
+        audience_kind: Set(row.audience_kind.as_str().to_owned()),
+        variables: Set(to_json(&row.variables, "variables")?),
+        typed_name: Set(row.typed_name.clone()),
+        role: Set(row.role.clone()),
+        answers: Set(to_json(&row.answers, "answers")?),
+        method: Set(row.method.as_str().to_owned()),
+        recorded_by: Set(row.recorded_by),
+        note: Set(row.note.clone()),
+        decline_reason: Set(row.decline_reason.clone()),
+        signed_at: Set(row.signed_at),
+        signed_on: Set(row.signed_on),
+        renew_on: Set(row.renew_on),
+        ip: Set(row.ip.clone()),
+        user_agent: Set(row.user_agent.clone()),
+        prev_hash: Set(row.prev_hash.clone()),
+        row_hash: Set(row.row_hash.clone()),
+    })
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    what: &'static str,
+) -> Result<T, StoreError> {
+    serde_json::from_value(value).map_err(|error| StoreError::Corrupt {
+        what,
+        detail: error.to_string(),
+    })
+}
+
+fn to_acceptance(model: acceptance::Model) -> Result<Acceptance, StoreError> {
+    Ok(Acceptance {
+        id: AcceptanceId::from_uuid(model.id),
+        trust: TrustId::from_uuid(model.trust_id),
+        seq: model.seq,
+        person: PersonId::from_uuid(model.person_id),
+        policy: PolicyId::from_uuid(model.policy_id),
+        version: PolicyVersionId::from_uuid(model.version_id),
+        school: SchoolId::from_uuid(model.school_id),
+        decision: model
+            .decision
+            .parse()
+            .map_err(StoreError::corrupt("decision"))?,
+        content_hash: model.content_hash,
+        audience_kind: model
+            .audience_kind
+            .parse()
+            .map_err(StoreError::corrupt("audience kind"))?,
+        variables: from_json(model.variables, "variables")?,
+        typed_name: model.typed_name,
+        role: model.role,
+        answers: from_json(model.answers, "answers")?,
+        method: model
+            .method
+            .parse()
+            .map_err(StoreError::corrupt("method"))?,
+        recorded_by: model.recorded_by,
+        note: model.note,
+        decline_reason: model.decline_reason,
+        signed_at: model.signed_at,
+        signed_on: model.signed_on,
+        renew_on: model.renew_on,
+        ip: model.ip,
+        user_agent: model.user_agent,
+        prev_hash: model.prev_hash,
+        row_hash: model.row_hash,
+    })
+}

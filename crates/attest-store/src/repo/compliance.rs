@@ -1,0 +1,434 @@
+//! Who must sign what, and where they stand, computed over sets in one SQL statement.
+//!
+//! The rules are `attest_domain::standing`'s, restated in SQL: a published policy applies
+//! to every active member of its school (every school, for a trust-locked policy) whose
+//! membership kind is in the school's audience for it. The same statement runs on SQLite
+//! and PostgreSQL; the only difference is how a number of days is added to a date.
+
+use attest_domain::{
+    AcceptanceId, ComplianceStatus, MembershipKind, PersonId, PolicyId, SchoolId, TenantScope,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+
+use crate::StoreError;
+
+/// What to compute, and for whom.
+#[derive(Debug, Clone)]
+pub struct ComplianceQuery {
+    /// The instant asked about: versions published, signatures given and exemptions
+    /// granted after it are not counted.
+    pub as_of: DateTime<Utc>,
+    /// The day in England of `as_of`, which due dates are compared with.
+    pub as_of_day: NaiveDate,
+    pub school: Option<SchoolId>,
+    pub person: Option<PersonId>,
+    pub policy: Option<PolicyId>,
+    pub status: Option<ComplianceStatus>,
+    pub kind: Option<MembershipKind>,
+}
+
+impl ComplianceQuery {
+    pub fn at(as_of: DateTime<Utc>, as_of_day: NaiveDate) -> Self {
+        Self {
+            as_of,
+            as_of_day,
+            school: None,
+            person: None,
+            policy: None,
+            status: None,
+            kind: None,
+        }
+    }
+}
+
+/// Keyset position in a compliance listing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ComplianceCursor {
+    pub full_name: String,
+    pub person: PersonId,
+    pub policy: PolicyId,
+    pub school: SchoolId,
+}
+
+/// One person, one policy, at one school.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceRow {
+    pub person: PersonId,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub school: SchoolId,
+    pub kind: MembershipKind,
+    pub policy: PolicyId,
+    pub policy_title: String,
+    pub status: ComplianceStatus,
+    pub due_on: Option<NaiveDate>,
+    pub obliged_since: NaiveDate,
+    pub current_version: u32,
+    pub last_acceptance: Option<AcceptanceId>,
+    pub last_signed_at: Option<DateTime<Utc>>,
+    pub exempt_until: Option<NaiveDate>,
+    /// Set when the person's latest answer is a decline.
+    pub declined_at: Option<DateTime<Utc>>,
+    pub decline_reason: Option<String>,
+}
+
+/// How many people × policies are in a status, for one school (or the trust when
+/// `school` is `None`) and one membership kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceCount {
+    pub school: Option<SchoolId>,
+    pub kind: MembershipKind,
+    pub status: ComplianceStatus,
+    pub count: u64,
+}
+
+pub struct Compliance<'a, C> {
+    conn: &'a C,
+    scope: &'a TenantScope,
+}
+
+/// Bound values, numbered `$1`, `$2`, … (both sqlx drivers accept that form).
+struct Params(Vec<Value>);
+
+impl Params {
+    fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.0.push(value.into());
+        format!("${}", self.0.len())
+    }
+}
+
+fn status_text(status: ComplianceStatus) -> &'static str {
+    match status {
+        ComplianceStatus::Compliant => "compliant",
+        ComplianceStatus::Due => "due",
+        ComplianceStatus::Overdue => "overdue",
+        ComplianceStatus::Exempt => "exempt",
+    }
+}
+
+fn parse_status(text: &str) -> Result<ComplianceStatus, StoreError> {
+    match text {
+        "compliant" => Ok(ComplianceStatus::Compliant),
+        "due" => Ok(ComplianceStatus::Due),
+        "overdue" => Ok(ComplianceStatus::Overdue),
+        "exempt" => Ok(ComplianceStatus::Exempt),
+        other => Err(StoreError::Corrupt {
+            what: "compliance status",
+            detail: other.to_owned(),
+        }),
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct RawRow {
+    person_id: uuid::Uuid,
+    full_name: String,
+    email: Option<String>,
+    school_id: uuid::Uuid,
+    kind: String,
+    policy_id: uuid::Uuid,
+    title: String,
+    status: String,
+    due_on: Option<NaiveDate>,
+    obliged_since: NaiveDate,
+    current_number: i64,
+    acceptance_id: Option<uuid::Uuid>,
+    signed_at: Option<DateTime<Utc>>,
+    exempt_until: Option<NaiveDate>,
+    declined_at: Option<DateTime<Utc>>,
+    decline_reason: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct RawCount {
+    school_id: Option<uuid::Uuid>,
+    kind: String,
+    status: String,
+    n: i64,
+}
+
+impl<'a, C: ConnectionTrait> Compliance<'a, C> {
+    pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {
+        Self { conn, scope }
+    }
+
+    fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// `date + days` for this database.
+    fn add_days(&self, date: &str, days: &str) -> String {
+        match self.backend() {
+            DbBackend::Postgres => format!("({date} + {days})"),
+            _ => format!("date({date}, '+' || {days} || ' days')"),
+        }
+    }
+
+    /// The common part: every (person, policy, school) owed, with its facts and status,
+    /// as the CTE `graded`.
+    fn graded(&self, query: &ComplianceQuery, params: &mut Params) -> String {
+        let trust = params.bind(self.scope.trust().as_uuid());
+        let as_of = params.bind(query.as_of);
+        let day = params.bind(query.as_of_day);
+        let mut membership_filter = String::new();
+        if let Some(allowed) = self.scope.schools().restricted_to() {
+            if allowed.is_empty() {
+                membership_filter.push_str(" AND 1 = 0");
+            } else {
+                let list: Vec<String> = allowed
+                    .iter()
+                    .map(|school| params.bind(school.as_uuid()))
+                    .collect();
+                membership_filter.push_str(&format!(" AND m.school_id IN ({})", list.join(", ")));
+            }
+        }
+        if let Some(school) = query.school {
+            membership_filter.push_str(&format!(
+                " AND m.school_id = {}",
+                params.bind(school.as_uuid())
+            ));
+        }
+        if let Some(person) = query.person {
+            membership_filter.push_str(&format!(
+                " AND m.person_id = {}",
+                params.bind(person.as_uuid())
+            ));
+        }
+        if let Some(kind) = query.kind {
+            membership_filter.push_str(&format!(" AND m.kind = {}", params.bind(kind.as_str())));
+        }
+        let mut policy_filter = String::new();
+        if let Some(policy) = query.policy {
+            policy_filter.push_str(&format!(" AND p.id = {}", params.bind(policy.as_uuid())));
+        }
+        let overdue_from = self.add_days("f.due_on", "f.grace_days");
+        format!(
+            "WITH published AS (
+                SELECT v.policy_id,
+                       MIN(v.published_on) AS first_published_on,
+                       MAX(v.number) AS current_number,
+                       MAX(CASE WHEN v.resign_required THEN v.number END) AS resign_version
+                FROM policy_versions v
+                WHERE v.trust_id = {trust} AND v.published_at IS NOT NULL AND v.published_at <= {as_of}
+                GROUP BY v.policy_id
+            ),
+            applicable AS (
+                SELECT p.id AS policy_id, p.title, p.grace_days, s.id AS school_id
+                FROM policies p
+                JOIN schools s ON s.trust_id = p.trust_id
+                    AND (s.id = p.school_id OR (p.school_id IS NULL AND p.kind = 'trust_locked'))
+                WHERE p.trust_id = {trust} AND p.kind <> 'trust_template'
+                  AND (p.retired_at IS NULL OR p.retired_at > {as_of}){policy_filter}
+            ),
+            owed AS (
+                SELECT m.person_id, a.policy_id, m.school_id, MIN(m.kind) AS kind,
+                       MIN(CASE WHEN m.started_on > pub.first_published_on
+                                THEN m.started_on ELSE pub.first_published_on END) AS obliged_since
+                FROM memberships m
+                JOIN applicable a ON a.school_id = m.school_id
+                JOIN published pub ON pub.policy_id = a.policy_id
+                LEFT JOIN policy_school_settings st ON st.trust_id = m.trust_id
+                    AND st.policy_id = a.policy_id AND st.school_id = m.school_id
+                WHERE m.trust_id = {trust} AND m.started_on <= {day}
+                  AND (m.ended_on IS NULL OR m.ended_on > {day})
+                  -- The audience is a JSON array of kinds; empty (or no settings) means everyone.
+                  AND (st.audience IS NULL OR CAST(st.audience AS TEXT) = '[]'
+                       OR CAST(st.audience AS TEXT) LIKE '%\"' || m.kind || '\"%'){membership_filter}
+                GROUP BY m.person_id, a.policy_id, m.school_id
+            ),
+            -- Obligation starts per person and policy, over all their schools.
+            person_owed AS (
+                SELECT person_id, policy_id, MIN(obliged_since) AS obliged_since
+                FROM owed GROUP BY person_id, policy_id
+            ),
+            answers AS (
+                SELECT x.* FROM (
+                    SELECT ac.person_id, ac.policy_id, ac.id, ac.seq, ac.signed_at, ac.renew_on,
+                           ac.decline_reason, v.number AS version_number,
+                           ROW_NUMBER() OVER (PARTITION BY ac.person_id, ac.policy_id, ac.decision
+                                              ORDER BY ac.seq DESC) AS rn,
+                           ac.decision
+                    FROM acceptances ac
+                    JOIN policy_versions v ON v.trust_id = ac.trust_id AND v.id = ac.version_id
+                    WHERE ac.trust_id = {trust} AND ac.signed_at <= {as_of}
+                      AND ac.person_id IN (SELECT person_id FROM owed)
+                ) x WHERE x.rn = 1
+            ),
+            exempt AS (
+                SELECT po.person_id, po.policy_id, MAX(e.ends_on) AS exempt_until
+                FROM person_owed po
+                JOIN exemptions e ON e.trust_id = {trust} AND e.person_id = po.person_id
+                    AND (e.policy_id IS NULL OR e.policy_id = po.policy_id)
+                WHERE e.starts_on <= {day} AND e.created_at <= {as_of}
+                GROUP BY po.person_id, po.policy_id
+            ),
+            facts AS (
+                SELECT o.person_id, o.policy_id, o.school_id, o.kind, a.title, a.grace_days,
+                       po.obliged_since, pub.current_number,
+                       s.id AS acceptance_id, s.signed_at, ex.exempt_until,
+                       d.signed_at AS declined_at, d.decline_reason,
+                       d.seq AS decline_seq, s.seq AS accept_seq,
+                       CASE
+                         WHEN s.id IS NOT NULL
+                              AND (pub.resign_version IS NULL OR s.version_number >= pub.resign_version)
+                           THEN s.renew_on
+                         WHEN s.id IS NOT NULL AND rv.published_on > po.obliged_since
+                           THEN rv.published_on
+                         ELSE po.obliged_since
+                       END AS due_on
+                FROM owed o
+                JOIN person_owed po ON po.person_id = o.person_id AND po.policy_id = o.policy_id
+                JOIN applicable a ON a.policy_id = o.policy_id AND a.school_id = o.school_id
+                JOIN published pub ON pub.policy_id = o.policy_id
+                LEFT JOIN policy_versions rv ON rv.trust_id = {trust} AND rv.policy_id = o.policy_id
+                    AND rv.number = pub.resign_version
+                LEFT JOIN answers s ON s.person_id = o.person_id AND s.policy_id = o.policy_id
+                    AND s.decision = 'accepted'
+                LEFT JOIN answers d ON d.person_id = o.person_id AND d.policy_id = o.policy_id
+                    AND d.decision = 'declined'
+                LEFT JOIN exempt ex ON ex.person_id = o.person_id AND ex.policy_id = o.policy_id
+            ),
+            graded AS (
+                SELECT f.*,
+                       CASE
+                         WHEN f.exempt_until IS NOT NULL AND f.exempt_until >= {day} THEN 'exempt'
+                         WHEN f.due_on IS NULL OR f.due_on > {day} THEN 'compliant'
+                         WHEN {overdue_from} < {day} THEN 'overdue'
+                         ELSE 'due'
+                       END AS status
+                FROM facts f
+            )"
+        )
+    }
+
+    /// A page of rows ordered by person name, after `after`.
+    pub async fn page(
+        &self,
+        query: &ComplianceQuery,
+        after: Option<&ComplianceCursor>,
+        limit: u64,
+    ) -> Result<Vec<ComplianceRow>, StoreError> {
+        let mut params = Params(Vec::new());
+        let graded = self.graded(query, &mut params);
+        let mut filter = String::new();
+        if let Some(status) = query.status {
+            filter.push_str(&format!(
+                " AND g.status = {}",
+                params.bind(status_text(status))
+            ));
+        }
+        if let Some(cursor) = after {
+            let name = params.bind(cursor.full_name.clone());
+            let person = params.bind(cursor.person.as_uuid());
+            let policy = params.bind(cursor.policy.as_uuid());
+            let school = params.bind(cursor.school.as_uuid());
+            filter.push_str(&format!(
+                " AND (pe.full_name > {name} OR (pe.full_name = {name} AND (g.person_id > {person} \
+                 OR (g.person_id = {person} AND (g.policy_id > {policy} \
+                 OR (g.policy_id = {policy} AND g.school_id > {school}))))))"
+            ));
+        }
+        let limit = params.bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        let sql = format!(
+            "{graded}
+            SELECT g.person_id, pe.full_name, pe.email, g.school_id, g.kind, g.policy_id, g.title,
+                   g.status, g.due_on, g.obliged_since, g.current_number,
+                   g.acceptance_id, g.signed_at, g.exempt_until,
+                   CASE WHEN g.decline_seq IS NOT NULL
+                             AND (g.accept_seq IS NULL OR g.decline_seq > g.accept_seq)
+                        THEN g.declined_at END AS declined_at,
+                   CASE WHEN g.decline_seq IS NOT NULL
+                             AND (g.accept_seq IS NULL OR g.decline_seq > g.accept_seq)
+                        THEN g.decline_reason END AS decline_reason
+            FROM graded g
+            JOIN people pe ON pe.trust_id = {trust} AND pe.id = g.person_id
+            WHERE 1 = 1{filter}
+            ORDER BY pe.full_name, g.person_id, g.policy_id, g.school_id
+            LIMIT {limit}",
+            trust = "$1",
+        );
+        let rows = RawRow::find_by_statement(Statement::from_sql_and_values(
+            self.backend(),
+            sql,
+            params.0,
+        ))
+        .all(self.conn)
+        .await?;
+        rows.into_iter().map(to_row).collect()
+    }
+
+    /// Counts by school, membership kind and status; with `trust_wide`, also the
+    /// trust's counts (a person owed a trust policy at two schools counted once, at
+    /// their worst status), as rows whose school is `None`.
+    pub async fn counts(
+        &self,
+        query: &ComplianceQuery,
+        trust_wide: bool,
+    ) -> Result<Vec<ComplianceCount>, StoreError> {
+        let mut params = Params(Vec::new());
+        let graded = self.graded(query, &mut params);
+        let trust_rows = if trust_wide {
+            "UNION ALL
+            SELECT NULL AS school_id, kind, status, COUNT(*) AS n FROM (
+                SELECT person_id, policy_id, MIN(kind) AS kind,
+                       CASE MAX(CASE status WHEN 'overdue' THEN 3 WHEN 'due' THEN 2
+                                            WHEN 'exempt' THEN 1 ELSE 0 END)
+                         WHEN 3 THEN 'overdue' WHEN 2 THEN 'due' WHEN 1 THEN 'exempt'
+                         ELSE 'compliant' END AS status
+                FROM graded GROUP BY person_id, policy_id
+            ) t GROUP BY kind, status"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "{graded}
+            SELECT school_id, kind, status, COUNT(*) AS n FROM graded GROUP BY school_id, kind, status
+            {trust_rows}"
+        );
+        let rows = RawCount::find_by_statement(Statement::from_sql_and_values(
+            self.backend(),
+            sql,
+            params.0,
+        ))
+        .all(self.conn)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(ComplianceCount {
+                    school: row.school_id.map(SchoolId::from_uuid),
+                    kind: row
+                        .kind
+                        .parse()
+                        .map_err(StoreError::corrupt("membership kind"))?,
+                    status: parse_status(&row.status)?,
+                    count: u64::try_from(row.n).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
+
+fn to_row(raw: RawRow) -> Result<ComplianceRow, StoreError> {
+    Ok(ComplianceRow {
+        person: PersonId::from_uuid(raw.person_id),
+        full_name: raw.full_name,
+        email: raw.email,
+        school: SchoolId::from_uuid(raw.school_id),
+        kind: raw
+            .kind
+            .parse()
+            .map_err(StoreError::corrupt("membership kind"))?,
+        policy: PolicyId::from_uuid(raw.policy_id),
+        policy_title: raw.title,
+        status: parse_status(&raw.status)?,
+        due_on: raw.due_on,
+        obliged_since: raw.obliged_since,
+        current_version: u32::try_from(raw.current_number).unwrap_or_default(),
+        last_acceptance: raw.acceptance_id.map(AcceptanceId::from_uuid),
+        last_signed_at: raw.signed_at,
+        exempt_until: raw.exempt_until,
+        declined_at: raw.declined_at,
+        decline_reason: raw.decline_reason,
+    })
+}

@@ -1,0 +1,114 @@
+//! The email outbox: a message is written in the same transaction as the change that
+//! causes it, and delivered later by the dispatcher.
+
+use attest_domain::{OutboxMessageId, TenantScope, TrustId};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+
+use crate::StoreError;
+use crate::entities::outbox_message;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxMessage {
+    pub id: OutboxMessageId,
+    pub trust: TrustId,
+    pub kind: String,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    pub dedupe_key: Option<String>,
+    pub status: String,
+    pub attempts: u32,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+pub struct NewEmail {
+    pub kind: &'static str,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    /// Two messages with the same key are one message: the second is not queued.
+    pub dedupe_key: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+pub struct Outbox<'a, C> {
+    conn: &'a C,
+    scope: &'a TenantScope,
+}
+
+impl<'a, C: ConnectionTrait> Outbox<'a, C> {
+    pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {
+        Self { conn, scope }
+    }
+
+    /// Queues a message; `false` when one with the same dedupe key already was.
+    pub async fn enqueue(&self, email: NewEmail) -> Result<bool, StoreError> {
+        let model = outbox_message::ActiveModel {
+            id: Set(OutboxMessageId::generate().as_uuid()),
+            trust_id: Set(self.scope.trust().as_uuid()),
+            kind: Set(email.kind.to_owned()),
+            to_address: Set(email.to_address),
+            subject: Set(email.subject),
+            body_text: Set(email.body_text),
+            body_html: Set(email.body_html),
+            dedupe_key: Set(email.dedupe_key),
+            status: Set("pending".to_owned()),
+            attempts: Set(0),
+            created_at: Set(email.at),
+            next_attempt_at: Set(email.at),
+            sent_at: Set(None),
+            last_error: Set(None),
+        };
+        let inserted = outbox_message::Entity::insert(model)
+            .on_conflict(
+                OnConflict::columns([
+                    outbox_message::Column::TrustId,
+                    outbox_message::Column::DedupeKey,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(self.conn)
+            .await?;
+        Ok(inserted > 0)
+    }
+
+    /// The trust's messages, newest first.
+    pub async fn recent(&self, limit: u64) -> Result<Vec<OutboxMessage>, StoreError> {
+        use sea_orm::QuerySelect;
+        let models = outbox_message::Entity::find()
+            .filter(outbox_message::Column::TrustId.eq(self.scope.trust().as_uuid()))
+            .order_by_desc(outbox_message::Column::Id)
+            .limit(limit)
+            .all(self.conn)
+            .await?;
+        Ok(models.into_iter().map(to_message).collect())
+    }
+}
+
+fn to_message(model: outbox_message::Model) -> OutboxMessage {
+    OutboxMessage {
+        id: OutboxMessageId::from_uuid(model.id),
+        trust: TrustId::from_uuid(model.trust_id),
+        kind: model.kind,
+        to_address: model.to_address,
+        subject: model.subject,
+        body_text: model.body_text,
+        body_html: model.body_html,
+        dedupe_key: model.dedupe_key,
+        status: model.status,
+        attempts: u32::try_from(model.attempts).unwrap_or_default(),
+        created_at: model.created_at,
+        next_attempt_at: model.next_attempt_at,
+        sent_at: model.sent_at,
+        last_error: model.last_error,
+    }
+}
