@@ -14,6 +14,7 @@ mod membership;
 mod person;
 mod policy;
 mod school;
+mod signing;
 mod trust;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use attest_store::Database;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub use access::IssuedToken;
+pub use attest_store::{Acceptance, ComplianceCursor, ComplianceRow, Exemption, OutboxMessage};
 pub use attest_store::{PeopleFilter, PeoplePage, PersonCursor};
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
@@ -32,6 +34,12 @@ pub use policy::{
     DueForReview, ImportPolicy, ImportedDraft, Publish, RenderRequest, Rendered, TemplateUpdate,
 };
 pub use school::{SchoolChanges, SchoolInput};
+pub use signing::{
+    AcceptanceCheck, AcceptanceEvidence, ChainReport, ComplianceFilter, CompliancePage,
+    ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy, GrantExemption, MAX_COMPLIANCE_PAGE,
+    MagicLinkSent, Origin, PaperAcceptance, SignPolicy, SigningForm, Tally, percent, receipt_text,
+    status_key,
+};
 
 /// The application: a database and a clock. Cheap to clone; share one per process.
 #[derive(Clone)]
@@ -43,6 +51,8 @@ pub struct App {
     trusts: Arc<
         std::sync::RwLock<std::collections::HashMap<attest_domain::TrustId, attest_domain::Trust>>,
     >,
+    /// Where staff reach this server, for links in emails.
+    public_url: Arc<str>,
 }
 
 /// School-facing dates (membership start and end days) are days in England.
@@ -54,7 +64,18 @@ impl App {
             db,
             clock,
             trusts: Arc::default(),
+            public_url: Arc::from("http://localhost:8080"),
         }
+    }
+
+    /// Sets the address staff reach this server at (no trailing slash needed).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 
     pub fn db(&self) -> &Database {

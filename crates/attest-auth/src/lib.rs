@@ -37,11 +37,30 @@ impl std::fmt::Debug for MintedToken {
 }
 
 pub fn mint_token() -> Result<MintedToken, AuthError> {
+    mint(TOKEN_PREFIX)
+}
+
+/// Every magic-link secret starts with this (it goes in a URL path).
+pub const LINK_PREFIX: &str = "ml_";
+
+/// A single-use signing link's secret, same strength as an API token.
+pub fn mint_magic_link() -> Result<MintedToken, AuthError> {
+    mint(LINK_PREFIX)
+}
+
+fn mint(prefix: &str) -> Result<MintedToken, AuthError> {
     let mut bytes = [0_u8; SECRET_BYTES];
     getrandom::fill(&mut bytes).map_err(|error| AuthError::Random(error.to_string()))?;
-    let secret = format!("{TOKEN_PREFIX}{}", hex::encode(bytes));
+    let secret = format!("{prefix}{}", hex::encode(bytes));
     let hash = hash_token(&secret);
     Ok(MintedToken { secret, hash })
+}
+
+/// Whether a presented string has a magic link's shape (checked before any database work).
+pub fn is_magic_link(secret: &str) -> bool {
+    secret.strip_prefix(LINK_PREFIX).is_some_and(|body| {
+        body.len() == SECRET_BYTES * 2 && body.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// The stored form of a token.

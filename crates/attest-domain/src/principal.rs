@@ -98,6 +98,22 @@ impl Principal {
         }
     }
 
+    /// For a member of staff acting on their own records (signing, reading their own
+    /// receipts): the whole trust, because their memberships may span schools. Use cases
+    /// given this scope must filter every read by `person` themselves.
+    pub fn own_records_scope(&self) -> Option<(PersonId, TenantScope)> {
+        match self.actor {
+            Actor::Person(person) => Some((
+                person,
+                TenantScope {
+                    trust: self.trust,
+                    schools: SchoolAccess::All,
+                },
+            )),
+            _ => None,
+        }
+    }
+
     /// Creating schools, granting roles and issuing tokens belong to trust IT.
     pub fn can_administer_trust(&self) -> bool {
         self.is_trust_admin()

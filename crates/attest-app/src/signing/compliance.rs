@@ -1,0 +1,303 @@
+//! Where everyone stands: pages of people × policies, summaries, and CSV exports.
+
+use std::collections::BTreeMap;
+
+use attest_domain::{ComplianceStatus, MembershipKind, PersonId, PolicyId, Principal, SchoolId};
+use attest_store::{
+    Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Schools,
+};
+use chrono::{DateTime, Utc};
+
+use crate::{App, AppError, SCHOOL_TIME_ZONE};
+
+pub const MAX_COMPLIANCE_PAGE: u64 = 500;
+
+#[derive(Debug, Clone, Default)]
+pub struct ComplianceFilter {
+    pub school: Option<SchoolId>,
+    pub person: Option<PersonId>,
+    pub policy: Option<PolicyId>,
+    pub status: Option<ComplianceStatus>,
+    pub kind: Option<MembershipKind>,
+    /// Ask about another instant (history); now when `None`.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+pub struct CompliancePage {
+    pub rows: Vec<ComplianceRow>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<ComplianceCursor>,
+    pub as_of: DateTime<Utc>,
+}
+
+/// Counts by status, all kinds together and for each kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub by_status: BTreeMap<&'static str, u64>,
+    pub by_kind: BTreeMap<MembershipKind, BTreeMap<&'static str, u64>>,
+}
+
+impl Tally {
+    pub fn total(&self) -> u64 {
+        self.by_status.values().sum()
+    }
+
+    pub fn count(&self, status: ComplianceStatus) -> u64 {
+        self.by_status
+            .get(status_key(status))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Share of the total in `status`, in percent to one decimal place (0 when empty).
+    pub fn percent(&self, status: ComplianceStatus) -> f64 {
+        percent(self.count(status), self.total())
+    }
+
+    fn add(&mut self, count: &ComplianceCount) {
+        *self.by_status.entry(status_key(count.status)).or_default() += count.count;
+        *self
+            .by_kind
+            .entry(count.kind)
+            .or_default()
+            .entry(status_key(count.status))
+            .or_default() += count.count;
+    }
+}
+
+pub fn percent(part: u64, total: u64) -> f64 {
+    if total == 0 {
+        return 0.0;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let share = part as f64 * 100.0 / total as f64;
+    (share * 10.0).round() / 10.0
+}
+
+pub const fn status_key(status: ComplianceStatus) -> &'static str {
+    match status {
+        ComplianceStatus::Compliant => "compliant",
+        ComplianceStatus::Due => "due",
+        ComplianceStatus::Overdue => "overdue",
+        ComplianceStatus::Exempt => "exempt",
+    }
+}
+
+pub struct ComplianceSummary {
+    pub as_of: DateTime<Utc>,
+    /// The trust (or, for a school admin, their schools), each person × policy once.
+    pub overall: Tally,
+    pub schools: Vec<(SchoolId, Tally)>,
+}
+
+impl App {
+    fn compliance_query(&self, filter: &ComplianceFilter) -> ComplianceQuery {
+        let as_of = filter.as_of.unwrap_or_else(|| self.now());
+        ComplianceQuery {
+            as_of,
+            as_of_day: as_of.with_timezone(&SCHOOL_TIME_ZONE).date_naive(),
+            school: filter.school,
+            person: filter.person,
+            policy: filter.policy,
+            status: filter.status,
+            kind: filter.kind,
+        }
+    }
+
+    /// A page of people × policies with their status, ordered by name.
+    pub async fn compliance(
+        &self,
+        principal: &Principal,
+        filter: ComplianceFilter,
+        first: u64,
+        after: Option<ComplianceCursor>,
+    ) -> Result<CompliancePage, AppError> {
+        if first == 0 || first > MAX_COMPLIANCE_PAGE {
+            return Err(AppError::invalid(
+                "first",
+                format!("between 1 and {MAX_COMPLIANCE_PAGE}"),
+            ));
+        }
+        let scope = principal.scope();
+        if let Some(school) = filter.school {
+            Schools::new(&self.db, &scope).get(school).await?;
+        }
+        let query = self.compliance_query(&filter);
+        let mut rows = Compliance::new(&self.db, &scope)
+            .page(&query, after.as_ref(), first + 1)
+            .await?;
+        let next = if rows.len() as u64 > first {
+            rows.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+            rows.last().map(|row| ComplianceCursor {
+                full_name: row.full_name.clone(),
+                person: row.person,
+                policy: row.policy,
+                school: row.school,
+            })
+        } else {
+            None
+        };
+        Ok(CompliancePage {
+            rows,
+            next,
+            as_of: query.as_of,
+        })
+    }
+
+    /// Every row matching the filter (for exports), a page at a time underneath.
+    pub async fn compliance_all(
+        &self,
+        principal: &Principal,
+        filter: ComplianceFilter,
+    ) -> Result<Vec<ComplianceRow>, AppError> {
+        let mut all = Vec::new();
+        let mut after = None;
+        let as_of = filter.as_of.unwrap_or_else(|| self.now());
+        let filter = ComplianceFilter {
+            as_of: Some(as_of),
+            ..filter
+        };
+        loop {
+            let page = self
+                .compliance(principal, filter.clone(), MAX_COMPLIANCE_PAGE, after)
+                .await?;
+            all.extend(page.rows);
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// Counts and percentages by status and membership kind, per school and overall.
+    pub async fn compliance_summary(
+        &self,
+        principal: &Principal,
+        school: Option<SchoolId>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<ComplianceSummary, AppError> {
+        let scope = principal.scope();
+        if let Some(school) = school {
+            Schools::new(&self.db, &scope).get(school).await?;
+        }
+        let query = self.compliance_query(&ComplianceFilter {
+            school,
+            as_of,
+            ..ComplianceFilter::default()
+        });
+        let counts = Compliance::new(&self.db, &scope)
+            .counts(&query, true)
+            .await?;
+        let mut overall = Tally::default();
+        let mut schools: BTreeMap<SchoolId, Tally> = BTreeMap::new();
+        for count in &counts {
+            match count.school {
+                None => overall.add(count),
+                Some(school) => schools.entry(school).or_default().add(count),
+            }
+        }
+        Ok(ComplianceSummary {
+            as_of: query.as_of,
+            overall,
+            schools: schools.into_iter().collect(),
+        })
+    }
+
+    /// The compliance listing as CSV, one row per person × policy × school.
+    pub async fn compliance_csv(
+        &self,
+        principal: &Principal,
+        filter: ComplianceFilter,
+    ) -> Result<String, AppError> {
+        let rows = self.compliance_all(principal, filter).await?;
+        let schools: BTreeMap<SchoolId, String> = Schools::new(&self.db, &principal.scope())
+            .list()
+            .await?
+            .into_iter()
+            .map(|school| (school.id, school.name.as_str().to_owned()))
+            .collect();
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "person_id",
+            "full_name",
+            "email",
+            "school",
+            "membership_kind",
+            "policy",
+            "current_version",
+            "status",
+            "due_on",
+            "last_signed_at",
+            "last_acceptance_id",
+            "exempt_until",
+            "declined_at",
+            "decline_reason",
+        ];
+        out.write_record(header).map_err(csv_error)?;
+        for row in rows {
+            let school = schools.get(&row.school).cloned().unwrap_or_default();
+            out.write_record([
+                row.person.to_string(),
+                safe_cell(&row.full_name),
+                safe_cell(row.email.as_deref().unwrap_or("")),
+                safe_cell(&school),
+                row.kind.as_str().to_owned(),
+                safe_cell(&row.policy_title),
+                row.current_version.to_string(),
+                status_key(row.status).to_owned(),
+                row.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                row.last_signed_at
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_default(),
+                row.last_acceptance
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+                row.exempt_until.map(|d| d.to_string()).unwrap_or_default(),
+                row.declined_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                safe_cell(row.decline_reason.as_deref().unwrap_or("")),
+            ])
+            .map_err(csv_error)?;
+        }
+        finish_csv(out)
+    }
+}
+
+/// A cell a spreadsheet will not run as a formula (CSV injection): text starting with
+/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe.
+pub(crate) fn safe_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+pub(crate) fn csv_error(error: csv::Error) -> AppError {
+    AppError::Internal(format!("writing CSV: {error}"))
+}
+
+pub(crate) fn finish_csv(writer: csv::Writer<Vec<u8>>) -> Result<String, AppError> {
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| AppError::Internal(format!("writing CSV: {error}")))?;
+    String::from_utf8(bytes).map_err(|error| AppError::Internal(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_to_one_place_and_survive_empty_sets() {
+        assert!((percent(1, 3) - 33.3).abs() < f64::EPSILON);
+        assert!((percent(2, 3) - 66.7).abs() < f64::EPSILON);
+        assert!(percent(0, 0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn formula_like_cells_are_defused() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("-1"), "'-1");
+        assert_eq!(safe_cell("Ann Smith"), "Ann Smith");
+    }
+}

@@ -1,0 +1,120 @@
+//! Excusing someone from signing for a while (e.g. long-term leave).
+
+use attest_domain::{PersonId, PolicyId, Principal};
+use attest_store::{
+    Exemption, Exemptions, Memberships, NewExemption, People, Policies, TransactionTrait,
+};
+use chrono::NaiveDate;
+
+use crate::audit::{Change, record};
+use crate::{App, AppError};
+
+const MAX_REASON: usize = 500;
+/// Longer than this is not an exemption but a leaver.
+const MAX_DAYS: i64 = 3 * 366;
+
+#[derive(Debug, Clone)]
+pub struct GrantExemption {
+    pub person: PersonId,
+    /// `None`: every policy.
+    pub policy: Option<PolicyId>,
+    pub reason: String,
+    /// Today when not given.
+    pub starts_on: Option<NaiveDate>,
+    /// The last day it covers.
+    pub ends_on: NaiveDate,
+}
+
+impl App {
+    pub async fn grant_exemption(
+        &self,
+        principal: &Principal,
+        input: GrantExemption,
+    ) -> Result<Exemption, AppError> {
+        let reason = input
+            .reason
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if reason.is_empty() {
+            return Err(AppError::invalid(
+                "reason",
+                "say why (e.g. long-term leave)",
+            ));
+        }
+        if reason.chars().count() > MAX_REASON {
+            return Err(AppError::invalid(
+                "reason",
+                format!("at most {MAX_REASON} characters"),
+            ));
+        }
+        let starts_on = input.starts_on.unwrap_or_else(|| self.today());
+        if input.ends_on < starts_on {
+            return Err(AppError::invalid("endsOn", "ends before it starts"));
+        }
+        if (input.ends_on - starts_on).num_days() > MAX_DAYS {
+            return Err(AppError::invalid(
+                "endsOn",
+                "at most three years: someone away longer should leave the school's list",
+            ));
+        }
+        let scope = principal.scope();
+        let txn = self.db.begin().await?;
+        let person = People::new(&txn, &scope).get(input.person).await?;
+        let schools: Vec<_> = Memberships::new(&txn, &scope)
+            .for_people(&[person.id])
+            .await?
+            .into_iter()
+            .map(|membership| membership.school)
+            .collect();
+        if !schools
+            .iter()
+            .any(|school| principal.can_manage_school(*school))
+        {
+            return Err(AppError::forbidden(
+                "only an admin of one of their schools can exempt this person",
+            ));
+        }
+        if let Some(policy) = input.policy {
+            Policies::new(&txn, &scope).get(policy).await?;
+        }
+        let at = self.now();
+        let exemption = Exemptions::new(&txn, &scope)
+            .insert(NewExemption {
+                person: person.id,
+                policy: input.policy,
+                reason,
+                starts_on,
+                ends_on: input.ends_on,
+                granted_by_kind: principal.actor().kind(),
+                granted_by: principal.actor().id(),
+                at,
+            })
+            .await?;
+        record(
+            &txn,
+            principal,
+            at,
+            Change {
+                action: "exemption.grant",
+                subject_type: "person",
+                subject_id: person.id.as_uuid(),
+                before: None,
+                after: Some(&exemption),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(exemption)
+    }
+
+    pub async fn exemptions_of(
+        &self,
+        principal: &Principal,
+        person: PersonId,
+    ) -> Result<Vec<Exemption>, AppError> {
+        let scope = principal.scope();
+        People::new(&self.db, &scope).get(person).await?;
+        Ok(Exemptions::new(&self.db, &scope).for_person(person).await?)
+    }
+}

@@ -1,0 +1,208 @@
+//! Magic links: a single-use, expiring link by email for staff who cannot sign in.
+
+use attest_document::{Format, render};
+use attest_domain::{MagicLinkId, PersonId, PolicyId, Principal, VersionState};
+use attest_store::{
+    MagicLinks, NewEmail, NewMagicLink, Outbox, Policies, PolicyVersions, TransactionTrait,
+    find_magic_link_by_hash,
+};
+use chrono::{DateTime, Duration, Utc};
+
+use super::obligation::obligation;
+use super::sign::invalid_link;
+use crate::audit::{Change, record};
+use crate::{App, AppError};
+
+/// How long a link works unless the sender says otherwise.
+pub const DEFAULT_LINK_DAYS: i64 = 14;
+
+#[derive(Debug, Clone)]
+pub struct MagicLinkSent {
+    pub link: MagicLinkId,
+    pub email: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a magic link opens: the text to read and what the form asks.
+#[derive(Debug, Clone)]
+pub struct SigningForm {
+    pub person_name: String,
+    pub policy_title: String,
+    pub version: attest_domain::PolicyVersionId,
+    pub version_number: u32,
+    pub html: String,
+    pub content_hash: String,
+    pub questions: Vec<attest_document::ConsentQuestion>,
+    pub role: String,
+    /// For a magic link: when it stops working.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl App {
+    /// Emails the person a link to sign the policy's current version (queued in the
+    /// outbox, in the same transaction as the link).
+    pub async fn send_magic_link(
+        &self,
+        principal: &Principal,
+        person: PersonId,
+        policy: PolicyId,
+        valid_days: Option<i64>,
+    ) -> Result<MagicLinkSent, AppError> {
+        let days = valid_days.unwrap_or(DEFAULT_LINK_DAYS);
+        if !(1..=60).contains(&days) {
+            return Err(AppError::invalid("validDays", "between 1 and 60 days"));
+        }
+        if !principal.can_manage_people() {
+            return Err(AppError::forbidden(
+                "only a school admin or trust admin can send signing links",
+            ));
+        }
+        let scope = principal.scope();
+        let policy = Policies::new(&self.db, &scope).get(policy).await?;
+        let version = PolicyVersions::new(&self.db, &scope)
+            .in_state(policy.id, VersionState::Published)
+            .await?
+            .ok_or_else(|| {
+                AppError::Conflict(format!("'{}' has no published version", policy.title))
+            })?;
+        let found = obligation(&self.db, &scope, person, version.id, None, self.today())
+            .await
+            .map_err(|error| match error {
+                AppError::Forbidden(message) => AppError::invalid("personId", message),
+                other => other,
+            })?;
+        if !principal.can_manage_school(found.school) {
+            return Err(AppError::forbidden("you cannot send links for this school"));
+        }
+        let email = found.person.email.clone().ok_or_else(|| {
+            AppError::invalid(
+                "personId",
+                format!("{} has no email address", found.person.full_name),
+            )
+        })?;
+        let minted = attest_auth::mint_magic_link()
+            .map_err(|error| AppError::Internal(error.to_string()))?;
+        let at = self.now();
+        let expires_at = at + Duration::days(days);
+        let txn = self.db.begin().await?;
+        let link = MagicLinks::new(&txn, &scope)
+            .insert(NewMagicLink {
+                person: found.person.id,
+                version: version.id,
+                school: found.school,
+                token_hash: minted.hash,
+                at,
+                expires_at,
+            })
+            .await?;
+        let url = format!("{}/sign/{}", self.public_url(), minted.secret);
+        let expires_on = expires_at
+            .with_timezone(&crate::SCHOOL_TIME_ZONE)
+            .format("%-d %B %Y");
+        Outbox::new(&txn, &scope)
+            .enqueue(NewEmail {
+                kind: "magic_link",
+                to_address: email.as_str().to_owned(),
+                subject: format!("Please read and sign: {}", policy.title),
+                body_text: format!(
+                    "Dear {name},\n\nPlease read and sign \"{title}\" (version {number}).\n\n\
+                     Open this link to read it and sign:\n{url}\n\n\
+                     The link works once and expires on {expires_on}. If you did not expect \
+                     this email, tell your school office.\n",
+                    name = found.person.full_name,
+                    title = policy.title,
+                    number = version.number,
+                ),
+                body_html: None,
+                dedupe_key: Some(format!("magic_link:{}", link.id)),
+                at,
+            })
+            .await?;
+        record(
+            &txn,
+            principal,
+            at,
+            Change {
+                action: "magic_link.send",
+                subject_type: "person",
+                subject_id: found.person.id.as_uuid(),
+                before: None::<&serde_json::Value>,
+                after: Some(&serde_json::json!({
+                    "link": link.id,
+                    "version": version.id,
+                    "expires_at": expires_at,
+                })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(MagicLinkSent {
+            link: link.id,
+            email: email.as_str().to_owned(),
+            expires_at,
+        })
+    }
+
+    /// What a magic link shows. Unknown, expired and used links get the same error.
+    pub async fn open_signing_form(&self, secret: &str) -> Result<SigningForm, AppError> {
+        if !attest_auth::is_magic_link(secret) {
+            return Err(invalid_link());
+        }
+        let link = find_magic_link_by_hash(&self.db, &attest_auth::hash_token(secret))
+            .await?
+            .filter(|link| link.is_usable(self.now()))
+            .ok_or_else(invalid_link)?;
+        let principal = Principal::new(
+            link.trust,
+            attest_domain::Actor::Person(link.person),
+            Vec::new(),
+        );
+        let Some((person, scope)) = principal.own_records_scope() else {
+            return Err(invalid_link());
+        };
+        let found = obligation(
+            &self.db,
+            &scope,
+            person,
+            link.version,
+            Some(link.school),
+            self.today(),
+        )
+        .await?;
+        Ok(signing_form(&found, Some(link.expires_at)))
+    }
+
+    /// What the signed-in member of staff is asked to read and sign for a version.
+    pub async fn signing_form(
+        &self,
+        principal: &Principal,
+        version: attest_domain::PolicyVersionId,
+        school: Option<attest_domain::SchoolId>,
+    ) -> Result<SigningForm, AppError> {
+        let (person, scope) = principal.own_records_scope().ok_or_else(|| {
+            AppError::forbidden("only the member of staff themselves has a signing form")
+        })?;
+        let found = obligation(&self.db, &scope, person, version, school, self.today()).await?;
+        Ok(signing_form(&found, None))
+    }
+}
+
+fn signing_form(
+    found: &super::obligation::Obligation,
+    expires_at: Option<DateTime<Utc>>,
+) -> SigningForm {
+    SigningForm {
+        person_name: found.person.full_name.as_str().to_owned(),
+        policy_title: found.policy.title.clone(),
+        version: found.version.id,
+        version_number: found.version.number,
+        html: render(&found.version.document, &found.reader(), Format::Html),
+        content_hash: found.content_hash.clone(),
+        questions: found.questions.clone(),
+        role: found
+            .job_title
+            .clone()
+            .unwrap_or_else(|| found.kind.as_str().to_owned()),
+        expires_at,
+    }
+}

@@ -1,0 +1,18 @@
+//! Signing and compliance: who must sign what, signatures with evidence, exemptions,
+//! magic links, statuses, summaries and exports.
+
+mod compliance;
+mod evidence;
+mod exemption;
+mod magic_link;
+mod obligation;
+mod sign;
+
+pub use compliance::{
+    ComplianceFilter, CompliancePage, ComplianceSummary, MAX_COMPLIANCE_PAGE, Tally, percent,
+    status_key,
+};
+pub use evidence::{AcceptanceCheck, AcceptanceEvidence, ChainReport, receipt_text};
+pub use exemption::GrantExemption;
+pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SigningForm};
+pub use sign::{DeclinePolicy, Origin, PaperAcceptance, SignPolicy};
