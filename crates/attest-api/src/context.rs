@@ -10,8 +10,13 @@ use crate::error::{ErrorCode, coded};
 use crate::loaders::DirectoryLoader;
 
 /// Data to attach to one GraphQL request for this principal.
-pub fn request_data(app: &App, principal: Option<Principal>) -> async_graphql::Data {
+pub fn request_data(
+    app: &App,
+    principal: Option<Principal>,
+    origin: attest_app::Origin,
+) -> async_graphql::Data {
     let mut data = async_graphql::Data::default();
+    data.insert(origin);
     if let Some(principal) = principal {
         data.insert(DataLoader::new(
             DirectoryLoader::new(app.clone(), principal.clone()),
@@ -40,4 +45,10 @@ pub(crate) fn loader<'c>(
 ) -> async_graphql::Result<&'c DataLoader<DirectoryLoader>> {
     principal(ctx)?;
     ctx.data::<DataLoader<DirectoryLoader>>()
+}
+
+pub(crate) fn origin(ctx: &Context<'_>) -> attest_app::Origin {
+    ctx.data_opt::<attest_app::Origin>()
+        .cloned()
+        .unwrap_or_default()
 }

@@ -10,6 +10,7 @@ mod loaders;
 mod mutation;
 mod policy;
 mod query;
+mod signing;
 mod types;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -19,11 +20,19 @@ pub use error::{ErrorCode, ensure_error_codes};
 
 /// Every query: the trust directory and policies.
 #[derive(MergedObject, Default)]
-pub struct Query(query::DirectoryQuery, policy::PolicyQuery);
+pub struct Query(
+    query::DirectoryQuery,
+    policy::PolicyQuery,
+    signing::SigningQuery,
+);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::DirectoryMutation, policy::PolicyMutation);
+pub struct Mutation(
+    mutation::DirectoryMutation,
+    policy::PolicyMutation,
+    signing::SigningMutation,
+);
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;
 

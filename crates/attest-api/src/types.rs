@@ -122,6 +122,14 @@ impl Person {
             .map(Membership)
             .collect())
     }
+    /// Every policy this person must sign, with where they stand.
+    async fn policies(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Vec<crate::signing::ComplianceEntry>> {
+        crate::signing::policies_of(ctx, self.0.id, as_of).await
+    }
     /// Roles this person holds now. Trust admins only.
     async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoleGrant>> {
         let grants = loader(ctx)?

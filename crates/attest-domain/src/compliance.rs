@@ -77,6 +77,11 @@ pub enum ComplianceStatus {
     Exempt,
 }
 
+impl ComplianceStatus {
+    pub const ALL: [ComplianceStatus; 4] =
+        [Self::Compliant, Self::Due, Self::Overdue, Self::Exempt];
+}
+
 /// A person's latest signature of a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LastSignature {

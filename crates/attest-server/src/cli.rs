@@ -147,7 +147,7 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     attest_store::migrate(&db)
         .await
         .context("cannot apply database migrations")?;
-    Ok(App::new(db, Arc::new(SystemClock)))
+    Ok(App::new(db, Arc::new(SystemClock)).with_public_url(&config.public_url))
 }
 
 fn print_json(value: &serde_json::Value) {

@@ -21,6 +21,8 @@ pub struct Config {
     pub workers: usize,
     /// `text` or `json`.
     pub log_format: LogFormat,
+    /// Where staff reach this server (for links in emails), e.g. `https://attest.trust.org.uk`.
+    pub public_url: String,
     pub graphql: GraphqlConfig,
 }
 
@@ -52,6 +54,7 @@ impl Default for Config {
             bind: "127.0.0.1:8080".to_owned(),
             workers: 0,
             log_format: LogFormat::Text,
+            public_url: "http://127.0.0.1:8080".to_owned(),
             graphql: GraphqlConfig {
                 max_depth: 12,
                 max_complexity: 2_000,
@@ -114,6 +117,7 @@ impl fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("workers", &self.workers)
             .field("log_format", &self.log_format)
+            .field("public_url", &self.public_url)
             .field("graphql", &self.graphql)
             .finish()
     }

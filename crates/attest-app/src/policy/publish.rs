@@ -118,7 +118,7 @@ impl App {
                     resign_required: Some(publish.resign_required),
                     change_note,
                     at,
-                    on: Some(self.today()),
+                    on: Some(at.with_timezone(&crate::SCHOOL_TIME_ZONE).date_naive()),
                 },
             )
             .await?;

@@ -138,3 +138,49 @@ impl App {
         Ok(saved)
     }
 }
+
+impl App {
+    /// How often a policy is signed again, and the grace before a due signature is
+    /// overdue. Applies to signatures given from now on (each keeps its renewal date).
+    pub async fn set_signing_rules(
+        &self,
+        principal: &Principal,
+        policy_id: PolicyId,
+        schedule: attest_domain::ResignSchedule,
+        grace_days: u32,
+    ) -> Result<attest_store::Policy, AppError> {
+        if grace_days > 365 {
+            return Err(AppError::invalid("graceDays", "at most 365 days"));
+        }
+        let scope = principal.scope();
+        let txn = self.db.begin().await?;
+        let policies = Policies::new(&txn, &scope);
+        let before = policies.get(policy_id).await?;
+        super::require_can_change(principal, &before)?;
+        let at = self.now();
+        let after = policies
+            .set_signing_rules(policy_id, schedule, grace_days, at)
+            .await?;
+        record(
+            &txn,
+            principal,
+            at,
+            Change {
+                action: "policy.set_signing_rules",
+                subject_type: "policy",
+                subject_id: policy_id.as_uuid(),
+                before: Some(&serde_json::json!({
+                    "resign_schedule": before.resign_schedule,
+                    "grace_days": before.grace_days,
+                })),
+                after: Some(&serde_json::json!({
+                    "resign_schedule": after.resign_schedule,
+                    "grace_days": after.grace_days,
+                })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+}

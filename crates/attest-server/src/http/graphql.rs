@@ -86,7 +86,7 @@ impl Refusal {
         }
     }
 
-    fn into_response(self) -> HttpResponse {
+    pub(crate) fn into_response(self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"attest\""));
@@ -118,7 +118,10 @@ fn app_refusal(error: AppError) -> Refusal {
 
 /// The caller, from `Authorization: Bearer attest_…`. No header: anonymous (every field
 /// then answers UNAUTHENTICATED). A header that does not authenticate: refused outright.
-async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, Refusal> {
+pub(crate) async fn authenticate(
+    app: &App,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -217,23 +220,36 @@ fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Refusal> 
     }
 }
 
+/// Where a request came from, kept with signatures as evidence. The peer address is
+/// used, not X-Forwarded-For, which any client can write.
+pub(crate) fn origin_of(request: &HttpRequest) -> attest_app::Origin {
+    attest_app::Origin {
+        ip: request.peer_addr().map(|addr| addr.ip().to_string()),
+        user_agent: request
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
 async fn execute(
     schema: &AttestSchema,
     app: &App,
     metrics: &Metrics,
-    principal: Option<Principal>,
+    (principal, origin): (Option<Principal>, attest_app::Origin),
     batch: BatchRequest,
 ) -> GraphQLResponse {
     let batch = match batch {
         BatchRequest::Single(mut request) => {
-            request.data = request_data(app, principal);
+            request.data = request_data(app, principal, origin);
             BatchRequest::Single(request)
         }
         BatchRequest::Batch(requests) => BatchRequest::Batch(
             requests
                 .into_iter()
                 .map(|mut request| {
-                    request.data = request_data(app, principal.clone());
+                    request.data = request_data(app, principal.clone(), origin.clone());
                     request
                 })
                 .collect(),
@@ -315,7 +331,14 @@ async fn post_inner(
     let body = read_body(payload, settings.max_body_bytes).await?;
     let batch = parse_batch(&body, settings.max_batch)?;
     let principal = authenticate(&app, request.headers()).await?;
-    Ok(execute(&schema, &app, &metrics, principal, batch).await)
+    Ok(execute(
+        &schema,
+        &app,
+        &metrics,
+        (principal, origin_of(&request)),
+        batch,
+    )
+    .await)
 }
 
 #[derive(Deserialize)]
@@ -400,7 +423,7 @@ async fn get_inner(
         &schema,
         &app,
         &metrics,
-        principal,
+        (principal, origin_of(&request)),
         BatchRequest::Single(request_body),
     )
     .await)

@@ -1,8 +1,10 @@
 //! The HTTP server: routes, middleware, and starting and stopping it.
 
+mod evidence;
 pub mod graphql;
 mod health;
 mod metrics;
+mod pages;
 
 use std::net::TcpListener;
 
@@ -56,6 +58,25 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
             .route("/metrics", web::get().to(metrics::metrics))
+            .route(
+                "/exports/compliance.csv",
+                web::get().to(evidence::compliance_csv),
+            )
+            .route(
+                "/exports/acceptances.csv",
+                web::get().to(evidence::acceptances_csv),
+            )
+            .route(
+                "/exports/people/{id}/evidence.txt",
+                web::get().to(evidence::person_evidence),
+            )
+            .route("/receipts/{id}.txt", web::get().to(evidence::receipt_file))
+            .route("/receipts/{id}", web::get().to(evidence::receipt_page))
+            .service(
+                web::resource("/sign/{token}")
+                    .route(web::get().to(pages::sign_page))
+                    .route(web::post().to(pages::sign_submit)),
+            )
             .service(
                 web::resource("/graphql")
                     .route(web::post().to(graphql::post))

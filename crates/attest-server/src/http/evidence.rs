@@ -1,0 +1,229 @@
+//! Evidence over plain HTTP: CSV exports and acceptance receipts, for API tokens.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use attest_app::{App, AppError, ComplianceFilter, receipt_text};
+use attest_domain::{AcceptanceId, ComplianceStatus, MembershipKind, Principal, SchoolId};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::graphql::authenticate;
+use super::pages;
+
+/// An error as plain text with the status that fits it; internal detail stays in the log.
+pub(crate) fn error_response(error: AppError) -> HttpResponse {
+    let status = match &error {
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!(%error, "request failed");
+        "internal error; it has been logged".to_owned()
+    } else {
+        error.to_string()
+    };
+    let mut response = HttpResponse::build(status);
+    if status == StatusCode::UNAUTHORIZED {
+        response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"attest\""));
+    }
+    response
+        .content_type("text/plain; charset=utf-8")
+        .body(format!("{message}\n"))
+}
+
+async fn caller(app: &App, request: &HttpRequest) -> Result<Principal, HttpResponse> {
+    match authenticate(app, request.headers()).await {
+        Ok(Some(principal)) => Ok(principal),
+        Ok(None) => Err(error_response(AppError::Unauthenticated(
+            "send an API token: Authorization: Bearer attest_…".to_owned(),
+        ))),
+        Err(refusal) => Err(refusal.into_response()),
+    }
+}
+
+fn attachment(content_type: &str, filename: String, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .body(body)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ComplianceParams {
+    school_id: Option<SchoolId>,
+    status: Option<String>,
+    kind: Option<MembershipKind>,
+    as_of: Option<DateTime<Utc>>,
+}
+
+fn parse_status(raw: &str) -> Result<ComplianceStatus, AppError> {
+    ComplianceStatus::ALL
+        .into_iter()
+        .find(|status| attest_app::status_key(*status) == raw.to_ascii_lowercase())
+        .ok_or_else(|| {
+            AppError::invalid(
+                "status",
+                format!("'{raw}' is not one of compliant, due, overdue, exempt"),
+            )
+        })
+}
+
+fn query<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, HttpResponse> {
+    web::Query::<T>::from_query(request.query_string())
+        .map(web::Query::into_inner)
+        .map_err(|error| {
+            error_response(AppError::invalid(
+                "query string",
+                format!("{error} (expected schoolId, status, kind, asOf)"),
+            ))
+        })
+}
+
+/// `GET /exports/compliance.csv?schoolId=&status=&kind=&asOf=`
+pub async fn compliance_csv(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
+    let principal = match caller(&app, &request).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let params: ComplianceParams = match query(&request) {
+        Ok(params) => params,
+        Err(response) => return response,
+    };
+    let status = match params.status.as_deref().map(parse_status).transpose() {
+        Ok(status) => status,
+        Err(error) => return error_response(error),
+    };
+    let filter = ComplianceFilter {
+        school: params.school_id,
+        person: None,
+        policy: None,
+        status,
+        kind: params.kind,
+        as_of: params.as_of,
+    };
+    match app.compliance_csv(&principal, filter).await {
+        Ok(csv) => attachment(
+            "text/csv; charset=utf-8",
+            format!("compliance-{}.csv", app.today()),
+            csv,
+        ),
+        Err(error) => error_response(error),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SchoolParam {
+    school_id: Option<SchoolId>,
+}
+
+/// `GET /exports/acceptances.csv?schoolId=`
+pub async fn acceptances_csv(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
+    let principal = match caller(&app, &request).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let params: SchoolParam = match query(&request) {
+        Ok(params) => params,
+        Err(response) => return response,
+    };
+    match app.acceptances_csv(&principal, params.school_id).await {
+        Ok(csv) => attachment(
+            "text/csv; charset=utf-8",
+            format!("acceptances-{}.csv", app.today()),
+            csv,
+        ),
+        Err(error) => error_response(error),
+    }
+}
+
+fn acceptance_id(raw: &str) -> Result<AcceptanceId, HttpResponse> {
+    raw.parse()
+        .map_err(|_| error_response(AppError::NotFound("acceptance not found".to_owned())))
+}
+
+/// `GET /receipts/{id}`: the receipt as a page.
+pub async fn receipt_page(
+    request: HttpRequest,
+    app: web::Data<App>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let principal = match caller(&app, &request).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let id = match acceptance_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match app.acceptance_evidence(&principal, id).await {
+        Ok(evidence) => pages::receipt(&evidence),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `GET /receipts/{id}.txt`: the receipt as a file to keep.
+pub async fn receipt_file(
+    request: HttpRequest,
+    app: web::Data<App>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let principal = match caller(&app, &request).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let id = match acceptance_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match app.acceptance_evidence(&principal, id).await {
+        Ok(evidence) => attachment(
+            "text/plain; charset=utf-8",
+            format!("attest-receipt-{id}.txt"),
+            receipt_text(&evidence),
+        ),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `GET /exports/people/{id}/evidence.txt`: everything a person ever signed.
+pub async fn person_evidence(
+    request: HttpRequest,
+    app: web::Data<App>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let principal = match caller(&app, &request).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let Ok(person) = id.parse() else {
+        return error_response(AppError::NotFound("person not found".to_owned()));
+    };
+    match app.person_evidence(&principal, person).await {
+        Ok(all) => {
+            let mut out = format!(
+                "Everything person {person} has signed or declined ({} records)\n\n",
+                all.len()
+            );
+            for evidence in &all {
+                out.push_str(&receipt_text(evidence));
+                out.push_str("\n\n");
+            }
+            attachment(
+                "text/plain; charset=utf-8",
+                format!("attest-evidence-{person}.txt"),
+                out,
+            )
+        }
+        Err(error) => error_response(error),
+    }
+}

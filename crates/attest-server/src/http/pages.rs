@@ -1,0 +1,302 @@
+//! Server-rendered pages: the receipt, and the magic-link signing form for staff
+//! without SSO. Templates are escaped by default; only the policy HTML (rendered by
+//! attest-document, which escapes any raw HTML in the source) is inserted as is.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use attest_app::{AcceptanceEvidence, App, AppError, DeclinePolicy, SignPolicy, SigningForm};
+use attest_domain::{Decision, SigningMethod};
+use minijinja::{Environment, context};
+
+use super::evidence::error_response;
+use super::graphql::origin_of;
+
+const LAYOUT: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{% block title %}{% endblock %} · attest</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
+.policy{border:1px solid #ccc;border-radius:6px;padding:1rem 1.5rem;max-height:60vh;overflow:auto;background:#fafafa}
+.evidence th{text-align:left;padding-right:1rem;vertical-align:top}
+.evidence td{word-break:break-all}
+.paper{background:#fff3cd;border:1px solid #e0c36b;padding:.5rem 1rem;border-radius:6px}
+.error{background:#fdecea;border:1px solid #e3a29c;padding:.5rem 1rem;border-radius:6px}
+label{display:block;margin-top:1rem;font-weight:600}
+input[type=text],textarea{width:100%;padding:.4rem;font-size:1rem}
+button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem}
+</style></head><body><main>{% block body %}{% endblock %}</main></body></html>"#;
+
+const RECEIPT: &str = r#"{% extends "layout.html" %}
+{% block title %}Receipt {{ id }}{% endblock %}
+{% block body %}
+<h1>{% if declined %}Declined{% else %}Signed{% endif %}: {{ title }}</h1>
+{% if paper %}<p class="paper"><strong>Paper form</strong>, recorded by a school admin.</p>{% endif %}
+{% if not verified %}<p class="error"><strong>Warning:</strong> the stored policy no longer renders to the signed hash.</p>{% endif %}
+<table class="evidence">
+<tr><th>Person</th><td>{{ person }}</td></tr>
+<tr><th>School</th><td>{{ school }}</td></tr>
+<tr><th>Version</th><td>{{ version }}</td></tr>
+<tr><th>Typed name</th><td>{{ typed_name }}</td></tr>
+<tr><th>Role</th><td>{{ role }}</td></tr>
+{% for key, answer in answers|items %}<tr><th>{{ key }}</th><td>{{ answer }}</td></tr>{% endfor %}
+{% if reason %}<tr><th>Reason</th><td>{{ reason }}</td></tr>{% endif %}
+{% if note %}<tr><th>Note</th><td>{{ note }}</td></tr>{% endif %}
+<tr><th>Method</th><td>{{ method }}</td></tr>
+<tr><th>Signed at</th><td>{{ signed_at }} (UTC)</td></tr>
+<tr><th>IP address</th><td>{{ ip or "not recorded" }}</td></tr>
+<tr><th>User agent</th><td>{{ user_agent or "not recorded" }}</td></tr>
+<tr><th>Chain row</th><td>{{ seq }}</td></tr>
+<tr><th>Content hash</th><td><code>{{ content_hash }}</code></td></tr>
+<tr><th>Previous hash</th><td><code>{{ prev_hash }}</code></td></tr>
+<tr><th>Row hash</th><td><code>{{ row_hash }}</code></td></tr>
+</table>
+<p><a href="/receipts/{{ id }}.txt">Download this receipt</a></p>
+<h2>The text {% if declined %}declined{% else %}signed{% endif %}</h2>
+<div class="policy">{{ html|safe }}</div>
+{% endblock %}"#;
+
+const SIGN: &str = r#"{% extends "layout.html" %}
+{% block title %}{{ title }}{% endblock %}
+{% block body %}
+<h1>{{ title }}</h1>
+<p>Version {{ version_number }}, for {{ person }}. Please read it all, then sign below.
+{% if expires %}This link works once, until {{ expires }}.{% endif %}</p>
+{% if error %}<p class="error" role="alert">{{ error }}</p>{% endif %}
+<div class="policy" tabindex="0">{{ html|safe }}</div>
+<form method="post">
+<input type="hidden" name="content_hash" value="{{ content_hash }}">
+<input type="hidden" name="version_id" value="{{ version_id }}">
+{% for question in questions %}
+<fieldset><legend>{{ question.text }}</legend>
+{% for option in question.options %}
+<label><input type="radio" name="answer.{{ question.key }}" value="{{ option }}" required> {{ option }}</label>
+{% else %}<input type="text" name="answer.{{ question.key }}" required>{% endfor %}
+</fieldset>
+{% endfor %}
+<label for="typed_name">Type your full name to sign</label>
+<input type="text" id="typed_name" name="typed_name" autocomplete="name" required>
+<label for="role">Your role</label>
+<input type="text" id="role" name="role" value="{{ role }}">
+<button type="submit" name="decision" value="sign">I have read it and I sign</button>
+<details><summary>I do not agree</summary>
+<label for="reason">Why not? Your school will follow this up.</label>
+<textarea id="reason" name="reason" rows="3"></textarea>
+<button type="submit" name="decision" value="decline" formnovalidate>Decline to sign</button>
+</details>
+</form>
+{% endblock %}"#;
+
+const DONE: &str = r#"{% extends "layout.html" %}
+{% block title %}Thank you{% endblock %}
+{% block body %}
+<h1>{% if declined %}Your answer has been recorded{% else %}Thank you, you have signed{% endif %}</h1>
+<p>{{ title }}, version {{ version_number }}. Receipt number <code>{{ id }}</code>.</p>
+<p>Fingerprint of the text {% if declined %}you declined{% else %}you signed{% endif %}: <code>{{ content_hash }}</code></p>
+<p>You can close this page.</p>
+{% endblock %}"#;
+
+const INVALID: &str = r#"{% extends "layout.html" %}
+{% block title %}Link not valid{% endblock %}
+{% block body %}
+<h1>This link is not valid</h1>
+<p>It may have expired or been used already. Ask your school office for a new one.</p>
+{% endblock %}"#;
+
+fn templates() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in [
+            ("layout.html", LAYOUT),
+            ("receipt.html", RECEIPT),
+            ("sign.html", SIGN),
+            ("done.html", DONE),
+            ("invalid.html", INVALID),
+        ] {
+            if let Err(error) = env.add_template(name, source) {
+                tracing::error!(%error, name, "page template does not compile");
+            }
+        }
+        env
+    })
+}
+
+fn page(status: StatusCode, name: &str, data: minijinja::Value) -> HttpResponse {
+    let rendered = templates()
+        .get_template(name)
+        .and_then(|template| template.render(data));
+    match rendered {
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+            ))
+            .insert_header(("Cache-Control", "no-store"))
+            .body(html),
+        Err(error) => {
+            tracing::error!(%error, name, "page did not render");
+            HttpResponse::InternalServerError().body("internal error; it has been logged")
+        }
+    }
+}
+
+pub(crate) fn receipt(evidence: &AcceptanceEvidence) -> HttpResponse {
+    let a = &evidence.acceptance;
+    page(
+        StatusCode::OK,
+        "receipt.html",
+        context! {
+            id => a.id.to_string(),
+            title => evidence.policy.title.clone(),
+            declined => a.decision == Decision::Declined,
+            paper => a.method == SigningMethod::Paper,
+            verified => evidence.text_verified,
+            person => evidence.person.full_name.as_str(),
+            school => evidence.school.name.as_str(),
+            version => evidence.version.number,
+            typed_name => a.typed_name.clone(),
+            role => a.role.clone(),
+            answers => a.answers.clone(),
+            reason => a.decline_reason.clone(),
+            note => a.note.clone(),
+            method => a.method.as_str(),
+            signed_at => a.signed_at.to_rfc3339(),
+            ip => a.ip.clone(),
+            user_agent => a.user_agent.clone(),
+            seq => a.seq,
+            content_hash => a.content_hash.clone(),
+            prev_hash => a.prev_hash.clone(),
+            row_hash => a.row_hash.clone(),
+            html => evidence.html.clone(),
+        },
+    )
+}
+
+fn invalid_link() -> HttpResponse {
+    page(StatusCode::NOT_FOUND, "invalid.html", context! {})
+}
+
+fn sign_form(form: &SigningForm, error: Option<String>) -> HttpResponse {
+    let questions: Vec<_> = form
+        .questions
+        .iter()
+        .map(|q| context! { key => q.key.clone(), text => q.text.clone(), options => q.options.clone() })
+        .collect();
+    page(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        "sign.html",
+        context! {
+            title => form.policy_title.clone(),
+            version_number => form.version_number,
+            version_id => form.version.to_string(),
+            person => form.person_name.clone(),
+            expires => form.expires_at.map(|at| at.with_timezone(&attest_app::SCHOOL_TIME_ZONE).format("%-d %B %Y %H:%M").to_string()),
+            html => form.html.clone(),
+            content_hash => form.content_hash.clone(),
+            questions => questions,
+            role => form.role.clone(),
+            error => error,
+        },
+    )
+}
+
+/// `GET /sign/{token}`: the policy and the form. Unknown, expired and used links all
+/// get the same page and status.
+pub async fn sign_page(app: web::Data<App>, token: web::Path<String>) -> HttpResponse {
+    match app.open_signing_form(&token).await {
+        Ok(form) => sign_form(&form, None),
+        Err(AppError::NotFound(_)) => invalid_link(),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `POST /sign/{token}`: sign or decline. The link's secret in the path is what
+/// authorises the request (a forger would need it), so no other CSRF token is needed.
+pub async fn sign_submit(
+    request: HttpRequest,
+    app: web::Data<App>,
+    token: web::Path<String>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let opened = match app.open_signing_form(&token).await {
+        Ok(opened) => opened,
+        Err(AppError::NotFound(_)) => return invalid_link(),
+        Err(error) => return error_response(error),
+    };
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let content_hash = field("content_hash");
+    let result = if field("decision") == "decline" {
+        app.decline_with_magic_link(
+            &token,
+            DeclinePolicy {
+                version: opened.version,
+                school: None,
+                content_hash,
+                reason: field("reason"),
+            },
+            origin_of(&request),
+        )
+        .await
+    } else {
+        let answers = form
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.strip_prefix("answer.")?.to_owned(), value.clone()))
+            })
+            .collect();
+        app.sign_with_magic_link(
+            &token,
+            SignPolicy {
+                version: opened.version,
+                school: None,
+                content_hash,
+                typed_name: field("typed_name"),
+                role: Some(field("role")),
+                answers,
+            },
+            origin_of(&request),
+        )
+        .await
+    };
+    match result {
+        Ok(acceptance) => page(
+            StatusCode::OK,
+            "done.html",
+            context! {
+                declined => acceptance.decision == Decision::Declined,
+                title => opened.policy_title.clone(),
+                version_number => opened.version_number,
+                id => acceptance.id.to_string(),
+                content_hash => acceptance.content_hash,
+            },
+        ),
+        Err(AppError::NotFound(_)) => invalid_link(),
+        Err(error @ (AppError::InvalidInput { .. } | AppError::Conflict(_))) => {
+            sign_form(&opened, Some(error.to_string()))
+        }
+        Err(error) => error_response(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        for name in ["receipt.html", "sign.html", "done.html", "invalid.html"] {
+            assert!(templates().get_template(name).is_ok(), "{name}");
+        }
+    }
+}
