@@ -47,6 +47,12 @@ pub enum Command {
     /// Policy documents: import, render and compare AUP files.
     #[command(subcommand)]
     Policy(crate::policy_cli::PolicyCommand),
+    /// Signatures as evidence: verify one, or the trust's whole hash chain.
+    #[command(subcommand)]
+    Acceptance(crate::signing_cli::AcceptanceCommand),
+    /// Reports: who has signed what.
+    #[command(subcommand)]
+    Report(crate::signing_cli::ReportCommand),
 }
 
 #[derive(Args)]
@@ -196,6 +202,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(command) => token(config, command).await,
         Command::Policy(command) => crate::policy_cli::run(command),
+        Command::Acceptance(command) => crate::signing_cli::acceptance(config, command).await,
+        Command::Report(command) => crate::signing_cli::report(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())

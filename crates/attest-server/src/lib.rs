@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod http;
 pub mod policy_cli;
+pub mod signing_cli;
 pub mod telemetry;
 
 pub use config::Config;
