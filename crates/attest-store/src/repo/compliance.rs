@@ -207,7 +207,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
             "WITH published AS (
                 SELECT v.policy_id,
                        MIN(v.published_on) AS first_published_on,
-                       MAX(v.number) AS current_number,
+                       CAST(MAX(v.number) AS BIGINT) AS current_number,
                        MAX(CASE WHEN v.resign_required THEN v.number END) AS resign_version
                 FROM policy_versions v
                 WHERE v.trust_id = {trust} AND v.published_at IS NOT NULL AND v.published_at <= {as_of}
