@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::directory::{CREATE_SCHOOL, UPSERT_PERSON, add_person, create_school};
 
-async fn token(test: &TestApp, admin: &str, role: &str, school: Option<&str>) -> String {
+pub async fn token(test: &TestApp, admin: &str, role: &str, school: Option<&str>) -> String {
     let data = test
         .data(
             admin,

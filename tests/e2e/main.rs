@@ -6,4 +6,5 @@ mod auth;
 mod directory;
 mod http;
 mod policies;
+mod signing;
 mod tenancy;

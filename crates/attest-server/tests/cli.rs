@@ -42,6 +42,8 @@ fn every_command_has_help() {
         vec!["token", "list", "--help"],
         vec!["token", "revoke", "--help"],
         vec!["schema", "print", "--help"],
+        vec!["acceptance", "verify", "--help"],
+        vec!["report", "compliance", "--help"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_attest"))
             .args(&args)
@@ -59,7 +61,7 @@ fn every_command_has_help() {
 async fn trusts_and_tokens_from_the_command_line() {
     let database = TestDatabase::empty().await.expect("database");
     let migrated = stdout_json(&attest(&database, &["migrate", "--json"]));
-    assert_eq!(migrated["applied"].as_array().expect("list").len(), 6);
+    assert_eq!(migrated["applied"].as_array().expect("list").len(), 7);
 
     let trust = stdout_json(&attest(
         &database,
@@ -224,7 +226,12 @@ async fn the_demo_trust_is_complete() {
     let database = TestDatabase::migrated().await.expect("database");
     let app = App::new(database.db().clone(), Arc::new(SystemClock));
     let demo = attest_server::demo::seed(&app).await.expect("seed");
-    assert_eq!((demo.schools, demo.people, demo.policies), (5, 40, 5));
+    assert_eq!((demo.schools, demo.people, demo.policies), (5, 41, 5));
+    assert!(
+        demo.signing_link
+            .as_deref()
+            .is_some_and(|link| link.contains("/sign/ml_"))
+    );
     let admin = app
         .authenticate_api_token(&demo.admin_token)
         .await
@@ -243,10 +250,32 @@ async fn the_demo_trust_is_complete() {
         .people(&admin, attest_app::PeopleFilter::default(), 100, None)
         .await
         .expect("people");
-    assert_eq!(page.people.len(), 40);
+    assert_eq!(page.people.len(), 41);
     let emails: std::collections::HashSet<_> =
         page.people.iter().filter_map(|p| p.email.clone()).collect();
-    assert_eq!(emails.len(), 40, "every demo person has their own email");
+    assert_eq!(emails.len(), 41, "every demo person has their own email");
+
+    // Dashboards have something to show: every status, paper forms and a decline.
+    let summary = app
+        .compliance_summary(&admin, None, None)
+        .await
+        .expect("summary");
+    for status in attest_domain::ComplianceStatus::ALL {
+        assert!(summary.overall.count(status) > 0, "{status:?} in the demo");
+    }
+    let csv = app
+        .acceptances_csv(&admin, None)
+        .await
+        .expect("acceptances");
+    assert!(
+        csv.contains(",paper,yes,") && csv.contains(",declined,"),
+        "{csv}"
+    );
+    let chain = app.verify_chain(&admin).await.expect("chain");
+    assert!(
+        chain.ok() && chain.rows == demo.signatures as u64 + 1,
+        "{chain:?}"
+    );
 }
 
 #[tokio::test]
@@ -424,5 +453,84 @@ fn policy_diff_and_bad_files() {
         stderr(&missing).contains("cannot read /nonexistent/aup.txt"),
         "{}",
         stderr(&missing)
+    );
+}
+
+#[tokio::test]
+async fn acceptances_verify_and_compliance_reports_from_the_command_line() {
+    use attest_store::ConnectionTrait;
+    let database = TestDatabase::migrated().await.expect("database");
+    let app = App::new(database.db().clone(), Arc::new(SystemClock));
+    let demo = attest_server::demo::seed(&app).await.expect("seed");
+
+    let verified = stdout_json(&attest(
+        &database,
+        &["acceptance", "verify", "--all", "--trust", "demo", "--json"],
+    ));
+    assert_eq!(verified["ok"], true);
+    assert_eq!(verified["report"]["rows"], demo.signatures as u64 + 1);
+
+    let csv = attest(
+        &database,
+        &["report", "compliance", "--trust", "demo", "--csv"],
+    );
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
+    assert_eq!(csv.lines().count(), 42, "a header and 41 people × 1 policy");
+    let summary = stdout_json(&attest(
+        &database,
+        &["report", "compliance", "--trust", "demo", "--json"],
+    ));
+    assert_eq!(summary["overall"]["total"], 41);
+    assert_eq!(summary["schools"].as_array().expect("schools").len(), 5);
+
+    // Someone edits a published policy's words in the database after people signed it.
+    let backend_cast = if attest_store::backend(database.db()) == attest_store::Backend::Postgres {
+        "::json"
+    } else {
+        ""
+    };
+    database
+        .db()
+        .execute_unprepared(&format!(
+            "UPDATE policy_versions SET document = REPLACE(CAST(document AS TEXT), 'I will', 'I may'){backend_cast}"
+        ))
+        .await
+        .expect("tamper");
+    let tampered = attest(
+        &database,
+        &["acceptance", "verify", "--all", "--trust", "demo", "--json"],
+    );
+    assert_eq!(tampered.status.code(), Some(1), "verification fails");
+    let report: Value = serde_json::from_slice(&tampered.stdout).expect("JSON");
+    assert_eq!(report["ok"], false);
+    assert!(
+        !report["report"]["text_mismatches"]
+            .as_array()
+            .expect("list")
+            .is_empty()
+    );
+    let id = report["report"]["text_mismatches"][0]["acceptance"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let one = attest(&database, &["acceptance", "verify", &id, "--trust", "demo"]);
+    assert_eq!(one.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&one.stdout).contains("DOES NOT match"));
+    let unknown = attest(
+        &database,
+        &[
+            "acceptance",
+            "verify",
+            "01a2a000-0000-7000-8000-000000000000",
+            "--trust",
+            "demo",
+        ],
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("not found"),
+        "{}",
+        stderr(&unknown)
     );
 }

@@ -67,7 +67,8 @@ fn world() -> impl Strategy<Value = World> {
         proptest::option::of((1..150_u64, any::<bool>())),
         prop_oneof![
             (1..13_u32).prop_map(|m| ResignSchedule::EveryMonths { months: m }),
-            (1..13_u32, 1..29_u32).prop_map(|(m, d)| ResignSchedule::AnnuallyOn { month: m, day: d }),
+            (1..13_u32, 1..29_u32)
+                .prop_map(|(m, d)| ResignSchedule::AnnuallyOn { month: m, day: d }),
             Just(ResignSchedule::OnNewVersion),
         ],
         proptest::collection::vec(scenario(), 8..20),
@@ -109,8 +110,8 @@ fn expected(world: &World, person: &Scenario, ask: u64) -> Option<ComplianceStat
     let last = person
         .signatures
         .iter()
-        .filter(|(on, _)| *on <= ask)
-        .last()
+        .rev()
+        .find(|(on, _)| *on <= ask)
         .map(|(on, second)| LastSignature {
             on: day(*on),
             version: if *second && world.v2.is_some_and(|(p, _)| p <= *on) {
@@ -123,12 +124,12 @@ fn expected(world: &World, person: &Scenario, ask: u64) -> Option<ComplianceStat
     let facts = SigningFacts {
         obliged_since: day(person.joined),
         last_signature: last,
-        resign_required: v2
-            .filter(|(_, required)| *required)
-            .map(|(published, _)| ResignRequired {
+        resign_required: v2.filter(|(_, required)| *required).map(|(published, _)| {
+            ResignRequired {
                 version: 2,
                 since: day(published),
-            }),
+            }
+        }),
         exempt_until: person
             .exemption
             .filter(|(start, _)| *start <= ask)

@@ -180,6 +180,7 @@ impl App {
             Some((me, scope)) if me == person => scope,
             _ => principal.scope(),
         };
+        People::new(&self.db, &scope).get(person).await?;
         Ok(Acceptances::new(&self.db, &scope)
             .for_person(person)
             .await?)
@@ -232,15 +233,15 @@ impl App {
                     &row.prev_hash,
                     &row.row_hash,
                 ));
-                if !cache.contains_key(&row.version) {
-                    let version = versions.get(row.version).await?;
-                    cache.insert(row.version, version);
-                }
-                if let Some(version) = cache.get(&row.version) {
-                    let checked = check(version, &row);
-                    if !checked.text_matches {
-                        report.text_mismatches.push(checked);
+                let version = match cache.entry(row.version) {
+                    std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(versions.get(row.version).await?)
                     }
+                };
+                let checked = check(version, &row);
+                if !checked.text_matches {
+                    report.text_mismatches.push(checked);
                 }
                 previous = Some((row.seq, row.row_hash));
             }

@@ -77,14 +77,14 @@ fn parse_status(raw: &str) -> Result<ComplianceStatus, AppError> {
         })
 }
 
-fn query<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, HttpResponse> {
+fn query<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, AppError> {
     web::Query::<T>::from_query(request.query_string())
         .map(web::Query::into_inner)
         .map_err(|error| {
-            error_response(AppError::invalid(
+            AppError::invalid(
                 "query string",
                 format!("{error} (expected schoolId, status, kind, asOf)"),
-            ))
+            )
         })
 }
 
@@ -96,7 +96,7 @@ pub async fn compliance_csv(request: HttpRequest, app: web::Data<App>) -> HttpRe
     };
     let params: ComplianceParams = match query(&request) {
         Ok(params) => params,
-        Err(response) => return response,
+        Err(error) => return error_response(error),
     };
     let status = match params.status.as_deref().map(parse_status).transpose() {
         Ok(status) => status,
@@ -134,7 +134,7 @@ pub async fn acceptances_csv(request: HttpRequest, app: web::Data<App>) -> HttpR
     };
     let params: SchoolParam = match query(&request) {
         Ok(params) => params,
-        Err(response) => return response,
+        Err(error) => return error_response(error),
     };
     match app.acceptances_csv(&principal, params.school_id).await {
         Ok(csv) => attachment(
@@ -146,9 +146,9 @@ pub async fn acceptances_csv(request: HttpRequest, app: web::Data<App>) -> HttpR
     }
 }
 
-fn acceptance_id(raw: &str) -> Result<AcceptanceId, HttpResponse> {
+fn acceptance_id(raw: &str) -> Result<AcceptanceId, AppError> {
     raw.parse()
-        .map_err(|_| error_response(AppError::NotFound("acceptance not found".to_owned())))
+        .map_err(|_| AppError::NotFound("acceptance not found".to_owned()))
 }
 
 /// `GET /receipts/{id}`: the receipt as a page.
@@ -163,7 +163,7 @@ pub async fn receipt_page(
     };
     let id = match acceptance_id(&id) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(error) => return error_response(error),
     };
     match app.acceptance_evidence(&principal, id).await {
         Ok(evidence) => pages::receipt(&evidence),
@@ -183,7 +183,7 @@ pub async fn receipt_file(
     };
     let id = match acceptance_id(&id) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(error) => return error_response(error),
     };
     match app.acceptance_evidence(&principal, id).await {
         Ok(evidence) => attachment(
