@@ -1,0 +1,669 @@
+//! The signing benchmark: a trust like the largest in England (110 schools, 12,000
+//! staff, 3 policies each, two years of acceptances), then
+//!
+//! 1. the compliance SQL run directly (trust summary, one school's first page),
+//! 2. `complianceSummary` and a school's `compliance` page over GraphQL, 64 connections,
+//! 3. the September rush: 12,000 `signPolicy` calls as fast as they go.
+//!
+//! Runs on SQLite by default; set `ATTEST_TEST_DATABASE_URL=postgres://…` for PostgreSQL
+//! (a fresh database is created and dropped). Release build:
+//!
+//! ```text
+//! cargo run --release -p attest-server --example signing_bench -- [seconds per load run]
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use attest_app::{App, Publish, SystemClock};
+use attest_document::{Reader, content_hash};
+use attest_domain::{
+    Decision, MembershipKind, PersonId, PersonName, PolicyId, PolicyKind, PolicyVersionId,
+    Principal, SchoolId, SchoolName, SigningMethod, Slug, VersionState,
+};
+use attest_server::config::Config;
+use attest_server::http::{ServerSettings, start};
+use attest_store::testing::TestDatabase;
+use attest_store::{
+    Acceptances, Compliance, ComplianceQuery, MagicLinks, Memberships, NewAcceptance, NewMagicLink,
+    NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewSchool, People, Policies,
+    PolicySettings, PolicyVersions, Schools, StateChange, TransactionTrait,
+};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde_json::{Value, json};
+
+const SCHOOLS: usize = 110;
+const STAFF: usize = 12_000;
+const CONNECTIONS: usize = 64;
+const BATCH: usize = 500;
+const KINDS: [MembershipKind; 5] = [
+    MembershipKind::Teaching,
+    MembershipKind::Teaching,
+    MembershipKind::Support,
+    MembershipKind::Support,
+    MembershipKind::Governor,
+];
+
+/// A cheap deterministic pseudo-random sequence, so every run builds the same trust.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+}
+
+struct Generated {
+    trust_slug: String,
+    people: Vec<(PersonId, SchoolId, String)>,
+    schools: Vec<SchoolId>,
+    aup: PolicyId,
+    acceptances: u64,
+}
+
+fn day(now: DateTime<Utc>, days_ago: u64) -> NaiveDate {
+    now.date_naive() - Days::new(days_ago)
+}
+
+fn at(now: DateTime<Utc>, days_ago: u64) -> DateTime<Utc> {
+    now - chrono::Duration::days(i64::try_from(days_ago).unwrap_or(0))
+}
+
+async fn generate(app: &App, now: DateTime<Utc>) -> anyhow::Result<Generated> {
+    let db = app.db();
+    let trust = app
+        .create_trust("Largest Learning Trust", "largest")
+        .await?;
+    let operator = Principal::operator(trust.id);
+    let scope = operator.scope();
+    let mut rng = Lcg(42);
+
+    let txn = db.begin().await?;
+    let mut schools = Vec::with_capacity(SCHOOLS);
+    for n in 0..SCHOOLS {
+        let school = Schools::new(&txn, &scope)
+            .insert(NewSchool {
+                name: SchoolName::parse(&format!("School {n:03}"))?,
+                slug: Slug::parse(&format!("school-{n:03}"))?,
+                urn: None,
+                at: at(now, 800),
+            })
+            .await?;
+        schools.push(school.id);
+    }
+    txn.commit().await?;
+
+    // Two trust-wide policies and each school's own AUP: three for everyone.
+    let samples = attest_document::samples::ALL;
+    let mut policies: Vec<(PolicyId, Option<SchoolId>, attest_document::Document)> = Vec::new();
+    let txn = db.begin().await?;
+    for (title, sample) in [("Staff AUP", 1), ("Data protection", 3)] {
+        let policy = Policies::new(&txn, &scope)
+            .insert(NewPolicy {
+                school: None,
+                kind: PolicyKind::TrustLocked,
+                title: title.to_owned(),
+                template: None,
+                at: at(now, 800),
+            })
+            .await?;
+        policies.push((policy.id, None, attest_document::parse(samples[sample].1)?));
+    }
+    for (n, school) in schools.iter().enumerate() {
+        let policy = Policies::new(&txn, &scope)
+            .insert(NewPolicy {
+                school: Some(*school),
+                kind: PolicyKind::School,
+                title: format!("School {n:03} AUP"),
+                template: None,
+                at: at(now, 800),
+            })
+            .await?;
+        let sample = [0, 2, 4][n % 3];
+        policies.push((
+            policy.id,
+            Some(*school),
+            attest_document::parse(samples[sample].1)?,
+        ));
+    }
+    // Every school's values for every policy's placeholders.
+    let mut values: HashMap<(PolicyId, SchoolId), BTreeMap<String, String>> = HashMap::new();
+    for (policy, owner, document) in &policies {
+        for school in &schools {
+            if owner.is_some_and(|owner| owner != *school) {
+                continue;
+            }
+            let variables: BTreeMap<String, String> = document
+                .placeholders
+                .iter()
+                .map(|p| (p.key.clone(), format!("{} ({school})", p.label)))
+                .collect();
+            let settings = PolicySettings::new(&txn, &scope);
+            let mut current = settings.get(*policy, *school).await?;
+            current.variables = variables.clone();
+            settings.save(&current, at(now, 800)).await?;
+            values.insert((*policy, *school), variables);
+        }
+    }
+    // Version 1 two years ago; version 2 (everyone signs again) a year ago.
+    let mut versions: HashMap<PolicyId, Vec<PolicyVersionId>> = HashMap::new();
+    for (policy, _, document) in &policies {
+        for (number, days_ago) in [(1, 730), (2, 365)] {
+            let version = PolicyVersions::new(&txn, &scope)
+                .insert(NewPolicyVersion {
+                    policy: *policy,
+                    source: String::new(),
+                    document: document.clone(),
+                    based_on: None,
+                    review_cycle_months: Some(12),
+                    next_review_on: None,
+                    at: at(now, days_ago),
+                })
+                .await?;
+            if number == 2 {
+                let previous = versions[policy][0];
+                PolicyVersions::new(&txn, &scope)
+                    .change_state(
+                        previous,
+                        StateChange {
+                            from: VersionState::Published,
+                            to: VersionState::Superseded,
+                            content_hash: None,
+                            resign_required: None,
+                            change_note: None,
+                            at: at(now, days_ago),
+                            on: None,
+                        },
+                    )
+                    .await?;
+            }
+            PolicyVersions::new(&txn, &scope)
+                .change_state(
+                    version.id,
+                    StateChange {
+                        from: VersionState::Draft,
+                        to: VersionState::Published,
+                        content_hash: Some(content_hash(document, &Reader::default()).0),
+                        resign_required: Some(true),
+                        change_note: None,
+                        at: at(now, days_ago),
+                        on: Some(day(now, days_ago)),
+                    },
+                )
+                .await?;
+            versions.entry(*policy).or_default().push(version.id);
+        }
+    }
+    txn.commit().await?;
+
+    // Staff: most long-serving, some new starters, some leavers.
+    let mut people = Vec::with_capacity(STAFF);
+    for chunk in (0..STAFF).collect::<Vec<_>>().chunks(BATCH) {
+        let txn = db.begin().await?;
+        for n in chunk {
+            let school = schools[n % SCHOOLS];
+            let kind = KINDS[*n % KINDS.len()];
+            let name = format!("Staff Member {n:05}");
+            let person = People::new(&txn, &scope)
+                .insert(NewPerson {
+                    full_name: PersonName::parse(&name)?,
+                    email: Some(attest_domain::Email::parse(&format!(
+                        "staff{n:05}@largest.org.uk"
+                    ))?),
+                    at: at(now, 800),
+                })
+                .await?;
+            let joined = match rng.next(100) {
+                0..=4 => rng.next(30),
+                5..=14 => 30 + rng.next(600),
+                _ => 760,
+            };
+            let membership = Memberships::new(&txn, &scope)
+                .insert(NewMembership {
+                    person: person.id,
+                    school,
+                    kind,
+                    job_title: None,
+                    started_on: day(now, joined),
+                    at: at(now, joined),
+                })
+                .await?;
+            if rng.next(100) < 3 {
+                Memberships::new(&txn, &scope)
+                    .end(membership.id, day(now, rng.next(300)), now)
+                    .await?;
+            }
+            people.push((person.id, school, name, kind, joined));
+        }
+        txn.commit().await?;
+    }
+
+    // Two years of signatures, in time order (the chain is in signing order).
+    let mut signings: Vec<(u64, usize, usize, usize)> = Vec::new();
+    for (n, (_, school, _, _, joined)) in people.iter().enumerate() {
+        for (p, (_, owner, _)) in policies.iter().enumerate() {
+            if owner.is_some_and(|owner| owner != *school) {
+                continue;
+            }
+            for (round, published_ago) in [(0_usize, 730_u64), (1, 365)] {
+                let obliged = published_ago.min(*joined);
+                if rng.next(100) < 92 && obliged > 0 {
+                    let delay = rng.next(obliged.min(40));
+                    signings.push((obliged - delay, n, p, round));
+                }
+            }
+        }
+    }
+    signings.sort_by_key(|signing| std::cmp::Reverse(signing.0));
+    let mut hashes: HashMap<(usize, SchoolId, MembershipKind), String> = HashMap::new();
+    let schedule = attest_domain::ResignSchedule::EveryMonths { months: 12 };
+    let mut count = 0_u64;
+    for chunk in signings.chunks(BATCH) {
+        let txn = db.begin().await?;
+        let acceptances = Acceptances::new(&txn, &scope);
+        for (days_ago, n, p, round) in chunk {
+            let (person, school, name, kind, _) = &people[*n];
+            let (policy, _, document) = &policies[*p];
+            let variables = values.get(&(*policy, *school)).cloned().unwrap_or_default();
+            let hash = hashes
+                .entry((*p, *school, *kind))
+                .or_insert_with(|| {
+                    let reader = Reader {
+                        variables: Some(&variables),
+                        audience: Some(*kind),
+                    };
+                    content_hash(document, &reader).0
+                })
+                .clone();
+            let answers = attest_document::consent_questions(document, Some(*kind))
+                .into_iter()
+                .map(|q| (q.key, q.options.first().cloned().unwrap_or_default()))
+                .collect();
+            let signed_on = day(now, *days_ago);
+            acceptances
+                .append(NewAcceptance {
+                    person: *person,
+                    policy: *policy,
+                    version: versions[policy][*round],
+                    school: *school,
+                    decision: Decision::Accepted,
+                    content_hash: hash,
+                    audience_kind: *kind,
+                    variables,
+                    typed_name: name.clone(),
+                    role: kind.as_str().to_owned(),
+                    answers,
+                    method: SigningMethod::Sso,
+                    recorded_by: None,
+                    note: None,
+                    decline_reason: None,
+                    signed_at: at(now, *days_ago),
+                    signed_on,
+                    renew_on: schedule.next_after(signed_on),
+                    ip: Some("192.0.2.1".to_owned()),
+                    user_agent: Some("signing_bench".to_owned()),
+                })
+                .await?;
+            count += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(Generated {
+        trust_slug: "largest".to_owned(),
+        people: people
+            .into_iter()
+            .map(|(id, school, name, _, _)| (id, school, name))
+            .collect(),
+        schools,
+        aup: policies[0].0,
+        acceptances: count,
+    })
+}
+
+#[derive(Debug)]
+struct Latencies {
+    requests: usize,
+    errors: usize,
+    elapsed: Duration,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl std::fmt::Display for Latencies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        #[allow(clippy::cast_precision_loss)]
+        let rps = self.requests as f64 / self.elapsed.as_secs_f64();
+        write!(
+            f,
+            "{} requests in {:.1} s: {rps:.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors",
+            self.requests,
+            self.elapsed.as_secs_f64(),
+            self.p50.as_secs_f64() * 1000.0,
+            self.p99.as_secs_f64() * 1000.0,
+            self.errors
+        )
+    }
+}
+
+fn summarise(mut times: Vec<Duration>, errors: usize, elapsed: Duration) -> Latencies {
+    times.sort_unstable();
+    let pick = |q: f64| {
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
+        let index = ((times.len() as f64 - 1.0) * q).round() as usize;
+        times.get(index).copied().unwrap_or_default()
+    };
+    Latencies {
+        requests: times.len(),
+        errors,
+        elapsed,
+        p50: pick(0.50),
+        p99: pick(0.99),
+    }
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    body: &Value,
+) -> anyhow::Result<Value> {
+    let mut request = client.post(url).json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let answer: Value = request.send().await?.json().await?;
+    if answer.get("errors").is_some() {
+        anyhow::bail!("GraphQL errors: {answer}");
+    }
+    Ok(answer)
+}
+
+/// Runs `CONNECTIONS` clients sending `body` for `seconds`.
+async fn load(url: &str, token: &str, body: Value, seconds: u64) -> Latencies {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let (client, url, token, body) = (
+            client.clone(),
+            url.to_owned(),
+            token.to_owned(),
+            body.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut errors = 0;
+            while Instant::now() < deadline {
+                let start = Instant::now();
+                match post(&client, &url, Some(&token), &body).await {
+                    Ok(_) => times.push(start.elapsed()),
+                    Err(_) => errors += 1,
+                }
+            }
+            (times, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        if let Ok((times, failed)) = task.await {
+            all.extend(times);
+            errors += failed;
+        }
+    }
+    summarise(all, errors, started.elapsed())
+}
+
+async fn time_sql(
+    app: &App,
+    trust: &Principal,
+    school: SchoolId,
+) -> anyhow::Result<(Duration, Duration)> {
+    let scope = trust.scope();
+    let compliance = Compliance::new(app.db(), &scope);
+    let now = Utc::now();
+    let query = ComplianceQuery::at(
+        now,
+        now.with_timezone(&attest_app::SCHOOL_TIME_ZONE)
+            .date_naive(),
+    );
+    let school_query = ComplianceQuery {
+        school: Some(school),
+        ..query.clone()
+    };
+    let mut summary = Vec::new();
+    let mut page = Vec::new();
+    for _ in 0..7 {
+        let start = Instant::now();
+        compliance.counts(&query, true).await?;
+        summary.push(start.elapsed());
+        let start = Instant::now();
+        compliance.page(&school_query, None, 51).await?;
+        page.push(start.elapsed());
+    }
+    summary.sort_unstable();
+    page.sort_unstable();
+    Ok((summary[3], page[3]))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let seconds: u64 = std::env::args()
+        .nth(1)
+        .map(|s| s.parse())
+        .transpose()
+        .context("seconds per load run")?
+        .unwrap_or(15);
+    let database = TestDatabase::migrated().await?;
+    let backend = if database.url().starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let db = attest_store::connect(database.url(), 16).await?;
+    let app = App::new(db, Arc::new(SystemClock));
+    let now = Utc::now();
+
+    let started = Instant::now();
+    let generated = generate(&app, now).await?;
+    println!(
+        "[{backend}] generated {} schools, {} staff, 112 policies, {} acceptances in {:.1} s",
+        generated.schools.len(),
+        generated.people.len(),
+        generated.acceptances,
+        started.elapsed().as_secs_f64()
+    );
+    let operator = app.operator_for(&generated.trust_slug).await?;
+    let school = generated.schools[7];
+    let (summary_sql, page_sql) = time_sql(&app, &operator, school).await?;
+    println!(
+        "[{backend}] SQL directly (median of 7): trust summary {:.1} ms, a school's first page of 50 {:.1} ms",
+        summary_sql.as_secs_f64() * 1000.0,
+        page_sql.as_secs_f64() * 1000.0
+    );
+
+    let admin = app
+        .issue_api_token(&operator, "bench", "trust_admin", None, None)
+        .await?
+        .secret;
+    let school_admin = app
+        .issue_api_token(
+            &operator,
+            "bench school",
+            "school_admin",
+            Some(school),
+            None,
+        )
+        .await?
+        .secret;
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}/graphql", listener.local_addr()?);
+    let settings = ServerSettings {
+        graphql: Config::default().graphql,
+        workers: 2,
+        handle_signals: false,
+    };
+    let server = start(app.clone(), settings, listener)?;
+    let handle = server.handle();
+    tokio::spawn(server);
+
+    let summary_body = json!({ "query": "{ complianceSummary { overall { total counts { status count percent } byKind { kind total } } schools { schoolId tally { total counts { status count } } } } }" });
+    let client = reqwest::Client::new();
+    post(&client, &url, Some(&admin), &summary_body).await?;
+    let one = Instant::now();
+    post(&client, &url, Some(&admin), &summary_body).await?;
+    let single = one.elapsed();
+    let result = load(&url, &admin, summary_body, seconds).await;
+    println!(
+        "[{backend}] complianceSummary, one request alone {:.1} ms (SQL share {:.0}%); 64 connections: {result}",
+        single.as_secs_f64() * 1000.0,
+        summary_sql.as_secs_f64() / single.as_secs_f64() * 100.0
+    );
+    let page_body = json!({ "query": format!("{{ compliance(schoolId: \"{school}\", first: 50) {{ edges {{ node {{ fullName status dueOn policyTitle membershipKind }} }} pageInfo {{ hasNextPage endCursor }} }} }}") });
+    post(&client, &url, Some(&school_admin), &page_body).await?;
+    let one = Instant::now();
+    post(&client, &url, Some(&school_admin), &page_body).await?;
+    let single = one.elapsed();
+    let result = load(&url, &school_admin, page_body, seconds).await;
+    println!(
+        "[{backend}] compliance page (a school, first 50), one request alone {:.1} ms (SQL share {:.0}%); 64 connections: {result}",
+        single.as_secs_f64() * 1000.0,
+        page_sql.as_secs_f64() / single.as_secs_f64() * 100.0
+    );
+
+    // September: a new AUP version everyone must sign, and a link for each person.
+    let draft = app
+        .import_policy(
+            &operator,
+            attest_app::ImportPolicy {
+                text: attest_document::samples::ALL[1]
+                    .1
+                    .replace("I will", "I shall"),
+                title: None,
+                kind: PolicyKind::TrustLocked,
+                school: None,
+                policy: Some(generated.aup),
+            },
+        )
+        .await?;
+    app.publish_version(
+        &operator,
+        draft.version.id,
+        Publish {
+            resign_required: true,
+            change_note: Some("September update".to_owned()),
+        },
+    )
+    .await?;
+    let scope = operator.scope();
+    let mut links = Vec::with_capacity(generated.people.len());
+    for chunk in generated.people.chunks(BATCH) {
+        let txn = app.db().begin().await?;
+        for (person, school, name) in chunk {
+            let minted = attest_auth::mint_magic_link()?;
+            MagicLinks::new(&txn, &scope)
+                .insert(NewMagicLink {
+                    person: *person,
+                    version: draft.version.id,
+                    school: *school,
+                    token_hash: minted.hash,
+                    at: Utc::now(),
+                    expires_at: Utc::now() + chrono::Duration::days(14),
+                })
+                .await?;
+            links.push((minted.secret, name.clone()));
+        }
+        txn.commit().await?;
+    }
+    // Each person opens their form (not timed), then everyone signs at once (timed).
+    let forms = Arc::new(tokio::sync::Mutex::new(links.into_iter()));
+    let mut ready = Vec::new();
+    let mut tasks = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let (forms, client, url) = (forms.clone(), client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::new();
+            loop {
+                let next = forms.lock().await.next();
+                let Some((secret, name)) = next else { break };
+                let body = json!({ "query": "query($t: String) { signingForm(magicLinkToken: $t) { versionId contentHash questions { key options } } }", "variables": { "t": secret } });
+                match post(&client, &url, None, &body).await {
+                    Ok(form) => out.push((secret, name, form["data"]["signingForm"].clone())),
+                    Err(_) => continue, // left or not owed: nothing to sign
+                }
+            }
+            out
+        }));
+    }
+    for task in tasks {
+        ready.extend(task.await?);
+    }
+    let signers = ready.len();
+    let queue = Arc::new(tokio::sync::Mutex::new(ready.into_iter()));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let (queue, client, url) = (queue.clone(), client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut errors = 0;
+            loop {
+                let next = queue.lock().await.next();
+                let Some((secret, name, form)) = next else { break };
+                let answers: Vec<Value> = form["questions"]
+                    .as_array()
+                    .map(|qs| qs.iter().map(|q| json!({ "key": q["key"], "answer": q["options"][0] })).collect())
+                    .unwrap_or_default();
+                let body = json!({
+                    "query": "mutation($input: SignPolicyInput!) { signPolicy(input: $input) { id seq } }",
+                    "variables": { "input": {
+                        "versionId": form["versionId"], "contentHash": form["contentHash"],
+                        "typedName": name, "answers": answers, "magicLinkToken": secret } }
+                });
+                let start = Instant::now();
+                match post(&client, &url, None, &body).await {
+                    Ok(_) => times.push(start.elapsed()),
+                    Err(error) => {
+                        if errors == 0 {
+                            eprintln!("signPolicy failed: {error}");
+                        }
+                        errors += 1;
+                    }
+                }
+            }
+            (times, errors)
+        }));
+    }
+    let mut times = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (t, e) = task.await?;
+        times.extend(t);
+        errors += e;
+    }
+    let rush = summarise(times, errors, started.elapsed());
+    println!(
+        "[{backend}] September rush: {signers} staff owed the new version; signPolicy × {rush}"
+    );
+    let verified = app.verify_chain(&operator).await?;
+    println!(
+        "[{backend}] chain verified: {} rows, ok = {}",
+        verified.rows,
+        verified.ok()
+    );
+    handle.stop(true).await;
+    drop(app);
+    Ok(())
+}
