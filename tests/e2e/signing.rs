@@ -368,7 +368,12 @@ async fn the_web_page_signs_with_a_magic_link() {
         .await
         .expect("post");
     assert_eq!(done.status(), 200);
-    assert!(done.text().await.expect("html").contains("you have signed"));
+    let done = done.text().await.expect("html");
+    assert!(done.contains("you have signed"), "{done}");
+    assert!(
+        done.contains("Row hash:") && done.contains("e2e-browser/1.0"),
+        "the receipt to keep"
+    );
     let rows = test
         .data(&trust.admin, COMPLIANCE, json!({ "s": f.school }))
         .await;

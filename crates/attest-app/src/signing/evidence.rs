@@ -149,6 +149,23 @@ impl App {
         })
     }
 
+    /// The evidence of an acceptance its signer has just given, for them to keep (the
+    /// magic-link page shows it: they have no other way in).
+    pub async fn signer_receipt(
+        &self,
+        acceptance: Acceptance,
+    ) -> Result<AcceptanceEvidence, AppError> {
+        let signer = Principal::new(
+            acceptance.trust,
+            attest_domain::Actor::Person(acceptance.person),
+            Vec::new(),
+        );
+        let (_, scope) = signer
+            .own_records_scope()
+            .ok_or_else(|| AppError::Internal("a person principal has no own scope".to_owned()))?;
+        self.evidence_for(&scope, acceptance).await
+    }
+
     /// Everything a person has signed or declined, ever, oldest first.
     pub async fn person_evidence(
         &self,

@@ -97,7 +97,8 @@ const DONE: &str = r#"{% extends "layout.html" %}
 <h1>{% if declined %}Your answer has been recorded{% else %}Thank you, you have signed{% endif %}</h1>
 <p>{{ title }}, version {{ version_number }}. Receipt number <code>{{ id }}</code>.</p>
 <p>Fingerprint of the text {% if declined %}you declined{% else %}you signed{% endif %}: <code>{{ content_hash }}</code></p>
-<p>You can close this page.</p>
+<p>Keep this receipt (save or print this page): it is your record of what you {% if declined %}declined{% else %}signed{% endif %}.</p>
+<pre style="white-space:pre-wrap;border:1px solid #ccc;padding:1rem">{{ receipt }}</pre>
 {% endblock %}"#;
 
 const INVALID: &str = r#"{% extends "layout.html" %}
@@ -269,16 +270,21 @@ pub async fn sign_submit(
         )
         .await
     };
+    let result = match result {
+        Ok(acceptance) => app.signer_receipt(acceptance).await,
+        Err(error) => Err(error),
+    };
     match result {
-        Ok(acceptance) => page(
+        Ok(evidence) => page(
             StatusCode::OK,
             "done.html",
             context! {
-                declined => acceptance.decision == Decision::Declined,
+                declined => evidence.acceptance.decision == Decision::Declined,
                 title => opened.policy_title.clone(),
                 version_number => opened.version_number,
-                id => acceptance.id.to_string(),
-                content_hash => acceptance.content_hash,
+                id => evidence.acceptance.id.to_string(),
+                content_hash => evidence.acceptance.content_hash.clone(),
+                receipt => attest_app::receipt_text(&evidence),
             },
         ),
         Err(AppError::NotFound(_)) => invalid_link(),

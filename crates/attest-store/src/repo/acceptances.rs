@@ -11,7 +11,7 @@ use attest_domain::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set, Statement,
+    QuerySelect, Select, Set, Statement, TransactionSession, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -144,68 +144,6 @@ impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
         Statement::from_sql_and_values(self.conn.get_database_backend(), sql, values)
     }
 
-    /// Appends a row at the end of the trust's chain. Call inside a transaction, before
-    /// any read in it: the first statement takes the trust's chain lock (a row lock on
-    /// PostgreSQL, the write lock on SQLite), so concurrent signers queue rather than
-    /// fork the chain.
-    pub async fn append(&self, new: NewAcceptance) -> Result<Acceptance, StoreError> {
-        if !self.scope.schools().allows(new.school) {
-            return Err(StoreError::NotFound("school"));
-        }
-        let trust = self.scope.trust().as_uuid();
-        self.conn
-            .execute_raw(self.statement(
-                "INSERT INTO acceptance_chains (trust_id, last_seq, last_hash) VALUES ($1, 0, $2) \
-                 ON CONFLICT (trust_id) DO NOTHING",
-                vec![trust.into(), GENESIS_HASH.into()],
-            ))
-            .await?;
-        self.conn
-            .execute_raw(self.statement(
-                "UPDATE acceptance_chains SET last_seq = last_seq + 1 WHERE trust_id = $1",
-                vec![trust.into()],
-            ))
-            .await?;
-        let head = self.head().await?;
-        let row = Acceptance {
-            id: AcceptanceId::generate(),
-            trust: self.scope.trust(),
-            seq: head.last_seq,
-            person: new.person,
-            policy: new.policy,
-            version: new.version,
-            school: new.school,
-            decision: new.decision,
-            content_hash: new.content_hash,
-            audience_kind: new.audience_kind,
-            variables: new.variables,
-            typed_name: new.typed_name,
-            role: new.role,
-            answers: new.answers,
-            method: new.method,
-            recorded_by: new.recorded_by,
-            note: new.note,
-            decline_reason: new.decline_reason,
-            signed_at: to_stored_precision(new.signed_at),
-            signed_on: new.signed_on,
-            renew_on: new.renew_on,
-            ip: new.ip,
-            user_agent: new.user_agent,
-            prev_hash: head.last_hash.clone(),
-            row_hash: String::new(),
-        };
-        let row_hash = chain_hash(&head.last_hash, &row.chained_fields());
-        let row = Acceptance { row_hash, ..row };
-        to_model(&row)?.insert(self.conn).await?;
-        self.conn
-            .execute_raw(self.statement(
-                "UPDATE acceptance_chains SET last_hash = $1 WHERE trust_id = $2",
-                vec![row.row_hash.clone().into(), trust.into()],
-            ))
-            .await?;
-        Ok(row)
-    }
-
     /// Where the trust's chain ends (seq 0 and the genesis hash before the first row).
     pub async fn head(&self) -> Result<ChainHead, StoreError> {
         let row = self
@@ -282,6 +220,80 @@ impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
             .all(self.conn)
             .await?;
         models.into_iter().map(to_acceptance).collect()
+    }
+}
+
+impl<C: ConnectionTrait + TransactionTrait> Acceptances<'_, C> {
+    /// Appends a row at the end of the trust's chain, atomically (in a savepoint when
+    /// called inside a transaction). Call it before any read in the caller's
+    /// transaction: its first statement takes the trust's chain lock (a row lock on
+    /// PostgreSQL, the write lock on SQLite), so concurrent signers queue rather than
+    /// fork the chain.
+    pub async fn append(&self, new: NewAcceptance) -> Result<Acceptance, StoreError> {
+        if !self.scope.schools().allows(new.school) {
+            return Err(StoreError::NotFound("school"));
+        }
+        let txn = self.conn.begin().await?;
+        let row = Acceptances::new(&txn, self.scope).append_in(new).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+}
+
+impl<C: ConnectionTrait> Acceptances<'_, C> {
+    async fn append_in(&self, new: NewAcceptance) -> Result<Acceptance, StoreError> {
+        let trust = self.scope.trust().as_uuid();
+        self.conn
+            .execute_raw(self.statement(
+                "INSERT INTO acceptance_chains (trust_id, last_seq, last_hash) VALUES ($1, 0, $2) \
+                 ON CONFLICT (trust_id) DO NOTHING",
+                vec![trust.into(), GENESIS_HASH.into()],
+            ))
+            .await?;
+        self.conn
+            .execute_raw(self.statement(
+                "UPDATE acceptance_chains SET last_seq = last_seq + 1 WHERE trust_id = $1",
+                vec![trust.into()],
+            ))
+            .await?;
+        let head = self.head().await?;
+        let row = Acceptance {
+            id: AcceptanceId::generate(),
+            trust: self.scope.trust(),
+            seq: head.last_seq,
+            person: new.person,
+            policy: new.policy,
+            version: new.version,
+            school: new.school,
+            decision: new.decision,
+            content_hash: new.content_hash,
+            audience_kind: new.audience_kind,
+            variables: new.variables,
+            typed_name: new.typed_name,
+            role: new.role,
+            answers: new.answers,
+            method: new.method,
+            recorded_by: new.recorded_by,
+            note: new.note,
+            decline_reason: new.decline_reason,
+            signed_at: to_stored_precision(new.signed_at),
+            signed_on: new.signed_on,
+            renew_on: new.renew_on,
+            ip: new.ip,
+            user_agent: new.user_agent,
+            prev_hash: head.last_hash.clone(),
+            row_hash: String::new(),
+        };
+        let row_hash = chain_hash(&head.last_hash, &row.chained_fields());
+        let row = Acceptance { row_hash, ..row };
+        to_model(&row)?.insert(self.conn).await?;
+        self.conn
+            .execute_raw(self.statement(
+                "UPDATE acceptance_chains SET last_hash = $1 WHERE trust_id = $2",
+                vec![row.row_hash.clone().into(), trust.into()],
+            ))
+            .await?;
+        Ok(row)
     }
 }
 
