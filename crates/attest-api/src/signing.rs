@@ -304,11 +304,8 @@ impl ComplianceEntry {
         let Some(id) = self.0.last_acceptance else {
             return Ok(None);
         };
-        let evidence = app(ctx)?
-            .acceptance_evidence(principal(ctx)?, id)
-            .await
-            .gql()?;
-        Ok(Some(Acceptance(evidence.acceptance)))
+        let acceptance = app(ctx)?.acceptance(principal(ctx)?, id).await.gql()?;
+        Ok(Some(Acceptance(acceptance)))
     }
 }
 
@@ -619,11 +616,11 @@ impl SigningQuery {
 
     /// One acceptance with its full evidence.
     async fn acceptance(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Acceptance> {
-        let evidence = app(ctx)?
-            .acceptance_evidence(principal(ctx)?, AcceptanceId::from_uuid(id))
+        app(ctx)?
+            .acceptance(principal(ctx)?, AcceptanceId::from_uuid(id))
             .await
-            .gql()?;
-        Ok(Acceptance(evidence.acceptance))
+            .map(Acceptance)
+            .gql()
     }
 
     /// Everything a person has signed or declined, oldest first.

@@ -466,13 +466,25 @@ async fn main() -> anyhow::Result<()> {
         .transpose()
         .context("seconds per load run")?
         .unwrap_or(15);
-    let database = TestDatabase::migrated().await?;
-    let backend = if database.url().starts_with("postgres") {
+    // A fresh database, dropped afterwards; or keep the generated trust in a file with
+    // BENCH_SQLITE_FILE=/path/bench.db (to study query plans).
+    let kept = std::env::var("BENCH_SQLITE_FILE").ok();
+    let database = match &kept {
+        Some(_) => None,
+        None => Some(TestDatabase::migrated().await?),
+    };
+    let url = match (&kept, &database) {
+        (Some(file), _) => format!("sqlite://{file}?mode=rwc"),
+        (None, Some(database)) => database.url().to_owned(),
+        (None, None) => anyhow::bail!("no database"),
+    };
+    let backend = if url.starts_with("postgres") {
         "PostgreSQL"
     } else {
         "SQLite"
     };
-    let db = attest_store::connect(database.url(), 16).await?;
+    let db = attest_store::connect(&url, 16).await?;
+    attest_store::migrate(&db).await?;
     let app = App::new(db, Arc::new(SystemClock));
     let now = Utc::now();
 
@@ -485,6 +497,9 @@ async fn main() -> anyhow::Result<()> {
         generated.acceptances,
         started.elapsed().as_secs_f64()
     );
+    if std::env::var("BENCH_GENERATE_ONLY").is_ok() {
+        return Ok(());
+    }
     let operator = app.operator_for(&generated.trust_slug).await?;
     let school = generated.schools[7];
     let (summary_sql, page_sql) = time_sql(&app, &operator, school).await?;

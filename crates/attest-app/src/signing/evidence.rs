@@ -112,6 +112,15 @@ impl App {
         Ok((acceptance, scope))
     }
 
+    /// One acceptance, without re-rendering its text.
+    pub async fn acceptance(
+        &self,
+        principal: &Principal,
+        id: AcceptanceId,
+    ) -> Result<Acceptance, AppError> {
+        Ok(self.readable_acceptance(principal, id).await?.0)
+    }
+
     pub async fn acceptance_evidence(
         &self,
         principal: &Principal,

@@ -214,20 +214,25 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                 GROUP BY v.policy_id
             ),
             applicable AS (
-                SELECT p.id AS policy_id, p.title, p.grace_days, s.id AS school_id
+                SELECT p.id AS policy_id, p.title, p.grace_days, s.id AS school_id,
+                       pub.first_published_on, pub.current_number, pub.resign_version,
+                       rv.published_on AS resign_since
                 FROM policies p
                 JOIN schools s ON s.trust_id = p.trust_id
                     AND (s.id = p.school_id OR (p.school_id IS NULL AND p.kind = 'trust_locked'))
+                JOIN published pub ON pub.policy_id = p.id
+                LEFT JOIN policy_versions rv ON rv.trust_id = p.trust_id AND rv.policy_id = p.id
+                    AND rv.number = pub.resign_version
                 WHERE p.trust_id = {trust} AND p.kind <> 'trust_template'
                   AND (p.retired_at IS NULL OR p.retired_at > {as_of}){policy_filter}
             ),
             owed AS (
                 SELECT m.person_id, a.policy_id, m.school_id, MIN(m.kind) AS kind,
-                       MIN(CASE WHEN m.started_on > pub.first_published_on
-                                THEN m.started_on ELSE pub.first_published_on END) AS obliged_since
+                       MIN(CASE WHEN m.started_on > a.first_published_on
+                                THEN m.started_on ELSE a.first_published_on END) AS obliged_here,
+                       a.title, a.grace_days, a.current_number, a.resign_version, a.resign_since
                 FROM memberships m
                 JOIN applicable a ON a.school_id = m.school_id
-                JOIN published pub ON pub.policy_id = a.policy_id
                 LEFT JOIN policy_school_settings st ON st.trust_id = m.trust_id
                     AND st.policy_id = a.policy_id AND st.school_id = m.school_id
                 WHERE m.trust_id = {trust} AND m.started_on <= {day}
@@ -235,59 +240,48 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                   -- The audience is a JSON array of kinds; empty (or no settings) means everyone.
                   AND (st.audience IS NULL OR CAST(st.audience AS TEXT) = '[]'
                        OR CAST(st.audience AS TEXT) LIKE '%\"' || m.kind || '\"%'){membership_filter}
-                GROUP BY m.person_id, a.policy_id, m.school_id
+                GROUP BY m.person_id, a.policy_id, m.school_id, a.title, a.grace_days,
+                         a.current_number, a.resign_version, a.resign_since
             ),
-            -- Obligation starts per person and policy, over all their schools.
-            person_owed AS (
-                SELECT person_id, policy_id, MIN(obliged_since) AS obliged_since
-                FROM owed GROUP BY person_id, policy_id
-            ),
-            answers AS (
-                SELECT x.* FROM (
-                    SELECT ac.person_id, ac.policy_id, ac.id, ac.seq, ac.signed_at, ac.renew_on,
-                           ac.decline_reason, v.number AS version_number,
-                           ROW_NUMBER() OVER (PARTITION BY ac.person_id, ac.policy_id, ac.decision
-                                              ORDER BY ac.seq DESC) AS rn,
-                           ac.decision
-                    FROM acceptances ac
-                    JOIN policy_versions v ON v.trust_id = ac.trust_id AND v.id = ac.version_id
-                    WHERE ac.trust_id = {trust} AND ac.signed_at <= {as_of}
-                      AND ac.person_id IN (SELECT person_id FROM owed)
-                ) x WHERE x.rn = 1
-            ),
-            exempt AS (
-                SELECT po.person_id, po.policy_id, MAX(e.ends_on) AS exempt_until
-                FROM person_owed po
-                JOIN exemptions e ON e.trust_id = {trust} AND e.person_id = po.person_id
-                    AND (e.policy_id IS NULL OR e.policy_id = po.policy_id)
-                WHERE e.starts_on <= {day} AND e.created_at <= {as_of}
-                GROUP BY po.person_id, po.policy_id
-            ),
+            -- Each (person, policy): where their answers are in the chain (index lookups,
+            -- not joins against derived tables) and any exemption.
             facts AS (
-                SELECT o.person_id, o.policy_id, o.school_id, o.kind, a.title, a.grace_days,
-                       po.obliged_since, pub.current_number,
-                       s.id AS acceptance_id, s.signed_at, ex.exempt_until,
-                       d.signed_at AS declined_at, d.decline_reason,
-                       d.seq AS decline_seq, s.seq AS accept_seq,
-                       CASE
-                         WHEN s.id IS NOT NULL
-                              AND (pub.resign_version IS NULL OR s.version_number >= pub.resign_version)
-                           THEN s.renew_on
-                         WHEN s.id IS NOT NULL AND rv.published_on > po.obliged_since
-                           THEN rv.published_on
-                         ELSE po.obliged_since
-                       END AS due_on
+                SELECT o.*,
+                       MIN(o.obliged_here) OVER (PARTITION BY o.person_id, o.policy_id) AS obliged_since,
+                       (SELECT MAX(ac.seq) FROM acceptances ac
+                        WHERE ac.trust_id = {trust} AND ac.person_id = o.person_id
+                          AND ac.policy_id = o.policy_id AND ac.decision = 'accepted'
+                          AND ac.signed_at <= {as_of}) AS accept_seq,
+                       (SELECT MAX(ac.seq) FROM acceptances ac
+                        WHERE ac.trust_id = {trust} AND ac.person_id = o.person_id
+                          AND ac.policy_id = o.policy_id AND ac.decision = 'declined'
+                          AND ac.signed_at <= {as_of}) AS decline_seq,
+                       (SELECT MAX(e.ends_on) FROM exemptions e
+                        WHERE e.trust_id = {trust} AND e.person_id = o.person_id
+                          AND (e.policy_id IS NULL OR e.policy_id = o.policy_id)
+                          AND e.starts_on <= {day} AND e.created_at <= {as_of}) AS exempt_until
                 FROM owed o
-                JOIN person_owed po ON po.person_id = o.person_id AND po.policy_id = o.policy_id
-                JOIN applicable a ON a.policy_id = o.policy_id AND a.school_id = o.school_id
-                JOIN published pub ON pub.policy_id = o.policy_id
-                LEFT JOIN policy_versions rv ON rv.trust_id = {trust} AND rv.policy_id = o.policy_id
-                    AND rv.number = pub.resign_version
-                LEFT JOIN answers s ON s.person_id = o.person_id AND s.policy_id = o.policy_id
-                    AND s.decision = 'accepted'
-                LEFT JOIN answers d ON d.person_id = o.person_id AND d.policy_id = o.policy_id
-                    AND d.decision = 'declined'
-                LEFT JOIN exempt ex ON ex.person_id = o.person_id AND ex.policy_id = o.policy_id
+            ),
+            joined AS (
+                SELECT f.*, s.id AS acceptance_id, s.signed_at, s.renew_on,
+                       sv.number AS version_number,
+                       d.signed_at AS declined_at, d.decline_reason
+                FROM facts f
+                LEFT JOIN acceptances s ON s.trust_id = {trust} AND s.seq = f.accept_seq
+                LEFT JOIN policy_versions sv ON sv.trust_id = {trust} AND sv.id = s.version_id
+                LEFT JOIN acceptances d ON d.trust_id = {trust} AND d.seq = f.decline_seq
+            ),
+            dated AS (
+                SELECT j.*,
+                       CASE
+                         WHEN j.acceptance_id IS NOT NULL
+                              AND (j.resign_version IS NULL OR j.version_number >= j.resign_version)
+                           THEN j.renew_on
+                         WHEN j.acceptance_id IS NOT NULL AND j.resign_since > j.obliged_since
+                           THEN j.resign_since
+                         ELSE j.obliged_since
+                       END AS due_on
+                FROM joined j
             ),
             graded AS (
                 SELECT f.*,
@@ -297,7 +291,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                          WHEN {overdue_from} < {day} THEN 'overdue'
                          ELSE 'due'
                        END AS status
-                FROM facts f
+                FROM dated f
             )"
         )
     }
