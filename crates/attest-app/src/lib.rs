@@ -37,8 +37,8 @@ pub use school::{SchoolChanges, SchoolInput};
 pub use signing::{
     AcceptanceCheck, AcceptanceEvidence, ChainReport, ComplianceFilter, CompliancePage,
     ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy, GrantExemption, MAX_COMPLIANCE_PAGE,
-    MagicLinkSent, Origin, PaperAcceptance, SignPolicy, SigningForm, Tally, percent, receipt_text,
-    status_key,
+    MagicLinkSent, Origin, PaperAcceptance, SUMMARY_TTL, SignPolicy, SigningForm, Tally, percent,
+    receipt_text, status_key,
 };
 
 /// The application: a database and a clock. Cheap to clone; share one per process.
@@ -53,6 +53,7 @@ pub struct App {
     >,
     /// Where staff reach this server, for links in emails.
     public_url: Arc<str>,
+    summaries: Arc<signing::SummaryCache>,
 }
 
 /// School-facing dates (membership start and end days) are days in England.
@@ -65,6 +66,7 @@ impl App {
             clock,
             trusts: Arc::default(),
             public_url: Arc::from("http://localhost:8080"),
+            summaries: Arc::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Where everyone stands: pages of people × policies, summaries, and CSV exports.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use attest_domain::{ComplianceStatus, MembershipKind, PersonId, PolicyId, Principal, SchoolId};
 use attest_store::{
@@ -170,22 +171,40 @@ impl App {
     }
 
     /// Counts and percentages by status and membership kind, per school and overall.
+    /// For "now" (`as_of` not given) the answer may be up to `SUMMARY_TTL` old; its
+    /// `as_of` says when it was computed.
     pub async fn compliance_summary(
         &self,
         principal: &Principal,
         school: Option<SchoolId>,
         as_of: Option<DateTime<Utc>>,
-    ) -> Result<ComplianceSummary, AppError> {
+    ) -> Result<Arc<ComplianceSummary>, AppError> {
         let scope = principal.scope();
         if let Some(school) = school {
             Schools::new(&self.db, &scope).get(school).await?;
         }
+        match as_of {
+            Some(_) => self.summary_at(&scope, school, as_of).await.map(Arc::new),
+            None => {
+                self.summaries
+                    .get_or_compute(&scope, school, || self.summary_at(&scope, school, None))
+                    .await
+            }
+        }
+    }
+
+    async fn summary_at(
+        &self,
+        scope: &attest_domain::TenantScope,
+        school: Option<SchoolId>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<ComplianceSummary, AppError> {
         let query = self.compliance_query(&ComplianceFilter {
             school,
             as_of,
             ..ComplianceFilter::default()
         });
-        let counts = Compliance::new(&self.db, &scope)
+        let counts = Compliance::new(&self.db, scope)
             .counts(&query, true)
             .await?;
         let mut overall = Tally::default();

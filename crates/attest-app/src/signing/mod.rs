@@ -7,6 +7,10 @@ mod exemption;
 mod magic_link;
 mod obligation;
 mod sign;
+mod summary_cache;
+
+pub use summary_cache::SUMMARY_TTL;
+pub(crate) use summary_cache::SummaryCache;
 
 pub use compliance::{
     ComplianceFilter, CompliancePage, ComplianceSummary, MAX_COMPLIANCE_PAGE, Tally, percent,

@@ -213,7 +213,9 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                 WHERE v.trust_id = {trust} AND v.published_at IS NOT NULL AND v.published_at <= {as_of}
                 GROUP BY v.policy_id
             ),
-            applicable AS (
+            -- Materialised (a few hundred rows) so memberships join it by school through an
+            -- index, instead of re-deriving it per membership.
+            applicable AS MATERIALIZED (
                 SELECT p.id AS policy_id, p.title, p.grace_days, s.id AS school_id,
                        pub.first_published_on, pub.current_number, pub.resign_version,
                        rv.published_on AS resign_since
@@ -283,7 +285,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                        END AS due_on
                 FROM joined j
             ),
-            graded AS (
+            graded AS MATERIALIZED (
                 SELECT f.*,
                        CASE
                          WHEN f.exempt_until IS NOT NULL AND f.exempt_until >= {day} THEN 'exempt'
