@@ -14,6 +14,7 @@ mod policy;
 mod principal;
 mod records;
 mod role;
+mod schedule;
 mod values;
 
 pub use acceptance::{
@@ -36,4 +37,5 @@ pub use records::{
     ApiToken, AuditEntry, Membership, Person, RoleGrant, School, TokenRefusal, Trust,
 };
 pub use role::{Role, RoleAssignment};
+pub use schedule::{LONDON, ReminderPlan, ReminderStep, SendWindow};
 pub use values::{Email, PersonName, SchoolName, Slug, TokenName, TrustName, Urn};
