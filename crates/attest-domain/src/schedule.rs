@@ -33,9 +33,7 @@ impl SendWindow {
     /// Whether `at` falls inside a window.
     pub fn contains(&self, at: DateTime<Utc>) -> bool {
         let local = at.with_timezone(&LONDON);
-        self.open_on(local.date_naive())
-            && local.time() >= self.opens
-            && local.time() < self.closes
+        self.open_on(local.date_naive()) && local.time() >= self.opens && local.time() < self.closes
     }
 
     /// `at` itself when it is inside a window, else the instant the next window opens.
@@ -114,7 +112,12 @@ impl ReminderPlan {
     /// Every step owed on `today` for a signature due on `due_on` with `grace_days`,
     /// oldest first. The caller skips those already sent, so a missed day (a weekend,
     /// an outage) catches up rather than skipping, and nothing is sent twice.
-    pub fn steps_due(&self, due_on: NaiveDate, grace_days: u32, today: NaiveDate) -> Vec<ReminderStep> {
+    pub fn steps_due(
+        &self,
+        due_on: NaiveDate,
+        grace_days: u32,
+        today: NaiveDate,
+    ) -> Vec<ReminderStep> {
         if today < due_on {
             return Vec::new();
         }
@@ -138,7 +141,12 @@ impl ReminderPlan {
     /// Of the steps owed, the one to send now: the latest (an outage that missed the
     /// notice and the first reminder sends one email, not three). Earlier steps are
     /// recorded as covered by it.
-    pub fn step_to_send(&self, due_on: NaiveDate, grace_days: u32, today: NaiveDate) -> Option<ReminderStep> {
+    pub fn step_to_send(
+        &self,
+        due_on: NaiveDate,
+        grace_days: u32,
+        today: NaiveDate,
+    ) -> Option<ReminderStep> {
         self.steps_due(due_on, grace_days, today)
             .into_iter()
             .filter(|step| *step != ReminderStep::Escalation)
@@ -151,7 +159,9 @@ mod tests {
     use super::*;
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("valid")
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .expect("valid")
     }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -177,27 +187,57 @@ mod tests {
     fn outside_a_window_waits_for_the_next_one() {
         let window = SendWindow::default();
         // Friday evening → Monday 08:00.
-        assert_eq!(window.next_open(utc(2026, 11, 27, 19, 0)), utc(2026, 11, 30, 8, 0));
+        assert_eq!(
+            window.next_open(utc(2026, 11, 27, 19, 0)),
+            utc(2026, 11, 30, 8, 0)
+        );
         // Early morning → the same day's 08:00.
-        assert_eq!(window.next_open(utc(2026, 11, 24, 6, 30)), utc(2026, 11, 24, 8, 0));
+        assert_eq!(
+            window.next_open(utc(2026, 11, 24, 6, 30)),
+            utc(2026, 11, 24, 8, 0)
+        );
         // Inside → now.
         let inside = utc(2026, 11, 24, 10, 0);
         assert_eq!(window.next_open(inside), inside);
-        assert_eq!(window.window_day(utc(2026, 11, 28, 9, 0)), day(2026, 11, 30));
+        assert_eq!(
+            window.window_day(utc(2026, 11, 28, 9, 0)),
+            day(2026, 11, 30)
+        );
     }
 
     #[test]
     fn clock_changes_move_the_window_not_skip_it() {
         let window = SendWindow::default();
         // Clocks go forward on Sunday 29 March 2026: Monday 30 March opens at 07:00 UTC.
-        assert_eq!(window.next_open(utc(2026, 3, 28, 12, 0)), utc(2026, 3, 30, 7, 0));
-        assert_eq!(window.next_open(utc(2026, 3, 29, 23, 30)), utc(2026, 3, 30, 7, 0));
-        assert!(window.contains(utc(2026, 3, 27, 8, 0)), "Friday before: GMT");
-        assert!(!window.contains(utc(2026, 3, 30, 17, 0)), "Monday after: 18:00 BST");
+        assert_eq!(
+            window.next_open(utc(2026, 3, 28, 12, 0)),
+            utc(2026, 3, 30, 7, 0)
+        );
+        assert_eq!(
+            window.next_open(utc(2026, 3, 29, 23, 30)),
+            utc(2026, 3, 30, 7, 0)
+        );
+        assert!(
+            window.contains(utc(2026, 3, 27, 8, 0)),
+            "Friday before: GMT"
+        );
+        assert!(
+            !window.contains(utc(2026, 3, 30, 17, 0)),
+            "Monday after: 18:00 BST"
+        );
         // Clocks go back on Sunday 25 October 2026: Monday 26 October opens at 08:00 UTC.
-        assert_eq!(window.next_open(utc(2026, 10, 24, 12, 0)), utc(2026, 10, 26, 8, 0));
-        assert!(window.contains(utc(2026, 10, 23, 7, 0)), "Friday before: BST");
-        assert!(!window.contains(utc(2026, 10, 26, 7, 0)), "Monday after: GMT");
+        assert_eq!(
+            window.next_open(utc(2026, 10, 24, 12, 0)),
+            utc(2026, 10, 26, 8, 0)
+        );
+        assert!(
+            window.contains(utc(2026, 10, 23, 7, 0)),
+            "Friday before: BST"
+        );
+        assert!(
+            !window.contains(utc(2026, 10, 26, 7, 0)),
+            "Monday after: GMT"
+        );
         // A window opening each day across both changes, never twice, never missed.
         for (start, days) in [(utc(2026, 3, 23, 0, 0), 14), (utc(2026, 10, 19, 0, 0), 14)] {
             let mut at = start;
@@ -222,7 +262,10 @@ mod tests {
         let due = day(2026, 9, 1);
         assert!(plan.steps_due(due, 14, day(2026, 8, 31)).is_empty());
         assert_eq!(plan.steps_due(due, 14, due), vec![ReminderStep::Notice]);
-        assert_eq!(plan.step_to_send(due, 14, day(2026, 9, 3)), Some(ReminderStep::Notice));
+        assert_eq!(
+            plan.step_to_send(due, 14, day(2026, 9, 3)),
+            Some(ReminderStep::Notice)
+        );
         assert_eq!(
             plan.step_to_send(due, 14, day(2026, 9, 4)),
             Some(ReminderStep::Reminder { number: 1, days: 3 })
@@ -234,8 +277,14 @@ mod tests {
         assert!(later.contains(&ReminderStep::Escalation));
         assert_eq!(
             plan.step_to_send(due, 14, day(2026, 9, 23)),
-            Some(ReminderStep::Reminder { number: 3, days: 14 })
+            Some(ReminderStep::Reminder {
+                number: 3,
+                days: 14
+            })
         );
-        assert_eq!(ReminderStep::Reminder { number: 2, days: 7 }.key(), "reminder_7d");
+        assert_eq!(
+            ReminderStep::Reminder { number: 2, days: 7 }.key(),
+            "reminder_7d"
+        );
     }
 }
