@@ -74,6 +74,15 @@ pub(crate) fn invalid_link() -> AppError {
     )
 }
 
+/// Who is answering, how they proved it, and what they owe.
+struct Signer {
+    principal: Principal,
+    scope: TenantScope,
+    found: Obligation,
+    method: SigningMethod,
+    link: Option<MagicLinkId>,
+}
+
 struct Answer {
     decision: Decision,
     typed_name: String,
@@ -152,19 +161,10 @@ impl App {
         input: SignPolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
-        let (person, scope) = own_scope(principal)?;
-        let found = obligation(
-            &self.db,
-            &scope,
-            person,
-            input.version,
-            input.school,
-            self.today(),
-        )
-        .await?;
-        let answer = self.signature(&found, &input, SigningMethod::Sso, origin)?;
-        self.write_answer(principal, &scope, &found, answer, None)
-            .await
+        let signer = self
+            .signed_in(principal, input.version, input.school)
+            .await?;
+        self.sign_as(signer, &input, origin).await
     }
 
     /// A member of staff holding a magic link signs the version it was sent for.
@@ -174,18 +174,8 @@ impl App {
         input: SignPolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
-        let (principal, link, scope) = self.open_link(secret).await?;
-        if input.version != link.1 {
-            return Err(AppError::invalid(
-                "versionId",
-                "this link is for another version of the policy",
-            ));
-        }
-        let found =
-            obligation(&self.db, &scope, link.2, link.1, Some(link.3), self.today()).await?;
-        let answer = self.signature(&found, &input, SigningMethod::MagicLink, origin)?;
-        self.write_answer(&principal, &scope, &found, answer, Some(link.0))
-            .await
+        let signer = self.link_holder(secret, input.version).await?;
+        self.sign_as(signer, &input, origin).await
     }
 
     /// The signed-in member of staff declines, with a reason their school admin sees.
@@ -195,19 +185,10 @@ impl App {
         input: DeclinePolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
-        let (person, scope) = own_scope(principal)?;
-        let found = obligation(
-            &self.db,
-            &scope,
-            person,
-            input.version,
-            input.school,
-            self.today(),
-        )
-        .await?;
-        let answer = self.decline(&found, &input, SigningMethod::Sso, origin)?;
-        self.write_answer(principal, &scope, &found, answer, None)
-            .await
+        let signer = self
+            .signed_in(principal, input.version, input.school)
+            .await?;
+        self.decline_as(signer, &input, origin).await
     }
 
     pub async fn decline_with_magic_link(
@@ -216,8 +197,34 @@ impl App {
         input: DeclinePolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
+        let signer = self.link_holder(secret, input.version).await?;
+        self.decline_as(signer, &input, origin).await
+    }
+
+    async fn signed_in(
+        &self,
+        principal: &Principal,
+        version: PolicyVersionId,
+        school: Option<SchoolId>,
+    ) -> Result<Signer, AppError> {
+        let (person, scope) = own_scope(principal)?;
+        let found = obligation(&self.db, &scope, person, version, school, self.today()).await?;
+        Ok(Signer {
+            principal: principal.clone(),
+            scope,
+            found,
+            method: SigningMethod::Sso,
+            link: None,
+        })
+    }
+
+    async fn link_holder(
+        &self,
+        secret: &str,
+        version: PolicyVersionId,
+    ) -> Result<Signer, AppError> {
         let (principal, link, scope) = self.open_link(secret).await?;
-        if input.version != link.1 {
+        if version != link.1 {
             return Err(AppError::invalid(
                 "versionId",
                 "this link is for another version of the policy",
@@ -225,9 +232,47 @@ impl App {
         }
         let found =
             obligation(&self.db, &scope, link.2, link.1, Some(link.3), self.today()).await?;
-        let answer = self.decline(&found, &input, SigningMethod::MagicLink, origin)?;
-        self.write_answer(&principal, &scope, &found, answer, Some(link.0))
-            .await
+        Ok(Signer {
+            principal,
+            scope,
+            found,
+            method: SigningMethod::MagicLink,
+            link: Some(link.0),
+        })
+    }
+
+    async fn sign_as(
+        &self,
+        signer: Signer,
+        input: &SignPolicy,
+        origin: Origin,
+    ) -> Result<Acceptance, AppError> {
+        let answer = self.signature(&signer.found, input, signer.method, origin)?;
+        self.write_answer(
+            &signer.principal,
+            &signer.scope,
+            &signer.found,
+            answer,
+            signer.link,
+        )
+        .await
+    }
+
+    async fn decline_as(
+        &self,
+        signer: Signer,
+        input: &DeclinePolicy,
+        origin: Origin,
+    ) -> Result<Acceptance, AppError> {
+        let answer = self.decline(&signer.found, input, signer.method, origin)?;
+        self.write_answer(
+            &signer.principal,
+            &signer.scope,
+            &signer.found,
+            answer,
+            signer.link,
+        )
+        .await
     }
 
     /// A school admin records a signed paper form. It is marked as paper everywhere.

@@ -151,23 +151,27 @@ fn acceptance_id(raw: &str) -> Result<AcceptanceId, AppError> {
         .map_err(|_| AppError::NotFound("acceptance not found".to_owned()))
 }
 
+async fn evidence(
+    request: &HttpRequest,
+    app: &App,
+    id: &str,
+) -> Result<attest_app::AcceptanceEvidence, HttpResponse> {
+    let principal = caller(app, request).await?;
+    let id = acceptance_id(id).map_err(error_response)?;
+    app.acceptance_evidence(&principal, id)
+        .await
+        .map_err(error_response)
+}
+
 /// `GET /receipts/{id}`: the receipt as a page.
 pub async fn receipt_page(
     request: HttpRequest,
     app: web::Data<App>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let principal = match caller(&app, &request).await {
-        Ok(principal) => principal,
-        Err(response) => return response,
-    };
-    let id = match acceptance_id(&id) {
-        Ok(id) => id,
-        Err(error) => return error_response(error),
-    };
-    match app.acceptance_evidence(&principal, id).await {
+    match evidence(&request, &app, &id).await {
         Ok(evidence) => pages::receipt(&evidence),
-        Err(error) => error_response(error),
+        Err(response) => response,
     }
 }
 
@@ -177,21 +181,13 @@ pub async fn receipt_file(
     app: web::Data<App>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let principal = match caller(&app, &request).await {
-        Ok(principal) => principal,
-        Err(response) => return response,
-    };
-    let id = match acceptance_id(&id) {
-        Ok(id) => id,
-        Err(error) => return error_response(error),
-    };
-    match app.acceptance_evidence(&principal, id).await {
+    match evidence(&request, &app, &id).await {
         Ok(evidence) => attachment(
             "text/plain; charset=utf-8",
-            format!("attest-receipt-{id}.txt"),
+            format!("attest-receipt-{}.txt", evidence.acceptance.id),
             receipt_text(&evidence),
         ),
-        Err(error) => error_response(error),
+        Err(response) => response,
     }
 }
 
