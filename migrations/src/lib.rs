@@ -14,6 +14,7 @@ mod m20261123_000004_create_audit_log;
 mod m20261123_000005_create_policies;
 mod m20261123_000006_add_policy_adaptations;
 mod m20261123_000007_create_signing;
+mod m20261123_000008_add_outbox_delivery;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_policies::Migration),
             Box::new(m20261123_000006_add_policy_adaptations::Migration),
             Box::new(m20261123_000007_create_signing::Migration),
+            Box::new(m20261123_000008_add_outbox_delivery::Migration),
         ]
     }
 }

@@ -61,7 +61,7 @@ fn every_command_has_help() {
 async fn trusts_and_tokens_from_the_command_line() {
     let database = TestDatabase::empty().await.expect("database");
     let migrated = stdout_json(&attest(&database, &["migrate", "--json"]));
-    assert_eq!(migrated["applied"].as_array().expect("list").len(), 7);
+    assert_eq!(migrated["applied"].as_array().expect("list").len(), 8);
 
     let trust = stdout_json(&attest(
         &database,

@@ -19,8 +19,8 @@ pub use repo::{
     ComplianceCursor, ComplianceQuery, ComplianceRow, DraftContent, Exemption, Exemptions,
     MagicLink, MagicLinks, Memberships, NewAcceptance, NewApiToken, NewAuditEntry, NewEmail,
     NewExemption, NewMagicLink, NewMembership, NewPerson, NewPolicy, NewPolicyVersion,
-    NewRoleGrant, NewSchool, NewTrust, Outbox, OutboxMessage, People, PeopleFilter, PeoplePage,
-    PersonCursor, Policies, Policy, PolicySettings, PolicyVersion, PolicyVersions, RoleGrants,
-    SchoolPolicySettings, Schools, StateChange, Trusts, find_magic_link_by_hash,
+    NewRoleGrant, NewSchool, NewTrust, Outbox, OutboxDelivery, OutboxMessage, People, PeopleFilter,
+    PeoplePage, PersonCursor, Policies, Policy, PolicySettings, PolicyVersion, PolicyVersions,
+    RoleGrants, SchoolPolicySettings, Schools, StateChange, Trusts, find_magic_link_by_hash,
 };
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};

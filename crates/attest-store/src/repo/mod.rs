@@ -25,7 +25,7 @@ pub use compliance::{
 pub use exemptions::{Exemption, Exemptions, NewExemption};
 pub use magic_links::{MagicLink, MagicLinks, NewMagicLink, find_magic_link_by_hash};
 pub use memberships::{Memberships, NewMembership};
-pub use outbox::{NewEmail, Outbox, OutboxMessage};
+pub use outbox::{NewEmail, Outbox, OutboxDelivery, OutboxMessage};
 pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor};
 pub use policies::{NewPolicy, Policies, Policy};
 pub use policy_settings::{PolicySettings, SchoolPolicySettings};

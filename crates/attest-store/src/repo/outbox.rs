@@ -26,6 +26,7 @@ pub struct OutboxMessage {
     pub next_attempt_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    pub message_id: Option<String>,
 }
 
 pub struct NewEmail {
@@ -66,6 +67,8 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
             next_attempt_at: Set(email.at),
             sent_at: Set(None),
             last_error: Set(None),
+            lease_until: Set(None),
+            message_id: Set(None),
         };
         let inserted = outbox_message::Entity::insert(model)
             .on_conflict(
@@ -110,5 +113,139 @@ fn to_message(model: outbox_message::Model) -> OutboxMessage {
         next_attempt_at: model.next_attempt_at,
         sent_at: model.sent_at,
         last_error: model.last_error,
+        message_id: model.message_id,
+    }
+}
+
+/// Delivery of every trust's outbox. The dispatcher is a process of the server, not a
+/// caller inside a trust, so it works across trusts; it only reads and updates the
+/// delivery state of messages, never their content.
+pub struct OutboxDelivery<'a, C> {
+    conn: &'a C,
+}
+
+impl<'a, C: ConnectionTrait> OutboxDelivery<'a, C> {
+    pub fn new(conn: &'a C) -> Self {
+        Self { conn }
+    }
+
+    /// Leases up to `limit` messages due at `now` until `lease_until`. A message whose
+    /// lease ran out (its dispatcher died) is due again. On PostgreSQL concurrent
+    /// dispatchers skip each other's rows; on SQLite the single writer serialises them.
+    pub async fn claim(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        use sea_orm::{DbBackend, FromQueryResult, Statement};
+        let backend = self.conn.get_database_backend();
+        let due = "status = 'pending' AND next_attempt_at <= $2 \
+                   AND (lease_until IS NULL OR lease_until <= $2)";
+        let sql = if backend == DbBackend::Postgres {
+            // Concurrent dispatchers skip the rows another is taking, rather than wait.
+            format!(
+                "WITH picked AS (SELECT id FROM outbox WHERE {due} \
+                 ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 UPDATE outbox SET lease_until = $1, attempts = outbox.attempts + 1 \
+                 FROM picked WHERE outbox.id = picked.id RETURNING outbox.*"
+            )
+        } else {
+            // SQLite has one writer at a time: the guarded UPDATE is the claim.
+            format!(
+                "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 \
+                 WHERE {due} AND id IN (SELECT id FROM outbox WHERE {due} \
+                 ORDER BY next_attempt_at, id LIMIT $3) RETURNING *"
+            )
+        };
+        let models = outbox_message::Model::find_by_statement(Statement::from_sql_and_values(
+            backend,
+            sql,
+            vec![
+                lease_until.into(),
+                now.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            ],
+        ))
+        .all(self.conn)
+        .await?;
+        Ok(models.into_iter().map(to_message).collect())
+    }
+
+    async fn finish(
+        &self,
+        id: OutboxMessageId,
+        changes: Vec<(outbox_message::Column, sea_orm::Value)>,
+    ) -> Result<(), StoreError> {
+        let mut update = outbox_message::Entity::update_many()
+            .col_expr(
+                outbox_message::Column::LeaseUntil,
+                Option::<DateTime<Utc>>::None.into(),
+            )
+            .filter(outbox_message::Column::Id.eq(id.as_uuid()));
+        for (column, value) in changes {
+            update = update.col_expr(column, value.into());
+        }
+        update.exec(self.conn).await?;
+        Ok(())
+    }
+
+    pub async fn sent(
+        &self,
+        id: OutboxMessageId,
+        message_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.finish(
+            id,
+            vec![
+                (outbox_message::Column::Status, "sent".into()),
+                (outbox_message::Column::SentAt, Some(at).into()),
+                (
+                    outbox_message::Column::MessageId,
+                    Some(message_id.to_owned()).into(),
+                ),
+                (
+                    outbox_message::Column::LastError,
+                    Option::<String>::None.into(),
+                ),
+            ],
+        )
+        .await
+    }
+
+    /// A temporary failure: try again at `retry_at`.
+    pub async fn retry_at(
+        &self,
+        id: OutboxMessageId,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.finish(
+            id,
+            vec![
+                (outbox_message::Column::NextAttemptAt, retry_at.into()),
+                (
+                    outbox_message::Column::LastError,
+                    Some(error.to_owned()).into(),
+                ),
+            ],
+        )
+        .await
+    }
+
+    /// A permanent failure (or too many temporary ones): never retried, shown to admins.
+    pub async fn failed(&self, id: OutboxMessageId, error: &str) -> Result<(), StoreError> {
+        self.finish(
+            id,
+            vec![
+                (outbox_message::Column::Status, "failed".into()),
+                (
+                    outbox_message::Column::LastError,
+                    Some(error.to_owned()).into(),
+                ),
+            ],
+        )
+        .await
     }
 }

@@ -1,0 +1,187 @@
+//! attest-mail: delivers the outbox. Messages are written to the `outbox` table in the
+//! same transaction as the change that causes them; the dispatcher leases due messages,
+//! sends each with lettre, and records the outcome: sent (with its Message-ID, derived
+//! from the outbox id so a resend is recognisably the same message), retried later
+//! with backoff (SMTP 4xx, connection trouble), or failed for good (SMTP 5xx, a bad
+//! address, too many attempts) and visible to admins.
+
+mod message;
+mod transport;
+
+use std::time::Duration;
+
+use attest_store::{Database, OutboxDelivery, OutboxMessage};
+use chrono::{DateTime, Utc};
+
+pub use message::{build_message, message_id, safe_header_text};
+pub use transport::{MailTransport, SendError};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MailError {
+    #[error("invalid mail setting {setting}: {message}")]
+    Config {
+        setting: &'static str,
+        message: String,
+    },
+    #[error(transparent)]
+    Store(#[from] attest_store::StoreError),
+    #[error("writing mail to {path}: {error}")]
+    Io { path: String, error: std::io::Error },
+}
+
+/// How the dispatcher behaves.
+#[derive(Debug, Clone)]
+pub struct DispatchSettings {
+    /// The From address, e.g. `Riverside Trust <attest@riverside.org.uk>`.
+    pub from: String,
+    /// Messages taken per round.
+    pub batch: u64,
+    /// How long a claimed message is ours; after it, another dispatcher may take it.
+    pub lease: Duration,
+    /// Temporary failures before a message is given up as failed.
+    pub max_attempts: u32,
+    /// The Message-ID domain.
+    pub domain: String,
+}
+
+impl Default for DispatchSettings {
+    fn default() -> Self {
+        Self {
+            from: "attest <attest@localhost>".to_owned(),
+            batch: 50,
+            lease: Duration::from_secs(300),
+            max_attempts: 8,
+            domain: "attest.localhost".to_owned(),
+        }
+    }
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DispatchReport {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl DispatchReport {
+    pub fn handled(&self) -> usize {
+        self.sent + self.retried + self.failed
+    }
+}
+
+pub struct Dispatcher {
+    db: Database,
+    transport: MailTransport,
+    settings: DispatchSettings,
+}
+
+/// Exponential backoff from one minute, doubling per attempt up to six hours, with up
+/// to a quarter of jitter so retries from many messages do not arrive together.
+pub fn backoff(attempt: u32, jitter: f64) -> chrono::Duration {
+    let base = 60_i64.saturating_mul(1_i64 << attempt.saturating_sub(1).min(20));
+    let capped = base.min(6 * 3600);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    let spread = (capped as f64 * 0.25 * jitter.clamp(0.0, 1.0)) as i64;
+    chrono::Duration::seconds(capped + spread)
+}
+
+impl Dispatcher {
+    pub fn new(db: Database, transport: MailTransport, settings: DispatchSettings) -> Self {
+        Self {
+            db,
+            transport,
+            settings,
+        }
+    }
+
+    /// Claims and sends one batch of due messages.
+    pub async fn dispatch_once(&self, now: DateTime<Utc>) -> Result<DispatchReport, MailError> {
+        let lease = chrono::Duration::from_std(self.settings.lease)
+            .unwrap_or_else(|_| chrono::Duration::minutes(5));
+        let delivery = OutboxDelivery::new(&self.db);
+        let claimed = delivery
+            .claim(now, now + lease, self.settings.batch)
+            .await?;
+        let mut report = DispatchReport::default();
+        for message in claimed {
+            self.deliver(&delivery, &message, now, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    /// Sends until nothing is due (for `attest mail dispatch` and tests).
+    pub async fn drain(&self, now: DateTime<Utc>) -> Result<DispatchReport, MailError> {
+        let mut total = DispatchReport::default();
+        loop {
+            let round = self.dispatch_once(now).await?;
+            total.sent += round.sent;
+            total.retried += round.retried;
+            total.failed += round.failed;
+            if round.handled() == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    async fn deliver(
+        &self,
+        delivery: &OutboxDelivery<'_, Database>,
+        message: &OutboxMessage,
+        now: DateTime<Utc>,
+        report: &mut DispatchReport,
+    ) -> Result<(), MailError> {
+        let id = message_id(message.id, &self.settings.domain);
+        let built = match build_message(message, &self.settings.from, &id) {
+            Ok(built) => built,
+            Err(problem) => {
+                tracing::warn!(outbox = %message.id, %problem, "message cannot be built");
+                delivery.failed(message.id, &problem).await?;
+                report.failed += 1;
+                return Ok(());
+            }
+        };
+        match self.transport.send(&built, &message.to_address).await {
+            Ok(()) => {
+                delivery.sent(message.id, &id, now).await?;
+                report.sent += 1;
+            }
+            Err(SendError::Permanent(problem)) => {
+                tracing::warn!(outbox = %message.id, %problem, "message refused for good");
+                delivery.failed(message.id, &problem).await?;
+                report.failed += 1;
+            }
+            Err(SendError::Temporary(problem))
+                if message.attempts >= self.settings.max_attempts =>
+            {
+                let problem = format!("gave up after {} attempts: {problem}", message.attempts);
+                tracing::warn!(outbox = %message.id, %problem, "message given up");
+                delivery.failed(message.id, &problem).await?;
+                report.failed += 1;
+            }
+            Err(SendError::Temporary(problem)) => {
+                let jitter = f64::from(uuid::Uuid::new_v4().as_u128() as u16) / f64::from(u16::MAX);
+                let retry = now + backoff(message.attempts, jitter);
+                tracing::info!(outbox = %message.id, %problem, %retry, "message will be retried");
+                delivery.retry_at(message.id, &problem, retry).await?;
+                report.retried += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_a_minute_and_stops_at_six_hours() {
+        assert_eq!(backoff(1, 0.0), chrono::Duration::seconds(60));
+        assert_eq!(backoff(2, 0.0), chrono::Duration::seconds(120));
+        assert_eq!(backoff(5, 0.0), chrono::Duration::seconds(960));
+        assert_eq!(backoff(30, 0.0), chrono::Duration::hours(6));
+        assert_eq!(backoff(1, 1.0), chrono::Duration::seconds(75));
+    }
+}

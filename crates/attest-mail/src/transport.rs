@@ -1,0 +1,94 @@
+//! Where messages go: an SMTP server (rustls only), a directory of `.eml` files (for the
+//! demo and development), or the log.
+
+use std::path::PathBuf;
+
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncTransport, Message, Tokio1Executor};
+
+use crate::MailError;
+
+pub enum MailTransport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Directory(PathBuf),
+    Log,
+}
+
+/// Why a send failed, and whether trying again may help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// SMTP 4xx, a refused or dropped connection, a timeout.
+    Temporary(String),
+    /// SMTP 5xx: the server will never accept this message.
+    Permanent(String),
+}
+
+impl MailTransport {
+    /// `smtp://host:port` (plain, for local sinks; add `?tls=required` for STARTTLS),
+    /// `smtps://user:pass@host:465` (TLS from the start), `file:///path/to/dir`, or
+    /// `log:`.
+    pub fn from_url(url: &str) -> Result<Self, MailError> {
+        if let Some(path) = url.strip_prefix("file://") {
+            std::fs::create_dir_all(path).map_err(|error| MailError::Io {
+                path: path.to_owned(),
+                error,
+            })?;
+            return Ok(Self::Directory(PathBuf::from(path)));
+        }
+        if url == "log:" || url == "log" {
+            return Ok(Self::Log);
+        }
+        if url.starts_with("smtp://") || url.starts_with("smtps://") {
+            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                .map_err(|error| MailError::Config {
+                    setting: "smtp_url",
+                    message: error.to_string(),
+                })?
+                .timeout(Some(std::time::Duration::from_secs(30)))
+                .build();
+            return Ok(Self::Smtp(transport));
+        }
+        Err(MailError::Config {
+            setting: "smtp_url",
+            message: format!(
+                "'{}' is not smtp://, smtps://, file:// or log:",
+                url.split('@').next_back().unwrap_or(url)
+            ),
+        })
+    }
+
+    pub async fn send(&self, message: &Message, to: &str) -> Result<(), SendError> {
+        match self {
+            Self::Smtp(transport) => {
+                transport
+                    .send(message.clone())
+                    .await
+                    .map(|_| ())
+                    .map_err(|error| {
+                        if error.is_permanent() {
+                            SendError::Permanent(error.to_string())
+                        } else {
+                            SendError::Temporary(error.to_string())
+                        }
+                    })
+            }
+            Self::Directory(dir) => {
+                let name = format!(
+                    "{}-{}.eml",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"),
+                    to.replace(
+                        |c: char| !c.is_ascii_alphanumeric() && c != '@' && c != '.',
+                        "_"
+                    )
+                );
+                tokio::fs::write(dir.join(name), message.formatted())
+                    .await
+                    .map_err(|error| SendError::Temporary(error.to_string()))
+            }
+            Self::Log => {
+                tracing::info!(%to, bytes = message.formatted().len(), "email (log transport)");
+                Ok(())
+            }
+        }
+    }
+}
