@@ -161,6 +161,18 @@ async fn staff_sign_with_a_magic_link_and_become_compliant() {
     );
 
     let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    let outbox = test
+        .data(
+            &trust.admin,
+            "{ outbox(status: \"pending\") { kind toAddress subject status } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        outbox["outbox"],
+        json!([{ "kind": "magic_link", "toAddress": "ann.smith@300001.sch.uk",
+                 "subject": "Please read and sign: Acceptable Use Agreement: Staff, Governors and Visitors", "status": "pending" }])
+    );
     let form = test.graphql(None, FORM, json!({ "t": secret })).await;
     let form = &form["data"]["signingForm"];
     assert_eq!(form["personName"], "Ann Smith");

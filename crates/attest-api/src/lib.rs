@@ -7,6 +7,7 @@
 mod context;
 mod error;
 mod loaders;
+mod mail;
 mod mutation;
 mod policy;
 mod query;
@@ -24,6 +25,7 @@ pub struct Query(
     query::DirectoryQuery,
     policy::PolicyQuery,
     signing::SigningQuery,
+    mail::MailQuery,
 );
 
 /// Every mutation.

@@ -10,6 +10,7 @@ mod audit;
 mod authenticate;
 mod clock;
 mod error;
+mod mail;
 mod membership;
 mod person;
 mod policy;
@@ -27,6 +28,7 @@ pub use attest_store::{Acceptance, ComplianceCursor, ComplianceRow, Exemption, O
 pub use attest_store::{PeopleFilter, PeoplePage, PersonCursor};
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
+pub use mail::OUTBOX_STATUSES;
 pub use membership::MembershipInput;
 pub use person::{MAX_PAGE, NewPersonMembership, PersonInput, UpsertedPerson};
 pub use policy::DraftChanges;

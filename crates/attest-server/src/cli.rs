@@ -53,6 +53,9 @@ pub enum Command {
     /// Reports: who has signed what.
     #[command(subcommand)]
     Report(crate::signing_cli::ReportCommand),
+    /// Email: send a test message, deliver the outbox.
+    #[command(subcommand)]
+    Mail(crate::mail_cli::MailCommand),
 }
 
 #[derive(Args)]
@@ -204,6 +207,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Policy(command) => crate::policy_cli::run(command),
         Command::Acceptance(command) => crate::signing_cli::acceptance(config, command).await,
         Command::Report(command) => crate::signing_cli::report(config, command).await,
+        Command::Mail(command) => crate::mail_cli::run(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())
@@ -293,7 +297,11 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         workers: config.workers,
         handle_signals: true,
     };
+    let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
     crate::http::start(app, settings, listener)?.await?;
+    if let Some(delivery) = delivery {
+        delivery.abort();
+    }
     tracing::info!("attest stopped");
     Ok(())
 }

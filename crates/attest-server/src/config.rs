@@ -23,6 +23,13 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Where staff reach this server (for links in emails), e.g. `https://attest.trust.org.uk`.
     pub public_url: String,
+    /// Where email goes: `smtp://host:25` (plain, local sinks), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), `smtps://user:pass@host:465`, `file:///dir` (one .eml per message) or `log:`.
+    pub smtp_url: String,
+    /// The From address of every email.
+    pub mail_from: String,
+    /// How often `attest serve` delivers the outbox, in seconds (0: never).
+    pub mail_dispatch_seconds: u64,
     pub graphql: GraphqlConfig,
 }
 
@@ -55,6 +62,9 @@ impl Default for Config {
             workers: 0,
             log_format: LogFormat::Text,
             public_url: "http://127.0.0.1:8080".to_owned(),
+            smtp_url: "log:".to_owned(),
+            mail_from: "attest <attest@localhost>".to_owned(),
+            mail_dispatch_seconds: 5,
             graphql: GraphqlConfig {
                 max_depth: 12,
                 max_complexity: 2_000,
@@ -118,6 +128,9 @@ impl fmt::Debug for Config {
             .field("workers", &self.workers)
             .field("log_format", &self.log_format)
             .field("public_url", &self.public_url)
+            .field("smtp_url", &redacted_url(&self.smtp_url))
+            .field("mail_from", &self.mail_from)
+            .field("mail_dispatch_seconds", &self.mail_dispatch_seconds)
             .field("graphql", &self.graphql)
             .finish()
     }

@@ -401,6 +401,15 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
     config.public_url = format!("http://{address}");
+    // No mail server needed: each email becomes a file next to the database.
+    let mail_dir = std::path::PathBuf::from(format!("{}.mail", args.database.display()));
+    match std::fs::remove_dir_all(&mail_dir) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            return Err(error).with_context(|| format!("cannot clear {}", mail_dir.display()));
+        }
+        _ => {}
+    }
+    config.smtp_url = format!("file://{}", std::path::absolute(&mail_dir)?.display());
     let app = open_app(&config).await?;
     let demo = seed(&app).await?;
     println!("attest demo is running");
@@ -414,6 +423,10 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         demo.signatures
     );
     println!("  database:   {}", args.database.display());
+    println!(
+        "  emails:     {} (one .eml file per message; set ATTEST_SMTP_URL for a real server)",
+        mail_dir.display()
+    );
     println!("  GraphQL:    http://{address}/graphql");
     println!("  GraphiQL:   http://{address}/graphiql   (add the header below in its Headers tab)");
     println!("  admin token: {}", demo.admin_token);
@@ -436,6 +449,10 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         workers: config.workers,
         handle_signals: true,
     };
+    let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
     crate::http::start(app, settings, listener)?.await?;
+    if let Some(delivery) = delivery {
+        delivery.abort();
+    }
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod mail_cli;
 pub mod policy_cli;
 pub mod signing_cli;
 pub mod telemetry;

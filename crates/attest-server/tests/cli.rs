@@ -534,3 +534,77 @@ async fn acceptances_verify_and_compliance_reports_from_the_command_line() {
         stderr(&unknown)
     );
 }
+
+#[tokio::test]
+async fn a_test_email_reaches_a_real_smtp_server() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let sink_dir = tempfile::tempdir().expect("dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut sink = Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../attest-mail/tests/smtp_sink.py"
+        ))
+        .arg(port.to_string())
+        .arg(sink_dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the SMTP sink (pip install aiosmtpd==1.4.6)");
+    let mut ready = String::new();
+    BufReader::new(sink.stdout.take().expect("stdout"))
+        .read_line(&mut ready)
+        .expect("ready");
+    assert_eq!(ready.trim(), "ready");
+
+    let database = TestDatabase::migrated().await.expect("database");
+    stdout_json(&attest(
+        &database,
+        &[
+            "trust",
+            "create",
+            "--name",
+            "Mail Trust",
+            "--slug",
+            "mailtrust",
+            "--json",
+        ],
+    ));
+    let send = |to: &str| {
+        Command::new(env!("CARGO_BIN_EXE_attest"))
+            .args(["mail", "test", "--trust", "mailtrust", "--to", to, "--json"])
+            .env("ATTEST_DATABASE_URL", database.url())
+            .env("ATTEST_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+            .env("ATTEST_MAIL_FROM", "Mail Trust <attest@mailtrust.example>")
+            .env("ATTEST_LOG", "warn")
+            .output()
+            .expect("run attest")
+    };
+    let sent = stdout_json(&send("it@mailtrust.example"));
+    assert_eq!(sent["status"], "sent");
+    assert!(
+        sent["message_id"]
+            .as_str()
+            .is_some_and(|id| id.ends_with("@mailtrust.example>"))
+    );
+    let files: Vec<_> = std::fs::read_dir(sink_dir.path()).expect("dir").collect();
+    assert_eq!(files.len(), 1);
+
+    let refused = send("nobody.reject@mailtrust.example");
+    assert_eq!(refused.status.code(), Some(1));
+    let refused: Value = serde_json::from_slice(&refused.stdout).expect("JSON");
+    assert_eq!(refused["status"], "failed");
+    assert!(
+        refused["error"].as_str().is_some_and(|e| e.contains("550")),
+        "{refused}"
+    );
+    let bad = send("not an address");
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("email"), "{}", stderr(&bad));
+    let _ = sink.kill();
+    let _ = sink.wait();
+}

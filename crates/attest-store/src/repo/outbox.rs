@@ -50,10 +50,12 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
         Self { conn, scope }
     }
 
-    /// Queues a message; `false` when one with the same dedupe key already was.
-    pub async fn enqueue(&self, email: NewEmail) -> Result<bool, StoreError> {
+    /// Queues a message and returns its id; `None` when one with the same dedupe key
+    /// already was.
+    pub async fn enqueue(&self, email: NewEmail) -> Result<Option<OutboxMessageId>, StoreError> {
+        let id = OutboxMessageId::generate();
         let model = outbox_message::ActiveModel {
-            id: Set(OutboxMessageId::generate().as_uuid()),
+            id: Set(id.as_uuid()),
             trust_id: Set(self.scope.trust().as_uuid()),
             kind: Set(email.kind.to_owned()),
             to_address: Set(email.to_address),
@@ -81,14 +83,27 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
             )
             .exec_without_returning(self.conn)
             .await?;
-        Ok(inserted > 0)
+        Ok((inserted > 0).then_some(id))
     }
 
     /// The trust's messages, newest first.
     pub async fn recent(&self, limit: u64) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.list(None, limit).await
+    }
+
+    /// The trust's messages in a status (`pending`, `sent`, `failed`), newest first.
+    pub async fn list(
+        &self,
+        status: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
         use sea_orm::QuerySelect;
-        let models = outbox_message::Entity::find()
-            .filter(outbox_message::Column::TrustId.eq(self.scope.trust().as_uuid()))
+        let mut query = outbox_message::Entity::find()
+            .filter(outbox_message::Column::TrustId.eq(self.scope.trust().as_uuid()));
+        if let Some(status) = status {
+            query = query.filter(outbox_message::Column::Status.eq(status));
+        }
+        let models = query
             .order_by_desc(outbox_message::Column::Id)
             .limit(limit)
             .all(self.conn)

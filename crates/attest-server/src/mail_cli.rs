@@ -1,0 +1,133 @@
+//! Email from the command line and the server's delivery loop.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use attest_mail::{DispatchSettings, Dispatcher, MailTransport};
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::cli::open_app;
+use crate::config::{Config, redacted_url};
+
+#[derive(Subcommand)]
+pub enum MailCommand {
+    /// Queue a test message and deliver it now, to check the mail settings.
+    Test {
+        /// The trust's slug.
+        #[arg(long)]
+        trust: String,
+        /// Who gets it.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deliver everything due in the outbox now, then exit.
+    Dispatch {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The dispatcher for this configuration.
+pub fn dispatcher(config: &Config, db: attest_store::Database) -> anyhow::Result<Dispatcher> {
+    let transport = MailTransport::from_url(&config.smtp_url)
+        .with_context(|| format!("cannot use smtp_url {}", redacted_url(&config.smtp_url)))?;
+    let domain = config
+        .mail_from
+        .rsplit('@')
+        .next()
+        .map(|rest| rest.trim_end_matches('>').to_owned())
+        .filter(|domain| !domain.is_empty())
+        .unwrap_or_else(|| "attest.localhost".to_owned());
+    Ok(Dispatcher::new(
+        db,
+        transport,
+        DispatchSettings {
+            from: config.mail_from.clone(),
+            domain,
+            ..DispatchSettings::default()
+        },
+    ))
+}
+
+/// Delivers the outbox every `mail_dispatch_seconds` until the task is dropped.
+pub fn spawn_delivery(
+    config: &Config,
+    db: attest_store::Database,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    if config.mail_dispatch_seconds == 0 {
+        return Ok(None);
+    }
+    let dispatcher = dispatcher(config, db)?;
+    let every = Duration::from_secs(config.mail_dispatch_seconds);
+    Ok(Some(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match dispatcher.drain(chrono::Utc::now()).await {
+                Ok(report) if report.handled() > 0 => {
+                    tracing::info!(
+                        sent = report.sent,
+                        retried = report.retried,
+                        failed = report.failed,
+                        "outbox delivered"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "outbox delivery failed"),
+            }
+        }
+    })))
+}
+
+pub async fn run(config: Config, command: MailCommand) -> anyhow::Result<()> {
+    let app = open_app(&config).await?;
+    let dispatcher = dispatcher(&config, app.db().clone())?;
+    match command {
+        MailCommand::Test { trust, to, json } => {
+            let operator = app.operator_for(&trust).await?;
+            let id = app.queue_test_email(&operator, &to).await?;
+            dispatcher.drain(chrono::Utc::now()).await?;
+            let message = app
+                .outbox(&operator, None, 50)
+                .await?
+                .into_iter()
+                .find(|message| message.id == id)
+                .context("the test message is not in the outbox")?;
+            if json {
+                println!(
+                    "{}",
+                    json!({ "id": id, "status": message.status, "error": message.last_error, "message_id": message.message_id })
+                );
+            } else {
+                match message.status.as_str() {
+                    "sent" => println!(
+                        "sent to {to} (Message-ID {})",
+                        message.message_id.unwrap_or_default()
+                    ),
+                    status => println!("{status}: {}", message.last_error.unwrap_or_default()),
+                }
+            }
+            if message.status != "sent" {
+                std::process::exit(1);
+            }
+        }
+        MailCommand::Dispatch { json } => {
+            let report = dispatcher.drain(chrono::Utc::now()).await?;
+            if json {
+                println!(
+                    "{}",
+                    json!({ "sent": report.sent, "retried": report.retried, "failed": report.failed })
+                );
+            } else {
+                println!(
+                    "sent {}, will retry {}, failed {}",
+                    report.sent, report.retried, report.failed
+                );
+            }
+        }
+    }
+    Ok(())
+}
