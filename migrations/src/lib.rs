@@ -15,6 +15,7 @@ mod m20261123_000005_create_policies;
 mod m20261123_000006_add_policy_adaptations;
 mod m20261123_000007_create_signing;
 mod m20261123_000008_add_outbox_delivery;
+mod m20261123_000009_create_reminder_log;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_add_policy_adaptations::Migration),
             Box::new(m20261123_000007_create_signing::Migration),
             Box::new(m20261123_000008_add_outbox_delivery::Migration),
+            Box::new(m20261123_000009_create_reminder_log::Migration),
         ]
     }
 }

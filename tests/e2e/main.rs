@@ -6,5 +6,6 @@ mod auth;
 mod directory;
 mod http;
 mod policies;
+mod reminders;
 mod signing;
 mod tenancy;

@@ -14,6 +14,7 @@ mod mail;
 mod membership;
 mod person;
 mod policy;
+mod reminders;
 mod school;
 mod signing;
 mod trust;
@@ -35,6 +36,7 @@ pub use policy::DraftChanges;
 pub use policy::{
     DueForReview, ImportPolicy, ImportedDraft, Publish, RenderRequest, Rendered, TemplateUpdate,
 };
+pub use reminders::{ReminderReport, ReminderSettings};
 pub use school::{SchoolChanges, SchoolInput};
 pub use signing::{
     AcceptanceCheck, AcceptanceEvidence, ChainReport, ComplianceFilter, CompliancePage,

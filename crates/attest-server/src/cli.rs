@@ -56,6 +56,9 @@ pub enum Command {
     /// Email: send a test message, deliver the outbox.
     #[command(subcommand)]
     Mail(crate::mail_cli::MailCommand),
+    /// Reminders to sign: run a tick now.
+    #[command(subcommand)]
+    Reminders(crate::mail_cli::RemindersCommand),
 }
 
 #[derive(Args)]
@@ -208,6 +211,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Acceptance(command) => crate::signing_cli::acceptance(config, command).await,
         Command::Report(command) => crate::signing_cli::report(config, command).await,
         Command::Mail(command) => crate::mail_cli::run(config, command).await,
+        Command::Reminders(command) => crate::mail_cli::reminders(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())
@@ -298,9 +302,10 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         handle_signals: true,
     };
     let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
+    let reminders = crate::mail_cli::spawn_reminders(&config, app.clone());
     crate::http::start(app, settings, listener)?.await?;
-    if let Some(delivery) = delivery {
-        delivery.abort();
+    for task in [delivery, reminders].into_iter().flatten() {
+        task.abort();
     }
     tracing::info!("attest stopped");
     Ok(())

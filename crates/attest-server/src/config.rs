@@ -30,6 +30,8 @@ pub struct Config {
     pub mail_from: String,
     /// How often `attest serve` delivers the outbox, in seconds (0: never).
     pub mail_dispatch_seconds: u64,
+    /// How often `attest serve` looks for reminders to send, in seconds (0: never).
+    pub reminder_tick_seconds: u64,
     pub graphql: GraphqlConfig,
 }
 
@@ -65,6 +67,7 @@ impl Default for Config {
             smtp_url: "log:".to_owned(),
             mail_from: "attest <attest@localhost>".to_owned(),
             mail_dispatch_seconds: 5,
+            reminder_tick_seconds: 600,
             graphql: GraphqlConfig {
                 max_depth: 12,
                 max_complexity: 2_000,
@@ -131,6 +134,7 @@ impl fmt::Debug for Config {
             .field("smtp_url", &redacted_url(&self.smtp_url))
             .field("mail_from", &self.mail_from)
             .field("mail_dispatch_seconds", &self.mail_dispatch_seconds)
+            .field("reminder_tick_seconds", &self.reminder_tick_seconds)
             .field("graphql", &self.graphql)
             .finish()
     }

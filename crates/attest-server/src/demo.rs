@@ -450,9 +450,10 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         handle_signals: true,
     };
     let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
+    let reminders = crate::mail_cli::spawn_reminders(&config, app.clone());
     crate::http::start(app, settings, listener)?.await?;
-    if let Some(delivery) = delivery {
-        delivery.abort();
+    for task in [delivery, reminders].into_iter().flatten() {
+        task.abort();
     }
     Ok(())
 }

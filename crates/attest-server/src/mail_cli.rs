@@ -52,6 +52,83 @@ pub fn dispatcher(config: &Config, db: attest_store::Database) -> anyhow::Result
     ))
 }
 
+/// Reminders every `reminder_tick_seconds` (only inside the send window) until aborted.
+pub fn spawn_reminders(
+    config: &Config,
+    app: attest_app::App,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if config.reminder_tick_seconds == 0 {
+        return None;
+    }
+    let every = Duration::from_secs(config.reminder_tick_seconds);
+    Some(tokio::spawn(async move {
+        let settings = attest_app::ReminderSettings::default();
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match app.run_reminders(&settings).await {
+                Ok(report) if report.steps > 0 => tracing::info!(
+                    staff = report.staff_emails,
+                    escalations = report.escalation_emails,
+                    steps = report.steps,
+                    "reminders queued"
+                ),
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "reminder tick failed"),
+            }
+        }
+    }))
+}
+
+#[derive(Subcommand)]
+pub enum RemindersCommand {
+    /// Run one reminder tick now (or as if at --now), then deliver the outbox.
+    Run {
+        /// Pretend it is this instant (RFC 3339), e.g. to try the send window.
+        #[arg(long)]
+        now: Option<chrono::DateTime<chrono::Utc>>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn reminders(config: Config, command: RemindersCommand) -> anyhow::Result<()> {
+    let RemindersCommand::Run { now, json } = command;
+    let app = open_app(&config).await?;
+    let app = match now {
+        Some(now) => attest_app::App::new(
+            app.db().clone(),
+            std::sync::Arc::new(attest_app::FixedClock(now)),
+        )
+        .with_public_url(&config.public_url),
+        None => app,
+    };
+    let report = app
+        .run_reminders(&attest_app::ReminderSettings::default())
+        .await?;
+    let delivered = dispatcher(&config, app.db().clone())?
+        .drain(now.unwrap_or_else(chrono::Utc::now))
+        .await?;
+    if json {
+        println!(
+            "{}",
+            json!({ "staff_emails": report.staff_emails, "escalation_emails": report.escalation_emails,
+                    "steps": report.steps, "sent": delivered.sent, "failed": delivered.failed, "retried": delivered.retried })
+        );
+    } else {
+        println!(
+            "queued {} staff email(s) and {} escalation(s) ({} steps); sent {}, failed {}, will retry {}",
+            report.staff_emails,
+            report.escalation_emails,
+            report.steps,
+            delivered.sent,
+            delivered.failed,
+            delivered.retried
+        );
+    }
+    Ok(())
+}
+
 /// Delivers the outbox every `mail_dispatch_seconds` until the task is dropped.
 pub fn spawn_delivery(
     config: &Config,

@@ -44,6 +44,9 @@ fn every_command_has_help() {
         vec!["schema", "print", "--help"],
         vec!["acceptance", "verify", "--help"],
         vec!["report", "compliance", "--help"],
+        vec!["mail", "test", "--help"],
+        vec!["mail", "dispatch", "--help"],
+        vec!["reminders", "run", "--help"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_attest"))
             .args(&args)
@@ -61,7 +64,7 @@ fn every_command_has_help() {
 async fn trusts_and_tokens_from_the_command_line() {
     let database = TestDatabase::empty().await.expect("database");
     let migrated = stdout_json(&attest(&database, &["migrate", "--json"]));
-    assert_eq!(migrated["applied"].as_array().expect("list").len(), 8);
+    assert_eq!(migrated["applied"].as_array().expect("list").len(), 9);
 
     let trust = stdout_json(&attest(
         &database,

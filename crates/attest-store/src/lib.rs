@@ -21,6 +21,7 @@ pub use repo::{
     NewExemption, NewMagicLink, NewMembership, NewPerson, NewPolicy, NewPolicyVersion,
     NewRoleGrant, NewSchool, NewTrust, Outbox, OutboxDelivery, OutboxMessage, People, PeopleFilter,
     PeoplePage, PersonCursor, Policies, Policy, PolicySettings, PolicyVersion, PolicyVersions,
-    RoleGrants, SchoolPolicySettings, Schools, StateChange, Trusts, find_magic_link_by_hash,
+    ReminderLog, RoleGrants, SchoolPolicySettings, Schools, StateChange, Trusts,
+    find_magic_link_by_hash,
 };
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};

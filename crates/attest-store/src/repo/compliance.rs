@@ -6,7 +6,8 @@
 //! and PostgreSQL; the only difference is how a number of days is added to a date.
 
 use attest_domain::{
-    AcceptanceId, ComplianceStatus, MembershipKind, PersonId, PolicyId, SchoolId, TenantScope,
+    AcceptanceId, ComplianceStatus, MembershipKind, PersonId, PolicyId, PolicyVersionId, SchoolId,
+    TenantScope,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
@@ -65,6 +66,8 @@ pub struct ComplianceRow {
     pub due_on: Option<NaiveDate>,
     pub obliged_since: NaiveDate,
     pub current_version: u32,
+    pub current_version_id: PolicyVersionId,
+    pub grace_days: u32,
     pub last_acceptance: Option<AcceptanceId>,
     pub last_signed_at: Option<DateTime<Utc>>,
     pub exempt_until: Option<NaiveDate>,
@@ -133,6 +136,8 @@ struct RawRow {
     due_on: Option<NaiveDate>,
     obliged_since: NaiveDate,
     current_number: i64,
+    current_version_id: uuid::Uuid,
+    grace_days: i64,
     acceptance_id: Option<uuid::Uuid>,
     signed_at: Option<DateTime<Utc>>,
     exempt_until: Option<NaiveDate>,
@@ -218,13 +223,15 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
             applicable AS MATERIALIZED (
                 SELECT p.id AS policy_id, p.title, p.grace_days, s.id AS school_id,
                        pub.first_published_on, pub.current_number, pub.resign_version,
-                       rv.published_on AS resign_since
+                       rv.published_on AS resign_since, cv.id AS current_version_id
                 FROM policies p
                 JOIN schools s ON s.trust_id = p.trust_id
                     AND (s.id = p.school_id OR (p.school_id IS NULL AND p.kind = 'trust_locked'))
                 JOIN published pub ON pub.policy_id = p.id
                 LEFT JOIN policy_versions rv ON rv.trust_id = p.trust_id AND rv.policy_id = p.id
                     AND rv.number = pub.resign_version
+                JOIN policy_versions cv ON cv.trust_id = p.trust_id AND cv.policy_id = p.id
+                    AND cv.number = pub.current_number
                 WHERE p.trust_id = {trust} AND p.kind <> 'trust_template'
                   AND (p.retired_at IS NULL OR p.retired_at > {as_of}){policy_filter}
             ),
@@ -232,7 +239,8 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                 SELECT m.person_id, a.policy_id, m.school_id, MIN(m.kind) AS kind,
                        MIN(CASE WHEN m.started_on > a.first_published_on
                                 THEN m.started_on ELSE a.first_published_on END) AS obliged_here,
-                       a.title, a.grace_days, a.current_number, a.resign_version, a.resign_since
+                       a.title, a.grace_days, a.current_number, a.resign_version, a.resign_since,
+                       a.current_version_id
                 FROM memberships m
                 JOIN applicable a ON a.school_id = m.school_id
                 LEFT JOIN policy_school_settings st ON st.trust_id = m.trust_id
@@ -243,7 +251,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                   AND (st.audience IS NULL OR CAST(st.audience AS TEXT) = '[]'
                        OR CAST(st.audience AS TEXT) LIKE '%\"' || m.kind || '\"%'){membership_filter}
                 GROUP BY m.person_id, a.policy_id, m.school_id, a.title, a.grace_days,
-                         a.current_number, a.resign_version, a.resign_since
+                         a.current_number, a.resign_version, a.resign_since, a.current_version_id
             ),
             -- Each (person, policy): where their answers are in the chain (index lookups,
             -- not joins against derived tables) and any exemption.
@@ -329,7 +337,8 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
         let sql = format!(
             "{graded}
             SELECT g.person_id, pe.full_name, pe.email, g.school_id, g.kind, g.policy_id, g.title,
-                   g.status, g.due_on, g.obliged_since, g.current_number,
+                   g.status, g.due_on, g.obliged_since, g.current_number, g.current_version_id,
+                   CAST(g.grace_days AS BIGINT) AS grace_days,
                    g.acceptance_id, g.signed_at, g.exempt_until,
                    CASE WHEN g.decline_seq IS NOT NULL
                              AND (g.accept_seq IS NULL OR g.decline_seq > g.accept_seq)
@@ -421,6 +430,8 @@ fn to_row(raw: RawRow) -> Result<ComplianceRow, StoreError> {
         due_on: raw.due_on,
         obliged_since: raw.obliged_since,
         current_version: u32::try_from(raw.current_number).unwrap_or_default(),
+        current_version_id: PolicyVersionId::from_uuid(raw.current_version_id),
+        grace_days: u32::try_from(raw.grace_days).unwrap_or_default(),
         last_acceptance: raw.acceptance_id.map(AcceptanceId::from_uuid),
         last_signed_at: raw.signed_at,
         exempt_until: raw.exempt_until,

@@ -12,6 +12,7 @@ mod people;
 mod policies;
 mod policy_settings;
 mod policy_versions;
+mod reminder_log;
 mod role_grants;
 mod schools;
 mod trusts;
@@ -32,6 +33,7 @@ pub use policy_settings::{PolicySettings, SchoolPolicySettings};
 pub use policy_versions::{
     DraftContent, NewPolicyVersion, PolicyVersion, PolicyVersions, StateChange,
 };
+pub use reminder_log::ReminderLog;
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
 pub use trusts::{NewTrust, Trusts};

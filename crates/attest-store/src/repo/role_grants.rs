@@ -64,6 +64,24 @@ impl<'a, C: ConnectionTrait> RoleGrants<'a, C> {
         models.into_iter().map(to_grant).collect()
     }
 
+    /// Grants of `role` in force at `school` (or trust-wide when `None`).
+    pub async fn active_with_role(
+        &self,
+        role: attest_domain::Role,
+        school: Option<attest_domain::SchoolId>,
+    ) -> Result<Vec<RoleGrant>, StoreError> {
+        let mut query = self
+            .visible()
+            .filter(role_grant::Column::Role.eq(role.as_str()))
+            .filter(role_grant::Column::RevokedAt.is_null());
+        query = match school {
+            Some(school) => query.filter(role_grant::Column::SchoolId.eq(school.as_uuid())),
+            None => query.filter(role_grant::Column::SchoolId.is_null()),
+        };
+        let models = query.all(self.conn).await?;
+        models.into_iter().map(to_grant).collect()
+    }
+
     pub async fn insert(&self, new: NewRoleGrant) -> Result<RoleGrant, StoreError> {
         if let Some(school) = new.assignment.school()
             && !self.scope.schools().allows(school)

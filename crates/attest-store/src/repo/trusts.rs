@@ -45,6 +45,16 @@ impl Trusts {
             .and_then(to_trust)
     }
 
+    /// Every trust, for the server's own scheduled work (reminders run per trust).
+    pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<Trust>, StoreError> {
+        trust::Entity::find()
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(to_trust)
+            .collect()
+    }
+
     /// The trust the scope belongs to.
     pub async fn current(
         conn: &impl ConnectionTrait,

@@ -1,0 +1,286 @@
+//! Chasing signatures: one scheduler tick finds, for every trust, who is owed a notice,
+//! a reminder or an escalation now, records each (person, version, step) once, and
+//! queues one email per person (and one per school admin for escalations), each in the
+//! same transaction as its record. Two replicas ticking together cannot both send: the
+//! second finds the record already there. Outside the send window nothing is sent and
+//! the first tick inside it catches up with one email, not several.
+
+use std::collections::BTreeMap;
+
+use attest_domain::{
+    ComplianceStatus, PersonId, Principal, ReminderPlan, ReminderStep, Role, SchoolId, SendWindow,
+};
+use attest_store::{
+    ComplianceRow, MagicLinks, NewEmail, NewMagicLink, Outbox, People, ReminderLog, RoleGrants,
+    Schools, TransactionTrait, Trusts,
+};
+use chrono::Duration;
+
+use crate::signing::{ComplianceFilter, DEFAULT_LINK_DAYS};
+use crate::{App, AppError, SCHOOL_TIME_ZONE};
+
+#[derive(Debug, Clone, Default)]
+pub struct ReminderSettings {
+    pub plan: ReminderPlan,
+    pub window: SendWindow,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReminderReport {
+    /// Emails queued to staff.
+    pub staff_emails: usize,
+    /// Emails queued to school admins about overdue staff.
+    pub escalation_emails: usize,
+    /// (person, version, step) records written.
+    pub steps: usize,
+}
+
+struct Item {
+    row: ComplianceRow,
+    step: ReminderStep,
+    covered: Vec<ReminderStep>,
+}
+
+impl App {
+    /// One tick for every trust.
+    pub async fn run_reminders(
+        &self,
+        settings: &ReminderSettings,
+    ) -> Result<ReminderReport, AppError> {
+        let mut report = ReminderReport::default();
+        if !settings.window.contains(self.now()) {
+            return Ok(report);
+        }
+        for trust in Trusts::all(&self.db).await? {
+            let operator = Principal::operator(trust.id);
+            let part = self.remind_trust(&operator, settings).await?;
+            report.staff_emails += part.staff_emails;
+            report.escalation_emails += part.escalation_emails;
+            report.steps += part.steps;
+        }
+        Ok(report)
+    }
+
+    async fn remind_trust(
+        &self,
+        operator: &Principal,
+        settings: &ReminderSettings,
+    ) -> Result<ReminderReport, AppError> {
+        let now = self.now();
+        let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let mut owed = Vec::new();
+        for status in [ComplianceStatus::Due, ComplianceStatus::Overdue] {
+            owed.extend(
+                self.compliance_all(
+                    operator,
+                    ComplianceFilter {
+                        status: Some(status),
+                        ..ComplianceFilter::default()
+                    },
+                )
+                .await?,
+            );
+        }
+        let mut per_person: BTreeMap<PersonId, Vec<Item>> = BTreeMap::new();
+        let mut per_school: BTreeMap<SchoolId, Vec<ComplianceRow>> = BTreeMap::new();
+        for row in owed {
+            let Some(due_on) = row.due_on else { continue };
+            let steps = settings.plan.steps_due(due_on, row.grace_days, today);
+            if steps.contains(&ReminderStep::Escalation) {
+                per_school.entry(row.school).or_default().push(row.clone());
+            }
+            let Some(step) = settings.plan.step_to_send(due_on, row.grace_days, today) else {
+                continue;
+            };
+            let covered = steps
+                .into_iter()
+                .filter(|s| *s != ReminderStep::Escalation && *s != step)
+                .collect();
+            per_person
+                .entry(row.person)
+                .or_default()
+                .push(Item { row, step, covered });
+        }
+        let mut report = ReminderReport::default();
+        for (person, items) in per_person {
+            let (sent, steps) = self.remind_person(operator, person, items).await?;
+            report.staff_emails += usize::from(sent);
+            report.steps += steps;
+        }
+        for (school, rows) in per_school {
+            let (emails, steps) = self.escalate(operator, school, rows).await?;
+            report.escalation_emails += emails;
+            report.steps += steps;
+        }
+        Ok(report)
+    }
+
+    /// One email to a person listing every policy they are newly owed a step for.
+    async fn remind_person(
+        &self,
+        operator: &Principal,
+        person: PersonId,
+        items: Vec<Item>,
+    ) -> Result<(bool, usize), AppError> {
+        let scope = operator.scope();
+        let Some(email) = People::new(&self.db, &scope).get(person).await?.email else {
+            // Nobody to write to: record nothing, so they are reminded once they have one.
+            return Ok((false, 0));
+        };
+        let now = self.now();
+        let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let txn = self.db.begin().await?;
+        let log = ReminderLog::new(&txn, &scope);
+        let mut lines = Vec::new();
+        let mut steps = 0;
+        let mut name = String::new();
+        for item in &items {
+            let version = item.row.current_version_id;
+            for covered in &item.covered {
+                steps += usize::from(
+                    log.record(person, version, &covered.key(), window_day, now)
+                        .await?,
+                );
+            }
+            if !log
+                .record(person, version, &item.step.key(), window_day, now)
+                .await?
+            {
+                continue;
+            }
+            steps += 1;
+            name.clone_from(&item.row.full_name);
+            let minted = attest_auth::mint_magic_link()
+                .map_err(|error| AppError::Internal(error.to_string()))?;
+            MagicLinks::new(&txn, &scope)
+                .insert(NewMagicLink {
+                    person,
+                    version,
+                    school: item.row.school,
+                    token_hash: minted.hash,
+                    at: now,
+                    expires_at: now + Duration::days(DEFAULT_LINK_DAYS),
+                })
+                .await?;
+            let due = item
+                .row
+                .due_on
+                .map(|day| day.format("%-d %B %Y").to_string())
+                .unwrap_or_default();
+            lines.push(format!(
+                "- {} (due {due}{}):\n  {}/sign/{}",
+                item.row.policy_title,
+                if item.row.status == ComplianceStatus::Overdue {
+                    ", now overdue"
+                } else {
+                    ""
+                },
+                self.public_url(),
+                minted.secret
+            ));
+        }
+        if lines.is_empty() {
+            txn.commit().await?;
+            return Ok((false, steps));
+        }
+        let subject = if lines.len() == 1 {
+            "Please read and sign a school policy".to_owned()
+        } else {
+            format!("Please read and sign {} school policies", lines.len())
+        };
+        Outbox::new(&txn, &scope)
+            .enqueue(NewEmail {
+                kind: "reminder",
+                to_address: email.as_str().to_owned(),
+                subject,
+                body_text: format!(
+                    "Dear {name},\n\nYour school asks you to read and sign:\n\n{}\n\n\
+                     Each link works once and for {DEFAULT_LINK_DAYS} days. You will be reminded \
+                     until you have signed.\n",
+                    lines.join("\n")
+                ),
+                body_html: None,
+                dedupe_key: None,
+                at: now,
+            })
+            .await?;
+        txn.commit().await?;
+        Ok((true, steps))
+    }
+
+    /// One email to each admin of the school listing who is newly escalated.
+    async fn escalate(
+        &self,
+        operator: &Principal,
+        school: SchoolId,
+        rows: Vec<ComplianceRow>,
+    ) -> Result<(usize, usize), AppError> {
+        let scope = operator.scope();
+        let now = self.now();
+        let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let school_name = Schools::new(&self.db, &scope).get(school).await?.name;
+        let admins: Vec<PersonId> = RoleGrants::new(&self.db, &scope)
+            .active_with_role(Role::SchoolAdmin, Some(school))
+            .await?
+            .into_iter()
+            .map(|grant| grant.person)
+            .collect();
+        let addresses: Vec<String> = People::new(&self.db, &scope)
+            .by_ids(&admins)
+            .await?
+            .into_iter()
+            .filter_map(|admin| admin.email.map(|email| email.as_str().to_owned()))
+            .collect();
+        if addresses.is_empty() {
+            return Ok((0, 0));
+        }
+        let txn = self.db.begin().await?;
+        let log = ReminderLog::new(&txn, &scope);
+        let mut lines = Vec::new();
+        for row in &rows {
+            if log
+                .record(
+                    row.person,
+                    row.current_version_id,
+                    &ReminderStep::Escalation.key(),
+                    window_day,
+                    now,
+                )
+                .await?
+            {
+                lines.push(format!(
+                    "- {} ({}): {}, due {}",
+                    row.full_name,
+                    row.kind.as_str(),
+                    row.policy_title,
+                    row.due_on.map(|day| day.to_string()).unwrap_or_default()
+                ));
+            }
+        }
+        let steps = lines.len();
+        let outbox = Outbox::new(&txn, &scope);
+        let mut emails = 0;
+        if !lines.is_empty() {
+            for address in &addresses {
+                outbox
+                    .enqueue(NewEmail {
+                        kind: "escalation",
+                        to_address: address.clone(),
+                        subject: format!("{school_name}: staff overdue signing policies"),
+                        body_text: format!(
+                            "These people at {school_name} are overdue signing and have been \
+                             reminded:\n\n{}\n\nSee everyone outstanding in attest.\n",
+                            lines.join("\n")
+                        ),
+                        body_html: None,
+                        dedupe_key: None,
+                        at: now,
+                    })
+                    .await?;
+                emails += 1;
+            }
+        }
+        txn.commit().await?;
+        Ok((emails, steps))
+    }
+}

@@ -1,0 +1,158 @@
+//! Reminders through time: a notice when due, reminders on the plan's days, one
+//! catch-up email after a weekend, escalation to the school admin, silence once signed,
+//! and two schedulers ticking together never sending twice.
+
+use attest_app::{App, Clock, ReminderSettings};
+use attest_domain::PersonId;
+use attest_tests::TestApp;
+use chrono::{Duration, TimeZone, Utc};
+
+use crate::directory::add_person;
+use crate::signing::{fixture, sign_with_link};
+
+async fn emails(test: &TestApp, kind: &str) -> Vec<attest_store::OutboxMessage> {
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    attest_store::Outbox::new(test.app.db(), &operator.scope())
+        .recent(500)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|message| message.kind == kind)
+        .collect()
+}
+
+fn link_in(body: &str) -> String {
+    let start = body.find("/sign/").expect("a link") + "/sign/".len();
+    body[start..]
+        .split_whitespace()
+        .next()
+        .expect("secret")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn staff_are_chased_until_they_sign_and_admins_hear_about_the_overdue() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let f = fixture(&test, &trust.admin, "500001", &["Ann Early", "Bob Late"]).await;
+    let head = add_person(
+        &test,
+        &trust.admin,
+        "Hana Head",
+        "head@500001.sch.uk",
+        &f.school,
+        "LEADERSHIP",
+    )
+    .await;
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    test.app
+        .grant_role(
+            &operator,
+            head.parse::<PersonId>().expect("id"),
+            "school_admin",
+            Some(f.school.parse().expect("id")),
+        )
+        .await
+        .expect("role");
+    let settings = ReminderSettings::default();
+
+    // Monday 23 November, 09:00: everyone has just become due: one notice each.
+    let first = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!(
+        (first.staff_emails, first.escalation_emails),
+        (3, 0),
+        "{first:?}"
+    );
+    let again = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!(
+        again.staff_emails + again.steps,
+        0,
+        "never twice the same step"
+    );
+    let notices = emails(&test, "reminder").await;
+    let ann = notices
+        .iter()
+        .find(|m| m.to_address.starts_with("ann."))
+        .expect("Ann's notice");
+    assert!(ann.body_text.contains("Dear Ann Early"));
+
+    // Ann signs with the link in her notice: she is never written to again.
+    let signed = sign_with_link(&test, &link_in(&ann.body_text), "Ann Early").await;
+    assert!(signed["errors"].is_null(), "{signed}");
+
+    // Saturday: outside the window, nothing. Monday 30th (7 days after due): one email
+    // for the 3- and 7-day reminders together.
+    test.clock.set(
+        Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0)
+            .single()
+            .expect("valid"),
+    );
+    let weekend = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!(weekend.staff_emails, 0);
+    test.clock.set(
+        Utc.with_ymd_and_hms(2026, 11, 30, 8, 5, 0)
+            .single()
+            .expect("valid"),
+    );
+    let monday = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!(
+        monday.staff_emails, 2,
+        "Bob and the head, not Ann: {monday:?}"
+    );
+    assert_eq!(
+        monday.steps, 4,
+        "3-day (covered) and 7-day steps for two people"
+    );
+    let reminders = emails(&test, "reminder").await;
+    assert_eq!(
+        reminders
+            .iter()
+            .filter(|m| m.to_address.starts_with("ann."))
+            .count(),
+        1
+    );
+    assert_eq!(
+        reminders
+            .iter()
+            .filter(|m| m.to_address.starts_with("bob."))
+            .count(),
+        2
+    );
+
+    // 14 days' grace, then 7 days overdue: 22 days after due the head hears about Bob.
+    test.clock.advance(Duration::days(15));
+    let late = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!(late.escalation_emails, 1, "{late:?}");
+    let escalation = emails(&test, "escalation").await;
+    assert_eq!(escalation.len(), 1);
+    assert_eq!(escalation[0].to_address, "head@500001.sch.uk");
+    assert!(escalation[0].body_text.contains("Bob Late"));
+    assert!(!escalation[0].body_text.contains("Ann Early"));
+    let quiet = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!(quiet, attest_app::ReminderReport::default());
+}
+
+#[tokio::test]
+async fn two_schedulers_ticking_together_send_each_reminder_once() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let staff: Vec<String> = (0..12).map(|n| format!("Staff Member{n}")).collect();
+    let names: Vec<&str> = staff.iter().map(String::as_str).collect();
+    fixture(&test, &trust.admin, "500002", &names).await;
+    let replica = App::new(test.app.db().clone(), test.clock.clone());
+    let settings = ReminderSettings::default();
+    let (a, b) = tokio::join!(
+        test.app.run_reminders(&settings),
+        replica.run_reminders(&settings)
+    );
+    let (a, b) = (a.expect("a"), b.expect("b"));
+    assert_eq!(a.staff_emails + b.staff_emails, 12, "{a:?} {b:?}");
+    assert_eq!(emails(&test, "reminder").await.len(), 12);
+    assert!(
+        test.clock.now()
+            > Utc
+                .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                .single()
+                .expect("valid")
+    );
+}
