@@ -458,6 +458,71 @@ async fn time_sql(
     Ok((summary[3], page[3]))
 }
 
+/// Everyone now owes the new version: one reminder tick (inside the send window), then
+/// the dispatcher delivering what it queued to a real SMTP server (aiosmtpd).
+async fn reminders_and_mail(app: &App, backend: &str) -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader};
+    // The next weekday at 10:00 in England, a day after publishing.
+    let mut at = Utc::now() + chrono::Duration::days(1);
+    while !attest_domain::SendWindow::default().contains(at) {
+        at += chrono::Duration::minutes(30);
+    }
+    let ticking = App::new(app.db().clone(), Arc::new(attest_app::FixedClock(at)));
+    let started = Instant::now();
+    let report = ticking
+        .run_reminders(&attest_app::ReminderSettings::default())
+        .await?;
+    println!(
+        "[{backend}] reminder tick for the whole trust: {} emails, {} steps in {:.1} s",
+        report.staff_emails + report.escalation_emails,
+        report.steps,
+        started.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let again = ticking
+        .run_reminders(&attest_app::ReminderSettings::default())
+        .await?;
+    println!(
+        "[{backend}] the same tick again (nothing new): {} emails in {:.1} s",
+        again.staff_emails,
+        started.elapsed().as_secs_f64()
+    );
+    let sink_dir = tempfile::tempdir()?;
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut sink = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../attest-mail/tests/smtp_sink.py"
+        ))
+        .arg(port.to_string())
+        .arg(sink_dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("python3 with aiosmtpd")?;
+    let mut ready = String::new();
+    if let Some(out) = sink.stdout.take() {
+        BufReader::new(out).read_line(&mut ready)?;
+    }
+    let dispatcher = attest_mail::Dispatcher::new(
+        app.db().clone(),
+        attest_mail::MailTransport::from_url(&format!("smtp://127.0.0.1:{port}"))?,
+        attest_mail::DispatchSettings::default(),
+    );
+    let started = Instant::now();
+    let delivered = dispatcher.drain(at).await?;
+    let elapsed = started.elapsed();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = delivered.sent as f64 / elapsed.as_secs_f64();
+    println!(
+        "[{backend}] dispatcher to aiosmtpd (one connection pool, sequential sends): {} sent in {:.1} s: {rate:.0} emails/s",
+        delivered.sent,
+        elapsed.as_secs_f64()
+    );
+    let _ = sink.kill();
+    let _ = sink.wait();
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let seconds: u64 = std::env::args()
@@ -600,6 +665,7 @@ async fn main() -> anyhow::Result<()> {
         },
     )
     .await?;
+    reminders_and_mail(&app, backend).await?;
     let scope = operator.scope();
     let mut links = Vec::with_capacity(generated.people.len());
     for chunk in generated.people.chunks(BATCH) {
