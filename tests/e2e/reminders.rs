@@ -156,3 +156,138 @@ async fn two_schedulers_ticking_together_send_each_reminder_once() {
                 .expect("valid")
     );
 }
+
+#[tokio::test]
+async fn school_admins_get_a_weekly_digest_and_trust_admins_hear_of_reviews() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let school =
+        crate::directory::create_school(&test, &trust.admin, "Digest School", "500003").await;
+    let imported = test
+        .data(
+            &trust.admin,
+            "mutation($input: ImportPolicyInput!) { importPolicy(input: $input) { policy { id } version { id } } }",
+            serde_json::json!({ "input": { "text": "Staff AUP\n\n- 1.1. I will be careful.\n", "schoolId": school } }),
+        )
+        .await;
+    let version = imported["importPolicy"]["version"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    test.data(
+        &trust.admin,
+        "mutation($id: UUID!) { updateDraft(id: $id, input: {nextReviewOn: \"2026-12-20\"}) { id } }",
+        serde_json::json!({ "id": version }),
+    )
+    .await;
+    test.data(
+        &trust.admin,
+        "mutation($id: UUID!) { publishVersion(id: $id, input: {resignRequired: true}) { id } }",
+        serde_json::json!({ "id": version }),
+    )
+    .await;
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    let head = add_person(
+        &test,
+        &trust.admin,
+        "Hana Head",
+        "head@500003.sch.uk",
+        &school,
+        "LEADERSHIP",
+    )
+    .await;
+    let it = add_person(
+        &test,
+        &trust.admin,
+        "Ivan It",
+        "it@trust.example",
+        &school,
+        "SUPPORT",
+    )
+    .await;
+    test.app
+        .grant_role(
+            &operator,
+            head.parse::<PersonId>().expect("id"),
+            "school_admin",
+            Some(school.parse().expect("id")),
+        )
+        .await
+        .expect("role");
+    test.app
+        .grant_role(
+            &operator,
+            it.parse::<PersonId>().expect("id"),
+            "trust_admin",
+            None,
+        )
+        .await
+        .expect("role");
+    add_person(
+        &test,
+        &trust.admin,
+        "Olly Out",
+        "olly@500003.sch.uk",
+        &school,
+        "TEACHING",
+    )
+    .await;
+
+    let settings = ReminderSettings::default();
+    // Monday 23 November: review on 20 December is within 30 days.
+    let first = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!((first.digests, first.review_alerts), (1, 1), "{first:?}");
+    let digest = emails(&test, "digest").await;
+    assert_eq!(digest[0].to_address, "head@500003.sch.uk");
+    assert!(
+        digest[0].body_text.contains("Olly Out") && digest[0].subject.contains("3 outstanding"),
+        "{}",
+        digest[0].subject
+    );
+    let review = emails(&test, "review_alert").await;
+    assert_eq!(review[0].to_address, "it@trust.example");
+    assert!(review[0].subject.contains("due in 30 days"));
+    // The rest of the week: nothing new. Next Monday: the next digest.
+    test.clock.set(
+        Utc.with_ymd_and_hms(2026, 11, 27, 15, 0, 0)
+            .single()
+            .expect("valid"),
+    );
+    let friday = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!((friday.digests, friday.review_alerts), (0, 0));
+    test.clock.set(
+        Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0)
+            .single()
+            .expect("valid"),
+    );
+    assert_eq!(
+        test.app
+            .run_reminders(&settings)
+            .await
+            .expect("tick")
+            .digests,
+        1
+    );
+    // On the review date: the second alert, once.
+    test.clock.set(
+        Utc.with_ymd_and_hms(2026, 12, 21, 9, 0, 0)
+            .single()
+            .expect("valid"),
+    );
+    let due = test.app.run_reminders(&settings).await.expect("tick");
+    assert_eq!(due.review_alerts, 1);
+    assert!(
+        emails(&test, "review_alert")
+            .await
+            .iter()
+            .any(|m| m.subject.contains("due now"))
+    );
+    assert_eq!(
+        test.app
+            .run_reminders(&settings)
+            .await
+            .expect("tick")
+            .review_alerts,
+        0
+    );
+}

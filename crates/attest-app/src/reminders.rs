@@ -14,7 +14,7 @@ use attest_store::{
     ComplianceRow, MagicLinks, NewEmail, NewMagicLink, Outbox, People, ReminderLog, RoleGrants,
     Schools, TransactionTrait, Trusts,
 };
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 
 use crate::signing::{ComplianceFilter, DEFAULT_LINK_DAYS};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
@@ -33,6 +33,10 @@ pub struct ReminderReport {
     pub escalation_emails: usize,
     /// (person, version, step) records written.
     pub steps: usize,
+    /// Weekly digests to school admins.
+    pub digests: usize,
+    /// Policy review alerts to trust admins.
+    pub review_alerts: usize,
 }
 
 struct Item {
@@ -57,6 +61,8 @@ impl App {
             report.staff_emails += part.staff_emails;
             report.escalation_emails += part.escalation_emails;
             report.steps += part.steps;
+            report.digests += part.digests;
+            report.review_alerts += part.review_alerts;
         }
         Ok(report)
     }
@@ -81,6 +87,11 @@ impl App {
                 .await?,
             );
         }
+        let mut report = ReminderReport {
+            digests: self.digests(operator, &owed).await?,
+            review_alerts: self.review_alerts(operator).await?,
+            ..ReminderReport::default()
+        };
         let mut per_person: BTreeMap<PersonId, Vec<Item>> = BTreeMap::new();
         let mut per_school: BTreeMap<SchoolId, Vec<ComplianceRow>> = BTreeMap::new();
         for row in owed {
@@ -101,7 +112,6 @@ impl App {
                 .or_default()
                 .push(Item { row, step, covered });
         }
-        let mut report = ReminderReport::default();
         for (person, items) in per_person {
             let (sent, steps) = self.remind_person(operator, person, items).await?;
             report.staff_emails += usize::from(sent);
@@ -113,6 +123,137 @@ impl App {
             report.steps += steps;
         }
         Ok(report)
+    }
+
+    /// Once a week (the first tick of the ISO week), each school admin gets the list of
+    /// who at their school is still outstanding. The outbox's dedupe key makes it once.
+    async fn digests(
+        &self,
+        operator: &Principal,
+        owed: &[ComplianceRow],
+    ) -> Result<usize, AppError> {
+        let scope = operator.scope();
+        let now = self.now();
+        let week = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive().iso_week();
+        let mut by_school: BTreeMap<SchoolId, Vec<&ComplianceRow>> = BTreeMap::new();
+        for row in owed {
+            by_school.entry(row.school).or_default().push(row);
+        }
+        let mut sent = 0;
+        for (school, rows) in by_school {
+            let school_name = Schools::new(&self.db, &scope).get(school).await?.name;
+            let admins: Vec<PersonId> = RoleGrants::new(&self.db, &scope)
+                .active_with_role(Role::SchoolAdmin, Some(school))
+                .await?
+                .into_iter()
+                .map(|grant| grant.person)
+                .collect();
+            let overdue = rows
+                .iter()
+                .filter(|r| r.status == ComplianceStatus::Overdue)
+                .count();
+            let lines: Vec<String> = rows
+                .iter()
+                .map(|row| {
+                    format!(
+                        "- {} ({}): {}, {}",
+                        row.full_name,
+                        row.kind.as_str(),
+                        row.policy_title,
+                        if row.status == ComplianceStatus::Overdue {
+                            "overdue"
+                        } else {
+                            "due"
+                        }
+                    )
+                })
+                .collect();
+            for admin in People::new(&self.db, &scope).by_ids(&admins).await? {
+                let Some(email) = admin.email else { continue };
+                let queued = Outbox::new(&self.db, &scope)
+                    .enqueue(NewEmail {
+                        kind: "digest",
+                        to_address: email.as_str().to_owned(),
+                        subject: format!(
+                            "{school_name}: {} outstanding ({overdue} overdue) this week",
+                            rows.len()
+                        ),
+                        body_text: format!(
+                            "Dear {},\n\nStill to sign at {school_name}:\n\n{}\n",
+                            admin.full_name,
+                            lines.join("\n")
+                        ),
+                        body_html: None,
+                        dedupe_key: Some(format!(
+                            "digest:{}:{}:{}-W{:02}",
+                            admin.id,
+                            school,
+                            week.year(),
+                            week.week()
+                        )),
+                        at: now,
+                    })
+                    .await?;
+                sent += usize::from(queued.is_some());
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Trust admins hear about a policy's review 30 days before its date and on it.
+    async fn review_alerts(&self, operator: &Principal) -> Result<usize, AppError> {
+        let scope = operator.scope();
+        let now = self.now();
+        let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let due = self.policies_due_for_review(operator, 30).await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let admins: Vec<PersonId> = RoleGrants::new(&self.db, &scope)
+            .active_with_role(Role::TrustAdmin, None)
+            .await?
+            .into_iter()
+            .map(|grant| grant.person)
+            .collect();
+        let admins = People::new(&self.db, &scope).by_ids(&admins).await?;
+        let mut sent = 0;
+        for review in due {
+            let stage = if review.next_review_on <= today {
+                "due"
+            } else {
+                "30d"
+            };
+            for admin in &admins {
+                let Some(email) = &admin.email else { continue };
+                let queued = Outbox::new(&self.db, &scope)
+                    .enqueue(NewEmail {
+                        kind: "review_alert",
+                        to_address: email.as_str().to_owned(),
+                        subject: format!(
+                            "Policy review {}: {}",
+                            if stage == "due" {
+                                "due now"
+                            } else {
+                                "due in 30 days"
+                            },
+                            review.policy.title
+                        ),
+                        body_text: format!(
+                            "'{}' (version {}) is due for review on {}.\n",
+                            review.policy.title, review.version.number, review.next_review_on
+                        ),
+                        body_html: None,
+                        dedupe_key: Some(format!(
+                            "review:{}:{}:{stage}",
+                            review.version.id, admin.id
+                        )),
+                        at: now,
+                    })
+                    .await?;
+                sent += usize::from(queued.is_some());
+            }
+        }
+        Ok(sent)
     }
 
     /// One email to a person listing every policy they are newly owed a step for.

@@ -43,6 +43,8 @@ pub struct DispatchSettings {
     pub max_attempts: u32,
     /// The Message-ID domain.
     pub domain: String,
+    /// Messages sent at once (SMTP round trips overlap; lettre pools the connections).
+    pub concurrency: usize,
 }
 
 impl Default for DispatchSettings {
@@ -53,6 +55,7 @@ impl Default for DispatchSettings {
             lease: Duration::from_secs(300),
             max_attempts: 8,
             domain: "attest.localhost".to_owned(),
+            concurrency: 8,
         }
     }
 }
@@ -72,6 +75,10 @@ impl DispatchReport {
 }
 
 pub struct Dispatcher {
+    inner: std::sync::Arc<Inner>,
+}
+
+struct Inner {
     db: Database,
     transport: MailTransport,
     settings: DispatchSettings,
@@ -90,23 +97,40 @@ pub fn backoff(attempt: u32, jitter: f64) -> chrono::Duration {
 impl Dispatcher {
     pub fn new(db: Database, transport: MailTransport, settings: DispatchSettings) -> Self {
         Self {
-            db,
-            transport,
-            settings,
+            inner: std::sync::Arc::new(Inner {
+                db,
+                transport,
+                settings,
+            }),
         }
     }
 
-    /// Claims and sends one batch of due messages.
+    /// Claims and sends one batch of due messages, `concurrency` at a time.
     pub async fn dispatch_once(&self, now: DateTime<Utc>) -> Result<DispatchReport, MailError> {
-        let lease = chrono::Duration::from_std(self.settings.lease)
+        let settings = &self.inner.settings;
+        let lease = chrono::Duration::from_std(settings.lease)
             .unwrap_or_else(|_| chrono::Duration::minutes(5));
-        let delivery = OutboxDelivery::new(&self.db);
-        let claimed = delivery
-            .claim(now, now + lease, self.settings.batch)
+        let claimed = OutboxDelivery::new(&self.inner.db)
+            .claim(now, now + lease, settings.batch)
             .await?;
         let mut report = DispatchReport::default();
-        for message in claimed {
-            self.deliver(&delivery, &message, now, &mut report).await?;
+        for chunk in claimed.chunks(settings.concurrency.max(1)) {
+            let mut sends = tokio::task::JoinSet::new();
+            for message in chunk {
+                let (inner, message) = (self.inner.clone(), message.clone());
+                sends.spawn(async move { inner.deliver(&message, now).await });
+            }
+            while let Some(joined) = sends.join_next().await {
+                let outcome = joined.map_err(|error| MailError::Config {
+                    setting: "dispatcher",
+                    message: format!("a send task failed: {error}"),
+                })??;
+                match outcome {
+                    Outcome::Sent => report.sent += 1,
+                    Outcome::Retried => report.retried += 1,
+                    Outcome::Failed => report.failed += 1,
+                }
+            }
         }
         Ok(report)
     }
@@ -124,33 +148,39 @@ impl Dispatcher {
             }
         }
     }
+}
 
+enum Outcome {
+    Sent,
+    Retried,
+    Failed,
+}
+
+impl Inner {
     async fn deliver(
         &self,
-        delivery: &OutboxDelivery<'_, Database>,
         message: &OutboxMessage,
         now: DateTime<Utc>,
-        report: &mut DispatchReport,
-    ) -> Result<(), MailError> {
+    ) -> Result<Outcome, MailError> {
+        let delivery = OutboxDelivery::new(&self.db);
         let id = message_id(message.id, &self.settings.domain);
         let built = match build_message(message, &self.settings.from, &id) {
             Ok(built) => built,
             Err(problem) => {
                 tracing::warn!(outbox = %message.id, %problem, "message cannot be built");
                 delivery.failed(message.id, &problem).await?;
-                report.failed += 1;
-                return Ok(());
+                return Ok(Outcome::Failed);
             }
         };
         match self.transport.send(&built, &message.to_address).await {
             Ok(()) => {
                 delivery.sent(message.id, &id, now).await?;
-                report.sent += 1;
+                Ok(Outcome::Sent)
             }
             Err(SendError::Permanent(problem)) => {
                 tracing::warn!(outbox = %message.id, %problem, "message refused for good");
                 delivery.failed(message.id, &problem).await?;
-                report.failed += 1;
+                Ok(Outcome::Failed)
             }
             Err(SendError::Temporary(problem))
                 if message.attempts >= self.settings.max_attempts =>
@@ -158,17 +188,16 @@ impl Dispatcher {
                 let problem = format!("gave up after {} attempts: {problem}", message.attempts);
                 tracing::warn!(outbox = %message.id, %problem, "message given up");
                 delivery.failed(message.id, &problem).await?;
-                report.failed += 1;
+                Ok(Outcome::Failed)
             }
             Err(SendError::Temporary(problem)) => {
                 let jitter = f64::from(uuid::Uuid::new_v4().as_u128() as u16) / f64::from(u16::MAX);
                 let retry = now + backoff(message.attempts, jitter);
                 tracing::info!(outbox = %message.id, %problem, %retry, "message will be retried");
                 delivery.retry_at(message.id, &problem, retry).await?;
-                report.retried += 1;
+                Ok(Outcome::Retried)
             }
         }
-        Ok(())
     }
 }
 
