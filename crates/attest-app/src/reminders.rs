@@ -39,6 +39,27 @@ pub struct ReminderReport {
     pub review_alerts: usize,
 }
 
+/// The people holding `role` (at `school`, or trust-wide), who can be written to.
+async fn holders(
+    app: &App,
+    scope: &attest_domain::TenantScope,
+    role: Role,
+    school: Option<SchoolId>,
+) -> Result<Vec<attest_domain::Person>, AppError> {
+    let ids: Vec<PersonId> = RoleGrants::new(&app.db, scope)
+        .active_with_role(role, school)
+        .await?
+        .into_iter()
+        .map(|grant| grant.person)
+        .collect();
+    Ok(People::new(&app.db, scope)
+        .by_ids(&ids)
+        .await?
+        .into_iter()
+        .filter(|person| person.email.is_some())
+        .collect())
+}
+
 struct Item {
     row: ComplianceRow,
     step: ReminderStep,
@@ -142,12 +163,7 @@ impl App {
         let mut sent = 0;
         for (school, rows) in by_school {
             let school_name = Schools::new(&self.db, &scope).get(school).await?.name;
-            let admins: Vec<PersonId> = RoleGrants::new(&self.db, &scope)
-                .active_with_role(Role::SchoolAdmin, Some(school))
-                .await?
-                .into_iter()
-                .map(|grant| grant.person)
-                .collect();
+            let admins = holders(self, &scope, Role::SchoolAdmin, Some(school)).await?;
             let overdue = rows
                 .iter()
                 .filter(|r| r.status == ComplianceStatus::Overdue)
@@ -168,7 +184,7 @@ impl App {
                     )
                 })
                 .collect();
-            for admin in People::new(&self.db, &scope).by_ids(&admins).await? {
+            for admin in admins {
                 let Some(email) = admin.email else { continue };
                 let queued = Outbox::new(&self.db, &scope)
                     .enqueue(NewEmail {
@@ -209,13 +225,7 @@ impl App {
         if due.is_empty() {
             return Ok(0);
         }
-        let admins: Vec<PersonId> = RoleGrants::new(&self.db, &scope)
-            .active_with_role(Role::TrustAdmin, None)
-            .await?
-            .into_iter()
-            .map(|grant| grant.person)
-            .collect();
-        let admins = People::new(&self.db, &scope).by_ids(&admins).await?;
+        let admins = holders(self, &scope, Role::TrustAdmin, None).await?;
         let mut sent = 0;
         for review in due {
             let stage = if review.next_review_on <= today {
@@ -360,14 +370,7 @@ impl App {
         let now = self.now();
         let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
         let school_name = Schools::new(&self.db, &scope).get(school).await?.name;
-        let admins: Vec<PersonId> = RoleGrants::new(&self.db, &scope)
-            .active_with_role(Role::SchoolAdmin, Some(school))
-            .await?
-            .into_iter()
-            .map(|grant| grant.person)
-            .collect();
-        let addresses: Vec<String> = People::new(&self.db, &scope)
-            .by_ids(&admins)
+        let addresses: Vec<String> = holders(self, &scope, Role::SchoolAdmin, Some(school))
             .await?
             .into_iter()
             .filter_map(|admin| admin.email.map(|email| email.as_str().to_owned()))
