@@ -17,6 +17,9 @@ use attest_store::{
 use chrono::{Datelike, Duration};
 
 use crate::signing::{ComplianceFilter, DEFAULT_LINK_DAYS};
+use minijinja::context;
+
+use crate::email_templates::render_email;
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
 #[derive(Debug, Clone, Default)]
@@ -168,38 +171,31 @@ impl App {
                 .iter()
                 .filter(|r| r.status == ComplianceStatus::Overdue)
                 .count();
-            let lines: Vec<String> = rows
+            let listed: Vec<_> = rows
                 .iter()
                 .map(|row| {
-                    format!(
-                        "- {} ({}): {}, {}",
-                        row.full_name,
-                        row.kind.as_str(),
-                        row.policy_title,
-                        if row.status == ComplianceStatus::Overdue {
-                            "overdue"
-                        } else {
-                            "due"
-                        }
-                    )
+                    context! {
+                        name => row.full_name.clone(),
+                        kind => row.kind.as_str(),
+                        title => row.policy_title.clone(),
+                        state => if row.status == ComplianceStatus::Overdue { "overdue" } else { "due" },
+                    }
                 })
                 .collect();
+            let trust = Trusts::current(&self.db, &scope).await?.name;
             for admin in admins {
                 let Some(email) = admin.email else { continue };
+                let body = render_email(
+                    "digest",
+                    context! { trust => trust.as_str(), name => admin.full_name.as_str(), school => school_name.as_str(), rows => listed.clone(), overdue => overdue },
+                )?;
                 let queued = Outbox::new(&self.db, &scope)
                     .enqueue(NewEmail {
                         kind: "digest",
                         to_address: email.as_str().to_owned(),
-                        subject: format!(
-                            "{school_name}: {} outstanding ({overdue} overdue) this week",
-                            rows.len()
-                        ),
-                        body_text: format!(
-                            "Dear {},\n\nStill to sign at {school_name}:\n\n{}\n",
-                            admin.full_name,
-                            lines.join("\n")
-                        ),
-                        body_html: None,
+                        subject: body.subject,
+                        body_text: body.text,
+                        body_html: Some(body.html),
                         dedupe_key: Some(format!(
                             "digest:{}:{}:{}-W{:02}",
                             admin.id,
@@ -233,26 +229,20 @@ impl App {
             } else {
                 "30d"
             };
+            let trust = Trusts::current(&self.db, &scope).await?.name;
+            let body = render_email(
+                "review_alert",
+                context! { trust => trust.as_str(), title => review.policy.title.clone(), number => review.version.number, date => review.next_review_on.to_string(), now => stage == "due" },
+            )?;
             for admin in &admins {
                 let Some(email) = &admin.email else { continue };
                 let queued = Outbox::new(&self.db, &scope)
                     .enqueue(NewEmail {
                         kind: "review_alert",
                         to_address: email.as_str().to_owned(),
-                        subject: format!(
-                            "Policy review {}: {}",
-                            if stage == "due" {
-                                "due now"
-                            } else {
-                                "due in 30 days"
-                            },
-                            review.policy.title
-                        ),
-                        body_text: format!(
-                            "'{}' (version {}) is due for review on {}.\n",
-                            review.policy.title, review.version.number, review.next_review_on
-                        ),
-                        body_html: None,
+                        subject: body.subject.clone(),
+                        body_text: body.text.clone(),
+                        body_html: Some(body.html.clone()),
                         dedupe_key: Some(format!(
                             "review:{}:{}:{stage}",
                             review.version.id, admin.id
@@ -313,44 +303,29 @@ impl App {
                     expires_at: now + Duration::days(DEFAULT_LINK_DAYS),
                 })
                 .await?;
-            let due = item
-                .row
-                .due_on
-                .map(|day| day.format("%-d %B %Y").to_string())
-                .unwrap_or_default();
-            lines.push(format!(
-                "- {} (due {due}{}):\n  {}/sign/{}",
-                item.row.policy_title,
-                if item.row.status == ComplianceStatus::Overdue {
-                    ", now overdue"
-                } else {
-                    ""
-                },
-                self.public_url(),
-                minted.secret
-            ));
+            lines.push(context! {
+                title => item.row.policy_title.clone(),
+                due => item.row.due_on.map(|day| day.format("%-d %B %Y").to_string()).unwrap_or_default(),
+                overdue => item.row.status == ComplianceStatus::Overdue,
+                url => format!("{}/sign/{}", self.public_url(), minted.secret),
+            });
         }
         if lines.is_empty() {
             txn.commit().await?;
             return Ok((false, steps));
         }
-        let subject = if lines.len() == 1 {
-            "Please read and sign a school policy".to_owned()
-        } else {
-            format!("Please read and sign {} school policies", lines.len())
-        };
+        let trust = Trusts::current(&self.db, &scope).await?.name;
+        let body = render_email(
+            "reminder",
+            context! { trust => trust.as_str(), name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
+        )?;
         Outbox::new(&txn, &scope)
             .enqueue(NewEmail {
                 kind: "reminder",
                 to_address: email.as_str().to_owned(),
-                subject,
-                body_text: format!(
-                    "Dear {name},\n\nYour school asks you to read and sign:\n\n{}\n\n\
-                     Each link works once and for {DEFAULT_LINK_DAYS} days. You will be reminded \
-                     until you have signed.\n",
-                    lines.join("\n")
-                ),
-                body_html: None,
+                subject: body.subject,
+                body_text: body.text,
+                body_html: Some(body.html),
                 dedupe_key: None,
                 at: now,
             })
@@ -392,31 +367,31 @@ impl App {
                 )
                 .await?
             {
-                lines.push(format!(
-                    "- {} ({}): {}, due {}",
-                    row.full_name,
-                    row.kind.as_str(),
-                    row.policy_title,
-                    row.due_on.map(|day| day.to_string()).unwrap_or_default()
-                ));
+                lines.push(context! {
+                    name => row.full_name.clone(),
+                    kind => row.kind.as_str(),
+                    title => row.policy_title.clone(),
+                    due => row.due_on.map(|day| day.to_string()).unwrap_or_default(),
+                });
             }
         }
         let steps = lines.len();
         let outbox = Outbox::new(&txn, &scope);
         let mut emails = 0;
         if !lines.is_empty() {
+            let trust = Trusts::current(&self.db, &scope).await?.name;
+            let body = render_email(
+                "escalation",
+                context! { trust => trust.as_str(), school => school_name.as_str(), rows => lines },
+            )?;
             for address in &addresses {
                 outbox
                     .enqueue(NewEmail {
                         kind: "escalation",
                         to_address: address.clone(),
-                        subject: format!("{school_name}: staff overdue signing policies"),
-                        body_text: format!(
-                            "These people at {school_name} are overdue signing and have been \
-                             reminded:\n\n{}\n\nSee everyone outstanding in attest.\n",
-                            lines.join("\n")
-                        ),
-                        body_html: None,
+                        subject: body.subject.clone(),
+                        body_text: body.text.clone(),
+                        body_html: Some(body.html.clone()),
                         dedupe_key: None,
                         at: now,
                     })

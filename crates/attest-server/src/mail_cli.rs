@@ -28,6 +28,14 @@ pub enum MailCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show an email with example data: magic_link, reminder, escalation, digest or
+    /// review_alert.
+    Preview {
+        template: String,
+        /// Print the HTML part instead of the text part.
+        #[arg(long)]
+        html: bool,
+    },
 }
 
 /// The dispatcher for this configuration.
@@ -160,6 +168,12 @@ pub fn spawn_delivery(
 }
 
 pub async fn run(config: Config, command: MailCommand) -> anyhow::Result<()> {
+    if let MailCommand::Preview { template, html } = &command {
+        let email = attest_app::preview_email(template)?;
+        println!("Subject: {}\n", email.subject);
+        print!("{}", if *html { &email.html } else { &email.text });
+        return Ok(());
+    }
     let app = open_app(&config).await?;
     let dispatcher = dispatcher(&config, app.db().clone())?;
     match command {
@@ -191,6 +205,7 @@ pub async fn run(config: Config, command: MailCommand) -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         }
+        MailCommand::Preview { .. } => {}
         MailCommand::Dispatch { json } => {
             let report = dispatcher.drain(chrono::Utc::now()).await?;
             if json {

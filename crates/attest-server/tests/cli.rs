@@ -46,6 +46,7 @@ fn every_command_has_help() {
         vec!["report", "compliance", "--help"],
         vec!["mail", "test", "--help"],
         vec!["mail", "dispatch", "--help"],
+        vec!["mail", "preview", "--help"],
         vec!["reminders", "run", "--help"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_attest"))
@@ -604,6 +605,22 @@ async fn a_test_email_reaches_a_real_smtp_server() {
     assert!(
         refused["error"].as_str().is_some_and(|e| e.contains("550")),
         "{refused}"
+    );
+    let preview = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["mail", "preview", "reminder", "--html"])
+        .output()
+        .expect("run attest");
+    assert!(preview.status.success());
+    assert!(String::from_utf8_lossy(&preview.stdout).contains("<ul>"));
+    let unknown = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["mail", "preview", "postcard"])
+        .output()
+        .expect("run attest");
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("magic_link, reminder"),
+        "{}",
+        stderr(&unknown)
     );
     let bad = send("not an address");
     assert!(!bad.status.success());

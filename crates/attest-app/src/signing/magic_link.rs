@@ -99,21 +99,25 @@ impl App {
         let expires_on = expires_at
             .with_timezone(&crate::SCHOOL_TIME_ZONE)
             .format("%-d %B %Y");
+        let trust = attest_store::Trusts::current(&self.db, &scope).await?.name;
+        let body = crate::email_templates::render_email(
+            "magic_link",
+            minijinja::context! {
+                trust => trust.as_str(),
+                name => found.person.full_name.as_str(),
+                title => policy.title.clone(),
+                number => version.number,
+                url => url,
+                expires => expires_on.to_string(),
+            },
+        )?;
         Outbox::new(&txn, &scope)
             .enqueue(NewEmail {
                 kind: "magic_link",
                 to_address: email.as_str().to_owned(),
-                subject: format!("Please read and sign: {}", policy.title),
-                body_text: format!(
-                    "Dear {name},\n\nPlease read and sign \"{title}\" (version {number}).\n\n\
-                     Open this link to read it and sign:\n{url}\n\n\
-                     The link works once and expires on {expires_on}. If you did not expect \
-                     this email, tell your school office.\n",
-                    name = found.person.full_name,
-                    title = policy.title,
-                    number = version.number,
-                ),
-                body_html: None,
+                subject: body.subject,
+                body_text: body.text,
+                body_html: Some(body.html),
                 dedupe_key: Some(format!("magic_link:{}", link.id)),
                 at,
             })
