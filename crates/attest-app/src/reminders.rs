@@ -111,9 +111,12 @@ impl App {
                 .await?,
             );
         }
+        // One read per tick, not one per email.
+        let trust_name = Trusts::current(&self.db, &operator.scope()).await?.name;
+        let trust = trust_name.as_str();
         let mut report = ReminderReport {
-            digests: self.digests(operator, &owed).await?,
-            review_alerts: self.review_alerts(operator).await?,
+            digests: self.digests(operator, trust, &owed).await?,
+            review_alerts: self.review_alerts(operator, trust).await?,
             ..ReminderReport::default()
         };
         let mut per_person: BTreeMap<PersonId, Vec<Item>> = BTreeMap::new();
@@ -137,12 +140,12 @@ impl App {
                 .push(Item { row, step, covered });
         }
         for (person, items) in per_person {
-            let (sent, steps) = self.remind_person(operator, person, items).await?;
+            let (sent, steps) = self.remind_person(operator, trust, person, items).await?;
             report.staff_emails += usize::from(sent);
             report.steps += steps;
         }
         for (school, rows) in per_school {
-            let (emails, steps) = self.escalate(operator, school, rows).await?;
+            let (emails, steps) = self.escalate(operator, trust, school, rows).await?;
             report.escalation_emails += emails;
             report.steps += steps;
         }
@@ -154,6 +157,7 @@ impl App {
     async fn digests(
         &self,
         operator: &Principal,
+        trust: &str,
         owed: &[ComplianceRow],
     ) -> Result<usize, AppError> {
         let scope = operator.scope();
@@ -182,12 +186,11 @@ impl App {
                     }
                 })
                 .collect();
-            let trust = Trusts::current(&self.db, &scope).await?.name;
             for admin in admins {
                 let Some(email) = admin.email else { continue };
                 let body = render_email(
                     "digest",
-                    context! { trust => trust.as_str(), name => admin.full_name.as_str(), school => school_name.as_str(), rows => listed.clone(), overdue => overdue },
+                    context! { trust => trust, name => admin.full_name.as_str(), school => school_name.as_str(), rows => listed.clone(), overdue => overdue },
                 )?;
                 let queued = Outbox::new(&self.db, &scope)
                     .enqueue(NewEmail {
@@ -213,7 +216,7 @@ impl App {
     }
 
     /// Trust admins hear about a policy's review 30 days before its date and on it.
-    async fn review_alerts(&self, operator: &Principal) -> Result<usize, AppError> {
+    async fn review_alerts(&self, operator: &Principal, trust: &str) -> Result<usize, AppError> {
         let scope = operator.scope();
         let now = self.now();
         let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
@@ -229,10 +232,9 @@ impl App {
             } else {
                 "30d"
             };
-            let trust = Trusts::current(&self.db, &scope).await?.name;
             let body = render_email(
                 "review_alert",
-                context! { trust => trust.as_str(), title => review.policy.title.clone(), number => review.version.number, date => review.next_review_on.to_string(), now => stage == "due" },
+                context! { trust => trust, title => review.policy.title.clone(), number => review.version.number, date => review.next_review_on.to_string(), now => stage == "due" },
             )?;
             for admin in &admins {
                 let Some(email) = &admin.email else { continue };
@@ -260,11 +262,12 @@ impl App {
     async fn remind_person(
         &self,
         operator: &Principal,
+        trust: &str,
         person: PersonId,
         items: Vec<Item>,
     ) -> Result<(bool, usize), AppError> {
         let scope = operator.scope();
-        let Some(email) = People::new(&self.db, &scope).get(person).await?.email else {
+        let Some(email) = items.first().and_then(|item| item.row.email.clone()) else {
             // Nobody to write to: record nothing, so they are reminded once they have one.
             return Ok((false, 0));
         };
@@ -314,10 +317,9 @@ impl App {
             txn.commit().await?;
             return Ok((false, steps));
         }
-        let trust = Trusts::current(&self.db, &scope).await?.name;
         let body = render_email(
             "reminder",
-            context! { trust => trust.as_str(), name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
+            context! { trust => trust, name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
         )?;
         Outbox::new(&txn, &scope)
             .enqueue(NewEmail {
@@ -338,6 +340,7 @@ impl App {
     async fn escalate(
         &self,
         operator: &Principal,
+        trust: &str,
         school: SchoolId,
         rows: Vec<ComplianceRow>,
     ) -> Result<(usize, usize), AppError> {
@@ -379,10 +382,9 @@ impl App {
         let outbox = Outbox::new(&txn, &scope);
         let mut emails = 0;
         if !lines.is_empty() {
-            let trust = Trusts::current(&self.db, &scope).await?.name;
             let body = render_email(
                 "escalation",
-                context! { trust => trust.as_str(), school => school_name.as_str(), rows => lines },
+                context! { trust => trust, school => school_name.as_str(), rows => lines },
             )?;
             for address in &addresses {
                 outbox
