@@ -16,6 +16,10 @@ mod m20261123_000006_add_policy_adaptations;
 mod m20261123_000007_create_signing;
 mod m20261123_000008_add_outbox_delivery;
 mod m20261123_000009_create_reminder_log;
+mod m20261123_000010_create_jobs_and_mail_settings;
+mod m20261123_000011_create_breaches;
+mod m20261123_000012_create_identity_providers;
+mod m20261123_000013_create_sign_in;
 
 pub struct Migrator;
 
@@ -32,6 +36,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_create_signing::Migration),
             Box::new(m20261123_000008_add_outbox_delivery::Migration),
             Box::new(m20261123_000009_create_reminder_log::Migration),
+            Box::new(m20261123_000010_create_jobs_and_mail_settings::Migration),
+            Box::new(m20261123_000011_create_breaches::Migration),
+            Box::new(m20261123_000012_create_identity_providers::Migration),
+            Box::new(m20261123_000013_create_sign_in::Migration),
         ]
     }
 }
@@ -58,6 +66,10 @@ pub(crate) mod columns {
 
     pub fn text_null<T: IntoIden>(name: T) -> ColumnDef {
         ColumnDef::new(name).text().null().take()
+    }
+
+    pub fn integer<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).integer().not_null().take()
     }
 
     pub fn time<T: IntoIden>(name: T) -> ColumnDef {

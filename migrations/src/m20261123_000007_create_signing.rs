@@ -6,8 +6,8 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::columns::{
-    date, date_null, id, index, tenant_fk, text, text_null, time, time_null, unique_index, uuid,
-    uuid_null,
+    date, date_null, id, index, integer, tenant_fk, text, text_null, time, time_null, unique_index,
+    uuid, uuid_null,
 };
 use crate::m20261123_000001_create_trusts_and_schools::{Schools, Trusts};
 use crate::m20261123_000002_create_people_and_memberships::People;
@@ -134,10 +134,6 @@ FOR EACH ROW EXECUTE FUNCTION acceptances_append_only();
 UPDATE policy_versions SET published_on = (published_at AT TIME ZONE 'Europe/London')::date
 WHERE published_at IS NOT NULL;
 ";
-
-fn integer<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).integer().not_null().take()
-}
 
 fn json<T: IntoIden>(name: T) -> ColumnDef {
     ColumnDef::new(name).json().not_null().take()

@@ -3,9 +3,13 @@
 
 mod access;
 mod auth;
+mod breaches;
 mod directory;
 mod http;
+mod jobs;
 mod policies;
 mod reminders;
+mod sign_in;
 mod signing;
+mod sso;
 mod tenancy;

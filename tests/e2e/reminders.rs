@@ -2,7 +2,7 @@
 //! catch-up email after a weekend, escalation to the school admin, silence once signed,
 //! and two schedulers ticking together never sending twice.
 
-use attest_app::{App, Clock, ReminderSettings};
+use attest_app::{App, Clock};
 use attest_domain::PersonId;
 use attest_tests::TestApp;
 use chrono::{Duration, TimeZone, Utc};
@@ -54,16 +54,15 @@ async fn staff_are_chased_until_they_sign_and_admins_hear_about_the_overdue() {
         )
         .await
         .expect("role");
-    let settings = ReminderSettings::default();
 
     // Monday 23 November, 09:00: everyone has just become due: one notice each.
-    let first = test.app.run_reminders(&settings).await.expect("tick");
+    let first = test.app.run_reminders().await.expect("tick");
     assert_eq!(
         (first.staff_emails, first.escalation_emails),
         (3, 0),
         "{first:?}"
     );
-    let again = test.app.run_reminders(&settings).await.expect("tick");
+    let again = test.app.run_reminders().await.expect("tick");
     assert_eq!(
         again.staff_emails + again.steps,
         0,
@@ -87,14 +86,14 @@ async fn staff_are_chased_until_they_sign_and_admins_hear_about_the_overdue() {
             .single()
             .expect("valid"),
     );
-    let weekend = test.app.run_reminders(&settings).await.expect("tick");
+    let weekend = test.app.run_reminders().await.expect("tick");
     assert_eq!(weekend.staff_emails, 0);
     test.clock.set(
         Utc.with_ymd_and_hms(2026, 11, 30, 8, 5, 0)
             .single()
             .expect("valid"),
     );
-    let monday = test.app.run_reminders(&settings).await.expect("tick");
+    let monday = test.app.run_reminders().await.expect("tick");
     assert_eq!(
         monday.staff_emails, 2,
         "Bob and the head, not Ann: {monday:?}"
@@ -121,14 +120,14 @@ async fn staff_are_chased_until_they_sign_and_admins_hear_about_the_overdue() {
 
     // 14 days' grace, then 7 days overdue: 22 days after due the head hears about Bob.
     test.clock.advance(Duration::days(15));
-    let late = test.app.run_reminders(&settings).await.expect("tick");
+    let late = test.app.run_reminders().await.expect("tick");
     assert_eq!(late.escalation_emails, 1, "{late:?}");
     let escalation = emails(&test, "escalation").await;
     assert_eq!(escalation.len(), 1);
     assert_eq!(escalation[0].to_address, "head@500001.sch.uk");
     assert!(escalation[0].body_text.contains("Bob Late"));
     assert!(!escalation[0].body_text.contains("Ann Early"));
-    let quiet = test.app.run_reminders(&settings).await.expect("tick");
+    let quiet = test.app.run_reminders().await.expect("tick");
     assert_eq!(quiet, attest_app::ReminderReport::default());
 }
 
@@ -140,11 +139,7 @@ async fn two_schedulers_ticking_together_send_each_reminder_once() {
     let names: Vec<&str> = staff.iter().map(String::as_str).collect();
     fixture(&test, &trust.admin, "500002", &names).await;
     let replica = App::new(test.app.db().clone(), test.clock.clone());
-    let settings = ReminderSettings::default();
-    let (a, b) = tokio::join!(
-        test.app.run_reminders(&settings),
-        replica.run_reminders(&settings)
-    );
+    let (a, b) = tokio::join!(test.app.run_reminders(), replica.run_reminders());
     let (a, b) = (a.expect("a"), b.expect("b"));
     assert_eq!(a.staff_emails + b.staff_emails, 12, "{a:?} {b:?}");
     assert_eq!(emails(&test, "reminder").await.len(), 12);
@@ -233,9 +228,8 @@ async fn school_admins_get_a_weekly_digest_and_trust_admins_hear_of_reviews() {
     )
     .await;
 
-    let settings = ReminderSettings::default();
     // Monday 23 November: review on 20 December is within 30 days.
-    let first = test.app.run_reminders(&settings).await.expect("tick");
+    let first = test.app.run_reminders().await.expect("tick");
     assert_eq!((first.digests, first.review_alerts), (1, 1), "{first:?}");
     let digest = emails(&test, "digest").await;
     assert_eq!(digest[0].to_address, "head@500003.sch.uk");
@@ -253,28 +247,21 @@ async fn school_admins_get_a_weekly_digest_and_trust_admins_hear_of_reviews() {
             .single()
             .expect("valid"),
     );
-    let friday = test.app.run_reminders(&settings).await.expect("tick");
+    let friday = test.app.run_reminders().await.expect("tick");
     assert_eq!((friday.digests, friday.review_alerts), (0, 0));
     test.clock.set(
         Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0)
             .single()
             .expect("valid"),
     );
-    assert_eq!(
-        test.app
-            .run_reminders(&settings)
-            .await
-            .expect("tick")
-            .digests,
-        1
-    );
+    assert_eq!(test.app.run_reminders().await.expect("tick").digests, 1);
     // On the review date: the second alert, once.
     test.clock.set(
         Utc.with_ymd_and_hms(2026, 12, 21, 9, 0, 0)
             .single()
             .expect("valid"),
     );
-    let due = test.app.run_reminders(&settings).await.expect("tick");
+    let due = test.app.run_reminders().await.expect("tick");
     assert_eq!(due.review_alerts, 1);
     assert!(
         emails(&test, "review_alert")
@@ -283,11 +270,76 @@ async fn school_admins_get_a_weekly_digest_and_trust_admins_hear_of_reviews() {
             .any(|m| m.subject.contains("due now"))
     );
     assert_eq!(
-        test.app
-            .run_reminders(&settings)
-            .await
-            .expect("tick")
-            .review_alerts,
+        test.app.run_reminders().await.expect("tick").review_alerts,
         0
     );
+}
+
+/// Ticks every hour on the hour (UTC) from `start` for `days`, as the scheduler would,
+/// and returns each person's reminder emails as London (date, hour).
+async fn hourly_ticks_from(
+    start: chrono::DateTime<Utc>,
+    days: i64,
+) -> std::collections::BTreeMap<String, Vec<(chrono::NaiveDate, u32)>> {
+    use chrono::Timelike;
+    let test = TestApp::spawn().await;
+    test.clock.set(start);
+    let trust = test.trust("alpha").await;
+    fixture(&test, &trust.admin, "500009", &["Ann Early", "Bob Late"]).await;
+    let mut at = start;
+    while at < start + Duration::days(days) {
+        test.clock.set(at);
+        test.app.run_reminders().await.expect("tick");
+        at += Duration::hours(1);
+    }
+    let mut by_person = std::collections::BTreeMap::new();
+    for email in emails(&test, "reminder").await {
+        let local = email.created_at.with_timezone(&attest_domain::LONDON);
+        by_person
+            .entry(email.to_address.clone())
+            .or_insert_with(Vec::new)
+            .push((local.date_naive(), local.hour()));
+    }
+    for sends in by_person.values_mut() {
+        sends.sort();
+    }
+    by_person
+}
+
+fn on(month: u32, day: u32, hour: u32) -> (chrono::NaiveDate, u32) {
+    (
+        chrono::NaiveDate::from_ymd_opt(2026, month, day).expect("date"),
+        hour,
+    )
+}
+
+#[tokio::test]
+async fn reminders_across_the_clocks_going_back_are_neither_skipped_nor_doubled() {
+    // Due Thursday 22 October; clocks go back at 02:00 on Sunday 25 October. The 3-day
+    // reminder falls on that Sunday and waits for Monday 08:00 GMT (the 07:00 UTC tick
+    // is 07:00 in London now, outside the window); the 7-day one is Thursday 29th.
+    let start = Utc
+        .with_ymd_and_hms(2026, 10, 22, 8, 0, 0)
+        .single()
+        .expect("t");
+    let sends = hourly_ticks_from(start, 9).await;
+    assert_eq!(sends.len(), 2, "{sends:?}");
+    for person in sends.values() {
+        assert_eq!(person, &vec![on(10, 22, 9), on(10, 26, 8), on(10, 29, 8)]);
+    }
+}
+
+#[tokio::test]
+async fn reminders_across_the_clocks_going_forward_are_neither_skipped_nor_doubled() {
+    // Due Thursday 26 March; clocks go forward at 01:00 on Sunday 29 March. The 3-day
+    // reminder waits for Monday 30th at 08:00 BST, which is the 07:00 UTC tick.
+    let start = Utc
+        .with_ymd_and_hms(2026, 3, 26, 9, 0, 0)
+        .single()
+        .expect("t");
+    let sends = hourly_ticks_from(start, 9).await;
+    assert_eq!(sends.len(), 2, "{sends:?}");
+    for person in sends.values() {
+        assert_eq!(person, &vec![on(3, 26, 9), on(3, 30, 8), on(4, 2, 8)]);
+    }
 }

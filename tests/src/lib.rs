@@ -56,20 +56,28 @@ impl TestApp {
         let db = attest_store::connect(database.url(), 5)
             .await
             .expect("server pool");
-        let app = App::new(db, clock.clone());
+        let key = attest_auth::SealingKey::generate().expect("random key");
+        let app = App::new(db, clock.clone())
+            .with_sealing_key(attest_auth::SealingKey::from_base64(&key).expect("key"));
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let settings = ServerSettings {
             graphql,
             workers: 1,
             handle_signals: false,
+            secure_cookies: false,
         };
         let server = start(app.clone(), settings, listener).expect("server starts");
         let handle = server.handle();
         tokio::spawn(server);
         Self {
             address,
-            client: reqwest::Client::new(),
+            // Drop pooled connections well before the server's keep-alive ends, so a
+            // request never races the server closing the connection under it.
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(20))
+                .build()
+                .expect("HTTP client"),
             app,
             clock,
             handle,

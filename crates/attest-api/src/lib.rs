@@ -4,14 +4,17 @@
 //!
 //! Knows GraphQL; must never know HTTP, SQL or the store.
 
+mod breach;
 mod context;
 mod error;
+mod jobs;
 mod loaders;
 mod mail;
 mod mutation;
 mod policy;
 mod query;
 mod signing;
+mod sso;
 mod types;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -26,6 +29,10 @@ pub struct Query(
     policy::PolicyQuery,
     signing::SigningQuery,
     mail::MailQuery,
+    mail::MailSettingsQuery,
+    jobs::JobsQuery,
+    breach::BreachQuery,
+    sso::SsoQuery,
 );
 
 /// Every mutation.
@@ -34,6 +41,10 @@ pub struct Mutation(
     mutation::DirectoryMutation,
     policy::PolicyMutation,
     signing::SigningMutation,
+    mail::MailMutation,
+    jobs::JobsMutation,
+    breach::BreachMutation,
+    sso::SsoMutation,
 );
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -27,7 +27,7 @@ impl std::fmt::Debug for IssuedToken {
     }
 }
 
-fn require_trust_admin(principal: &Principal, what: &str) -> Result<(), AppError> {
+pub(crate) fn require_trust_admin(principal: &Principal, what: &str) -> Result<(), AppError> {
     if principal.can_administer_trust() {
         Ok(())
     } else {

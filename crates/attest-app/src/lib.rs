@@ -8,16 +8,21 @@
 mod access;
 mod audit;
 mod authenticate;
+mod breach;
 mod clock;
 mod email_templates;
 mod error;
+mod jobs;
 mod mail;
+mod mail_settings;
 mod membership;
 mod person;
 mod policy;
 mod reminders;
 mod school;
+mod sign_in;
 mod signing;
+mod sso;
 mod trust;
 
 use std::sync::Arc;
@@ -26,11 +31,20 @@ use attest_store::Database;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub use access::IssuedToken;
-pub use attest_store::{Acceptance, ComplianceCursor, ComplianceRow, Exemption, OutboxMessage};
+pub use attest_store::{
+    Acceptance, BreachEvent, BreachFilter, ComplianceCursor, ComplianceRow, Exemption, Job,
+    OutboxMessage,
+};
 pub use attest_store::{PeopleFilter, PeoplePage, PersonCursor};
+pub use breach::{
+    BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, IcoNotificationInput,
+};
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
-pub use email_templates::{EMAIL_KINDS, RenderedEmail, preview as preview_email, render_email};
+pub use email_templates::{
+    Branding, EMAIL_KINDS, RenderedEmail, preview as preview_email, render_email,
+};
 pub use error::AppError;
+pub use jobs::{JOB_MAX_ATTEMPTS, JobRound, WorkerSettings};
 pub use mail::OUTBOX_STATUSES;
 pub use membership::MembershipInput;
 pub use person::{MAX_PAGE, NewPersonMembership, PersonInput, UpsertedPerson};
@@ -38,14 +52,18 @@ pub use policy::DraftChanges;
 pub use policy::{
     DueForReview, ImportPolicy, ImportedDraft, Publish, RenderRequest, Rendered, TemplateUpdate,
 };
-pub use reminders::{ReminderReport, ReminderSettings};
+pub use reminders::ReminderReport;
 pub use school::{SchoolChanges, SchoolInput};
+pub use sign_in::{
+    LoginProvider, SESSION_ABSOLUTE, SESSION_IDLE, SessionContext, SignedIn, VerifiedLogin,
+};
 pub use signing::{
     AcceptanceCheck, AcceptanceEvidence, ChainReport, ComplianceFilter, CompliancePage,
     ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy, GrantExemption, MAX_COMPLIANCE_PAGE,
     MagicLinkSent, Origin, PaperAcceptance, SUMMARY_TTL, SignPolicy, SigningForm, Tally, percent,
     receipt_text, status_key,
 };
+pub use sso::IdentityProviderView;
 
 /// The application: a database and a clock. Cheap to clone; share one per process.
 #[derive(Clone)]
@@ -60,6 +78,8 @@ pub struct App {
     /// Where staff reach this server, for links in emails.
     public_url: Arc<str>,
     summaries: Arc<signing::SummaryCache>,
+    /// Seals identity providers' client secrets at rest; `None` until configured.
+    sealing_key: Option<Arc<attest_auth::SealingKey>>,
 }
 
 /// School-facing dates (membership start and end days) are days in England.
@@ -73,7 +93,14 @@ impl App {
             trusts: Arc::default(),
             public_url: Arc::from("http://localhost:8080"),
             summaries: Arc::default(),
+            sealing_key: None,
         }
+    }
+
+    /// Sets the key that seals secrets at rest (`ATTEST_SECRET_KEY`).
+    pub fn with_sealing_key(mut self, key: attest_auth::SealingKey) -> Self {
+        self.sealing_key = Some(Arc::new(key));
+        self
     }
 
     /// Sets the address staff reach this server at (no trailing slash needed).

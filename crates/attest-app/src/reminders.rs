@@ -8,25 +8,19 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    ComplianceStatus, PersonId, Principal, ReminderPlan, ReminderStep, Role, SchoolId, SendWindow,
+    ComplianceStatus, PersonId, Principal, ReminderPlan, ReminderStep, Role, SchoolId, TrustId,
 };
 use attest_store::{
     ComplianceRow, MagicLinks, NewEmail, NewMagicLink, Outbox, People, ReminderLog, RoleGrants,
-    Schools, TransactionTrait, Trusts,
+    Schools, TransactionTrait, TrustMailSettings, Trusts,
 };
 use chrono::{Datelike, Duration};
 
 use crate::signing::{ComplianceFilter, DEFAULT_LINK_DAYS};
 use minijinja::context;
 
-use crate::email_templates::render_email;
+use crate::email_templates::{Branding, render_email};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
-
-#[derive(Debug, Clone, Default)]
-pub struct ReminderSettings {
-    pub plan: ReminderPlan,
-    pub window: SendWindow,
-}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReminderReport {
@@ -43,7 +37,7 @@ pub struct ReminderReport {
 }
 
 /// The people holding `role` (at `school`, or trust-wide), who can be written to.
-async fn holders(
+pub(crate) async fn holders(
     app: &App,
     scope: &attest_domain::TenantScope,
     role: Role,
@@ -70,18 +64,11 @@ struct Item {
 }
 
 impl App {
-    /// One tick for every trust.
-    pub async fn run_reminders(
-        &self,
-        settings: &ReminderSettings,
-    ) -> Result<ReminderReport, AppError> {
+    /// One tick for every trust, each by its own settings.
+    pub async fn run_reminders(&self) -> Result<ReminderReport, AppError> {
         let mut report = ReminderReport::default();
-        if !settings.window.contains(self.now()) {
-            return Ok(report);
-        }
         for trust in Trusts::all(&self.db).await? {
-            let operator = Principal::operator(trust.id);
-            let part = self.remind_trust(&operator, settings).await?;
+            let part = self.run_trust_reminders(trust.id).await?;
             report.staff_emails += part.staff_emails;
             report.escalation_emails += part.escalation_emails;
             report.steps += part.steps;
@@ -91,10 +78,22 @@ impl App {
         Ok(report)
     }
 
+    /// One trust's tick (the `reminders` job): nothing outside the trust's send window.
+    pub async fn run_trust_reminders(&self, trust: TrustId) -> Result<ReminderReport, AppError> {
+        let operator = Principal::operator(trust);
+        let settings = TrustMailSettings::new(&self.db, &operator.scope())
+            .get()
+            .await?;
+        if !settings.window.contains(self.now()) {
+            return Ok(ReminderReport::default());
+        }
+        self.remind_trust(&operator, &settings.plan).await
+    }
+
     async fn remind_trust(
         &self,
         operator: &Principal,
-        settings: &ReminderSettings,
+        plan: &ReminderPlan,
     ) -> Result<ReminderReport, AppError> {
         let now = self.now();
         let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
@@ -112,28 +111,44 @@ impl App {
             );
         }
         // One read per tick, not one per email.
-        let trust_name = Trusts::current(&self.db, &operator.scope()).await?.name;
-        let trust = trust_name.as_str();
+        let branding = self.branding(operator).await?;
+        let trust = &branding;
         let mut report = ReminderReport {
             digests: self.digests(operator, trust, &owed).await?,
             review_alerts: self.review_alerts(operator, trust).await?,
             ..ReminderReport::default()
         };
+        // What was already given, read once: a repeat tick writes nothing for people it
+        // has nothing new for. (The writes below still guard against a racing replica.)
+        let mut versions: Vec<_> = owed.iter().map(|row| row.current_version_id).collect();
+        versions.sort_unstable();
+        versions.dedup();
+        let given = ReminderLog::new(&self.db, &operator.scope())
+            .given(&versions)
+            .await?;
+        let was_given = |row: &ComplianceRow, step: ReminderStep| {
+            given.contains(&(row.person, row.current_version_id, step.key()))
+        };
         let mut per_person: BTreeMap<PersonId, Vec<Item>> = BTreeMap::new();
         let mut per_school: BTreeMap<SchoolId, Vec<ComplianceRow>> = BTreeMap::new();
         for row in owed {
             let Some(due_on) = row.due_on else { continue };
-            let steps = settings.plan.steps_due(due_on, row.grace_days, today);
-            if steps.contains(&ReminderStep::Escalation) {
+            let steps = plan.steps_due(due_on, row.grace_days, today);
+            if steps.contains(&ReminderStep::Escalation)
+                && !was_given(&row, ReminderStep::Escalation)
+            {
                 per_school.entry(row.school).or_default().push(row.clone());
             }
-            let Some(step) = settings.plan.step_to_send(due_on, row.grace_days, today) else {
+            let Some(step) = plan.step_to_send(due_on, row.grace_days, today) else {
                 continue;
             };
-            let covered = steps
+            let covered: Vec<ReminderStep> = steps
                 .into_iter()
                 .filter(|s| *s != ReminderStep::Escalation && *s != step)
                 .collect();
+            if was_given(&row, step) && covered.iter().all(|s| was_given(&row, *s)) {
+                continue;
+            }
             per_person
                 .entry(row.person)
                 .or_default()
@@ -157,7 +172,7 @@ impl App {
     async fn digests(
         &self,
         operator: &Principal,
-        trust: &str,
+        trust: &Branding,
         owed: &[ComplianceRow],
     ) -> Result<usize, AppError> {
         let scope = operator.scope();
@@ -190,7 +205,8 @@ impl App {
                 let Some(email) = admin.email else { continue };
                 let body = render_email(
                     "digest",
-                    context! { trust => trust, name => admin.full_name.as_str(), school => school_name.as_str(), rows => listed.clone(), overdue => overdue },
+                    trust,
+                    context! { name => admin.full_name.as_str(), school => school_name.as_str(), rows => listed.clone(), overdue => overdue },
                 )?;
                 let queued = Outbox::new(&self.db, &scope)
                     .enqueue(NewEmail {
@@ -216,7 +232,11 @@ impl App {
     }
 
     /// Trust admins hear about a policy's review 30 days before its date and on it.
-    async fn review_alerts(&self, operator: &Principal, trust: &str) -> Result<usize, AppError> {
+    async fn review_alerts(
+        &self,
+        operator: &Principal,
+        trust: &Branding,
+    ) -> Result<usize, AppError> {
         let scope = operator.scope();
         let now = self.now();
         let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
@@ -234,7 +254,8 @@ impl App {
             };
             let body = render_email(
                 "review_alert",
-                context! { trust => trust, title => review.policy.title.clone(), number => review.version.number, date => review.next_review_on.to_string(), now => stage == "due" },
+                trust,
+                context! { title => review.policy.title.clone(), number => review.version.number, date => review.next_review_on.to_string(), now => stage == "due" },
             )?;
             for admin in &admins {
                 let Some(email) = &admin.email else { continue };
@@ -262,7 +283,7 @@ impl App {
     async fn remind_person(
         &self,
         operator: &Principal,
-        trust: &str,
+        trust: &Branding,
         person: PersonId,
         items: Vec<Item>,
     ) -> Result<(bool, usize), AppError> {
@@ -319,7 +340,8 @@ impl App {
         }
         let body = render_email(
             "reminder",
-            context! { trust => trust, name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
+            trust,
+            context! { name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
         )?;
         Outbox::new(&txn, &scope)
             .enqueue(NewEmail {
@@ -340,7 +362,7 @@ impl App {
     async fn escalate(
         &self,
         operator: &Principal,
-        trust: &str,
+        trust: &Branding,
         school: SchoolId,
         rows: Vec<ComplianceRow>,
     ) -> Result<(usize, usize), AppError> {
@@ -384,7 +406,8 @@ impl App {
         if !lines.is_empty() {
             let body = render_email(
                 "escalation",
-                context! { trust => trust, school => school_name.as_str(), rows => lines },
+                trust,
+                context! { school => school_name.as_str(), rows => lines },
             )?;
             for address in &addresses {
                 outbox

@@ -4,7 +4,13 @@
 //!
 //! No database and no HTTP here: callers store hashes and read headers.
 
+mod seal;
+mod session;
+
 use sha2::{Digest, Sha256};
+
+pub use seal::SealingKey;
+pub use session::{SessionClaims, SessionTokens};
 
 /// Every API token starts with this, so leaked tokens are easy to spot and scan for.
 pub const TOKEN_PREFIX: &str = "attest_";
@@ -19,6 +25,12 @@ pub enum AuthError {
     MalformedToken,
     #[error("the system random number generator failed: {0}")]
     Random(String),
+    #[error("the sealing key (ATTEST_SECRET_KEY) {0}")]
+    SealingKey(String),
+    #[error("the sealed secret {0}")]
+    Sealed(String),
+    #[error("the session token is not valid: {0}")]
+    Session(String),
 }
 
 /// A freshly minted token: the secret to show once, and the hash to store.
@@ -63,6 +75,34 @@ pub fn is_magic_link(secret: &str) -> bool {
     })
 }
 
+/// What replaces a magic link's secret in a sent email's stored copy.
+pub const REDACTED_LINK: &str = "[link removed after sending]";
+
+/// `text` with every magic-link secret in it replaced by [`REDACTED_LINK`]: once an
+/// email has gone, the copy attest keeps must not be a way to sign as its recipient.
+pub fn redact_magic_links(text: &str) -> String {
+    let secret_len = LINK_PREFIX.len() + SECRET_BYTES * 2;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(LINK_PREFIX) {
+        let candidate = &rest[at..];
+        let hex_len = candidate[LINK_PREFIX.len()..]
+            .bytes()
+            .take_while(u8::is_ascii_hexdigit)
+            .count();
+        if hex_len == SECRET_BYTES * 2 {
+            out.push_str(&rest[..at]);
+            out.push_str(REDACTED_LINK);
+            rest = &candidate[secret_len..];
+        } else {
+            out.push_str(&rest[..at + LINK_PREFIX.len()]);
+            rest = &candidate[LINK_PREFIX.len()..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The stored form of a token.
 pub fn hash_token(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
@@ -95,6 +135,26 @@ pub fn bearer_token(header: &str) -> Result<&str, AuthError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sent_links_are_removed_and_nothing_else() {
+        let first = mint_magic_link().expect("minted").secret;
+        let second = mint_magic_link().expect("minted").secret;
+        let text = format!(
+            "Sign: https://a.example/sign/{first}\n<a href=\"https://a.example/sign/{second}\">sign</a> html_ ml_short ml_"
+        );
+        let redacted = redact_magic_links(&text);
+        assert!(
+            !redacted.contains(&first) && !redacted.contains(&second),
+            "{redacted}"
+        );
+        assert_eq!(redacted.matches(REDACTED_LINK).count(), 2, "{redacted}");
+        assert!(
+            redacted.ends_with("sign</a> html_ ml_short ml_"),
+            "{redacted}"
+        );
+        assert_eq!(redact_magic_links("no links at all"), "no links at all");
+    }
 
     #[test]
     fn minted_tokens_are_prefixed_unique_and_hash_to_what_is_stored() {

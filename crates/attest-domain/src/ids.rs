@@ -98,3 +98,6 @@ id_type!(
 id_type!(ExemptionId);
 id_type!(MagicLinkId);
 id_type!(OutboxMessageId);
+id_type!(JobId);
+id_type!(BreachId);
+id_type!(IdentityProviderId);

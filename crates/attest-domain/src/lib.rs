@@ -6,30 +6,45 @@
 //! no I/O, so every rule in it can be tested densely and quickly.
 
 mod acceptance;
+mod breach;
 mod compliance;
 mod error;
+mod identity;
 mod ids;
+mod jobs;
+mod mail_settings;
 mod membership;
 mod policy;
 mod principal;
 mod records;
 mod role;
 mod schedule;
+mod sync_plan;
 mod values;
 
 pub use acceptance::{
     ChainBreak, ChainedFields, Decision, GENESIS_HASH, SigningMethod, chain_hash, check_answer,
     check_link, to_stored_precision,
 };
+pub use breach::{
+    AlertStage, Answer, Assessment, AssessmentInput, BreachFacts, BreachFactsInput, BreachRecord,
+    BreachStatus, DataCategory, ICO_HOURS, IcoReport, OtherParty, PeopleCategory, Rating,
+    RiskLevel, SubjectNotice, alerts_due, breach_optional_text, breach_reference, breach_text,
+    ico_deadline, is_overdue, risk_level,
+};
 pub use compliance::{
     ComplianceStatus, LastSignature, ResignRequired, ResignSchedule, SigningFacts, Standing,
     due_on, standing, typed_name_matches,
 };
 pub use error::DomainError;
+pub use identity::{ProviderInput, ProviderKind, ProviderSettings};
 pub use ids::{
-    AcceptanceId, ApiTokenId, AuditEntryId, ExemptionId, MagicLinkId, MembershipId,
-    OutboxMessageId, PersonId, PolicyId, PolicyVersionId, RoleGrantId, SchoolId, TrustId,
+    AcceptanceId, ApiTokenId, AuditEntryId, BreachId, ExemptionId, IdentityProviderId, JobId,
+    MagicLinkId, MembershipId, OutboxMessageId, PersonId, PolicyId, PolicyVersionId, RoleGrantId,
+    SchoolId, TrustId,
 };
+pub use jobs::{JobKind, JobStatus, retry_backoff, tick_key};
+pub use mail_settings::{MailSettings, MailSettingsInput, clock_text};
 pub use membership::MembershipKind;
 pub use policy::{PolicyKind, ReviewCycle, VersionEvent, VersionState, review_due};
 pub use principal::{Actor, Principal, SchoolAccess, TenantScope};
@@ -38,4 +53,8 @@ pub use records::{
 };
 pub use role::{Role, RoleAssignment};
 pub use schedule::{LONDON, ReminderPlan, ReminderStep, SendWindow};
+pub use sync_plan::{
+    DirectoryUser, FieldChange, KnownPerson, LeaverAlarm, MappingRules, MatchField, Matcher,
+    PlannedAdd, PlannedUpdate, SyncPlan, Unmapped, leaver_alarms, plan_sync,
+};
 pub use values::{Email, PersonName, SchoolName, Slug, TokenName, TrustName, Urn};

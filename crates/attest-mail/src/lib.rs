@@ -10,10 +10,11 @@ mod transport;
 
 use std::time::Duration;
 
-use attest_store::{Database, OutboxDelivery, OutboxMessage};
+use attest_domain::{MailSettings, TrustId, retry_backoff};
+use attest_store::{Database, OutboxDelivery, OutboxMessage, mail_settings_for_delivery};
 use chrono::{DateTime, Utc};
 
-pub use message::{build_message, message_id, safe_header_text};
+pub use message::{Sender, build_message, message_id, safe_header_text};
 pub use transport::{MailTransport, SendError};
 
 #[derive(Debug, thiserror::Error)]
@@ -84,16 +85,6 @@ struct Inner {
     settings: DispatchSettings,
 }
 
-/// Exponential backoff from one minute, doubling per attempt up to six hours, with up
-/// to a quarter of jitter so retries from many messages do not arrive together.
-pub fn backoff(attempt: u32, jitter: f64) -> chrono::Duration {
-    let base = 60_i64.saturating_mul(1_i64 << attempt.saturating_sub(1).min(20));
-    let capped = base.min(6 * 3600);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-    let spread = (capped as f64 * 0.25 * jitter.clamp(0.0, 1.0)) as i64;
-    chrono::Duration::seconds(capped + spread)
-}
-
 impl Dispatcher {
     pub fn new(db: Database, transport: MailTransport, settings: DispatchSettings) -> Self {
         Self {
@@ -113,12 +104,17 @@ impl Dispatcher {
         let claimed = OutboxDelivery::new(&self.inner.db)
             .claim(now, now + lease, settings.batch)
             .await?;
+        let mut trusts: Vec<TrustId> = claimed.iter().map(|message| message.trust).collect();
+        trusts.sort_unstable();
+        trusts.dedup();
+        let senders = mail_settings_for_delivery(&self.inner.db, &trusts).await?;
         let mut report = DispatchReport::default();
         for chunk in claimed.chunks(settings.concurrency.max(1)) {
             let mut sends = tokio::task::JoinSet::new();
             for message in chunk {
                 let (inner, message) = (self.inner.clone(), message.clone());
-                sends.spawn(async move { inner.deliver(&message, now).await });
+                let sender = self.inner.sender(senders.get(&message.trust));
+                sends.spawn(async move { inner.deliver(&message, &sender, now).await });
             }
             while let Some(joined) = sends.join_next().await {
                 let outcome = joined.map_err(|error| MailError::Config {
@@ -157,14 +153,27 @@ enum Outcome {
 }
 
 impl Inner {
+    /// The trust's own From and Reply-To where it set them, else the server's From.
+    fn sender(&self, trust: Option<&MailSettings>) -> Sender {
+        Sender {
+            from: trust
+                .and_then(MailSettings::from_mailbox)
+                .unwrap_or_else(|| self.settings.from.clone()),
+            reply_to: trust
+                .and_then(|settings| settings.reply_to.as_ref())
+                .map(|address| address.as_str().to_owned()),
+        }
+    }
+
     async fn deliver(
         &self,
         message: &OutboxMessage,
+        sender: &Sender,
         now: DateTime<Utc>,
     ) -> Result<Outcome, MailError> {
         let delivery = OutboxDelivery::new(&self.db);
         let id = message_id(message.id, &self.settings.domain);
-        let built = match build_message(message, &self.settings.from, &id) {
+        let built = match build_message(message, sender, &id) {
             Ok(built) => built,
             Err(problem) => {
                 tracing::warn!(outbox = %message.id, %problem, "message cannot be built");
@@ -174,7 +183,13 @@ impl Inner {
         };
         match self.transport.send(&built, &message.to_address).await {
             Ok(()) => {
-                delivery.sent(message.id, &id, now).await?;
+                // The stored copy keeps what was said, not a working link to sign with.
+                let text = attest_auth::redact_magic_links(&message.body_text);
+                let html = message
+                    .body_html
+                    .as_deref()
+                    .map(attest_auth::redact_magic_links);
+                delivery.sent(message.id, &id, now, text, html).await?;
                 Ok(Outcome::Sent)
             }
             Err(SendError::Permanent(problem)) => {
@@ -192,25 +207,11 @@ impl Inner {
             }
             Err(SendError::Temporary(problem)) => {
                 let jitter = f64::from(uuid::Uuid::new_v4().as_u128() as u16) / f64::from(u16::MAX);
-                let retry = now + backoff(message.attempts, jitter);
+                let retry = now + retry_backoff(message.attempts, jitter);
                 tracing::info!(outbox = %message.id, %problem, %retry, "message will be retried");
                 delivery.retry_at(message.id, &problem, retry).await?;
                 Ok(Outcome::Retried)
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_from_a_minute_and_stops_at_six_hours() {
-        assert_eq!(backoff(1, 0.0), chrono::Duration::seconds(60));
-        assert_eq!(backoff(2, 0.0), chrono::Duration::seconds(120));
-        assert_eq!(backoff(5, 0.0), chrono::Duration::seconds(960));
-        assert_eq!(backoff(30, 0.0), chrono::Duration::hours(6));
-        assert_eq!(backoff(1, 1.0), chrono::Duration::seconds(75));
     }
 }

@@ -21,16 +21,34 @@ pub fn safe_header_text(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Who a message is from: the trust's own sender where it set one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    pub from: String,
+    pub reply_to: Option<String>,
+}
+
 /// The message for a row, or what is wrong with it (a permanent failure).
-pub fn build_message(row: &OutboxMessage, from: &str, message_id: &str) -> Result<Message, String> {
-    let from: Mailbox = from
+pub fn build_message(
+    row: &OutboxMessage,
+    sender: &Sender,
+    message_id: &str,
+) -> Result<Message, String> {
+    let from: Mailbox = sender
+        .from
         .parse()
-        .map_err(|error| format!("the From address '{from}' is invalid: {error}"))?;
+        .map_err(|error| format!("the From address '{}' is invalid: {error}", sender.from))?;
     let to: Mailbox = safe_header_text(&row.to_address)
         .parse()
         .map_err(|error| format!("the address '{}' is invalid: {error}", row.to_address))?;
-    let builder = Message::builder()
-        .from(from)
+    let mut builder = Message::builder().from(from);
+    if let Some(reply_to) = &sender.reply_to {
+        let reply_to: Mailbox = reply_to
+            .parse()
+            .map_err(|error| format!("the Reply-To address '{reply_to}' is invalid: {error}"))?;
+        builder = builder.reply_to(reply_to);
+    }
+    let builder = builder
         .to(to)
         .subject(safe_header_text(&row.subject))
         .message_id(Some(message_id.to_owned()));
@@ -75,7 +93,10 @@ mod tests {
     fn subjects_cannot_inject_headers() {
         let message = build_message(
             &row("ann@example.org", "Sign this\r\nBcc: victim@example.org"),
-            "attest <attest@example.org>",
+            &Sender {
+                from: "\"Riverside Trust\" <attest@example.org>".to_owned(),
+                reply_to: Some("office@example.org".to_owned()),
+            },
             "<1@attest.test>",
         )
         .expect("built");
@@ -86,12 +107,21 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Message-ID: <1@attest.test>"), "{text}");
+        assert!(text.contains("Reply-To: office@example.org"), "{text}");
+        assert!(
+            text.contains("From: \"Riverside Trust\" <attest@example.org>"),
+            "{text}"
+        );
     }
 
     #[test]
     fn bad_addresses_are_reported_not_sent() {
-        let error = build_message(&row("not an address", "Hi"), "attest <a@b.org>", "<1@x>")
-            .expect_err("refused");
+        let sender = Sender {
+            from: "attest <a@b.org>".to_owned(),
+            reply_to: None,
+        };
+        let error =
+            build_message(&row("not an address", "Hi"), &sender, "<1@x>").expect_err("refused");
         assert!(error.contains("not an address"), "{error}");
     }
 }

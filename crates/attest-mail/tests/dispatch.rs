@@ -2,73 +2,15 @@
 //! 451 then success, 550 failing for good, a dispatcher that dies mid-batch, and two
 //! dispatchers racing over the same outbox.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+#[path = "support/sink.rs"]
+mod sink;
 
 use attest_domain::{Principal, Slug, TrustName};
 use attest_mail::{DispatchSettings, Dispatcher, MailTransport};
 use attest_store::testing::TestDatabase;
 use attest_store::{NewEmail, NewTrust, Outbox, OutboxDelivery, Trusts};
 use chrono::{Duration, Utc};
-
-struct Sink {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Sink {
-    fn start() -> Self {
-        let dir = tempfile::tempdir().expect("dir");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .expect("port")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 runs the SMTP sink (pip install aiosmtpd==1.4.6)");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("ready line");
-        assert_eq!(
-            line.trim(),
-            "ready",
-            "the SMTP sink did not start (is aiosmtpd installed?)"
-        );
-        Self { child, port, dir }
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// Every message received, as text.
-    fn received(&self) -> Vec<String> {
-        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
-            .expect("dir")
-            .filter_map(Result::ok)
-            .map(|entry| std::fs::read_to_string(entry.path()).expect("read"))
-            .collect();
-        files.sort();
-        files
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use sink::Sink;
 
 async fn trust(db: &attest_store::Database) -> Principal {
     let trust = Trusts::create(
@@ -276,4 +218,72 @@ async fn two_dispatchers_never_send_the_same_message_twice() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), total, "every message once");
+}
+
+#[tokio::test]
+async fn a_trusts_own_sender_is_used_and_sent_links_are_not_kept() {
+    let sink = Sink::start();
+    let database = TestDatabase::migrated().await.expect("database");
+    let db = database.db();
+    let principal = trust(db).await;
+    let mut input = attest_domain::MailSettingsInput::defaults();
+    input.from_name = Some("Riverside Learning Trust".to_owned());
+    input.from_address = Some("policies@riverside.example".to_owned());
+    input.reply_to = Some("office@riverside.example".to_owned());
+    let settings = attest_domain::MailSettings::parse(input).expect("valid");
+    attest_store::TrustMailSettings::new(db, &principal.scope())
+        .put(&settings, Utc::now())
+        .await
+        .expect("saved");
+    let link = attest_auth::mint_magic_link().expect("minted").secret;
+    Outbox::new(db, &principal.scope())
+        .enqueue(NewEmail {
+            kind: "magic_link",
+            to_address: "ann@school.example".to_owned(),
+            subject: "Please sign".to_owned(),
+            body_text: format!("Sign here: https://attest.example/sign/{link}\n"),
+            body_html: Some(format!(
+                "<a href=\"https://attest.example/sign/{link}\">Sign</a>"
+            )),
+            dedupe_key: None,
+            at: Utc::now() - Duration::seconds(1),
+        })
+        .await
+        .expect("queued");
+
+    let report = dispatcher(db, &sink).drain(Utc::now()).await.expect("sent");
+    assert_eq!(report.sent, 1);
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    let email = &received[0];
+    assert!(
+        email.contains("From: \"Riverside Learning Trust\" <policies@riverside.example>"),
+        "{email}"
+    );
+    assert!(
+        email.contains("Reply-To: office@riverside.example"),
+        "{email}"
+    );
+    let unfolded = email.replace("=\r\n", "").replace("=\n", "");
+    assert!(
+        unfolded.contains(&link),
+        "the recipient gets a working link"
+    );
+
+    let kept = Outbox::new(db, &principal.scope())
+        .recent(1)
+        .await
+        .expect("outbox")
+        .remove(0);
+    assert_eq!(kept.status, "sent");
+    assert!(!kept.body_text.contains(&link), "{}", kept.body_text);
+    assert!(
+        !kept
+            .body_html
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&link),
+        "the stored HTML keeps no link either"
+    );
+    assert!(kept.body_text.contains(attest_auth::REDACTED_LINK));
 }

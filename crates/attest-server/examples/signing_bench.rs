@@ -458,6 +458,38 @@ async fn time_sql(
     Ok((summary[3], page[3]))
 }
 
+/// A new version of the trust's AUP that everyone must sign.
+async fn publish_september(
+    app: &App,
+    operator: &Principal,
+    aup: PolicyId,
+) -> anyhow::Result<PolicyVersionId> {
+    let draft = app
+        .import_policy(
+            operator,
+            attest_app::ImportPolicy {
+                text: attest_document::samples::ALL[1]
+                    .1
+                    .replace("I will", "I shall"),
+                title: None,
+                kind: PolicyKind::TrustLocked,
+                school: None,
+                policy: Some(aup),
+            },
+        )
+        .await?;
+    app.publish_version(
+        operator,
+        draft.version.id,
+        Publish {
+            resign_required: true,
+            change_note: Some("September update".to_owned()),
+        },
+    )
+    .await?;
+    Ok(draft.version.id)
+}
+
 /// Everyone now owes the new version: one reminder tick (inside the send window), then
 /// the dispatcher delivering what it queued to a real SMTP server (aiosmtpd).
 async fn reminders_and_mail(app: &App, backend: &str) -> anyhow::Result<()> {
@@ -469,9 +501,7 @@ async fn reminders_and_mail(app: &App, backend: &str) -> anyhow::Result<()> {
     }
     let ticking = App::new(app.db().clone(), Arc::new(attest_app::FixedClock(at)));
     let started = Instant::now();
-    let report = ticking
-        .run_reminders(&attest_app::ReminderSettings::default())
-        .await?;
+    let report = ticking.run_reminders().await?;
     println!(
         "[{backend}] reminder tick for the whole trust: {} emails, {} steps in {:.1} s",
         report.staff_emails + report.escalation_emails,
@@ -479,9 +509,7 @@ async fn reminders_and_mail(app: &App, backend: &str) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     let started = Instant::now();
-    let again = ticking
-        .run_reminders(&attest_app::ReminderSettings::default())
-        .await?;
+    let again = ticking.run_reminders().await?;
     println!(
         "[{backend}] the same tick again (nothing new): {} emails in {:.1} s",
         again.staff_emails,
@@ -514,7 +542,7 @@ async fn reminders_and_mail(app: &App, backend: &str) -> anyhow::Result<()> {
     #[allow(clippy::cast_precision_loss)]
     let rate = delivered.sent as f64 / elapsed.as_secs_f64();
     println!(
-        "[{backend}] dispatcher to aiosmtpd (one connection pool, sequential sends): {} sent in {:.1} s: {rate:.0} emails/s",
+        "[{backend}] dispatcher to aiosmtpd (8 sends at a time): {} sent in {:.1} s: {rate:.0} emails/s",
         delivered.sent,
         elapsed.as_secs_f64()
     );
@@ -568,6 +596,11 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let operator = app.operator_for(&generated.trust_slug).await?;
+    // BENCH_ONLY=reminders: just the reminder ticks and the dispatcher.
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("reminders") {
+        publish_september(&app, &operator, generated.aup).await?;
+        return reminders_and_mail(&app, backend).await;
+    }
     let school = generated.schools[7];
     let (summary_sql, page_sql) = time_sql(&app, &operator, school).await?;
     println!(
@@ -596,6 +629,7 @@ async fn main() -> anyhow::Result<()> {
         graphql: Config::default().graphql,
         workers: 2,
         handle_signals: false,
+        secure_cookies: false,
     };
     let server = start(app.clone(), settings, listener)?;
     let handle = server.handle();
@@ -642,29 +676,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // September: a new AUP version everyone must sign, and a link for each person.
-    let draft = app
-        .import_policy(
-            &operator,
-            attest_app::ImportPolicy {
-                text: attest_document::samples::ALL[1]
-                    .1
-                    .replace("I will", "I shall"),
-                title: None,
-                kind: PolicyKind::TrustLocked,
-                school: None,
-                policy: Some(generated.aup),
-            },
-        )
-        .await?;
-    app.publish_version(
-        &operator,
-        draft.version.id,
-        Publish {
-            resign_required: true,
-            change_note: Some("September update".to_owned()),
-        },
-    )
-    .await?;
+    let september = publish_september(&app, &operator, generated.aup).await?;
     reminders_and_mail(&app, backend).await?;
     let scope = operator.scope();
     let mut links = Vec::with_capacity(generated.people.len());
@@ -675,7 +687,7 @@ async fn main() -> anyhow::Result<()> {
             MagicLinks::new(&txn, &scope)
                 .insert(NewMagicLink {
                     person: *person,
-                    version: draft.version.id,
+                    version: september,
                     school: *school,
                     token_hash: minted.hash,
                     at: Utc::now(),

@@ -59,6 +59,15 @@ pub enum Command {
     /// Reminders to sign: run a tick now.
     #[command(subcommand)]
     Reminders(crate::mail_cli::RemindersCommand),
+    /// Staff sign-in: identity providers and the key that seals their secrets.
+    #[command(subcommand)]
+    Sso(crate::sso_cli::SsoCommand),
+    /// The breach register: export it as CSV, list it.
+    #[command(subcommand)]
+    Breach(crate::breach_cli::BreachCommand),
+    /// Background jobs: list them, run what is due, retry or cancel one.
+    #[command(subcommand)]
+    Jobs(crate::jobs_cli::JobsCommand),
 }
 
 #[derive(Args)]
@@ -159,10 +168,14 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     attest_store::migrate(&db)
         .await
         .context("cannot apply database migrations")?;
-    Ok(App::new(db, Arc::new(SystemClock)).with_public_url(&config.public_url))
+    let app = App::new(db, Arc::new(SystemClock)).with_public_url(&config.public_url);
+    Ok(match &config.secret_key {
+        Some(key) => app.with_sealing_key(attest_auth::SealingKey::from_base64(key)?),
+        None => app,
+    })
 }
 
-fn print_json(value: &serde_json::Value) {
+pub(crate) fn print_json(value: &serde_json::Value) {
     println!("{value}");
 }
 
@@ -212,6 +225,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(command) => crate::signing_cli::report(config, command).await,
         Command::Mail(command) => crate::mail_cli::run(config, command).await,
         Command::Reminders(command) => crate::mail_cli::reminders(config, command).await,
+        Command::Jobs(command) => crate::jobs_cli::run(config, command).await,
+        Command::Breach(command) => crate::breach_cli::run(config, command).await,
+        Command::Sso(command) => crate::sso_cli::run(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())
@@ -300,12 +316,16 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         graphql: config.graphql.clone(),
         workers: config.workers,
         handle_signals: true,
+        secure_cookies: config.cookie_secure,
     };
     let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
-    let reminders = crate::mail_cli::spawn_reminders(&config, app.clone());
+    let jobs = crate::mail_cli::start_jobs(&config, app.clone()).await?;
     crate::http::start(app, settings, listener)?.await?;
-    for task in [delivery, reminders].into_iter().flatten() {
-        task.abort();
+    if let Some(delivery) = delivery {
+        delivery.abort();
+    }
+    if let Some(jobs) = jobs {
+        jobs.shutdown().await;
     }
     tracing::info!("attest stopped");
     Ok(())

@@ -30,8 +30,21 @@ pub struct Config {
     pub mail_from: String,
     /// How often `attest serve` delivers the outbox, in seconds (0: never).
     pub mail_dispatch_seconds: u64,
-    /// How often `attest serve` looks for reminders to send, in seconds (0: never).
-    pub reminder_tick_seconds: u64,
+    /// When the scheduler queues the reminder jobs: cron with seconds, in Europe/London
+    /// (`sec min hour day month weekday`); empty: never. Each trust's send window still
+    /// decides whether anything goes out.
+    pub reminders_cron: String,
+    /// When the scheduler queues the breach alert jobs (cron with seconds); empty: never.
+    pub breach_alerts_cron: String,
+    /// Job workers in this process (0: this replica queues jobs but others run them).
+    pub job_workers: usize,
+    /// How often an idle job worker looks for work, in seconds.
+    pub job_poll_seconds: u64,
+    /// Base64 of 32 random bytes that seals secrets at rest (identity providers' client
+    /// secrets); `attest sso key` makes one. Without it, providers cannot be added.
+    pub secret_key: Option<String>,
+    /// Mark session cookies `Secure`; turn off only for plain-http local use.
+    pub cookie_secure: bool,
     pub graphql: GraphqlConfig,
 }
 
@@ -67,7 +80,12 @@ impl Default for Config {
             smtp_url: "log:".to_owned(),
             mail_from: "attest <attest@localhost>".to_owned(),
             mail_dispatch_seconds: 5,
-            reminder_tick_seconds: 600,
+            reminders_cron: "0 */10 * * * *".to_owned(),
+            breach_alerts_cron: "0 */5 * * * *".to_owned(),
+            job_workers: 2,
+            job_poll_seconds: 2,
+            secret_key: None,
+            cookie_secure: true,
             graphql: GraphqlConfig {
                 max_depth: 12,
                 max_complexity: 2_000,
@@ -96,6 +114,7 @@ impl Config {
             .merge(Env::prefixed("ATTEST_").split("__").ignore(&[
                 "config",
                 "test_database_url",
+                "sso_client_secret",
                 "log",
             ]))
             .extract()
@@ -134,7 +153,15 @@ impl fmt::Debug for Config {
             .field("smtp_url", &redacted_url(&self.smtp_url))
             .field("mail_from", &self.mail_from)
             .field("mail_dispatch_seconds", &self.mail_dispatch_seconds)
-            .field("reminder_tick_seconds", &self.reminder_tick_seconds)
+            .field("reminders_cron", &self.reminders_cron)
+            .field("breach_alerts_cron", &self.breach_alerts_cron)
+            .field("job_workers", &self.job_workers)
+            .field("job_poll_seconds", &self.job_poll_seconds)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("cookie_secure", &self.cookie_secure)
             .field("graphql", &self.graphql)
             .finish()
     }
@@ -156,9 +183,11 @@ mod tests {
         );
         let config = Config {
             database_url: "postgres://u:hunter2@h/db".to_owned(),
+            secret_key: Some("c2VjcmV0LWtleQ==".to_owned()),
             ..Config::default()
         };
         assert!(!format!("{config:?}").contains("hunter2"));
+        assert!(!format!("{config:?}").contains("c2VjcmV0LWtleQ"));
     }
 
     #[test]

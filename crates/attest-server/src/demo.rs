@@ -397,6 +397,8 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     config.database_url = format!("sqlite://{}?mode=rwc", args.database.display());
     config.graphql.introspection = true;
     config.graphql.graphiql = true;
+    // The demo is served over plain http on this machine.
+    config.cookie_secure = false;
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
@@ -410,6 +412,10 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         _ => {}
     }
     config.smtp_url = format!("file://{}", std::path::absolute(&mail_dir)?.display());
+    // A key for this demo's database only, so identity providers can be tried.
+    if config.secret_key.is_none() {
+        config.secret_key = Some(attest_auth::SealingKey::generate()?);
+    }
     let app = open_app(&config).await?;
     let demo = seed(&app).await?;
     println!("attest demo is running");
@@ -448,12 +454,16 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         graphql: config.graphql.clone(),
         workers: config.workers,
         handle_signals: true,
+        secure_cookies: config.cookie_secure,
     };
     let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
-    let reminders = crate::mail_cli::spawn_reminders(&config, app.clone());
+    let jobs = crate::mail_cli::start_jobs(&config, app.clone()).await?;
     crate::http::start(app, settings, listener)?.await?;
-    for task in [delivery, reminders].into_iter().flatten() {
-        task.abort();
+    if let Some(delivery) = delivery {
+        delivery.abort();
+    }
+    if let Some(jobs) = jobs {
+        jobs.shutdown().await;
     }
     Ok(())
 }

@@ -32,6 +32,9 @@ pub enum MailCommand {
     /// review_alert.
     Preview {
         template: String,
+        /// Brand it as this trust's email (its name and footer).
+        #[arg(long)]
+        trust: Option<String>,
         /// Print the HTML part instead of the text part.
         #[arg(long)]
         html: bool,
@@ -60,32 +63,26 @@ pub fn dispatcher(config: &Config, db: attest_store::Database) -> anyhow::Result
     ))
 }
 
-/// Reminders every `reminder_tick_seconds` (only inside the send window) until aborted.
-pub fn spawn_reminders(
+/// The scheduler and job workers for this configuration (reminder ticks off when
+/// `reminders_cron` is empty).
+pub async fn start_jobs(
     config: &Config,
     app: attest_app::App,
-) -> Option<tokio::task::JoinHandle<()>> {
-    if config.reminder_tick_seconds == 0 {
-        return None;
+) -> anyhow::Result<Option<attest_jobs::Background>> {
+    if config.reminders_cron.trim().is_empty()
+        && config.breach_alerts_cron.trim().is_empty()
+        && config.job_workers == 0
+    {
+        return Ok(None);
     }
-    let every = Duration::from_secs(config.reminder_tick_seconds);
-    Some(tokio::spawn(async move {
-        let settings = attest_app::ReminderSettings::default();
-        let mut ticks = tokio::time::interval(every);
-        loop {
-            ticks.tick().await;
-            match app.run_reminders(&settings).await {
-                Ok(report) if report.steps > 0 => tracing::info!(
-                    staff = report.staff_emails,
-                    escalations = report.escalation_emails,
-                    steps = report.steps,
-                    "reminders queued"
-                ),
-                Ok(_) => {}
-                Err(error) => tracing::error!(%error, "reminder tick failed"),
-            }
-        }
-    }))
+    let settings = attest_jobs::JobsSettings {
+        reminders_cron: config.reminders_cron.trim().to_owned(),
+        breach_alerts_cron: config.breach_alerts_cron.trim().to_owned(),
+        workers: config.job_workers,
+        poll: Duration::from_secs(config.job_poll_seconds.max(1)),
+        ..attest_jobs::JobsSettings::default()
+    };
+    Ok(Some(attest_jobs::start(app, &settings).await?))
 }
 
 #[derive(Subcommand)]
@@ -111,9 +108,7 @@ pub async fn reminders(config: Config, command: RemindersCommand) -> anyhow::Res
         .with_public_url(&config.public_url),
         None => app,
     };
-    let report = app
-        .run_reminders(&attest_app::ReminderSettings::default())
-        .await?;
+    let report = app.run_reminders().await?;
     let delivered = dispatcher(&config, app.db().clone())?
         .drain(now.unwrap_or_else(chrono::Utc::now))
         .await?;
@@ -168,8 +163,24 @@ pub fn spawn_delivery(
 }
 
 pub async fn run(config: Config, command: MailCommand) -> anyhow::Result<()> {
-    if let MailCommand::Preview { template, html } = &command {
-        let email = attest_app::preview_email(template)?;
+    if let MailCommand::Preview {
+        template,
+        trust,
+        html,
+    } = &command
+    {
+        let branding = match trust {
+            Some(slug) => {
+                let app = open_app(&config).await?;
+                let operator = app.operator_for(slug).await?;
+                app.preview_branding(&operator).await?
+            }
+            None => attest_app::Branding {
+                trust: "Riverside Learning Trust".to_owned(),
+                footer: None,
+            },
+        };
+        let email = attest_app::preview_email(template, &branding)?;
         println!("Subject: {}\n", email.subject);
         print!("{}", if *html { &email.html } else { &email.text });
         return Ok(());

@@ -9,7 +9,11 @@ pub fn init(format: LogFormat) {
     let filter = std::env::var("ATTEST_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
         .map(EnvFilter::new)
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+        .unwrap_or_else(|_| {
+            EnvFilter::new(
+                "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn,tokio_cron_scheduler=warn",
+            )
+        });
     // Closing a request's span logs it once: method, route, status, request id, time taken.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -1,12 +1,16 @@
 //! The `attest` binary as a script would use it: exit codes, `--json` output, and
 //! clear errors that change nothing.
 
+#[path = "../../attest-mail/tests/support/sink.rs"]
+mod sink;
+
 use std::process::{Command, Output};
 use std::sync::Arc;
 
 use attest_app::{App, SystemClock};
 use attest_store::testing::TestDatabase;
 use serde_json::Value;
+use sink::Sink;
 
 fn attest(database: &TestDatabase, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_attest"))
@@ -48,6 +52,16 @@ fn every_command_has_help() {
         vec!["mail", "dispatch", "--help"],
         vec!["mail", "preview", "--help"],
         vec!["reminders", "run", "--help"],
+        vec!["jobs", "list", "--help"],
+        vec!["jobs", "run", "--help"],
+        vec!["jobs", "retry", "--help"],
+        vec!["jobs", "cancel", "--help"],
+        vec!["breach", "export", "--help"],
+        vec!["breach", "list", "--help"],
+        vec!["sso", "key", "--help"],
+        vec!["sso", "list", "--help"],
+        vec!["sso", "add", "--help"],
+        vec!["sso", "remove", "--help"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_attest"))
             .args(&args)
@@ -65,7 +79,7 @@ fn every_command_has_help() {
 async fn trusts_and_tokens_from_the_command_line() {
     let database = TestDatabase::empty().await.expect("database");
     let migrated = stdout_json(&attest(&database, &["migrate", "--json"]));
-    assert_eq!(migrated["applied"].as_array().expect("list").len(), 9);
+    assert_eq!(migrated["applied"].as_array().expect("list").len(), 13);
 
     let trust = stdout_json(&attest(
         &database,
@@ -541,29 +555,7 @@ async fn acceptances_verify_and_compliance_reports_from_the_command_line() {
 
 #[tokio::test]
 async fn a_test_email_reaches_a_real_smtp_server() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-    let sink_dir = tempfile::tempdir().expect("dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let mut sink = Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../attest-mail/tests/smtp_sink.py"
-        ))
-        .arg(port.to_string())
-        .arg(sink_dir.path())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs the SMTP sink (pip install aiosmtpd==1.4.6)");
-    let mut ready = String::new();
-    BufReader::new(sink.stdout.take().expect("stdout"))
-        .read_line(&mut ready)
-        .expect("ready");
-    assert_eq!(ready.trim(), "ready");
+    let sink = Sink::start();
 
     let database = TestDatabase::migrated().await.expect("database");
     stdout_json(&attest(
@@ -582,7 +574,7 @@ async fn a_test_email_reaches_a_real_smtp_server() {
         Command::new(env!("CARGO_BIN_EXE_attest"))
             .args(["mail", "test", "--trust", "mailtrust", "--to", to, "--json"])
             .env("ATTEST_DATABASE_URL", database.url())
-            .env("ATTEST_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+            .env("ATTEST_SMTP_URL", sink.url())
             .env("ATTEST_MAIL_FROM", "Mail Trust <attest@mailtrust.example>")
             .env("ATTEST_LOG", "warn")
             .output()
@@ -595,8 +587,7 @@ async fn a_test_email_reaches_a_real_smtp_server() {
             .as_str()
             .is_some_and(|id| id.ends_with("@mailtrust.example>"))
     );
-    let files: Vec<_> = std::fs::read_dir(sink_dir.path()).expect("dir").collect();
-    assert_eq!(files.len(), 1);
+    assert_eq!(sink.received().len(), 1);
 
     let refused = send("nobody.reject@mailtrust.example");
     assert_eq!(refused.status.code(), Some(1));
@@ -625,6 +616,235 @@ async fn a_test_email_reaches_a_real_smtp_server() {
     let bad = send("not an address");
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("email"), "{}", stderr(&bad));
-    let _ = sink.kill();
-    let _ = sink.wait();
+}
+
+#[tokio::test]
+async fn jobs_from_the_command_line() {
+    let database = TestDatabase::migrated().await.expect("database");
+    let app = App::new(database.db().clone(), Arc::new(SystemClock));
+    attest_server::demo::seed(&app).await.expect("demo");
+    // The next moment inside the default send window (weekday, 08:00-18:00 in England).
+    let mut at = chrono::Utc::now() + chrono::Duration::hours(1);
+    while !attest_domain::SendWindow::default().contains(at) {
+        at += chrono::Duration::minutes(30);
+    }
+    let now = at.to_rfc3339();
+    let ran = stdout_json(&attest(
+        &database,
+        &["jobs", "run", "--now", &now, "--json"],
+    ));
+    // A reminder tick and a breach-alert tick for the one trust.
+    assert_eq!(
+        (ran["queued"].as_u64(), ran["done"].as_u64()),
+        (Some(2), Some(2)),
+        "{ran}"
+    );
+    assert!(ran["sent"].as_u64().is_some_and(|sent| sent > 5), "{ran}");
+    assert_eq!(ran["dead"], 0);
+    let again = stdout_json(&attest(
+        &database,
+        &["jobs", "run", "--now", &now, "--json"],
+    ));
+    assert_eq!(
+        (again["queued"].as_u64(), again["sent"].as_u64()),
+        (Some(0), Some(0)),
+        "the same tick is queued once"
+    );
+
+    let listed = stdout_json(&attest(
+        &database,
+        &["jobs", "list", "--trust", "demo", "--json"],
+    ));
+    let jobs = listed.as_array().expect("list");
+    assert_eq!(jobs.len(), 2);
+    let reminders = jobs
+        .iter()
+        .find(|job| job["kind"] == "reminders")
+        .expect("a reminders job");
+    assert_eq!(reminders["status"], "done");
+    assert!(
+        reminders["result"]
+            .as_str()
+            .is_some_and(|r| r.contains("staff emails")),
+        "{listed}"
+    );
+    let id = reminders["id"].as_str().expect("id");
+
+    let refused = attest(&database, &["jobs", "retry", "--trust", "demo", id]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("only dead or cancelled jobs can be retried"),
+        "{}",
+        stderr(&refused)
+    );
+    let bad = attest(
+        &database,
+        &["jobs", "list", "--trust", "demo", "--status", "finished"],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("unknown job status 'finished'"),
+        "{}",
+        stderr(&bad)
+    );
+    let text = attest(
+        &database,
+        &["jobs", "list", "--trust", "demo", "--status", "done"],
+    );
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("reminders done"),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+}
+
+#[tokio::test]
+async fn the_breach_register_from_the_command_line() {
+    let database = TestDatabase::migrated().await.expect("database");
+    let app = App::new(database.db().clone(), Arc::new(SystemClock));
+    app.create_trust("Breach Trust", "breachtrust")
+        .await
+        .expect("trust");
+    let operator = app.operator_for("breachtrust").await.expect("operator");
+    let school = app
+        .create_school(
+            &operator,
+            attest_app::SchoolInput {
+                name: "Hillside Primary".to_owned(),
+                slug: None,
+                urn: None,
+            },
+        )
+        .await
+        .expect("school");
+    app.report_breach(
+        &operator,
+        attest_domain::BreachFactsInput {
+            what_happened: "A laptop with =SUM(A1) in a file name was left on a train.".to_owned(),
+            discovered_at: Some(chrono::Utc::now()),
+            how_discovered: "The teacher noticed at home.".to_owned(),
+            cyber_incident: "no".to_owned(),
+            data_categories: vec!["basic_identifiers".to_owned()],
+            people_categories: vec!["pupils".to_owned()],
+            staff_involved: "yes".to_owned(),
+            recovered_or_contained: "no".to_owned(),
+            reporter_name: "Tia Teacher".to_owned(),
+            ..attest_domain::BreachFactsInput::default()
+        },
+        vec![school.id],
+    )
+    .await
+    .expect("reported");
+
+    let listed = stdout_json(&attest(
+        &database,
+        &["breach", "list", "--trust", "breachtrust", "--json"],
+    ));
+    assert_eq!(listed[0]["status"], "reported");
+    assert!(
+        listed[0]["reference"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("BR-20")),
+        "{listed}"
+    );
+    let export = attest(&database, &["breach", "export", "--trust", "breachtrust"]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    let csv = String::from_utf8_lossy(&export.stdout).into_owned();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("reference,status,schools,"), "{csv}");
+    assert!(lines[1].contains(",Hillside Primary,"), "{csv}");
+    assert!(
+        lines[1].contains("A laptop with =SUM(A1)"),
+        "text inside a cell is kept: {csv}"
+    );
+    let bad = attest(
+        &database,
+        &[
+            "breach",
+            "export",
+            "--trust",
+            "breachtrust",
+            "--status",
+            "open",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("'open' is not one of reported, triaged"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[tokio::test]
+async fn identity_providers_from_the_command_line() {
+    let database = TestDatabase::migrated().await.expect("database");
+    stdout_json(&attest(
+        &database,
+        &[
+            "trust",
+            "create",
+            "--name",
+            "Sso Trust",
+            "--slug",
+            "ssotrust",
+            "--json",
+        ],
+    ));
+    let key = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["sso", "key"])
+        .output()
+        .expect("run");
+    let key = String::from_utf8_lossy(&key.stdout).trim().to_owned();
+    assert_eq!(key.len(), 44, "32 bytes of base64: {key}");
+    let add = |key: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_attest"));
+        command
+            .args([
+                "sso",
+                "add",
+                "--trust",
+                "ssotrust",
+                "--kind",
+                "google",
+                "--slug",
+                "google",
+                "--name",
+                "Google",
+                "--client-id",
+                "abc.apps.googleusercontent.com",
+                "--domain",
+                "ssotrust.sch.uk",
+                "--json",
+            ])
+            .env("ATTEST_DATABASE_URL", database.url())
+            .env("ATTEST_SSO_CLIENT_SECRET", "google-secret")
+            .env("ATTEST_LOG", "warn");
+        if let Some(key) = key {
+            command.env("ATTEST_SECRET_KEY", key);
+        }
+        command.output().expect("run attest")
+    };
+    let keyless = add(None);
+    assert!(!keyless.status.success());
+    assert!(
+        stderr(&keyless).contains("set ATTEST_SECRET_KEY"),
+        "{}",
+        stderr(&keyless)
+    );
+    let added = stdout_json(&add(Some(&key)));
+    assert_eq!(added["issuer"], "https://accounts.google.com");
+    assert!(!added.to_string().contains("google-secret"));
+    let listed = stdout_json(&attest(
+        &database,
+        &["sso", "list", "--trust", "ssotrust", "--json"],
+    ));
+    assert_eq!(listed[0]["slug"], "google");
+    let bad_key = add(Some("c2hvcnQ="));
+    assert!(
+        stderr(&bad_key).contains("is 5 bytes; it must be 32"),
+        "{}",
+        stderr(&bad_key)
+    );
 }

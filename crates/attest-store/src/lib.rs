@@ -15,13 +15,17 @@ pub mod testing;
 pub use connect::{Backend, Database, backend, connect, migrate, pending_migrations};
 pub use error::StoreError;
 pub use repo::{
-    Acceptance, Acceptances, ApiTokens, Audit, ChainHead, Compliance, ComplianceCount,
-    ComplianceCursor, ComplianceQuery, ComplianceRow, DraftContent, Exemption, Exemptions,
-    MagicLink, MagicLinks, Memberships, NewAcceptance, NewApiToken, NewAuditEntry, NewEmail,
-    NewExemption, NewMagicLink, NewMembership, NewPerson, NewPolicy, NewPolicyVersion,
-    NewRoleGrant, NewSchool, NewTrust, Outbox, OutboxDelivery, OutboxMessage, People, PeopleFilter,
-    PeoplePage, PersonCursor, Policies, Policy, PolicySettings, PolicyVersion, PolicyVersions,
-    ReminderLog, RoleGrants, SchoolPolicySettings, Schools, StateChange, Trusts,
-    find_magic_link_by_hash,
+    Acceptance, Acceptances, ApiTokens, Audit, Breach, BreachEvent, BreachFilter, Breaches,
+    ChainHead, Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,
+    DraftContent, Exemption, Exemptions, IdentityProvider, IdentityProviders, Job, JobQueue, Jobs,
+    MagicLink, MagicLinks, Memberships, NewAcceptance, NewApiToken, NewAuditEntry, NewBreach,
+    NewEmail, NewExemption, NewJob, NewMagicLink, NewMembership, NewPerson, NewPolicy,
+    NewPolicyVersion, NewRoleGrant, NewSchool, NewTrust, Outbox, OutboxDelivery, OutboxMessage,
+    People, PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies, Policy,
+    PolicySettings, PolicyVersion, PolicyVersions, ReminderLog, RoleGrants, SchoolPolicySettings,
+    Schools, SessionRow, Sessions, StateChange, TrustMailSettings, Trusts, find_magic_link_by_hash,
+    mail_settings_for_delivery,
 };
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,
+};

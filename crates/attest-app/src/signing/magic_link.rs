@@ -84,6 +84,8 @@ impl App {
             .map_err(|error| AppError::Internal(error.to_string()))?;
         let at = self.now();
         let expires_at = at + Duration::days(days);
+        // Read before the transaction: it must hold one pooled connection, not wait for a second.
+        let branding = self.branding(principal).await?;
         let txn = self.db.begin().await?;
         let link = MagicLinks::new(&txn, &scope)
             .insert(NewMagicLink {
@@ -99,11 +101,10 @@ impl App {
         let expires_on = expires_at
             .with_timezone(&crate::SCHOOL_TIME_ZONE)
             .format("%-d %B %Y");
-        let trust = attest_store::Trusts::current(&self.db, &scope).await?.name;
         let body = crate::email_templates::render_email(
             "magic_link",
+            &branding,
             minijinja::context! {
-                trust => trust.as_str(),
                 name => found.person.full_name.as_str(),
                 title => policy.title.clone(),
                 number => version.number,

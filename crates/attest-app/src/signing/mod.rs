@@ -9,6 +9,7 @@ mod obligation;
 mod sign;
 mod summary_cache;
 
+pub(crate) use compliance::{csv_error, finish_csv, safe_cell};
 pub use summary_cache::SUMMARY_TTL;
 pub(crate) use summary_cache::SummaryCache;
 

@@ -126,6 +126,47 @@ pub struct SchoolParam {
     school_id: Option<SchoolId>,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BreachParams {
+    status: Option<String>,
+    school_id: Option<SchoolId>,
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `GET /exports/breaches.csv?status=&schoolId=&from=&to=`: the register (DPO and
+/// trust admins).
+pub async fn breaches_csv(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
+    let principal = match caller(&app, &request).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let params: BreachParams = match query(&request) {
+        Ok(params) => params,
+        Err(error) => return error_response(error),
+    };
+    let status = match params.status.as_deref().map(str::parse).transpose() {
+        Ok(status) => status,
+        Err(error) => return error_response(attest_app::AppError::from(error)),
+    };
+    let filter = attest_app::BreachFilter {
+        status,
+        school: params.school_id,
+        from: params.from,
+        to: params.to,
+        ..attest_app::BreachFilter::default()
+    };
+    match app.breach_register_csv(&principal, filter).await {
+        Ok(csv) => attachment(
+            "text/csv; charset=utf-8",
+            format!("breach-register-{}.csv", app.today()),
+            csv,
+        ),
+        Err(error) => error_response(error),
+    }
+}
+
 /// `GET /exports/acceptances.csv?schoolId=`
 pub async fn acceptances_csv(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
     let principal = match caller(&app, &request).await {

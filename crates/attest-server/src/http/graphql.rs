@@ -105,6 +105,11 @@ fn app_refusal(error: AppError) -> Refusal {
             code: "UNAUTHENTICATED",
             message,
         },
+        AppError::Forbidden(message) => Refusal {
+            status: StatusCode::FORBIDDEN,
+            code: "FORBIDDEN",
+            message,
+        },
         other => {
             tracing::error!(error = %other, "authentication failed internally");
             Refusal {
@@ -123,7 +128,7 @@ pub(crate) async fn authenticate(
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(None);
+        return session_principal(app, headers).await;
     };
     let value = value.to_str().map_err(|_| {
         app_refusal(AppError::Unauthenticated(
@@ -222,6 +227,32 @@ fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Refusal> 
 
 /// Where a request came from, kept with signatures as evidence. The peer address is
 /// used, not X-Forwarded-For, which any client can write.
+/// A staff member's session cookie, accepted only with the session's CSRF token in the
+/// `X-CSRF-Token` header: a page of ours can send it, a form on another site cannot.
+async fn session_principal(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, Refusal> {
+    let session = headers
+        .get_all(header::COOKIE)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == super::sso::SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned());
+    let Some(token) = session else {
+        return Ok(None);
+    };
+    let context = app.session(&token).await.map_err(app_refusal)?;
+    let presented = headers
+        .get("x-csrf-token")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    if !app.check_csrf(&context, presented) {
+        return Err(app_refusal(AppError::forbidden(
+            "a request with the session cookie needs the page's X-CSRF-Token header",
+        )));
+    }
+    Ok(Some(context.principal))
+}
+
 pub(crate) fn origin_of(request: &HttpRequest) -> attest_app::Origin {
     attest_app::Origin {
         ip: request.peer_addr().map(|addr| addr.ip().to_string()),

@@ -5,6 +5,7 @@ pub mod graphql;
 mod health;
 mod metrics;
 mod pages;
+pub(crate) mod sso;
 
 use std::net::TcpListener;
 
@@ -28,6 +29,8 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Let SIGTERM / Ctrl-C stop the server gracefully (off in tests).
     pub handle_signals: bool,
+    /// Mark cookies `Secure` (off only when staff reach the server over plain http).
+    pub secure_cookies: bool,
 }
 
 /// Starts serving on `listener`; await the returned `Server` to run until shutdown.
@@ -40,6 +43,7 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
     };
     let schema = web::Data::new(build_schema(Some(app.clone()), &limits));
     let app_data = web::Data::new(app);
+    let sign_in = web::Data::new(sso::SignIn::new(settings.secure_cookies)?);
     let metrics = web::Data::from(Metrics::new());
     let http = web::Data::new(GraphqlHttp {
         max_body_bytes: settings.graphql.max_body_bytes,
@@ -50,6 +54,7 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
         let mut service = ActixApp::new()
             .app_data(schema.clone())
             .app_data(app_data.clone())
+            .app_data(sign_in.clone())
             .app_data(metrics.clone())
             .app_data(http.clone())
             .wrap(Compress::default())
@@ -65,6 +70,17 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route(
                 "/exports/acceptances.csv",
                 web::get().to(evidence::acceptances_csv),
+            )
+            .route("/auth/{trust}/{provider}/login", web::get().to(sso::login))
+            .route(
+                "/auth/{trust}/{provider}/callback",
+                web::get().to(sso::callback),
+            )
+            .route("/auth/logout", web::post().to(sso::logout))
+            .route("/me", web::get().to(sso::me))
+            .route(
+                "/exports/breaches.csv",
+                web::get().to(evidence::breaches_csv),
             )
             .route(
                 "/exports/people/{id}/evidence.txt",
@@ -88,6 +104,9 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
         service
     })
     .listen(listener)?
+    // Longer than the idle timeout of the proxies put in front of us (nginx and the
+    // cloud load balancers use 60 s), so a proxy never reuses a connection we just closed.
+    .keep_alive(std::time::Duration::from_secs(75))
     .shutdown_timeout(30);
     if settings.workers > 0 {
         server = server.workers(settings.workers);

@@ -108,6 +108,85 @@ const INVALID: &str = r#"{% extends "layout.html" %}
 <p>It may have expired or been used already. Ask your school office for a new one.</p>
 {% endblock %}"#;
 
+const ME: &str = r#"{% extends "layout.html" %}
+{% block title %}My policies{% endblock %}
+{% block body %}
+<h1>{{ name }}</h1>
+<p>Signed in to {{ trust }}{% if email %} as {{ email }}{% endif %}.</p>
+<h2>To sign</h2>
+{% if owed %}<ul>{% for row in owed %}<li><strong>{{ row.title }}</strong>: {{ row.status }}{% if row.due %}, due {{ row.due }}{% endif %}</li>{% endfor %}</ul>
+{% else %}<p>Nothing to sign at the moment.</p>{% endif %}
+<h2>Signed</h2>
+{% if signed %}<ul>{% for row in signed %}<li>{{ row.title }}: signed {{ row.signed }}</li>{% endfor %}</ul>
+{% else %}<p>Nothing yet.</p>{% endif %}
+<form method="post" action="/auth/logout"><input type="hidden" name="csrf" value="{{ csrf }}"><button type="submit">Sign out</button></form>
+{% endblock %}"#;
+
+const SIGNED_OUT: &str = r#"{% extends "layout.html" %}
+{% block title %}Signed out{% endblock %}
+{% block body %}<h1>Signed out</h1><p>You have signed out of attest.</p>{% endblock %}"#;
+
+const SIGN_IN_FAILED: &str = r#"{% extends "layout.html" %}
+{% block title %}Sign-in{% endblock %}
+{% block body %}<h1>Sign-in</h1><p class="error">{{ message }}</p>{% endblock %}"#;
+
+pub(crate) fn sign_in_failed(status: StatusCode, message: &str) -> HttpResponse {
+    page(
+        status,
+        "sign_in_failed.html",
+        context! { message => message },
+    )
+}
+
+pub(crate) fn signed_out() -> HttpResponse {
+    page(StatusCode::OK, "signed_out.html", context! {})
+}
+
+pub(crate) fn me(
+    context: &attest_app::SessionContext,
+    rows: &[attest_app::ComplianceRow],
+    csrf: &str,
+) -> HttpResponse {
+    use attest_domain::ComplianceStatus;
+    let owed: Vec<_> = rows
+        .iter()
+        .filter(|row| {
+            matches!(
+                row.status,
+                ComplianceStatus::Due | ComplianceStatus::Overdue
+            )
+        })
+        .map(|row| {
+            context! {
+                title => row.policy_title.clone(),
+                status => attest_app::status_key(row.status),
+                due => row.due_on.map(|day| day.format("%-d %B %Y").to_string()),
+            }
+        })
+        .collect();
+    let signed: Vec<_> = rows
+        .iter()
+        .filter_map(|row| {
+            row.last_signed_at.map(|at| context! {
+            title => row.policy_title.clone(),
+            signed => at.with_timezone(&attest_domain::LONDON).format("%-d %B %Y").to_string(),
+        })
+        })
+        .collect();
+    page(
+        StatusCode::OK,
+        "me.html",
+        context! {
+            name => context.person.full_name.as_str(),
+            email => context.person.email.as_ref().map(|e| e.as_str().to_owned()),
+            trust => context.trust.name.as_str(),
+            owed => owed,
+            signed => signed,
+            csrf => csrf,
+        },
+    )
+}
+
 fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -118,6 +197,9 @@ fn templates() -> &'static Environment<'static> {
             ("sign.html", SIGN),
             ("done.html", DONE),
             ("invalid.html", INVALID),
+            ("me.html", ME),
+            ("signed_out.html", SIGNED_OUT),
+            ("sign_in_failed.html", SIGN_IN_FAILED),
         ] {
             if let Err(error) = env.add_template(name, source) {
                 tracing::error!(%error, name, "page template does not compile");

@@ -3,7 +3,12 @@
 pub mod acceptance;
 pub mod api_token;
 pub mod audit_entry;
+pub mod breach;
+pub mod breach_event;
+pub mod breach_school;
 pub mod exemption;
+pub mod identity_provider;
+pub mod job;
 pub mod magic_link;
 pub mod membership;
 pub mod outbox_message;
@@ -14,3 +19,4 @@ pub mod policy_version;
 pub mod role_grant;
 pub mod school;
 pub mod trust;
+pub mod trust_mail_setting;

@@ -3,9 +3,13 @@
 mod acceptances;
 mod api_tokens;
 mod audit;
+mod breaches;
 mod compliance;
 mod exemptions;
+mod identity_providers;
+mod jobs;
 mod magic_links;
+mod mail_settings;
 mod memberships;
 mod outbox;
 mod people;
@@ -15,16 +19,21 @@ mod policy_versions;
 mod reminder_log;
 mod role_grants;
 mod schools;
+mod sign_in;
 mod trusts;
 
 pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
 pub use api_tokens::{ApiTokens, NewApiToken};
 pub use audit::{Audit, NewAuditEntry};
+pub use breaches::{Breach, BreachEvent, BreachFilter, Breaches, NewBreach};
 pub use compliance::{
     Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,
 };
 pub use exemptions::{Exemption, Exemptions, NewExemption};
+pub use identity_providers::{IdentityProvider, IdentityProviders};
+pub use jobs::{Job, JobQueue, Jobs, NewJob};
 pub use magic_links::{MagicLink, MagicLinks, NewMagicLink, find_magic_link_by_hash};
+pub use mail_settings::{TrustMailSettings, mail_settings_for_delivery};
 pub use memberships::{Memberships, NewMembership};
 pub use outbox::{NewEmail, Outbox, OutboxDelivery, OutboxMessage};
 pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor};
@@ -36,6 +45,7 @@ pub use policy_versions::{
 pub use reminder_log::ReminderLog;
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
+pub use sign_in::{PersonIdentities, SessionRow, Sessions};
 pub use trusts::{NewTrust, Trusts};
 
 use attest_domain::{Role, RoleAssignment, SchoolId};

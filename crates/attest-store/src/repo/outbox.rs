@@ -205,15 +205,21 @@ impl<'a, C: ConnectionTrait> OutboxDelivery<'a, C> {
         Ok(())
     }
 
+    /// Delivered. `body_text` and `body_html` replace the stored bodies (the dispatcher
+    /// removes the working links from what it keeps).
     pub async fn sent(
         &self,
         id: OutboxMessageId,
         message_id: &str,
         at: DateTime<Utc>,
+        body_text: String,
+        body_html: Option<String>,
     ) -> Result<(), StoreError> {
         self.finish(
             id,
             vec![
+                (outbox_message::Column::BodyText, body_text.into()),
+                (outbox_message::Column::BodyHtml, body_html.into()),
                 (outbox_message::Column::Status, "sent".into()),
                 (outbox_message::Column::SentAt, Some(at).into()),
                 (

@@ -1,8 +1,20 @@
 //! The record of reminder steps given, one row per (person, version, step).
 
 use attest_domain::{PersonId, PolicyVersionId, TenantScope};
+
+/// A step already given: (person, version, step key).
+pub type GivenStep = (PersonId, PolicyVersionId, String);
+
+#[derive(FromQueryResult)]
+struct GivenRow {
+    person_id: uuid::Uuid,
+    version_id: uuid::Uuid,
+    step: String,
+}
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, Statement};
+use std::collections::HashSet;
+
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::StoreError;
 
@@ -43,5 +55,41 @@ impl<'a, C: ConnectionTrait> ReminderLog<'a, C> {
             ))
             .await?;
         Ok(result.rows_affected() > 0)
+    }
+
+    /// Every step already given for `versions`, read at once so a tick can skip the
+    /// people it has nothing new for without a write each.
+    pub async fn given(
+        &self,
+        versions: &[PolicyVersionId],
+    ) -> Result<HashSet<GivenStep>, StoreError> {
+        if versions.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let placeholders: Vec<String> =
+            (0..versions.len()).map(|n| format!("${}", n + 2)).collect();
+        let mut values: Vec<sea_orm::Value> = vec![self.scope.trust().as_uuid().into()];
+        values.extend(versions.iter().map(|version| version.as_uuid().into()));
+        let rows = GivenRow::find_by_statement(Statement::from_sql_and_values(
+            self.conn.get_database_backend(),
+            format!(
+                "SELECT person_id, version_id, step FROM reminder_log \
+                 WHERE trust_id = $1 AND version_id IN ({})",
+                placeholders.join(", ")
+            ),
+            values,
+        ))
+        .all(self.conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                (
+                    PersonId::from_uuid(row.person_id),
+                    PolicyVersionId::from_uuid(row.version_id),
+                    row.step,
+                )
+            })
+            .collect())
     }
 }

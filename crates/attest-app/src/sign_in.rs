@@ -1,0 +1,421 @@
+//! Staff sign-in after the provider has vouched for them: the provider's own rules (the
+//! trust's tenant, its Google domains), linking the account to a person of this trust
+//! (once, by an earlier link or a verified email where the trust allows it — never by
+//! an unverified one, never across trusts), a server-side session, and the audit log.
+
+use attest_auth::SessionTokens;
+use attest_domain::{
+    Actor, Email, Person, PersonId, Principal, ProviderSettings, Slug, Trust, TrustId,
+};
+use attest_store::{
+    IdentityProviders, Memberships, People, PersonIdentities, RoleGrants, SessionRow, Sessions,
+    TransactionTrait, Trusts,
+};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use crate::audit::{Change, record};
+use crate::{App, AppError};
+
+/// A session ends this long after sign-in, whatever happens.
+pub const SESSION_ABSOLUTE: Duration = Duration::hours(8);
+/// ...or after this long without a request.
+pub const SESSION_IDLE: Duration = Duration::minutes(60);
+/// A session's token lives this long (the idle timeout) and is renewed by page loads once
+/// less than half of it is left, so the cookie itself goes stale with an idle session.
+pub const SESSION_TOKEN_LIFETIME: Duration = SESSION_IDLE;
+
+/// What the provider vouched for, after the ID token's signature, issuer, audience,
+/// expiry, nonce and PKCE were checked.
+#[derive(Debug, Clone, Default)]
+pub struct VerifiedLogin {
+    pub issuer: String,
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub name: Option<String>,
+    /// Microsoft: the account's tenant and object id.
+    pub tid: Option<String>,
+    pub oid: Option<String>,
+    /// Google: the account's Workspace domain.
+    pub hd: Option<String>,
+}
+
+/// The provider a sign-in starts with.
+#[derive(Debug, Clone)]
+pub struct LoginProvider {
+    pub trust: Trust,
+    pub settings: ProviderSettings,
+    pub client_secret: String,
+}
+
+/// A new session: its token goes in the cookie.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub person: Person,
+    pub trust: Trust,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A request's session, checked.
+#[derive(Debug, Clone)]
+pub struct SessionContext {
+    pub principal: Principal,
+    pub person: Person,
+    pub trust: Trust,
+    pub session: SessionRow,
+    /// A fresh token for the cookie when the presented one is past half its life.
+    pub renewed_token: Option<String>,
+}
+
+fn refused(reason: &str) -> AppError {
+    AppError::Unauthenticated(reason.to_owned())
+}
+
+impl App {
+    fn session_tokens(&self) -> Result<SessionTokens, AppError> {
+        Ok(SessionTokens::new(
+            self.sealing_key("session")?,
+            self.public_url(),
+        ))
+    }
+
+    /// The trust's provider by the names in its URL.
+    pub async fn login_provider(
+        &self,
+        trust: &str,
+        provider: &str,
+    ) -> Result<LoginProvider, AppError> {
+        let not_found = || AppError::NotFound("no such sign-in".to_owned());
+        let trust = Trusts::find_by_slug(&self.db, &Slug::parse(trust).map_err(|_| not_found())?)
+            .await
+            .map_err(|_| not_found())?;
+        let slug = Slug::parse(provider).map_err(|_| not_found())?;
+        let found = IdentityProviders::new(&self.db, &Principal::operator(trust.id).scope())
+            .by_slug(&slug)
+            .await
+            .map_err(|_| not_found())?;
+        let client_secret = self.open_client_secret(&found)?;
+        Ok(LoginProvider {
+            trust,
+            settings: found.settings,
+            client_secret,
+        })
+    }
+
+    /// Signs the person in, or says why not (and records the failure).
+    pub async fn complete_sign_in(
+        &self,
+        provider: &LoginProvider,
+        login: VerifiedLogin,
+    ) -> Result<SignedIn, AppError> {
+        match self.try_sign_in(provider, &login).await {
+            Ok(signed_in) => Ok(signed_in),
+            Err(error) => {
+                self.record_sign_in_failure(provider.trust.id, &provider.settings, &login, &error)
+                    .await;
+                Err(error)
+            }
+        }
+    }
+
+    /// Audits a refused sign-in (also those refused before the provider's answer was checked).
+    pub async fn record_sign_in_failure(
+        &self,
+        trust: TrustId,
+        settings: &ProviderSettings,
+        login: &VerifiedLogin,
+        error: &AppError,
+    ) {
+        let operator = Principal::operator(trust);
+        let outcome = record(
+            &self.db,
+            &operator,
+            self.now(),
+            Change {
+                action: "sso.login_failed",
+                subject_type: "identity_provider",
+                subject_id: uuid::Uuid::nil(),
+                before: None,
+                after: Some(&json!({
+                    "provider": settings.slug, "issuer": login.issuer, "subject": login.subject,
+                    "email": login.email, "reason": error.to_string(),
+                })),
+            },
+        )
+        .await;
+        if let Err(error) = outcome {
+            tracing::error!(%error, "could not audit a failed sign-in");
+        }
+    }
+
+    async fn try_sign_in(
+        &self,
+        provider: &LoginProvider,
+        login: &VerifiedLogin,
+    ) -> Result<SignedIn, AppError> {
+        let settings = &provider.settings;
+        if login.issuer.trim_end_matches('/') != settings.issuer {
+            return Err(refused(
+                "the account comes from another issuer than this trust's",
+            ));
+        }
+        if let Some(tenant) = &settings.tenant_id
+            && login.tid.as_deref().map(str::to_lowercase).as_deref() != Some(tenant.as_str())
+        {
+            return Err(refused(
+                "the account belongs to another Microsoft tenant than this trust's",
+            ));
+        }
+        if !settings.domains.is_empty()
+            && !login
+                .hd
+                .as_deref()
+                .is_some_and(|hd| settings.domains.iter().any(|d| d.eq_ignore_ascii_case(hd)))
+        {
+            return Err(refused(
+                "the account is not in one of this trust's Google Workspace domains",
+            ));
+        }
+        let trust = provider.trust.clone();
+        let operator = Principal::operator(trust.id);
+        let scope = operator.scope();
+        let at = self.now();
+        let txn = self.db.begin().await?;
+        let identities = PersonIdentities::new(&txn, &scope);
+        // Microsoft accounts are also known by tenant and object id, which stay the same
+        // when an app's pairwise subject would not.
+        let directory_key = match (&login.tid, &login.oid) {
+            (Some(tid), Some(oid)) => {
+                Some((format!("urn:entra:{}", tid.to_lowercase()), oid.clone()))
+            }
+            _ => None,
+        };
+        let mut linked = identities.find(&login.issuer, &login.subject).await?;
+        if linked.is_none()
+            && let Some((issuer, subject)) = &directory_key
+        {
+            linked = identities.find(issuer, subject).await?;
+            if let Some(person) = linked {
+                identities
+                    .link(&login.issuer, &login.subject, person, at)
+                    .await?;
+            }
+        }
+        let person = match linked {
+            Some(person) => People::new(&txn, &scope).get(person).await?,
+            None => {
+                let by_email = match (&login.email, login.email_verified, settings.link_by_email) {
+                    (Some(email), true, true) => match Email::parse(email) {
+                        Ok(email) => People::new(&txn, &scope).find_by_email(&email).await?,
+                        Err(_) => None,
+                    },
+                    _ => None,
+                };
+                let Some(person) = by_email else {
+                    return Err(refused(&format!(
+                        "no one at {} is linked to this account; ask the school office",
+                        trust.name
+                    )));
+                };
+                identities
+                    .link(&login.issuer, &login.subject, person.id, at)
+                    .await?;
+                if let Some((issuer, subject)) = &directory_key {
+                    identities.link(issuer, subject, person.id, at).await?;
+                }
+                person
+            }
+        };
+        let today = self.today();
+        let active = Memberships::new(&txn, &scope)
+            .for_people(&[person.id])
+            .await?
+            .iter()
+            .any(|membership| membership.ended_on.is_none_or(|ended| ended > today));
+        if !active {
+            return Err(refused(
+                "this account's person has left every school of the trust",
+            ));
+        }
+        let session = uuid::Uuid::now_v7();
+        let expires_at = at + SESSION_ABSOLUTE;
+        Sessions::new(&txn, &scope)
+            .create(session, person.id, settings.slug.as_str(), at, expires_at)
+            .await?;
+        let principal = Principal::new(trust.id, Actor::Person(person.id), Vec::new());
+        record(
+            &txn,
+            &principal,
+            at,
+            Change {
+                action: "sso.login",
+                subject_type: "session",
+                subject_id: session,
+                before: None,
+                after: Some(&json!({ "provider": settings.slug, "issuer": login.issuer, "subject": login.subject })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        let token = self.session_token(person.id, session, trust.id, at, expires_at)?;
+        Ok(SignedIn {
+            person,
+            trust,
+            token,
+            expires_at,
+        })
+    }
+
+    /// A token for the session from `at`: valid for `SESSION_TOKEN_LIFETIME`, never past
+    /// the session's own end.
+    fn session_token(
+        &self,
+        person: PersonId,
+        session: uuid::Uuid,
+        trust: TrustId,
+        at: DateTime<Utc>,
+        session_ends: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        let exp = (at + SESSION_TOKEN_LIFETIME).min(session_ends);
+        self.session_tokens()?
+            .issue(
+                &person.to_string(),
+                &session.to_string(),
+                &trust.to_string(),
+                at.timestamp(),
+                exp.timestamp(),
+            )
+            .map_err(|error| AppError::Internal(error.to_string()))
+    }
+
+    /// The session a cookie's token names, if it is still open; records the activity.
+    pub async fn session(&self, token: &str) -> Result<SessionContext, AppError> {
+        let expired = || refused("your session has ended: sign in again");
+        let claims = self
+            .session_tokens()?
+            .verify(token, self.now().timestamp())
+            .map_err(|_| expired())?;
+        let parse = |text: &str| text.parse::<uuid::Uuid>().map_err(|_| expired());
+        let trust = TrustId::from_uuid(parse(&claims.trust)?);
+        let person = PersonId::from_uuid(parse(&claims.sub)?);
+        let session_id = parse(&claims.sid)?;
+        let operator = Principal::operator(trust);
+        let scope = operator.scope();
+        let sessions = Sessions::new(&self.db, &scope);
+        let session = sessions.get(session_id).await?.ok_or_else(expired)?;
+        let now = self.now();
+        if session.revoked_at.is_some()
+            || session.expires_at <= now
+            || session.last_seen_at + SESSION_IDLE <= now
+            || session.person_id != person.as_uuid()
+        {
+            return Err(expired());
+        }
+        sessions.touch(session_id, now).await?;
+        let roles = RoleGrants::new(&self.db, &scope)
+            .active_for_people(&[person])
+            .await?
+            .into_iter()
+            .map(|grant| grant.assignment)
+            .collect();
+        let renewed_token =
+            if claims.exp - now.timestamp() < SESSION_TOKEN_LIFETIME.num_seconds() / 2 {
+                Some(self.session_token(person, session_id, trust, now, session.expires_at)?)
+            } else {
+                None
+            };
+        Ok(SessionContext {
+            principal: Principal::new(trust, Actor::Person(person), roles),
+            person: People::new(&self.db, &scope).get(person).await?,
+            trust: self.trust(&operator).await?,
+            session,
+            renewed_token,
+        })
+    }
+
+    /// Ends the session now; its cookie no longer works even before it expires.
+    pub async fn sign_out(&self, context: &SessionContext) -> Result<(), AppError> {
+        let at = self.now();
+        let txn = self.db.begin().await?;
+        Sessions::new(&txn, &Principal::operator(context.trust.id).scope())
+            .revoke(context.session.id, at)
+            .await?;
+        record(
+            &txn,
+            &context.principal,
+            at,
+            Change {
+                action: "sso.logout",
+                subject_type: "session",
+                subject_id: context.session.id,
+                before: None,
+                after: None::<&serde_json::Value>,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl App {
+    /// Seals a short-lived value for a cookie (the pending sign-in), bound to its name.
+    pub fn seal_for_cookie(&self, value: &str, cookie: &str) -> Result<String, AppError> {
+        self.sealing_key("signIn")?
+            .seal(value, cookie.as_bytes())
+            .map_err(|error| AppError::Internal(error.to_string()))
+    }
+
+    pub fn open_from_cookie(&self, sealed: &str, cookie: &str) -> Result<String, AppError> {
+        self.sealing_key("signIn")?
+            .open(sealed, cookie.as_bytes())
+            .map_err(|_| refused("the sign-in cookie is not valid"))
+    }
+
+    /// The form token for the session's pages: tied to the session, so a form from
+    /// another site (or another session) is refused.
+    /// Empty (and so never accepted) on a server without a sealing key, which cannot
+    /// have sessions anyway.
+    pub fn csrf_token(&self, context: &SessionContext) -> String {
+        let Ok(key) = self
+            .sealing_key("csrf")
+            .map(|key| key.derive(b"attest csrf v1"))
+        else {
+            return String::new();
+        };
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(key);
+        hasher.update(context.session.id.as_bytes());
+        hex::encode(hasher.finalize())
+    }
+
+    pub fn check_csrf(&self, context: &SessionContext, presented: &str) -> bool {
+        let expected = self.csrf_token(context);
+        !expected.is_empty()
+            && expected.len() == presented.len()
+            && expected
+                .bytes()
+                .zip(presented.bytes())
+                .fold(0_u8, |diff, (a, b)| diff | (a ^ b))
+                == 0
+    }
+
+    /// What the signed-in person owes and has signed.
+    pub async fn my_policies(
+        &self,
+        context: &SessionContext,
+    ) -> Result<Vec<attest_store::ComplianceRow>, AppError> {
+        // Their own records only: the person filter is the whole point of this query.
+        self.compliance_all(
+            &Principal::operator(context.trust.id),
+            crate::ComplianceFilter {
+                person: Some(context.person.id),
+                ..crate::ComplianceFilter::default()
+            },
+        )
+        .await
+    }
+}

@@ -1,0 +1,544 @@
+//! Directory sync as a plan: given what the trust's directory (Entra ID or Google
+//! Workspace) lists, the people attest already knows, and the trust's mapping rules,
+//! who is to be added, updated field by field, or marked as left — and who could not be
+//! mapped, and why. Nothing is changed here; the application applies a plan in one
+//! transaction, and refuses one that would empty a school unless confirmed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::{MembershipKind, PersonId, SchoolId};
+
+/// One account as the directory lists it (Microsoft Graph `/users` or Google
+/// `users.list`, reduced to what mapping needs).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DirectoryUser {
+    /// The provider's stable id (Entra object id, Google user id).
+    pub id: String,
+    pub display_name: String,
+    /// `mail`, else the user principal name / primary email.
+    pub email: Option<String>,
+    pub enabled: bool,
+    pub job_title: Option<String>,
+    pub department: Option<String>,
+    pub office_location: Option<String>,
+    /// Google org unit path, e.g. `/Staff/Riverside`.
+    pub org_unit: Option<String>,
+    /// Group names or ids the account belongs to.
+    pub groups: Vec<String>,
+}
+
+/// What a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchField {
+    Group,
+    /// Matches the org unit and everything below it.
+    OrgUnit,
+    Department,
+    OfficeLocation,
+    JobTitle,
+    EmailDomain,
+}
+
+/// "Accounts whose `field` is `value`": case-insensitive, exact (org units by prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matcher {
+    pub field: MatchField,
+    pub value: String,
+}
+
+impl Matcher {
+    pub fn matches(&self, user: &DirectoryUser) -> bool {
+        let value = self.value.trim();
+        let same = |candidate: &Option<String>| {
+            candidate
+                .as_deref()
+                .is_some_and(|text| text.trim().eq_ignore_ascii_case(value))
+        };
+        match self.field {
+            MatchField::Group => user
+                .groups
+                .iter()
+                .any(|g| g.trim().eq_ignore_ascii_case(value)),
+            MatchField::OrgUnit => user.org_unit.as_deref().is_some_and(|unit| {
+                let unit = unit.trim_end_matches('/').to_lowercase();
+                let wanted = value.trim_end_matches('/').to_lowercase();
+                unit == wanted || unit.starts_with(&format!("{wanted}/"))
+            }),
+            MatchField::Department => same(&user.department),
+            MatchField::OfficeLocation => same(&user.office_location),
+            MatchField::JobTitle => same(&user.job_title),
+            MatchField::EmailDomain => user.email.as_deref().is_some_and(|email| {
+                email
+                    .rsplit_once('@')
+                    .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(value))
+            }),
+        }
+    }
+}
+
+/// A trust's mapping rules, tried in order (the first school rule and the first kind
+/// rule that match win).
+#[derive(Debug, Clone, Default)]
+pub struct MappingRules {
+    pub schools: Vec<(Matcher, SchoolId)>,
+    pub kinds: Vec<(Matcher, MembershipKind)>,
+    /// Used when no kind rule matches; `None` leaves such accounts unmapped.
+    pub default_kind: Option<MembershipKind>,
+    /// Accounts never to sync: shared mailboxes, pupils' accounts.
+    pub ignore: Vec<Matcher>,
+}
+
+/// Someone attest already knows, with their open memberships.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownPerson {
+    pub person: PersonId,
+    pub directory_id: Option<String>,
+    pub email: Option<String>,
+    pub full_name: String,
+    pub memberships: BTreeSet<(SchoolId, MembershipKind)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedAdd {
+    pub directory_id: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub school: SchoolId,
+    pub kind: MembershipKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedUpdate {
+    pub person: PersonId,
+    pub changes: Vec<FieldChange>,
+    /// Memberships to open (a move to another school or kind).
+    pub join: Vec<(SchoolId, MembershipKind)>,
+    /// Memberships to end.
+    pub leave: Vec<(SchoolId, MembershipKind)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmapped {
+    pub directory_id: String,
+    pub name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncPlan {
+    pub add: Vec<PlannedAdd>,
+    pub update: Vec<PlannedUpdate>,
+    /// People no longer in the directory (or disabled): every open membership ends.
+    pub leave: Vec<(PersonId, Vec<(SchoolId, MembershipKind)>)>,
+    pub unmapped: Vec<Unmapped>,
+    pub ignored: usize,
+}
+
+/// A school the plan would empty too far: `leaving` of its `people` would be ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaverAlarm {
+    pub school: SchoolId,
+    pub leaving: usize,
+    pub people: usize,
+}
+
+fn norm_email(email: &Option<String>) -> Option<String> {
+    email
+        .as_ref()
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty())
+}
+
+impl MappingRules {
+    /// The (school, kind) an account maps to, or why it does not.
+    pub fn map(&self, user: &DirectoryUser) -> Result<(SchoolId, MembershipKind), String> {
+        let school = self
+            .schools
+            .iter()
+            .find(|(matcher, _)| matcher.matches(user))
+            .map(|(_, school)| *school)
+            .ok_or_else(|| {
+                "no school rule matches (group, org unit, department or office)".to_owned()
+            })?;
+        let kind = self
+            .kinds
+            .iter()
+            .find(|(matcher, _)| matcher.matches(user))
+            .map(|(_, kind)| *kind)
+            .or(self.default_kind)
+            .ok_or_else(|| "no membership kind rule matches and there is no default".to_owned())?;
+        Ok((school, kind))
+    }
+}
+
+/// The plan for one sync: `users` is the directory's whole list (a delta is applied to
+/// the last full list before planning).
+pub fn plan_sync(users: &[DirectoryUser], known: &[KnownPerson], rules: &MappingRules) -> SyncPlan {
+    let mut plan = SyncPlan::default();
+    let by_directory_id: HashMap<&str, &KnownPerson> = known
+        .iter()
+        .filter_map(|person| person.directory_id.as_deref().map(|id| (id, person)))
+        .collect();
+    let by_email: HashMap<String, &KnownPerson> = known
+        .iter()
+        .filter_map(|person| norm_email(&person.email).map(|email| (email, person)))
+        .collect();
+    let mut seen: BTreeSet<PersonId> = BTreeSet::new();
+    for user in users {
+        if rules.ignore.iter().any(|matcher| matcher.matches(user)) {
+            plan.ignored += 1;
+            continue;
+        }
+        let existing = by_directory_id
+            .get(user.id.as_str())
+            .copied()
+            .or_else(|| norm_email(&user.email).and_then(|email| by_email.get(&email).copied()));
+        if !user.enabled {
+            // A disabled account is someone who has left: handled with the missing ones.
+            continue;
+        }
+        let mapped = match rules.map(user) {
+            Ok(mapped) => mapped,
+            Err(reason) => {
+                if let Some(person) = existing {
+                    // Known but now unmappable: leave them as they are, and say so.
+                    seen.insert(person.person);
+                }
+                plan.unmapped.push(Unmapped {
+                    directory_id: user.id.clone(),
+                    name: user.display_name.clone(),
+                    reason,
+                });
+                continue;
+            }
+        };
+        match existing {
+            None => plan.add.push(PlannedAdd {
+                directory_id: user.id.clone(),
+                full_name: user.display_name.trim().to_owned(),
+                email: norm_email(&user.email),
+                school: mapped.0,
+                kind: mapped.1,
+            }),
+            Some(person) => {
+                seen.insert(person.person);
+                let mut changes = Vec::new();
+                if person.full_name.trim() != user.display_name.trim() {
+                    changes.push(FieldChange {
+                        field: "fullName",
+                        from: person.full_name.clone(),
+                        to: user.display_name.trim().to_owned(),
+                    });
+                }
+                let email = norm_email(&user.email);
+                if norm_email(&person.email) != email {
+                    changes.push(FieldChange {
+                        field: "email",
+                        from: person.email.clone().unwrap_or_default(),
+                        to: email.unwrap_or_default(),
+                    });
+                }
+                if person.directory_id.as_deref() != Some(user.id.as_str()) {
+                    changes.push(FieldChange {
+                        field: "directoryId",
+                        from: person.directory_id.clone().unwrap_or_default(),
+                        to: user.id.clone(),
+                    });
+                }
+                let join: Vec<_> = (!person.memberships.contains(&mapped))
+                    .then_some(mapped)
+                    .into_iter()
+                    .collect();
+                let leave: Vec<_> = person
+                    .memberships
+                    .iter()
+                    .copied()
+                    .filter(|membership| *membership != mapped)
+                    .collect();
+                if !changes.is_empty() || !join.is_empty() || !leave.is_empty() {
+                    plan.update.push(PlannedUpdate {
+                        person: person.person,
+                        changes,
+                        join,
+                        leave,
+                    });
+                }
+            }
+        }
+    }
+    for person in known {
+        if !seen.contains(&person.person) && !person.memberships.is_empty() {
+            plan.leave
+                .push((person.person, person.memberships.iter().copied().collect()));
+        }
+    }
+    plan
+}
+
+/// Schools where the plan would end more than `max_share` (e.g. 0.10) of the people
+/// with an open membership there: a broken mapping rule or a half-empty directory
+/// looks like this, so the plan stops unless confirmed.
+pub fn leaver_alarms(plan: &SyncPlan, known: &[KnownPerson], max_share: f64) -> Vec<LeaverAlarm> {
+    let mut people: BTreeMap<SchoolId, BTreeSet<PersonId>> = BTreeMap::new();
+    for person in known {
+        for (school, _) in &person.memberships {
+            people.entry(*school).or_default().insert(person.person);
+        }
+    }
+    let mut leaving: BTreeMap<SchoolId, BTreeSet<PersonId>> = BTreeMap::new();
+    for (person, memberships) in &plan.leave {
+        for (school, _) in memberships {
+            leaving.entry(*school).or_default().insert(*person);
+        }
+    }
+    for update in &plan.update {
+        let staying: BTreeSet<SchoolId> = update.join.iter().map(|(school, _)| *school).collect();
+        for (school, _) in &update.leave {
+            if !staying.contains(school) {
+                leaving.entry(*school).or_default().insert(update.person);
+            }
+        }
+    }
+    leaving
+        .into_iter()
+        .filter_map(|(school, gone)| {
+            let total = people.get(&school).map_or(0, BTreeSet::len);
+            #[allow(clippy::cast_precision_loss)]
+            let share = if total == 0 {
+                0.0
+            } else {
+                gone.len() as f64 / total as f64
+            };
+            (share > max_share).then_some(LeaverAlarm {
+                school,
+                leaving: gone.len(),
+                people: total,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str, name: &str, department: &str, title: &str) -> DirectoryUser {
+        DirectoryUser {
+            id: id.to_owned(),
+            display_name: name.to_owned(),
+            email: Some(format!(
+                "{}@trust.example",
+                name.to_lowercase().replace(' ', ".")
+            )),
+            enabled: true,
+            job_title: Some(title.to_owned()),
+            department: Some(department.to_owned()),
+            ..DirectoryUser::default()
+        }
+    }
+
+    struct World {
+        north: SchoolId,
+        south: SchoolId,
+        rules: MappingRules,
+    }
+
+    fn world() -> World {
+        let north = SchoolId::generate();
+        let south = SchoolId::generate();
+        let by = |field, value: &str| Matcher {
+            field,
+            value: value.to_owned(),
+        };
+        World {
+            north,
+            south,
+            rules: MappingRules {
+                schools: vec![
+                    (by(MatchField::Department, "North Primary"), north),
+                    (by(MatchField::OrgUnit, "/Staff/South"), south),
+                ],
+                kinds: vec![
+                    (
+                        by(MatchField::JobTitle, "Teacher"),
+                        MembershipKind::Teaching,
+                    ),
+                    (by(MatchField::Group, "Governors"), MembershipKind::Governor),
+                ],
+                default_kind: Some(MembershipKind::Support),
+                ignore: vec![
+                    by(MatchField::EmailDomain, "pupils.trust.example"),
+                    by(MatchField::Group, "Shared mailboxes"),
+                ],
+            },
+        }
+    }
+
+    fn known(
+        name: &str,
+        directory_id: Option<&str>,
+        school: SchoolId,
+        kind: MembershipKind,
+    ) -> KnownPerson {
+        KnownPerson {
+            person: PersonId::generate(),
+            directory_id: directory_id.map(str::to_owned),
+            email: Some(format!(
+                "{}@trust.example",
+                name.to_lowercase().replace(' ', ".")
+            )),
+            full_name: name.to_owned(),
+            memberships: BTreeSet::from([(school, kind)]),
+        }
+    }
+
+    #[test]
+    fn a_first_sync_adds_the_mapped_and_reports_the_rest() {
+        let w = world();
+        let mut pupil = user("p1", "Pupil One", "North Primary", "");
+        pupil.email = Some("p1@pupils.trust.example".to_owned());
+        let mut south_ta = user("s1", "Sam South", "", "Teaching Assistant");
+        south_ta.org_unit = Some("/Staff/South/TAs".to_owned());
+        let users = vec![
+            user("n1", "Ann North", "North Primary", "Teacher"),
+            south_ta,
+            pupil,
+            user("x1", "Nobody Knows", "Head Office", "Finance"),
+            DirectoryUser {
+                enabled: false,
+                ..user("d1", "Dee Disabled", "North Primary", "Teacher")
+            },
+        ];
+        let plan = plan_sync(&users, &[], &w.rules);
+        assert_eq!(plan.add.len(), 2);
+        assert_eq!(
+            (plan.add[0].school, plan.add[0].kind),
+            (w.north, MembershipKind::Teaching)
+        );
+        assert_eq!(
+            (plan.add[1].school, plan.add[1].kind),
+            (w.south, MembershipKind::Support),
+            "org units match below"
+        );
+        assert_eq!(plan.ignored, 1);
+        assert_eq!(plan.unmapped.len(), 1);
+        assert!(
+            plan.unmapped[0].reason.contains("no school rule"),
+            "{:?}",
+            plan.unmapped
+        );
+        assert!(plan.leave.is_empty() && plan.update.is_empty());
+    }
+
+    #[test]
+    fn renames_moves_and_leavers_are_planned_field_by_field() {
+        let w = world();
+        let ann = known("Ann North", Some("n1"), w.north, MembershipKind::Teaching);
+        let bob = known("Bob North", Some("n2"), w.north, MembershipKind::Teaching);
+        let cy = known("Cy North", None, w.north, MembershipKind::Support);
+        let dee = known("Dee North", Some("n4"), w.north, MembershipKind::Teaching);
+        let mut moved = user("n2", "Bob North", "", "Teacher");
+        moved.org_unit = Some("/Staff/South".to_owned());
+        let users = vec![
+            user("n1", "Ann Northcott", "North Primary", "Teacher"),
+            moved,
+            user("n3", "Cy North", "North Primary", "Caretaker"),
+            DirectoryUser {
+                enabled: false,
+                ..user("n4", "Dee North", "North Primary", "Teacher")
+            },
+        ];
+        let known = vec![ann.clone(), bob.clone(), cy.clone(), dee.clone()];
+        let plan = plan_sync(&users, &known, &w.rules);
+        let update = |person: PersonId| {
+            plan.update
+                .iter()
+                .find(|u| u.person == person)
+                .expect("update")
+        };
+        assert_eq!(
+            update(ann.person).changes,
+            vec![
+                FieldChange {
+                    field: "fullName",
+                    from: "Ann North".to_owned(),
+                    to: "Ann Northcott".to_owned()
+                },
+                FieldChange {
+                    field: "email",
+                    from: "ann.north@trust.example".to_owned(),
+                    to: "ann.northcott@trust.example".to_owned()
+                },
+            ]
+        );
+        let bob_update = update(bob.person);
+        assert_eq!(bob_update.join, vec![(w.south, MembershipKind::Teaching)]);
+        assert_eq!(bob_update.leave, vec![(w.north, MembershipKind::Teaching)]);
+        let cy_update = update(cy.person);
+        assert_eq!(
+            cy_update.changes[0].field, "directoryId",
+            "matched by email, then linked"
+        );
+        assert!(cy_update.join.is_empty());
+        assert_eq!(
+            plan.leave,
+            vec![(dee.person, vec![(w.north, MembershipKind::Teaching)])]
+        );
+        assert!(plan.add.is_empty());
+        let unchanged = plan_sync(
+            &[user("n1", "Ann North", "North Primary", "Teacher")],
+            std::slice::from_ref(&ann),
+            &w.rules,
+        );
+        assert!(
+            unchanged.update.is_empty(),
+            "nothing to do is an empty plan"
+        );
+    }
+
+    #[test]
+    fn a_plan_that_empties_a_school_raises_an_alarm() {
+        let w = world();
+        let staff: Vec<KnownPerson> = (0..20)
+            .map(|n| {
+                known(
+                    &format!("Staff {n}"),
+                    Some(&format!("n{n}")),
+                    w.north,
+                    MembershipKind::Teaching,
+                )
+            })
+            .collect();
+        // The directory lists 17 of 20: three leavers, 15 % of the school.
+        let users: Vec<DirectoryUser> = (0..17)
+            .map(|n| {
+                user(
+                    &format!("n{n}"),
+                    &format!("Staff {n}"),
+                    "North Primary",
+                    "Teacher",
+                )
+            })
+            .collect();
+        let plan = plan_sync(&users, &staff, &w.rules);
+        assert_eq!(plan.leave.len(), 3);
+        assert_eq!(
+            leaver_alarms(&plan, &staff, 0.10),
+            vec![LeaverAlarm {
+                school: w.north,
+                leaving: 3,
+                people: 20
+            }]
+        );
+        assert!(leaver_alarms(&plan, &staff, 0.20).is_empty());
+        let quiet = plan_sync(&users, &staff[..17], &w.rules);
+        assert!(leaver_alarms(&quiet, &staff[..17], 0.10).is_empty());
+    }
+}
