@@ -78,7 +78,7 @@ pub struct ProviderSettings {
     pub link_by_email: bool,
 }
 
-fn is_guid(text: &str) -> bool {
+pub(crate) fn is_guid(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() == 5
         && [8, 4, 4, 4, 12]
@@ -88,13 +88,18 @@ fn is_guid(text: &str) -> bool {
 }
 
 fn issuer_url(raw: &str) -> Result<String, DomainError> {
+    service_url("issuer", raw)
+}
+
+/// An https URL of a service the server calls, or http on this machine (for tests).
+pub(crate) fn service_url(field: &'static str, raw: &str) -> Result<String, DomainError> {
     let url = raw.trim().trim_end_matches('/');
     let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
         .iter()
         .any(|prefix| url.starts_with(prefix));
     if !(url.starts_with("https://") || loopback) || url.contains(char::is_whitespace) {
         return Err(DomainError::invalid(
-            "issuer",
+            field,
             format!("'{raw}' must be an https:// URL (http only on this machine, for tests)"),
         ));
     }

@@ -8,6 +8,7 @@
 mod acceptance;
 mod breach;
 mod compliance;
+mod directory;
 mod error;
 mod identity;
 mod ids;
@@ -35,6 +36,10 @@ pub use breach::{
 pub use compliance::{
     ComplianceStatus, LastSignature, ResignRequired, ResignSchedule, SigningFacts, Standing,
     due_on, standing, typed_name_matches,
+};
+pub use directory::{
+    AccountChange, DEFAULT_MAX_LEAVER_SHARE, DirectoryChanges, DirectoryInput, DirectoryKind,
+    DirectorySettings, GOOGLE_ISSUER, RuleInput, SyncRulesInput, apply_changes,
 };
 pub use error::DomainError;
 pub use identity::{ProviderInput, ProviderKind, ProviderSettings};

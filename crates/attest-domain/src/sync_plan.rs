@@ -6,11 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use serde::{Deserialize, Serialize};
+
 use crate::{MembershipKind, PersonId, SchoolId};
 
 /// One account as the directory lists it (Microsoft Graph `/users` or Google
 /// `users.list`, reduced to what mapping needs).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DirectoryUser {
     /// The provider's stable id (Entra object id, Google user id).
     pub id: String,
@@ -28,7 +30,8 @@ pub struct DirectoryUser {
 }
 
 /// What a rule looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MatchField {
     Group,
     /// Matches the org unit and everything below it.
@@ -40,7 +43,7 @@ pub enum MatchField {
 }
 
 /// "Accounts whose `field` is `value`": case-insensitive, exact (org units by prefix).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Matcher {
     pub field: MatchField,
     pub value: String,
@@ -78,7 +81,7 @@ impl Matcher {
 
 /// A trust's mapping rules, tried in order (the first school rule and the first kind
 /// rule that match win).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MappingRules {
     pub schools: Vec<(Matcher, SchoolId)>,
     pub kinds: Vec<(Matcher, MembershipKind)>,
@@ -98,7 +101,7 @@ pub struct KnownPerson {
     pub memberships: BTreeSet<(SchoolId, MembershipKind)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedAdd {
     pub directory_id: String,
     pub full_name: String,
@@ -107,14 +110,14 @@ pub struct PlannedAdd {
     pub kind: MembershipKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
     pub field: &'static str,
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedUpdate {
     pub person: PersonId,
     pub changes: Vec<FieldChange>,
@@ -124,14 +127,14 @@ pub struct PlannedUpdate {
     pub leave: Vec<(SchoolId, MembershipKind)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unmapped {
     pub directory_id: String,
     pub name: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SyncPlan {
     pub add: Vec<PlannedAdd>,
     pub update: Vec<PlannedUpdate>,
@@ -142,7 +145,7 @@ pub struct SyncPlan {
 }
 
 /// A school the plan would empty too far: `leaving` of its `people` would be ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LeaverAlarm {
     pub school: SchoolId,
     pub leaving: usize,
@@ -191,18 +194,50 @@ pub fn plan_sync(users: &[DirectoryUser], known: &[KnownPerson], rules: &Mapping
         .filter_map(|person| norm_email(&person.email).map(|email| (email, person)))
         .collect();
     let mut seen: BTreeSet<PersonId> = BTreeSet::new();
+    // Emails are unique in a trust: the first account to claim one gets it.
+    let mut claimed: HashMap<String, &str> = HashMap::new();
     for user in users {
         if rules.ignore.iter().any(|matcher| matcher.matches(user)) {
             plan.ignored += 1;
             continue;
         }
-        let existing = by_directory_id
-            .get(user.id.as_str())
-            .copied()
-            .or_else(|| norm_email(&user.email).and_then(|email| by_email.get(&email).copied()));
+        let by_link = by_directory_id.get(user.id.as_str()).copied();
+        // An email match links only someone not yet linked to another account.
+        let by_address = norm_email(&user.email)
+            .and_then(|email| by_email.get(&email).copied())
+            .filter(|person| person.directory_id.is_none());
+        let existing = by_link.or(by_address);
         if !user.enabled {
             // A disabled account is someone who has left: handled with the missing ones.
             continue;
+        }
+        if let Some(email) = norm_email(&user.email) {
+            let owner = by_email.get(&email).map(|person| person.person);
+            let taken_by_other =
+                owner.is_some_and(|owner| existing.is_none_or(|p| p.person != owner));
+            if let Some(first) = claimed.get(&email).filter(|first| **first != user.id) {
+                plan.unmapped.push(Unmapped {
+                    directory_id: user.id.clone(),
+                    name: user.display_name.clone(),
+                    reason: format!("{email} is also the email of account {first}"),
+                });
+                existing.inspect(|person| {
+                    seen.insert(person.person);
+                });
+                continue;
+            }
+            if taken_by_other {
+                plan.unmapped.push(Unmapped {
+                    directory_id: user.id.clone(),
+                    name: user.display_name.clone(),
+                    reason: format!("{email} belongs to another person, linked to another account"),
+                });
+                existing.inspect(|person| {
+                    seen.insert(person.person);
+                });
+                continue;
+            }
+            claimed.insert(email, user.id.as_str());
         }
         let mapped = match rules.map(user) {
             Ok(mapped) => mapped,
@@ -273,8 +308,13 @@ pub fn plan_sync(users: &[DirectoryUser], known: &[KnownPerson], rules: &Mapping
             }
         }
     }
+    // Only people the directory brought (or linked) can leave with it: a volunteer added
+    // by hand is not the directory's business.
     for person in known {
-        if !seen.contains(&person.person) && !person.memberships.is_empty() {
+        if person.directory_id.is_some()
+            && !seen.contains(&person.person)
+            && !person.memberships.is_empty()
+        {
             plan.leave
                 .push((person.person, person.memberships.iter().copied().collect()));
         }

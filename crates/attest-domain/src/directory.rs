@@ -1,0 +1,685 @@
+//! A trust's staff directory: Microsoft Entra ID (through Microsoft Graph) or Google
+//! Workspace (through the Admin SDK Directory API). What a connection must name, the
+//! mapping rules as an admin writes them, and how a delta from the provider is laid
+//! over the last full list before a sync is planned.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::{is_guid, service_url};
+use crate::{
+    DirectoryUser, DomainError, MappingRules, MatchField, Matcher, MembershipKind, SchoolId,
+};
+
+/// Share of a school's people a sync may mark as left before it stops for confirmation.
+pub const DEFAULT_MAX_LEAVER_SHARE: f64 = 0.10;
+
+/// Where Google's ID tokens come from: a Google account's directory id is its `sub`.
+pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryKind {
+    Microsoft,
+    Google,
+}
+
+impl DirectoryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Microsoft => "microsoft",
+            Self::Google => "google",
+        }
+    }
+}
+
+impl FromStr for DirectoryKind {
+    type Err = DomainError;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        match raw.trim() {
+            "microsoft" => Ok(Self::Microsoft),
+            "google" => Ok(Self::Google),
+            other => Err(DomainError::invalid(
+                "kind",
+                format!("'{other}' is not microsoft or google"),
+            )),
+        }
+    }
+}
+
+impl fmt::Display for DirectoryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A directory connection as an admin describes it (the secret travels separately).
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryInput {
+    pub kind: String,
+    /// Microsoft: the trust's tenant id and the app registration's client id.
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    /// Google: the service account's email, the admin it acts as (domain-wide
+    /// delegation) and the customer (`my_customer` unless told).
+    pub service_account: Option<String>,
+    pub admin_subject: Option<String>,
+    pub customer: Option<String>,
+    /// Overrides of the providers' addresses (for a sovereign cloud, or tests).
+    pub api_base: Option<String>,
+    pub token_url: Option<String>,
+    pub max_leaver_share: Option<f64>,
+}
+
+/// A checked connection, without its secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DirectorySettings {
+    pub kind: DirectoryKind,
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    pub service_account: Option<String>,
+    pub admin_subject: Option<String>,
+    pub customer: Option<String>,
+    pub api_base: String,
+    pub token_url: String,
+    pub max_leaver_share: f64,
+}
+
+fn required(field: &'static str, value: Option<&String>, why: &str) -> Result<String, DomainError> {
+    value
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| DomainError::invalid(field, format!("is required {why}")))
+}
+
+fn email_like(field: &'static str, value: String) -> Result<String, DomainError> {
+    match value.split_once('@') {
+        Some((local, domain)) if !local.is_empty() && domain.contains('.') => Ok(value),
+        _ => Err(DomainError::invalid(
+            field,
+            format!("'{value}' is not an email address"),
+        )),
+    }
+}
+
+impl DirectorySettings {
+    pub fn parse(input: &DirectoryInput) -> Result<Self, DomainError> {
+        let kind: DirectoryKind = input.kind.parse()?;
+        let max_leaver_share = input.max_leaver_share.unwrap_or(DEFAULT_MAX_LEAVER_SHARE);
+        if !(0.0..=1.0).contains(&max_leaver_share) {
+            return Err(DomainError::invalid(
+                "maxLeaverShare",
+                format!("{max_leaver_share} is not a share between 0 and 1 (0.1 is 10%)"),
+            ));
+        }
+        let url = |field, given: &Option<String>, default: String| match given {
+            Some(given) if !given.trim().is_empty() => service_url(field, given),
+            _ => Ok(default),
+        };
+        match kind {
+            DirectoryKind::Microsoft => {
+                let tenant =
+                    required("tenantId", input.tenant_id.as_ref(), "for Microsoft")?.to_lowercase();
+                if !is_guid(&tenant) {
+                    return Err(DomainError::invalid(
+                        "tenantId",
+                        format!("'{tenant}' is not a directory (tenant) id GUID"),
+                    ));
+                }
+                let client_id = required("clientId", input.client_id.as_ref(), "for Microsoft")?;
+                Ok(Self {
+                    kind,
+                    token_url: url(
+                        "tokenUrl",
+                        &input.token_url,
+                        format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"),
+                    )?,
+                    api_base: url(
+                        "apiBase",
+                        &input.api_base,
+                        "https://graph.microsoft.com/v1.0".to_owned(),
+                    )?,
+                    tenant_id: Some(tenant),
+                    client_id: Some(client_id),
+                    service_account: None,
+                    admin_subject: None,
+                    customer: None,
+                    max_leaver_share,
+                })
+            }
+            DirectoryKind::Google => {
+                let service_account = email_like(
+                    "serviceAccount",
+                    required(
+                        "serviceAccount",
+                        input.service_account.as_ref(),
+                        "for Google",
+                    )?,
+                )?;
+                let admin_subject = email_like(
+                    "adminSubject",
+                    required(
+                        "adminSubject",
+                        input.admin_subject.as_ref(),
+                        "for Google: the Workspace admin the service account acts as",
+                    )?,
+                )?;
+                let customer = input
+                    .customer
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|customer| !customer.is_empty())
+                    .unwrap_or("my_customer")
+                    .to_owned();
+                if !customer
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    return Err(DomainError::invalid(
+                        "customer",
+                        format!("'{customer}' is not a customer id such as C01abc23d"),
+                    ));
+                }
+                Ok(Self {
+                    kind,
+                    token_url: url(
+                        "tokenUrl",
+                        &input.token_url,
+                        "https://oauth2.googleapis.com/token".to_owned(),
+                    )?,
+                    api_base: url(
+                        "apiBase",
+                        &input.api_base,
+                        "https://admin.googleapis.com".to_owned(),
+                    )?,
+                    tenant_id: None,
+                    client_id: None,
+                    service_account: Some(service_account),
+                    admin_subject: Some(admin_subject),
+                    customer: Some(customer),
+                    max_leaver_share,
+                })
+            }
+        }
+    }
+
+    /// The issuer under which a synced account's directory id is kept, so the SSO sign-in
+    /// finds the person on first login: Entra accounts by tenant and object id, Google
+    /// accounts by their id, which is also their ID tokens' subject.
+    pub fn identity_issuer(&self) -> String {
+        match self.kind {
+            DirectoryKind::Microsoft => format!(
+                "urn:entra:{}",
+                self.tenant_id.as_deref().unwrap_or_default()
+            ),
+            DirectoryKind::Google => GOOGLE_ISSUER.to_owned(),
+        }
+    }
+}
+
+/// One rule as an admin writes it: "accounts whose `field` is `value`" → `target` (a
+/// school slug, or a membership kind; nothing for ignore rules).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInput {
+    pub field: String,
+    pub value: String,
+    #[serde(default)]
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRulesInput {
+    #[serde(default)]
+    pub schools: Vec<RuleInput>,
+    #[serde(default)]
+    pub kinds: Vec<RuleInput>,
+    #[serde(default)]
+    pub default_kind: Option<String>,
+    #[serde(default)]
+    pub ignore: Vec<RuleInput>,
+}
+
+impl MatchField {
+    pub const ALL: [Self; 6] = [
+        Self::Group,
+        Self::OrgUnit,
+        Self::Department,
+        Self::OfficeLocation,
+        Self::JobTitle,
+        Self::EmailDomain,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Group => "group",
+            Self::OrgUnit => "org_unit",
+            Self::Department => "department",
+            Self::OfficeLocation => "office_location",
+            Self::JobTitle => "job_title",
+            Self::EmailDomain => "email_domain",
+        }
+    }
+}
+
+fn rule_error(list: &str, index: usize, part: &str, message: impl fmt::Display) -> DomainError {
+    DomainError::invalid("rules", format!("{list}[{index}].{part}: {message}"))
+}
+
+fn matcher(
+    kind: DirectoryKind,
+    list: &str,
+    index: usize,
+    rule: &RuleInput,
+) -> Result<Matcher, DomainError> {
+    let field = MatchField::ALL
+        .into_iter()
+        .find(|field| field.as_str() == rule.field.trim())
+        .ok_or_else(|| {
+            let names: Vec<&str> = MatchField::ALL.iter().map(|f| f.as_str()).collect();
+            rule_error(
+                list,
+                index,
+                "field",
+                format!("'{}' is not one of {}", rule.field, names.join(", ")),
+            )
+        })?;
+    let usable = match kind {
+        DirectoryKind::Microsoft => field != MatchField::OrgUnit,
+        DirectoryKind::Google => field != MatchField::Group,
+    };
+    if !usable {
+        let why = match kind {
+            DirectoryKind::Microsoft => "Entra ID has no org units; use group or department",
+            DirectoryKind::Google => "Google Workspace accounts are mapped by org unit, not group",
+        };
+        return Err(rule_error(list, index, "field", why));
+    }
+    let value = rule.value.trim();
+    if value.is_empty() {
+        return Err(rule_error(list, index, "value", "is empty"));
+    }
+    if field == MatchField::OrgUnit && !value.starts_with('/') {
+        return Err(rule_error(
+            list,
+            index,
+            "value",
+            format!("'{value}' is not an org unit path such as /Staff/Riverside"),
+        ));
+    }
+    Ok(Matcher {
+        field,
+        value: value.to_owned(),
+    })
+}
+
+impl MappingRules {
+    /// Checks an admin's rules; `school` finds a school of the trust by slug.
+    pub fn parse(
+        kind: DirectoryKind,
+        input: &SyncRulesInput,
+        school: impl Fn(&str) -> Option<SchoolId>,
+    ) -> Result<Self, DomainError> {
+        let membership_kind = |raw: &str| {
+            MembershipKind::ALL
+                .into_iter()
+                .find(|kind| kind.as_str() == raw.trim())
+        };
+        let mut rules = MappingRules::default();
+        for (index, rule) in input.schools.iter().enumerate() {
+            let target = school(rule.target.trim()).ok_or_else(|| {
+                rule_error(
+                    "schools",
+                    index,
+                    "target",
+                    format!("no school of this trust has the slug '{}'", rule.target),
+                )
+            })?;
+            rules
+                .schools
+                .push((matcher(kind, "schools", index, rule)?, target));
+        }
+        for (index, rule) in input.kinds.iter().enumerate() {
+            let target = membership_kind(&rule.target).ok_or_else(|| {
+                rule_error(
+                    "kinds",
+                    index,
+                    "target",
+                    format!("'{}' is not a membership kind", rule.target),
+                )
+            })?;
+            rules
+                .kinds
+                .push((matcher(kind, "kinds", index, rule)?, target));
+        }
+        rules.default_kind = match input.default_kind.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(membership_kind(raw).ok_or_else(|| {
+                DomainError::invalid(
+                    "rules",
+                    format!("defaultKind: '{raw}' is not a membership kind"),
+                )
+            })?),
+        };
+        for (index, rule) in input.ignore.iter().enumerate() {
+            rules.ignore.push(matcher(kind, "ignore", index, rule)?);
+        }
+        if rules.schools.is_empty() {
+            return Err(DomainError::invalid(
+                "rules",
+                "schools: at least one rule is needed to say which account belongs to which school",
+            ));
+        }
+        Ok(rules)
+    }
+
+    /// The rules as an admin would write them again; `slug` names a school.
+    pub fn to_input(&self, slug: impl Fn(SchoolId) -> String) -> SyncRulesInput {
+        let rule = |matcher: &Matcher, target: String| RuleInput {
+            field: matcher.field.as_str().to_owned(),
+            value: matcher.value.clone(),
+            target,
+        };
+        SyncRulesInput {
+            schools: self
+                .schools
+                .iter()
+                .map(|(matcher, school)| rule(matcher, slug(*school)))
+                .collect(),
+            kinds: self
+                .kinds
+                .iter()
+                .map(|(matcher, kind)| rule(matcher, kind.as_str().to_owned()))
+                .collect(),
+            default_kind: self.default_kind.map(|kind| kind.as_str().to_owned()),
+            ignore: self
+                .ignore
+                .iter()
+                .map(|matcher| rule(matcher, String::new()))
+                .collect(),
+        }
+    }
+
+    /// The groups the rules name: only their members need fetching.
+    pub fn groups(&self) -> Vec<String> {
+        let mut groups: Vec<String> = self
+            .schools
+            .iter()
+            .map(|(matcher, _)| matcher)
+            .chain(self.kinds.iter().map(|(matcher, _)| matcher))
+            .chain(&self.ignore)
+            .filter(|matcher| matcher.field == MatchField::Group)
+            .map(|matcher| matcher.value.clone())
+            .collect();
+        groups.sort();
+        groups.dedup();
+        groups
+    }
+}
+
+/// A field a delta sets: absent (unchanged), or set to a value or to nothing.
+pub type Patch<T> = Option<T>;
+
+/// An account as a delta reports it: only what changed is present (Graph sends "at least
+/// the updated properties"); a full listing sets every field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChange {
+    pub id: String,
+    pub display_name: Patch<String>,
+    pub email: Patch<Option<String>>,
+    pub enabled: Patch<bool>,
+    pub job_title: Patch<Option<String>>,
+    pub department: Patch<Option<String>>,
+    pub office_location: Patch<Option<String>>,
+    pub org_unit: Patch<Option<String>>,
+}
+
+/// What the provider said since the last sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryChanges {
+    /// A full listing replaces the last one: accounts it does not list are gone.
+    pub full: bool,
+    pub accounts: Vec<AccountChange>,
+    /// Accounts a delta reported as deleted.
+    pub removed: Vec<String>,
+    /// Members of the groups the rules name, by group name (Graph only; fetched whole
+    /// every time, since a delta says nothing about them).
+    pub groups: Option<BTreeMap<String, Vec<String>>>,
+}
+
+fn set<T>(target: &mut T, patch: Patch<T>) {
+    if let Some(value) = patch {
+        *target = value;
+    }
+}
+
+/// The directory as it is now: the last full list (`snapshot`, by account id) with the
+/// changes laid over it.
+pub fn apply_changes(
+    snapshot: &BTreeMap<String, DirectoryUser>,
+    changes: &DirectoryChanges,
+) -> BTreeMap<String, DirectoryUser> {
+    let mut now = if changes.full {
+        BTreeMap::new()
+    } else {
+        snapshot.clone()
+    };
+    for change in &changes.accounts {
+        let user = now
+            .entry(change.id.clone())
+            .or_insert_with(|| DirectoryUser {
+                id: change.id.clone(),
+                enabled: true,
+                ..DirectoryUser::default()
+            });
+        set(&mut user.display_name, change.display_name.clone());
+        set(&mut user.email, change.email.clone());
+        set(&mut user.enabled, change.enabled);
+        set(&mut user.job_title, change.job_title.clone());
+        set(&mut user.department, change.department.clone());
+        set(&mut user.office_location, change.office_location.clone());
+        set(&mut user.org_unit, change.org_unit.clone());
+    }
+    for id in &changes.removed {
+        now.remove(id);
+    }
+    if let Some(groups) = &changes.groups {
+        let mut by_user: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (group, members) in groups {
+            for member in members {
+                by_user.entry(member).or_default().push(group.clone());
+            }
+        }
+        for user in now.values_mut() {
+            user.groups = by_user.remove(user.id.as_str()).unwrap_or_default();
+        }
+    }
+    now
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn microsoft() -> DirectoryInput {
+        DirectoryInput {
+            kind: "microsoft".to_owned(),
+            tenant_id: Some("72F988BF-86F1-41AF-91AB-2D7CD011DB47".to_owned()),
+            client_id: Some("app-1".to_owned()),
+            ..DirectoryInput::default()
+        }
+    }
+
+    #[test]
+    fn connections_name_what_each_provider_needs() {
+        let settings = DirectorySettings::parse(&microsoft()).expect("valid");
+        assert_eq!(
+            settings.identity_issuer(),
+            "urn:entra:72f988bf-86f1-41af-91ab-2d7cd011db47"
+        );
+        assert_eq!(
+            settings.token_url,
+            "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token"
+        );
+        let error = DirectorySettings::parse(&DirectoryInput {
+            tenant_id: Some("common".to_owned()),
+            ..microsoft()
+        })
+        .expect_err("common is not a tenant");
+        assert_eq!(error.field(), "tenantId");
+        let error = DirectorySettings::parse(&DirectoryInput {
+            kind: "google".to_owned(),
+            service_account: Some("sync@project.iam.gserviceaccount.com".to_owned()),
+            ..DirectoryInput::default()
+        })
+        .expect_err("no admin");
+        assert!(error.to_string().contains("adminSubject"), "{error}");
+        let google = DirectorySettings::parse(&DirectoryInput {
+            kind: "google".to_owned(),
+            service_account: Some("sync@project.iam.gserviceaccount.com".to_owned()),
+            admin_subject: Some("admin@trust.example".to_owned()),
+            api_base: Some("http://127.0.0.1:9000/".to_owned()),
+            ..DirectoryInput::default()
+        })
+        .expect("valid");
+        assert_eq!(google.customer.as_deref(), Some("my_customer"));
+        assert_eq!(google.api_base, "http://127.0.0.1:9000");
+        assert_eq!(google.identity_issuer(), GOOGLE_ISSUER);
+        let error = DirectorySettings::parse(&DirectoryInput {
+            api_base: Some("http://graph.example".to_owned()),
+            ..microsoft()
+        })
+        .expect_err("plain http off this machine");
+        assert_eq!(error.field(), "apiBase");
+        let error = DirectorySettings::parse(&DirectoryInput {
+            max_leaver_share: Some(10.0),
+            ..microsoft()
+        })
+        .expect_err("a share, not a percentage");
+        assert!(error.to_string().contains("0.1 is 10%"), "{error}");
+    }
+
+    #[test]
+    fn rules_say_which_rule_and_part_is_wrong() {
+        let north = SchoolId::generate();
+        let school = |slug: &str| (slug == "north").then_some(north);
+        let rule = |field: &str, value: &str, target: &str| RuleInput {
+            field: field.to_owned(),
+            value: value.to_owned(),
+            target: target.to_owned(),
+        };
+        let good = SyncRulesInput {
+            schools: vec![rule("department", "North Primary", "north")],
+            kinds: vec![rule("group", "Teachers", "teaching")],
+            default_kind: Some("support".to_owned()),
+            ignore: vec![rule("email_domain", "pupils.trust.example", "")],
+        };
+        let rules = MappingRules::parse(DirectoryKind::Microsoft, &good, school).expect("valid");
+        assert_eq!(rules.groups(), vec!["Teachers".to_owned()]);
+        assert_eq!(rules.to_input(|_| "north".to_owned()), good);
+        let mut bad = good.clone();
+        bad.schools.push(rule("department", "South", "south"));
+        let error =
+            MappingRules::parse(DirectoryKind::Microsoft, &bad, school).expect_err("no south");
+        assert!(
+            error
+                .to_string()
+                .contains("schools[1].target: no school of this trust has the slug 'south'"),
+            "{error}"
+        );
+        let mut bad = good.clone();
+        bad.kinds[0].field = "dept".to_owned();
+        let error = MappingRules::parse(DirectoryKind::Microsoft, &bad, school).expect_err("field");
+        assert!(
+            error
+                .to_string()
+                .contains("kinds[0].field: 'dept' is not one of group, org_unit"),
+            "{error}"
+        );
+        let error = MappingRules::parse(DirectoryKind::Google, &good, school)
+            .expect_err("Google has no groups here");
+        assert!(error.to_string().contains("kinds[0].field"), "{error}");
+        let mut bad = good.clone();
+        bad.schools[0] = rule("org_unit", "Staff", "north");
+        let error = MappingRules::parse(DirectoryKind::Google, &bad, school).expect_err("path");
+        assert!(
+            error.to_string().contains("not an org unit path"),
+            "{error}"
+        );
+    }
+
+    fn account(id: &str, name: &str) -> AccountChange {
+        AccountChange {
+            id: id.to_owned(),
+            display_name: Some(name.to_owned()),
+            email: Some(Some(format!("{id}@trust.example"))),
+            enabled: Some(true),
+            job_title: Some(Some("Teacher".to_owned())),
+            department: Some(None),
+            office_location: Some(None),
+            org_unit: Some(None),
+        }
+    }
+
+    #[test]
+    fn a_delta_changes_only_what_it_names() {
+        let first = DirectoryChanges {
+            full: true,
+            accounts: vec![account("a", "Ann"), account("b", "Bob"), account("c", "Cy")],
+            removed: vec![],
+            groups: Some(BTreeMap::from([(
+                "Teachers".to_owned(),
+                vec!["a".to_owned(), "b".to_owned()],
+            )])),
+        };
+        let snapshot = apply_changes(&BTreeMap::new(), &first);
+        assert_eq!(snapshot.len(), 3);
+        assert_eq!(snapshot["a"].groups, vec!["Teachers".to_owned()]);
+        let delta = DirectoryChanges {
+            full: false,
+            accounts: vec![
+                AccountChange {
+                    id: "a".to_owned(),
+                    display_name: Some("Ann Newname".to_owned()),
+                    job_title: Some(None),
+                    ..AccountChange::default()
+                },
+                AccountChange {
+                    id: "b".to_owned(),
+                    enabled: Some(false),
+                    ..AccountChange::default()
+                },
+            ],
+            removed: vec!["c".to_owned()],
+            groups: None,
+        };
+        let now = apply_changes(&snapshot, &delta);
+        assert_eq!(now["a"].display_name, "Ann Newname");
+        assert_eq!(now["a"].email.as_deref(), Some("a@trust.example"), "kept");
+        assert_eq!(now["a"].job_title, None, "cleared by an explicit null");
+        assert_eq!(
+            now["a"].groups,
+            vec!["Teachers".to_owned()],
+            "kept without a group list"
+        );
+        assert!(!now["b"].enabled);
+        assert!(!now.contains_key("c"));
+        let relisted = apply_changes(
+            &now,
+            &DirectoryChanges {
+                full: true,
+                accounts: vec![account("a", "Ann")],
+                ..DirectoryChanges::default()
+            },
+        );
+        assert_eq!(
+            relisted.len(),
+            1,
+            "a full list drops whoever it does not list"
+        );
+    }
+}
