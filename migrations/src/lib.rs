@@ -20,6 +20,7 @@ mod m20261123_000010_create_jobs_and_mail_settings;
 mod m20261123_000011_create_breaches;
 mod m20261123_000012_create_identity_providers;
 mod m20261123_000013_create_sign_in;
+mod m20261123_000014_create_directory_sync;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000011_create_breaches::Migration),
             Box::new(m20261123_000012_create_identity_providers::Migration),
             Box::new(m20261123_000013_create_sign_in::Migration),
+            Box::new(m20261123_000014_create_directory_sync::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 
 mod breach;
 mod context;
+mod directory_sync;
 mod error;
 mod jobs;
 mod loaders;
@@ -33,6 +34,7 @@ pub struct Query(
     jobs::JobsQuery,
     breach::BreachQuery,
     sso::SsoQuery,
+    directory_sync::DirectorySyncQuery,
 );
 
 /// Every mutation.
@@ -45,6 +47,7 @@ pub struct Mutation(
     jobs::JobsMutation,
     breach::BreachMutation,
     sso::SsoMutation,
+    directory_sync::DirectorySyncMutation,
 );
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;

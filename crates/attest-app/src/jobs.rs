@@ -72,6 +72,14 @@ impl App {
         let mut queued = 0;
         for trust in Trusts::all(&self.db).await? {
             let operator = Principal::operator(trust.id);
+            if kind == JobKind::DirectorySync
+                && attest_store::Directory::new(&self.db, &operator.scope())
+                    .connection()
+                    .await?
+                    .is_none()
+            {
+                continue;
+            }
             let job = Jobs::new(&self.db, &operator.scope())
                 .enqueue(NewJob {
                     kind,
@@ -105,6 +113,7 @@ impl App {
                 let queued = self.run_breach_alerts(job.trust).await?;
                 Ok(format!("{queued} breach alerts"))
             }
+            JobKind::DirectorySync => self.run_scheduled_sync(job.trust).await,
         }
     }
 

@@ -10,6 +10,7 @@ mod audit;
 mod authenticate;
 mod breach;
 mod clock;
+mod directory_sync;
 mod email_templates;
 mod error;
 mod jobs;
@@ -40,6 +41,7 @@ pub use breach::{
     BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, IcoNotificationInput,
 };
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
+pub use directory_sync::{DirectoryConnectionView, SyncRun, SyncTrigger};
 pub use email_templates::{
     Branding, EMAIL_KINDS, RenderedEmail, preview as preview_email, render_email,
 };

@@ -16,15 +16,18 @@ pub enum JobKind {
     Reminders,
     /// One trust's breach escalations to the DPO(s) against the ICO's 72 hours.
     BreachAlerts,
+    /// One trust's directory sync: plan and apply, unless the safety valve stops it.
+    DirectorySync,
 }
 
 impl JobKind {
-    pub const ALL: [Self; 2] = [Self::Reminders, Self::BreachAlerts];
+    pub const ALL: [Self; 3] = [Self::Reminders, Self::BreachAlerts, Self::DirectorySync];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Reminders => "reminders",
             Self::BreachAlerts => "breach_alerts",
+            Self::DirectorySync => "directory_sync",
         }
     }
 }

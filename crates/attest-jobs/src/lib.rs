@@ -34,6 +34,8 @@ pub struct JobsSettings {
     pub reminders_cron: String,
     /// Cron for the breach escalations (the ICO clock runs at weekends too); empty: never.
     pub breach_alerts_cron: String,
+    /// Cron for each trust's directory sync (nightly by default); empty: never.
+    pub directory_sync_cron: String,
     /// Workers in this process (0: this process queues jobs but does not run them).
     pub workers: usize,
     /// How long an idle worker waits before looking for work again.
@@ -47,6 +49,7 @@ impl Default for JobsSettings {
         Self {
             reminders_cron: "0 */10 * * * *".to_owned(),
             breach_alerts_cron: "0 */5 * * * *".to_owned(),
+            directory_sync_cron: "0 30 2 * * *".to_owned(),
             workers: 2,
             poll: Duration::from_secs(2),
             lease: Duration::from_secs(600),
@@ -106,6 +109,7 @@ pub async fn start(app: App, settings: &JobsSettings) -> Result<Background, Jobs
     for (kind, schedule) in [
         (JobKind::Reminders, &settings.reminders_cron),
         (JobKind::BreachAlerts, &settings.breach_alerts_cron),
+        (JobKind::DirectorySync, &settings.directory_sync_cron),
     ] {
         if schedule.trim().is_empty() {
             continue;

@@ -36,6 +36,9 @@ pub struct Config {
     pub reminders_cron: String,
     /// When the scheduler queues the breach alert jobs (cron with seconds); empty: never.
     pub breach_alerts_cron: String,
+    /// When each trust's directory sync runs (cron with seconds, Europe/London; nightly
+    /// at 02:30 by default); empty: never.
+    pub directory_sync_cron: String,
     /// Job workers in this process (0: this replica queues jobs but others run them).
     pub job_workers: usize,
     /// How often an idle job worker looks for work, in seconds.
@@ -82,6 +85,7 @@ impl Default for Config {
             mail_dispatch_seconds: 5,
             reminders_cron: "0 */10 * * * *".to_owned(),
             breach_alerts_cron: "0 */5 * * * *".to_owned(),
+            directory_sync_cron: "0 30 2 * * *".to_owned(),
             job_workers: 2,
             job_poll_seconds: 2,
             secret_key: None,
@@ -155,6 +159,7 @@ impl fmt::Debug for Config {
             .field("mail_dispatch_seconds", &self.mail_dispatch_seconds)
             .field("reminders_cron", &self.reminders_cron)
             .field("breach_alerts_cron", &self.breach_alerts_cron)
+            .field("directory_sync_cron", &self.directory_sync_cron)
             .field("job_workers", &self.job_workers)
             .field("job_poll_seconds", &self.job_poll_seconds)
             .field(

@@ -71,6 +71,7 @@ pub async fn start_jobs(
 ) -> anyhow::Result<Option<attest_jobs::Background>> {
     if config.reminders_cron.trim().is_empty()
         && config.breach_alerts_cron.trim().is_empty()
+        && config.directory_sync_cron.trim().is_empty()
         && config.job_workers == 0
     {
         return Ok(None);
@@ -78,6 +79,7 @@ pub async fn start_jobs(
     let settings = attest_jobs::JobsSettings {
         reminders_cron: config.reminders_cron.trim().to_owned(),
         breach_alerts_cron: config.breach_alerts_cron.trim().to_owned(),
+        directory_sync_cron: config.directory_sync_cron.trim().to_owned(),
         workers: config.job_workers,
         poll: Duration::from_secs(config.job_poll_seconds.max(1)),
         ..attest_jobs::JobsSettings::default()

@@ -17,14 +17,15 @@ pub use error::StoreError;
 pub use repo::{
     Acceptance, Acceptances, ApiTokens, Audit, Breach, BreachEvent, BreachFilter, Breaches,
     ChainHead, Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,
-    DraftContent, Exemption, Exemptions, IdentityProvider, IdentityProviders, Job, JobQueue, Jobs,
-    MagicLink, MagicLinks, Memberships, NewAcceptance, NewApiToken, NewAuditEntry, NewBreach,
-    NewEmail, NewExemption, NewJob, NewMagicLink, NewMembership, NewPerson, NewPolicy,
-    NewPolicyVersion, NewRoleGrant, NewSchool, NewTrust, Outbox, OutboxDelivery, OutboxMessage,
-    People, PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies, Policy,
-    PolicySettings, PolicyVersion, PolicyVersions, ReminderLog, RoleGrants, SchoolPolicySettings,
-    Schools, SessionRow, Sessions, StateChange, TrustMailSettings, Trusts, find_magic_link_by_hash,
-    mail_settings_for_delivery,
+    Directory, DirectoryConnection, DraftContent, Exemption, Exemptions, IdentityProvider,
+    IdentityProviders, Job, JobQueue, Jobs, MagicLink, MagicLinks, Memberships, NewAcceptance,
+    NewApiToken, NewAuditEntry, NewBreach, NewEmail, NewExemption, NewJob, NewMagicLink,
+    NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewRoleGrant, NewSchool, NewSyncRun,
+    NewSyncedMembership, NewSyncedPerson, NewTrust, OpenMembership, Outbox, OutboxDelivery,
+    OutboxMessage, People, PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies,
+    Policy, PolicySettings, PolicyVersion, PolicyVersions, ReminderLog, RoleGrants,
+    SchoolPolicySettings, Schools, SessionRow, Sessions, StateChange, SyncRunRow,
+    TrustMailSettings, Trusts, find_magic_link_by_hash, mail_settings_for_delivery,
 };
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,

@@ -5,6 +5,7 @@ mod api_tokens;
 mod audit;
 mod breaches;
 mod compliance;
+mod directory;
 mod exemptions;
 mod identity_providers;
 mod jobs;
@@ -28,6 +29,10 @@ pub use audit::{Audit, NewAuditEntry};
 pub use breaches::{Breach, BreachEvent, BreachFilter, Breaches, NewBreach};
 pub use compliance::{
     Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,
+};
+pub use directory::{
+    Directory, DirectoryConnection, NewSyncRun, NewSyncedMembership, NewSyncedPerson,
+    OpenMembership, SyncRunRow,
 };
 pub use exemptions::{Exemption, Exemptions, NewExemption};
 pub use identity_providers::{IdentityProvider, IdentityProviders};
