@@ -36,6 +36,12 @@ fn the_schema_has_the_contracted_operations() {
         "revokeRole(",
         "issueApiToken(",
         "revokeApiToken(",
+        "syncPlan:",
+        "applySync(",
+        "connectDirectory(",
+        "setSyncRules(",
+        "directoryConnection:",
+        "syncRuns(",
     ] {
         assert!(sdl.contains(field), "missing {field}");
     }

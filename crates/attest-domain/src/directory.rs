@@ -224,6 +224,7 @@ impl DirectorySettings {
 /// One rule as an admin writes it: "accounts whose `field` is `value`" → `target` (a
 /// school slug, or a membership kind; nothing for ignore rules).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RuleInput {
     pub field: String,
     pub value: String,
@@ -232,7 +233,7 @@ pub struct RuleInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SyncRulesInput {
     #[serde(default)]
     pub schools: Vec<RuleInput>,

@@ -62,6 +62,9 @@ pub enum Command {
     /// Staff sign-in: identity providers and the key that seals their secrets.
     #[command(subcommand)]
     Sso(crate::sso_cli::SsoCommand),
+    /// Directory sync with Entra ID or Google Workspace: connect, rules, plan, apply, runs.
+    #[command(subcommand)]
+    Sync(crate::sync_cli::SyncCommand),
     /// The breach register: export it as CSV, list it.
     #[command(subcommand)]
     Breach(crate::breach_cli::BreachCommand),
@@ -228,6 +231,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs(command) => crate::jobs_cli::run(config, command).await,
         Command::Breach(command) => crate::breach_cli::run(config, command).await,
         Command::Sso(command) => crate::sso_cli::run(config, command).await,
+        Command::Sync(command) => crate::sync_cli::run(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())

@@ -11,6 +11,7 @@ pub mod mail_cli;
 pub mod policy_cli;
 pub mod signing_cli;
 pub mod sso_cli;
+pub mod sync_cli;
 pub mod telemetry;
 
 pub use config::Config;
