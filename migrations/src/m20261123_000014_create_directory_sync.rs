@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{id, index, integer, text, text_null, time, time_null, uuid};
+use crate::columns::{id, index, text, text_null, time, time_null, uuid};
 use crate::m20261123_000001_create_trusts_and_schools::Trusts;
 
 #[derive(DeriveMigrationName)]
@@ -58,7 +58,11 @@ impl MigrationTrait for Migration {
                     .col(text_null(DirectoryConnections::Rules))
                     .col(text(DirectoryConnections::Snapshot))
                     .col(text_null(DirectoryConnections::DeltaLink))
-                    .col(integer(DirectoryConnections::Generation))
+                    .col(
+                        ColumnDef::new(DirectoryConnections::Generation)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(time_null(DirectoryConnections::LastAppliedAt))
                     .col(time(DirectoryConnections::CreatedAt))
                     .col(time(DirectoryConnections::UpdatedAt))
@@ -79,7 +83,11 @@ impl MigrationTrait for Migration {
                     .col(uuid(DirectorySyncRuns::TrustId))
                     .col(text(DirectorySyncRuns::Status))
                     .col(text(DirectorySyncRuns::Trigger))
-                    .col(integer(DirectorySyncRuns::BaseGeneration))
+                    .col(
+                        ColumnDef::new(DirectorySyncRuns::BaseGeneration)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(text(DirectorySyncRuns::Changes))
                     .col(text_null(DirectorySyncRuns::DeltaLink))
                     .col(text(DirectorySyncRuns::Summary))

@@ -5,6 +5,7 @@ mod access;
 mod auth;
 mod breaches;
 mod directory;
+mod directory_sync;
 mod http;
 mod jobs;
 mod policies;

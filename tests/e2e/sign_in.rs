@@ -12,9 +12,9 @@ use serde_json::json;
 
 use crate::directory::{add_person, create_school};
 
-const TENANT: &str = "11111111-2222-3333-4444-555555555555";
+pub(crate) const TENANT: &str = "11111111-2222-3333-4444-555555555555";
 
-struct Provider {
+pub(crate) struct Provider {
     child: Child,
     port: u16,
     _dir: tempfile::TempDir,
@@ -28,7 +28,7 @@ impl Drop for Provider {
 }
 
 impl Provider {
-    fn start(redirect_uris: &[String]) -> Self {
+    pub(crate) fn start(redirect_uris: &[String]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("port")
             .local_addr()
@@ -197,7 +197,12 @@ async fn to_callback(
         .to_owned()
 }
 
-async fn add_provider(test: &TestApp, admin: &str, provider: &Provider, extra: serde_json::Value) {
+pub(crate) async fn add_provider(
+    test: &TestApp,
+    admin: &str,
+    provider: &Provider,
+    extra: serde_json::Value,
+) {
     let mut input = json!({
         "kind": "oidc", "slug": "oidc", "displayName": "School account",
         "clientId": "attest-test", "clientSecret": "attest-test-secret",
@@ -374,7 +379,11 @@ async fn staff_sign_in_with_the_trusts_provider_and_nothing_else_gets_in() {
 }
 
 /// Signs `account` in from a fresh browser and returns it (on `/me`).
-async fn sign_in(test: &TestApp, provider: &Provider, account: &str) -> (reqwest::Client, u16) {
+pub(crate) async fn sign_in(
+    test: &TestApp,
+    provider: &Provider,
+    account: &str,
+) -> (reqwest::Client, u16) {
     let browser = browser();
     let callback = to_callback(&browser, test, provider, "alpha", account)
         .await

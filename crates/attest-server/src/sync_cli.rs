@@ -14,6 +14,8 @@ use crate::config::Config;
 /// Lines of each kind a plan prints before "… and N more".
 const SHOWN: usize = 25;
 
+// Parsed once per process: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum SyncCommand {
     /// Connect the trust's Entra ID tenant or Google Workspace. The secret is read from a
