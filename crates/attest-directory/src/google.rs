@@ -174,35 +174,15 @@ impl<'a> Google<'a> {
             .map_err(|error| {
                 DirectoryError::Secret(format!("could not sign the assertion: {error}"))
             })?;
-        let provider = client.provider;
-        let answer = client
-            .send(
-                "the token request",
-                || {
-                    client.http().post(&settings.token_url).form(&[
-                        ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-                        ("assertion", assertion.as_str()),
-                    ])
-                },
-                |status, asked, body| {
-                    if status.is_success() {
-                        Verdict::Done(body)
-                    } else if status == StatusCode::TOO_MANY_REQUESTS {
-                        Verdict::Again(asked)
-                    } else {
-                        Verdict::Failed(DirectoryError::Credentials {
-                            provider,
-                            message: error_message(status, &body),
-                        })
-                    }
-                },
+        let token = client
+            .access_token(
+                &settings.token_url,
+                &[
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                    ("assertion", assertion.as_str()),
+                ],
             )
             .await?;
-        let token = answer
-            .get("access_token")
-            .and_then(Value::as_str)
-            .ok_or_else(|| client.unexpected("the token request", "no access_token"))?
-            .to_owned();
         Ok(Self {
             client,
             settings,

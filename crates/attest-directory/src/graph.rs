@@ -132,37 +132,17 @@ impl<'a> Graph<'a> {
         secret: &str,
     ) -> Result<Self, DirectoryError> {
         let client_id = settings.client_id.as_deref().unwrap_or_default();
-        let provider = client.provider;
-        let answer = client
-            .send(
-                "the token request",
-                || {
-                    client.http().post(&settings.token_url).form(&[
-                        ("client_id", client_id),
-                        ("client_secret", secret),
-                        ("scope", "https://graph.microsoft.com/.default"),
-                        ("grant_type", "client_credentials"),
-                    ])
-                },
-                |status, asked, body| {
-                    if status.is_success() {
-                        Verdict::Done(body)
-                    } else if status == StatusCode::TOO_MANY_REQUESTS {
-                        Verdict::Again(asked)
-                    } else {
-                        Verdict::Failed(DirectoryError::Credentials {
-                            provider,
-                            message: error_message(status, &body),
-                        })
-                    }
-                },
+        let token = client
+            .access_token(
+                &settings.token_url,
+                &[
+                    ("client_id", client_id),
+                    ("client_secret", secret),
+                    ("scope", "https://graph.microsoft.com/.default"),
+                    ("grant_type", "client_credentials"),
+                ],
             )
             .await?;
-        let token = answer
-            .get("access_token")
-            .and_then(Value::as_str)
-            .ok_or_else(|| client.unexpected("the token request", "no access_token"))?
-            .to_owned();
         Ok(Self {
             client,
             api_base: &settings.api_base,

@@ -142,6 +142,41 @@ impl Client {
     }
 }
 
+impl Client {
+    /// An OAuth access token from `url` for this form (client credentials, or a signed
+    /// assertion); a refusal is a credentials error.
+    pub async fn access_token(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+    ) -> Result<String, DirectoryError> {
+        let provider = self.provider;
+        let answer = self
+            .send(
+                "the token request",
+                || self.http.post(url).form(form),
+                |status, asked, body| {
+                    if status.is_success() {
+                        Verdict::Done(body)
+                    } else if status == StatusCode::TOO_MANY_REQUESTS {
+                        Verdict::Again(asked)
+                    } else {
+                        Verdict::Failed(DirectoryError::Credentials {
+                            provider,
+                            message: error_message(status, &body),
+                        })
+                    }
+                },
+            )
+            .await?;
+        answer
+            .get("access_token")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| self.unexpected("the token request", "no access_token"))
+    }
+}
+
 /// The message in a provider's error body (`{"error": {"message": …}}` for Graph and
 /// Google's APIs, `{"error_description": …}` from token endpoints), or the status.
 pub(crate) fn error_message(status: StatusCode, body: &Value) -> String {

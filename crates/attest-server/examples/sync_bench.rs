@@ -34,7 +34,7 @@ fn user(n: usize, school: usize, name: &str) -> Value {
         "id": format!("00000000-0000-4000-8000-{n:012}"), "displayName": name,
         "givenName": name.split(' ').next(), "surname": name.split(' ').nth(1),
         "mail": format!("staff{n}@largest.example"), "userPrincipalName": format!("staff{n}@largest.example"),
-        "accountEnabled": true, "jobTitle": if n % 3 == 0 { "Teacher" } else { "Teaching Assistant" },
+        "accountEnabled": true, "jobTitle": if n.is_multiple_of(3) { "Teacher" } else { "Teaching Assistant" },
         "department": format!("School {school:03}"), "officeLocation": null, "employeeId": format!("E{n}")
     })
 }
