@@ -59,20 +59,29 @@ async fn graph() -> MockServer {
     server
 }
 
-/// One delta round: from the start (`from` None) or from `$deltatoken=from`, ending with
-/// a delta link to `$deltatoken=next`.
+/// One delta round: from the start (`from` None) or from `$deltatoken=from`, in pages of
+/// 999 as Graph sends them, ending with a delta link to `$deltatoken=next`.
 async fn delta_round(server: &MockServer, from: Option<&str>, next: &str, users: Vec<Value>) {
-    let mock = Mock::given(method("GET")).and(path("/v1.0/users/delta"));
-    let mock = match from {
-        None => mock.and(query_param("$select", SELECT)),
-        Some(token) => mock.and(query_param("$deltatoken", token)),
-    };
-    mock.respond_with(ResponseTemplate::new(200).set_body_json(json!({
-        "@odata.deltaLink": format!("{}/v1.0/users/delta?$deltatoken={next}", server.uri()),
-        "value": users
-    })))
-    .mount(server)
-    .await;
+    let base = format!("{}/v1.0/users/delta", server.uri());
+    let pages: Vec<Vec<Value>> = users.chunks(999).map(<[Value]>::to_vec).collect();
+    let count = pages.len().max(1);
+    for index in 0..count {
+        let mut body = json!({ "value": pages.get(index).cloned().unwrap_or_default() });
+        if index + 1 == count {
+            body["@odata.deltaLink"] = json!(format!("{base}?$deltatoken={next}"));
+        } else {
+            body["@odata.nextLink"] = json!(format!("{base}?$skiptoken={next}-{}", index + 1));
+        }
+        let mock = Mock::given(method("GET")).and(path("/v1.0/users/delta"));
+        let mock = match (index, from) {
+            (0, None) => mock.and(query_param("$select", SELECT)),
+            (0, Some(token)) => mock.and(query_param("$deltatoken", token)),
+            (page, _) => mock.and(query_param("$skiptoken", format!("{next}-{page}"))),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(server)
+            .await;
+    }
 }
 
 async fn connect(test: &TestApp, admin: &str, server: &MockServer) {
@@ -551,4 +560,81 @@ async fn one_trusts_directory_sync_is_invisible_to_another() {
         .to_owned();
     let refused = test.graphql(Some(&token), PLAN, json!({})).await;
     assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
+}
+
+#[tokio::test]
+async fn twelve_thousand_staff_arrive_in_one_sync_and_a_second_changes_nothing() {
+    let test = TestApp::spawn().await;
+    let big = test.trust("big").await;
+    for n in 0..20 {
+        create_school(
+            &test,
+            &big.admin,
+            &format!("School {n:02}"),
+            &format!("9{n:05}"),
+        )
+        .await;
+    }
+    let server = graph().await;
+    test.data(
+        &big.admin,
+        CONNECT,
+        json!({"input": {
+            "kind": "microsoft", "tenantId": TENANT, "clientId": "attest-sync", "secret": "s",
+            "apiBase": format!("{}/v1.0", server.uri()),
+            "tokenUrl": format!("{}/{TENANT}/oauth2/v2.0/token", server.uri()),
+        }}),
+    )
+    .await;
+    let schools: Vec<Value> = (0..20)
+        .map(|n| json!({"field": "department", "value": format!("School {n:02}"), "target": format!("school-{n:02}")}))
+        .collect();
+    test.data(
+        &big.admin,
+        RULES,
+        json!({"rules": {"schools": schools, "kinds": [{"field": "job_title", "value": "Teacher", "target": "teaching"}], "defaultKind": "support"}}),
+    )
+    .await;
+    let staff: Vec<Value> = (0..12_000)
+        .map(|n| {
+            user(
+                &format!("u-{n:05}"),
+                &format!("Staff Member{n}"),
+                &format!("staff{n}@big.example"),
+                Some(&format!("School {:02}", n % 20)),
+                Some(if n % 3 == 0 { "Teacher" } else { "Cook" }),
+            )
+        })
+        .collect();
+    delta_round(&server, None, "r1", staff).await;
+    let applied = test
+        .data(&big.admin, APPLY, json!({"run": null, "confirm": false}))
+        .await["applySync"]
+        .clone();
+    assert_eq!(applied["status"], "applied", "{applied}");
+    assert_eq!(applied["summary"]["added"], 12_000);
+    assert_eq!(
+        applied["summary"]["requests"], 14,
+        "a token and 13 pages of 999"
+    );
+    let found = test
+        .data(
+            &big.admin,
+            "query { people(search: \"staff11999@\") { nodes { fullName memberships { kind school { slug } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        found["people"]["nodes"][0]["memberships"][0]["school"]["slug"],
+        "school-19"
+    );
+    delta_round(&server, Some("r1"), "r2", Vec::new()).await;
+    let again = test
+        .data(&big.admin, APPLY, json!({"run": null, "confirm": false}))
+        .await["applySync"]
+        .clone();
+    for count in ["added", "updated", "left", "unmapped"] {
+        assert_eq!(again["summary"][count], 0, "{count}: {again}");
+    }
+    assert_eq!(again["summary"]["accountsInDirectory"], 12_000);
 }
