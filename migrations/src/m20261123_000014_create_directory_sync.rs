@@ -21,6 +21,7 @@ enum DirectoryConnections {
     Snapshot,
     DeltaLink,
     Generation,
+    Accounts,
     LastAppliedAt,
     CreatedAt,
     UpdatedAt,
@@ -60,6 +61,11 @@ impl MigrationTrait for Migration {
                     .col(text_null(DirectoryConnections::DeltaLink))
                     .col(
                         ColumnDef::new(DirectoryConnections::Generation)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(DirectoryConnections::Accounts)
                             .big_integer()
                             .not_null(),
                     )

@@ -637,4 +637,13 @@ async fn twelve_thousand_staff_arrive_in_one_sync_and_a_second_changes_nothing()
         assert_eq!(again["summary"][count], 0, "{count}: {again}");
     }
     assert_eq!(again["summary"]["accountsInDirectory"], 12_000);
+    let connection = test
+        .data(
+            &big.admin,
+            "query { directoryConnection { accountsKnown hasDeltaLink lastAppliedAt } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(connection["directoryConnection"]["accountsKnown"], 12_000);
+    assert_eq!(connection["directoryConnection"]["hasDeltaLink"], true);
 }

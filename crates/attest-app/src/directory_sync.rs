@@ -163,15 +163,14 @@ impl App {
             return Ok(None);
         };
         let slugs = self.school_slugs(principal).await?;
-        let accounts_known = store.snapshot().await?.len();
         Ok(Some(DirectoryConnectionView {
+            accounts_known: usize::try_from(connection.accounts).unwrap_or_default(),
             rules: connection.rules.as_ref().map(|rules| {
                 rules.to_input(|school| slugs.get(&school).cloned().unwrap_or_default())
             }),
             settings: connection.settings,
             has_delta_link: connection.delta_link.is_some(),
             last_applied_at: connection.last_applied_at,
-            accounts_known,
         }))
     }
 
@@ -428,7 +427,7 @@ impl App {
         let scope = principal.scope();
         let store = DirectoryStore::new(&self.db, &scope);
         let row = store.run(id).await?;
-        let (_, _, plan) = store.run_changes(id).await?;
+        let plan = store.run_plan(id).await?;
         Ok(SyncRun {
             summary: serde_json::from_str(&row.summary).unwrap_or_default(),
             plan,
@@ -470,7 +469,7 @@ impl App {
                 "another sync was applied since this plan was made; plan again".to_owned(),
             ));
         }
-        let (changes, delta_link, _) = store.run_changes(run).await?;
+        let (changes, delta_link) = store.run_changes(run).await?;
         let snapshot = if changes.full {
             BTreeMap::new()
         } else {
@@ -548,17 +547,36 @@ impl App {
         }
         let mut to_end = Vec::new();
         let people = People::new(&txn, &scope);
+        // Everyone renamed or re-addressed, read at once.
+        let renamed: Vec<PersonId> = plan
+            .update
+            .iter()
+            .filter(|update| {
+                update
+                    .changes
+                    .iter()
+                    .any(|change| change.field != "directoryId")
+            })
+            .map(|update| update.person)
+            .collect();
+        let mut current: HashMap<PersonId, attest_domain::Person> = people
+            .by_ids(&renamed)
+            .await?
+            .into_iter()
+            .map(|person| (person.id, person))
+            .collect();
         for update in &plan.update {
             let mut person = None;
             for change in &update.changes {
                 match change.field {
                     "directoryId" => links.push((change.to.clone(), update.person)),
                     "fullName" | "email" => {
-                        let current = match person.take() {
-                            Some(current) => current,
-                            None => people.get(update.person).await?,
+                        let mut next: attest_domain::Person = match person.take() {
+                            Some(next) => next,
+                            None => current
+                                .remove(&update.person)
+                                .ok_or_else(|| AppError::NotFound("person".to_owned()))?,
                         };
-                        let mut next: attest_domain::Person = current;
                         if change.field == "fullName" {
                             next.full_name = PersonName::parse(&change.to)?;
                         } else {

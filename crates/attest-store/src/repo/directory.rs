@@ -23,6 +23,8 @@ pub struct DirectoryConnection {
     pub delta_link: Option<String>,
     /// Bumped by every applied sync: a plan made against an older one is stale.
     pub generation: i64,
+    /// Accounts in the directory as last applied.
+    pub accounts: i64,
     pub last_applied_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
@@ -34,6 +36,7 @@ struct ConnectionRow {
     rules: Option<String>,
     delta_link: Option<String>,
     generation: i64,
+    accounts: i64,
     last_applied_at: Option<DateTime<Utc>>,
     updated_at: DateTime<Utc>,
 }
@@ -131,7 +134,7 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
 
     pub async fn connection(&self) -> Result<Option<DirectoryConnection>, StoreError> {
         let row = ConnectionRow::find_by_statement(self.statement(
-            "SELECT settings, sealed_secret, rules, delta_link, generation, last_applied_at, updated_at \
+            "SELECT settings, sealed_secret, rules, delta_link, generation, accounts, last_applied_at, updated_at \
              FROM directory_connections WHERE trust_id = $1",
             vec![self.trust()],
         ))
@@ -150,6 +153,7 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
                     .map_err(json_error("directory rules"))?,
                 delta_link: row.delta_link,
                 generation: row.generation,
+                accounts: row.accounts,
                 last_applied_at: row.last_applied_at,
                 updated_at: row.updated_at,
             })
@@ -177,8 +181,8 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
             None => {
                 self.execute(
                     "INSERT INTO directory_connections (trust_id, kind, settings, sealed_secret, rules, snapshot, \
-                     delta_link, generation, last_applied_at, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, NULL, '{}', NULL, 0, NULL, $5, $5)",
+                     delta_link, generation, accounts, last_applied_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, NULL, '{}', NULL, 0, 0, NULL, $5, $5)",
                     vec![
                         self.trust(),
                         settings.kind.as_str().into(),
@@ -193,7 +197,7 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
                 let reset = if same {
                     ""
                 } else {
-                    ", snapshot = '{}', delta_link = NULL, generation = generation + 1"
+                    ", snapshot = '{}', delta_link = NULL, accounts = 0, generation = generation + 1"
                 };
                 self.execute(
                     &format!(
@@ -257,13 +261,14 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
         let changed = self
             .execute(
                 "UPDATE directory_connections SET snapshot = $3, delta_link = $4, generation = generation + 1, \
-                 last_applied_at = $5, updated_at = $5 WHERE trust_id = $1 AND generation = $2",
+                 accounts = $6, last_applied_at = $5, updated_at = $5 WHERE trust_id = $1 AND generation = $2",
                 vec![
                     self.trust(),
                     generation.into(),
                     encoded.into(),
                     delta_link.map(str::to_owned).into(),
                     at.into(),
+                    i64::try_from(snapshot.len()).unwrap_or(i64::MAX).into(),
                 ],
             )
             .await?;
@@ -337,15 +342,14 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
     pub async fn run_changes(
         &self,
         id: uuid::Uuid,
-    ) -> Result<(DirectoryChanges, Option<String>, serde_json::Value), StoreError> {
+    ) -> Result<(DirectoryChanges, Option<String>), StoreError> {
         #[derive(FromQueryResult)]
         struct Row {
             changes: String,
             delta_link: Option<String>,
-            plan: String,
         }
         let row = Row::find_by_statement(self.statement(
-            "SELECT changes, delta_link, plan FROM directory_sync_runs WHERE trust_id = $1 AND id = $2",
+            "SELECT changes, delta_link FROM directory_sync_runs WHERE trust_id = $1 AND id = $2",
             vec![self.trust(), id.into()],
         ))
         .one(self.conn)
@@ -354,8 +358,23 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
         Ok((
             serde_json::from_str(&row.changes).map_err(json_error("directory changes"))?,
             row.delta_link,
-            serde_json::from_str(&row.plan).map_err(json_error("sync plan"))?,
         ))
+    }
+
+    /// The plan this run showed (without the provider's answer, which can be large).
+    pub async fn run_plan(&self, id: uuid::Uuid) -> Result<serde_json::Value, StoreError> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            plan: String,
+        }
+        let row = Row::find_by_statement(self.statement(
+            "SELECT plan FROM directory_sync_runs WHERE trust_id = $1 AND id = $2",
+            vec![self.trust(), id.into()],
+        ))
+        .one(self.conn)
+        .await?
+        .ok_or(StoreError::NotFound("sync run"))?;
+        serde_json::from_str(&row.plan).map_err(json_error("sync plan"))
     }
 
     /// Records how a planned run ended; only a run still `planned` (or `stopped` by the
