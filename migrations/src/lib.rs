@@ -21,6 +21,7 @@ mod m20261123_000011_create_breaches;
 mod m20261123_000012_create_identity_providers;
 mod m20261123_000013_create_sign_in;
 mod m20261123_000014_create_directory_sync;
+mod m20261124_000015_create_breach_settings;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_create_identity_providers::Migration),
             Box::new(m20261123_000013_create_sign_in::Migration),
             Box::new(m20261123_000014_create_directory_sync::Migration),
+            Box::new(m20261124_000015_create_breach_settings::Migration),
         ]
     }
 }

@@ -649,3 +649,151 @@ async fn reports_made_at_the_same_moment_each_get_their_own_reference() {
             .collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn trust_admins_act_for_the_dpo_and_school_admins_see_special_categories_only_when_granted() {
+    let Desk {
+        test,
+        admin,
+        dpo,
+        school,
+    } = desk().await;
+    let other_school = create_school(&test, &admin, "Hillside Primary", "700002").await;
+    let school_admin = token(&test, &admin, "SCHOOL_ADMIN", Some(&school)).await;
+    let now = test.clock.now();
+    let id = test
+        .data(
+            &dpo,
+            REPORT,
+            report(&school, &["health", "basic_identifiers"], now),
+        )
+        .await["reportBreach"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let read = "query($id: UUID!) { breach(id: $id) { dataCategories specialCategoryHidden } }";
+    let seen = |token: String| {
+        let test = &test;
+        let id = id.clone();
+        async move { test.data(&token, read, json!({ "id": id })).await["breach"].clone() }
+    };
+    let triage = json!({ "id": id, "v": 1, "at": now.to_rfc3339() });
+
+    let refused = test.graphql(Some(&admin), TRIAGE, triage.clone()).await;
+    assert_eq!(
+        error_code(&refused),
+        "FORBIDDEN",
+        "not unless configured: {refused}"
+    );
+    assert_eq!(
+        seen(school_admin.clone()).await["specialCategoryHidden"],
+        true
+    );
+    let settings = "mutation($act: Boolean!, $schools: [UUID!]!) { setBreachSettings(trustAdminsActAsDpo: $act, specialCategorySchoolIds: $schools) { trustAdminsActAsDpo specialCategorySchoolIds } }";
+    let refused = test
+        .graphql(
+            Some(&school_admin),
+            settings,
+            json!({ "act": true, "schools": [school] }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
+    let unknown = test
+        .graphql(
+            Some(&dpo),
+            settings,
+            json!({ "act": false, "schools": [uuid::Uuid::new_v4()] }),
+        )
+        .await;
+    assert_eq!(error_code(&unknown), "BAD_USER_INPUT", "{unknown}");
+    assert!(
+        error_message(&unknown).contains("is not a school of this trust"),
+        "{unknown}"
+    );
+
+    // Granted for another school: still hidden here.
+    test.data(
+        &admin,
+        settings,
+        json!({ "act": true, "schools": [other_school] }),
+    )
+    .await;
+    let view = seen(school_admin.clone()).await;
+    assert_eq!(view["specialCategoryHidden"], true);
+    assert_eq!(view["dataCategories"], json!(["basic_identifiers"]));
+    // Granted for their school: the DPO grants it, and the school admin sees it all.
+    test.data(&dpo, settings, json!({ "act": true, "schools": [school] }))
+        .await;
+    let view = seen(school_admin.clone()).await;
+    assert_eq!(view["specialCategoryHidden"], false);
+    assert_eq!(
+        view["dataCategories"],
+        json!(["basic_identifiers", "health"])
+    );
+
+    let triaged = test.data(&admin, TRIAGE, triage).await;
+    assert_eq!(
+        triaged["triageBreach"]["status"], "triaged",
+        "a trust admin acts as the DPO"
+    );
+    let refused = test
+        .graphql(
+            Some(&school_admin),
+            ASSESS,
+            json!({ "id": id, "v": 2, "input": high_risk()["input"] }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN", "school admins never do");
+
+    let current = test
+        .data(
+            &admin,
+            "{ breachSettings { trustAdminsActAsDpo specialCategorySchoolIds } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        current["breachSettings"],
+        json!({ "trustAdminsActAsDpo": true, "specialCategorySchoolIds": [school] })
+    );
+    let beta = test.trust("beta").await;
+    let theirs = test
+        .data(
+            &beta.admin,
+            "{ breachSettings { trustAdminsActAsDpo specialCategorySchoolIds } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        theirs["breachSettings"],
+        json!({ "trustAdminsActAsDpo": false, "specialCategorySchoolIds": [] }),
+        "another trust's settings are its own"
+    );
+    let cross = test
+        .graphql(
+            Some(&beta.admin),
+            settings,
+            json!({ "act": true, "schools": [school] }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&cross),
+        "BAD_USER_INPUT",
+        "another trust's school: {cross}"
+    );
+    let audit = test
+        .data(
+            &admin,
+            "query { auditLog(first: 50) { action } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        audit["auditLog"]
+            .as_array()
+            .expect("audit")
+            .iter()
+            .any(|entry| entry["action"] == "breach.settings_changed"),
+        "{audit}"
+    );
+}

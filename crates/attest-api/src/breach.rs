@@ -301,11 +301,42 @@ pub struct CloseBreachRecord {
     pub lessons_learned: Option<String>,
 }
 
+/// Who, besides the DPO, may do what with the trust's breaches.
+#[derive(SimpleObject)]
+pub struct BreachSettings {
+    /// Trust admins triage, assess, record and close breaches as the DPO does.
+    pub trust_admins_act_as_dpo: bool,
+    /// Schools whose admins see special category details of their breaches.
+    pub special_category_school_ids: Vec<Uuid>,
+}
+
+impl From<attest_domain::BreachSettings> for BreachSettings {
+    fn from(settings: attest_domain::BreachSettings) -> Self {
+        Self {
+            trust_admins_act_as_dpo: settings.trust_admins_act_as_dpo,
+            special_category_school_ids: settings
+                .special_category_schools
+                .iter()
+                .map(SchoolId::as_uuid)
+                .collect(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct BreachQuery;
 
 #[Object]
 impl BreachQuery {
+    /// The trust's breach settings. The DPO and trust admins only.
+    async fn breach_settings(&self, ctx: &Context<'_>) -> async_graphql::Result<BreachSettings> {
+        Ok(app(ctx)?
+            .breach_settings(principal(ctx)?)
+            .await
+            .gql()?
+            .into())
+    }
+
     /// The breach register, newest first: everything for the DPO and trust admins, a
     /// school admin's schools, otherwise the reports you made. `from`/`to` filter on
     /// when the breach was discovered.
@@ -351,6 +382,28 @@ pub struct BreachMutation;
 
 #[Object]
 impl BreachMutation {
+    /// Whether trust admins may act as the DPO, and which schools' admins see special
+    /// category details. The DPO or a trust admin; audited.
+    async fn set_breach_settings(
+        &self,
+        ctx: &Context<'_>,
+        trust_admins_act_as_dpo: bool,
+        #[graphql(default)] special_category_school_ids: Vec<Uuid>,
+    ) -> async_graphql::Result<BreachSettings> {
+        let settings = attest_domain::BreachSettings {
+            trust_admins_act_as_dpo,
+            special_category_schools: special_category_school_ids
+                .into_iter()
+                .map(SchoolId::from_uuid)
+                .collect(),
+        };
+        Ok(app(ctx)?
+            .set_breach_settings(principal(ctx)?, settings)
+            .await
+            .gql()?
+            .into())
+    }
+
     /// Any member of staff reports a breach; the DPO(s) are alerted at once.
     async fn report_breach(
         &self,

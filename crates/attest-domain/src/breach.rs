@@ -688,6 +688,36 @@ pub fn breach_optional_text(
     optional_text(field, raw, LONG_TEXT)
 }
 
+/// Who, besides the DPO, may do what with a trust's breaches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BreachSettings {
+    /// Trust admins move breaches through the workflow as the DPO does.
+    pub trust_admins_act_as_dpo: bool,
+    /// Schools whose admins see special category details of their schools' breaches.
+    pub special_category_schools: std::collections::BTreeSet<crate::SchoolId>,
+}
+
+impl BreachSettings {
+    /// Whether this caller triages, assesses, records and closes breaches.
+    pub fn may_act_as_dpo(&self, principal: &crate::Principal) -> bool {
+        principal.has_role(crate::Role::Dpo)
+            || principal.actor() == crate::Actor::Operator
+            || (self.trust_admins_act_as_dpo && principal.is_trust_admin())
+    }
+
+    /// Whether a school admin sees the special category details of a breach at these
+    /// schools: only when one of them is granted and is theirs.
+    pub fn special_categories_granted(
+        &self,
+        principal: &crate::Principal,
+        schools: &[crate::SchoolId],
+    ) -> bool {
+        schools.iter().any(|school| {
+            self.special_category_schools.contains(school) && principal.can_manage_school(*school)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -1080,5 +1110,50 @@ mod tests {
             how: "Letter".to_owned(),
         });
         assert!(record.check_can_close().is_ok());
+    }
+
+    #[test]
+    fn trust_admins_act_as_dpo_and_school_admins_see_special_categories_only_when_granted() {
+        use crate::{Actor, PersonId, Principal, RoleAssignment, SchoolId, TrustId};
+        let trust = TrustId::generate();
+        let (north, south) = (SchoolId::generate(), SchoolId::generate());
+        let person = || Actor::Person(PersonId::generate());
+        let admin = Principal::new(trust, person(), vec![RoleAssignment::trust_admin()]);
+        let dpo = Principal::new(
+            trust,
+            person(),
+            vec![RoleAssignment::new(crate::Role::Dpo, None).expect("role")],
+        );
+        let north_admin = Principal::new(
+            trust,
+            person(),
+            vec![RoleAssignment::new(crate::Role::SchoolAdmin, Some(north)).expect("role")],
+        );
+        let mut settings = BreachSettings::default();
+        assert!(settings.may_act_as_dpo(&dpo));
+        assert!(settings.may_act_as_dpo(&Principal::operator(trust)));
+        assert!(!settings.may_act_as_dpo(&admin), "not unless configured");
+        assert!(!settings.may_act_as_dpo(&north_admin));
+        settings.trust_admins_act_as_dpo = true;
+        assert!(settings.may_act_as_dpo(&admin));
+        assert!(!settings.may_act_as_dpo(&north_admin));
+
+        assert!(!settings.special_categories_granted(&north_admin, &[north]));
+        settings.special_category_schools.insert(south);
+        assert!(
+            !settings.special_categories_granted(&north_admin, &[north]),
+            "another school's grant"
+        );
+        settings.special_category_schools.insert(north);
+        assert!(settings.special_categories_granted(&north_admin, &[north, south]));
+        let south_admin = Principal::new(
+            trust,
+            person(),
+            vec![RoleAssignment::new(crate::Role::SchoolAdmin, Some(south)).expect("role")],
+        );
+        assert!(
+            !settings.special_categories_granted(&south_admin, &[north]),
+            "not theirs"
+        );
     }
 }

@@ -25,7 +25,8 @@ pub use repo::{
     OutboxMessage, People, PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies,
     Policy, PolicySettings, PolicyVersion, PolicyVersions, ReminderLog, RoleGrants,
     SchoolPolicySettings, Schools, SessionRow, Sessions, StateChange, SyncRunRow,
-    TrustMailSettings, Trusts, find_magic_link_by_hash, mail_settings_for_delivery,
+    TrustBreachSettings, TrustMailSettings, Trusts, find_magic_link_by_hash,
+    mail_settings_for_delivery,
 };
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,

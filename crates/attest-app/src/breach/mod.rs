@@ -10,11 +10,12 @@ mod register;
 
 use attest_domain::{
     Assessment, AssessmentInput, BreachFacts, BreachFactsInput, BreachId, BreachRecord,
-    BreachStatus, IcoReport, Principal, Role, SchoolId, SubjectNotice, breach_optional_text,
-    breach_text, ico_deadline, is_overdue,
+    BreachSettings, BreachStatus, IcoReport, Principal, Role, SchoolId, SubjectNotice,
+    breach_optional_text, breach_text, ico_deadline, is_overdue,
 };
 use attest_store::{
     Breach, BreachEvent, BreachFilter, Breaches, NewBreach, Schools, TransactionTrait,
+    TrustBreachSettings,
 };
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::json;
@@ -62,15 +63,6 @@ fn as_detail<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, AppErr
     serde_json::to_value(value).map_err(|error| AppError::Internal(error.to_string()))
 }
 
-fn require_dpo(principal: &Principal, what: &str) -> Result<(), AppError> {
-    let operator = principal.actor() == attest_domain::Actor::Operator;
-    if principal.has_role(Role::Dpo) || operator {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(format!("only the DPO can {what}")))
-    }
-}
-
 /// A breach's free-text note and the description of an attachment kept elsewhere.
 #[derive(Debug, Clone, Default)]
 pub struct BreachNote {
@@ -98,8 +90,37 @@ pub struct CloseBreachInput {
 }
 
 impl App {
-    fn view(&self, principal: &Principal, mut breach: Breach) -> BreachView {
-        let hide = sight(principal) == Sight::Schools && breach.record.facts.has_special_category();
+    /// The trust's breach settings (who acts for the DPO, who sees special categories).
+    pub(crate) async fn breach_settings_of(
+        &self,
+        principal: &Principal,
+    ) -> Result<BreachSettings, AppError> {
+        Ok(TrustBreachSettings::new(&self.db, &principal.scope())
+            .get()
+            .await?)
+    }
+
+    async fn require_dpo(&self, principal: &Principal, what: &str) -> Result<(), AppError> {
+        if self
+            .breach_settings_of(principal)
+            .await?
+            .may_act_as_dpo(principal)
+        {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(format!("only the DPO can {what}")))
+        }
+    }
+
+    fn view(
+        &self,
+        principal: &Principal,
+        settings: &BreachSettings,
+        mut breach: Breach,
+    ) -> BreachView {
+        let hide = sight(principal) == Sight::Schools
+            && breach.record.facts.has_special_category()
+            && !settings.special_categories_granted(principal, &breach.schools);
         if hide {
             breach
                 .record
@@ -201,7 +222,8 @@ impl App {
         .await?;
         self.alert_reported(&txn, &alert, &breach).await?;
         txn.commit().await?;
-        Ok(self.view(principal, breach))
+        let settings = self.breach_settings_of(principal).await?;
+        Ok(self.view(principal, &settings, breach))
     }
 
     /// The register, filtered, as the caller may see it.
@@ -216,11 +238,12 @@ impl App {
             };
             filter.reported_by = Some(me);
         }
+        let settings = self.breach_settings_of(principal).await?;
         Ok(Breaches::new(&self.db, &principal.scope())
             .list(&filter)
             .await?
             .into_iter()
-            .map(|breach| self.view(principal, breach))
+            .map(|breach| self.view(principal, &settings, breach))
             .collect())
     }
 
@@ -233,7 +256,8 @@ impl App {
         if sight(principal) == Sight::OwnReports && principal.actor().id() != breach.reported_by {
             return Err(AppError::NotFound("breach not found".to_owned()));
         }
-        Ok(self.view(principal, breach))
+        let settings = self.breach_settings_of(principal).await?;
+        Ok(self.view(principal, &settings, breach))
     }
 
     /// The breach's timeline: the DPO and trust admins only.
@@ -318,7 +342,8 @@ impl App {
         )
         .await?;
         txn.commit().await?;
-        Ok(self.view(principal, saved))
+        let settings = self.breach_settings_of(principal).await?;
+        Ok(self.view(principal, &settings, saved))
     }
 
     /// The DPO confirms when the trust became aware: the ICO clock starts there.
@@ -330,7 +355,7 @@ impl App {
         aware_at: DateTime<Utc>,
         notes: Option<String>,
     ) -> Result<BreachView, AppError> {
-        require_dpo(principal, "triage breaches")?;
+        self.require_dpo(principal, "triage breaches").await?;
         self.change_breach(principal, id, version, "triaged", |breach, now| {
             breach.status = breach.status.transition(BreachStatus::Triaged)?;
             if aware_at > now + chrono::Duration::minutes(5) {
@@ -351,7 +376,7 @@ impl App {
         version: u32,
         input: AssessmentInput,
     ) -> Result<BreachView, AppError> {
-        require_dpo(principal, "assess breaches")?;
+        self.require_dpo(principal, "assess breaches").await?;
         self.change_breach(principal, id, version, "assessed", |breach, now| {
             breach.status = breach.status.transition(BreachStatus::Assessed)?;
             let assessment = Assessment::parse(input, now)?;
@@ -371,7 +396,8 @@ impl App {
         version: u32,
         input: IcoNotificationInput,
     ) -> Result<BreachView, AppError> {
-        require_dpo(principal, "record reports to the ICO")?;
+        self.require_dpo(principal, "record reports to the ICO")
+            .await?;
         self.change_breach(principal, id, version, "ico_notified", |breach, now| {
             let aware = breach.aware_at.ok_or_else(|| {
                 AppError::invalid(
@@ -428,7 +454,8 @@ impl App {
         notified_at: Option<DateTime<Utc>>,
         how: String,
     ) -> Result<BreachView, AppError> {
-        require_dpo(principal, "record telling the people affected")?;
+        self.require_dpo(principal, "record telling the people affected")
+            .await?;
         self.change_breach(
             principal,
             id,
@@ -459,7 +486,7 @@ impl App {
         version: u32,
         input: CloseBreachInput,
     ) -> Result<BreachView, AppError> {
-        require_dpo(principal, "close breaches")?;
+        self.require_dpo(principal, "close breaches").await?;
         self.change_breach(principal, id, version, "closed", |breach, _| {
             if input.not_a_breach {
                 breach.status = breach.status.transition(BreachStatus::ClosedNotABreach)?;
@@ -528,5 +555,73 @@ impl App {
             .await?
             .pop()
             .ok_or_else(|| AppError::Internal("the note was not saved".to_owned()))
+    }
+}
+
+impl App {
+    pub async fn breach_settings(&self, principal: &Principal) -> Result<BreachSettings, AppError> {
+        if sight(principal) != Sight::Everything {
+            return Err(AppError::forbidden(
+                "only the DPO and trust admins see the breach settings",
+            ));
+        }
+        self.breach_settings_of(principal).await
+    }
+
+    /// Lets trust admins act as the DPO, and grants school admins of these schools the
+    /// special category details of their breaches. The DPO or a trust admin decides.
+    pub async fn set_breach_settings(
+        &self,
+        principal: &Principal,
+        settings: BreachSettings,
+    ) -> Result<BreachSettings, AppError> {
+        if !(principal.has_role(Role::Dpo) || principal.can_administer_trust()) {
+            return Err(AppError::forbidden(
+                "only the DPO or a trust admin can change the breach settings",
+            ));
+        }
+        let scope = principal.scope();
+        let known: std::collections::BTreeSet<SchoolId> = Schools::new(&self.db, &scope)
+            .list()
+            .await?
+            .into_iter()
+            .map(|school| school.id)
+            .collect();
+        if let Some(unknown) = settings
+            .special_category_schools
+            .iter()
+            .find(|school| !known.contains(school))
+        {
+            return Err(AppError::invalid(
+                "specialCategorySchoolIds",
+                format!("{unknown} is not a school of this trust"),
+            ));
+        }
+        let at = self.now();
+        let txn = self.db.begin().await?;
+        let store = TrustBreachSettings::new(&txn, &scope);
+        let before = store.get().await?;
+        store.put(&settings, at).await?;
+        let describe = |settings: &BreachSettings| {
+            json!({
+                "trustAdminsActAsDpo": settings.trust_admins_act_as_dpo,
+                "specialCategorySchools": settings.special_category_schools,
+            })
+        };
+        record(
+            &txn,
+            principal,
+            at,
+            Change {
+                action: "breach.settings_changed",
+                subject_type: "trust",
+                subject_id: scope.trust().as_uuid(),
+                before: Some(&describe(&before)),
+                after: Some(&describe(&settings)),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(settings)
     }
 }
