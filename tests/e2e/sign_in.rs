@@ -219,6 +219,15 @@ pub(crate) async fn add_provider(
     .await;
 }
 
+/// The CSRF token a page carries for its forms and scripts.
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf")
+        .to_owned()
+}
+
 async fn page_text(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     (status, response.text().await.expect("body"))
@@ -281,12 +290,7 @@ async fn staff_sign_in_with_the_trusts_provider_and_nothing_else_gets_in() {
     );
 
     // GraphQL takes the session cookie only with the page's CSRF token in a header.
-    let csrf_token = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("csrf")
-        .to_owned();
+    let csrf_token = csrf_of(&html);
     let viewer = json!({ "query": "{ viewer { actorKind trust { name } } }" });
     let without = ann
         .post(test.url("/graphql"))
@@ -498,6 +502,27 @@ async fn pkce_rotated_keys_foreign_issuers_and_idle_sessions() {
         test.clock.advance(chrono::Duration::minutes(minutes));
         let page = renewing.get(test.url("/me")).send().await.expect("me");
         assert_eq!(page.status(), 200, "after {minutes} more minutes");
+    }
+    // GraphQL calls renew it too: a page left open that only talks GraphQL.
+    let (scripted, _) = sign_in(&test, &provider, "ann").await;
+    let (_, html) = page_text(scripted.get(test.url("/me")).send().await.expect("me")).await;
+    let csrf = csrf_of(&html);
+    for minutes in [31, 50] {
+        test.clock.advance(chrono::Duration::minutes(minutes));
+        let answer: serde_json::Value = scripted
+            .post(test.url("/graphql"))
+            .header("X-CSRF-Token", &csrf)
+            .json(&json!({ "query": "{ viewer { actorKind } }" }))
+            .send()
+            .await
+            .expect("graphql")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            answer["data"]["viewer"]["actorKind"], "person",
+            "after {minutes} more minutes: {answer}"
+        );
     }
     // ...and after an hour without a request.
     let (ann, status) = sign_in(&test, &provider, "ann").await;

@@ -6,7 +6,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
-use actix_web::{Either, HttpRequest, HttpResponse, web};
+use actix_web::{CustomizeResponder, Either, HttpRequest, HttpResponse, Responder, web};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
 use async_graphql_actix_web::GraphQLResponse;
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::metrics::Metrics;
+use super::sso::SignIn;
 
 /// Request-handling settings that are not part of the schema.
 #[derive(Debug, Clone)]
@@ -127,8 +128,20 @@ pub(crate) async fn authenticate(
     app: &App,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, Refusal> {
+    Ok(caller(app, headers, true).await?.principal)
+}
+
+/// Who is calling, and the session cookie to send back when their session's token was
+/// renewed (`secure`: whether that cookie is marked Secure).
+#[derive(Default)]
+struct Caller {
+    principal: Option<Principal>,
+    renewed: Option<actix_web::cookie::Cookie<'static>>,
+}
+
+async fn caller(app: &App, headers: &HeaderMap, secure: bool) -> Result<Caller, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return session_principal(app, headers).await;
+        return session_caller(app, headers, secure).await;
     };
     let value = value.to_str().map_err(|_| {
         app_refusal(AppError::Unauthenticated(
@@ -137,10 +150,14 @@ pub(crate) async fn authenticate(
     })?;
     let token = attest_auth::bearer_token(value)
         .map_err(|error| app_refusal(AppError::Unauthenticated(error.to_string())))?;
-    app.authenticate_api_token(token)
+    let principal = app
+        .authenticate_api_token(token)
         .await
-        .map(Some)
-        .map_err(app_refusal)
+        .map_err(app_refusal)?;
+    Ok(Caller {
+        principal: Some(principal),
+        renewed: None,
+    })
 }
 
 fn is_json(request: &HttpRequest) -> bool {
@@ -225,11 +242,9 @@ fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Refusal> 
     }
 }
 
-/// Where a request came from, kept with signatures as evidence. The peer address is
-/// used, not X-Forwarded-For, which any client can write.
 /// A staff member's session cookie, accepted only with the session's CSRF token in the
 /// `X-CSRF-Token` header: a page of ours can send it, a form on another site cannot.
-async fn session_principal(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, Refusal> {
+async fn session_caller(app: &App, headers: &HeaderMap, secure: bool) -> Result<Caller, Refusal> {
     let session = headers
         .get_all(header::COOKIE)
         .filter_map(|value| value.to_str().ok())
@@ -238,7 +253,7 @@ async fn session_principal(app: &App, headers: &HeaderMap) -> Result<Option<Prin
         .find(|(name, _)| *name == super::sso::SESSION_COOKIE)
         .map(|(_, value)| value.to_owned());
     let Some(token) = session else {
-        return Ok(None);
+        return Ok(Caller::default());
     };
     let context = app.session(&token).await.map_err(app_refusal)?;
     let presented = headers
@@ -250,9 +265,14 @@ async fn session_principal(app: &App, headers: &HeaderMap) -> Result<Option<Prin
             "a request with the session cookie needs the page's X-CSRF-Token header",
         )));
     }
-    Ok(Some(context.principal))
+    Ok(Caller {
+        renewed: super::sso::renewed_session_cookie(app, &context, secure),
+        principal: Some(context.principal),
+    })
 }
 
+/// Where a request came from, kept with signatures as evidence. The peer address is
+/// used, not X-Forwarded-For, which any client can write.
 pub(crate) fn origin_of(request: &HttpRequest) -> attest_app::Origin {
     attest_app::Origin {
         ip: request.peer_addr().map(|addr| addr.ip().to_string()),
@@ -311,11 +331,18 @@ async fn execute(
     GraphQLResponse::from(response)
 }
 
-type Answer = Either<GraphQLResponse, HttpResponse>;
+type Answer = Either<CustomizeResponder<GraphQLResponse>, HttpResponse>;
 
-fn answer(result: Result<GraphQLResponse, Refusal>) -> Answer {
+fn answer(result: Result<(GraphQLResponse, Caller), Refusal>) -> Answer {
     match result {
-        Ok(response) => Either::Left(response),
+        Ok((response, caller)) => {
+            let mut response = response.customize();
+            // GraphQL use keeps a page's session alive as page loads do.
+            if let Some(renewed) = caller.renewed {
+                response = response.insert_header((header::SET_COOKIE, renewed.to_string()));
+            }
+            Either::Left(response)
+        }
         Err(refused) => Either::Right(refused.into_response()),
     }
 }
@@ -327,8 +354,10 @@ pub async fn post(
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
     settings: web::Data<GraphqlHttp>,
+    sign_in: web::Data<SignIn>,
 ) -> Answer {
-    answer(post_inner(request, payload, schema, app, metrics, settings).await)
+    let secure = sign_in.secure_cookies;
+    answer(post_inner(request, payload, schema, app, metrics, (settings, secure)).await)
 }
 
 async fn post_inner(
@@ -337,8 +366,8 @@ async fn post_inner(
     schema: web::Data<AttestSchema>,
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
-    settings: web::Data<GraphqlHttp>,
-) -> Result<GraphQLResponse, Refusal> {
+    (settings, secure): (web::Data<GraphqlHttp>, bool),
+) -> Result<(GraphQLResponse, Caller), Refusal> {
     if !is_json(&request) {
         return Err(Refusal::bad_input(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -361,15 +390,17 @@ async fn post_inner(
     }
     let body = read_body(payload, settings.max_body_bytes).await?;
     let batch = parse_batch(&body, settings.max_batch)?;
-    let principal = authenticate(&app, request.headers()).await?;
-    Ok(execute(
+    let mut caller = caller(&app, request.headers(), secure).await?;
+    let principal = caller.principal.take();
+    let response = execute(
         &schema,
         &app,
         &metrics,
         (principal, origin_of(&request)),
         batch,
     )
-    .await)
+    .await;
+    Ok((response, caller))
 }
 
 #[derive(Deserialize)]
@@ -404,8 +435,10 @@ pub async fn get(
     schema: web::Data<AttestSchema>,
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
+    sign_in: web::Data<SignIn>,
 ) -> Answer {
-    answer(get_inner(request, schema, app, metrics).await)
+    let secure = sign_in.secure_cookies;
+    answer(get_inner(request, schema, app, metrics, secure).await)
 }
 
 async fn get_inner(
@@ -413,7 +446,8 @@ async fn get_inner(
     schema: web::Data<AttestSchema>,
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
-) -> Result<GraphQLResponse, Refusal> {
+    secure: bool,
+) -> Result<(GraphQLResponse, Caller), Refusal> {
     let params = web::Query::<GetParams>::from_query(request.query_string()).map_err(|error| {
         Refusal::bad_input(
             StatusCode::BAD_REQUEST,
@@ -449,15 +483,17 @@ async fn get_inner(
         operation_name: params.operation_name,
     };
     let request_body = body.into_request()?;
-    let principal = authenticate(&app, request.headers()).await?;
-    Ok(execute(
+    let mut caller = caller(&app, request.headers(), secure).await?;
+    let principal = caller.principal.take();
+    let response = execute(
         &schema,
         &app,
         &metrics,
         (principal, origin_of(&request)),
         BatchRequest::Single(request_body),
     )
-    .await)
+    .await;
+    Ok((response, caller))
 }
 
 pub async fn graphiql() -> HttpResponse {

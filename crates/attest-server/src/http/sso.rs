@@ -107,6 +107,17 @@ fn redirect_url(app: &App, trust: &str, provider: &str) -> String {
     format!("{}/auth/{trust}/{provider}/callback", app.public_url())
 }
 
+/// The session cookie with the renewed token, when the session's token was renewed.
+pub(crate) fn renewed_session_cookie(
+    app: &App,
+    context: &attest_app::SessionContext,
+    secure: bool,
+) -> Option<Cookie<'static>> {
+    let token = context.renewed_token.clone()?;
+    let left = (context.session.expires_at - app.now()).num_seconds();
+    Some(cookie(SESSION_COOKIE, token, "/", left, secure))
+}
+
 fn cookie<'c>(
     name: &'c str,
     value: String,
@@ -414,10 +425,8 @@ pub async fn me(
         Ok(context) => match app.my_policies(&context).await {
             Ok(rows) => {
                 let mut page = pages::me(&context, &rows, &app.csrf_token(&context));
-                if let Some(token) = &context.renewed_token {
-                    let left = (context.session.expires_at - app.now()).num_seconds();
-                    let _ =
-                        page.add_cookie(&cookie(SESSION_COOKIE, token.clone(), "/", left, secure));
+                if let Some(renewed) = renewed_session_cookie(&app, &context, secure) {
+                    let _ = page.add_cookie(&renewed);
                 }
                 page
             }
