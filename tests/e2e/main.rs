@@ -9,6 +9,7 @@ mod directory_sync;
 mod http;
 mod jobs;
 mod policies;
+mod portal;
 mod reminders;
 mod sign_in;
 mod signing;

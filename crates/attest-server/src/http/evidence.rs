@@ -8,7 +8,7 @@ use attest_domain::{AcceptanceId, ComplianceStatus, MembershipKind, Principal, S
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::graphql::authenticate;
+use super::graphql::authenticate_download;
 use super::pages;
 
 /// An error as plain text with the status that fits it; internal detail stays in the log.
@@ -37,7 +37,7 @@ pub(crate) fn error_response(error: AppError) -> HttpResponse {
 }
 
 async fn caller(app: &App, request: &HttpRequest) -> Result<Principal, HttpResponse> {
-    match authenticate(app, request.headers()).await {
+    match authenticate_download(app, request.headers()).await {
         Ok(Some(principal)) => Ok(principal),
         Ok(None) => Err(error_response(AppError::Unauthenticated(
             "send an API token: Authorization: Bearer attest_…".to_owned(),

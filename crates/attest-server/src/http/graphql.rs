@@ -124,11 +124,24 @@ fn app_refusal(error: AppError) -> Refusal {
 
 /// The caller, from `Authorization: Bearer attest_…`. No header: anonymous (every field
 /// then answers UNAUTHENTICATED). A header that does not authenticate: refused outright.
-pub(crate) async fn authenticate(
+/// For downloads (GET, which change nothing): a page's link carries the session cookie
+/// but cannot send a header, and another site can make the browser fetch the file but
+/// never read it, so no CSRF token is asked for.
+pub(crate) async fn authenticate_download(
     app: &App,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, Refusal> {
-    Ok(caller(app, headers, true).await?.principal)
+    Ok(caller(app, headers, Csrf::NotNeeded).await?.principal)
+}
+
+/// Whether a session cookie must come with the page's CSRF token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Csrf {
+    /// In the `X-CSRF-Token` header; cookies marked Secure when renewed (or not).
+    Required {
+        secure: bool,
+    },
+    NotNeeded,
 }
 
 /// Who is calling, and the session cookie to send back when their session's token was
@@ -139,9 +152,9 @@ struct Caller {
     renewed: Option<actix_web::cookie::Cookie<'static>>,
 }
 
-async fn caller(app: &App, headers: &HeaderMap, secure: bool) -> Result<Caller, Refusal> {
+async fn caller(app: &App, headers: &HeaderMap, csrf: Csrf) -> Result<Caller, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return session_caller(app, headers, secure).await;
+        return session_caller(app, headers, csrf).await;
     };
     let value = value.to_str().map_err(|_| {
         app_refusal(AppError::Unauthenticated(
@@ -244,7 +257,7 @@ fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Refusal> 
 
 /// A staff member's session cookie, accepted only with the session's CSRF token in the
 /// `X-CSRF-Token` header: a page of ours can send it, a form on another site cannot.
-async fn session_caller(app: &App, headers: &HeaderMap, secure: bool) -> Result<Caller, Refusal> {
+async fn session_caller(app: &App, headers: &HeaderMap, csrf: Csrf) -> Result<Caller, Refusal> {
     let session = headers
         .get_all(header::COOKIE)
         .filter_map(|value| value.to_str().ok())
@@ -256,6 +269,12 @@ async fn session_caller(app: &App, headers: &HeaderMap, secure: bool) -> Result<
         return Ok(Caller::default());
     };
     let context = app.session(&token).await.map_err(app_refusal)?;
+    let Csrf::Required { secure } = csrf else {
+        return Ok(Caller {
+            principal: Some(context.principal),
+            renewed: None,
+        });
+    };
     let presented = headers
         .get("x-csrf-token")
         .and_then(|value| value.to_str().ok())
@@ -390,7 +409,7 @@ async fn post_inner(
     }
     let body = read_body(payload, settings.max_body_bytes).await?;
     let batch = parse_batch(&body, settings.max_batch)?;
-    let mut caller = caller(&app, request.headers(), secure).await?;
+    let mut caller = caller(&app, request.headers(), Csrf::Required { secure }).await?;
     let principal = caller.principal.take();
     let response = execute(
         &schema,
@@ -483,7 +502,7 @@ async fn get_inner(
         operation_name: params.operation_name,
     };
     let request_body = body.into_request()?;
-    let mut caller = caller(&app, request.headers(), secure).await?;
+    let mut caller = caller(&app, request.headers(), Csrf::Required { secure }).await?;
     let principal = caller.principal.take();
     let response = execute(
         &schema,

@@ -5,6 +5,7 @@ pub mod graphql;
 mod health;
 mod metrics;
 mod pages;
+mod portal;
 pub(crate) mod sso;
 
 use std::net::TcpListener;
@@ -78,6 +79,15 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             )
             .route("/auth/logout", web::post().to(sso::logout))
             .route("/me", web::get().to(sso::me))
+            .service(
+                web::resource("/me/sign/{version}")
+                    .route(web::get().to(portal::my_signing_page))
+                    .route(web::post().to(portal::my_signing_submit)),
+            )
+            .route("/schools/{id}", web::get().to(portal::school_dashboard))
+            .route("/trust", web::get().to(portal::trust_overview))
+            .route("/breaches", web::get().to(portal::breach_desk))
+            .route("/breaches/{id}", web::get().to(portal::breach_page))
             .route(
                 "/exports/breaches.csv",
                 web::get().to(evidence::breaches_csv),

@@ -8,13 +8,13 @@ use std::sync::OnceLock;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use attest_app::{AcceptanceEvidence, App, AppError, DeclinePolicy, SignPolicy, SigningForm};
-use attest_domain::{Decision, SigningMethod};
+use attest_domain::{Decision, PolicyVersionId, SigningMethod};
 use minijinja::{Environment, context};
 
 use super::evidence::error_response;
 use super::graphql::origin_of;
 
-const LAYOUT: &str = r#"<!doctype html>
+const LAYOUT: &str = r##"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
@@ -29,7 +29,23 @@ body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0
 label{display:block;margin-top:1rem;font-weight:600}
 input[type=text],textarea{width:100%;padding:.4rem;font-size:1rem}
 button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem}
-</style></head><body><main>{% block body %}{% endblock %}</main></body></html>"#;
+a{color:#0b57a4}a:focus,button:focus,select:focus,input:focus{outline:3px solid #f5b400;outline-offset:2px}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
+nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem;border-bottom:1px solid #ccc;padding-bottom:.5rem}
+nav a[aria-current]{font-weight:700;color:#1b1b1b}
+.grid{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.95rem}
+.grid th,.grid td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left}
+.grid .total th,.grid .total td{font-weight:700}
+.overdue,.status-overdue{color:#8a1c12;font-weight:600}
+.bar{background:#e6e6e6;border-radius:4px;height:1rem;overflow:hidden}
+.bar span{display:block;height:100%;background:#1d7a3a}
+.bar.small{display:inline-block;width:6rem;vertical-align:middle}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}.filters label{margin:0}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+@media (max-width:40rem){.grid{font-size:.85rem}body{margin:1rem auto}}
+</style></head><body><a class="skip" href="#main">Skip to content</a>
+{% if nav %}<nav aria-label="Main"><ul>{% for item in nav %}<li><a href="{{ item.href }}"{% if item.current %} aria-current="page"{% endif %}>{{ item.label }}</a></li>{% endfor %}</ul></nav>{% endif %}
+<main id="main">{% block body %}{% endblock %}</main></body></html>"##;
 
 const RECEIPT: &str = r#"{% extends "layout.html" %}
 {% block title %}Receipt {{ id }}{% endblock %}
@@ -69,6 +85,7 @@ const SIGN: &str = r#"{% extends "layout.html" %}
 {% if error %}<p class="error" role="alert">{{ error }}</p>{% endif %}
 <div class="policy" tabindex="0">{{ html|safe }}</div>
 <form method="post">
+{% if csrf %}<input type="hidden" name="csrf" value="{{ csrf }}">{% endif %}
 <input type="hidden" name="content_hash" value="{{ content_hash }}">
 <input type="hidden" name="version_id" value="{{ version_id }}">
 {% for question in questions %}
@@ -114,7 +131,7 @@ const ME: &str = r#"{% extends "layout.html" %}
 <h1>{{ name }}</h1>
 <p>Signed in to {{ trust }}{% if email %} as {{ email }}{% endif %}.</p>
 <h2>To sign</h2>
-{% if owed %}<ul>{% for row in owed %}<li><strong>{{ row.title }}</strong>: {{ row.status }}{% if row.due %}, due {{ row.due }}{% endif %}</li>{% endfor %}</ul>
+{% if owed %}<ul>{% for row in owed %}<li><a href="/me/sign/{{ row.version }}?school={{ row.school }}"><strong>{{ row.title }}</strong></a>: {{ row.status }}{% if row.due %}, due {{ row.due }}{% endif %}</li>{% endfor %}</ul>
 {% else %}<p>Nothing to sign at the moment.</p>{% endif %}
 <h2>Signed</h2>
 {% if signed %}<ul>{% for row in signed %}<li>{{ row.title }}: signed {{ row.signed }}</li>{% endfor %}</ul>
@@ -159,6 +176,8 @@ pub(crate) fn me(
         .map(|row| {
             context! {
                 title => row.policy_title.clone(),
+                version => row.current_version_id.to_string(),
+                school => row.school.to_string(),
                 status => attest_app::status_key(row.status),
                 due => row.due_on.map(|day| day.format("%-d %B %Y").to_string()),
             }
@@ -200,6 +219,10 @@ fn templates() -> &'static Environment<'static> {
             ("me.html", ME),
             ("signed_out.html", SIGNED_OUT),
             ("sign_in_failed.html", SIGN_IN_FAILED),
+            ("school.html", include_str!("templates/school.html")),
+            ("trust.html", include_str!("templates/trust.html")),
+            ("breaches.html", include_str!("templates/breaches.html")),
+            ("breach.html", include_str!("templates/breach.html")),
         ] {
             if let Err(error) = env.add_template(name, source) {
                 tracing::error!(%error, name, "page template does not compile");
@@ -209,7 +232,7 @@ fn templates() -> &'static Environment<'static> {
     })
 }
 
-fn page(status: StatusCode, name: &str, data: minijinja::Value) -> HttpResponse {
+pub(crate) fn page(status: StatusCode, name: &str, data: minijinja::Value) -> HttpResponse {
     let rendered = templates()
         .get_template(name)
         .and_then(|template| template.render(data));
@@ -265,7 +288,13 @@ fn invalid_link() -> HttpResponse {
     page(StatusCode::NOT_FOUND, "invalid.html", context! {})
 }
 
-fn sign_form(form: &SigningForm, error: Option<String>) -> HttpResponse {
+/// The signing page; `csrf` for a signed-in session's form (a magic link's secret in the
+/// URL stands in for it).
+pub(crate) fn sign_form(
+    form: &SigningForm,
+    error: Option<String>,
+    csrf: Option<&str>,
+) -> HttpResponse {
     let questions: Vec<_> = form
         .questions
         .iter()
@@ -289,6 +318,7 @@ fn sign_form(form: &SigningForm, error: Option<String>) -> HttpResponse {
             questions => questions,
             role => form.role.clone(),
             error => error,
+            csrf => csrf,
         },
     )
 }
@@ -297,7 +327,7 @@ fn sign_form(form: &SigningForm, error: Option<String>) -> HttpResponse {
 /// get the same page and status.
 pub async fn sign_page(app: web::Data<App>, token: web::Path<String>) -> HttpResponse {
     match app.open_signing_form(&token).await {
-        Ok(form) => sign_form(&form, None),
+        Ok(form) => sign_form(&form, None, None),
         Err(AppError::NotFound(_)) => invalid_link(),
         Err(error) => error_response(error),
     }
@@ -317,47 +347,72 @@ pub async fn sign_submit(
         Err(AppError::NotFound(_)) => return invalid_link(),
         Err(error) => return error_response(error),
     };
-    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let content_hash = field("content_hash");
-    let result = if field("decision") == "decline" {
-        app.decline_with_magic_link(
-            &token,
-            DeclinePolicy {
-                version: opened.version,
-                school: None,
-                content_hash,
+    let result = match Submission::read(&form, opened.version) {
+        Submission::Decline(decline) => {
+            app.decline_with_magic_link(&token, decline, origin_of(&request))
+                .await
+        }
+        Submission::Sign(sign) => {
+            app.sign_with_magic_link(&token, sign, origin_of(&request))
+                .await
+        }
+    };
+    match signed(&app, result, &opened, None).await {
+        Err(AppError::NotFound(_)) => invalid_link(),
+        Err(error) => error_response(error),
+        Ok(page) => page,
+    }
+}
+
+/// What a signing form's submission asks for.
+pub(crate) enum Submission {
+    Sign(SignPolicy),
+    Decline(DeclinePolicy),
+}
+
+impl Submission {
+    pub(crate) fn read(form: &BTreeMap<String, String>, version: PolicyVersionId) -> Self {
+        let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+        let school = form.get("school").and_then(|id| id.parse().ok());
+        if field("decision") == "decline" {
+            return Self::Decline(DeclinePolicy {
+                version,
+                school,
+                content_hash: field("content_hash"),
                 reason: field("reason"),
-            },
-            origin_of(&request),
-        )
-        .await
-    } else {
+            });
+        }
         let answers = form
             .iter()
             .filter_map(|(name, value)| {
                 Some((name.strip_prefix("answer.")?.to_owned(), value.clone()))
             })
             .collect();
-        app.sign_with_magic_link(
-            &token,
-            SignPolicy {
-                version: opened.version,
-                school: None,
-                content_hash,
-                typed_name: field("typed_name"),
-                role: Some(field("role")),
-                answers,
-            },
-            origin_of(&request),
-        )
-        .await
-    };
+        Self::Sign(SignPolicy {
+            version,
+            school,
+            content_hash: field("content_hash"),
+            typed_name: field("typed_name"),
+            role: Some(field("role")),
+            answers,
+        })
+    }
+}
+
+/// The receipt page after signing or declining, or the form again with what was wrong.
+/// Other errors are the caller's to answer.
+pub(crate) async fn signed(
+    app: &App,
+    result: Result<attest_app::Acceptance, AppError>,
+    opened: &SigningForm,
+    csrf: Option<&str>,
+) -> Result<HttpResponse, AppError> {
     let result = match result {
         Ok(acceptance) => app.signer_receipt(acceptance).await,
         Err(error) => Err(error),
     };
     match result {
-        Ok(evidence) => page(
+        Ok(evidence) => Ok(page(
             StatusCode::OK,
             "done.html",
             context! {
@@ -368,12 +423,11 @@ pub async fn sign_submit(
                 content_hash => evidence.acceptance.content_hash.clone(),
                 receipt => attest_app::receipt_text(&evidence),
             },
-        ),
-        Err(AppError::NotFound(_)) => invalid_link(),
+        )),
         Err(error @ (AppError::InvalidInput { .. } | AppError::Conflict(_))) => {
-            sign_form(&opened, Some(error.to_string()))
+            Ok(sign_form(opened, Some(error.to_string()), csrf))
         }
-        Err(error) => error_response(error),
+        Err(error) => Err(error),
     }
 }
 
@@ -383,7 +437,17 @@ mod tests {
 
     #[test]
     fn every_template_compiles() {
-        for name in ["receipt.html", "sign.html", "done.html", "invalid.html"] {
+        for name in [
+            "receipt.html",
+            "sign.html",
+            "done.html",
+            "invalid.html",
+            "me.html",
+            "school.html",
+            "trust.html",
+            "breaches.html",
+            "breach.html",
+        ] {
             assert!(templates().get_template(name).is_ok(), "{name}");
         }
     }

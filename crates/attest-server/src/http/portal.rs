@@ -1,0 +1,502 @@
+//! Pages for people signed in with their school account: signing their own policies,
+//! and for the roles that have them, a school's dashboard, the trust's overview and the
+//! DPO's breach desk. Every page asks the application with the session's principal, so
+//! it sees and may do exactly what the API allows that person.
+
+use std::collections::BTreeMap;
+
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use attest_app::{
+    App, AppError, BreachFilter, ComplianceFilter, SessionContext, Tally, status_key,
+};
+use attest_domain::{
+    BreachId, ComplianceStatus, LONDON, MembershipKind, PolicyVersionId, Principal, Role, SchoolId,
+};
+use chrono::{DateTime, Utc};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use super::graphql::origin_of;
+use super::pages::{Submission, page, sign_form, signed};
+use super::sso::{SESSION_COOKIE, SignIn, renewed_session_cookie};
+
+/// Outstanding rows a school dashboard lists before pointing at the CSV.
+const OUTSTANDING_SHOWN: u64 = 200;
+
+/// A signed-in request: the session, and its renewed cookie to send back.
+struct Visit {
+    context: SessionContext,
+    renewed: Option<Cookie<'static>>,
+}
+
+impl Visit {
+    fn principal(&self) -> &Principal {
+        &self.context.principal
+    }
+
+    fn answer(&self, mut response: HttpResponse) -> HttpResponse {
+        if let Some(renewed) = &self.renewed {
+            let _ = response.add_cookie(renewed);
+        }
+        response
+    }
+}
+
+fn problem(status: StatusCode, message: &str) -> HttpResponse {
+    page(
+        status,
+        "sign_in_failed.html",
+        context! { message => message },
+    )
+}
+
+fn error_page(error: &AppError) -> HttpResponse {
+    match error {
+        AppError::Unauthenticated(message) => problem(StatusCode::UNAUTHORIZED, message),
+        AppError::Forbidden(message) => problem(StatusCode::FORBIDDEN, message),
+        AppError::NotFound(_) => problem(StatusCode::NOT_FOUND, "There is no such page here."),
+        AppError::InvalidInput { .. } | AppError::Conflict(_) => {
+            problem(StatusCode::UNPROCESSABLE_ENTITY, &error.to_string())
+        }
+        other => {
+            tracing::error!(error = %other, "page failed");
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong; it has been logged.",
+            )
+        }
+    }
+}
+
+async fn visit(request: &HttpRequest, app: &App, sign_in: &SignIn) -> Result<Visit, HttpResponse> {
+    let Some(token) = request.cookie(SESSION_COOKIE) else {
+        return Err(problem(
+            StatusCode::UNAUTHORIZED,
+            "You are not signed in. Use your school's sign-in link.",
+        ));
+    };
+    let context = app
+        .session(token.value())
+        .await
+        .map_err(|error| error_page(&error))?;
+    Ok(Visit {
+        renewed: renewed_session_cookie(app, &context, sign_in.secure_cookies),
+        context,
+    })
+}
+
+fn trust_wide_reader(principal: &Principal) -> bool {
+    [Role::TrustAdmin, Role::Dpo, Role::ReadOnly]
+        .into_iter()
+        .any(|role| principal.has_role(role))
+}
+
+/// The links this person's roles give them.
+fn nav(principal: &Principal, current: &str) -> Vec<Value> {
+    let mut items = vec![("/me".to_owned(), "My policies")];
+    if trust_wide_reader(principal) {
+        items.push(("/trust".to_owned(), "Trust"));
+    }
+    for school in principal
+        .roles()
+        .iter()
+        .filter(|held| held.role() == Role::SchoolAdmin)
+        .filter_map(|held| held.school())
+    {
+        items.push((format!("/schools/{school}"), "My school"));
+    }
+    items.push(("/breaches".to_owned(), "Breaches"));
+    items
+        .into_iter()
+        .map(|(href, label)| context! { current => href == current, href => href, label => label })
+        .collect()
+}
+
+fn london(at: DateTime<Utc>) -> String {
+    at.with_timezone(&LONDON)
+        .format("%a %-d %b %Y %H:%M")
+        .to_string()
+}
+
+/// The share compliant, as the API reports it (one decimal).
+fn compliant(tally: &Tally) -> f64 {
+    tally.percent(ComplianceStatus::Compliant)
+}
+
+#[derive(Deserialize)]
+pub struct SchoolChoice {
+    school: Option<SchoolId>,
+}
+
+/// `GET /me/sign/{version}`: a signed-in member of staff reads their copy and signs.
+pub async fn my_signing_page(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    version: web::Path<PolicyVersionId>,
+    choice: web::Query<SchoolChoice>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let csrf = app.csrf_token(&visit.context);
+    match app
+        .signing_form(visit.principal(), *version, choice.school)
+        .await
+    {
+        Ok(form) => visit.answer(sign_form(&form, None, Some(&csrf))),
+        Err(error) => error_page(&error),
+    }
+}
+
+/// `POST /me/sign/{version}`: sign or decline, with the page's CSRF token.
+pub async fn my_signing_submit(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    version: web::Path<PolicyVersionId>,
+    choice: web::Query<SchoolChoice>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let mut form = form.into_inner();
+    let presented = form.get("csrf").cloned().unwrap_or_default();
+    if !app.check_csrf(&visit.context, &presented) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from attest. Open the policy again.",
+        );
+    }
+    if let Some(school) = choice.school {
+        form.entry("school".to_owned())
+            .or_insert_with(|| school.to_string());
+    }
+    let principal = visit.principal();
+    let opened = match app.signing_form(principal, *version, choice.school).await {
+        Ok(opened) => opened,
+        Err(error) => return error_page(&error),
+    };
+    let result = match Submission::read(&form, opened.version) {
+        Submission::Sign(sign) => app.sign_policy(principal, sign, origin_of(&request)).await,
+        Submission::Decline(decline) => {
+            app.decline_policy(principal, decline, origin_of(&request))
+                .await
+        }
+    };
+    let csrf = app.csrf_token(&visit.context);
+    match signed(&app, result, &opened, Some(&csrf)).await {
+        Ok(page) => visit.answer(page),
+        Err(error) => error_page(&error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct OutstandingFilter {
+    status: Option<String>,
+    kind: Option<String>,
+}
+
+fn options<T: Copy + PartialEq>(
+    all: &[T],
+    chosen: Option<T>,
+    value: impl Fn(T) -> &'static str,
+    any: &str,
+) -> Vec<Value> {
+    std::iter::once(context! { value => "", label => any, selected => chosen.is_none() })
+        .chain(all.iter().map(|item| {
+            context! {
+                value => value(*item),
+                label => value(*item).replace('_', " "),
+                selected => chosen == Some(*item),
+            }
+        }))
+        .collect()
+}
+
+/// `GET /schools/{id}`: a school's compliance, by status and kind, and who is outstanding.
+pub async fn school_dashboard(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    school: web::Path<SchoolId>,
+    filter: web::Query<OutstandingFilter>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let principal = visit.principal();
+    let school = *school;
+    let status = filter.status.as_deref().and_then(|raw| {
+        ComplianceStatus::ALL
+            .into_iter()
+            .find(|status| status_key(*status) == raw)
+    });
+    let kind = filter
+        .kind
+        .as_deref()
+        .and_then(|raw| raw.parse::<MembershipKind>().ok());
+    let summary = match app.compliance_summary(principal, Some(school), None).await {
+        Ok(summary) => summary,
+        Err(error) => return error_page(&error),
+    };
+    let outstanding = match app
+        .compliance(
+            principal,
+            ComplianceFilter {
+                school: Some(school),
+                status: Some(status.unwrap_or(ComplianceStatus::Overdue)),
+                kind,
+                ..ComplianceFilter::default()
+            },
+            OUTSTANDING_SHOWN,
+            None,
+        )
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return error_page(&error),
+    };
+    let name = match app.school(principal, school).await {
+        Ok(found) => found.name.to_string(),
+        Err(error) => return error_page(&error),
+    };
+    let tally = summary
+        .schools
+        .iter()
+        .find(|(id, _)| *id == school)
+        .map(|(_, tally)| tally.clone())
+        .unwrap_or_default();
+    let statuses: Vec<&str> = ComplianceStatus::ALL
+        .iter()
+        .map(|s| status_key(*s))
+        .collect();
+    let kinds: Vec<Value> = tally
+        .by_kind
+        .iter()
+        .map(|(kind, counts)| {
+            context! {
+                kind => kind.as_str(),
+                counts => statuses.iter().map(|s| counts.get(s).copied().unwrap_or_default()).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    let totals: Vec<u64> = ComplianceStatus::ALL
+        .iter()
+        .map(|s| tally.count(*s))
+        .collect();
+    let rows: Vec<Value> = outstanding
+        .rows
+        .iter()
+        .map(|row| {
+            context! {
+                name => row.full_name.clone(),
+                kind => row.kind.as_str(),
+                policy => row.policy_title.clone(),
+                status => status_key(row.status),
+                due => row.due_on.map(|day| day.format("%-d %b %Y").to_string()),
+            }
+        })
+        .collect();
+    let current = format!("/schools/{school}");
+    visit.answer(page(
+        StatusCode::OK,
+        "school.html",
+        context! {
+            nav => nav(principal, &current),
+            school => name,
+            school_id => school.to_string(),
+            as_of => london(summary.as_of),
+            percent => compliant(&tally),
+            total => tally.total(),
+            statuses => statuses,
+            kinds => kinds,
+            totals => totals,
+            outstanding => rows,
+            more => outstanding.next.is_some(),
+            status_options => options(&ComplianceStatus::ALL, Some(status.unwrap_or(ComplianceStatus::Overdue)), status_key, "any"),
+            kind_options => options(&MembershipKind::ALL, kind, MembershipKind::as_str, "any kind"),
+        },
+    ))
+}
+
+/// `GET /trust`: every school side by side, policies due for review, the directory sync.
+pub async fn trust_overview(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let principal = visit.principal();
+    if !trust_wide_reader(principal) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "The trust overview is for trust admins, the DPO and read-only users.",
+        );
+    }
+    let summary = match app.compliance_summary(principal, None, None).await {
+        Ok(summary) => summary,
+        Err(error) => return error_page(&error),
+    };
+    let schools = match app.schools(principal).await {
+        Ok(schools) => schools,
+        Err(error) => return error_page(&error),
+    };
+    let reviews = match app.policies_due_for_review(principal, 60).await {
+        Ok(reviews) => reviews,
+        Err(error) => return error_page(&error),
+    };
+    // Only trust admins see the directory sync; others simply do not get that part.
+    let sync = match app.sync_runs(principal, 1).await {
+        Ok(runs) => runs.into_iter().next().map(|run| {
+            context! {
+                status => run.row.status,
+                at => london(run.row.created_at),
+                error => run.row.error,
+            }
+        }),
+        Err(_) => None,
+    };
+    let tallies: BTreeMap<SchoolId, _> = summary.schools.iter().cloned().collect();
+    let rows: Vec<Value> = schools
+        .iter()
+        .map(|school| {
+            let tally = tallies.get(&school.id).cloned().unwrap_or_default();
+            let count = |status| tally.count(status);
+            context! {
+                id => school.id.to_string(),
+                name => school.name.to_string(),
+                compliant => count(ComplianceStatus::Compliant),
+                due => count(ComplianceStatus::Due),
+                overdue => count(ComplianceStatus::Overdue),
+                exempt => count(ComplianceStatus::Exempt),
+                percent => compliant(&tally),
+            }
+        })
+        .collect();
+    let overall = &summary.overall;
+    visit.answer(page(
+        StatusCode::OK,
+        "trust.html",
+        context! {
+            nav => nav(principal, "/trust"),
+            trust => visit.context.trust.name.as_str(),
+            as_of => london(summary.as_of),
+            percent => compliant(overall),
+            schools => rows,
+            reviews => reviews.iter().map(|review| context! {
+                title => review.policy.title.clone(),
+                on => review.next_review_on.format("%-d %b %Y").to_string(),
+                overdue => review.overdue,
+            }).collect::<Vec<_>>(),
+            sync => sync,
+        },
+    ))
+}
+
+fn time_left(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<String> {
+    let left = deadline? - now;
+    (left > chrono::Duration::zero())
+        .then(|| format!("{} h {:02} min", left.num_hours(), left.num_minutes() % 60))
+}
+
+/// `GET /breaches`: the register as this person may see it, with the ICO countdown.
+pub async fn breach_desk(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let principal = visit.principal();
+    let breaches = match app.breaches(principal, BreachFilter::default()).await {
+        Ok(breaches) => breaches,
+        Err(error) => return error_page(&error),
+    };
+    let now = app.now();
+    let rows: Vec<Value> = breaches
+        .iter()
+        .map(|view| {
+            context! {
+                id => view.breach.id.to_string(),
+                reference => view.breach.reference.clone(),
+                status => view.breach.status.as_str(),
+                discovered => london(view.breach.record.facts.discovered_at),
+                deadline => view.deadline.map(london),
+                left => time_left(view.deadline, now),
+                overdue => view.overdue,
+            }
+        })
+        .collect();
+    visit.answer(page(
+        StatusCode::OK,
+        "breaches.html",
+        context! { nav => nav(principal, "/breaches"), breaches => rows },
+    ))
+}
+
+/// `GET /breaches/{id}`: one breach, its allowed next steps and (for the DPO and trust
+/// admins) its timeline.
+pub async fn breach_page(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    id: web::Path<BreachId>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let principal = visit.principal();
+    let view = match app.breach(principal, *id).await {
+        Ok(view) => view,
+        Err(error) => return error_page(&error),
+    };
+    let timeline = match app.breach_timeline(principal, *id).await {
+        Ok(events) => events
+            .iter()
+            .map(|event| {
+                context! {
+                    at => london(event.at),
+                    who => event.actor_kind.clone(),
+                    action => event.action.replace('_', " "),
+                }
+            })
+            .collect(),
+        Err(AppError::Forbidden(_)) => Vec::new(),
+        Err(error) => return error_page(&error),
+    };
+    let breach = &view.breach;
+    let facts = &breach.record.facts;
+    visit.answer(page(
+        StatusCode::OK,
+        "breach.html",
+        context! {
+            nav => nav(principal, "/breaches"),
+            reference => breach.reference.clone(),
+            status => breach.status.as_str().replace('_', " "),
+            overdue => view.overdue,
+            what => facts.what_happened.clone(),
+            discovered => london(facts.discovered_at),
+            aware => breach.aware_at.map(london),
+            deadline => view.deadline.map(london),
+            left => time_left(view.deadline, app.now()),
+            data => facts.data_categories.iter().map(|category| category.label()).collect::<Vec<_>>(),
+            hidden => view.special_category_hidden,
+            people => facts.people_affected,
+            next => breach.status.next().iter().map(|status| status.as_str().replace('_', " ")).collect::<Vec<_>>(),
+            timeline => timeline,
+        },
+    ))
+}

@@ -1,0 +1,348 @@
+//! The pages people use after signing in with their school account: a member of staff
+//! signs from "My policies", their school admin sees it on the school's dashboard (and
+//! downloads the list), the trust sees its schools side by side, and the DPO's desk
+//! counts down to the ICO deadline. Each page allows exactly what the API allows: other
+//! schools and other trusts get "not found", other roles "forbidden".
+
+use attest_app::{Clock, VerifiedLogin};
+use attest_domain::{PersonId, SchoolId};
+use attest_tests::TestApp;
+use chrono::Duration;
+use serde_json::json;
+
+use crate::access::token;
+use crate::directory::{add_person, create_school};
+use crate::signing::fixture;
+
+/// Adds the trust's sign-in provider (once) and signs `email` in through it, as the
+/// callback does after the provider vouched for them; a browser holding the session.
+async fn signed_in(test: &TestApp, trust: &str, admin: &str, email: &str) -> reqwest::Client {
+    let exists = test
+        .data(admin, "{ identityProviders { slug } }", json!({}))
+        .await;
+    if exists["identityProviders"]
+        .as_array()
+        .is_none_or(Vec::is_empty)
+    {
+        test.data(
+            admin,
+            "mutation($input: IdentityProviderInput!) { addIdentityProvider(input: $input) { slug } }",
+            json!({ "input": {
+                "kind": "oidc", "slug": "staff", "displayName": "School account",
+                "clientId": "attest", "clientSecret": "secret",
+                "issuer": "http://127.0.0.1:9/oidc", "linkByEmail": true
+            }}),
+        )
+        .await;
+    }
+    let provider = test
+        .app
+        .login_provider(trust, "staff")
+        .await
+        .expect("provider");
+    let signed = test
+        .app
+        .complete_sign_in(
+            &provider,
+            VerifiedLogin {
+                issuer: provider.settings.issuer.clone(),
+                subject: email.to_owned(),
+                email: Some(email.to_owned()),
+                email_verified: true,
+                ..VerifiedLogin::default()
+            },
+        )
+        .await
+        .expect("signed in");
+    // A cookie jar, as a browser keeps one: renewed session cookies replace the first.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        &format!("attest_session={}; Path=/", signed.token),
+        &test.url("/").parse().expect("url"),
+    );
+    reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("browser")
+}
+
+async fn get(browser: &reqwest::Client, test: &TestApp, path: &str) -> (u16, String) {
+    let response = browser.get(test.url(path)).send().await.expect("page");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("html"))
+}
+
+fn field<'a>(html: &'a str, name: &str) -> &'a str {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{name} in {html}"))
+        + marker.len();
+    let end = html[start..].find('"').expect("end of value") + start;
+    &html[start..end]
+}
+
+async fn grant(test: &TestApp, trust: &str, person: &str, role: &str, school: Option<&str>) {
+    let operator = test.app.operator_for(trust).await.expect("operator");
+    test.app
+        .grant_role(
+            &operator,
+            person.parse::<PersonId>().expect("person"),
+            role,
+            school.map(|id| id.parse::<SchoolId>().expect("school")),
+        )
+        .await
+        .expect("role");
+}
+
+#[tokio::test]
+async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
+    let test = TestApp::spawn().await;
+    let alpha = test.trust("alpha").await;
+    let admin = alpha.admin.as_str();
+    let f = fixture(&test, admin, "300010", &["Cara Lee", "Dan Moss"]).await;
+    let head = add_person(
+        &test,
+        admin,
+        "Sam Head",
+        "sam.head@300010.sch.uk",
+        &f.school,
+        "LEADERSHIP",
+    )
+    .await;
+    grant(&test, "alpha", &head, "school_admin", Some(&f.school)).await;
+    let cara = signed_in(&test, "alpha", admin, "cara.lee@300010.sch.uk").await;
+    let sam = signed_in(&test, "alpha", admin, "sam.head@300010.sch.uk").await;
+
+    let (status, me) = get(&cara, &test, "/me").await;
+    assert_eq!(status, 200, "{me}");
+    let link = format!("/me/sign/{}?school={}", f.version, f.school);
+    assert!(
+        me.contains(&link.replace('&', "&amp;")) || me.contains(&link),
+        "{me}"
+    );
+    let (status, form) = get(&cara, &test, &link).await;
+    assert_eq!(status, 200, "{form}");
+    assert!(
+        form.contains("<label for=\"typed_name\">"),
+        "labelled fields"
+    );
+    let hash = field(&form, "content_hash").to_owned();
+    let csrf = field(&form, "csrf").to_owned();
+    let answers = [
+        ("content_hash", hash.as_str()),
+        ("typed_name", "Cara Lee"),
+        ("answer.consent_1", "agree"),
+        ("decision", "sign"),
+    ];
+    let forged = cara
+        .post(test.url(&link))
+        .form(&answers)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), 403, "no CSRF token, no signature");
+    let mut with_token = answers.to_vec();
+    with_token.push(("csrf", csrf.as_str()));
+    let done = cara
+        .post(test.url(&link))
+        .form(&with_token)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(done.status(), 200);
+    let done = done.text().await.expect("html");
+    assert!(done.contains("you have signed"), "{done}");
+    let (_, me) = get(&cara, &test, "/me").await;
+    assert!(me.contains("Nothing to sign at the moment"), "{me}");
+
+    // Her school admin's dashboard: one of three signed (Cara; Dan and Sam still due).
+    let dashboard = format!("/schools/{}", f.school);
+    let (status, page) = get(&sam, &test, &format!("{dashboard}?status=due")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<strong>33.3%</strong>"), "{page}");
+    assert!(
+        page.contains("Dan Moss") && !page.contains("Cara Lee"),
+        "{page}"
+    );
+    assert!(
+        page.contains("aria-current=\"page\""),
+        "the nav marks where she is"
+    );
+    let (status, csv) = get(
+        &sam,
+        &test,
+        &format!("/exports/compliance.csv?schoolId={}", f.school),
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "the page's CSV link works with the session: {csv}"
+    );
+    assert!(
+        csv.contains("Cara Lee") && csv.contains("Dan Moss"),
+        "{csv}"
+    );
+
+    // Not hers: another school, the trust overview; and not Cara's at all.
+    let other = create_school(&test, admin, "Other Primary", "300011").await;
+    assert_eq!(get(&sam, &test, &format!("/schools/{other}")).await.0, 404);
+    assert_eq!(get(&sam, &test, "/trust").await.0, 403);
+    assert_eq!(get(&cara, &test, &dashboard).await.0, 404);
+    assert_eq!(
+        get(&test.client, &test, &dashboard).await.0,
+        401,
+        "signed out"
+    );
+
+    // The trust admin (signed in as a person) sees the schools side by side.
+    let it = add_person(
+        &test,
+        admin,
+        "Ivy Tee",
+        "ivy@trust.example",
+        &f.school,
+        "SUPPORT",
+    )
+    .await;
+    grant(&test, "alpha", &it, "trust_admin", None).await;
+    let ivy = signed_in(&test, "alpha", admin, "ivy@trust.example").await;
+    let (status, overview) = get(&ivy, &test, "/trust").await;
+    assert_eq!(status, 200, "{overview}");
+    assert!(
+        overview.contains("School 300010") && overview.contains("Other Primary"),
+        "{overview}"
+    );
+    assert!(overview.contains("No directory sync has run"), "{overview}");
+
+    // Another trust's admin, signed in there, finds nothing of Alpha's.
+    let beta = test.trust("beta").await;
+    let beta_school = create_school(&test, &beta.admin, "Beta Primary", "300012").await;
+    let bea = add_person(
+        &test,
+        &beta.admin,
+        "Bea Beta",
+        "bea@beta.example",
+        &beta_school,
+        "SUPPORT",
+    )
+    .await;
+    grant(&test, "beta", &bea, "trust_admin", None).await;
+    let bea = signed_in(&test, "beta", &beta.admin, "bea@beta.example").await;
+    assert_eq!(get(&bea, &test, &dashboard).await.0, 404);
+    assert_eq!(get(&bea, &test, &link).await.0, 404);
+    let (_, theirs) = get(&bea, &test, "/trust").await;
+    assert!(!theirs.contains("School 300010"), "{theirs}");
+}
+
+#[tokio::test]
+async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
+    let test = TestApp::spawn().await;
+    let alpha = test.trust("alpha").await;
+    let admin = alpha.admin.as_str();
+    let school = create_school(&test, admin, "Riverside Primary", "700101").await;
+    let other = create_school(&test, admin, "Hillside Primary", "700102").await;
+    let dee = add_person(
+        &test,
+        admin,
+        "Dee Protection",
+        "dpo@trust.example",
+        &school,
+        "SUPPORT",
+    )
+    .await;
+    grant(&test, "alpha", &dee, "dpo", None).await;
+    let hal = add_person(
+        &test,
+        admin,
+        "Hal Hill",
+        "hal@trust.example",
+        &other,
+        "LEADERSHIP",
+    )
+    .await;
+    grant(&test, "alpha", &hal, "school_admin", Some(&other)).await;
+    add_person(
+        &test,
+        admin,
+        "Sid Staff",
+        "sid@trust.example",
+        &school,
+        "TEACHING",
+    )
+    .await;
+    let dpo_token = token(&test, admin, "DPO", None).await;
+    let now = test.clock.now();
+    let reported = test
+        .data(
+            &dpo_token,
+            "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id reference } }",
+            json!({ "input": {
+                "whatHappened": "A class list was left on the bus.",
+                "discoveredAt": now.to_rfc3339(), "howDiscovered": "The driver rang.",
+                "cyberIncident": "no", "dataCategories": ["basic_identifiers"],
+                "recordsAffected": 30, "peopleAffected": 30, "peopleCategories": ["pupils"],
+                "staffInvolved": "yes", "recoveredOrContained": "yes",
+                "reporterName": "Sid Staff", "reporterContact": "sid@trust.example",
+                "schoolIds": [school]
+            }}),
+        )
+        .await["reportBreach"]
+        .clone();
+    let id = reported["id"].as_str().expect("id").to_owned();
+    let reference = reported["reference"]
+        .as_str()
+        .expect("reference")
+        .to_owned();
+    let dpo = signed_in(&test, "alpha", admin, "dpo@trust.example").await;
+
+    let (status, desk) = get(&dpo, &test, "/breaches").await;
+    assert_eq!(status, 200, "{desk}");
+    assert!(
+        desk.contains(&reference) && desk.contains("awaiting triage"),
+        "{desk}"
+    );
+    test.data(
+        &dpo_token,
+        "mutation($id: UUID!, $at: DateTime!) { triageBreach(id: $id, version: 1, awareAt: $at) { status } }",
+        json!({ "id": id, "at": now.to_rfc3339() }),
+    )
+    .await;
+    // Sessions end after an idle hour: the DPO keeps hers alive.
+    test.clock.advance(Duration::minutes(45));
+    assert_eq!(get(&dpo, &test, "/breaches").await.0, 200);
+    test.clock.advance(Duration::minutes(45));
+    let (_, desk) = get(&dpo, &test, "/breaches").await;
+    assert!(desk.contains("70 h 30 min"), "the countdown: {desk}");
+    let (status, page) = get(&dpo, &test, &format!("/breaches/{id}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("A class list was left on the bus."), "{page}");
+    assert!(
+        page.contains("<li>assessed</li>") && page.contains("<li>closed not a breach</li>"),
+        "next steps: {page}"
+    );
+    assert!(
+        page.contains("Timeline") && page.contains("triaged"),
+        "{page}"
+    );
+
+    test.clock.advance(Duration::hours(71));
+    let dpo = signed_in(&test, "alpha", admin, "dpo@trust.example").await;
+    let (_, desk) = get(&dpo, &test, "/breaches").await;
+    assert!(desk.contains("<strong>overdue</strong>"), "{desk}");
+
+    // Another school's admin does not see it; staff see only their own reports.
+    let hal = signed_in(&test, "alpha", admin, "hal@trust.example").await;
+    assert_eq!(get(&hal, &test, &format!("/breaches/{id}")).await.0, 404);
+    let (_, theirs) = get(&hal, &test, "/breaches").await;
+    assert!(!theirs.contains(&reference), "{theirs}");
+    let sid = signed_in(&test, "alpha", admin, "sid@trust.example").await;
+    let (status, own) = get(&sid, &test, "/breaches").await;
+    assert_eq!(status, 200);
+    assert!(
+        own.contains("No breaches recorded"),
+        "reported by the DPO's token, not Sid: {own}"
+    );
+    assert_eq!(get(&sid, &test, "/trust").await.0, 403);
+}
