@@ -345,4 +345,86 @@ async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
         "reported by the DPO's token, not Sid: {own}"
     );
     assert_eq!(get(&sid, &test, "/trust").await.0, 403);
+
+    // Sid reports one himself, from the form, for the school he works at.
+    let (status, form) = get(&sid, &test, "/breaches/new").await;
+    assert_eq!(status, 200, "{form}");
+    assert!(
+        form.contains("Riverside Primary") && !form.contains("Hillside Primary"),
+        "{form}"
+    );
+    assert!(
+        form.contains("value=\"Sid Staff\""),
+        "his name filled in: {form}"
+    );
+    let csrf = field(&form, "csrf").to_owned();
+    let mut report = vec![
+        ("csrf", csrf.as_str()),
+        ("school", school.as_str()),
+        (
+            "what_happened",
+            "A laptop with pupil reports was stolen from a car.",
+        ),
+        ("discovered_at", "2026-11-26T08:30"),
+        (
+            "how_discovered",
+            "The teacher reported it to the police and the office.",
+        ),
+        ("cyber_incident", "no"),
+        ("staff_involved", "yes"),
+        ("data", "basic_identifiers"),
+        ("data", "health"),
+        ("people", "pupils"),
+        ("people_affected", "31"),
+        ("reporter_name", "Sid Staff"),
+    ];
+    let incomplete = sid
+        .post(test.url("/breaches/new"))
+        .form(&report)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(incomplete.status(), 422, "a question left unanswered");
+    let page = incomplete.text().await.expect("html");
+    assert!(
+        page.contains("recoveredOrContained") || page.contains("recovered"),
+        "{page}"
+    );
+    report.push(("recovered_or_contained", "unknown"));
+    let made = sid
+        .post(test.url("/breaches/new"))
+        .form(&report)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(made.status(), 303);
+    let location = made
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .expect("location")
+        .to_owned();
+    let (status, mine) = get(&sid, &test, &location).await;
+    assert_eq!(status, 200, "{mine}");
+    assert!(
+        mine.contains("A laptop with pupil reports was stolen"),
+        "{mine}"
+    );
+    assert!(
+        !mine.contains("Timeline"),
+        "the timeline is the DPO's: {mine}"
+    );
+    let (_, desk) = get(&dpo, &test, "/breaches").await;
+    assert_eq!(
+        desk.matches("/breaches/").count() - desk.matches("/breaches/new").count(),
+        2,
+        "both on the DPO's desk: {desk}"
+    );
+    let forged = sid
+        .post(test.url("/breaches/new"))
+        .form(&report[1..])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), 403, "no CSRF token");
 }

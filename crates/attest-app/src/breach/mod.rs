@@ -14,7 +14,7 @@ use attest_domain::{
     breach_optional_text, breach_text, ico_deadline, is_overdue,
 };
 use attest_store::{
-    Breach, BreachEvent, BreachFilter, Breaches, NewBreach, Schools, TransactionTrait,
+    Breach, BreachEvent, BreachFilter, Breaches, Memberships, NewBreach, Schools, TransactionTrait,
     TrustBreachSettings,
 };
 use chrono::{DateTime, Datelike, Utc};
@@ -173,16 +173,11 @@ impl App {
         schools: &[SchoolId],
         at: DateTime<Utc>,
     ) -> Result<BreachView, AppError> {
-        let scope = principal.scope();
+        let scope = self.reporting_scope(principal, schools).await?;
         let alert = self.report_alert(principal).await?;
         let txn = self.db.begin().await?;
         Breaches::new(&txn, &scope).lock_register().await?;
         for school in schools {
-            if !scope.schools().allows(*school) {
-                return Err(AppError::forbidden(
-                    "a school admin reports breaches for their own schools",
-                ));
-            }
             Schools::new(&txn, &scope).get(*school).await?;
         }
         let year = at.with_timezone(&SCHOOL_TIME_ZONE).year();
@@ -226,12 +221,79 @@ impl App {
         Ok(self.view(principal, &settings, breach))
     }
 
+    /// The schools a person may report a breach for: those they manage or read, and
+    /// those they work at.
+    pub async fn reporting_schools(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<attest_domain::School>, AppError> {
+        let mut schools = Schools::new(&self.db, &principal.scope()).list().await?;
+        if let Some((person, own)) = principal.own_records_scope() {
+            let member_of = self.schools_worked_at(person, &own).await?;
+            let all = Schools::new(&self.db, &own).list().await?;
+            schools.extend(
+                all.into_iter()
+                    .filter(|school| member_of.contains(&school.id))
+                    .filter(|school| !principal.scope().schools().allows(school.id)),
+            );
+        }
+        schools.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        Ok(schools)
+    }
+
+    async fn schools_worked_at(
+        &self,
+        person: attest_domain::PersonId,
+        own: &attest_domain::TenantScope,
+    ) -> Result<std::collections::BTreeSet<SchoolId>, AppError> {
+        let today = self.today();
+        Ok(Memberships::new(&self.db, own)
+            .for_people(&[person])
+            .await?
+            .into_iter()
+            .filter(|membership| membership.ended_on.is_none_or(|ended| ended > today))
+            .map(|membership| membership.school)
+            .collect())
+    }
+
+    /// Admins report for the schools in their scope; any member of staff for the
+    /// schools they work at.
+    async fn reporting_scope(
+        &self,
+        principal: &Principal,
+        schools: &[SchoolId],
+    ) -> Result<attest_domain::TenantScope, AppError> {
+        let scope = principal.scope();
+        if schools.iter().all(|school| scope.schools().allows(*school)) {
+            return Ok(scope);
+        }
+        if let Some((person, own)) = principal.own_records_scope() {
+            let member_of = self.schools_worked_at(person, &own).await?;
+            if schools.iter().all(|school| member_of.contains(school)) {
+                return Ok(own);
+            }
+        }
+        Err(AppError::forbidden(
+            "a school admin reports breaches for their own schools, and staff for the schools they work at",
+        ))
+    }
+
+    /// Where a caller's register reads: their scope, or for someone who sees only the
+    /// reports they made, the whole trust (every read is then filtered by reporter).
+    fn register_scope(&self, principal: &Principal) -> attest_domain::TenantScope {
+        match (sight(principal), principal.own_records_scope()) {
+            (Sight::OwnReports, Some((_, own))) => own,
+            _ => principal.scope(),
+        }
+    }
+
     /// The register, filtered, as the caller may see it.
     pub async fn breaches(
         &self,
         principal: &Principal,
         mut filter: BreachFilter,
     ) -> Result<Vec<BreachView>, AppError> {
+        let scope = self.register_scope(principal);
         if sight(principal) == Sight::OwnReports {
             let Some(me) = principal.actor().id() else {
                 return Ok(Vec::new());
@@ -239,7 +301,7 @@ impl App {
             filter.reported_by = Some(me);
         }
         let settings = self.breach_settings_of(principal).await?;
-        Ok(Breaches::new(&self.db, &principal.scope())
+        Ok(Breaches::new(&self.db, &scope)
             .list(&filter)
             .await?
             .into_iter()
@@ -252,7 +314,9 @@ impl App {
         principal: &Principal,
         id: BreachId,
     ) -> Result<BreachView, AppError> {
-        let breach = Breaches::new(&self.db, &principal.scope()).get(id).await?;
+        let breach = Breaches::new(&self.db, &self.register_scope(principal))
+            .get(id)
+            .await?;
         if sight(principal) == Sight::OwnReports && principal.actor().id() != breach.reported_by {
             return Err(AppError::NotFound("breach not found".to_owned()));
         }

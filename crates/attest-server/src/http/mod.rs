@@ -87,6 +87,11 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route("/schools/{id}", web::get().to(portal::school_dashboard))
             .route("/trust", web::get().to(portal::trust_overview))
             .route("/breaches", web::get().to(portal::breach_desk))
+            .service(
+                web::resource("/breaches/new")
+                    .route(web::get().to(portal::report_form))
+                    .route(web::post().to(portal::report_submit)),
+            )
             .route("/breaches/{id}", web::get().to(portal::breach_page))
             .route(
                 "/exports/breaches.csv",

@@ -223,6 +223,7 @@ fn templates() -> &'static Environment<'static> {
             ("trust.html", include_str!("templates/trust.html")),
             ("breaches.html", include_str!("templates/breaches.html")),
             ("breach.html", include_str!("templates/breach.html")),
+            ("report.html", include_str!("templates/report.html")),
         ] {
             if let Err(error) = env.add_template(name, source) {
                 tracing::error!(%error, name, "page template does not compile");
@@ -447,6 +448,7 @@ mod tests {
             "trust.html",
             "breaches.html",
             "breach.html",
+            "report.html",
         ] {
             assert!(templates().get_template(name).is_ok(), "{name}");
         }

@@ -12,7 +12,8 @@ use attest_app::{
     App, AppError, BreachFilter, ComplianceFilter, SessionContext, Tally, status_key,
 };
 use attest_domain::{
-    BreachId, ComplianceStatus, LONDON, MembershipKind, PolicyVersionId, Principal, Role, SchoolId,
+    BreachFactsInput, BreachId, ComplianceStatus, DataCategory, LONDON, MembershipKind,
+    PeopleCategory, PolicyVersionId, Principal, Role, SchoolId,
 };
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
@@ -108,6 +109,7 @@ fn nav(principal: &Principal, current: &str) -> Vec<Value> {
         items.push((format!("/schools/{school}"), "My school"));
     }
     items.push(("/breaches".to_owned(), "Breaches"));
+    items.push(("/breaches/new".to_owned(), "Report a breach"));
     items
         .into_iter()
         .map(|(href, label)| context! { current => href == current, href => href, label => label })
@@ -499,4 +501,154 @@ pub async fn breach_page(
             timeline => timeline,
         },
     ))
+}
+
+/// A `datetime-local` value (UK time) as an instant.
+fn uk_time(raw: &str) -> Option<DateTime<Utc>> {
+    let local = chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    local
+        .and_local_timezone(LONDON)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+fn report_page(
+    visit: &Visit,
+    app: &App,
+    schools: &[attest_domain::School],
+    values: &BTreeMap<String, String>,
+    error: Option<String>,
+) -> HttpResponse {
+    let choices = |all: &[(&'static str, String)]| -> Vec<Value> {
+        all.iter()
+            .map(|(value, label)| context! { value => *value, label => label.clone() })
+            .collect()
+    };
+    let data: Vec<(&'static str, String)> = DataCategory::ALL
+        .iter()
+        .map(|category| (category.as_str(), category.label().to_owned()))
+        .collect();
+    let people: Vec<(&'static str, String)> = PeopleCategory::ALL
+        .iter()
+        .map(|category| (category.as_str(), category.as_str().replace('_', " ")))
+        .collect();
+    let mut values = values.clone();
+    let person = &visit.context.person;
+    values
+        .entry("reporter_name".to_owned())
+        .or_insert_with(|| person.full_name.as_str().to_owned());
+    values
+        .entry("reporter_contact".to_owned())
+        .or_insert_with(|| {
+            person
+                .email
+                .as_ref()
+                .map(|email| email.as_str().to_owned())
+                .unwrap_or_default()
+        });
+    values.entry("discovered_at".to_owned()).or_insert_with(|| {
+        app.now()
+            .with_timezone(&LONDON)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    });
+    visit.answer(page(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        "report.html",
+        context! {
+            nav => nav(visit.principal(), "/breaches/new"),
+            csrf => app.csrf_token(&visit.context),
+            schools => schools.iter().map(|school| context! { id => school.id.to_string(), name => school.name.to_string() }).collect::<Vec<_>>(),
+            answers => vec![
+                context! { name => "cyber_incident", legend => "Was it caused by a cyber incident?" },
+                context! { name => "staff_involved", legend => "Was a member of staff involved?" },
+                context! { name => "recovered_or_contained", legend => "Has the data been recovered or the breach contained?" },
+            ],
+            data_categories => choices(&data),
+            people_categories => choices(&people),
+            values => values,
+            error => error,
+        },
+    ))
+}
+
+/// `GET /breaches/new`: any member of staff reports a breach for a school they work at.
+pub async fn report_form(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    match app.reporting_schools(visit.principal()).await {
+        Ok(schools) => report_page(&visit, &app, &schools, &BTreeMap::new(), None),
+        Err(error) => error_page(&error),
+    }
+}
+
+/// `POST /breaches/new`: the report, CSRF-checked; then the reporter's view of it.
+pub async fn report_submit(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let pairs = form.into_inner();
+    let all = |name: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    };
+    let values: BTreeMap<String, String> = pairs.iter().cloned().collect();
+    let one = |name: &str| values.get(name).cloned().unwrap_or_default();
+    if !app.check_csrf(&visit.context, &one("csrf")) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from attest. Open it again.",
+        );
+    }
+    let schools = match app.reporting_schools(visit.principal()).await {
+        Ok(schools) => schools,
+        Err(error) => return error_page(&error),
+    };
+    let optional = |name: &str| Some(one(name)).filter(|text| !text.trim().is_empty());
+    let facts = BreachFactsInput {
+        what_happened: one("what_happened"),
+        occurred_at: optional("occurred_at").and_then(|raw| uk_time(&raw)),
+        discovered_at: uk_time(&one("discovered_at")),
+        how_discovered: one("how_discovered"),
+        cyber_incident: one("cyber_incident"),
+        data_categories: all("data"),
+        people_affected: optional("people_affected").and_then(|raw| raw.trim().parse().ok()),
+        people_categories: all("people"),
+        staff_involved: one("staff_involved"),
+        recovered_or_contained: one("recovered_or_contained"),
+        reporter_name: one("reporter_name"),
+        reporter_contact: optional("reporter_contact"),
+        ..BreachFactsInput::default()
+    };
+    let school: Vec<SchoolId> = one("school").parse().into_iter().collect();
+    match app.report_breach(visit.principal(), facts, school).await {
+        Ok(view) => visit.answer(
+            HttpResponse::SeeOther()
+                .insert_header(("Location", format!("/breaches/{}", view.breach.id)))
+                .finish(),
+        ),
+        Err(error @ (AppError::InvalidInput { .. } | AppError::Forbidden(_))) => {
+            report_page(&visit, &app, &schools, &values, Some(error.to_string()))
+        }
+        Err(error) => error_page(&error),
+    }
 }
