@@ -4,6 +4,7 @@
 mod access;
 mod auth;
 mod breaches;
+mod browser;
 mod directory;
 mod directory_sync;
 mod http;

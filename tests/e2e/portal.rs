@@ -83,7 +83,13 @@ fn field<'a>(html: &'a str, name: &str) -> &'a str {
     &html[start..end]
 }
 
-async fn grant(test: &TestApp, trust: &str, person: &str, role: &str, school: Option<&str>) {
+pub(crate) async fn grant(
+    test: &TestApp,
+    trust: &str,
+    person: &str,
+    role: &str,
+    school: Option<&str>,
+) {
     let operator = test.app.operator_for(trust).await.expect("operator");
     test.app
         .grant_role(

@@ -57,7 +57,9 @@ impl Provider {
                 "eve": { "email": "ann@alpha.example", "email_verified": false, "name": "Eve", "tid": TENANT, "hd": "alpha.example" },
                 "out": { "email": "out@elsewhere.example", "email_verified": true, "name": "Out", "tid": TENANT, "hd": "elsewhere.example" },
                 "ten": { "email": "ann@alpha.example", "email_verified": true, "name": "Other tenant", "tid": "99999999-2222-3333-4444-555555555555", "hd": "alpha.example" },
-                "zed": { "email": "zed@beta.example", "email_verified": true, "name": "Zed Beta", "tid": TENANT, "hd": "alpha.example" }
+                "zed": { "email": "zed@beta.example", "email_verified": true, "name": "Zed Beta", "tid": TENANT, "hd": "alpha.example" },
+                "sam": { "email": "sam@alpha.example", "email_verified": true, "name": "Sam Head", "tid": TENANT, "hd": "alpha.example" },
+                "dee": { "email": "dpo@alpha.example", "email_verified": true, "name": "Dee Protection", "tid": TENANT, "hd": "alpha.example" }
             }
         });
         let modules = concat!(
@@ -107,7 +109,7 @@ impl Provider {
         }
     }
 
-    fn issuer(&self) -> String {
+    pub(crate) fn issuer(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 }

@@ -38,6 +38,13 @@ impl TestApp {
         Self::spawn_on(database, configure).await
     }
 
+    /// A server whose public URL is its own address, so that links and sign-in
+    /// redirects work in a real browser.
+    pub async fn spawn_public() -> Self {
+        let database = TestDatabase::migrated().await.expect("test database");
+        Self::start(database, |_| {}, true).await
+    }
+
     /// A server whose database has no migrations applied (for readiness checks).
     pub async fn spawn_unmigrated() -> Self {
         let database = TestDatabase::empty().await.expect("test database");
@@ -45,6 +52,14 @@ impl TestApp {
     }
 
     async fn spawn_on(database: TestDatabase, configure: impl FnOnce(&mut GraphqlConfig)) -> Self {
+        Self::start(database, configure, false).await
+    }
+
+    async fn start(
+        database: TestDatabase,
+        configure: impl FnOnce(&mut GraphqlConfig),
+        public: bool,
+    ) -> Self {
         let mut graphql = Config::default().graphql;
         configure(&mut graphql);
         // A school Monday morning: tests that care set the clock themselves.
@@ -57,10 +72,13 @@ impl TestApp {
             .await
             .expect("server pool");
         let key = attest_auth::SealingKey::generate().expect("random key");
-        let app = App::new(db, clock.clone())
-            .with_sealing_key(attest_auth::SealingKey::from_base64(&key).expect("key"));
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("address"));
+        let mut app = App::new(db, clock.clone())
+            .with_sealing_key(attest_auth::SealingKey::from_base64(&key).expect("key"));
+        if public {
+            app = app.with_public_url(&address);
+        }
         let settings = ServerSettings {
             graphql,
             workers: 1,

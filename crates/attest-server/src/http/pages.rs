@@ -29,6 +29,7 @@ body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0
 label{display:block;margin-top:1rem;font-weight:600}
 input[type=text],textarea{width:100%;padding:.4rem;font-size:1rem}
 button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem}
+code,pre{word-break:break-all;white-space:pre-wrap}
 a{color:#0b57a4}a:focus,button:focus,select:focus,input:focus{outline:3px solid #f5b400;outline-offset:2px}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
 nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem;border-bottom:1px solid #ccc;padding-bottom:.5rem}

@@ -1,0 +1,152 @@
+//! The pages in a real browser: headless Chromium (Debian's `chromium` package, installed
+//! by `.ci/run`) driven by playwright-core from `tests/browser`. A member of staff signs
+//! in through the OpenID test provider, signs the policy and reports a breach; her school
+//! admin sees the signature on the school's dashboard; the DPO sees the breach on the
+//! desk. Every page passes axe-core's WCAG 2.1 A/AA rules, its form is reachable by
+//! keyboard, and it fits a phone. Screenshots go to a temporary directory, or to
+//! `docs/screenshots/` with `ATTEST_UPDATE_SCREENSHOTS=1`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use attest_app::Clock;
+use attest_tests::TestApp;
+use serde_json::json;
+
+use crate::directory::add_person;
+use crate::portal::grant;
+use crate::sign_in::{Provider, add_provider};
+use crate::signing::fixture;
+
+fn npm_ci(dir: &Path) {
+    if dir.join("node_modules/playwright-core").exists()
+        && dir.join("node_modules/axe-core").exists()
+    {
+        return;
+    }
+    let installed = Command::new("npm")
+        .args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
+        .arg(dir)
+        .status()
+        .expect("npm (Node.js) is needed for the browser tests");
+    assert!(installed.success(), "npm ci in {} failed", dir.display());
+}
+
+#[tokio::test]
+async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(
+        Path::new(&chromium).exists(),
+        "{chromium} is missing: install Debian's chromium package (.ci/run does)"
+    );
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    npm_ci(&here.join("browser"));
+
+    let test = TestApp::spawn_public().await;
+    // The provider stamps its tokens with the real time.
+    test.clock.set(chrono::Utc::now());
+    let alpha = test.trust("alpha").await;
+    let admin = alpha.admin.as_str();
+    let f = fixture(&test, admin, "300030", &[]).await;
+    add_person(
+        &test,
+        admin,
+        "Ann Alpha",
+        "ann@alpha.example",
+        &f.school,
+        "TEACHING",
+    )
+    .await;
+    let sam = add_person(
+        &test,
+        admin,
+        "Sam Head",
+        "sam@alpha.example",
+        &f.school,
+        "LEADERSHIP",
+    )
+    .await;
+    grant(&test, "alpha", &sam, "school_admin", Some(&f.school)).await;
+    let dee = add_person(
+        &test,
+        admin,
+        "Dee Protection",
+        "dpo@alpha.example",
+        &f.school,
+        "SUPPORT",
+    )
+    .await;
+    grant(&test, "alpha", &dee, "dpo", None).await;
+    let provider = Provider::start(&[format!("{}/auth/alpha/oidc/callback", test.address)]);
+    add_provider(&test, admin, &provider, json!({})).await;
+    assert!(test.clock.now() > chrono::Utc::now() - chrono::Duration::minutes(5));
+
+    let screenshots = if std::env::var_os("ATTEST_UPDATE_SCREENSHOTS").is_some() {
+        here.join("../docs/screenshots")
+    } else {
+        std::env::temp_dir().join(format!("attest-screenshots-{}", std::process::id()))
+    };
+    let script = here.join("browser/walkthrough.mjs");
+    let (url, school) = (test.address.clone(), f.school.clone());
+    let shots = screenshots.clone();
+    // The walkthrough blocks a thread of its own while this runtime serves its requests.
+    let run = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .env("ATTEST_URL", url)
+            .env("SCHOOL_ID", school)
+            .env("SCREENSHOTS", shots)
+            .env("CHROMIUM", chromium)
+            .output()
+            .expect("node runs the browser walkthrough")
+    })
+    .await
+    .expect("walkthrough");
+    let report = String::from_utf8_lossy(&run.stdout).into_owned();
+    let errors = String::from_utf8_lossy(&run.stderr).into_owned();
+    eprintln!("{report}\n{errors}");
+    assert!(
+        run.status.success(),
+        "the browser walkthrough failed:\n{errors}\n{report}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(report.lines().last().unwrap_or_default()).expect("report");
+    assert_eq!(
+        summary["checked"].as_array().map(Vec::len),
+        Some(9),
+        "{summary}"
+    );
+    for page in [
+        "me", "sign", "signed", "report", "reported", "school", "breaches", "breach",
+    ] {
+        assert!(
+            screenshots.join(format!("{page}.png")).exists(),
+            "{page}.png"
+        );
+    }
+
+    // What the browser did is in the database.
+    let signed = test
+        .data(
+            admin,
+            "query($s: UUID) { compliance(schoolId: $s, status: COMPLIANT, first: 10) { edges { node { fullName } } } }",
+            json!({ "s": f.school }),
+        )
+        .await;
+    assert_eq!(
+        signed["compliance"]["edges"][0]["node"]["fullName"], "Ann Alpha",
+        "{signed}"
+    );
+    let breaches = test.data(admin, "{ breaches { status } }", json!({})).await;
+    assert_eq!(
+        breaches["breaches"].as_array().map(Vec::len),
+        Some(1),
+        "{breaches}"
+    );
+}
