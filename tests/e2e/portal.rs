@@ -191,6 +191,109 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
         "{csv}"
     );
 
+    // "Send reminders now": a signing link to each of the two still due.
+    let (_, page) = get(&sam, &test, &dashboard).await;
+    assert!(page.contains("Progress over the last weeks"), "{page}");
+    let csrf = field(&page, "csrf").to_owned();
+    let reminded = sam
+        .post(test.url(&format!("{dashboard}/remind")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("remind");
+    assert_eq!(reminded.status(), 303);
+    let back = reminded
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .expect("location")
+        .to_owned();
+    let (_, page) = get(&sam, &test, &back).await;
+    assert!(page.contains("Signing links sent to 2 people."), "{page}");
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    let links = attest_store::Outbox::new(test.app.db(), &operator.scope())
+        .recent(50)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|message| message.kind == "magic_link")
+        .count();
+    assert_eq!(links, 2);
+    let refused = cara
+        .post(test.url(&format!("{dashboard}/remind")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("remind");
+    assert_eq!(refused.status(), 403, "not with another session's token");
+    let (_, her_page) = get(&cara, &test, "/me").await;
+    let her_csrf = field(&her_page, "csrf").to_owned();
+    let refused = cara
+        .post(test.url(&format!("{dashboard}/remind")))
+        .form(&[("csrf", her_csrf.as_str())])
+        .send()
+        .await
+        .expect("remind");
+    assert_eq!(refused.status(), 403, "not her school to remind");
+
+    // Dan signed on paper: his school admin records it from the outstanding list.
+    let (_, due) = get(&sam, &test, &format!("{dashboard}?status=due")).await;
+    let paper = format!(
+        "{dashboard}/paper?person={}&version={}",
+        f.people[1], f.version
+    );
+    assert!(due.contains(&paper.replace('&', "&amp;")), "{due}");
+    let (status, form) = get(&sam, &test, &paper).await;
+    assert_eq!(status, 200, "{form}");
+    let csrf = field(&form, "csrf").to_owned();
+    let mut written = vec![
+        ("csrf", csrf.as_str()),
+        ("answer.consent_1", "agree"),
+        ("typed_name", "Dan Moss"),
+        ("signed_on", "2026-11-23"),
+        ("note", ""),
+    ];
+    let unsaid = sam
+        .post(test.url(&paper))
+        .form(&written)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(unsaid.status(), 422, "where is the paper kept?");
+    assert!(
+        unsaid
+            .text()
+            .await
+            .expect("html")
+            .contains("where the paper form is kept")
+    );
+    written[4] = (
+        "note",
+        "In Dan's staff file; witnessed by the office manager",
+    );
+    let recorded = sam
+        .post(test.url(&paper))
+        .form(&written)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(recorded.status(), 303);
+    let (_, page) = get(
+        &sam,
+        &test,
+        &format!("{dashboard}?status=compliant&recorded=Dan%20Moss"),
+    )
+    .await;
+    assert!(
+        page.contains("Paper form recorded for Dan Moss.") && page.contains("<td>Dan Moss</td>"),
+        "{page}"
+    );
+    assert_eq!(
+        get(&cara, &test, &paper).await.0,
+        404,
+        "staff cannot open another person's obligation"
+    );
+
     // Not hers: another school, the trust overview; and not Cara's at all.
     let other = create_school(&test, admin, "Other Primary", "300011").await;
     assert_eq!(get(&sam, &test, &format!("/schools/{other}")).await.0, 404);

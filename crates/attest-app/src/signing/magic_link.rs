@@ -192,6 +192,34 @@ impl App {
     }
 }
 
+impl App {
+    /// What a school admin transcribes from a member of staff's paper form: their copy of
+    /// the version and its questions.
+    pub async fn paper_signing_form(
+        &self,
+        principal: &Principal,
+        person: attest_domain::PersonId,
+        version: attest_domain::PolicyVersionId,
+        school: Option<attest_domain::SchoolId>,
+    ) -> Result<SigningForm, AppError> {
+        let found = obligation(
+            &self.db,
+            &principal.scope(),
+            person,
+            version,
+            school,
+            self.today(),
+        )
+        .await?;
+        if !principal.can_manage_school(found.school) {
+            return Err(AppError::forbidden(
+                "you cannot record forms for this school",
+            ));
+        }
+        Ok(signing_form(&found, None))
+    }
+}
+
 fn signing_form(
     found: &super::obligation::Obligation,
     expires_at: Option<DateTime<Utc>>,
@@ -209,5 +237,58 @@ fn signing_form(
             .clone()
             .unwrap_or_else(|| found.kind.as_str().to_owned()),
         expires_at,
+    }
+}
+
+/// What "send reminders now" did for a school.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchoolReminders {
+    pub sent: usize,
+    /// People owed a signature with no email address to send it to.
+    pub without_email: Vec<String>,
+}
+
+impl App {
+    /// A school admin's "send reminders now": a signing link to everyone at the school
+    /// who owes a signature (due or overdue), one per person and policy.
+    pub async fn send_school_reminders(
+        &self,
+        principal: &Principal,
+        school: attest_domain::SchoolId,
+    ) -> Result<SchoolReminders, AppError> {
+        if !principal.can_manage_school(school) {
+            return Err(AppError::forbidden(
+                "only the school's admins can send its reminders",
+            ));
+        }
+        let owed = self
+            .compliance_all(
+                principal,
+                crate::ComplianceFilter {
+                    school: Some(school),
+                    ..crate::ComplianceFilter::default()
+                },
+            )
+            .await?;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut report = SchoolReminders::default();
+        for row in owed.iter().filter(|row| {
+            matches!(
+                row.status,
+                attest_domain::ComplianceStatus::Due | attest_domain::ComplianceStatus::Overdue
+            )
+        }) {
+            if !seen.insert((row.person, row.policy)) {
+                continue;
+            }
+            if row.email.is_none() {
+                report.without_email.push(row.full_name.clone());
+                continue;
+            }
+            self.send_magic_link(principal, row.person, row.policy, None)
+                .await?;
+            report.sent += 1;
+        }
+        Ok(report)
     }
 }

@@ -19,5 +19,5 @@ pub use compliance::{
 };
 pub use evidence::{AcceptanceCheck, AcceptanceEvidence, ChainReport, receipt_text};
 pub use exemption::GrantExemption;
-pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SigningForm};
+pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningForm};
 pub use sign::{DeclinePolicy, Origin, PaperAcceptance, SignPolicy};

@@ -85,6 +85,15 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                     .route(web::post().to(portal::my_signing_submit)),
             )
             .route("/schools/{id}", web::get().to(portal::school_dashboard))
+            .route(
+                "/schools/{id}/remind",
+                web::post().to(portal::remind_school),
+            )
+            .service(
+                web::resource("/schools/{id}/paper")
+                    .route(web::get().to(portal::paper_form))
+                    .route(web::post().to(portal::paper_submit)),
+            )
             .route("/trust", web::get().to(portal::trust_overview))
             .route("/breaches", web::get().to(portal::breach_desk))
             .service(

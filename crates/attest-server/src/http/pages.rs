@@ -25,6 +25,7 @@ body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0
 .evidence th{text-align:left;padding-right:1rem;vertical-align:top}
 .evidence td{word-break:break-all}
 .paper{background:#fff3cd;border:1px solid #e0c36b;padding:.5rem 1rem;border-radius:6px}
+.notice{background:#e7f4ea;border:1px solid #8cc79b;padding:.5rem 1rem;border-radius:6px}
 .error{background:#fdecea;border:1px solid #e3a29c;padding:.5rem 1rem;border-radius:6px}
 label{display:block;margin-top:1rem;font-weight:600}
 input[type=text],textarea{width:100%;padding:.4rem;font-size:1rem}
@@ -225,6 +226,7 @@ fn templates() -> &'static Environment<'static> {
             ("breaches.html", include_str!("templates/breaches.html")),
             ("breach.html", include_str!("templates/breach.html")),
             ("report.html", include_str!("templates/report.html")),
+            ("paper.html", include_str!("templates/paper.html")),
         ] {
             if let Err(error) = env.add_template(name, source) {
                 tracing::error!(%error, name, "page template does not compile");
@@ -450,6 +452,7 @@ mod tests {
             "breaches.html",
             "breach.html",
             "report.html",
+            "paper.html",
         ] {
             assert!(templates().get_template(name).is_ok(), "{name}");
         }

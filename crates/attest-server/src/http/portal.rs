@@ -202,7 +202,15 @@ pub async fn my_signing_submit(
 pub struct OutstandingFilter {
     status: Option<String>,
     kind: Option<String>,
+    /// After "send reminders now": how many went, and who has no email.
+    sent: Option<usize>,
+    without_email: Option<String>,
+    /// After a paper form: whose.
+    recorded: Option<String>,
 }
+
+/// Weeks of history the dashboard's progress chart shows.
+const CHART_WEEKS: i64 = 8;
 
 fn options<T: Copy + PartialEq>(
     all: &[T],
@@ -275,6 +283,38 @@ pub async fn school_dashboard(
         .find(|(id, _)| *id == school)
         .map(|(_, tally)| tally.clone())
         .unwrap_or_default();
+    // Progress over time: the same question asked of each of the last weeks.
+    let mut progress = Vec::new();
+    for weeks_ago in (1..CHART_WEEKS).rev() {
+        let at = summary.as_of - chrono::Duration::weeks(weeks_ago);
+        let then = match app
+            .compliance_summary(principal, Some(school), Some(at))
+            .await
+        {
+            Ok(then) => then,
+            Err(error) => return error_page(&error),
+        };
+        let percent = then
+            .schools
+            .iter()
+            .find(|(id, _)| *id == school)
+            .map_or(0.0, |(_, tally)| compliant(tally));
+        progress.push((at, percent));
+    }
+    progress.push((summary.as_of, compliant(&tally)));
+    let chart: Vec<Value> = progress
+        .iter()
+        .enumerate()
+        .map(|(index, (at, percent))| {
+            context! {
+                x => index * 40 + 30,
+                height => *percent * 1.5,
+                y => 160.0 - *percent * 1.5,
+                label => at.with_timezone(&LONDON).format("%-d %b").to_string(),
+                percent => *percent,
+            }
+        })
+        .collect();
     let statuses: Vec<&str> = ComplianceStatus::ALL
         .iter()
         .map(|s| status_key(*s))
@@ -299,6 +339,8 @@ pub async fn school_dashboard(
         .map(|row| {
             context! {
                 name => row.full_name.clone(),
+                person => row.person.to_string(),
+                version => row.current_version_id.to_string(),
                 kind => row.kind.as_str(),
                 policy => row.policy_title.clone(),
                 status => status_key(row.status),
@@ -324,6 +366,12 @@ pub async fn school_dashboard(
             more => outstanding.next.is_some(),
             status_options => options(&ComplianceStatus::ALL, Some(status.unwrap_or(ComplianceStatus::Overdue)), status_key, "any"),
             kind_options => options(&MembershipKind::ALL, kind, MembershipKind::as_str, "any kind"),
+            chart => chart,
+            can_remind => principal.can_manage_school(school),
+            csrf => app.csrf_token(&visit.context),
+            sent => filter.sent,
+            recorded => filter.recorded.clone(),
+            without_email => filter.without_email.clone(),
         },
     ))
 }
@@ -649,6 +697,212 @@ pub async fn report_submit(
         Err(error @ (AppError::InvalidInput { .. } | AppError::Forbidden(_))) => {
             report_page(&visit, &app, &schools, &values, Some(error.to_string()))
         }
+        Err(error) => error_page(&error),
+    }
+}
+
+/// `POST /schools/{id}/remind`: "send reminders now", CSRF-checked; back to the
+/// dashboard saying what was sent.
+pub async fn remind_school(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    school: web::Path<SchoolId>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let presented = form.get("csrf").cloned().unwrap_or_default();
+    if !app.check_csrf(&visit.context, &presented) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from attest. Open the dashboard again.",
+        );
+    }
+    match app.send_school_reminders(visit.principal(), *school).await {
+        Ok(report) => {
+            let without: String =
+                form_urlencoded::byte_serialize(report.without_email.join(", ").as_bytes())
+                    .collect();
+            visit.answer(
+                HttpResponse::SeeOther()
+                    .insert_header((
+                        "Location",
+                        format!(
+                            "/schools/{school}?sent={}&without_email={without}",
+                            report.sent
+                        ),
+                    ))
+                    .finish(),
+            )
+        }
+        Err(error) => error_page(&error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PaperChoice {
+    person: attest_domain::PersonId,
+    version: PolicyVersionId,
+}
+
+fn paper_page(
+    visit: &Visit,
+    app: &App,
+    school: SchoolId,
+    form: &attest_app::SigningForm,
+    person: attest_domain::PersonId,
+    values: &BTreeMap<String, String>,
+    error: Option<String>,
+) -> HttpResponse {
+    let questions: Vec<Value> = form
+        .questions
+        .iter()
+        .map(|q| context! { key => q.key.clone(), text => q.text.clone(), options => q.options.clone() })
+        .collect();
+    visit.answer(page(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        "paper.html",
+        context! {
+            nav => nav(visit.principal(), &format!("/schools/{school}")),
+            csrf => app.csrf_token(&visit.context),
+            person => form.person_name.clone(),
+            person_id => person.to_string(),
+            title => form.policy_title.clone(),
+            version_number => form.version_number,
+            version_id => form.version.to_string(),
+            questions => questions,
+            role => form.role.clone(),
+            today => app.today().to_string(),
+            html => form.html.clone(),
+            values => values.clone(),
+            error => error,
+        },
+    ))
+}
+
+/// `GET /schools/{id}/paper?person=&version=`: a school admin transcribes a paper form.
+pub async fn paper_form(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    school: web::Path<SchoolId>,
+    choice: web::Query<PaperChoice>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    match app
+        .paper_signing_form(
+            visit.principal(),
+            choice.person,
+            choice.version,
+            Some(*school),
+        )
+        .await
+    {
+        Ok(form) => paper_page(
+            &visit,
+            &app,
+            *school,
+            &form,
+            choice.person,
+            &BTreeMap::new(),
+            None,
+        ),
+        Err(error) => error_page(&error),
+    }
+}
+
+/// `POST /schools/{id}/paper?person=&version=`: record it, CSRF-checked.
+pub async fn paper_submit(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    school: web::Path<SchoolId>,
+    choice: web::Query<PaperChoice>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let values = form.into_inner();
+    let one = |name: &str| values.get(name).cloned().unwrap_or_default();
+    if !app.check_csrf(&visit.context, &one("csrf")) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from attest. Open it again.",
+        );
+    }
+    let principal = visit.principal();
+    let opened = match app
+        .paper_signing_form(principal, choice.person, choice.version, Some(*school))
+        .await
+    {
+        Ok(opened) => opened,
+        Err(error) => return error_page(&error),
+    };
+    let answers = values
+        .iter()
+        .filter_map(|(name, value)| Some((name.strip_prefix("answer.")?.to_owned(), value.clone())))
+        .collect();
+    let signed_on = match one("signed_on").parse::<chrono::NaiveDate>() {
+        Ok(day) => Some(day),
+        Err(_) => {
+            return paper_page(
+                &visit,
+                &app,
+                *school,
+                &opened,
+                choice.person,
+                &values,
+                Some("signedOn: give the date written on the form".to_owned()),
+            );
+        }
+    };
+    let recorded = app
+        .record_paper_acceptance(
+            principal,
+            attest_app::PaperAcceptance {
+                person: choice.person,
+                version: choice.version,
+                school: Some(*school),
+                typed_name: one("typed_name"),
+                role: Some(one("role")).filter(|role| !role.trim().is_empty()),
+                answers,
+                signed_on,
+                note: one("note"),
+            },
+            origin_of(&request),
+        )
+        .await;
+    match recorded {
+        Ok(_) => {
+            let name: String =
+                form_urlencoded::byte_serialize(opened.person_name.as_bytes()).collect();
+            visit.answer(
+                HttpResponse::SeeOther()
+                    .insert_header(("Location", format!("/schools/{school}?recorded={name}")))
+                    .finish(),
+            )
+        }
+        Err(error @ (AppError::InvalidInput { .. } | AppError::Conflict(_))) => paper_page(
+            &visit,
+            &app,
+            *school,
+            &opened,
+            choice.person,
+            &values,
+            Some(error.to_string()),
+        ),
         Err(error) => error_page(&error),
     }
 }
