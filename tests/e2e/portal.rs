@@ -162,6 +162,24 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
     assert!(done.contains("you have signed"), "{done}");
     let (_, me) = get(&cara, &test, "/me").await;
     assert!(me.contains("Nothing to sign at the moment"), "{me}");
+    // Her receipt, with the evidence, is hers alone.
+    let receipt = me
+        .split("href=\"/receipts/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a receipt link")
+        .to_owned();
+    let (status, page) = get(&cara, &test, &format!("/receipts/{receipt}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Row hash") && page.contains("Cara Lee"),
+        "{page}"
+    );
+    let dan = signed_in(&test, "alpha", admin, "dan.moss@300010.sch.uk").await;
+    assert_eq!(
+        get(&dan, &test, &format!("/receipts/{receipt}")).await.0,
+        404
+    );
 
     // Her school admin's dashboard: one of three signed (Cara; Dan and Sam still due).
     let dashboard = format!("/schools/{}", f.school);

@@ -136,7 +136,7 @@ const ME: &str = r#"{% extends "layout.html" %}
 {% if owed %}<ul>{% for row in owed %}<li><a href="/me/sign/{{ row.version }}?school={{ row.school }}"><strong>{{ row.title }}</strong></a>: {{ row.status }}{% if row.due %}, due {{ row.due }}{% endif %}</li>{% endfor %}</ul>
 {% else %}<p>Nothing to sign at the moment.</p>{% endif %}
 <h2>Signed</h2>
-{% if signed %}<ul>{% for row in signed %}<li>{{ row.title }}: signed {{ row.signed }}</li>{% endfor %}</ul>
+{% if signed %}<ul>{% for row in signed %}<li>{{ row.title }}: signed {{ row.signed }}{% if row.receipt %} (<a href="/receipts/{{ row.receipt }}">receipt<span class="visually-hidden"> for {{ row.title }}</span></a>){% endif %}</li>{% endfor %}</ul>
 {% else %}<p>Nothing yet.</p>{% endif %}
 <form method="post" action="/auth/logout"><input type="hidden" name="csrf" value="{{ csrf }}"><button type="submit">Sign out</button></form>
 {% endblock %}"#;
@@ -190,6 +190,7 @@ pub(crate) fn me(
         .filter_map(|row| {
             row.last_signed_at.map(|at| context! {
             title => row.policy_title.clone(),
+            receipt => row.last_acceptance.map(|id| id.to_string()),
             signed => at.with_timezone(&attest_domain::LONDON).format("%-d %B %Y").to_string(),
         })
         })
