@@ -430,12 +430,40 @@ async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
         desk.contains(&reference) && desk.contains("awaiting triage"),
         "{desk}"
     );
-    test.data(
-        &dpo_token,
-        "mutation($id: UUID!, $at: DateTime!) { triageBreach(id: $id, version: 1, awareAt: $at) { status } }",
-        json!({ "id": id, "at": now.to_rfc3339() }),
-    )
-    .await;
+    // The DPO triages on the breach's page: the trust became aware at 09:00.
+    let (_, page) = get(&dpo, &test, &format!("/breaches/{id}")).await;
+    let csrf = field(&page, "csrf").to_owned();
+    assert_eq!(field(&page, "version"), "1");
+    let triage = [
+        ("csrf", csrf.as_str()),
+        ("version", "1"),
+        ("aware_at", "2026-11-23T09:00"),
+        ("notes", "Confirmed with the head."),
+    ];
+    let triaged = dpo
+        .post(test.url(&format!("/breaches/{id}/triage")))
+        .form(&triage)
+        .send()
+        .await
+        .expect("triage");
+    assert_eq!(triaged.status(), 303);
+    let again = dpo
+        .post(test.url(&format!("/breaches/{id}/triage")))
+        .form(&triage)
+        .send()
+        .await
+        .expect("triage");
+    assert_eq!(again.status(), 409, "a page showing version 1 is stale now");
+    let noted = dpo
+        .post(test.url(&format!("/breaches/{id}/note")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "Driver returned the list."),
+        ])
+        .send()
+        .await
+        .expect("note");
+    assert_eq!(noted.status(), 303);
     // Sessions end after an idle hour: the DPO keeps hers alive.
     test.clock.advance(Duration::minutes(45));
     assert_eq!(get(&dpo, &test, "/breaches").await.0, 200);
@@ -450,7 +478,10 @@ async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
         "next steps: {page}"
     );
     assert!(
-        page.contains("Timeline") && page.contains("triaged"),
+        page.contains("Timeline")
+            && page.contains("triaged")
+            && page.contains("<td>note</td>")
+            && !page.contains("Confirm and start the clock"),
         "{page}"
     );
 

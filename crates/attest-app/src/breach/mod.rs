@@ -100,6 +100,15 @@ impl App {
             .await?)
     }
 
+    /// Whether this caller moves breaches through the workflow (the DPO, or a trust
+    /// admin where the trust allows it).
+    pub async fn may_act_as_dpo(&self, principal: &Principal) -> Result<bool, AppError> {
+        Ok(self
+            .breach_settings_of(principal)
+            .await?
+            .may_act_as_dpo(principal))
+    }
+
     async fn require_dpo(&self, principal: &Principal, what: &str) -> Result<(), AppError> {
         if self
             .breach_settings_of(principal)

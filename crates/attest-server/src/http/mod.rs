@@ -103,6 +103,10 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             )
             .route("/breaches/{id}", web::get().to(portal::breach_page))
             .route(
+                "/breaches/{id}/{action}",
+                web::post().to(portal::breach_action),
+            )
+            .route(
                 "/exports/breaches.csv",
                 web::get().to(evidence::breaches_csv),
             )

@@ -58,9 +58,10 @@ fn error_page(error: &AppError) -> HttpResponse {
         AppError::Unauthenticated(message) => problem(StatusCode::UNAUTHORIZED, message),
         AppError::Forbidden(message) => problem(StatusCode::FORBIDDEN, message),
         AppError::NotFound(_) => problem(StatusCode::NOT_FOUND, "There is no such page here."),
-        AppError::InvalidInput { .. } | AppError::Conflict(_) => {
+        AppError::InvalidInput { .. } => {
             problem(StatusCode::UNPROCESSABLE_ENTITY, &error.to_string())
         }
+        AppError::Conflict(message) => problem(StatusCode::CONFLICT, message),
         other => {
             tracing::error!(error = %other, "page failed");
             problem(
@@ -527,6 +528,11 @@ pub async fn breach_page(
         Err(AppError::Forbidden(_)) => Vec::new(),
         Err(error) => return error_page(&error),
     };
+    let acts = match app.may_act_as_dpo(principal).await {
+        Ok(acts) => acts,
+        Err(error) => return error_page(&error),
+    };
+    let can_note = !timeline.is_empty();
     let breach = &view.breach;
     let facts = &breach.record.facts;
     visit.answer(page(
@@ -535,7 +541,14 @@ pub async fn breach_page(
         context! {
             nav => nav(principal, "/breaches"),
             reference => breach.reference.clone(),
-            status => breach.status.as_str().replace('_', " "),
+            id => breach.id.to_string(),
+            version => breach.version,
+            status => breach.status.as_str(),
+            status_text => breach.status.as_str().replace('_', " "),
+            acts => acts,
+            can_note => can_note,
+            csrf => app.csrf_token(&visit.context),
+            discovered_input => facts.discovered_at.with_timezone(&LONDON).format("%Y-%m-%dT%H:%M").to_string(),
             overdue => view.overdue,
             what => facts.what_happened.clone(),
             discovered => london(facts.discovered_at),
@@ -902,6 +915,74 @@ pub async fn paper_submit(
             choice.person,
             &values,
             Some(error.to_string()),
+        ),
+        Err(error) => error_page(&error),
+    }
+}
+
+/// `POST /breaches/{id}/{action}`: the DPO triages, closes as not a breach, or adds a
+/// note, against the version the page showed (a stale one is refused as a conflict).
+pub async fn breach_action(
+    request: HttpRequest,
+    app: web::Data<App>,
+    sign_in: web::Data<SignIn>,
+    path: web::Path<(BreachId, String)>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> HttpResponse {
+    let visit = match visit(&request, &app, &sign_in).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
+    let (id, action) = path.into_inner();
+    let one = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let optional = |name: &str| Some(one(name)).filter(|text| !text.trim().is_empty());
+    if !app.check_csrf(&visit.context, &one("csrf")) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from attest. Open the breach again.",
+        );
+    }
+    let principal = visit.principal();
+    let version = one("version").parse::<u32>().unwrap_or_default();
+    let done = match action.as_str() {
+        "triage" => match uk_time(&one("aware_at")) {
+            Some(aware_at) => app
+                .triage_breach(principal, id, version, aware_at, optional("notes"))
+                .await
+                .map(drop),
+            None => Err(AppError::invalid("awareAt", "give the date and time")),
+        },
+        "close_not_a_breach" => app
+            .close_breach(
+                principal,
+                id,
+                version,
+                attest_app::CloseBreachInput {
+                    not_a_breach: true,
+                    reason: optional("reason"),
+                    lessons_learned: None,
+                },
+            )
+            .await
+            .map(drop),
+        "note" => app
+            .add_breach_note(
+                principal,
+                id,
+                attest_app::BreachNote {
+                    text: one("text"),
+                    attachment: optional("attachment"),
+                },
+            )
+            .await
+            .map(drop),
+        _ => Err(AppError::NotFound("no such action".to_owned())),
+    };
+    match done {
+        Ok(()) => visit.answer(
+            HttpResponse::SeeOther()
+                .insert_header(("Location", format!("/breaches/{id}")))
+                .finish(),
         ),
         Err(error) => error_page(&error),
     }
