@@ -205,6 +205,7 @@ pub(crate) fn me(
             owed => owed,
             signed => signed,
             csrf => csrf,
+            nav => super::portal::nav(&context.principal, "/me"),
         },
     )
 }

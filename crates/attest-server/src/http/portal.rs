@@ -96,7 +96,7 @@ fn trust_wide_reader(principal: &Principal) -> bool {
 }
 
 /// The links this person's roles give them.
-fn nav(principal: &Principal, current: &str) -> Vec<Value> {
+pub(crate) fn nav(principal: &Principal, current: &str) -> Vec<Value> {
     let mut items = vec![("/me".to_owned(), "My policies")];
     if trust_wide_reader(principal) {
         items.push(("/trust".to_owned(), "Trust"));
