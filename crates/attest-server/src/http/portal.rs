@@ -89,6 +89,30 @@ async fn visit(request: &HttpRequest, app: &App, sign_in: &SignIn) -> Result<Vis
     })
 }
 
+/// A signed-in form post: the session, and the page's CSRF token it must carry.
+async fn posted(
+    request: &HttpRequest,
+    app: &App,
+    sign_in: &SignIn,
+    csrf: &str,
+) -> Result<Visit, HttpResponse> {
+    let visit = visit(request, app, sign_in).await?;
+    if app.check_csrf(&visit.context, csrf) {
+        Ok(visit)
+    } else {
+        Err(problem(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from attest. Open the page again.",
+        ))
+    }
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .finish()
+}
+
 fn trust_wide_reader(principal: &Principal) -> bool {
     [Role::TrustAdmin, Role::Dpo, Role::ReadOnly]
         .into_iter()
@@ -164,18 +188,12 @@ pub async fn my_signing_submit(
     choice: web::Query<SchoolChoice>,
     form: web::Form<BTreeMap<String, String>>,
 ) -> HttpResponse {
-    let visit = match visit(&request, &app, &sign_in).await {
+    let mut form = form.into_inner();
+    let presented = form.get("csrf").cloned().unwrap_or_default();
+    let visit = match posted(&request, &app, &sign_in, &presented).await {
         Ok(visit) => visit,
         Err(refused) => return refused,
     };
-    let mut form = form.into_inner();
-    let presented = form.get("csrf").cloned().unwrap_or_default();
-    if !app.check_csrf(&visit.context, &presented) {
-        return problem(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from attest. Open the policy again.",
-        );
-    }
     if let Some(school) = choice.school {
         form.entry("school".to_owned())
             .or_insert_with(|| school.to_string());
@@ -660,10 +678,6 @@ pub async fn report_submit(
     sign_in: web::Data<SignIn>,
     form: web::Form<Vec<(String, String)>>,
 ) -> HttpResponse {
-    let visit = match visit(&request, &app, &sign_in).await {
-        Ok(visit) => visit,
-        Err(refused) => return refused,
-    };
     let pairs = form.into_inner();
     let all = |name: &str| -> Vec<String> {
         pairs
@@ -674,12 +688,10 @@ pub async fn report_submit(
     };
     let values: BTreeMap<String, String> = pairs.iter().cloned().collect();
     let one = |name: &str| values.get(name).cloned().unwrap_or_default();
-    if !app.check_csrf(&visit.context, &one("csrf")) {
-        return problem(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from attest. Open it again.",
-        );
-    }
+    let visit = match posted(&request, &app, &sign_in, &one("csrf")).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
     let schools = match app.reporting_schools(visit.principal()).await {
         Ok(schools) => schools,
         Err(error) => return error_page(&error),
@@ -702,11 +714,7 @@ pub async fn report_submit(
     };
     let school: Vec<SchoolId> = one("school").parse().into_iter().collect();
     match app.report_breach(visit.principal(), facts, school).await {
-        Ok(view) => visit.answer(
-            HttpResponse::SeeOther()
-                .insert_header(("Location", format!("/breaches/{}", view.breach.id)))
-                .finish(),
-        ),
+        Ok(view) => visit.answer(see_other(format!("/breaches/{}", view.breach.id))),
         Err(error @ (AppError::InvalidInput { .. } | AppError::Forbidden(_))) => {
             report_page(&visit, &app, &schools, &values, Some(error.to_string()))
         }
@@ -723,33 +731,20 @@ pub async fn remind_school(
     school: web::Path<SchoolId>,
     form: web::Form<BTreeMap<String, String>>,
 ) -> HttpResponse {
-    let visit = match visit(&request, &app, &sign_in).await {
+    let presented = form.get("csrf").cloned().unwrap_or_default();
+    let visit = match posted(&request, &app, &sign_in, &presented).await {
         Ok(visit) => visit,
         Err(refused) => return refused,
     };
-    let presented = form.get("csrf").cloned().unwrap_or_default();
-    if !app.check_csrf(&visit.context, &presented) {
-        return problem(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from attest. Open the dashboard again.",
-        );
-    }
     match app.send_school_reminders(visit.principal(), *school).await {
         Ok(report) => {
             let without: String =
                 form_urlencoded::byte_serialize(report.without_email.join(", ").as_bytes())
                     .collect();
-            visit.answer(
-                HttpResponse::SeeOther()
-                    .insert_header((
-                        "Location",
-                        format!(
-                            "/schools/{school}?sent={}&without_email={without}",
-                            report.sent
-                        ),
-                    ))
-                    .finish(),
-            )
+            visit.answer(see_other(format!(
+                "/schools/{school}?sent={}&without_email={without}",
+                report.sent
+            )))
         }
         Err(error) => error_page(&error),
     }
@@ -843,18 +838,12 @@ pub async fn paper_submit(
     choice: web::Query<PaperChoice>,
     form: web::Form<BTreeMap<String, String>>,
 ) -> HttpResponse {
-    let visit = match visit(&request, &app, &sign_in).await {
+    let values = form.into_inner();
+    let one = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let visit = match posted(&request, &app, &sign_in, &one("csrf")).await {
         Ok(visit) => visit,
         Err(refused) => return refused,
     };
-    let values = form.into_inner();
-    let one = |name: &str| values.get(name).cloned().unwrap_or_default();
-    if !app.check_csrf(&visit.context, &one("csrf")) {
-        return problem(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from attest. Open it again.",
-        );
-    }
     let principal = visit.principal();
     let opened = match app
         .paper_signing_form(principal, choice.person, choice.version, Some(*school))
@@ -901,11 +890,7 @@ pub async fn paper_submit(
         Ok(_) => {
             let name: String =
                 form_urlencoded::byte_serialize(opened.person_name.as_bytes()).collect();
-            visit.answer(
-                HttpResponse::SeeOther()
-                    .insert_header(("Location", format!("/schools/{school}?recorded={name}")))
-                    .finish(),
-            )
+            visit.answer(see_other(format!("/schools/{school}?recorded={name}")))
         }
         Err(error @ (AppError::InvalidInput { .. } | AppError::Conflict(_))) => paper_page(
             &visit,
@@ -929,19 +914,13 @@ pub async fn breach_action(
     path: web::Path<(BreachId, String)>,
     form: web::Form<BTreeMap<String, String>>,
 ) -> HttpResponse {
-    let visit = match visit(&request, &app, &sign_in).await {
-        Ok(visit) => visit,
-        Err(refused) => return refused,
-    };
     let (id, action) = path.into_inner();
     let one = |name: &str| form.get(name).cloned().unwrap_or_default();
     let optional = |name: &str| Some(one(name)).filter(|text| !text.trim().is_empty());
-    if !app.check_csrf(&visit.context, &one("csrf")) {
-        return problem(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from attest. Open the breach again.",
-        );
-    }
+    let visit = match posted(&request, &app, &sign_in, &one("csrf")).await {
+        Ok(visit) => visit,
+        Err(refused) => return refused,
+    };
     let principal = visit.principal();
     let version = one("version").parse::<u32>().unwrap_or_default();
     let done = match action.as_str() {
@@ -979,11 +958,7 @@ pub async fn breach_action(
         _ => Err(AppError::NotFound("no such action".to_owned())),
     };
     match done {
-        Ok(()) => visit.answer(
-            HttpResponse::SeeOther()
-                .insert_header(("Location", format!("/breaches/{id}")))
-                .finish(),
-        ),
+        Ok(()) => visit.answer(see_other(format!("/breaches/{id}"))),
         Err(error) => error_page(&error),
     }
 }
