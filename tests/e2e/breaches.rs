@@ -21,7 +21,7 @@ const SUBJECTS: &str = "mutation($id: UUID!, $v: Int!) { recordSubjectNotificati
 const CLOSE: &str = "mutation($id: UUID!, $v: Int!, $input: CloseBreachRecord!) { closeBreach(id: $id, version: $v, input: $input) { status version closeReason lessonsLearned } }";
 const NOTE: &str = "mutation($id: UUID!) { addBreachNote(id: $id, text: \"Head spoke to the family.\", attachment: \"Letter sent, saved in the DPO folder\") { seq action } }";
 
-fn report(school: &str, data: &[&str], discovered: chrono::DateTime<Utc>) -> Value {
+pub(crate) fn report(school: &str, data: &[&str], discovered: chrono::DateTime<Utc>) -> Value {
     json!({ "input": {
         "whatHappened": "A spreadsheet of Year 6 SEN needs was emailed to the wrong parent.",
         "discoveredAt": discovered.to_rfc3339(),
@@ -516,8 +516,19 @@ async fn each_role_sees_only_what_it_may_and_trusts_never_meet() {
     let other_school = create_school(&test, &admin, "Hillside Primary", "700002").await;
     let mine = token(&test, &admin, "SCHOOL_ADMIN", Some(&school)).await;
     let theirs = token(&test, &admin, "SCHOOL_ADMIN", Some(&other_school)).await;
-    let staff = token(&test, &admin, "READ_ONLY", None).await;
+    // The reporter: a school admin reporting for their own school (a read-only token
+    // may not report: it changes nothing).
+    let staff = theirs.clone();
+    let read_only = token(&test, &admin, "READ_ONLY", None).await;
     let now = test.clock.now();
+    let refused = test
+        .graphql(
+            Some(&read_only),
+            REPORT,
+            report(&other_school, &["location"], now),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
     let sensitive = test
         .data(
             &dpo,

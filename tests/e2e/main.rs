@@ -12,6 +12,7 @@ mod jobs;
 mod policies;
 mod portal;
 mod reminders;
+mod security;
 mod sign_in;
 mod signing;
 mod sso;

@@ -45,6 +45,13 @@ impl TestApp {
         Self::start(database, |_| {}, true).await
     }
 
+    /// A server that, like production, refuses providers on loopback, private
+    /// addresses and plain http.
+    pub async fn spawn_strict() -> Self {
+        let database = TestDatabase::migrated().await.expect("test database");
+        Self::start_with(database, |_| {}, (false, false)).await
+    }
+
     /// A server whose database has no migrations applied (for readiness checks).
     pub async fn spawn_unmigrated() -> Self {
         let database = TestDatabase::empty().await.expect("test database");
@@ -60,6 +67,14 @@ impl TestApp {
         configure: impl FnOnce(&mut GraphqlConfig),
         public: bool,
     ) -> Self {
+        Self::start_with(database, configure, (public, true)).await
+    }
+
+    async fn start_with(
+        database: TestDatabase,
+        configure: impl FnOnce(&mut GraphqlConfig),
+        (public, local_providers): (bool, bool),
+    ) -> Self {
         let mut graphql = Config::default().graphql;
         configure(&mut graphql);
         // A school Monday morning: tests that care set the clock themselves.
@@ -74,7 +89,9 @@ impl TestApp {
         let key = attest_auth::SealingKey::generate().expect("random key");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("address"));
+        // The peers (oidc-provider, Graph and Google served by wiremock) are on loopback.
         let mut app = App::new(db, clock.clone())
+            .with_local_providers(local_providers)
             .with_sealing_key(attest_auth::SealingKey::from_base64(&key).expect("key"));
         if public {
             app = app.with_public_url(&address);
@@ -117,7 +134,13 @@ impl TestApp {
         let operator = Principal::operator(trust.id);
         let token = self
             .app
-            .issue_api_token(&operator, "test admin", "trust_admin", None, None)
+            .issue_api_token(
+                &operator,
+                "test admin",
+                "trust_admin",
+                None,
+                attest_app::TokenExpiry::Never,
+            )
             .await
             .expect("token");
         TestTrust {

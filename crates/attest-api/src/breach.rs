@@ -340,6 +340,7 @@ impl BreachQuery {
     /// The breach register, newest first: everything for the DPO and trust admins, a
     /// school admin's schools, otherwise the reports you made. `from`/`to` filter on
     /// when the breach was discovered.
+    #[graphql(complexity = "crate::cost::PAGE_QUERY + 50 * child_complexity")]
     async fn breaches(
         &self,
         ctx: &Context<'_>,

@@ -247,6 +247,7 @@ impl DirectorySyncMutation {
     }
 
     /// Reads the directory and records the plan; nothing else changes.
+    #[graphql(complexity = "crate::cost::DIRECTORY_CALL + child_complexity")]
     async fn sync_plan(&self, ctx: &Context<'_>) -> async_graphql::Result<SyncRun> {
         Ok(app(ctx)?
             .plan_directory_sync(principal(ctx)?, SyncTrigger::Api)
@@ -258,6 +259,7 @@ impl DirectorySyncMutation {
     /// Applies a plan (by default a fresh one) in one transaction. A plan that would
     /// mark more than the allowed share of a school's people as left stops with
     /// `CONFLICT` unless `confirmLeavers` is true.
+    #[graphql(complexity = "crate::cost::DIRECTORY_CALL + child_complexity")]
     async fn apply_sync(
         &self,
         ctx: &Context<'_>,

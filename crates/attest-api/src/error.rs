@@ -11,6 +11,7 @@ pub enum ErrorCode {
     NotFound,
     BadUserInput,
     Conflict,
+    RateLimited,
     Internal,
 }
 
@@ -22,6 +23,7 @@ impl ErrorCode {
             Self::NotFound => "NOT_FOUND",
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::Conflict => "CONFLICT",
+            Self::RateLimited => "RATE_LIMITED",
             Self::Internal => "INTERNAL",
         }
     }
@@ -39,6 +41,12 @@ pub(crate) fn to_graphql(error: AppError) -> async_graphql::Error {
         AppError::Forbidden(message) => coded(ErrorCode::Forbidden, message),
         AppError::NotFound(message) => coded(ErrorCode::NotFound, message),
         AppError::Conflict(message) => coded(ErrorCode::Conflict, message),
+        AppError::RateLimited {
+            message,
+            retry_after,
+        } => coded(ErrorCode::RateLimited, message).extend_with(|_, extensions| {
+            extensions.set("retryAfter", retry_after.as_secs());
+        }),
         AppError::InvalidInput { field, message } => {
             coded(ErrorCode::BadUserInput, format!("{field}: {message}"))
                 .extend_with(|_, extensions| extensions.set("field", field.as_str()))

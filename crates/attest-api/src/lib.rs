@@ -6,8 +6,10 @@
 
 mod breach;
 mod context;
+mod cost;
 mod directory_sync;
 mod error;
+mod guard;
 mod jobs;
 mod loaders;
 mod mail;
@@ -22,6 +24,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use context::request_data;
 pub use error::{ErrorCode, ensure_error_codes};
+pub use guard::{CostedDocument, DocumentLimits, DocumentRefused, admit, cost_document};
 
 /// Every query: the trust directory and policies.
 #[derive(MergedObject, Default)]
@@ -75,6 +78,9 @@ pub fn build_schema(app: Option<attest_app::App>, limits: &SchemaLimits) -> Atte
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
+        // Both are also enforced, and memoised, by `guard` before validation runs.
+        .limit_recursive_depth(limits.max_depth.max(32))
+        .limit_directives(8)
         .disable_suggestions();
     if !limits.introspection {
         builder = builder.disable_introspection();

@@ -1,7 +1,9 @@
 //! Write operations. Each is one use case, one transaction, one audit entry (or more).
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject};
-use attest_app::{MembershipInput, NewPersonMembership, PersonInput, SchoolChanges, SchoolInput};
+use attest_app::{
+    AppError, MembershipInput, NewPersonMembership, PersonInput, SchoolChanges, SchoolInput,
+};
 use attest_domain::{ApiTokenId, MembershipId, PersonId, RoleGrantId, SchoolId};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -81,7 +83,11 @@ pub struct IssueApiTokenInput {
     pub name: String,
     pub role: Role,
     pub school_id: Option<Uuid>,
+    /// When it stops working; 90 days from now when not given.
     pub expires_at: Option<DateTime<Utc>>,
+    /// A token that never expires (refused together with `expiresAt`).
+    #[graphql(default)]
+    pub no_expiry: bool,
 }
 
 #[Object]
@@ -219,13 +225,25 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: IssueApiTokenInput,
     ) -> async_graphql::Result<IssuedApiToken> {
+        let expiry = match (input.expires_at, input.no_expiry) {
+            (Some(_), true) => {
+                return Err(AppError::invalid(
+                    "noExpiry",
+                    "give expiresAt or noExpiry, not both",
+                ))
+                .gql();
+            }
+            (Some(at), false) => attest_app::TokenExpiry::At(at),
+            (None, true) => attest_app::TokenExpiry::Never,
+            (None, false) => attest_app::TokenExpiry::Default,
+        };
         let issued = app(ctx)?
             .issue_api_token(
                 principal(ctx)?,
                 &input.name,
                 input.role.as_str(),
                 input.school_id.map(SchoolId::from_uuid),
-                input.expires_at,
+                expiry,
             )
             .await
             .gql()?;

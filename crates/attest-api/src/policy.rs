@@ -496,6 +496,7 @@ impl PolicyQuery {
 
     /// A version as a school's reader sees it: the school's values filled in, blocks for
     /// other roles left out.
+    #[graphql(complexity = "crate::cost::DOCUMENT_WORK + child_complexity")]
     async fn render_policy(
         &self,
         ctx: &Context<'_>,
@@ -522,6 +523,7 @@ impl PolicyQuery {
     }
 
     /// Clause-level changes from one version to another.
+    #[graphql(complexity = "crate::cost::DOCUMENT_WORK + child_complexity")]
     async fn diff_versions(
         &self,
         ctx: &Context<'_>,
@@ -585,6 +587,7 @@ pub struct PolicyMutation;
 impl PolicyMutation {
     /// Imports a policy's text as a new draft; answers with the draft and what the
     /// importer was unsure of.
+    #[graphql(complexity = "crate::cost::DOCUMENT_WORK + child_complexity")]
     async fn import_policy(
         &self,
         ctx: &Context<'_>,

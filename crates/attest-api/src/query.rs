@@ -123,6 +123,9 @@ impl DirectoryQuery {
     }
 
     /// Changes made in the trust, newest first. Trust admins only.
+    #[graphql(
+        complexity = "crate::cost::PAGE_QUERY + (first.clamp(0, 500) as usize) * child_complexity"
+    )]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

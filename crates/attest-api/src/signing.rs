@@ -200,6 +200,7 @@ impl Acceptance {
     }
     /// The exact text signed (re-rendered from the stored version and values), and
     /// whether it still hashes to `contentHash`.
+    #[graphql(complexity = "crate::cost::DOCUMENT_WORK + child_complexity")]
     async fn signed_text(&self, ctx: &Context<'_>) -> async_graphql::Result<SignedText> {
         let evidence = app(ctx)?
             .acceptance_evidence(principal(ctx)?, self.0.id)
@@ -544,7 +545,9 @@ pub struct SigningQuery;
 impl SigningQuery {
     /// People × policies with their status, ordered by name. `asOf` asks about another
     /// instant (what was the position at the last inspection?).
-    #[graphql(complexity = "(first.clamp(0, 500) as usize) * child_complexity + 1")]
+    #[graphql(
+        complexity = "(first.clamp(0, 500) as usize) * child_complexity + crate::cost::PAGE_QUERY"
+    )]
     #[expect(clippy::too_many_arguments, reason = "one argument per GraphQL filter")]
     async fn compliance(
         &self,
@@ -590,6 +593,7 @@ impl SigningQuery {
     }
 
     /// Counts and percentages by status and membership kind, per school and overall.
+    #[graphql(complexity = "crate::cost::TRUST_READ + child_complexity")]
     async fn compliance_summary(
         &self,
         ctx: &Context<'_>,
@@ -624,6 +628,7 @@ impl SigningQuery {
     }
 
     /// Everything a person has signed or declined, oldest first.
+    #[graphql(complexity = "crate::cost::PERSON_READ + 50 * child_complexity")]
     async fn acceptances(
         &self,
         ctx: &Context<'_>,
@@ -662,7 +667,12 @@ impl SigningQuery {
     ) -> async_graphql::Result<SigningForm> {
         let app = app(ctx)?;
         if let Some(token) = magic_link_token {
-            return app.open_signing_form(&token).await.map(Into::into).gql();
+            let address = origin(ctx).ip;
+            return app
+                .link_attempt(address.as_deref(), app.open_signing_form(&token))
+                .await
+                .map(Into::into)
+                .gql();
         }
         let version = version_id.ok_or_else(|| {
             coded(
@@ -817,7 +827,15 @@ impl SigningMutation {
             answers: answers_map(input.answers),
         };
         let signed = match input.magic_link_token {
-            Some(token) => app.sign_with_magic_link(&token, sign, origin(ctx)).await,
+            Some(token) => {
+                let origin = origin(ctx);
+                let address = origin.ip.clone();
+                app.link_attempt(
+                    address.as_deref(),
+                    app.sign_with_magic_link(&token, sign, origin),
+                )
+                .await
+            }
             None => app.sign_policy(principal(ctx)?, sign, origin(ctx)).await,
         };
         signed.map(Acceptance).gql()
@@ -838,8 +856,13 @@ impl SigningMutation {
         };
         let declined = match input.magic_link_token {
             Some(token) => {
-                app.decline_with_magic_link(&token, decline, origin(ctx))
-                    .await
+                let origin = origin(ctx);
+                let address = origin.ip.clone();
+                app.link_attempt(
+                    address.as_deref(),
+                    app.decline_with_magic_link(&token, decline, origin),
+                )
+                .await
             }
             None => {
                 app.decline_policy(principal(ctx)?, decline, origin(ctx))

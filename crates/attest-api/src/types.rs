@@ -123,6 +123,7 @@ impl Person {
             .collect())
     }
     /// Every policy this person must sign, with where they stand.
+    #[graphql(complexity = "crate::cost::PERSON_READ + 10 * child_complexity")]
     async fn policies(
         &self,
         ctx: &Context<'_>,

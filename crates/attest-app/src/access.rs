@@ -12,6 +12,19 @@ use chrono::{DateTime, Utc};
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
+/// How long a token issued without a choice lives: a forgotten token stops working.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+
+/// When a new token stops working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenExpiry {
+    /// `DEFAULT_TOKEN_DAYS` from now.
+    Default,
+    At(DateTime<Utc>),
+    /// Never: only when asked for explicitly.
+    Never,
+}
+
 /// A new token and its secret. The secret exists only here: it is not stored.
 pub struct IssuedToken {
     pub token: ApiToken,
@@ -151,12 +164,17 @@ impl App {
         name: &str,
         role: &str,
         school: Option<SchoolId>,
-        expires_at: Option<DateTime<Utc>>,
+        expiry: TokenExpiry,
     ) -> Result<IssuedToken, AppError> {
         require_trust_admin(principal, "issue API tokens")?;
         let name = TokenName::parse(name)?;
         let assignment = self.assignment(role, school)?;
         let at = self.now();
+        let expires_at = match expiry {
+            TokenExpiry::Default => Some(at + chrono::Duration::days(DEFAULT_TOKEN_DAYS)),
+            TokenExpiry::At(when) => Some(when),
+            TokenExpiry::Never => None,
+        };
         if expires_at.is_some_and(|expires| expires <= at) {
             return Err(AppError::invalid("expiresAt", "must be in the future"));
         }

@@ -184,6 +184,16 @@ impl App {
     ) -> Result<DirectoryConnectionView, AppError> {
         require_trust_admin(principal, "connect the trust's directory")?;
         let settings = DirectorySettings::parse(&input)?;
+        attest_domain::check_provider_url(
+            "tokenUrl",
+            &settings.token_url,
+            self.allow_local_providers,
+        )?;
+        attest_domain::check_provider_url(
+            "apiBase",
+            &settings.api_base,
+            self.allow_local_providers,
+        )?;
         let secret = secret.trim();
         if secret.is_empty() {
             return Err(AppError::invalid("secret", "is required"));
@@ -270,7 +280,11 @@ impl App {
             .map_err(|error| {
                 AppError::Internal(format!("the directory secret cannot be opened: {error}"))
             })?;
-        let directory = Directory::new(connection.settings.clone(), secret, default_retry());
+        let directory = Directory::new(
+            connection.settings.clone(),
+            secret,
+            (default_retry(), self.egress()),
+        );
         directory
             .fetch(connection.delta_link.as_deref(), &rules.groups())
             .await

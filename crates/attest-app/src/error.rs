@@ -17,6 +17,12 @@ pub enum AppError {
     InvalidInput { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts; the caller may try again after `retry_after`.
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after: std::time::Duration,
+    },
     /// Something broke inside attest. The detail is for the log, never for a client.
     #[error("internal error: {0}")]
     Internal(String),

@@ -19,6 +19,7 @@ mod mail_settings;
 mod membership;
 mod person;
 mod policy;
+mod rate_limit;
 mod reminders;
 mod school;
 mod sign_in;
@@ -31,7 +32,7 @@ use std::sync::Arc;
 use attest_store::Database;
 use chrono::{DateTime, NaiveDate, Utc};
 
-pub use access::IssuedToken;
+pub use access::{DEFAULT_TOKEN_DAYS, IssuedToken, TokenExpiry};
 pub use attest_store::{
     Acceptance, BreachEvent, BreachFilter, ComplianceCursor, ComplianceRow, Exemption, Job,
     OutboxMessage,
@@ -54,6 +55,7 @@ pub use policy::DraftChanges;
 pub use policy::{
     DueForReview, ImportPolicy, ImportedDraft, Publish, RenderRequest, Rendered, TemplateUpdate,
 };
+pub use rate_limit::{Limit, RateLimitSettings, RateLimits};
 pub use reminders::ReminderReport;
 pub use school::{SchoolChanges, SchoolInput};
 pub use sign_in::{
@@ -82,6 +84,10 @@ pub struct App {
     summaries: Arc<signing::SummaryCache>,
     /// Seals identity providers' client secrets at rest; `None` until configured.
     sealing_key: Option<Arc<attest_auth::SealingKey>>,
+    rate_limits: RateLimits,
+    /// Whether trusts may point attest at loopback, private addresses and plain http
+    /// (`ATTEST_ALLOW_LOCAL_PROVIDERS`): tests and the demo only.
+    allow_local_providers: bool,
 }
 
 /// School-facing dates (membership start and end days) are days in England.
@@ -96,6 +102,36 @@ impl App {
             public_url: Arc::from("http://localhost:8080"),
             summaries: Arc::default(),
             sealing_key: None,
+            rate_limits: RateLimits::default(),
+            allow_local_providers: false,
+        }
+    }
+
+    /// Sets the rate limits (`ATTEST_RATE_LIMITS__*`).
+    pub fn with_rate_limits(mut self, settings: &RateLimitSettings) -> Self {
+        self.rate_limits = RateLimits::new(settings);
+        self
+    }
+
+    pub fn rate_limits(&self) -> &RateLimits {
+        &self.rate_limits
+    }
+
+    /// Lets trusts use loopback, private addresses and plain http for identity and
+    /// directory providers: for tests and the demo, never for a real trust.
+    pub fn with_local_providers(mut self, allowed: bool) -> Self {
+        self.allow_local_providers = allowed;
+        self
+    }
+
+    pub fn allows_local_providers(&self) -> bool {
+        self.allow_local_providers
+    }
+
+    /// What calls to a trust's providers may reach.
+    pub fn egress(&self) -> attest_directory::Egress {
+        attest_directory::Egress {
+            allow_local: self.allow_local_providers,
         }
     }
 

@@ -101,6 +101,12 @@ impl App {
         };
         let upserted = match existing {
             Some(before) => {
+                let reach = people.reaches_beyond_scope(before.id, self.today()).await?;
+                if reach.works_elsewhere || reach.holds_role {
+                    return Err(AppError::forbidden(
+                        "this person also works at another school or holds a role; only a trust admin can change them",
+                    ));
+                }
                 let mut person = before.clone();
                 person.full_name = full_name;
                 person.email = email;
@@ -129,13 +135,22 @@ impl App {
                         "a school admin must give the new person's membership of their school",
                     ));
                 }
+                let restricted = principal.school_access().restricted_to().is_some();
                 let person = people
                     .insert(NewPerson {
                         full_name,
                         email,
                         at,
                     })
-                    .await?;
+                    .await
+                    .map_err(|error| match error {
+                        // The address belongs to someone this admin cannot see: say no
+                        // more than that it cannot be used.
+                        attest_store::StoreError::Conflict(_) if restricted => AppError::Conflict(
+                            "this email address cannot be given to a new person here; ask a trust admin".to_owned(),
+                        ),
+                        other => other.into(),
+                    })?;
                 record(
                     &txn,
                     principal,

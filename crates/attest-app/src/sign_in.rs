@@ -73,6 +73,9 @@ fn refused(reason: &str) -> AppError {
     AppError::Unauthenticated(reason.to_owned())
 }
 
+/// The most of a failure's reason (which may quote a provider) kept in the audit log.
+const MAX_REASON_CHARS: usize = 300;
+
 impl App {
     fn session_tokens(&self) -> Result<SessionTokens, AppError> {
         Ok(SessionTokens::new(
@@ -113,8 +116,13 @@ impl App {
         match self.try_sign_in(provider, &login).await {
             Ok(signed_in) => Ok(signed_in),
             Err(error) => {
-                self.record_sign_in_failure(provider.trust.id, &provider.settings, &login, &error)
-                    .await;
+                self.record_sign_in_failure(
+                    provider.trust.id,
+                    &provider.settings,
+                    &login,
+                    (&error, None),
+                )
+                .await;
                 Err(error)
             }
         }
@@ -126,8 +134,26 @@ impl App {
         trust: TrustId,
         settings: &ProviderSettings,
         login: &VerifiedLogin,
-        error: &AppError,
+        (error, address): (&AppError, Option<&str>),
     ) {
+        // Failures from an anonymous address (a callback anyone can call) write at most a
+        // few rows an hour per address; the rest are counted into the next row written.
+        let mut suppressed = 0;
+        if let Some(address) = address {
+            if self
+                .rate_limits
+                .hit(crate::Limit::SignInFailureAudit, address)
+                .is_err()
+            {
+                self.rate_limits.suppress(address);
+                tracing::warn!(
+                    address,
+                    "failed sign-in not audited: too many from this address"
+                );
+                return;
+            }
+            suppressed = self.rate_limits.take_suppressed(address);
+        }
         let operator = Principal::operator(trust);
         let outcome = record(
             &self.db,
@@ -140,7 +166,9 @@ impl App {
                 before: None,
                 after: Some(&json!({
                     "provider": settings.slug, "issuer": login.issuer, "subject": login.subject,
-                    "email": login.email, "reason": error.to_string(),
+                    "email": login.email,
+                    "reason": crate::rate_limit::neutral_text(&error.to_string(), MAX_REASON_CHARS),
+                    "address": address, "suppressedBefore": suppressed,
                 })),
             },
         )

@@ -80,6 +80,7 @@ impl App {
     ) -> Result<IdentityProviderView, AppError> {
         require_trust_admin(principal, "add identity providers")?;
         let settings = ProviderSettings::parse(input)?;
+        attest_domain::check_provider_url("issuer", &settings.issuer, self.allow_local_providers)?;
         if client_secret.trim().is_empty() {
             return Err(AppError::invalid("clientSecret", "is required"));
         }

@@ -127,7 +127,7 @@ fn judge(
     if rate_limited(status, &body) || status == StatusCode::SERVICE_UNAVAILABLE {
         return Verdict::Again(asked);
     }
-    let message = error_message(status, &body);
+    let message = error_message(status);
     if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
         return Verdict::Failed(DirectoryError::Credentials {
             provider,

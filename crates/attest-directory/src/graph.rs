@@ -108,7 +108,7 @@ fn judge(
     ) {
         return Verdict::Again(asked);
     }
-    let message = error_message(status, &body);
+    let message = error_message(status);
     if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
         return Verdict::Failed(DirectoryError::Credentials {
             provider,

@@ -30,6 +30,7 @@ pub(crate) enum Verdict {
 pub(crate) struct Client {
     pub provider: &'static str,
     http: reqwest::Client,
+    egress: crate::Egress,
     retry: Retry,
     requests: AtomicU32,
     throttled: AtomicU32,
@@ -49,16 +50,17 @@ pub(crate) fn retry_after(response: &Response) -> Option<Duration> {
 }
 
 impl Client {
-    pub fn new(provider: &'static str, retry: Retry) -> Self {
-        let http = reqwest::Client::builder()
+    pub fn new(provider: &'static str, retry: Retry, egress: crate::Egress) -> Self {
+        let http = egress
+            .client_builder()
             .timeout(Duration::from_secs(60))
-            .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("attest/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
         Self {
             provider,
             http,
+            egress,
             retry,
             requests: AtomicU32::new(0),
             throttled: AtomicU32::new(0),
@@ -94,14 +96,25 @@ impl Client {
         let mut wait = self.retry.base;
         for attempt in 1..=self.retry.attempts {
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let response = build()
-                .send()
-                .await
-                .map_err(|error| DirectoryError::Unreachable {
+            let request = build()
+                .build()
+                .map_err(|error| self.unexpected(what, error.without_url()))?;
+            self.egress
+                .check(request.url())
+                .map_err(|message| DirectoryError::Unreachable {
                     provider: self.provider,
                     what: what.to_owned(),
-                    message: error.without_url().to_string(),
+                    message,
                 })?;
+            let response =
+                self.http
+                    .execute(request)
+                    .await
+                    .map_err(|error| DirectoryError::Unreachable {
+                        provider: self.provider,
+                        what: what.to_owned(),
+                        message: error.without_url().to_string(),
+                    })?;
             let status = response.status();
             let asked = retry_after(&response);
             let text = response
@@ -163,7 +176,7 @@ impl Client {
                     } else {
                         Verdict::Failed(DirectoryError::Credentials {
                             provider,
-                            message: error_message(status, &body),
+                            message: error_message(status),
                         })
                     }
                 },
@@ -177,17 +190,22 @@ impl Client {
     }
 }
 
-/// The message in a provider's error body (`{"error": {"message": …}}` for Graph and
-/// Google's APIs, `{"error_description": …}` from token endpoints), or the status.
-pub(crate) fn error_message(status: StatusCode, body: &Value) -> String {
-    let pick = |pointer: &str| {
-        body.pointer(pointer)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+/// What a provider's refusal means, from its status alone. The body is never quoted:
+/// it is the provider's (or whatever answered in its place) and ends up in errors,
+/// logs and `syncRuns`.
+pub(crate) fn error_message(status: StatusCode) -> String {
+    let meaning = match status.as_u16() {
+        400 => "the provider refused the request as malformed",
+        401 => "the provider did not accept the credentials",
+        403 => "the credentials lack the permission this needs",
+        404 => "the provider has no such resource (check the tenant or customer id)",
+        408 | 504 => "the provider timed out",
+        409 | 412 => "the provider reported a conflict",
+        410 => "the provider no longer has what was asked for",
+        429 => "the provider is throttling requests",
+        500..=599 => "the provider failed; try again later",
+        300..=399 => "the provider redirected elsewhere, which attest does not follow",
+        _ => "the provider answered unexpectedly",
     };
-    pick("/error/message")
-        .or_else(|| pick("/error_description"))
-        .or_else(|| pick("/error"))
-        .or_else(|| body.as_str().map(|text| text.chars().take(200).collect()))
-        .unwrap_or_else(|| status.to_string())
+    format!("HTTP {}: {meaning}", status.as_u16())
 }

@@ -6,6 +6,7 @@
 //! `403 userRateLimitExceeded`. Requests are retried as the provider asks, a bounded
 //! number of times; nothing here writes anywhere.
 
+mod egress;
 mod google;
 mod graph;
 mod http;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use attest_domain::{DirectoryChanges, DirectoryKind, DirectorySettings};
 
+pub use egress::{Egress, PublicResolver};
 pub use http::Retry;
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +79,11 @@ pub struct Directory {
 impl Directory {
     /// `secret`: Microsoft, the app's client secret; Google, the service account's private
     /// key (PEM).
-    pub fn new(settings: DirectorySettings, secret: String, retry: Retry) -> Self {
+    pub fn new(
+        settings: DirectorySettings,
+        secret: String,
+        (retry, egress): (Retry, Egress),
+    ) -> Self {
         let provider = match settings.kind {
             DirectoryKind::Microsoft => "Microsoft Graph",
             DirectoryKind::Google => "Google Directory API",
@@ -85,7 +91,7 @@ impl Directory {
         Self {
             settings,
             secret,
-            client: http::Client::new(provider, retry),
+            client: http::Client::new(provider, retry, egress),
         }
     }
 

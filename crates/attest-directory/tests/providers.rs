@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use attest_directory::{Directory, DirectoryError, Retry};
+use attest_directory::{Directory, DirectoryError, Egress, Retry};
 use attest_domain::{DirectoryInput, DirectorySettings};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
@@ -34,7 +34,11 @@ fn microsoft(server: &MockServer) -> Directory {
         ..DirectoryInput::default()
     })
     .expect("settings");
-    Directory::new(settings, "s3cret value".to_owned(), retry())
+    Directory::new(
+        settings,
+        "s3cret value".to_owned(),
+        (retry(), Egress { allow_local: true }),
+    )
 }
 
 async fn graph_token(server: &MockServer) {
@@ -270,7 +274,9 @@ async fn graph_refusals_and_endless_throttling_are_errors_that_say_so() {
         matches!(error, DirectoryError::Credentials { .. }),
         "{error:?}"
     );
-    assert!(error.to_string().contains("AADSTS7000215"), "{error}");
+    // The status and a fixed explanation; never the provider's body (issue 15).
+    assert!(error.to_string().contains("HTTP 401"), "{error}");
+    assert!(!error.to_string().contains("AADSTS7000215"), "{error}");
     assert!(
         !error.to_string().contains("s3cret"),
         "never the secret: {error}"
@@ -318,7 +324,11 @@ fn google(server: &MockServer, key: &str) -> Directory {
         ..DirectoryInput::default()
     })
     .expect("settings");
-    Directory::new(settings, key.to_owned(), retry())
+    Directory::new(
+        settings,
+        key.to_owned(),
+        (retry(), Egress { allow_local: true }),
+    )
 }
 
 /// Google's token endpoint: the assertion must be signed by the service account's key and
@@ -474,9 +484,10 @@ async fn google_refuses_an_assertion_signed_with_another_key() {
         matches!(error, DirectoryError::Credentials { .. }),
         "{error:?}"
     );
+    assert!(error.to_string().contains("HTTP 400"), "{error}");
     assert!(
-        error.to_string().contains("Invalid JWT Signature"),
-        "{error}"
+        !error.to_string().contains("Invalid JWT Signature"),
+        "never the body: {error}"
     );
     let error = google(&server, "not a key")
         .fetch(None, &[])
@@ -488,4 +499,52 @@ async fn google_refuses_an_assertion_signed_with_another_key() {
 /// The key of another service account: a valid RSA key the token endpoint does not know.
 fn other_key() -> String {
     include_str!("fixtures/other_key.pem").to_owned()
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_is_not_followed_and_nothing_local_is_reached_unless_allowed()
+{
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "access_token": "stolen" })))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/{TENANT}/oauth2/v2.0/token")))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("Location", format!("{}/token", elsewhere.uri()).as_str())
+                .set_body_string("redirect body with secrets"),
+        )
+        .mount(&server)
+        .await;
+    let error = microsoft(&server)
+        .fetch(None, &[])
+        .await
+        .expect_err("not followed");
+    assert!(error.to_string().contains("HTTP 307"), "{error}");
+    assert!(!error.to_string().contains("secrets"), "{error}");
+
+    // Without the operator's permission, loopback is never called.
+    let settings = DirectorySettings::parse(&DirectoryInput {
+        kind: "microsoft".to_owned(),
+        tenant_id: Some(TENANT.to_owned()),
+        client_id: Some("attest-sync".to_owned()),
+        api_base: Some(format!("{}/v1.0", server.uri())),
+        token_url: Some(format!("{}/{TENANT}/oauth2/v2.0/token", server.uri())),
+        ..DirectoryInput::default()
+    })
+    .expect("settings");
+    let strict = Directory::new(settings, "s".to_owned(), (retry(), Egress::default()));
+    let error = strict.fetch(None, &[]).await.expect_err("refused");
+    assert!(
+        matches!(error, DirectoryError::Unreachable { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("not a public https address"),
+        "{error}"
+    );
 }

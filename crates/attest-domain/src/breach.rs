@@ -647,6 +647,28 @@ impl BreachRecord {
         }
     }
 
+    /// The record as someone not granted special category details may see it: the
+    /// special categories go, and so does every free text that may describe them (what
+    /// happened, the other data, the DPO's triage notes and assessment, the lessons).
+    pub fn withhold_special_category(&mut self) {
+        const WITHHELD: &str = "[withheld: this breach involves special category data;                                 the DPO can grant your school sight of its details]";
+        self.facts
+            .data_categories
+            .retain(|category| !category.is_special());
+        self.facts.what_happened = WITHHELD.to_owned();
+        self.facts.data_other = None;
+        self.facts.people_other = None;
+        self.facts.containment_detail = None;
+        self.triage_notes = None;
+        self.assessment = None;
+        self.lessons_learned = None;
+        self.close_reason = None;
+        for report in &mut self.ico_reports {
+            report.delay_reason = None;
+            report.detail = None;
+        }
+    }
+
     /// Whether a decision about telling the ICO is on record (which stops the alerts).
     pub fn ico_decided(&self) -> bool {
         self.assessment.is_some()
@@ -858,6 +880,31 @@ mod tests {
             ]
         );
         assert_eq!(alerts_due(aware, aware + Duration::hours(72)).len(), 4);
+    }
+
+    #[test]
+    fn withholding_special_category_removes_every_text_that_may_describe_it() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+            .single()
+            .expect("t");
+        let mut input = facts_input();
+        input.data_other = Some("medical notes for two pupils".to_owned());
+        let mut record = BreachRecord::new(BreachFacts::parse(input, now).expect("valid"));
+        record.triage_notes = Some("SEN and health data of 30 pupils".to_owned());
+        record.lessons_learned = Some("check recipients".to_owned());
+        record.withhold_special_category();
+        assert!(record.facts.data_categories.iter().all(|c| !c.is_special()));
+        assert!(!record.facts.data_categories.is_empty(), "others stay");
+        assert!(record.facts.what_happened.starts_with("[withheld"));
+        assert_eq!(record.facts.data_other, None);
+        assert_eq!(record.triage_notes, None);
+        assert_eq!(record.lessons_learned, None);
+        assert!(record.assessment.is_none());
+        assert_eq!(
+            record.facts.reporter_name, "Sam Office",
+            "who reported stays"
+        );
     }
 
     fn facts_input() -> BreachFactsInput {

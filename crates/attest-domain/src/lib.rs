@@ -15,6 +15,7 @@ mod ids;
 mod jobs;
 mod mail_settings;
 mod membership;
+mod network;
 mod policy;
 mod principal;
 mod records;
@@ -51,6 +52,7 @@ pub use ids::{
 pub use jobs::{JobKind, JobStatus, retry_backoff, tick_key};
 pub use mail_settings::{MailSettings, MailSettingsInput, clock_text};
 pub use membership::MembershipKind;
+pub use network::{check_provider_url, is_public_ip};
 pub use policy::{PolicyKind, ReviewCycle, VersionEvent, VersionState, review_due};
 pub use principal::{Actor, Principal, SchoolAccess, TenantScope};
 pub use records::{

@@ -177,24 +177,23 @@ impl Inner {
             Ok(built) => built,
             Err(problem) => {
                 tracing::warn!(outbox = %message.id, %problem, "message cannot be built");
-                delivery.failed(message.id, &problem).await?;
+                delivery
+                    .failed(message.id, &problem, without_links(message))
+                    .await?;
                 return Ok(Outcome::Failed);
             }
         };
         match self.transport.send(&built, &message.to_address).await {
             Ok(()) => {
-                // The stored copy keeps what was said, not a working link to sign with.
-                let text = attest_auth::redact_magic_links(&message.body_text);
-                let html = message
-                    .body_html
-                    .as_deref()
-                    .map(attest_auth::redact_magic_links);
+                let (text, html) = without_links(message);
                 delivery.sent(message.id, &id, now, text, html).await?;
                 Ok(Outcome::Sent)
             }
             Err(SendError::Permanent(problem)) => {
                 tracing::warn!(outbox = %message.id, %problem, "message refused for good");
-                delivery.failed(message.id, &problem).await?;
+                delivery
+                    .failed(message.id, &problem, without_links(message))
+                    .await?;
                 Ok(Outcome::Failed)
             }
             Err(SendError::Temporary(problem))
@@ -202,7 +201,9 @@ impl Inner {
             {
                 let problem = format!("gave up after {} attempts: {problem}", message.attempts);
                 tracing::warn!(outbox = %message.id, %problem, "message given up");
-                delivery.failed(message.id, &problem).await?;
+                delivery
+                    .failed(message.id, &problem, without_links(message))
+                    .await?;
                 Ok(Outcome::Failed)
             }
             Err(SendError::Temporary(problem)) => {
@@ -214,4 +215,16 @@ impl Inner {
             }
         }
     }
+}
+
+/// The bodies kept once a message is finished with (sent or failed for good): what was
+/// said, without a working link to sign with.
+fn without_links(message: &OutboxMessage) -> (String, Option<String>) {
+    (
+        attest_auth::redact_magic_links(&message.body_text),
+        message
+            .body_html
+            .as_deref()
+            .map(attest_auth::redact_magic_links),
+    )
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use attest_app::{App, Publish, SystemClock};
+use attest_app::{App, Publish, SystemClock, TokenExpiry};
 use attest_document::{Reader, content_hash};
 use attest_domain::{
     Decision, MembershipKind, PersonId, PersonName, PolicyId, PolicyKind, PolicyVersionId,
@@ -610,7 +610,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let admin = app
-        .issue_api_token(&operator, "bench", "trust_admin", None, None)
+        .issue_api_token(&operator, "bench", "trust_admin", None, TokenExpiry::Never)
         .await?
         .secret;
     let school_admin = app
@@ -619,7 +619,7 @@ async fn main() -> anyhow::Result<()> {
             "bench school",
             "school_admin",
             Some(school),
-            None,
+            TokenExpiry::Never,
         )
         .await?
         .secret;

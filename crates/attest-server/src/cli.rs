@@ -32,7 +32,7 @@ pub enum Command {
     /// Run the HTTP server (GraphQL, health, metrics). Migrates the database first.
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
-    Migrate(JsonFlag),
+    Migrate(crate::db_roles::MigrateArgs),
     /// Start a demo on a fresh SQLite file: a trust, five schools, people and an admin token.
     Demo(DemoArgs),
     /// Manage trusts.
@@ -128,9 +128,12 @@ pub enum TokenCommand {
         /// What the token is for.
         #[arg(long, default_value = "issued from the command line")]
         name: String,
-        /// Expire the token after this many days.
-        #[arg(long, value_name = "DAYS")]
+        /// Expire the token after this many days (default 90).
+        #[arg(long, value_name = "DAYS", conflicts_with = "no_expiry")]
         expires_in_days: Option<u32>,
+        /// A token that never expires.
+        #[arg(long)]
+        no_expiry: bool,
         #[command(flatten)]
         output: JsonFlag,
     },
@@ -168,10 +171,11 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
                 redacted_url(&config.database_url)
             )
         })?;
-    attest_store::migrate(&db)
-        .await
-        .context("cannot apply database migrations")?;
-    let app = App::new(db, Arc::new(SystemClock)).with_public_url(&config.public_url);
+    crate::db_roles::migrate_for(config, &db).await?;
+    let app = App::new(db, Arc::new(SystemClock))
+        .with_public_url(&config.public_url)
+        .with_rate_limits(&config.rate_limits.settings())
+        .with_local_providers(config.allow_local_providers);
     Ok(match &config.secret_key {
         Some(key) => app.with_sealing_key(attest_auth::SealingKey::from_base64(key)?),
         None => app,
@@ -187,27 +191,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     crate::telemetry::init(config.log_format);
     match cli.command {
         Command::Serve(args) => serve(config, args).await,
-        Command::Migrate(output) => {
-            let db = attest_store::connect(&config.database_url, 1)
-                .await
-                .context("cannot open the database")?;
-            let pending = attest_store::pending_migrations(&db).await?;
-            attest_store::migrate(&db)
-                .await
-                .context("cannot apply database migrations")?;
-            if output.json {
-                print_json(&json!({ "applied": pending }));
-            } else if pending.is_empty() {
-                println!("the database is up to date");
-            } else {
-                println!(
-                    "applied {} migration(s): {}",
-                    pending.len(),
-                    pending.join(", ")
-                );
-            }
-            Ok(())
-        }
+        Command::Migrate(args) => crate::db_roles::migrate(&config, args).await,
         Command::Demo(args) => crate::demo::run(config, args).await,
         Command::Trust(TrustCommand::Create { name, slug, output }) => {
             let app = open_app(&config).await?;
@@ -248,13 +232,19 @@ async fn token(config: Config, command: TokenCommand) -> anyhow::Result<()> {
             school,
             name,
             expires_in_days,
+            no_expiry,
             output,
         } => {
             let operator = app.operator_for(&trust).await?;
-            let expires_at =
-                expires_in_days.map(|days| app.now() + chrono::Duration::days(i64::from(days)));
+            let expiry = match (expires_in_days, no_expiry) {
+                (Some(days), _) => {
+                    attest_app::TokenExpiry::At(app.now() + chrono::Duration::days(i64::from(days)))
+                }
+                (None, true) => attest_app::TokenExpiry::Never,
+                (None, false) => attest_app::TokenExpiry::Default,
+            };
             let issued = app
-                .issue_api_token(&operator, &name, &role, school, expires_at)
+                .issue_api_token(&operator, &name, &role, school, expiry)
                 .await?;
             if output.json {
                 print_json(&json!({

@@ -48,7 +48,60 @@ pub struct Config {
     pub secret_key: Option<String>,
     /// Mark session cookies `Secure`; turn off only for plain-http local use.
     pub cookie_secure: bool,
+    /// Let trusts point attest at loopback, private addresses and plain http for their
+    /// identity and directory providers. For tests and the demo only.
+    pub allow_local_providers: bool,
+    /// When set (e.g. `/run/attest/migrator.url`'s contents or a URL), `serve` and
+    /// `migrate` apply migrations with this connection (the owner role), and the server
+    /// itself connects with `database_url` (the runtime role). See docs/security.md.
+    pub migration_database_url: Option<String>,
+    pub rate_limits: RateLimitConfig,
     pub graphql: GraphqlConfig,
+}
+
+/// How many attempts of each kind are allowed (0 turns one off). See `attest_app::Limit`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitConfig {
+    pub sign_in_per_minute: u32,
+    pub magic_link_failures_per_minute: u32,
+    pub bearer_failures_per_minute: u32,
+    pub typed_name_failures_per_hour: u32,
+    pub breach_reports_per_hour: u32,
+    pub reminder_sends_per_hour: u32,
+    pub magic_link_sends_per_hour: u32,
+    pub sign_in_failure_audits_per_hour: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        let defaults = attest_app::RateLimitSettings::default();
+        Self {
+            sign_in_per_minute: defaults.sign_in_per_minute,
+            magic_link_failures_per_minute: defaults.magic_link_failures_per_minute,
+            bearer_failures_per_minute: defaults.bearer_failures_per_minute,
+            typed_name_failures_per_hour: defaults.typed_name_failures_per_hour,
+            breach_reports_per_hour: defaults.breach_reports_per_hour,
+            reminder_sends_per_hour: defaults.reminder_sends_per_hour,
+            magic_link_sends_per_hour: defaults.magic_link_sends_per_hour,
+            sign_in_failure_audits_per_hour: defaults.sign_in_failure_audits_per_hour,
+        }
+    }
+}
+
+impl RateLimitConfig {
+    pub fn settings(&self) -> attest_app::RateLimitSettings {
+        attest_app::RateLimitSettings {
+            sign_in_per_minute: self.sign_in_per_minute,
+            magic_link_failures_per_minute: self.magic_link_failures_per_minute,
+            bearer_failures_per_minute: self.bearer_failures_per_minute,
+            typed_name_failures_per_hour: self.typed_name_failures_per_hour,
+            breach_reports_per_hour: self.breach_reports_per_hour,
+            reminder_sends_per_hour: self.reminder_sends_per_hour,
+            magic_link_sends_per_hour: self.magic_link_sends_per_hour,
+            sign_in_failure_audits_per_hour: self.sign_in_failure_audits_per_hour,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +143,9 @@ impl Default for Config {
             job_poll_seconds: 2,
             secret_key: None,
             cookie_secure: true,
+            allow_local_providers: false,
+            migration_database_url: None,
+            rate_limits: RateLimitConfig::default(),
             graphql: GraphqlConfig {
                 max_depth: 12,
                 max_complexity: 2_000,
@@ -167,6 +223,12 @@ impl fmt::Debug for Config {
                 &self.secret_key.as_ref().map(|_| "[redacted]"),
             )
             .field("cookie_secure", &self.cookie_secure)
+            .field("allow_local_providers", &self.allow_local_providers)
+            .field(
+                "migration_database_url",
+                &self.migration_database_url.as_deref().map(redacted_url),
+            )
+            .field("rate_limits", &self.rate_limits)
             .field("graphql", &self.graphql)
             .finish()
     }

@@ -326,7 +326,13 @@ async fn seed_directory(app: &App) -> anyhow::Result<DemoTrust> {
         }
     }
     let token = app
-        .issue_api_token(&operator, "demo admin", "trust_admin", None, None)
+        .issue_api_token(
+            &operator,
+            "demo admin",
+            "trust_admin",
+            None,
+            attest_app::TokenExpiry::Default,
+        )
         .await?;
     Ok(DemoTrust {
         trust_slug: trust.slug.to_string(),
@@ -399,6 +405,8 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     config.graphql.graphiql = true;
     // The demo is served over plain http on this machine.
     config.cookie_secure = false;
+    // The demo's providers, if any are added, run on this machine.
+    config.allow_local_providers = true;
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;

@@ -4,6 +4,7 @@
 pub mod breach_cli;
 pub mod cli;
 pub mod config;
+pub mod db_roles;
 pub mod demo;
 pub mod http;
 pub mod jobs_cli;

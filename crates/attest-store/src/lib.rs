@@ -10,6 +10,7 @@ mod connect;
 mod entities;
 mod error;
 mod repo;
+pub mod roles;
 pub mod testing;
 
 pub use connect::{Backend, Database, backend, connect, migrate, pending_migrations};
@@ -23,7 +24,7 @@ pub use repo::{
     NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewRoleGrant, NewSchool, NewSyncRun,
     NewSyncedMembership, NewSyncedPerson, NewTrust, OpenMembership, Outbox, OutboxDelivery,
     OutboxMessage, People, PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies,
-    Policy, PolicySettings, PolicyVersion, PolicyVersions, ReminderLog, RoleGrants,
+    Policy, PolicySettings, PolicyVersion, PolicyVersions, Reach, ReminderLog, RoleGrants,
     SchoolPolicySettings, Schools, SessionRow, Sessions, StateChange, SyncRunRow,
     TrustBreachSettings, TrustMailSettings, Trusts, find_magic_link_by_hash,
     mail_settings_for_delivery,

@@ -131,11 +131,7 @@ impl App {
             && breach.record.facts.has_special_category()
             && !settings.special_categories_granted(principal, &breach.schools);
         if hide {
-            breach
-                .record
-                .facts
-                .data_categories
-                .retain(|category| !category.is_special());
+            breach.record.withhold_special_category();
         }
         let deadline = breach.aware_at.map(ico_deadline);
         let notified = breach.record.ico_reports.iter().any(|r| !r.follow_up);
@@ -160,11 +156,20 @@ impl App {
         facts: BreachFactsInput,
         schools: Vec<SchoolId>,
     ) -> Result<BreachView, AppError> {
+        if read_only_token(principal) {
+            return Err(AppError::forbidden(
+                "a read-only token changes nothing, and reporting a breach is a change",
+            ));
+        }
         let at = self.now();
         let facts = BreachFacts::parse(facts, at)?;
         if schools.is_empty() {
             return Err(AppError::invalid("schoolIds", "name at least one school"));
         }
+        self.rate_limits.hit(
+            crate::Limit::BreachReport,
+            &crate::rate_limit::principal_key(principal),
+        )?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -697,4 +702,14 @@ impl App {
         txn.commit().await?;
         Ok(settings)
     }
+}
+
+/// An API token that holds nothing but `read_only`. (Staff who sign in are people and
+/// report for the schools they work at, whatever roles they also hold.)
+fn read_only_token(principal: &Principal) -> bool {
+    matches!(principal.actor(), attest_domain::Actor::ApiToken(_))
+        && principal
+            .roles()
+            .iter()
+            .all(|assignment| assignment.role() == attest_domain::Role::ReadOnly)
 }

@@ -179,10 +179,44 @@ impl App {
             Some(_) => self.summary_at(&scope, school, as_of).await.map(Arc::new),
             None => {
                 self.summaries
-                    .get_or_compute(&scope, school, || self.summary_at(&scope, school, None))
+                    .get_or_compute(&scope, (school, None), || {
+                        self.summary_at(&scope, school, None)
+                    })
                     .await
             }
         }
+    }
+
+    /// The summary at each of the `weeks` midnights (UTC) a week apart before today's,
+    /// oldest first: a dashboard's progress chart. The instants are fixed for a day, so
+    /// each is computed once and kept, not recomputed on every page load.
+    pub async fn compliance_progress(
+        &self,
+        principal: &Principal,
+        school: Option<SchoolId>,
+        weeks: u32,
+    ) -> Result<Vec<Arc<ComplianceSummary>>, AppError> {
+        let scope = principal.scope();
+        if let Some(school) = school {
+            Schools::new(&self.db, &scope).get(school).await?;
+        }
+        let midnight = self
+            .now()
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc();
+        let mut points = Vec::with_capacity(weeks as usize);
+        for weeks_ago in (1..=i64::from(weeks)).rev() {
+            let at = midnight - chrono::Duration::weeks(weeks_ago);
+            points.push(
+                self.summaries
+                    .get_or_compute(&scope, (school, Some(at)), || {
+                        self.summary_at(&scope, school, Some(at))
+                    })
+                    .await?,
+            );
+        }
+        Ok(points)
     }
 
     async fn summary_at(

@@ -61,10 +61,14 @@ impl App {
         let scope = principal.scope();
         let txn = self.db.begin().await?;
         let person = People::new(&txn, &scope).get(input.person).await?;
+        let today = self.today();
+        // Active (not ended) memberships only: a school the person has left is no longer
+        // theirs to excuse them at.
         let schools: Vec<_> = Memberships::new(&txn, &scope)
             .for_people(&[person.id])
             .await?
             .into_iter()
+            .filter(|membership| membership.ended_on.is_none_or(|ended| ended > today))
             .map(|membership| membership.school)
             .collect();
         if !schools
@@ -72,11 +76,25 @@ impl App {
             .any(|school| principal.can_manage_school(*school))
         {
             return Err(AppError::forbidden(
-                "only an admin of one of their schools can exempt this person",
+                "only an admin of a school this person works at can exempt them",
             ));
         }
-        if let Some(policy) = input.policy {
-            Policies::new(&txn, &scope).get(policy).await?;
+        match input.policy {
+            // Visible to a school admin only when it applies at their schools.
+            Some(policy) => {
+                Policies::new(&txn, &scope).get(policy).await?;
+            }
+            None => {
+                if People::new(&txn, &scope)
+                    .reaches_beyond_scope(person.id, today)
+                    .await?
+                    .works_elsewhere
+                {
+                    return Err(AppError::forbidden(
+                        "this person also works at another school: name the policy to exempt them from",
+                    ));
+                }
+            }
         }
         let at = self.now();
         let exemption = Exemptions::new(&txn, &scope)

@@ -57,6 +57,10 @@ impl App {
                 "only a school admin or trust admin can send signing links",
             ));
         }
+        self.rate_limits.hit(
+            crate::Limit::MagicLinkSend,
+            &crate::rate_limit::principal_key(principal),
+        )?;
         let scope = principal.scope();
         let policy = Policies::new(&self.db, &scope).get(policy).await?;
         let version = PolicyVersions::new(&self.db, &scope)
@@ -261,6 +265,10 @@ impl App {
                 "only the school's admins can send its reminders",
             ));
         }
+        self.rate_limits.hit(
+            crate::Limit::ReminderSend,
+            &crate::rate_limit::principal_key(principal),
+        )?;
         let owed = self
             .compliance_all(
                 principal,

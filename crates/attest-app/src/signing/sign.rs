@@ -344,6 +344,23 @@ impl App {
             .await
     }
 
+    /// The signer's own typed name, with failures counted per person so that a link's
+    /// holder cannot try names until one matches.
+    fn limited_name_check(&self, found: &Obligation, typed: &str) -> Result<String, AppError> {
+        let key = found.person.id.to_string();
+        self.rate_limits
+            .blocked(crate::Limit::TypedNameFailure, &key)?;
+        check_name(found, typed).map_err(|mismatch| {
+            match self
+                .rate_limits
+                .failed(crate::Limit::TypedNameFailure, &key)
+            {
+                Err(limited) => limited,
+                Ok(()) => mismatch,
+            }
+        })
+    }
+
     fn signature(
         &self,
         found: &Obligation,
@@ -354,7 +371,7 @@ impl App {
         check_hash(found, &input.content_hash)?;
         Ok(Answer {
             decision: Decision::Accepted,
-            typed_name: check_name(found, &input.typed_name)?,
+            typed_name: self.limited_name_check(found, &input.typed_name)?,
             role: role_of(found, input.role.as_deref())?,
             answers: check_answers(&found.questions, &input.answers)?,
             method,

@@ -1,14 +1,16 @@
 //! Dashboards poll the trust-wide summary, which reads every obligation in the trust.
 //! Requests for "now" that arrive together share one computation, and its result
 //! serves for a few seconds; each answer carries the instant it was computed (`asOf`),
-//! so nothing claims to be fresher than it is. Questions about another instant are
-//! never cached.
+//! so nothing claims to be fresher than it is. Past instants are cached only where the
+//! caller chose a stable instant (the dashboard's weekly chart points, fixed for a day),
+//! so a page load does not cost a fresh trust-wide computation per point.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use attest_domain::{SchoolId, TenantScope, TrustId};
+use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
 use super::compliance::ComplianceSummary;
@@ -16,6 +18,8 @@ use crate::AppError;
 
 /// How long one computed summary answers for "now".
 pub const SUMMARY_TTL: Duration = Duration::from_secs(5);
+/// How long a summary at a fixed past instant is kept.
+pub const PAST_SUMMARY_TTL: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
@@ -23,10 +27,12 @@ struct Key {
     /// The caller's schools (`None`: all), so a school admin never gets a wider answer.
     allowed: Option<Vec<SchoolId>>,
     school: Option<SchoolId>,
+    as_of: Option<DateTime<Utc>>,
 }
 
 struct Slot {
     created: Instant,
+    ttl: Duration,
     value: OnceCell<Arc<ComplianceSummary>>,
 }
 
@@ -39,7 +45,7 @@ impl SummaryCache {
     pub async fn get_or_compute<F, Fut>(
         &self,
         scope: &TenantScope,
-        school: Option<SchoolId>,
+        (school, as_of): (Option<SchoolId>, Option<DateTime<Utc>>),
         compute: F,
     ) -> Result<Arc<ComplianceSummary>, AppError>
     where
@@ -53,15 +59,22 @@ impl SummaryCache {
                 .restricted_to()
                 .map(|schools| schools.iter().copied().collect()),
             school,
+            as_of,
+        };
+        let ttl = if as_of.is_some() {
+            PAST_SUMMARY_TTL
+        } else {
+            SUMMARY_TTL
         };
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            slots.retain(|_, slot| slot.created.elapsed() < SUMMARY_TTL);
+            slots.retain(|_, slot| slot.created.elapsed() < slot.ttl);
             slots
                 .entry(key.clone())
                 .or_insert_with(|| {
                     Arc::new(Slot {
                         created: Instant::now(),
+                        ttl,
                         value: OnceCell::new(),
                     })
                 })
@@ -116,7 +129,7 @@ mod tests {
             let (cache, admin, runs) = (cache.clone(), admin.clone(), runs.clone());
             tasks.push(tokio::spawn(async move {
                 cache
-                    .get_or_compute(&admin, None, || async {
+                    .get_or_compute(&admin, (None, None), || async {
                         runs.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(20)).await;
                         Ok(summary())
@@ -139,7 +152,7 @@ mod tests {
         )
         .scope();
         cache
-            .get_or_compute(&school_admin, None, || async {
+            .get_or_compute(&school_admin, (None, None), || async {
                 runs.fetch_add(1, Ordering::SeqCst);
                 Ok(summary())
             })
@@ -157,13 +170,13 @@ mod tests {
         let cache = SummaryCache::default();
         let scope = Principal::operator(TrustId::generate()).scope();
         let failed = cache
-            .get_or_compute(&scope, None, || async {
+            .get_or_compute(&scope, (None, None), || async {
                 Err(AppError::Internal("database away".to_owned()))
             })
             .await;
         assert!(failed.is_err());
         let retried = cache
-            .get_or_compute(&scope, None, || async { Ok(summary()) })
+            .get_or_compute(&scope, (None, None), || async { Ok(summary()) })
             .await;
         assert!(retried.is_ok());
     }

@@ -19,6 +19,7 @@ pub(crate) fn error_response(error: AppError) -> HttpResponse {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -31,13 +32,17 @@ pub(crate) fn error_response(error: AppError) -> HttpResponse {
     if status == StatusCode::UNAUTHORIZED {
         response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"attest\""));
     }
-    response
+    let response = response
         .content_type("text/plain; charset=utf-8")
-        .body(format!("{message}\n"))
+        .body(format!("{message}\n"));
+    match error {
+        AppError::RateLimited { retry_after, .. } => super::with_retry_after(response, retry_after),
+        _ => response,
+    }
 }
 
 async fn caller(app: &App, request: &HttpRequest) -> Result<Principal, HttpResponse> {
-    match authenticate_download(app, request.headers()).await {
+    match authenticate_download(app, request).await {
         Ok(Some(principal)) => Ok(principal),
         Ok(None) => Err(error_response(AppError::Unauthenticated(
             "send an API token: Authorization: Bearer attest_…".to_owned(),

@@ -10,7 +10,7 @@ use actix_web::{CustomizeResponder, Either, HttpRequest, HttpResponse, Responder
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
 use async_graphql_actix_web::GraphQLResponse;
-use attest_api::{AttestSchema, ensure_error_codes, request_data};
+use attest_api::{AttestSchema, DocumentLimits, admit, ensure_error_codes, request_data};
 use attest_app::{App, AppError};
 use attest_domain::Principal;
 use futures_util::StreamExt;
@@ -25,6 +25,8 @@ use super::sso::SignIn;
 pub struct GraphqlHttp {
     pub max_body_bytes: usize,
     pub max_batch: usize,
+    /// What a document may cost before validation (see `attest_api::guard`).
+    pub document_limits: attest_api::DocumentLimits,
 }
 
 /// The GraphQL-over-HTTP request body. Unknown fields are refused rather than ignored,
@@ -76,6 +78,7 @@ pub struct Refusal {
     status: StatusCode,
     code: &'static str,
     message: String,
+    retry_after: Option<std::time::Duration>,
 }
 
 impl Refusal {
@@ -84,6 +87,7 @@ impl Refusal {
             status,
             code: "BAD_USER_INPUT",
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -95,7 +99,11 @@ impl Refusal {
         if self.status == StatusCode::METHOD_NOT_ALLOWED {
             response.insert_header((header::ALLOW, "POST"));
         }
-        response.json(json!({ "errors": [ { "message": self.message, "extensions": { "code": self.code } } ] }))
+        let response = response.json(json!({ "errors": [ { "message": self.message, "extensions": { "code": self.code } } ] }));
+        match self.retry_after {
+            Some(wait) => super::with_retry_after(response, wait),
+            None => response,
+        }
     }
 }
 
@@ -105,11 +113,22 @@ fn app_refusal(error: AppError) -> Refusal {
             status: StatusCode::UNAUTHORIZED,
             code: "UNAUTHENTICATED",
             message,
+            retry_after: None,
         },
         AppError::Forbidden(message) => Refusal {
             status: StatusCode::FORBIDDEN,
             code: "FORBIDDEN",
             message,
+            retry_after: None,
+        },
+        AppError::RateLimited {
+            message,
+            retry_after,
+        } => Refusal {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "RATE_LIMITED",
+            message,
+            retry_after: Some(retry_after),
         },
         other => {
             tracing::error!(error = %other, "authentication failed internally");
@@ -117,6 +136,7 @@ fn app_refusal(error: AppError) -> Refusal {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 code: "INTERNAL",
                 message: "internal error; it has been logged".to_owned(),
+                retry_after: None,
             }
         }
     }
@@ -129,9 +149,9 @@ fn app_refusal(error: AppError) -> Refusal {
 /// never read it, so no CSRF token is asked for.
 pub(crate) async fn authenticate_download(
     app: &App,
-    headers: &HeaderMap,
+    request: &HttpRequest,
 ) -> Result<Option<Principal>, Refusal> {
-    Ok(caller(app, headers, Csrf::NotNeeded).await?.principal)
+    Ok(caller(app, request, Csrf::NotNeeded).await?.principal)
 }
 
 /// Whether a session cookie must come with the page's CSRF token.
@@ -152,7 +172,27 @@ struct Caller {
     renewed: Option<actix_web::cookie::Cookie<'static>>,
 }
 
-async fn caller(app: &App, headers: &HeaderMap, csrf: Csrf) -> Result<Caller, Refusal> {
+/// Failed authentications count against the caller's address; past the limit the
+/// address is refused (429) before its next token is even looked up.
+async fn caller(app: &App, request: &HttpRequest, csrf: Csrf) -> Result<Caller, Refusal> {
+    let address = super::client_address(request);
+    let limits = app.rate_limits();
+    limits
+        .blocked(attest_app::Limit::BearerFailure, &address)
+        .map_err(app_refusal)?;
+    identify(app, request.headers(), csrf)
+        .await
+        .map_err(|refused| {
+            if refused.status == StatusCode::UNAUTHORIZED
+                && let Err(limited) = limits.failed(attest_app::Limit::BearerFailure, &address)
+            {
+                return app_refusal(limited);
+            }
+            refused
+        })
+}
+
+async fn identify(app: &App, headers: &HeaderMap, csrf: Csrf) -> Result<Caller, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return session_caller(app, headers, csrf).await;
     };
@@ -306,29 +346,30 @@ pub(crate) fn origin_of(request: &HttpRequest) -> attest_app::Origin {
 async fn execute(
     schema: &AttestSchema,
     app: &App,
-    metrics: &Metrics,
+    (metrics, limits): (&Metrics, &DocumentLimits),
     (principal, origin): (Option<Principal>, attest_app::Origin),
     batch: BatchRequest,
 ) -> GraphQLResponse {
-    let batch = match batch {
-        BatchRequest::Single(mut request) => {
+    let run = |mut request: Request| {
+        let principal = principal.clone();
+        let origin = origin.clone();
+        async move {
+            // Costed and checked for a caller before the schema validates anything.
+            if let Err(refused) = admit(&mut request, principal.is_none(), limits) {
+                return refused;
+            }
             request.data = request_data(app, principal, origin);
-            BatchRequest::Single(request)
+            ensure_error_codes(schema.execute(request).await)
         }
-        BatchRequest::Batch(requests) => BatchRequest::Batch(
-            requests
-                .into_iter()
-                .map(|mut request| {
-                    request.data = request_data(app, principal.clone(), origin.clone());
-                    request
-                })
-                .collect(),
-        ),
     };
-    let response = match schema.execute_batch(batch).await {
-        BatchResponse::Single(response) => BatchResponse::Single(ensure_error_codes(response)),
-        BatchResponse::Batch(responses) => {
-            BatchResponse::Batch(responses.into_iter().map(ensure_error_codes).collect())
+    let response = match batch {
+        BatchRequest::Single(request) => BatchResponse::Single(run(request).await),
+        BatchRequest::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(run(request).await);
+            }
+            BatchResponse::Batch(responses)
         }
     };
     let responses: Vec<&async_graphql::Response> = match &response {
@@ -409,12 +450,12 @@ async fn post_inner(
     }
     let body = read_body(payload, settings.max_body_bytes).await?;
     let batch = parse_batch(&body, settings.max_batch)?;
-    let mut caller = caller(&app, request.headers(), Csrf::Required { secure }).await?;
+    let mut caller = caller(&app, &request, Csrf::Required { secure }).await?;
     let principal = caller.principal.take();
     let response = execute(
         &schema,
         &app,
-        &metrics,
+        (&metrics, &settings.document_limits),
         (principal, origin_of(&request)),
         batch,
     )
@@ -432,10 +473,13 @@ pub struct GetParams {
 }
 
 /// Queries only: a GET must never change anything (it may be prefetched or cached).
-fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
+/// Only a document the guard would admit is parsed (the parser recurses); the others
+/// are refused by the guard when executed.
+fn is_mutation(query: &str, operation_name: Option<&str>, limits: &DocumentLimits) -> bool {
+    let Ok(costed) = attest_api::cost_document(query, limits) else {
         return false;
     };
+    let document = costed.document;
     match document.operations {
         DocumentOperations::Single(operation) => operation.node.ty != OperationType::Query,
         DocumentOperations::Multiple(operations) => match operation_name {
@@ -454,10 +498,11 @@ pub async fn get(
     schema: web::Data<AttestSchema>,
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
+    settings: web::Data<GraphqlHttp>,
     sign_in: web::Data<SignIn>,
 ) -> Answer {
     let secure = sign_in.secure_cookies;
-    answer(get_inner(request, schema, app, metrics, secure).await)
+    answer(get_inner(request, schema, app, metrics, (settings, secure)).await)
 }
 
 async fn get_inner(
@@ -465,7 +510,7 @@ async fn get_inner(
     schema: web::Data<AttestSchema>,
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
-    secure: bool,
+    (settings, secure): (web::Data<GraphqlHttp>, bool),
 ) -> Result<(GraphQLResponse, Caller), Refusal> {
     let params = web::Query::<GetParams>::from_query(request.query_string()).map_err(|error| {
         Refusal::bad_input(
@@ -473,7 +518,11 @@ async fn get_inner(
             format!("bad query string: {error}; send ?query=…"),
         )
     })?;
-    if is_mutation(&params.query, params.operation_name.as_deref()) {
+    if is_mutation(
+        &params.query,
+        params.operation_name.as_deref(),
+        &settings.document_limits,
+    ) {
         return Err(Refusal::bad_input(
             StatusCode::METHOD_NOT_ALLOWED,
             "mutations must be sent with POST",
@@ -502,12 +551,12 @@ async fn get_inner(
         operation_name: params.operation_name,
     };
     let request_body = body.into_request()?;
-    let mut caller = caller(&app, request.headers(), Csrf::Required { secure }).await?;
+    let mut caller = caller(&app, &request, Csrf::Required { secure }).await?;
     let principal = caller.principal.take();
     let response = execute(
         &schema,
         &app,
-        &metrics,
+        (&metrics, &settings.document_limits),
         (principal, origin_of(&request)),
         BatchRequest::Single(request_body),
     )
@@ -528,22 +577,28 @@ pub async fn graphiql() -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::is_mutation;
+    use super::{DocumentLimits, is_mutation};
 
     #[test]
     fn mutations_are_recognised_for_the_get_rule() {
-        assert!(!is_mutation("{ viewer { actorKind } }", None));
-        assert!(!is_mutation("query Q { viewer { actorKind } }", Some("Q")));
+        let limits = DocumentLimits::default();
+        assert!(!is_mutation("{ viewer { actorKind } }", None, &limits));
+        assert!(!is_mutation(
+            "query Q { viewer { actorKind } }",
+            Some("Q"),
+            &limits
+        ));
         assert!(is_mutation(
             "mutation { revokeApiToken(id: \"x\") { id } }",
-            None
+            None,
+            &limits
         ));
         let both = "query Q { viewer { actorKind } } mutation M { revokeRole(id: \"x\") { id } }";
-        assert!(!is_mutation(both, Some("Q")));
-        assert!(is_mutation(both, Some("M")));
-        assert!(is_mutation(both, None));
+        assert!(!is_mutation(both, Some("Q"), &limits));
+        assert!(is_mutation(both, Some("M"), &limits));
+        assert!(is_mutation(both, None, &limits));
         assert!(
-            !is_mutation("not graphql", None),
+            !is_mutation("not graphql", None, &limits),
             "syntax errors are reported by execution"
         );
     }

@@ -116,7 +116,7 @@ pub async fn observe(
     let route = request
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
-    let method = request.method().to_string();
+    let method = method_label(request.method()).to_owned();
     let metrics = request.app_data::<web::Data<Metrics>>().cloned();
     let request_id = request
         .extensions()
@@ -144,6 +144,24 @@ pub async fn observe(
             .insert(HeaderName::from_static("x-request-id"), id);
     }
     Ok(response)
+}
+
+/// Methods outside HTTP's standard set (anyone can send `FOO123`) count as `OTHER`, so
+/// a client cannot create a new series per request.
+pub(crate) fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "OTHER",
+    }
 }
 
 pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {

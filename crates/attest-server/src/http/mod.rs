@@ -1,5 +1,6 @@
 //! The HTTP server: routes, middleware, and starting and stopping it.
 
+mod access_log;
 mod evidence;
 pub mod graphql;
 mod health;
@@ -11,7 +12,7 @@ pub(crate) mod sso;
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App as ActixApp, HttpServer, web};
 use attest_api::{SchemaLimits, build_schema};
 use attest_app::App;
@@ -34,6 +35,45 @@ pub struct ServerSettings {
     pub secure_cookies: bool,
 }
 
+/// The caller's address for per-address limits: the TCP peer. `X-Forwarded-For` is not
+/// read, since any client can write it.
+pub(crate) fn client_address(request: &actix_web::HttpRequest) -> String {
+    request
+        .peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Adds `Retry-After` (whole seconds) to a refusal for going too fast.
+pub(crate) fn with_retry_after(
+    mut response: actix_web::HttpResponse,
+    retry_after: std::time::Duration,
+) -> actix_web::HttpResponse {
+    if let Ok(value) =
+        actix_web::http::header::HeaderValue::from_str(&retry_after.as_secs().max(1).to_string())
+    {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Headers every response carries, HTML or not: no framing (the DPO's forms cannot be
+/// clickjacked), no MIME sniffing, no referrer (signing links are secrets), and HSTS
+/// where the server is reached over https (its cookies are Secure).
+fn security_headers(secure_cookies: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"));
+    if secure_cookies {
+        headers.add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        headers
+    }
+}
+
 /// Starts serving on `listener`; await the returned `Server` to run until shutdown.
 /// Shutdown (SIGTERM, Ctrl-C or `ServerHandle::stop(true)`) finishes in-flight requests.
 pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::io::Result<Server> {
@@ -43,14 +83,19 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
         introspection: settings.graphql.introspection,
     };
     let schema = web::Data::new(build_schema(Some(app.clone()), &limits));
+    let sign_in = web::Data::new(sso::SignIn::new(settings.secure_cookies, app.egress())?);
     let app_data = web::Data::new(app);
-    let sign_in = web::Data::new(sso::SignIn::new(settings.secure_cookies)?);
     let metrics = web::Data::from(Metrics::new());
     let http = web::Data::new(GraphqlHttp {
         max_body_bytes: settings.graphql.max_body_bytes,
         max_batch: settings.graphql.max_batch,
+        document_limits: attest_api::DocumentLimits {
+            max_depth: settings.graphql.max_depth,
+            ..attest_api::DocumentLimits::default()
+        },
     });
     let graphiql = settings.graphql.graphiql;
+    let secure_cookies = settings.secure_cookies;
     let mut server = HttpServer::new(move || {
         let mut service = ActixApp::new()
             .app_data(schema.clone())
@@ -58,9 +103,10 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .app_data(sign_in.clone())
             .app_data(metrics.clone())
             .app_data(http.clone())
+            .wrap(security_headers(secure_cookies))
             .wrap(Compress::default())
             .wrap(from_fn(metrics::observe))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<access_log::RedactedSpans>::new())
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
             .route("/metrics", web::get().to(metrics::metrics))

@@ -247,7 +247,7 @@ pub(crate) fn page(status: StatusCode, name: &str, data: minijinja::Value) -> Ht
             .content_type("text/html; charset=utf-8")
             .insert_header((
                 "Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             ))
             .insert_header(("Cache-Control", "no-store"))
             .body(html),
@@ -331,11 +331,32 @@ pub(crate) fn sign_form(
 
 /// `GET /sign/{token}`: the policy and the form. Unknown, expired and used links all
 /// get the same page and status.
-pub async fn sign_page(app: web::Data<App>, token: web::Path<String>) -> HttpResponse {
-    match app.open_signing_form(&token).await {
+pub async fn sign_page(
+    request: HttpRequest,
+    app: web::Data<App>,
+    token: web::Path<String>,
+) -> HttpResponse {
+    match opened_link(&app, &request, &token).await {
         Ok(form) => sign_form(&form, None, None),
-        Err(AppError::NotFound(_)) => invalid_link(),
-        Err(error) => error_response(error),
+        Err(refused) => refused,
+    }
+}
+
+/// The link's form. Wrong links count against the caller's address, and an address past
+/// the limit is refused before its next link is even looked up (no guessing links).
+async fn opened_link(
+    app: &App,
+    request: &HttpRequest,
+    token: &str,
+) -> Result<SigningForm, HttpResponse> {
+    let address = super::client_address(request);
+    match app
+        .link_attempt(Some(&address), app.open_signing_form(token))
+        .await
+    {
+        Ok(form) => Ok(form),
+        Err(AppError::NotFound(_)) => Err(invalid_link()),
+        Err(error) => Err(error_response(error)),
     }
 }
 
@@ -348,10 +369,9 @@ pub async fn sign_submit(
     form: web::Form<BTreeMap<String, String>>,
 ) -> HttpResponse {
     let form = form.into_inner();
-    let opened = match app.open_signing_form(&token).await {
+    let opened = match opened_link(&app, &request, &token).await {
         Ok(opened) => opened,
-        Err(AppError::NotFound(_)) => return invalid_link(),
-        Err(error) => return error_response(error),
+        Err(refused) => return refused,
     };
     let result = match Submission::read(&form, opened.version) {
         Submission::Decline(decline) => {

@@ -62,6 +62,13 @@ fn error_page(error: &AppError) -> HttpResponse {
             problem(StatusCode::UNPROCESSABLE_ENTITY, &error.to_string())
         }
         AppError::Conflict(message) => problem(StatusCode::CONFLICT, message),
+        AppError::RateLimited {
+            message,
+            retry_after,
+        } => super::with_retry_after(
+            problem(StatusCode::TOO_MANY_REQUESTS, message),
+            *retry_after,
+        ),
         other => {
             tracing::error!(error = %other, "page failed");
             problem(
@@ -229,7 +236,7 @@ pub struct OutstandingFilter {
 }
 
 /// Weeks of history the dashboard's progress chart shows.
-const CHART_WEEKS: i64 = 8;
+const CHART_WEEKS: u32 = 8;
 
 fn options<T: Copy + PartialEq>(
     all: &[T],
@@ -302,24 +309,26 @@ pub async fn school_dashboard(
         .find(|(id, _)| *id == school)
         .map(|(_, tally)| tally.clone())
         .unwrap_or_default();
-    // Progress over time: the same question asked of each of the last weeks.
-    let mut progress = Vec::new();
-    for weeks_ago in (1..CHART_WEEKS).rev() {
-        let at = summary.as_of - chrono::Duration::weeks(weeks_ago);
-        let then = match app
-            .compliance_summary(principal, Some(school), Some(at))
-            .await
-        {
-            Ok(then) => then,
-            Err(error) => return error_page(&error),
-        };
-        let percent = then
-            .schools
-            .iter()
-            .find(|(id, _)| *id == school)
-            .map_or(0.0, |(_, tally)| compliant(tally));
-        progress.push((at, percent));
-    }
+    // Progress over time: the same question asked of each of the last weeks (points
+    // fixed for a day and kept, so a page load does not recompute them).
+    let past = match app
+        .compliance_progress(principal, Some(school), CHART_WEEKS - 1)
+        .await
+    {
+        Ok(past) => past,
+        Err(error) => return error_page(&error),
+    };
+    let mut progress: Vec<_> = past
+        .iter()
+        .map(|then| {
+            let percent = then
+                .schools
+                .iter()
+                .find(|(id, _)| *id == school)
+                .map_or(0.0, |(_, tally)| compliant(tally));
+            (then.as_of, percent)
+        })
+        .collect();
     progress.push((summary.as_of, compliant(&tally)));
     let chart: Vec<Value> = progress
         .iter()

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use attest_app::{App, AppError, LoginProvider, VerifiedLogin};
+use attest_app::{App, AppError, Limit, LoginProvider, VerifiedLogin};
 use base64::Engine as _;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
@@ -36,11 +36,14 @@ pub struct SignIn {
     discovered: Mutex<HashMap<String, (Instant, Arc<CoreProviderMetadata>)>>,
     /// Cookies get `Secure` (off only for local http).
     pub secure_cookies: bool,
+    egress: attest_directory::Egress,
 }
 
 impl SignIn {
-    pub fn new(secure_cookies: bool) -> std::io::Result<Self> {
-        let http = openidconnect::reqwest::ClientBuilder::new()
+    pub fn new(secure_cookies: bool, egress: attest_directory::Egress) -> std::io::Result<Self> {
+        // Public addresses only, resolved when connecting (see attest_directory::egress).
+        let http = egress
+            .client_builder()
             // Following redirects would let a provider steer the token request elsewhere.
             .redirect(openidconnect::reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(15))
@@ -50,6 +53,7 @@ impl SignIn {
             http,
             discovered: Mutex::new(HashMap::new()),
             secure_cookies,
+            egress,
         })
     }
 
@@ -74,6 +78,17 @@ impl SignIn {
                 .await
                 .map_err(|error| format!("discovery at {issuer} failed: {error}"))?,
         );
+        // The discovery document names the endpoints the server calls next: they are held
+        // to the same rule as the issuer the trust typed.
+        let called = [
+            Some(metadata.jwks_uri().url()),
+            metadata.token_endpoint().map(|endpoint| endpoint.url()),
+        ];
+        for url in called.into_iter().flatten() {
+            self.egress.check(url).map_err(|refused| {
+                format!("discovery at {issuer} names an endpoint attest will not call: {refused}")
+            })?;
+        }
         self.discovered
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -138,12 +153,30 @@ fn failed(status: StatusCode, message: &str) -> HttpResponse {
     pages::sign_in_failed(status, message)
 }
 
+/// A sign-in refused for coming too fast: 429 with `Retry-After`.
+fn too_fast(limited: AppError) -> HttpResponse {
+    match limited {
+        AppError::RateLimited {
+            message,
+            retry_after,
+        } => super::with_retry_after(failed(StatusCode::TOO_MANY_REQUESTS, &message), retry_after),
+        other => failed(StatusCode::INTERNAL_SERVER_ERROR, &other.to_string()),
+    }
+}
+
 /// `GET /auth/{trust}/{provider}/login`
 pub async fn login(
+    request: HttpRequest,
     path: web::Path<(String, String)>,
     app: web::Data<App>,
     sign_in: web::Data<SignIn>,
 ) -> HttpResponse {
+    if let Err(limited) = app
+        .rate_limits()
+        .hit(Limit::SignIn, &super::client_address(&request))
+    {
+        return too_fast(limited);
+    }
     let (trust, provider) = path.into_inner();
     let found = match app.login_provider(&trust, &provider).await {
         Ok(found) => found,
@@ -261,6 +294,10 @@ pub async fn callback(
     app: web::Data<App>,
     sign_in: web::Data<SignIn>,
 ) -> HttpResponse {
+    let address = super::client_address(&request);
+    if let Err(limited) = app.rate_limits().hit(Limit::SignIn, &address) {
+        return too_fast(limited);
+    }
     let (trust, provider) = path.into_inner();
     let clear = cookie(
         LOGIN_COOKIE,
@@ -278,12 +315,13 @@ pub async fn callback(
         let app = app.clone();
         let found = found.clone();
         let reason = reason.to_owned();
+        let address = address.clone();
         async move {
             app.record_sign_in_failure(
                 found.trust.id,
                 &found.settings,
                 &VerifiedLogin::default(),
-                &AppError::Unauthenticated(reason.clone()),
+                (&AppError::Unauthenticated(reason.clone()), Some(&address)),
             )
             .await;
             let mut response = failed(

@@ -2,6 +2,7 @@
 
 use attest_domain::{ExemptionId, PersonId, PolicyId, TenantScope, TrustId};
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -67,9 +68,20 @@ impl<'a, C: ConnectionTrait> Exemptions<'a, C> {
     }
 
     pub async fn for_person(&self, person: PersonId) -> Result<Vec<Exemption>, StoreError> {
-        let models = exemption::Entity::find()
+        let mut query = exemption::Entity::find()
             .filter(exemption::Column::TrustId.eq(self.scope.trust().as_uuid()))
-            .filter(exemption::Column::PersonId.eq(person.as_uuid()))
+            .filter(exemption::Column::PersonId.eq(person.as_uuid()));
+        if self.scope.schools().restricted_to().is_some() {
+            // A school admin sees exemptions from every policy and from the policies
+            // their schools have, never those of another school's own policies.
+            query = query.filter(
+                exemption::Column::PolicyId
+                    .is_null()
+                    .or(exemption::Column::PolicyId
+                        .in_subquery(super::policies::visible_policy_ids(self.scope))),
+            );
+        }
+        let models = query
             .order_by_asc(exemption::Column::StartsOn)
             .all(self.conn)
             .await?;

@@ -43,7 +43,7 @@ pub use magic_links::{MagicLink, MagicLinks, NewMagicLink, find_magic_link_by_ha
 pub use mail_settings::{TrustMailSettings, mail_settings_for_delivery};
 pub use memberships::{Memberships, NewMembership};
 pub use outbox::{NewEmail, Outbox, OutboxDelivery, OutboxMessage};
-pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor};
+pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor, Reach};
 pub use policies::{NewPolicy, Policies, Policy};
 pub use policy_settings::{PolicySettings, SchoolPolicySettings};
 pub use policy_versions::{

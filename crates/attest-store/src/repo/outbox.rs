@@ -256,10 +256,18 @@ impl<'a, C: ConnectionTrait> OutboxDelivery<'a, C> {
     }
 
     /// A permanent failure (or too many temporary ones): never retried, shown to admins.
-    pub async fn failed(&self, id: OutboxMessageId, error: &str) -> Result<(), StoreError> {
+    /// Like `sent`, the bodies are replaced by copies without working links.
+    pub async fn failed(
+        &self,
+        id: OutboxMessageId,
+        error: &str,
+        (body_text, body_html): (String, Option<String>),
+    ) -> Result<(), StoreError> {
         self.finish(
             id,
             vec![
+                (outbox_message::Column::BodyText, body_text.into()),
+                (outbox_message::Column::BodyHtml, body_html.into()),
                 (outbox_message::Column::Status, "failed".into()),
                 (
                     outbox_message::Column::LastError,

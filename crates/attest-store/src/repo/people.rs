@@ -20,6 +20,15 @@ pub struct NewPerson {
     pub at: DateTime<Utc>,
 }
 
+/// What of a person lies beyond a school-restricted scope (see `reaches_beyond_scope`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// A membership not yet ended at a school the scope does not allow.
+    pub works_elsewhere: bool,
+    /// Any role held now.
+    pub holds_role: bool,
+}
+
 /// Which people to list. `school` and `kind` match current memberships unless
 /// `include_left` asks for former members too.
 #[derive(Debug, Clone, Default)]
@@ -93,6 +102,45 @@ impl<'a, C: ConnectionTrait> People<'a, C> {
             .all(self.conn)
             .await?;
         models.into_iter().map(to_person).collect()
+    }
+
+    /// Whether a person this scope sees also reaches beyond it: an active membership
+    /// (open on `today`) at a school the scope does not allow, or any role held now.
+    /// A school admin may change only people for whom this is false; it answers yes or
+    /// no and reveals nothing of the other schools. Always false for an unrestricted
+    /// scope.
+    pub async fn reaches_beyond_scope(
+        &self,
+        person: PersonId,
+        today: NaiveDate,
+    ) -> Result<Reach, StoreError> {
+        let Some(allowed) = self.scope.schools().restricted_to() else {
+            return Ok(Reach::default());
+        };
+        let trust = self.scope.trust().as_uuid();
+        let elsewhere = membership::Entity::find()
+            .filter(membership::Column::TrustId.eq(trust))
+            .filter(membership::Column::PersonId.eq(person.as_uuid()))
+            .filter(membership::Column::SchoolId.is_not_in(allowed.iter().map(SchoolId::as_uuid)))
+            .filter(
+                Condition::any()
+                    .add(membership::Column::EndedOn.is_null())
+                    .add(membership::Column::EndedOn.gt(today)),
+            )
+            .one(self.conn)
+            .await?
+            .is_some();
+        let holds_role = crate::entities::role_grant::Entity::find()
+            .filter(crate::entities::role_grant::Column::TrustId.eq(trust))
+            .filter(crate::entities::role_grant::Column::PersonId.eq(person.as_uuid()))
+            .filter(crate::entities::role_grant::Column::RevokedAt.is_null())
+            .one(self.conn)
+            .await?
+            .is_some();
+        Ok(Reach {
+            works_elsewhere: elsewhere,
+            holds_role,
+        })
     }
 
     pub async fn find_by_email(&self, email: &Email) -> Result<Option<Person>, StoreError> {

@@ -53,6 +53,9 @@ pub(crate) fn visible_policy_ids(scope: &TenantScope) -> SelectStatement {
         .from(policy::Entity)
         .and_where(policy::Column::TrustId.eq(scope.trust().as_uuid()));
     if let Some(allowed) = scope.schools().restricted_to() {
+        if allowed.is_empty() {
+            query.and_where(policy::Column::Id.is_null());
+        }
         query.and_where(
             policy::Column::SchoolId
                 .is_null()
@@ -72,6 +75,9 @@ impl<'a, C: ConnectionTrait> Policies<'a, C> {
             policy::Entity::find().filter(policy::Column::TrustId.eq(self.scope.trust().as_uuid()));
         match self.scope.schools().restricted_to() {
             None => query,
+            // Staff with no school role read the policies they owe through their own
+            // records, never the trust's drafts and templates.
+            Some(allowed) if allowed.is_empty() => query.filter(policy::Column::Id.is_null()),
             Some(allowed) => query.filter(
                 policy::Column::SchoolId
                     .is_null()

@@ -1,0 +1,123 @@
+//! Migrating as the owner and serving as the runtime role (PostgreSQL).
+//!
+//! `ATTEST_MIGRATION_DATABASE_URL` names the owner's connection. With it, migrations run
+//! there and the runtime role (the user of `ATTEST_DATABASE_URL`) is granted what the
+//! server needs after each. Without it the server migrates with its own connection, and
+//! only when migrations are pending, so a runtime role with no DDL serves a current
+//! database without trying to change it.
+
+use anyhow::Context;
+use attest_store::{Backend, Database, backend, roles};
+use clap::Args;
+use serde_json::json;
+
+use crate::config::{Config, redacted_url};
+
+/// `attest migrate`
+#[derive(Args)]
+pub struct MigrateArgs {
+    /// Create the owner and runtime roles first (PostgreSQL, connected as a superuser),
+    /// then migrate as the owner and grant the runtime role what the server needs.
+    /// Passwords come from ATTEST_OWNER_PASSWORD and ATTEST_RUNTIME_PASSWORD.
+    #[arg(long)]
+    create_roles: bool,
+    #[arg(long, default_value = "attest_owner", requires = "create_roles")]
+    owner_role: String,
+    #[arg(long, default_value = "attest_runtime", requires = "create_roles")]
+    runtime_role: String,
+    #[arg(long)]
+    json: bool,
+}
+
+/// Brings the schema up to date for a process about to use `db`.
+pub async fn migrate_for(config: &Config, db: &Database) -> anyhow::Result<Vec<String>> {
+    let Some(owner_url) = &config.migration_database_url else {
+        let pending = attest_store::pending_migrations(db).await?;
+        if !pending.is_empty() {
+            attest_store::migrate(db)
+                .await
+                .context("cannot apply database migrations")?;
+        }
+        return Ok(pending);
+    };
+    let owner = attest_store::connect(owner_url, 1)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redacted_url(owner_url)))?;
+    let pending = attest_store::pending_migrations(&owner).await?;
+    attest_store::migrate(&owner)
+        .await
+        .context("cannot apply database migrations as the owner")?;
+    grant_runtime_if_separate(&owner, owner_url, &config.database_url).await?;
+    owner.close().await?;
+    Ok(pending)
+}
+
+async fn grant_runtime_if_separate(
+    owner: &Database,
+    owner_url: &str,
+    runtime_url: &str,
+) -> anyhow::Result<()> {
+    if backend(owner) != Backend::Postgres {
+        return Ok(());
+    }
+    if let Some(runtime) = roles::url_user(runtime_url)
+        && roles::url_user(owner_url) != Some(runtime)
+    {
+        roles::grant_runtime(owner, runtime)
+            .await
+            .with_context(|| format!("cannot grant the runtime role {runtime}"))?;
+    }
+    Ok(())
+}
+
+pub async fn migrate(config: &Config, args: MigrateArgs) -> anyhow::Result<()> {
+    let pending = if args.create_roles {
+        let url = config
+            .migration_database_url
+            .as_deref()
+            .unwrap_or(&config.database_url);
+        let admin = attest_store::connect(url, 1)
+            .await
+            .context("cannot open the database")?;
+        let owner_password = std::env::var("ATTEST_OWNER_PASSWORD").ok();
+        let runtime_password = std::env::var("ATTEST_RUNTIME_PASSWORD").ok();
+        roles::create_roles(
+            &admin,
+            (&args.owner_role, owner_password.as_deref()),
+            (&args.runtime_role, runtime_password.as_deref()),
+        )
+        .await
+        .context("cannot create the database roles")?;
+        roles::act_as(&admin, &args.owner_role).await?;
+        let pending = attest_store::pending_migrations(&admin).await?;
+        attest_store::migrate(&admin)
+            .await
+            .context("cannot apply database migrations as the owner")?;
+        roles::grant_runtime(&admin, &args.runtime_role).await?;
+        admin.close().await?;
+        pending
+    } else {
+        let db = attest_store::connect(&config.database_url, 1)
+            .await
+            .context("cannot open the database")?;
+        migrate_for(config, &db).await?
+    };
+    if args.json {
+        crate::cli::print_json(&json!({ "applied": pending }));
+    } else if pending.is_empty() {
+        println!("the database is up to date");
+    } else {
+        println!(
+            "applied {} migration(s): {}",
+            pending.len(),
+            pending.join(", ")
+        );
+    }
+    if args.create_roles {
+        eprintln!(
+            "roles ready: migrate as {} and serve as {} (docs/security.md)",
+            args.owner_role, args.runtime_role
+        );
+    }
+    Ok(())
+}
