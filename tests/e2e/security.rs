@@ -472,3 +472,91 @@ async fn failed_sign_ins_from_one_address_are_bounded_in_the_audit_log() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_school_admin_without_the_grant_sees_no_text_about_special_category_data() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let school = create_school(&test, &trust.admin, "School A", "300001").await;
+    let dpo = token(&test, &trust.admin, "DPO", None).await;
+    let head = token(&test, &trust.admin, "SCHOOL_ADMIN", Some(&school)).await;
+    let now = test.clock.now();
+    let mut report = crate::breaches::report(&school, &["health", "basic_identifiers"], now);
+    report["input"]["dataOther"] = json!("medical notes for two pupils");
+    let id = test
+        .data(
+            &dpo,
+            "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id } }",
+            report,
+        )
+        .await["reportBreach"]["id"]
+        .clone();
+    test.data(
+        &dpo,
+        "mutation($id: UUID!, $at: DateTime!) { triageBreach(id: $id, version: 1, awareAt: $at, notes: \"Health data of 28 pupils\") { version } }",
+        json!({ "id": id, "at": now.to_rfc3339() }),
+    )
+    .await;
+    let read = "query($id: UUID!) { breach(id: $id) { specialCategoryHidden whatHappened dataOther triageNotes dataCategories reporterName } }";
+    let seen = test.data(&head, read, json!({ "id": id })).await["breach"].clone();
+    assert_eq!(seen["specialCategoryHidden"], true);
+    assert!(
+        seen["whatHappened"]
+            .as_str()
+            .expect("text")
+            .starts_with("[withheld")
+    );
+    assert_eq!(seen["dataOther"], Value::Null);
+    assert_eq!(seen["triageNotes"], Value::Null);
+    assert_eq!(seen["dataCategories"], json!(["basic_identifiers"]));
+    let full = test.data(&dpo, read, json!({ "id": id })).await["breach"].clone();
+    assert_eq!(full["triageNotes"], "Health data of 28 pupils");
+    assert_eq!(full["dataOther"], "medical notes for two pupils");
+}
+
+#[tokio::test]
+async fn the_server_works_as_a_runtime_role_that_cannot_rewrite_history() {
+    let Some(test) = TestApp::spawn_as_runtime_role().await else {
+        eprintln!("PostgreSQL only: set ATTEST_TEST_DATABASE_URL to run this test");
+        return;
+    };
+    let ready = test
+        .client
+        .get(test.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(
+        ready.status(),
+        StatusCode::OK,
+        "the runtime role reads the migrations"
+    );
+    // The product works: a school, staff, a signing link, a signature, a breach report.
+    let trust = test.trust("alpha").await;
+    let f = crate::signing::fixture(&test, &trust.admin, "300001", &["Ann Smith"]).await;
+    let link =
+        crate::signing::magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    let signed = crate::signing::sign_with_link(&test, &link, "Ann Smith").await;
+    assert!(signed["errors"].is_null(), "{signed}");
+    let report = crate::breaches::report(&f.school, &["basic_identifiers"], test.clock.now());
+    test.data(
+        &trust.admin,
+        "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id } }",
+        report,
+    )
+    .await;
+    let audit = test
+        .data(&trust.admin, "{ auditLog(first: 5) { action } }", json!({}))
+        .await;
+    assert!(!audit["auditLog"].as_array().expect("entries").is_empty());
+    // History cannot be rewritten through the server's own connection.
+    use attest_store::ConnectionTrait;
+    for refused in [
+        "TRUNCATE audit_log",
+        "DELETE FROM acceptances",
+        "ALTER TABLE acceptances DISABLE TRIGGER ALL",
+    ] {
+        let outcome = test.app.db().execute_unprepared(refused).await;
+        assert!(outcome.is_err(), "{refused} was allowed");
+    }
+}

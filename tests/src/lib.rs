@@ -9,6 +9,7 @@ use attest_app::{App, ManualClock};
 use attest_domain::Principal;
 use attest_server::config::{Config, GraphqlConfig};
 use attest_server::{ServerSettings, start};
+use attest_store::ConnectionTrait;
 use attest_store::testing::TestDatabase;
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
@@ -19,7 +20,10 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<ManualClock>,
     handle: ServerHandle,
-    _database: TestDatabase,
+    database: Option<TestDatabase>,
+    /// PostgreSQL roles made for this test, dropped with its database (by `admin_url`).
+    roles: Vec<String>,
+    admin_url: Option<String>,
 }
 
 /// A trust made for a test, with a trust-admin token.
@@ -70,10 +74,24 @@ impl TestApp {
         Self::start_with(database, configure, (public, true)).await
     }
 
+    async fn start_on_url(database: TestDatabase, url: &str) -> Self {
+        Self::launch(database, |_| {}, (false, true), Some(url)).await
+    }
+
     async fn start_with(
         database: TestDatabase,
         configure: impl FnOnce(&mut GraphqlConfig),
+        flags: (bool, bool),
+    ) -> Self {
+        Self::launch(database, configure, flags, None).await
+    }
+
+    /// `url`: connect the server with this instead of the database's own URL.
+    async fn launch(
+        database: TestDatabase,
+        configure: impl FnOnce(&mut GraphqlConfig),
         (public, local_providers): (bool, bool),
+        url: Option<&str>,
     ) -> Self {
         let mut graphql = Config::default().graphql;
         configure(&mut graphql);
@@ -83,7 +101,7 @@ impl TestApp {
                 .single()
                 .expect("valid"),
         ));
-        let db = attest_store::connect(database.url(), 5)
+        let db = attest_store::connect(url.unwrap_or(database.url()), 5)
             .await
             .expect("server pool");
         let key = attest_auth::SealingKey::generate().expect("random key");
@@ -101,6 +119,7 @@ impl TestApp {
             workers: 1,
             handle_signals: false,
             secure_cookies: false,
+            trusted_proxies: attest_server::http::TrustedProxies::default(),
         };
         let server = start(app.clone(), settings, listener).expect("server starts");
         let handle = server.handle();
@@ -116,8 +135,43 @@ impl TestApp {
             app,
             clock,
             handle,
-            _database: database,
+            database: Some(database),
+            roles: Vec::new(),
+            admin_url: None,
         }
+    }
+
+    /// PostgreSQL only (`None` on SQLite): migrated as an owner role, and the server
+    /// connected as a runtime role that cannot rewrite history (docs/security.md).
+    pub async fn spawn_as_runtime_role() -> Option<Self> {
+        let admin_url = std::env::var(attest_store::testing::TEST_DATABASE_ENV).ok()?;
+        let database = TestDatabase::empty().await.expect("test database");
+        let suffix = &uuid::Uuid::new_v4().simple().to_string()[..8];
+        let (owner, runtime) = (
+            format!("attest_owner_{suffix}"),
+            format!("attest_rt_{suffix}"),
+        );
+        let roles =
+            attest_store::roles::create_roles(database.db(), (&owner, None), (&runtime, None));
+        roles.await.expect("roles");
+        let migrator = attest_store::connect(database.url(), 1)
+            .await
+            .expect("connect");
+        attest_store::roles::act_as(&migrator, &owner)
+            .await
+            .expect("set role");
+        attest_store::migrate(&migrator)
+            .await
+            .expect("migrate as owner");
+        attest_store::roles::grant_runtime(&migrator, &runtime)
+            .await
+            .expect("grant");
+        migrator.close().await.expect("close");
+        let runtime_url = as_user(database.url(), &runtime);
+        let mut test = Self::start_on_url(database, &runtime_url).await;
+        test.roles = vec![runtime, owner];
+        test.admin_url = Some(admin_url);
+        Some(test)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -180,9 +234,38 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // Stop accepting and drop connections; the database is dropped after this.
+        // Stop accepting and drop connections, then drop the database, then its roles.
         drop(self.handle.stop(false));
+        drop(self.database.take());
+        let (Some(admin_url), false) = (self.admin_url.take(), self.roles.is_empty()) else {
+            return;
+        };
+        let roles = std::mem::take(&mut self.roles);
+        // Drop runs outside async context, possibly inside a runtime: a thread of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let admin = attest_store::connect(&admin_url, 1).await.ok()?;
+                for role in roles {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP ROLE IF EXISTS {role}"))
+                        .await;
+                }
+                admin.close().await.ok()
+            })
+        });
+        let _ = dropped.join();
     }
+}
+
+/// The URL with another user name (the test cluster trusts local connections).
+fn as_user(url: &str, user: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    format!("{scheme}://{user}@{host}")
 }
 
 /// The `extensions.code` of the first error.

@@ -26,14 +26,19 @@ async fn trust(db: &attest_store::Database) -> Principal {
     Principal::operator(trust.id)
 }
 
+/// A working signing link's shape: `ml_` and 64 hex digits.
+const LIVE_LINK: &str = "ml_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
 async fn queue(db: &attest_store::Database, principal: &Principal, to: &str, key: &str) {
     Outbox::new(db, &principal.scope())
         .enqueue(NewEmail {
             kind: "test",
             to_address: to.to_owned(),
             subject: format!("Please sign ({key})"),
-            body_text: format!("Message {key}"),
-            body_html: None,
+            body_text: format!("Message {key}: sign at https://a.example/sign/{LIVE_LINK}"),
+            body_html: Some(format!(
+                "<a href=\"https://a.example/sign/{LIVE_LINK}\">sign</a>"
+            )),
             dedupe_key: Some(key.to_owned()),
             at: Utc::now() - Duration::seconds(1),
         })
@@ -98,6 +103,14 @@ async fn delivers_once_retries_451_and_gives_up_on_550() {
         .find(|m| m.to_address.contains("reject"))
         .expect("row");
     assert_eq!(gone.status, "failed");
+    // A message that failed for good keeps no working link (issue 15).
+    assert!(!gone.body_text.contains(LIVE_LINK), "{gone:?}");
+    assert!(
+        gone.body_html
+            .as_deref()
+            .is_some_and(|html| !html.contains(LIVE_LINK)),
+        "{gone:?}"
+    );
     assert!(
         gone.last_error
             .as_deref()

@@ -630,6 +630,7 @@ async fn main() -> anyhow::Result<()> {
         workers: 2,
         handle_signals: false,
         secure_cookies: false,
+        trusted_proxies: attest_server::http::TrustedProxies::default(),
     };
     let server = start(app.clone(), settings, listener)?;
     let handle = server.handle();

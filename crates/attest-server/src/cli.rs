@@ -311,6 +311,8 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         workers: config.workers,
         handle_signals: true,
         secure_cookies: config.cookie_secure,
+        trusted_proxies: crate::http::TrustedProxies::parse(&config.trusted_proxies)
+            .map_err(anyhow::Error::msg)?,
     };
     let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
     let jobs = crate::mail_cli::start_jobs(&config, app.clone()).await?;

@@ -56,6 +56,9 @@ pub struct Config {
     /// itself connects with `database_url` (the runtime role). See docs/security.md.
     pub migration_database_url: Option<String>,
     pub rate_limits: RateLimitConfig,
+    /// Addresses or ranges of the proxies in front (load balancers), whose
+    /// `X-Forwarded-For` then names the client. Empty: the header is ignored.
+    pub trusted_proxies: Vec<String>,
     pub graphql: GraphqlConfig,
 }
 
@@ -146,6 +149,7 @@ impl Default for Config {
             allow_local_providers: false,
             migration_database_url: None,
             rate_limits: RateLimitConfig::default(),
+            trusted_proxies: Vec::new(),
             graphql: GraphqlConfig {
                 max_depth: 12,
                 max_complexity: 2_000,
@@ -229,6 +233,7 @@ impl fmt::Debug for Config {
                 &self.migration_database_url.as_deref().map(redacted_url),
             )
             .field("rate_limits", &self.rate_limits)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("graphql", &self.graphql)
             .finish()
     }

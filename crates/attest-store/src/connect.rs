@@ -49,7 +49,28 @@ pub async fn migrate(db: &Database) -> Result<(), StoreError> {
 }
 
 /// Names of the migrations not yet applied (empty when the schema is current).
+///
+/// Read from the history table directly: sea-orm's own check first creates that table
+/// if missing, which the runtime role (no DDL) may not do. Only when the table cannot be
+/// read (a fresh database) is sea-orm asked, and it creates it.
 pub async fn pending_migrations(db: &Database) -> Result<Vec<String>, StoreError> {
+    let applied = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await;
+    if let Ok(rows) = applied {
+        let applied: std::collections::HashSet<String> = rows
+            .iter()
+            .filter_map(|row| row.try_get::<String>("", "version").ok())
+            .collect();
+        return Ok(Migrator::migrations()
+            .iter()
+            .map(|migration| migration.name().to_owned())
+            .filter(|name| !applied.contains(name))
+            .collect());
+    }
     let pending = Migrator::get_pending_migrations(db).await?;
     Ok(pending
         .iter()

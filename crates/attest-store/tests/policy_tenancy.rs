@@ -298,6 +298,33 @@ async fn a_school_scope_sees_its_own_and_the_trusts_policies_only() {
     assert!(visible.contains(&a.policy.id) && visible.contains(&trust_wide.id));
     assert!(!visible.contains(&others.id));
     assert!(hidden(Policies::new(db, &scope).get(others.id).await));
+
+    // A member of staff with no school role reads what they owe through their own
+    // records, never the trust's policies, drafts and templates (issue 15).
+    let staff = Principal::new(
+        a.scope.trust(),
+        Actor::Person(attest_domain::PersonId::generate()),
+        Vec::new(),
+    )
+    .scope();
+    assert!(
+        Policies::new(db, &staff)
+            .list(None)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert!(hidden(Policies::new(db, &staff).get(trust_wide.id).await));
+    assert!(hidden(
+        PolicyVersions::new(db, &staff).get(a.version.id).await
+    ));
+    assert!(
+        PolicyVersions::new(db, &staff)
+            .for_policy(trust_wide.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
     let settings = SchoolPolicySettings {
         policy: Some(trust_wide.id),
         school: Some(other.id),

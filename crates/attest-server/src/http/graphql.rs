@@ -334,7 +334,7 @@ async fn session_caller(app: &App, headers: &HeaderMap, csrf: Csrf) -> Result<Ca
 /// used, not X-Forwarded-For, which any client can write.
 pub(crate) fn origin_of(request: &HttpRequest) -> attest_app::Origin {
     attest_app::Origin {
-        ip: request.peer_addr().map(|addr| addr.ip().to_string()),
+        ip: super::client_ip(request).map(|ip| ip.to_string()),
         user_agent: request
             .headers()
             .get(actix_web::http::header::USER_AGENT)

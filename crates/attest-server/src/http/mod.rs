@@ -1,6 +1,7 @@
 //! The HTTP server: routes, middleware, and starting and stopping it.
 
 mod access_log;
+mod client_address;
 mod evidence;
 pub mod graphql;
 mod health;
@@ -18,6 +19,7 @@ use attest_api::{SchemaLimits, build_schema};
 use attest_app::App;
 use tracing_actix_web::TracingLogger;
 
+pub use client_address::TrustedProxies;
 pub use graphql::GraphqlHttp;
 pub use metrics::Metrics;
 
@@ -33,15 +35,23 @@ pub struct ServerSettings {
     pub handle_signals: bool,
     /// Mark cookies `Secure` (off only when staff reach the server over plain http).
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The caller's address for per-address limits: the TCP peer. `X-Forwarded-For` is not
 /// read, since any client can write it.
 pub(crate) fn client_address(request: &actix_web::HttpRequest) -> String {
-    request
-        .peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+    client_ip(request).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+/// The caller's address: the TCP peer, or behind a trusted proxy the address it
+/// forwarded for (see `client_address`'s module).
+pub(crate) fn client_ip(request: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+    match request.app_data::<web::Data<TrustedProxies>>() {
+        Some(proxies) => proxies.client(request),
+        None => request.peer_addr().map(|addr| addr.ip()),
+    }
 }
 
 /// Adds `Retry-After` (whole seconds) to a refusal for going too fast.
@@ -95,6 +105,7 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
         },
     });
     let graphiql = settings.graphql.graphiql;
+    let proxies = web::Data::new(settings.trusted_proxies.clone());
     let secure_cookies = settings.secure_cookies;
     let mut server = HttpServer::new(move || {
         let mut service = ActixApp::new()
@@ -103,6 +114,7 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .app_data(sign_in.clone())
             .app_data(metrics.clone())
             .app_data(http.clone())
+            .app_data(proxies.clone())
             .wrap(security_headers(secure_cookies))
             .wrap(Compress::default())
             .wrap(from_fn(metrics::observe))
