@@ -27,15 +27,7 @@ async fn health_readiness_and_metrics_answer() {
     assert_eq!(ready["status"], "ready");
     test.graphql(None, "{ viewer { actorKind } }", json!({}))
         .await;
-    let metrics = test
-        .client
-        .get(test.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = test.text("/metrics").await;
     assert!(
         metrics.contains(
             r#"attest_http_requests_total{method="GET",route="/healthz",status="200"} 1"#

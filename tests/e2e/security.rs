@@ -372,15 +372,7 @@ async fn responses_carry_security_headers_and_metrics_stay_bounded() {
             .await
             .expect("answer");
     }
-    let metrics = test
-        .client
-        .get(test.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = test.text("/metrics").await;
     assert!(
         !metrics.contains("FOO123") && !metrics.contains("BAR456"),
         "{metrics}"

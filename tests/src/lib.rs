@@ -9,7 +9,6 @@ use attest_app::{App, ManualClock};
 use attest_domain::Principal;
 use attest_server::config::{Config, GraphqlConfig};
 use attest_server::{ServerSettings, start};
-use attest_store::ConnectionTrait;
 use attest_store::testing::TestDatabase;
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
@@ -178,6 +177,18 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// GETs `path` and returns the body as text (any status).
+    pub async fn text(&self, path: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("text")
+    }
+
     /// A new trust with a trust-admin token.
     pub async fn trust(&self, slug: &str) -> TestTrust {
         let trust = self
@@ -241,23 +252,13 @@ impl Drop for TestApp {
             return;
         };
         let roles = std::mem::take(&mut self.roles);
-        // Drop runs outside async context, possibly inside a runtime: a thread of its own.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async {
-                let admin = attest_store::connect(&admin_url, 1).await.ok()?;
-                for role in roles {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP ROLE IF EXISTS {role}"))
-                        .await;
-                }
-                admin.close().await.ok()
-            })
-        });
-        let _ = dropped.join();
+        attest_store::testing::run_as_admin(
+            &admin_url,
+            roles
+                .iter()
+                .map(|role| format!("DROP ROLE IF EXISTS {role}"))
+                .collect(),
+        );
     }
 }
 

@@ -67,8 +67,10 @@ impl Limit {
     }
 }
 
-/// How many of each an hour or a minute. `0` turns that limit off.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How many of each an hour or a minute. `0` turns that limit off. Read from the
+/// configuration as `[rate_limits]` / `ATTEST_RATE_LIMITS__*`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RateLimitSettings {
     pub sign_in_per_minute: u32,
     pub magic_link_failures_per_minute: u32,

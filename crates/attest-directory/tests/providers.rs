@@ -25,6 +25,10 @@ fn retry() -> Retry {
 }
 
 fn microsoft(server: &MockServer) -> Directory {
+    microsoft_reaching(server, Egress { allow_local: true })
+}
+
+fn microsoft_reaching(server: &MockServer, egress: Egress) -> Directory {
     let settings = DirectorySettings::parse(&DirectoryInput {
         kind: "microsoft".to_owned(),
         tenant_id: Some(TENANT.to_owned()),
@@ -34,11 +38,7 @@ fn microsoft(server: &MockServer) -> Directory {
         ..DirectoryInput::default()
     })
     .expect("settings");
-    Directory::new(
-        settings,
-        "s3cret value".to_owned(),
-        (retry(), Egress { allow_local: true }),
-    )
+    Directory::new(settings, "s3cret value".to_owned(), (retry(), egress))
 }
 
 async fn graph_token(server: &MockServer) {
@@ -528,17 +528,10 @@ async fn a_redirect_to_another_origin_is_not_followed_and_nothing_local_is_reach
     assert!(!error.to_string().contains("secrets"), "{error}");
 
     // Without the operator's permission, loopback is never called.
-    let settings = DirectorySettings::parse(&DirectoryInput {
-        kind: "microsoft".to_owned(),
-        tenant_id: Some(TENANT.to_owned()),
-        client_id: Some("attest-sync".to_owned()),
-        api_base: Some(format!("{}/v1.0", server.uri())),
-        token_url: Some(format!("{}/{TENANT}/oauth2/v2.0/token", server.uri())),
-        ..DirectoryInput::default()
-    })
-    .expect("settings");
-    let strict = Directory::new(settings, "s".to_owned(), (retry(), Egress::default()));
-    let error = strict.fetch(None, &[]).await.expect_err("refused");
+    let error = microsoft_reaching(&server, Egress::default())
+        .fetch(None, &[])
+        .await
+        .expect_err("refused");
     assert!(
         matches!(error, DirectoryError::Unreachable { .. }),
         "{error:?}"

@@ -174,7 +174,7 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     crate::db_roles::migrate_for(config, &db).await?;
     let app = App::new(db, Arc::new(SystemClock))
         .with_public_url(&config.public_url)
-        .with_rate_limits(&config.rate_limits.settings())
+        .with_rate_limits(&config.rate_limits)
         .with_local_providers(config.allow_local_providers);
     Ok(match &config.secret_key {
         Some(key) => app.with_sealing_key(attest_auth::SealingKey::from_base64(key)?),

@@ -55,56 +55,12 @@ pub struct Config {
     /// `migrate` apply migrations with this connection (the owner role), and the server
     /// itself connects with `database_url` (the runtime role). See docs/security.md.
     pub migration_database_url: Option<String>,
-    pub rate_limits: RateLimitConfig,
+    /// How many attempts of each kind are allowed (0 turns one off). See `attest_app::Limit`.
+    pub rate_limits: attest_app::RateLimitSettings,
     /// Addresses or ranges of the proxies in front (load balancers), whose
     /// `X-Forwarded-For` then names the client. Empty: the header is ignored.
     pub trusted_proxies: Vec<String>,
     pub graphql: GraphqlConfig,
-}
-
-/// How many attempts of each kind are allowed (0 turns one off). See `attest_app::Limit`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RateLimitConfig {
-    pub sign_in_per_minute: u32,
-    pub magic_link_failures_per_minute: u32,
-    pub bearer_failures_per_minute: u32,
-    pub typed_name_failures_per_hour: u32,
-    pub breach_reports_per_hour: u32,
-    pub reminder_sends_per_hour: u32,
-    pub magic_link_sends_per_hour: u32,
-    pub sign_in_failure_audits_per_hour: u32,
-}
-
-impl Default for RateLimitConfig {
-    fn default() -> Self {
-        let defaults = attest_app::RateLimitSettings::default();
-        Self {
-            sign_in_per_minute: defaults.sign_in_per_minute,
-            magic_link_failures_per_minute: defaults.magic_link_failures_per_minute,
-            bearer_failures_per_minute: defaults.bearer_failures_per_minute,
-            typed_name_failures_per_hour: defaults.typed_name_failures_per_hour,
-            breach_reports_per_hour: defaults.breach_reports_per_hour,
-            reminder_sends_per_hour: defaults.reminder_sends_per_hour,
-            magic_link_sends_per_hour: defaults.magic_link_sends_per_hour,
-            sign_in_failure_audits_per_hour: defaults.sign_in_failure_audits_per_hour,
-        }
-    }
-}
-
-impl RateLimitConfig {
-    pub fn settings(&self) -> attest_app::RateLimitSettings {
-        attest_app::RateLimitSettings {
-            sign_in_per_minute: self.sign_in_per_minute,
-            magic_link_failures_per_minute: self.magic_link_failures_per_minute,
-            bearer_failures_per_minute: self.bearer_failures_per_minute,
-            typed_name_failures_per_hour: self.typed_name_failures_per_hour,
-            breach_reports_per_hour: self.breach_reports_per_hour,
-            reminder_sends_per_hour: self.reminder_sends_per_hour,
-            magic_link_sends_per_hour: self.magic_link_sends_per_hour,
-            sign_in_failure_audits_per_hour: self.sign_in_failure_audits_per_hour,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,7 +104,7 @@ impl Default for Config {
             cookie_secure: true,
             allow_local_providers: false,
             migration_database_url: None,
-            rate_limits: RateLimitConfig::default(),
+            rate_limits: attest_app::RateLimitSettings::default(),
             trusted_proxies: Vec::new(),
             graphql: GraphqlConfig {
                 max_depth: 12,
@@ -275,5 +231,27 @@ mod tests {
         assert_eq!(config.bind, "0.0.0.0:9000");
         assert_eq!(config.graphql.max_depth, 3);
         assert_eq!(config.graphql.max_body_bytes, 1024 * 1024);
+    }
+
+    #[test]
+    fn rate_limits_and_trusted_proxies_are_read_and_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("attest.toml");
+        std::fs::write(
+            &path,
+            "trusted_proxies = [\"10.0.0.0/8\"]\n[rate_limits]\nsign_in_per_minute = 5\n",
+        )
+        .expect("write");
+        let config = Config::load(Some(&path)).expect("loads");
+        assert_eq!(config.rate_limits.sign_in_per_minute, 5);
+        assert_eq!(
+            config.rate_limits.breach_reports_per_hour,
+            attest_app::RateLimitSettings::default().breach_reports_per_hour,
+            "the rest keep their defaults"
+        );
+        assert!(crate::http::TrustedProxies::parse(&config.trusted_proxies).is_ok());
+        std::fs::write(&path, "[rate_limits]\nsign_in_per_minut = 5\n").expect("write");
+        let error = Config::load(Some(&path)).expect_err("typo refused");
+        assert!(error.to_string().contains("sign_in_per_minut"), "{error}");
     }
 }

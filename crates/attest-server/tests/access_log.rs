@@ -66,7 +66,8 @@ async fn the_request_log_keeps_routes_not_secrets() {
     for path in [
         format!("/sign/{link}"),
         "/auth/some-trust/staff/callback?code=SECRETCODE123&state=SECRETSTATE456".to_owned(),
-        "/graphql?query=%7B__typename%7D&variables=%7B%22secret%22%3A%22QUERYSECRET%22%7D".to_owned(),
+        "/graphql?query=%7B__typename%7D&variables=%7B%22secret%22%3A%22QUERYSECRET%22%7D"
+            .to_owned(),
     ] {
         client
             .get(format!("{base}{path}"))
@@ -84,8 +85,16 @@ async fn the_request_log_keeps_routes_not_secrets() {
     )
     .into_owned();
     assert!(log.contains("/sign/{token}"), "{log}");
-    assert!(log.contains("/auth/{trust}/{provider}/callback?code=…&state=…"), "{log}");
-    for secret in [link.as_str(), "SECRETCODE123", "SECRETSTATE456", "QUERYSECRET"] {
+    assert!(
+        log.contains("/auth/{trust}/{provider}/callback?code=…&state=…"),
+        "{log}"
+    );
+    for secret in [
+        link.as_str(),
+        "SECRETCODE123",
+        "SECRETSTATE456",
+        "QUERYSECRET",
+    ] {
         assert!(!log.contains(secret), "{secret} reached the log:\n{log}");
     }
 }

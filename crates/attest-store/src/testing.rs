@@ -92,24 +92,32 @@ impl Drop for TestDatabase {
         let Cleanup::Postgres { admin_url, name } = &self.cleanup else {
             return;
         };
-        let (admin_url, name) = (admin_url.clone(), name.clone());
-        // Drop runs outside async context, possibly inside a runtime: use a thread of its own.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async {
-                let admin = connect(&admin_url, 1).await.ok()?;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .ok()?;
-                admin.close().await.ok()
-            })
-        });
-        let _ = dropped.join();
+        run_as_admin(
+            admin_url,
+            vec![format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")],
+        );
     }
+}
+
+/// Runs `statements` on the PostgreSQL cluster at `admin_url`, ignoring failures, from a
+/// thread of its own: for cleaning up in `Drop`, which runs outside async context and
+/// possibly inside a runtime.
+pub fn run_as_admin(admin_url: &str, statements: Vec<String>) {
+    let admin_url = admin_url.to_owned();
+    let ran = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        runtime.block_on(async {
+            let admin = connect(&admin_url, 1).await.ok()?;
+            for statement in statements {
+                let _ = admin.execute_unprepared(&statement).await;
+            }
+            admin.close().await.ok()
+        })
+    });
+    let _ = ran.join();
 }
 
 /// `postgres://u@h:5432/postgres?x=y` with the database name replaced.

@@ -97,13 +97,11 @@ async fn the_runtime_role_cannot_rewrite_history() {
     }
     server.close().await.expect("close");
     drop(database);
-    let admin = connect(&std::env::var(TEST_DATABASE_ENV).expect("set"), 1)
-        .await
-        .expect("admin");
-    for role in [&runtime, &owner] {
-        admin
-            .execute_unprepared(&format!("DROP ROLE IF EXISTS {role}"))
-            .await
-            .expect("drop role");
-    }
+    attest_store::testing::run_as_admin(
+        &std::env::var(TEST_DATABASE_ENV).expect("set"),
+        vec![
+            format!("DROP ROLE IF EXISTS {runtime}"),
+            format!("DROP ROLE IF EXISTS {owner}"),
+        ],
+    );
 }
