@@ -48,11 +48,12 @@ try:
 except Exception: print("-")' "$work/answer")
     local health
     health=$(curl -s -m 5 -o /dev/null -w '%{time_total}' "$base/healthz" || echo "none")
-    printf '%-34s %-9s %-15s %8s ms %8s MB   healthz %ss\n' "$name" "${answer% *}" "$code" \
+    printf '%-38s %-4s %-15s %6s ms wall %5s ms CPU %5s MB   healthz %ss\n' "$name" \
+      "${answer% *}" "$code" "$(awk -v t="${answer#* }" 'BEGIN { printf "%.1f", t * 1000 }')" \
       "$((after - before))" "$(peak_mb)" "$health"
   else
-    printf '%-34s %-9s %-15s %8s ms %8s     server died (wall %ss)\n' "$name" "${answer% *}" "-" \
-      "?" "-" "${answer#* }"
+    printf '%-38s %-4s server died or gave no answer within 10 s (%s s)\n' "$name" \
+      "${answer% *}" "${answer#* }"
     wait "$server" 2>/dev/null
   fi
 }
@@ -76,7 +77,7 @@ write("summaries", "{ " + " ".join(
 EOF
 
 start_server
-printf '%-34s %-9s %-15s %11s %11s\n' probe status code "server CPU" "peak RSS"
+echo "(server CPU from /proc in 10 ms ticks; peak RSS is the process's high-water mark)"
 for caller in anonymous admin; do
   tok=""; [ "$caller" = admin ] && tok=$token
   probe "$caller: fragment bomb (31 levels)" "$work/fragments.json" "$tok"

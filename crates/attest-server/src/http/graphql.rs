@@ -330,8 +330,9 @@ async fn session_caller(app: &App, headers: &HeaderMap, csrf: Csrf) -> Result<Ca
     })
 }
 
-/// Where a request came from, kept with signatures as evidence. The peer address is
-/// used, not X-Forwarded-For, which any client can write.
+/// Where a request came from, kept with signatures as evidence: the peer address, or
+/// behind one of the operator's trusted proxies the client it forwarded for (never a
+/// header from anyone else, which any client can write).
 pub(crate) fn origin_of(request: &HttpRequest) -> attest_app::Origin {
     attest_app::Origin {
         ip: super::client_ip(request).map(|ip| ip.to_string()),
