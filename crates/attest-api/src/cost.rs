@@ -9,8 +9,11 @@ pub(crate) const TRUST_READ: usize = 100;
 pub(crate) const PERSON_READ: usize = 20;
 /// Renders or diffs a whole policy document: `renderPolicy`, `diffVersions`, `signedText`.
 pub(crate) const DOCUMENT_WORK: usize = 40;
-/// A page's own query before its rows: `compliance`, `breaches`, `auditLog`.
+/// A page's own query before its rows: `compliance`, `breaches`, `auditLog`, `jobs`,
+/// `outbox`, `syncRuns`, `policies`.
 pub(crate) const PAGE_QUERY: usize = 20;
+/// Rows assumed for a list without `first` (a trust's policies: a few per school).
+pub(crate) const LIST_ROWS: usize = 20;
 /// Calls the trust's directory provider and plans against every person: `syncPlan`,
 /// `applySync`.
 pub(crate) const DIRECTORY_CALL: usize = 500;

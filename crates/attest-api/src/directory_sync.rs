@@ -186,6 +186,9 @@ impl DirectorySyncQuery {
     }
 
     /// Recent sync runs, newest first.
+    #[graphql(
+        complexity = "crate::cost::PAGE_QUERY + (first.min(500) as usize) * child_complexity"
+    )]
     async fn sync_runs(
         &self,
         ctx: &Context<'_>,

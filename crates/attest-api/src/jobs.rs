@@ -88,6 +88,9 @@ pub struct JobsQuery;
 #[Object]
 impl JobsQuery {
     /// The trust's jobs, newest first. Trust admins only.
+    #[graphql(
+        complexity = "crate::cost::PAGE_QUERY + (first.clamp(0, 500) as usize) * child_complexity"
+    )]
     async fn jobs(
         &self,
         ctx: &Context<'_>,

@@ -48,6 +48,9 @@ pub struct MailQuery;
 impl MailQuery {
     /// The trust's email, newest first; `status` is pending, sent or failed. Trust
     /// admins only. (Bodies are not shown: they can hold signing links.)
+    #[graphql(
+        complexity = "crate::cost::PAGE_QUERY + (first.clamp(0, 500) as usize) * child_complexity"
+    )]
     async fn outbox(
         &self,
         ctx: &Context<'_>,

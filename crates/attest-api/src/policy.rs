@@ -462,6 +462,7 @@ pub struct PolicyQuery;
 #[Object]
 impl PolicyQuery {
     /// Policies you can see; with `schoolId`, those that apply to that school.
+    #[graphql(complexity = "crate::cost::PAGE_QUERY + crate::cost::LIST_ROWS * child_complexity")]
     async fn policies(
         &self,
         ctx: &Context<'_>,

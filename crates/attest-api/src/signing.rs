@@ -644,6 +644,7 @@ impl SigningQuery {
     }
 
     /// Re-renders the signed version and checks the stored hashes.
+    #[graphql(complexity = "crate::cost::DOCUMENT_WORK + child_complexity")]
     async fn verify_acceptance(
         &self,
         ctx: &Context<'_>,
