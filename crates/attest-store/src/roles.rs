@@ -75,6 +75,7 @@ pub async fn create_roles(
     db.execute_unprepared(&format!(
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC; \
          GRANT USAGE, CREATE ON SCHEMA public TO {owner}; \
+         GRANT USAGE ON SCHEMA public TO {runtime}; \
          GRANT CONNECT ON DATABASE \"{database}\" TO {owner}, {runtime}",
         database = current_database(db).await?
     ))
@@ -105,14 +106,13 @@ async fn current_database(db: &Database) -> Result<String, StoreError> {
     Ok(row.try_get::<String>("", "name")?)
 }
 
-/// Gives `runtime` exactly what the server needs, from the owner of the tables (run
-/// after every migration, so new tables are covered).
+/// Gives `runtime` exactly what the server needs on every table, from the owner of the
+/// tables (run after every migration, so new tables are covered). Use of the schema
+/// itself is granted once, by `create_roles`.
 pub async fn grant_runtime(db: &Database, runtime: &str) -> Result<(), StoreError> {
     postgres_only(db)?;
     let runtime = role_name(runtime)?;
     let mut statements = vec![
-        format!("REVOKE CREATE ON SCHEMA public FROM PUBLIC"),
-        format!("GRANT USAGE ON SCHEMA public TO {runtime}"),
         format!("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {runtime}"),
         format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {runtime}"),
         format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {runtime}"),
