@@ -40,6 +40,13 @@ probe() { # name, body file, [token]
     -H 'Content-Type: application/json' --data-binary "@$body" "$base/graphql")
   local after; after=$(cpu_ms)
   local code
+  if [ "${answer% *}" = "000" ] && kill -0 "$server" 2>/dev/null; then
+    # No answer in 10 s: note what it cost so far, and start afresh for the next probe.
+    printf '%-38s no answer within 10 s: %6s ms CPU so far, %5s MB peak; server stopped\n' \
+      "$name" "$((after - before))" "$(peak_mb)"
+    kill -9 "$server"; wait "$server" 2>/dev/null
+    return
+  fi
   if kill -0 "$server" 2>/dev/null; then
     code=$(python3 -c 'import json,sys
 try:
