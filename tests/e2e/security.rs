@@ -552,3 +552,26 @@ async fn the_server_works_as_a_runtime_role_that_cannot_rewrite_history() {
         assert!(outcome.is_err(), "{refused} was allowed");
     }
 }
+
+#[tokio::test]
+async fn typed_names_cannot_be_tried_until_one_matches() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let f = crate::signing::fixture(&test, &trust.admin, "300001", &["Ann Smith"]).await;
+    let link =
+        crate::signing::magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    let mut codes = Vec::new();
+    for attempt in 0..11 {
+        let answer =
+            crate::signing::sign_with_link(&test, &link, &format!("Guess Number {attempt}")).await;
+        codes.push(error_code(&answer).to_owned());
+    }
+    assert!(
+        codes[..10].iter().all(|code| code == "BAD_USER_INPUT"),
+        "{codes:?}"
+    );
+    assert_eq!(codes[10], "RATE_LIMITED", "{codes:?}");
+    // Even the right name waits now.
+    let right = crate::signing::sign_with_link(&test, &link, "Ann Smith").await;
+    assert_eq!(error_code(&right), "RATE_LIMITED", "{right}");
+}

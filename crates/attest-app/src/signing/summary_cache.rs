@@ -166,6 +166,44 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_past_instant_is_computed_once_and_kept() {
+        let cache = SummaryCache::default();
+        let scope = Principal::operator(TrustId::generate()).scope();
+        let at = chrono::Utc::now() - chrono::Duration::weeks(3);
+        let runs = AtomicUsize::new(0);
+        for _ in 0..3 {
+            cache
+                .get_or_compute(&scope, (None, Some(at)), || async {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    Ok(summary())
+                })
+                .await
+                .expect("computed");
+        }
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "a dashboard reload costs nothing"
+        );
+        cache
+            .get_or_compute(
+                &scope,
+                (None, Some(at - chrono::Duration::weeks(1))),
+                || async {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    Ok(summary())
+                },
+            )
+            .await
+            .expect("computed");
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            2,
+            "another instant is its own entry"
+        );
+    }
+
+    #[tokio::test]
     async fn failures_are_not_remembered() {
         let cache = SummaryCache::default();
         let scope = Principal::operator(TrustId::generate()).scope();

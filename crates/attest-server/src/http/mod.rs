@@ -202,3 +202,30 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
     }
     Ok(server.run())
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App as ActixApp, HttpResponse, test, web};
+
+    use super::security_headers;
+
+    #[actix_web::test]
+    async fn hsts_is_sent_only_where_cookies_are_secure() {
+        for secure in [true, false] {
+            let service = test::init_service(
+                ActixApp::new()
+                    .wrap(security_headers(secure))
+                    .route("/", web::get().to(HttpResponse::Ok)),
+            )
+            .await;
+            let response =
+                test::call_service(&service, test::TestRequest::get().uri("/").to_request()).await;
+            let headers = response.headers();
+            assert_eq!(
+                headers.get("x-frame-options").map(|v| v.as_bytes()),
+                Some(&b"DENY"[..])
+            );
+            assert_eq!(headers.contains_key("strict-transport-security"), secure);
+        }
+    }
+}
