@@ -569,3 +569,27 @@ async fn typed_names_cannot_be_tried_until_one_matches() {
     let right = crate::signing::sign_with_link(&test, &link, "Ann Smith").await;
     assert_eq!(error_code(&right), "RATE_LIMITED", "{right}");
 }
+
+#[tokio::test]
+async fn the_document_limits_are_the_operators_to_set() {
+    let test = TestApp::spawn_with(|graphql| {
+        graphql.max_aliases = 5;
+        graphql.max_document_bytes = 2_000;
+    })
+    .await;
+    let trust = test.trust("alpha").await;
+    let aliases: String = (0..6).map(|n| format!("a{n}: __typename ")).collect();
+    let answer = test
+        .graphql(Some(&trust.admin), &format!("{{ {aliases} }}"), json!({}))
+        .await;
+    assert!(
+        error_message(&answer).contains("at most 5 are allowed"),
+        "{answer}"
+    );
+    let long = format!("{{ __typename }} # {}", "x".repeat(2_000));
+    let answer = test.graphql(Some(&trust.admin), &long, json!({})).await;
+    assert!(
+        error_message(&answer).contains("send large values as variables"),
+        "{answer}"
+    );
+}

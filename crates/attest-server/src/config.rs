@@ -78,6 +78,14 @@ pub struct GraphqlConfig {
     /// Requests per batch; 0 turns batching off.
     pub max_batch: usize,
     pub max_body_bytes: usize,
+    /// The GraphQL document's own length (values belong in variables).
+    pub max_document_bytes: usize,
+    /// Tokens in a document, counted before it is parsed.
+    pub max_tokens: usize,
+    /// Aliased fields once fragments are expanded.
+    pub max_aliases: u64,
+    /// Fields once fragments are expanded.
+    pub max_fields: u64,
     pub introspection: bool,
     /// Serve the GraphiQL page at `/graphiql`.
     pub graphiql: bool,
@@ -111,6 +119,10 @@ impl Default for Config {
                 max_complexity: 2_000,
                 max_batch: 0,
                 max_body_bytes: 1024 * 1024,
+                max_document_bytes: attest_api::DocumentLimits::default().max_bytes,
+                max_tokens: attest_api::DocumentLimits::default().max_tokens,
+                max_aliases: attest_api::DocumentLimits::default().max_aliases,
+                max_fields: attest_api::DocumentLimits::default().max_fields,
                 introspection: false,
                 graphiql: false,
             },

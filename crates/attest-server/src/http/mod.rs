@@ -101,6 +101,10 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
         max_batch: settings.graphql.max_batch,
         document_limits: attest_api::DocumentLimits {
             max_depth: settings.graphql.max_depth,
+            max_bytes: settings.graphql.max_document_bytes,
+            max_tokens: settings.graphql.max_tokens,
+            max_aliases: settings.graphql.max_aliases,
+            max_fields: settings.graphql.max_fields,
             ..attest_api::DocumentLimits::default()
         },
     });
