@@ -593,3 +593,25 @@ async fn the_document_limits_are_the_operators_to_set() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn trust_wide_exports_are_limited_per_caller() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let mut statuses = Vec::new();
+    for _ in 0..61 {
+        let response = test
+            .client
+            .get(test.url("/exports/compliance.csv"))
+            .bearer_auth(&trust.admin)
+            .send()
+            .await
+            .expect("export");
+        statuses.push(response.status());
+    }
+    assert!(
+        statuses[..60].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[60], StatusCode::TOO_MANY_REQUESTS);
+}

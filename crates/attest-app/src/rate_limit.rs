@@ -39,10 +39,13 @@ pub enum Limit {
     MagicLinkSend,
     /// Audit rows written for failed sign-ins by anonymous callers, per address.
     SignInFailureAudit,
+    /// Trust-wide CSV exports (compliance, acceptances, the breach register), per
+    /// principal: each reads the whole trust.
+    Export,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 8] = [
+    pub const ALL: [Limit; 9] = [
         Limit::SignIn,
         Limit::MagicLinkFailure,
         Limit::BearerFailure,
@@ -51,6 +54,7 @@ impl Limit {
         Limit::ReminderSend,
         Limit::MagicLinkSend,
         Limit::SignInFailureAudit,
+        Limit::Export,
     ];
 
     fn what(self) -> &'static str {
@@ -63,6 +67,7 @@ impl Limit {
             Limit::ReminderSend => "reminder sends",
             Limit::MagicLinkSend => "signing links sent",
             Limit::SignInFailureAudit => "failed sign-ins from this address",
+            Limit::Export => "exports",
         }
     }
 }
@@ -80,6 +85,7 @@ pub struct RateLimitSettings {
     pub reminder_sends_per_hour: u32,
     pub magic_link_sends_per_hour: u32,
     pub sign_in_failure_audits_per_hour: u32,
+    pub exports_per_hour: u32,
 }
 
 impl Default for RateLimitSettings {
@@ -93,6 +99,7 @@ impl Default for RateLimitSettings {
             reminder_sends_per_hour: 10,
             magic_link_sends_per_hour: 100,
             sign_in_failure_audits_per_hour: 10,
+            exports_per_hour: 60,
         }
     }
 }
@@ -116,6 +123,7 @@ impl RateLimitSettings {
                 self.sign_in_failure_audits_per_hour,
                 Duration::from_secs(3600),
             ),
+            Limit::Export => (self.exports_per_hour, Duration::from_secs(3600)),
         };
         let burst = NonZeroU32::new(count)?;
         Quota::with_period(per / count).map(|quota| quota.allow_burst(burst))

@@ -93,6 +93,10 @@ impl App {
                 "only the DPO and trust admins can export the breach register",
             ));
         }
+        self.rate_limits.hit(
+            crate::Limit::Export,
+            &crate::rate_limit::principal_key(principal),
+        )?;
         let schools: BTreeMap<_, _> = Schools::new(&self.db, &principal.scope())
             .list()
             .await?

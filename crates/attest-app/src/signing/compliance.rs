@@ -254,6 +254,10 @@ impl App {
         principal: &Principal,
         filter: ComplianceFilter,
     ) -> Result<String, AppError> {
+        self.rate_limits.hit(
+            crate::Limit::Export,
+            &crate::rate_limit::principal_key(principal),
+        )?;
         let rows = self.compliance_all(principal, filter).await?;
         let schools: BTreeMap<SchoolId, String> = Schools::new(&self.db, &principal.scope())
             .list()

@@ -289,6 +289,10 @@ impl App {
         principal: &Principal,
         school: Option<SchoolId>,
     ) -> Result<String, AppError> {
+        self.rate_limits.hit(
+            crate::Limit::Export,
+            &crate::rate_limit::principal_key(principal),
+        )?;
         let scope = principal.scope();
         if let Some(school) = school {
             Schools::new(&self.db, &scope).get(school).await?;
