@@ -153,6 +153,37 @@ fn failed(status: StatusCode, message: &str) -> HttpResponse {
     pages::sign_in_failed(status, message)
 }
 
+/// Why a code exchange failed, without the provider's words: its error description
+/// (and any body) is text from outside that would go into the audit log. The standard
+/// OAuth error code is kept when it is one.
+fn exchange_failure<RE: std::error::Error>(
+    error: &openidconnect::RequestTokenError<
+        RE,
+        openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
+    >,
+) -> String {
+    use openidconnect::RequestTokenError;
+    match error {
+        RequestTokenError::ServerResponse(response) => {
+            let code = response.error().to_string();
+            let code = if !code.is_empty()
+                && code.len() <= 40
+                && code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            {
+                code
+            } else {
+                "an unrecognised error".to_owned()
+            };
+            format!("the provider refused the authorization code ({code})")
+        }
+        RequestTokenError::Request(_) => {
+            "the provider's token endpoint could not be reached".to_owned()
+        }
+        RequestTokenError::Parse(..) => "the provider's token answer was not understood".to_owned(),
+        RequestTokenError::Other(_) => "the code exchange failed".to_owned(),
+    }
+}
+
 /// A sign-in refused for coming too fast: 429 with `Retry-After`.
 fn too_fast(limited: AppError) -> HttpResponse {
     match limited {
@@ -373,7 +404,7 @@ pub async fn callback(
             .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.clone()))
             .request_async(&sign_in.http)
             .await
-            .map_err(|error| format!("the code exchange failed: {error}")),
+            .map_err(|error| exchange_failure(&error)),
         Err(error) => Err(error.to_string()),
     };
     let tokens = match exchanged {
@@ -523,4 +554,37 @@ pub async fn logout(
         sign_in.secure_cookies,
     ));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use openidconnect::core::CoreErrorResponseType;
+    use openidconnect::{RequestTokenError, StandardErrorResponse};
+
+    use super::exchange_failure;
+
+    #[test]
+    fn a_failed_exchange_keeps_the_error_code_not_the_providers_words() {
+        let refused: RequestTokenError<std::io::Error, _> =
+            RequestTokenError::ServerResponse(StandardErrorResponse::new(
+                CoreErrorResponseType::InvalidGrant,
+                Some("<script>secret detail</script>".to_owned()),
+                None,
+            ));
+        let reason = exchange_failure(&refused);
+        assert_eq!(
+            reason,
+            "the provider refused the authorization code (invalid_grant)"
+        );
+        let odd: RequestTokenError<std::io::Error, _> =
+            RequestTokenError::ServerResponse(StandardErrorResponse::new(
+                CoreErrorResponseType::Extension("Ünusual <b>".to_owned()),
+                None,
+                None,
+            ));
+        assert!(exchange_failure(&odd).contains("an unrecognised error"));
+        let other: RequestTokenError<std::io::Error, StandardErrorResponse<CoreErrorResponseType>> =
+            RequestTokenError::Other("body text".to_owned());
+        assert!(!exchange_failure(&other).contains("body text"));
+    }
 }
