@@ -105,6 +105,9 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             max_tokens: settings.graphql.max_tokens,
             max_aliases: settings.graphql.max_aliases,
             max_fields: settings.graphql.max_fields,
+            // Brackets nest one deeper than fields, plus arguments: keep room above the
+            // depth an operator allows.
+            max_nesting: (settings.graphql.max_depth + 28).max(40),
             ..attest_api::DocumentLimits::default()
         },
     });
