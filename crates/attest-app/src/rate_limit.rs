@@ -177,13 +177,16 @@ impl RateLimits {
         })
     }
 
-    /// Refuses a caller who went past a failure limit, until the limit lets them again.
-    pub fn blocked(&self, limit: Limit, key: &str) -> Result<(), AppError> {
-        let mut blocked = self
-            .inner
+    fn blocked_callers(&self) -> std::sync::MutexGuard<'_, HashMap<(Limit, String), Instant>> {
+        self.inner
             .blocked
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Refuses a caller who went past a failure limit, until the limit lets them again.
+    pub fn blocked(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+        let mut blocked = self.blocked_callers();
         let now = Instant::now();
         match blocked.get(&(limit, key.to_owned())) {
             Some(until) if *until > now => Err(limited(limit, *until - now)),
@@ -200,11 +203,7 @@ impl RateLimits {
     pub fn failed(&self, limit: Limit, key: &str) -> Result<(), AppError> {
         let refused = self.hit(limit, key);
         if let Err(AppError::RateLimited { retry_after, .. }) = &refused {
-            let mut blocked = self
-                .inner
-                .blocked
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut blocked = self.blocked_callers();
             let now = Instant::now();
             if blocked.len() > SWEEP_AT {
                 blocked.retain(|_, until| *until > now);
