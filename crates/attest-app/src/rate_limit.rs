@@ -271,20 +271,6 @@ impl RateLimits {
     }
 }
 
-/// Text from outside (a provider's error description, a query parameter) made safe to
-/// keep: control characters become spaces, and it is cut at `max` characters.
-pub fn neutral_text(text: &str, max: usize) -> String {
-    let mut kept: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(max)
-        .collect();
-    if text.chars().count() > max {
-        kept.push('…');
-    }
-    kept
-}
-
 impl Default for RateLimits {
     fn default() -> Self {
         Self::new(&RateLimitSettings::default())

@@ -76,6 +76,20 @@ fn refused(reason: &str) -> AppError {
 /// The most of a failure's reason (which may quote a provider) kept in the audit log.
 const MAX_REASON_CHARS: usize = 300;
 
+/// Text from outside (a provider's error description, a query parameter) made safe to
+/// keep: control characters become spaces, and it is cut at `max` characters.
+fn neutral_text(text: &str, max: usize) -> String {
+    let mut kept: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .collect();
+    if text.chars().count() > max {
+        kept.push('…');
+    }
+    kept
+}
+
 impl App {
     fn session_tokens(&self) -> Result<SessionTokens, AppError> {
         Ok(SessionTokens::new(
@@ -167,7 +181,7 @@ impl App {
                 after: Some(&json!({
                     "provider": settings.slug, "issuer": login.issuer, "subject": login.subject,
                     "email": login.email,
-                    "reason": crate::rate_limit::neutral_text(&error.to_string(), MAX_REASON_CHARS),
+                    "reason": neutral_text(&error.to_string(), MAX_REASON_CHARS),
                     "address": address, "suppressedBefore": suppressed,
                 })),
             },
@@ -445,5 +459,17 @@ impl App {
             },
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutral_text;
+
+    #[test]
+    fn outside_text_is_cut_and_loses_control_characters() {
+        assert_eq!(neutral_text("a\nb\u{1b}[31m", 100), "a b [31m");
+        assert_eq!(neutral_text(&"x".repeat(500), 300).chars().count(), 301);
+        assert_eq!(neutral_text("short", 300), "short");
     }
 }
