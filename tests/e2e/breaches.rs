@@ -95,7 +95,7 @@ async fn desk() -> Desk {
 
 async fn alerts(test: &TestApp) -> Vec<attest_store::OutboxMessage> {
     let operator = test.app.operator_for("alpha").await.expect("operator");
-    attest_store::Outbox::new(test.app.db(), &operator.scope())
+    attest_store::Outbox::new(&test.db, &operator.scope())
         .recent(500)
         .await
         .expect("outbox")

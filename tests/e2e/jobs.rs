@@ -19,7 +19,7 @@ const SET_MAIL: &str = "mutation($input: MailSettingsInput!) { setMailSettings(i
 
 async fn reminder_emails(test: &TestApp, slug: &str) -> Vec<attest_store::OutboxMessage> {
     let operator = test.app.operator_for(slug).await.expect("operator");
-    attest_store::Outbox::new(test.app.db(), &operator.scope())
+    attest_store::Outbox::new(&test.db, &operator.scope())
         .recent(500)
         .await
         .expect("outbox")
@@ -145,7 +145,7 @@ async fn a_worker_that_dies_mid_job_is_taken_over_after_its_lease_and_sends_once
     // A worker claims the job, queues the emails, and dies before recording it done.
     let now = test.clock.now();
     let dead = uuid::Uuid::new_v4();
-    let claimed = JobQueue::new(test.app.db())
+    let claimed = JobQueue::new(&test.db)
         .claim(now, now + Duration::minutes(10), dead, 10)
         .await
         .expect("claimed");
@@ -187,8 +187,7 @@ async fn a_failing_job_backs_off_then_dies_and_an_admin_retries_it() {
     test.data(&trust.admin, SET_MAIL, json!({ "input": {} }))
         .await;
     // Settings damaged behind attest's back: every reminder run fails until fixed.
-    test.app
-        .db()
+    test.db
         .execute_unprepared("UPDATE trust_mail_settings SET window_opens = 'soon'")
         .await
         .expect("damaged");

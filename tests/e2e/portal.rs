@@ -229,7 +229,7 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
     let (_, page) = get(&sam, &test, &back).await;
     assert!(page.contains("Signing links sent to 2 people."), "{page}");
     let operator = test.app.operator_for("alpha").await.expect("operator");
-    let links = attest_store::Outbox::new(test.app.db(), &operator.scope())
+    let links = attest_store::Outbox::new(&test.db, &operator.scope())
         .recent(50)
         .await
         .expect("outbox")

@@ -12,7 +12,7 @@ use crate::signing::{fixture, sign_with_link};
 
 async fn emails(test: &TestApp, kind: &str) -> Vec<attest_store::OutboxMessage> {
     let operator = test.app.operator_for("alpha").await.expect("operator");
-    attest_store::Outbox::new(test.app.db(), &operator.scope())
+    attest_store::Outbox::new(&test.db, &operator.scope())
         .recent(500)
         .await
         .expect("outbox")
@@ -138,7 +138,7 @@ async fn two_schedulers_ticking_together_send_each_reminder_once() {
     let staff: Vec<String> = (0..12).map(|n| format!("Staff Member{n}")).collect();
     let names: Vec<&str> = staff.iter().map(String::as_str).collect();
     fixture(&test, &trust.admin, "500002", &names).await;
-    let replica = App::new(test.app.db().clone(), test.clock.clone());
+    let replica = App::new(test.db.clone(), test.clock.clone());
     let (a, b) = tokio::join!(test.app.run_reminders(), replica.run_reminders());
     let (a, b) = (a.expect("a"), b.expect("b"));
     assert_eq!(a.staff_emails + b.staff_emails, 12, "{a:?} {b:?}");

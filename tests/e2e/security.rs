@@ -542,7 +542,7 @@ async fn the_server_works_as_a_runtime_role_that_cannot_rewrite_history() {
         "DELETE FROM acceptances",
         "ALTER TABLE acceptances DISABLE TRIGGER ALL",
     ] {
-        let outcome = test.app.db().execute_unprepared(refused).await;
+        let outcome = test.db.execute_unprepared(refused).await;
         assert!(outcome.is_err(), "{refused} was allowed");
     }
 }

@@ -95,7 +95,7 @@ pub async fn magic_link(
         .await;
     assert!(sent["sendMagicLink"]["email"].as_str().is_some());
     let operator = test.app.operator_for(trust).await.expect("operator");
-    let messages = attest_store::Outbox::new(test.app.db(), &operator.scope())
+    let messages = attest_store::Outbox::new(&test.db, &operator.scope())
         .recent(1)
         .await
         .expect("outbox");
@@ -685,7 +685,7 @@ async fn signatures_are_tamper_evident() {
 
     // The database refuses to change or delete an acceptance…
     use attest_store::ConnectionTrait;
-    let db = test.app.db();
+    let db = &test.db;
     assert!(
         db.execute_unprepared("UPDATE acceptances SET typed_name = 'Someone Else'")
             .await

@@ -74,10 +74,9 @@ async fn providers_are_checked_sealed_and_kept_to_their_trust() {
 
     // Sealed at rest: the database holds no plain secret, and it opens for the sign-in flow.
     let stored: Vec<String> = test
-        .app
-        .db()
+        .db
         .query_all_raw(attest_store::Statement::from_string(
-            test.app.db().get_database_backend(),
+            test.db.get_database_backend(),
             "SELECT sealed_secret FROM identity_providers",
         ))
         .await

@@ -17,6 +17,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub app: App,
+    /// The server's own database pool, for tests that look underneath the application.
+    pub db: attest_store::Database,
     pub clock: Arc<ManualClock>,
     handle: ServerHandle,
     database: Option<TestDatabase>,
@@ -107,7 +109,7 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         // The peers (oidc-provider, Graph and Google served by wiremock) are on loopback.
-        let mut app = App::new(db, clock.clone())
+        let mut app = App::new(db.clone(), clock.clone())
             .with_local_providers(local_providers)
             .with_sealing_key(attest_auth::SealingKey::from_base64(&key).expect("key"));
         if public {
@@ -132,6 +134,7 @@ impl TestApp {
                 .build()
                 .expect("HTTP client"),
             app,
+            db,
             clock,
             handle,
             database: Some(database),

@@ -28,7 +28,7 @@ pub struct MembershipsOf(pub PersonId);
 pub struct VersionsOf(pub attest_domain::PolicyId);
 
 impl Loader<VersionsOf> for DirectoryLoader {
-    type Value = Vec<attest_store::PolicyVersion>;
+    type Value = Vec<attest_app::PolicyVersion>;
     type Error = Arc<AppError>;
 
     async fn load(

@@ -23,8 +23,8 @@ pub struct OutboxMessage {
     pub message_id: Option<String>,
 }
 
-impl From<attest_store::OutboxMessage> for OutboxMessage {
-    fn from(m: attest_store::OutboxMessage) -> Self {
+impl From<attest_app::OutboxMessage> for OutboxMessage {
+    fn from(m: attest_app::OutboxMessage) -> Self {
         Self {
             id: m.id.as_uuid(),
             kind: m.kind,

@@ -46,7 +46,7 @@ pub enum ChangeKind {
     Changed,
 }
 
-pub struct Policy(pub attest_store::Policy);
+pub struct Policy(pub attest_app::Policy);
 
 #[Object]
 impl Policy {
@@ -120,7 +120,7 @@ impl Policy {
     async fn loaded_versions(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<attest_store::PolicyVersion>> {
+    ) -> async_graphql::Result<Vec<attest_app::PolicyVersion>> {
         let loaded = loader(ctx)?
             .load_one(VersionsOf(self.0.id))
             .await
@@ -164,7 +164,7 @@ fn warnings(list: &[attest_document::Warning]) -> Vec<ImportWarning> {
         .collect()
 }
 
-pub struct PolicyVersion(pub attest_store::PolicyVersion);
+pub struct PolicyVersion(pub attest_app::PolicyVersion);
 
 #[Object]
 impl PolicyVersion {
@@ -342,8 +342,8 @@ pub struct SchoolPolicySettings {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-impl From<attest_store::SchoolPolicySettings> for SchoolPolicySettings {
-    fn from(settings: attest_store::SchoolPolicySettings) -> Self {
+impl From<attest_app::SchoolPolicySettings> for SchoolPolicySettings {
+    fn from(settings: attest_app::SchoolPolicySettings) -> Self {
         Self {
             policy_id: settings.policy.map(|p| p.as_uuid()).unwrap_or_default(),
             school_id: settings.school.map(|s| s.as_uuid()).unwrap_or_default(),
@@ -367,7 +367,7 @@ impl From<attest_store::SchoolPolicySettings> for SchoolPolicySettings {
 #[graphql(complex)]
 pub struct PolicyDueForReview {
     #[graphql(skip)]
-    pub policy: attest_store::Policy,
+    pub policy: attest_app::Policy,
     pub version: PolicyVersion,
     pub next_review_on: NaiveDate,
     pub overdue: bool,

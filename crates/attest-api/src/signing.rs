@@ -10,8 +10,8 @@ use attest_app::{
     AcceptanceEvidence, ComplianceFilter, DeclinePolicy, GrantExemption, PaperAcceptance,
     SignPolicy, Tally as AppTally,
 };
+use attest_app::{ComplianceCursor, ComplianceRow};
 use attest_domain::{AcceptanceId, PersonId, PolicyId, PolicyVersionId, ResignSchedule, SchoolId};
-use attest_store::{ComplianceCursor, ComplianceRow};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -84,7 +84,7 @@ async fn load_school(ctx: &Context<'_>, id: SchoolId) -> async_graphql::Result<O
 }
 
 /// One signature or decline, with all its evidence.
-pub struct Acceptance(pub attest_store::Acceptance);
+pub struct Acceptance(pub attest_app::Acceptance);
 
 #[Object]
 impl Acceptance {
@@ -408,8 +408,8 @@ pub struct Exemption {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<attest_store::Exemption> for Exemption {
-    fn from(e: attest_store::Exemption) -> Self {
+impl From<attest_app::Exemption> for Exemption {
+    fn from(e: attest_app::Exemption) -> Self {
         Self {
             id: e.id.as_uuid(),
             person_id: e.person.as_uuid(),

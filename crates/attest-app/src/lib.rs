@@ -8,6 +8,7 @@
 mod access;
 mod audit;
 mod authenticate;
+pub mod bootstrap;
 mod breach;
 mod clock;
 mod directory_sync;
@@ -15,6 +16,7 @@ mod email_templates;
 mod error;
 mod jobs;
 mod mail;
+mod mail_delivery;
 mod mail_settings;
 mod membership;
 mod person;
@@ -33,11 +35,12 @@ use attest_store::Database;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub use access::{DEFAULT_TOKEN_DAYS, IssuedToken, TokenExpiry};
-pub use attest_store::{
+pub use attest_domain::{
     Acceptance, BreachEvent, BreachFilter, ComplianceCursor, ComplianceRow, Exemption, Job,
-    OutboxMessage,
+    OutboxMessage, PeopleFilter, PeoplePage, PersonCursor, Policy, SchoolPolicySettings,
 };
-pub use attest_store::{PeopleFilter, PeoplePage, PersonCursor};
+/// A policy version with its parsed document.
+pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
 pub use breach::{
     BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, IcoNotificationInput,
 };
@@ -49,6 +52,7 @@ pub use email_templates::{
 pub use error::AppError;
 pub use jobs::{JOB_MAX_ATTEMPTS, JobRound, WorkerSettings};
 pub use mail::OUTBOX_STATUSES;
+pub use mail_delivery::MailDelivery;
 pub use membership::MembershipInput;
 pub use person::{MAX_PAGE, NewPersonMembership, PersonInput, UpsertedPerson};
 pub use policy::DraftChanges;
@@ -151,8 +155,11 @@ impl App {
         &self.public_url
     }
 
-    pub fn db(&self) -> &Database {
-        &self.db
+    /// The same application seeing time through another clock (`--now` in the CLI).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self.summaries = Arc::default();
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -18,6 +18,7 @@ mod membership;
 mod network;
 mod policy;
 mod principal;
+mod read_model;
 mod records;
 mod role;
 mod schedule;
@@ -55,6 +56,11 @@ pub use membership::MembershipKind;
 pub use network::{check_provider_url, is_public_ip};
 pub use policy::{PolicyKind, ReviewCycle, VersionEvent, VersionState, review_due};
 pub use principal::{Actor, Principal, SchoolAccess, TenantScope};
+pub use read_model::{
+    Acceptance, Breach, BreachEvent, BreachFilter, ComplianceCount, ComplianceCursor,
+    ComplianceRow, Exemption, Job, OutboxMessage, PeopleFilter, PeoplePage, PersonCursor, Policy,
+    PolicyVersion, Reach, SchoolPolicySettings,
+};
 pub use records::{
     ApiToken, AuditEntry, Membership, Person, RoleGrant, School, TokenRefusal, Trust,
 };

@@ -61,7 +61,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .await?;
         }
         let dispatcher = Dispatcher::new(
-            db.clone(),
+            attest_app::App::new(db.clone(), std::sync::Arc::new(attest_app::SystemClock))
+                .mail_delivery(),
             MailTransport::from_url(&format!("smtp://127.0.0.1:{port}"))?,
             DispatchSettings {
                 concurrency,

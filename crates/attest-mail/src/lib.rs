@@ -10,8 +10,9 @@ mod transport;
 
 use std::time::Duration;
 
+use attest_app::{AppError, MailDelivery};
+use attest_domain::OutboxMessage;
 use attest_domain::{MailSettings, TrustId, retry_backoff};
-use attest_store::{Database, OutboxDelivery, OutboxMessage, mail_settings_for_delivery};
 use chrono::{DateTime, Utc};
 
 pub use message::{Sender, build_message, message_id, safe_header_text};
@@ -26,7 +27,7 @@ pub enum MailError {
         message: String,
     },
     #[error(transparent)]
-    Store(#[from] attest_store::StoreError),
+    App(#[from] AppError),
     #[error("writing mail to {path}: {error}")]
     Io { path: String, error: std::io::Error },
 }
@@ -80,16 +81,16 @@ pub struct Dispatcher {
 }
 
 struct Inner {
-    db: Database,
+    outbox: MailDelivery,
     transport: MailTransport,
     settings: DispatchSettings,
 }
 
 impl Dispatcher {
-    pub fn new(db: Database, transport: MailTransport, settings: DispatchSettings) -> Self {
+    pub fn new(outbox: MailDelivery, transport: MailTransport, settings: DispatchSettings) -> Self {
         Self {
             inner: std::sync::Arc::new(Inner {
-                db,
+                outbox,
                 transport,
                 settings,
             }),
@@ -101,13 +102,15 @@ impl Dispatcher {
         let settings = &self.inner.settings;
         let lease = chrono::Duration::from_std(settings.lease)
             .unwrap_or_else(|_| chrono::Duration::minutes(5));
-        let claimed = OutboxDelivery::new(&self.inner.db)
+        let claimed = self
+            .inner
+            .outbox
             .claim(now, now + lease, settings.batch)
             .await?;
         let mut trusts: Vec<TrustId> = claimed.iter().map(|message| message.trust).collect();
         trusts.sort_unstable();
         trusts.dedup();
-        let senders = mail_settings_for_delivery(&self.inner.db, &trusts).await?;
+        let senders = self.inner.outbox.senders(&trusts).await?;
         let mut report = DispatchReport::default();
         for chunk in claimed.chunks(settings.concurrency.max(1)) {
             let mut sends = tokio::task::JoinSet::new();
@@ -171,7 +174,7 @@ impl Inner {
         sender: &Sender,
         now: DateTime<Utc>,
     ) -> Result<Outcome, MailError> {
-        let delivery = OutboxDelivery::new(&self.db);
+        let delivery = &self.outbox;
         let id = message_id(message.id, &self.settings.domain);
         let built = match build_message(message, sender, &id) {
             Ok(built) => built,
@@ -185,8 +188,9 @@ impl Inner {
         };
         match self.transport.send(&built, &message.to_address).await {
             Ok(()) => {
-                let (text, html) = without_links(message);
-                delivery.sent(message.id, &id, now, text, html).await?;
+                delivery
+                    .sent(message.id, &id, now, without_links(message))
+                    .await?;
                 Ok(Outcome::Sent)
             }
             Err(SendError::Permanent(problem)) => {

@@ -1,7 +1,7 @@
 //! Building a message from an outbox row, safely.
 
+use attest_domain::OutboxMessage;
 use attest_domain::OutboxMessageId;
-use attest_store::OutboxMessage;
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
 

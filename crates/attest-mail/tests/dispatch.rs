@@ -48,7 +48,8 @@ async fn queue(db: &attest_store::Database, principal: &Principal, to: &str, key
 
 fn dispatcher(db: &attest_store::Database, sink: &Sink) -> Dispatcher {
     Dispatcher::new(
-        db.clone(),
+        attest_app::App::new(db.clone(), std::sync::Arc::new(attest_app::SystemClock))
+            .mail_delivery(),
         MailTransport::from_url(&sink.url()).expect("transport"),
         DispatchSettings {
             from: "Mail Trust <attest@mail.example>".to_owned(),

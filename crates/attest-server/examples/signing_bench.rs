@@ -28,7 +28,7 @@ use attest_server::config::Config;
 use attest_server::http::{ServerSettings, start};
 use attest_store::testing::TestDatabase;
 use attest_store::{
-    Acceptances, Compliance, ComplianceQuery, ConnectionTrait, MagicLinks, Memberships,
+    Acceptances, Compliance, ComplianceQuery, ConnectionTrait, Database, MagicLinks, Memberships,
     NewAcceptance, NewMagicLink, NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewSchool,
     People, Policies, PolicySettings, PolicyVersions, Schools, StateChange, TransactionTrait,
 };
@@ -76,8 +76,7 @@ fn at(now: DateTime<Utc>, days_ago: u64) -> DateTime<Utc> {
     now - chrono::Duration::days(i64::try_from(days_ago).unwrap_or(0))
 }
 
-async fn generate(app: &App, now: DateTime<Utc>) -> anyhow::Result<Generated> {
-    let db = app.db();
+async fn generate(app: &App, db: &Database, now: DateTime<Utc>) -> anyhow::Result<Generated> {
     let trust = app
         .create_trust("Largest Learning Trust", "largest")
         .await?;
@@ -427,12 +426,12 @@ async fn load(url: &str, token: &str, body: Value, seconds: u64) -> Latencies {
 }
 
 async fn time_sql(
-    app: &App,
+    db: &Database,
     trust: &Principal,
     school: SchoolId,
 ) -> anyhow::Result<(Duration, Duration)> {
     let scope = trust.scope();
-    let compliance = Compliance::new(app.db(), &scope);
+    let compliance = Compliance::new(db, &scope);
     let now = Utc::now();
     let query = ComplianceQuery::at(
         now,
@@ -492,14 +491,14 @@ async fn publish_september(
 
 /// Everyone now owes the new version: one reminder tick (inside the send window), then
 /// the dispatcher delivering what it queued to a real SMTP server (aiosmtpd).
-async fn reminders_and_mail(app: &App, backend: &str) -> anyhow::Result<()> {
+async fn reminders_and_mail(app: &App, db: &Database, backend: &str) -> anyhow::Result<()> {
     use std::io::{BufRead, BufReader};
     // The next weekday at 10:00 in England, a day after publishing.
     let mut at = Utc::now() + chrono::Duration::days(1);
     while !attest_domain::SendWindow::default().contains(at) {
         at += chrono::Duration::minutes(30);
     }
-    let ticking = App::new(app.db().clone(), Arc::new(attest_app::FixedClock(at)));
+    let ticking = App::new(db.clone(), Arc::new(attest_app::FixedClock(at)));
     let started = Instant::now();
     let report = ticking.run_reminders().await?;
     println!(
@@ -532,7 +531,7 @@ async fn reminders_and_mail(app: &App, backend: &str) -> anyhow::Result<()> {
         BufReader::new(out).read_line(&mut ready)?;
     }
     let dispatcher = attest_mail::Dispatcher::new(
-        app.db().clone(),
+        app.mail_delivery(),
         attest_mail::MailTransport::from_url(&format!("smtp://127.0.0.1:{port}"))?,
         attest_mail::DispatchSettings::default(),
     );
@@ -578,11 +577,11 @@ async fn main() -> anyhow::Result<()> {
     };
     let db = attest_store::connect(&url, 16).await?;
     attest_store::migrate(&db).await?;
-    let app = App::new(db, Arc::new(SystemClock));
+    let app = App::new(db.clone(), Arc::new(SystemClock));
     let now = Utc::now();
 
     let started = Instant::now();
-    let generated = generate(&app, now).await?;
+    let generated = generate(&app, &db, now).await?;
     println!(
         "[{backend}] generated {} schools, {} staff, 112 policies, {} acceptances in {:.1} s",
         generated.schools.len(),
@@ -591,7 +590,7 @@ async fn main() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     // As autovacuum would after a bulk load: the planner needs statistics.
-    app.db().execute_unprepared("ANALYZE").await?;
+    db.execute_unprepared("ANALYZE").await?;
     if std::env::var("BENCH_GENERATE_ONLY").is_ok() {
         return Ok(());
     }
@@ -599,10 +598,10 @@ async fn main() -> anyhow::Result<()> {
     // BENCH_ONLY=reminders: just the reminder ticks and the dispatcher.
     if std::env::var("BENCH_ONLY").as_deref() == Ok("reminders") {
         publish_september(&app, &operator, generated.aup).await?;
-        return reminders_and_mail(&app, backend).await;
+        return reminders_and_mail(&app, &db, backend).await;
     }
     let school = generated.schools[7];
-    let (summary_sql, page_sql) = time_sql(&app, &operator, school).await?;
+    let (summary_sql, page_sql) = time_sql(&db, &operator, school).await?;
     println!(
         "[{backend}] SQL directly (median of 7): trust summary {:.1} ms, a school's first page of 50 {:.1} ms",
         summary_sql.as_secs_f64() * 1000.0,
@@ -678,11 +677,11 @@ async fn main() -> anyhow::Result<()> {
 
     // September: a new AUP version everyone must sign, and a link for each person.
     let september = publish_september(&app, &operator, generated.aup).await?;
-    reminders_and_mail(&app, backend).await?;
+    reminders_and_mail(&app, &db, backend).await?;
     let scope = operator.scope();
     let mut links = Vec::with_capacity(generated.people.len());
     for chunk in generated.people.chunks(BATCH) {
-        let txn = app.db().begin().await?;
+        let txn = db.begin().await?;
         for (person, school, name) in chunk {
             let minted = attest_auth::mint_magic_link()?;
             MagicLinks::new(&txn, &scope)

@@ -99,7 +99,7 @@ async fn main() -> anyhow::Result<()> {
     let db = attest_store::connect(database.url(), 8).await?;
     let key = attest_auth::SealingKey::generate()?;
     // Graph is served on loopback here.
-    let app = App::new(db, Arc::new(SystemClock))
+    let app = App::new(db.clone(), Arc::new(SystemClock))
         .with_sealing_key(attest_auth::SealingKey::from_base64(&key)?)
         .with_local_providers(true);
     let trust = app
@@ -108,7 +108,7 @@ async fn main() -> anyhow::Result<()> {
     let operator = Principal::operator(trust.id);
     let scope = operator.scope();
     for n in 0..SCHOOLS {
-        Schools::new(app.db(), &scope)
+        Schools::new(&db, &scope)
             .insert(NewSchool {
                 name: SchoolName::parse(&format!("School {n:03}"))?,
                 slug: Slug::parse(&format!("school-{n:03}"))?,

@@ -163,7 +163,7 @@ pub enum SchemaCommand {
 
 /// Connects, migrates and returns the application.
 pub async fn open_app(config: &Config) -> anyhow::Result<App> {
-    let db = attest_store::connect(&config.database_url, config.database_max_connections)
+    let db = attest_app::bootstrap::connect(&config.database_url, config.database_max_connections)
         .await
         .with_context(|| {
             format!(
@@ -314,7 +314,7 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         trusted_proxies: crate::http::TrustedProxies::parse(&config.trusted_proxies)
             .map_err(anyhow::Error::msg)?,
     };
-    let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
+    let delivery = crate::mail_cli::spawn_delivery(&config, app.mail_delivery())?;
     let jobs = crate::mail_cli::start_jobs(&config, app.clone()).await?;
     crate::http::start(app, settings, listener)?.await?;
     if let Some(delivery) = delivery {

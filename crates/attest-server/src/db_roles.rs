@@ -7,7 +7,7 @@
 //! database without trying to change it.
 
 use anyhow::Context;
-use attest_store::{Backend, Database, backend, roles};
+use attest_app::bootstrap::{Backend, Database, backend, roles};
 use clap::Args;
 use serde_json::json;
 
@@ -32,19 +32,19 @@ pub struct MigrateArgs {
 /// Brings the schema up to date for a process about to use `db`.
 pub async fn migrate_for(config: &Config, db: &Database) -> anyhow::Result<Vec<String>> {
     let Some(owner_url) = &config.migration_database_url else {
-        let pending = attest_store::pending_migrations(db).await?;
+        let pending = attest_app::bootstrap::pending_migrations(db).await?;
         if !pending.is_empty() {
-            attest_store::migrate(db)
+            attest_app::bootstrap::migrate(db)
                 .await
                 .context("cannot apply database migrations")?;
         }
         return Ok(pending);
     };
-    let owner = attest_store::connect(owner_url, 1)
+    let owner = attest_app::bootstrap::connect(owner_url, 1)
         .await
         .with_context(|| format!("cannot open the database at {}", redacted_url(owner_url)))?;
-    let pending = attest_store::pending_migrations(&owner).await?;
-    attest_store::migrate(&owner)
+    let pending = attest_app::bootstrap::pending_migrations(&owner).await?;
+    attest_app::bootstrap::migrate(&owner)
         .await
         .context("cannot apply database migrations as the owner")?;
     grant_runtime_if_separate(&owner, owner_url, &config.database_url).await?;
@@ -76,7 +76,7 @@ pub async fn migrate(config: &Config, args: MigrateArgs) -> anyhow::Result<()> {
             .migration_database_url
             .as_deref()
             .unwrap_or(&config.database_url);
-        let admin = attest_store::connect(url, 1)
+        let admin = attest_app::bootstrap::connect(url, 1)
             .await
             .context("cannot open the database")?;
         let owner_password = std::env::var("ATTEST_OWNER_PASSWORD").ok();
@@ -89,15 +89,15 @@ pub async fn migrate(config: &Config, args: MigrateArgs) -> anyhow::Result<()> {
         .await
         .context("cannot create the database roles")?;
         roles::act_as(&admin, &args.owner_role).await?;
-        let pending = attest_store::pending_migrations(&admin).await?;
-        attest_store::migrate(&admin)
+        let pending = attest_app::bootstrap::pending_migrations(&admin).await?;
+        attest_app::bootstrap::migrate(&admin)
             .await
             .context("cannot apply database migrations as the owner")?;
         roles::grant_runtime(&admin, &args.runtime_role).await?;
         admin.close().await?;
         pending
     } else {
-        let db = attest_store::connect(&config.database_url, 1)
+        let db = attest_app::bootstrap::connect(&config.database_url, 1)
             .await
             .context("cannot open the database")?;
         migrate_for(config, &db).await?

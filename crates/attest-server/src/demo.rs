@@ -64,7 +64,7 @@ pub struct DemoTrust {
 pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
     let now = app.now();
     let clock = Arc::new(ManualClock::new(now - Duration::days(60)));
-    let past = App::new(app.db().clone(), clock.clone()).with_public_url(app.public_url());
+    let past = app.clone().with_clock(clock.clone());
     let mut demo = seed_directory(&past).await?;
     let operator = past.operator_for(&demo.trust_slug).await?;
     let trust = operator.trust();
@@ -174,9 +174,7 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
         let sent = past
             .send_magic_link(&operator, row.person, row.policy, None)
             .await?;
-        let messages = attest_store::Outbox::new(app.db(), &operator.scope())
-            .recent(1)
-            .await?;
+        let messages = app.outbox(&operator, None, 1).await?;
         signing_link = messages.first().and_then(|message| {
             message
                 .body_text
@@ -466,7 +464,7 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         trusted_proxies: crate::http::TrustedProxies::parse(&config.trusted_proxies)
             .map_err(anyhow::Error::msg)?,
     };
-    let delivery = crate::mail_cli::spawn_delivery(&config, app.db().clone())?;
+    let delivery = crate::mail_cli::spawn_delivery(&config, app.mail_delivery())?;
     let jobs = crate::mail_cli::start_jobs(&config, app.clone()).await?;
     crate::http::start(app, settings, listener)?.await?;
     if let Some(delivery) = delivery {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use attest_app::{App, FixedClock, Job, WorkerSettings};
+use attest_app::{FixedClock, Job, WorkerSettings};
 use attest_domain::{JobId, JobKind};
 use clap::Subcommand;
 use serde_json::json;
@@ -114,8 +114,7 @@ pub async fn run(config: Config, command: JobsCommand) -> anyhow::Result<()> {
             json,
         } => {
             let app = match now {
-                Some(now) => App::new(app.db().clone(), Arc::new(FixedClock(now)))
-                    .with_public_url(&config.public_url),
+                Some(now) => app.with_clock(Arc::new(FixedClock(now))),
                 None => app,
             };
             let mut queued = 0;
@@ -125,7 +124,7 @@ pub async fn run(config: Config, command: JobsCommand) -> anyhow::Result<()> {
                 }
             }
             let round = app.drain_jobs(&WorkerSettings::new()).await?;
-            let delivered = crate::mail_cli::dispatcher(&config, app.db().clone())?
+            let delivered = crate::mail_cli::dispatcher(&config, app.mail_delivery())?
                 .drain(now.unwrap_or_else(chrono::Utc::now))
                 .await?;
             if json {

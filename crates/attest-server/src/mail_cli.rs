@@ -42,7 +42,7 @@ pub enum MailCommand {
 }
 
 /// The dispatcher for this configuration.
-pub fn dispatcher(config: &Config, db: attest_store::Database) -> anyhow::Result<Dispatcher> {
+pub fn dispatcher(config: &Config, outbox: attest_app::MailDelivery) -> anyhow::Result<Dispatcher> {
     let transport = MailTransport::from_url(&config.smtp_url)
         .with_context(|| format!("cannot use smtp_url {}", redacted_url(&config.smtp_url)))?;
     let domain = config
@@ -53,7 +53,7 @@ pub fn dispatcher(config: &Config, db: attest_store::Database) -> anyhow::Result
         .filter(|domain| !domain.is_empty())
         .unwrap_or_else(|| "attest.localhost".to_owned());
     Ok(Dispatcher::new(
-        db,
+        outbox,
         transport,
         DispatchSettings {
             from: config.mail_from.clone(),
@@ -103,15 +103,11 @@ pub async fn reminders(config: Config, command: RemindersCommand) -> anyhow::Res
     let RemindersCommand::Run { now, json } = command;
     let app = open_app(&config).await?;
     let app = match now {
-        Some(now) => attest_app::App::new(
-            app.db().clone(),
-            std::sync::Arc::new(attest_app::FixedClock(now)),
-        )
-        .with_public_url(&config.public_url),
+        Some(now) => app.with_clock(std::sync::Arc::new(attest_app::FixedClock(now))),
         None => app,
     };
     let report = app.run_reminders().await?;
-    let delivered = dispatcher(&config, app.db().clone())?
+    let delivered = dispatcher(&config, app.mail_delivery())?
         .drain(now.unwrap_or_else(chrono::Utc::now))
         .await?;
     if json {
@@ -137,12 +133,12 @@ pub async fn reminders(config: Config, command: RemindersCommand) -> anyhow::Res
 /// Delivers the outbox every `mail_dispatch_seconds` until the task is dropped.
 pub fn spawn_delivery(
     config: &Config,
-    db: attest_store::Database,
+    outbox: attest_app::MailDelivery,
 ) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
     if config.mail_dispatch_seconds == 0 {
         return Ok(None);
     }
-    let dispatcher = dispatcher(config, db)?;
+    let dispatcher = dispatcher(config, outbox)?;
     let every = Duration::from_secs(config.mail_dispatch_seconds);
     Ok(Some(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
@@ -188,7 +184,7 @@ pub async fn run(config: Config, command: MailCommand) -> anyhow::Result<()> {
         return Ok(());
     }
     let app = open_app(&config).await?;
-    let dispatcher = dispatcher(&config, app.db().clone())?;
+    let dispatcher = dispatcher(&config, app.mail_delivery())?;
     match command {
         MailCommand::Test { trust, to, json } => {
             let operator = app.operator_for(&trust).await?;

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use attest_app::App;
+use attest_app::bootstrap::DatabaseHealth;
 use serde_json::json;
 
 /// The process is up and serving.
@@ -11,20 +12,17 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database answers and its schema is current: safe to route traffic here.
 pub async fn readyz(app: web::Data<App>) -> HttpResponse {
-    if let Err(error) = app.db().ping().await {
-        tracing::warn!(%error, "readiness: database does not answer");
-        return HttpResponse::ServiceUnavailable()
-            .json(json!({ "status": "unavailable", "reason": "database does not answer" }));
-    }
-    match attest_store::pending_migrations(app.db()).await {
-        Ok(pending) if pending.is_empty() => HttpResponse::Ok().json(json!({ "status": "ready" })),
-        Ok(pending) => HttpResponse::ServiceUnavailable().json(
+    let unavailable = |body: serde_json::Value| HttpResponse::ServiceUnavailable().json(body);
+    match app.database_health().await {
+        DatabaseHealth::Ready => HttpResponse::Ok().json(json!({ "status": "ready" })),
+        DatabaseHealth::Unreachable => {
+            unavailable(json!({ "status": "unavailable", "reason": "database does not answer" }))
+        }
+        DatabaseHealth::MigrationsPending(pending) => unavailable(
             json!({ "status": "unavailable", "reason": "migrations pending", "pending": pending }),
         ),
-        Err(error) => {
-            tracing::warn!(%error, "readiness: cannot read migrations");
-            HttpResponse::ServiceUnavailable()
-                .json(json!({ "status": "unavailable", "reason": "cannot read migration state" }))
+        DatabaseHealth::Unknown => {
+            unavailable(json!({ "status": "unavailable", "reason": "cannot read migration state" }))
         }
     }
 }

@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    AcceptanceId, ChainedFields, Decision, GENESIS_HASH, MembershipKind, PersonId, PolicyId,
-    PolicyVersionId, SchoolId, SigningMethod, TenantScope, TrustId, chain_hash,
-    to_stored_precision,
+    AcceptanceId, Decision, GENESIS_HASH, MembershipKind, PersonId, PolicyId, PolicyVersionId,
+    SchoolId, SigningMethod, TenantScope, TrustId, chain_hash, to_stored_precision,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -18,75 +17,7 @@ use serde::Serialize;
 use crate::StoreError;
 use crate::entities::acceptance;
 
-/// One signature or decline, with all its evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Acceptance {
-    pub id: AcceptanceId,
-    pub trust: TrustId,
-    /// Position in the trust's hash chain, from 1.
-    pub seq: i64,
-    pub person: PersonId,
-    pub policy: PolicyId,
-    pub version: PolicyVersionId,
-    /// The school whose values filled the text.
-    pub school: SchoolId,
-    pub decision: Decision,
-    /// SHA-256 of exactly the text shown.
-    pub content_hash: String,
-    /// The membership kind the text was rendered for.
-    pub audience_kind: MembershipKind,
-    /// The school's placeholder values as they were when signed.
-    pub variables: BTreeMap<String, String>,
-    pub typed_name: String,
-    pub role: String,
-    /// Consent question key → answer.
-    pub answers: BTreeMap<String, String>,
-    pub method: SigningMethod,
-    /// For a paper form: the person (or token) that recorded it.
-    pub recorded_by: Option<uuid::Uuid>,
-    pub note: Option<String>,
-    pub decline_reason: Option<String>,
-    pub signed_at: DateTime<Utc>,
-    /// The day in England it was signed.
-    pub signed_on: NaiveDate,
-    /// When the policy's schedule asks for the next signature.
-    pub renew_on: Option<NaiveDate>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub prev_hash: String,
-    pub row_hash: String,
-}
-
-impl Acceptance {
-    /// The fields the chain hash covers.
-    pub fn chained_fields(&self) -> ChainedFields<'_> {
-        ChainedFields {
-            id: self.id.as_uuid(),
-            trust: self.trust.as_uuid(),
-            seq: self.seq,
-            person: self.person.as_uuid(),
-            policy: self.policy.as_uuid(),
-            version: self.version.as_uuid(),
-            school: self.school.as_uuid(),
-            decision: self.decision,
-            content_hash: &self.content_hash,
-            audience_kind: self.audience_kind.as_str(),
-            variables: &self.variables,
-            typed_name: &self.typed_name,
-            role: &self.role,
-            answers: &self.answers,
-            method: self.method,
-            recorded_by: self.recorded_by,
-            note: self.note.as_deref(),
-            decline_reason: self.decline_reason.as_deref(),
-            signed_at: self.signed_at,
-            signed_on: self.signed_on,
-            renew_on: self.renew_on,
-            ip: self.ip.as_deref(),
-            user_agent: self.user_agent.as_deref(),
-        }
-    }
-}
+pub use attest_domain::Acceptance;
 
 pub struct NewAcceptance {
     pub person: PersonId,

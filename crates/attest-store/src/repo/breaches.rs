@@ -10,27 +10,9 @@ use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde::Serialize;
 
 use crate::StoreError;
 use crate::entities::{breach, breach_event, breach_school};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Breach {
-    pub id: BreachId,
-    pub trust: TrustId,
-    pub reference: String,
-    pub status: BreachStatus,
-    /// Bumped by every change; a change made against an older one is a conflict.
-    pub version: u32,
-    pub reported_by_kind: String,
-    pub reported_by: Option<uuid::Uuid>,
-    pub reported_at: DateTime<Utc>,
-    pub aware_at: Option<DateTime<Utc>>,
-    pub schools: Vec<SchoolId>,
-    pub record: BreachRecord,
-    pub updated_at: DateTime<Utc>,
-}
 
 pub struct NewBreach {
     pub year: i32,
@@ -41,35 +23,12 @@ pub struct NewBreach {
     pub at: DateTime<Utc>,
 }
 
-/// Which breaches to list; `None` means any.
-#[derive(Debug, Clone, Default)]
-pub struct BreachFilter {
-    pub status: Option<BreachStatus>,
-    pub school: Option<SchoolId>,
-    /// Discovered on or after.
-    pub from: Option<DateTime<Utc>>,
-    /// Discovered before.
-    pub to: Option<DateTime<Utc>>,
-    /// Only those reported by this actor (a reporter sees their own).
-    pub reported_by: Option<uuid::Uuid>,
-    /// Only open ones (for the alerts).
-    pub open_only: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BreachEvent {
-    pub seq: u32,
-    pub at: DateTime<Utc>,
-    pub actor_kind: String,
-    pub actor_id: Option<uuid::Uuid>,
-    pub action: String,
-    pub detail: serde_json::Value,
-}
-
 pub struct Breaches<'a, C> {
     conn: &'a C,
     scope: &'a TenantScope,
 }
+
+pub use attest_domain::{Breach, BreachEvent, BreachFilter};
 
 fn to_breach(model: breach::Model, schools: Vec<SchoolId>) -> Result<Breach, StoreError> {
     Ok(Breach {

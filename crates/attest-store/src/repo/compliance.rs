@@ -29,6 +29,8 @@ pub struct ComplianceQuery {
     pub kind: Option<MembershipKind>,
 }
 
+pub use attest_domain::{ComplianceCount, ComplianceCursor, ComplianceRow};
+
 impl ComplianceQuery {
     pub fn at(as_of: DateTime<Utc>, as_of_day: NaiveDate) -> Self {
         Self {
@@ -41,49 +43,6 @@ impl ComplianceQuery {
             kind: None,
         }
     }
-}
-
-/// Keyset position in a compliance listing.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ComplianceCursor {
-    pub full_name: String,
-    pub person: PersonId,
-    pub policy: PolicyId,
-    pub school: SchoolId,
-}
-
-/// One person, one policy, at one school.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComplianceRow {
-    pub person: PersonId,
-    pub full_name: String,
-    pub email: Option<String>,
-    pub school: SchoolId,
-    pub kind: MembershipKind,
-    pub policy: PolicyId,
-    pub policy_title: String,
-    pub status: ComplianceStatus,
-    pub due_on: Option<NaiveDate>,
-    pub obliged_since: NaiveDate,
-    pub current_version: u32,
-    pub current_version_id: PolicyVersionId,
-    pub grace_days: u32,
-    pub last_acceptance: Option<AcceptanceId>,
-    pub last_signed_at: Option<DateTime<Utc>>,
-    pub exempt_until: Option<NaiveDate>,
-    /// Set when the person's latest answer is a decline.
-    pub declined_at: Option<DateTime<Utc>>,
-    pub decline_reason: Option<String>,
-}
-
-/// How many people × policies are in a status, for one school (or the trust when
-/// `school` is `None`) and one membership kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComplianceCount {
-    pub school: Option<SchoolId>,
-    pub kind: MembershipKind,
-    pub status: ComplianceStatus,
-    pub count: u64,
 }
 
 pub struct Compliance<'a, C> {

@@ -6,26 +6,9 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde::Serialize;
 
 use crate::StoreError;
 use crate::entities::exemption;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Exemption {
-    pub id: ExemptionId,
-    pub trust: TrustId,
-    pub person: PersonId,
-    /// `None`: every policy.
-    pub policy: Option<PolicyId>,
-    pub reason: String,
-    pub starts_on: NaiveDate,
-    /// The last day it covers.
-    pub ends_on: NaiveDate,
-    pub granted_by_kind: String,
-    pub granted_by: Option<uuid::Uuid>,
-    pub created_at: DateTime<Utc>,
-}
 
 pub struct NewExemption {
     pub person: PersonId,
@@ -42,6 +25,8 @@ pub struct Exemptions<'a, C> {
     conn: &'a C,
     scope: &'a TenantScope,
 }
+
+pub use attest_domain::Exemption;
 
 impl<'a, C: ConnectionTrait> Exemptions<'a, C> {
     pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {

@@ -8,29 +8,9 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement,
 };
-use serde::Serialize;
 
 use crate::StoreError;
 use crate::entities::job;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Job {
-    pub id: JobId,
-    pub trust: TrustId,
-    pub kind: JobKind,
-    pub payload: String,
-    pub status: JobStatus,
-    pub run_at: DateTime<Utc>,
-    pub dedupe_key: Option<String>,
-    pub attempts: u32,
-    pub max_attempts: u32,
-    pub lease_until: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-    pub result: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-}
 
 pub struct NewJob {
     pub kind: JobKind,
@@ -42,6 +22,8 @@ pub struct NewJob {
     pub max_attempts: u32,
     pub at: DateTime<Utc>,
 }
+
+pub use attest_domain::Job;
 
 fn to_job(model: job::Model) -> Result<Job, StoreError> {
     Ok(Job {

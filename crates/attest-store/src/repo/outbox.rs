@@ -5,29 +5,9 @@ use attest_domain::{OutboxMessageId, TenantScope, TrustId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde::Serialize;
 
 use crate::StoreError;
 use crate::entities::outbox_message;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OutboxMessage {
-    pub id: OutboxMessageId,
-    pub trust: TrustId,
-    pub kind: String,
-    pub to_address: String,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: Option<String>,
-    pub dedupe_key: Option<String>,
-    pub status: String,
-    pub attempts: u32,
-    pub created_at: DateTime<Utc>,
-    pub next_attempt_at: DateTime<Utc>,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-    pub message_id: Option<String>,
-}
 
 pub struct NewEmail {
     pub kind: &'static str,
@@ -44,6 +24,8 @@ pub struct Outbox<'a, C> {
     conn: &'a C,
     scope: &'a TenantScope,
 }
+
+pub use attest_domain::OutboxMessage;
 
 impl<'a, C: ConnectionTrait> Outbox<'a, C> {
     pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {

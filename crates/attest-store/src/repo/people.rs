@@ -1,9 +1,7 @@
 //! People of the scope's trust. A school-restricted scope sees only people who have
 //! (or had) a membership in one of its schools.
 
-use attest_domain::{
-    Email, MembershipKind, Person, PersonId, PersonName, SchoolId, TenantScope, TrustId,
-};
+use attest_domain::{Email, Person, PersonId, PersonName, SchoolId, TenantScope, TrustId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use sea_orm::{
@@ -20,42 +18,12 @@ pub struct NewPerson {
     pub at: DateTime<Utc>,
 }
 
-/// What of a person lies beyond a school-restricted scope (see `reaches_beyond_scope`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Reach {
-    /// A membership not yet ended at a school the scope does not allow.
-    pub works_elsewhere: bool,
-    /// Any role held now.
-    pub holds_role: bool,
-}
-
-/// Which people to list. `school` and `kind` match current memberships unless
-/// `include_left` asks for former members too.
-#[derive(Debug, Clone, Default)]
-pub struct PeopleFilter {
-    pub school: Option<SchoolId>,
-    pub kind: Option<MembershipKind>,
-    pub search: Option<String>,
-    pub include_left: bool,
-    pub today: Option<NaiveDate>,
-}
-
-/// Where a page of people starts: people are ordered by (full name, id).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonCursor {
-    pub full_name: String,
-    pub id: PersonId,
-}
-
-pub struct PeoplePage {
-    pub people: Vec<Person>,
-    pub has_next_page: bool,
-}
-
 pub struct People<'a, C> {
     conn: &'a C,
     scope: &'a TenantScope,
 }
+
+pub use attest_domain::{PeopleFilter, PeoplePage, PersonCursor, Reach};
 
 impl<'a, C: ConnectionTrait> People<'a, C> {
     pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {

@@ -8,29 +8,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
     Set,
 };
-use serde::Serialize;
 
 use crate::StoreError;
 use crate::entities::policy;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Policy {
-    pub id: PolicyId,
-    pub trust: TrustId,
-    /// The owning school; `None` for the trust's policies.
-    pub school: Option<SchoolId>,
-    pub kind: PolicyKind,
-    pub title: String,
-    /// For a school's adopted copy: the trust template it came from.
-    pub template: Option<PolicyId>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub retired_at: Option<DateTime<Utc>>,
-    /// When signatures must be renewed.
-    pub resign_schedule: ResignSchedule,
-    /// Days after a signature falls due before it is overdue.
-    pub grace_days: u32,
-}
 
 pub struct NewPolicy {
     pub school: Option<SchoolId>,
@@ -44,6 +24,8 @@ pub struct Policies<'a, C> {
     conn: &'a C,
     scope: &'a TenantScope,
 }
+
+pub use attest_domain::Policy;
 
 /// `policy.id IN (policies this scope can see)`, for other tables' filters.
 pub(crate) fn visible_policy_ids(scope: &TenantScope) -> SelectStatement {

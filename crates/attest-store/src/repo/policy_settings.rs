@@ -1,8 +1,6 @@
 //! Each school's settings for a policy: its values for the placeholders.
 
-use std::collections::BTreeMap;
-
-use attest_domain::{MembershipKind, PolicyId, SchoolId, TenantScope};
+use attest_domain::{PolicyId, SchoolId, TenantScope};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set};
@@ -11,22 +9,12 @@ use serde::Serialize;
 use crate::StoreError;
 use crate::entities::policy_school_setting as setting;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SchoolPolicySettings {
-    pub policy: Option<PolicyId>,
-    pub school: Option<SchoolId>,
-    pub variables: BTreeMap<String, String>,
-    /// Membership kinds that must sign at this school; empty means every kind.
-    pub audience: Vec<MembershipKind>,
-    /// For an adopted template: the school's text for editable sections, by section key.
-    pub adaptations: BTreeMap<String, String>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
-
 pub struct PolicySettings<'a, C> {
     conn: &'a C,
     scope: &'a TenantScope,
 }
+
+pub use attest_domain::SchoolPolicySettings;
 
 impl<'a, C: ConnectionTrait> PolicySettings<'a, C> {
     pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {

@@ -8,37 +8,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Select, Set,
 };
-use serde::Serialize;
 
 use super::policies::visible_policy_ids;
 use crate::StoreError;
 use crate::entities::policy_version;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PolicyVersion {
-    pub id: PolicyVersionId,
-    pub trust: TrustId,
-    pub policy: PolicyId,
-    pub number: u32,
-    pub state: VersionState,
-    /// The text as imported.
-    pub source: String,
-    pub document: Document,
-    /// SHA-256 of the canonical rendering, fixed at publishing.
-    pub content_hash: Option<String>,
-    /// Set at publishing: must everyone sign again?
-    pub resign_required: Option<bool>,
-    pub change_note: Option<String>,
-    /// For an adopted school copy: the template version it came from.
-    pub based_on: Option<PolicyVersionId>,
-    pub review_cycle_months: Option<u32>,
-    pub next_review_on: Option<NaiveDate>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub published_at: Option<DateTime<Utc>>,
-    /// The day (in England) it was published: signatures are due from then.
-    pub published_on: Option<NaiveDate>,
-}
 
 pub struct NewPolicyVersion {
     pub policy: PolicyId,
@@ -57,6 +30,9 @@ pub struct DraftContent {
     pub review_cycle_months: Option<u32>,
     pub next_review_on: Option<NaiveDate>,
 }
+
+/// A policy version with its parsed document.
+pub type PolicyVersion = attest_domain::PolicyVersion<Document>;
 
 /// A state change, applied only if the version is still in `from`.
 pub struct StateChange {

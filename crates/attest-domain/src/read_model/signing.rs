@@ -1,0 +1,141 @@
+//! What the signing records look like to the rest of attest: acceptances, exemptions and
+//! the rows of a compliance listing.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::{
+    AcceptanceId, ChainedFields, ComplianceStatus, Decision, ExemptionId, MembershipKind, PersonId,
+    PolicyId, PolicyVersionId, SchoolId, SigningMethod, TrustId,
+};
+
+/// One signature or decline, with all its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    pub id: AcceptanceId,
+    pub trust: TrustId,
+    /// Position in the trust's hash chain, from 1.
+    pub seq: i64,
+    pub person: PersonId,
+    pub policy: PolicyId,
+    pub version: PolicyVersionId,
+    /// The school whose values filled the text.
+    pub school: SchoolId,
+    pub decision: Decision,
+    /// SHA-256 of exactly the text shown.
+    pub content_hash: String,
+    /// The membership kind the text was rendered for.
+    pub audience_kind: MembershipKind,
+    /// The school's placeholder values as they were when signed.
+    pub variables: BTreeMap<String, String>,
+    pub typed_name: String,
+    pub role: String,
+    /// Consent question key → answer.
+    pub answers: BTreeMap<String, String>,
+    pub method: SigningMethod,
+    /// For a paper form: the person (or token) that recorded it.
+    pub recorded_by: Option<uuid::Uuid>,
+    pub note: Option<String>,
+    pub decline_reason: Option<String>,
+    pub signed_at: DateTime<Utc>,
+    /// The day in England it was signed.
+    pub signed_on: NaiveDate,
+    /// When the policy's schedule asks for the next signature.
+    pub renew_on: Option<NaiveDate>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub prev_hash: String,
+    pub row_hash: String,
+}
+
+impl Acceptance {
+    /// The fields the chain hash covers.
+    pub fn chained_fields(&self) -> ChainedFields<'_> {
+        ChainedFields {
+            id: self.id.as_uuid(),
+            trust: self.trust.as_uuid(),
+            seq: self.seq,
+            person: self.person.as_uuid(),
+            policy: self.policy.as_uuid(),
+            version: self.version.as_uuid(),
+            school: self.school.as_uuid(),
+            decision: self.decision,
+            content_hash: &self.content_hash,
+            audience_kind: self.audience_kind.as_str(),
+            variables: &self.variables,
+            typed_name: &self.typed_name,
+            role: &self.role,
+            answers: &self.answers,
+            method: self.method,
+            recorded_by: self.recorded_by,
+            note: self.note.as_deref(),
+            decline_reason: self.decline_reason.as_deref(),
+            signed_at: self.signed_at,
+            signed_on: self.signed_on,
+            renew_on: self.renew_on,
+            ip: self.ip.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exemption {
+    pub id: ExemptionId,
+    pub trust: TrustId,
+    pub person: PersonId,
+    /// `None`: every policy.
+    pub policy: Option<PolicyId>,
+    pub reason: String,
+    pub starts_on: NaiveDate,
+    /// The last day it covers.
+    pub ends_on: NaiveDate,
+    pub granted_by_kind: String,
+    pub granted_by: Option<uuid::Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Keyset position in a compliance listing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ComplianceCursor {
+    pub full_name: String,
+    pub person: PersonId,
+    pub policy: PolicyId,
+    pub school: SchoolId,
+}
+
+/// One person, one policy, at one school.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceRow {
+    pub person: PersonId,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub school: SchoolId,
+    pub kind: MembershipKind,
+    pub policy: PolicyId,
+    pub policy_title: String,
+    pub status: ComplianceStatus,
+    pub due_on: Option<NaiveDate>,
+    pub obliged_since: NaiveDate,
+    pub current_version: u32,
+    pub current_version_id: PolicyVersionId,
+    pub grace_days: u32,
+    pub last_acceptance: Option<AcceptanceId>,
+    pub last_signed_at: Option<DateTime<Utc>>,
+    pub exempt_until: Option<NaiveDate>,
+    /// Set when the person's latest answer is a decline.
+    pub declined_at: Option<DateTime<Utc>>,
+    pub decline_reason: Option<String>,
+}
+
+/// How many people × policies are in a status, for one school (or the trust when
+/// `school` is `None`) and one membership kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceCount {
+    pub school: Option<SchoolId>,
+    pub kind: MembershipKind,
+    pub status: ComplianceStatus,
+    pub count: u64,
+}
