@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
 use attest_app::{App, ManualClock};
-use attest_domain::Principal;
 use attest_server::config::{Config, GraphqlConfig};
 use attest_server::{ServerSettings, start};
-use attest_store::testing::TestDatabase;
+use attest_test_support::TestDatabase;
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
 
@@ -146,7 +145,7 @@ impl TestApp {
     /// PostgreSQL only (`None` on SQLite): migrated as an owner role, and the server
     /// connected as a runtime role that cannot rewrite history (docs/security.md).
     pub async fn spawn_as_runtime_role() -> Option<Self> {
-        let admin_url = std::env::var(attest_store::testing::TEST_DATABASE_ENV).ok()?;
+        let admin_url = std::env::var(attest_test_support::TEST_DATABASE_ENV).ok()?;
         let database = TestDatabase::empty().await.expect("test database");
         let suffix = &uuid::Uuid::new_v4().simple().to_string()[..8];
         let (owner, runtime) = (
@@ -199,7 +198,7 @@ impl TestApp {
             .create_trust(&format!("{slug} trust"), slug)
             .await
             .expect("trust");
-        let operator = Principal::operator(trust.id);
+        let operator = attest_test_support::principals::operator(trust.id);
         let token = self
             .app
             .issue_api_token(
@@ -255,7 +254,7 @@ impl Drop for TestApp {
             return;
         };
         let roles = std::mem::take(&mut self.roles);
-        attest_store::testing::run_as_admin(
+        attest_test_support::run_as_admin(
             &admin_url,
             roles
                 .iter()

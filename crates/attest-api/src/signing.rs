@@ -64,9 +64,9 @@ fn answers_map(answers: Vec<Answer>) -> BTreeMap<String, String> {
 }
 
 async fn load_person(ctx: &Context<'_>, id: PersonId) -> async_graphql::Result<Option<Person>> {
-    match principal(ctx)?.own_records_scope() {
+    match principal(ctx)?.own_records() {
         // A member of staff sees themselves (the directory loader needs admin roles).
-        Some((me, _)) if me == id => Ok(None),
+        Some(own) if own.person() == id => Ok(None),
         _ => Ok(loader(ctx)?
             .load_one(id)
             .await
@@ -105,7 +105,7 @@ impl Acceptance {
         self.0.policy.as_uuid()
     }
     async fn policy(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Policy>> {
-        if principal(ctx)?.own_records_scope().is_some() {
+        if principal(ctx)?.own_records().is_some() {
             return Ok(None);
         }
         Ok(Some(Policy(
@@ -122,7 +122,7 @@ impl Acceptance {
         self.0.school.as_uuid()
     }
     async fn school(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<School>> {
-        if principal(ctx)?.own_records_scope().is_some() {
+        if principal(ctx)?.own_records().is_some() {
             return Ok(None);
         }
         load_school(ctx, self.0.school).await

@@ -21,7 +21,10 @@ pub(crate) async fn record<T: Serialize>(
     at: chrono::DateTime<chrono::Utc>,
     change: Change<'_, T>,
 ) -> Result<(), AppError> {
-    let summary = serde_json::json!({ "before": change.before, "after": change.after });
+    let mut summary = serde_json::json!({ "before": change.before, "after": change.after });
+    if let Some(task) = principal.system_task() {
+        summary["task"] = serde_json::Value::from(task.as_str());
+    }
     Audit::new(conn, &principal.scope())
         .append(NewAuditEntry {
             actor_kind: principal.actor().kind(),

@@ -1,6 +1,6 @@
 //! Turning a presented API token into a `Principal`.
 
-use attest_domain::{Actor, Principal, TokenRefusal};
+use attest_domain::{Principal, TokenRefusal};
 use attest_store::ApiTokens;
 use chrono::Duration;
 
@@ -25,11 +25,7 @@ impl App {
                 TokenRefusal::Expired => "this API token has expired".to_owned(),
             })
         })?;
-        let principal = Principal::new(
-            token.trust,
-            Actor::ApiToken(token.id),
-            vec![token.assignment],
-        );
+        let principal = crate::principals::token_holder(token.trust, token.id, token.assignment);
         if token
             .last_used_at
             .is_none_or(|used| now - used >= LAST_USED_GRANULARITY)

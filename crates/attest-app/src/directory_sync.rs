@@ -667,7 +667,7 @@ impl App {
     /// The scheduled sync: plan and apply at once; a plan stopped by the safety valve
     /// waits for an admin.
     pub async fn run_scheduled_sync(&self, trust: TrustId) -> Result<String, AppError> {
-        let operator = Principal::operator(trust);
+        let operator = crate::principals::system(trust, attest_domain::SystemTask::DirectorySync);
         let configured = DirectoryStore::new(&self.db, &operator.scope())
             .connection()
             .await?

@@ -71,7 +71,7 @@ impl App {
         let at = self.now();
         let mut queued = 0;
         for trust in Trusts::all(&self.db).await? {
-            let operator = Principal::operator(trust.id);
+            let operator = crate::principals::system(trust.id, attest_domain::SystemTask::Jobs);
             if kind == JobKind::DirectorySync
                 && attest_store::Directory::new(&self.db, &operator.scope())
                     .connection()

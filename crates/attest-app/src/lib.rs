@@ -21,6 +21,7 @@ mod mail_settings;
 mod membership;
 mod person;
 mod policy;
+mod principals;
 mod rate_limit;
 mod reminders;
 mod school;

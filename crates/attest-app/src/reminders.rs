@@ -80,7 +80,7 @@ impl App {
 
     /// One trust's tick (the `reminders` job): nothing outside the trust's send window.
     pub async fn run_trust_reminders(&self, trust: TrustId) -> Result<ReminderReport, AppError> {
-        let operator = Principal::operator(trust);
+        let operator = crate::principals::system(trust, attest_domain::SystemTask::Reminders);
         let settings = TrustMailSettings::new(&self.db, &operator.scope())
             .get()
             .await?;

@@ -4,9 +4,7 @@
 //! an unverified one, never across trusts), a server-side session, and the audit log.
 
 use attest_auth::SessionTokens;
-use attest_domain::{
-    Actor, Email, Person, PersonId, Principal, ProviderSettings, Slug, Trust, TrustId,
-};
+use attest_domain::{Email, Person, PersonId, Principal, ProviderSettings, Slug, Trust, TrustId};
 use attest_store::{
     IdentityProviders, Memberships, People, PersonIdentities, RoleGrants, SessionRow, Sessions,
     TransactionTrait, Trusts,
@@ -109,10 +107,13 @@ impl App {
             .await
             .map_err(|_| not_found())?;
         let slug = Slug::parse(provider).map_err(|_| not_found())?;
-        let found = IdentityProviders::new(&self.db, &Principal::operator(trust.id).scope())
-            .by_slug(&slug)
-            .await
-            .map_err(|_| not_found())?;
+        let found = IdentityProviders::new(
+            &self.db,
+            &crate::principals::system(trust.id, attest_domain::SystemTask::SignIn).scope(),
+        )
+        .by_slug(&slug)
+        .await
+        .map_err(|_| not_found())?;
         let client_secret = self.open_client_secret(&found)?;
         Ok(LoginProvider {
             trust,
@@ -168,7 +169,7 @@ impl App {
             }
             suppressed = self.rate_limits.take_suppressed(address);
         }
-        let operator = Principal::operator(trust);
+        let operator = crate::principals::system(trust, attest_domain::SystemTask::SignIn);
         let outcome = record(
             &self.db,
             &operator,
@@ -221,7 +222,7 @@ impl App {
             ));
         }
         let trust = provider.trust.clone();
-        let operator = Principal::operator(trust.id);
+        let operator = crate::principals::system(trust.id, attest_domain::SystemTask::SignIn);
         let scope = operator.scope();
         let at = self.now();
         let txn = self.db.begin().await?;
@@ -286,7 +287,7 @@ impl App {
         Sessions::new(&txn, &scope)
             .create(session, person.id, settings.slug.as_str(), at, expires_at)
             .await?;
-        let principal = Principal::new(trust.id, Actor::Person(person.id), Vec::new());
+        let principal = crate::principals::person(trust.id, person.id, Vec::new());
         record(
             &txn,
             &principal,
@@ -343,7 +344,7 @@ impl App {
         let trust = TrustId::from_uuid(parse(&claims.trust)?);
         let person = PersonId::from_uuid(parse(&claims.sub)?);
         let session_id = parse(&claims.sid)?;
-        let operator = Principal::operator(trust);
+        let operator = crate::principals::system(trust, attest_domain::SystemTask::SignIn);
         let scope = operator.scope();
         let sessions = Sessions::new(&self.db, &scope);
         let session = sessions.get(session_id).await?.ok_or_else(expired)?;
@@ -369,7 +370,7 @@ impl App {
                 None
             };
         Ok(SessionContext {
-            principal: Principal::new(trust, Actor::Person(person), roles),
+            principal: crate::principals::person(trust, person, roles),
             person: People::new(&self.db, &scope).get(person).await?,
             trust: self.trust(&operator).await?,
             session,
@@ -381,9 +382,12 @@ impl App {
     pub async fn sign_out(&self, context: &SessionContext) -> Result<(), AppError> {
         let at = self.now();
         let txn = self.db.begin().await?;
-        Sessions::new(&txn, &Principal::operator(context.trust.id).scope())
-            .revoke(context.session.id, at)
-            .await?;
+        Sessions::new(
+            &txn,
+            &crate::principals::system(context.trust.id, attest_domain::SystemTask::SignIn).scope(),
+        )
+        .revoke(context.session.id, at)
+        .await?;
         record(
             &txn,
             &context.principal,
@@ -452,7 +456,7 @@ impl App {
     ) -> Result<Vec<attest_store::ComplianceRow>, AppError> {
         // Their own records only: the person filter is the whole point of this query.
         self.compliance_all(
-            &Principal::operator(context.trust.id),
+            &crate::principals::system(context.trust.id, attest_domain::SystemTask::SignIn),
             crate::ComplianceFilter {
                 person: Some(context.person.id),
                 ..crate::ComplianceFilter::default()

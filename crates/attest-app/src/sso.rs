@@ -152,7 +152,7 @@ impl App {
         trust: TrustId,
         slug: &Slug,
     ) -> Result<String, AppError> {
-        let scope = Principal::operator(trust).scope();
+        let scope = crate::principals::system(trust, attest_domain::SystemTask::SignIn).scope();
         let provider = IdentityProviders::new(&self.db, &scope)
             .by_slug(slug)
             .await?;

@@ -1,6 +1,6 @@
 //! Trusts: created by an operator at the command line; read by anyone in them.
 
-use attest_domain::{Principal, Slug, Trust, TrustName};
+use attest_domain::{Principal, Slug, SystemTask, Trust, TrustName};
 use attest_store::{NewTrust, TransactionTrait, Trusts};
 
 use crate::audit::{Change, record};
@@ -22,7 +22,7 @@ impl App {
             },
         )
         .await?;
-        let operator = Principal::operator(trust.id);
+        let operator = crate::principals::system(trust.id, SystemTask::TrustSetup);
         record(
             &txn,
             &operator,
@@ -40,13 +40,12 @@ impl App {
         Ok(trust)
     }
 
-    /// The operator's way in: a principal for the trust with this slug.
-    pub async fn operator_for(&self, slug: &str) -> Result<Principal, AppError> {
+    /// The trust with this slug, for the command line.
+    pub(crate) async fn trust_by_slug(&self, slug: &str) -> Result<Trust, AppError> {
         let slug = Slug::parse(slug)?;
-        let trust = Trusts::find_by_slug(&self.db, &slug)
+        Trusts::find_by_slug(&self.db, &slug)
             .await
-            .map_err(|_| AppError::NotFound(format!("no trust with slug '{slug}'")))?;
-        Ok(Principal::operator(trust.id))
+            .map_err(|_| AppError::NotFound(format!("no trust with slug '{slug}'")))
     }
 
     pub async fn trust(&self, principal: &Principal) -> Result<Trust, AppError> {

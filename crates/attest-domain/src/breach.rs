@@ -723,7 +723,7 @@ impl BreachSettings {
     /// Whether this caller triages, assesses, records and closes breaches.
     pub fn may_act_as_dpo(&self, principal: &crate::Principal) -> bool {
         principal.has_role(crate::Role::Dpo)
-            || principal.actor() == crate::Actor::Operator
+            || principal.system_task().is_some()
             || (self.trust_admins_act_as_dpo && principal.is_trust_admin())
     }
 
@@ -1165,20 +1165,24 @@ mod tests {
         let trust = TrustId::generate();
         let (north, south) = (SchoolId::generate(), SchoolId::generate());
         let person = || Actor::Person(PersonId::generate());
-        let admin = Principal::new(trust, person(), vec![RoleAssignment::trust_admin()]);
-        let dpo = Principal::new(
+        let admin = Principal::mint(trust, person(), vec![RoleAssignment::trust_admin()]);
+        let dpo = Principal::mint(
             trust,
             person(),
             vec![RoleAssignment::new(crate::Role::Dpo, None).expect("role")],
         );
-        let north_admin = Principal::new(
+        let north_admin = Principal::mint(
             trust,
             person(),
             vec![RoleAssignment::new(crate::Role::SchoolAdmin, Some(north)).expect("role")],
         );
         let mut settings = BreachSettings::default();
         assert!(settings.may_act_as_dpo(&dpo));
-        assert!(settings.may_act_as_dpo(&Principal::operator(trust)));
+        assert!(settings.may_act_as_dpo(&Principal::mint(
+            trust,
+            Actor::System(crate::SystemTask::CommandLine),
+            vec![RoleAssignment::trust_admin()]
+        )));
         assert!(!settings.may_act_as_dpo(&admin), "not unless configured");
         assert!(!settings.may_act_as_dpo(&north_admin));
         settings.trust_admins_act_as_dpo = true;
@@ -1193,7 +1197,7 @@ mod tests {
         );
         settings.special_category_schools.insert(north);
         assert!(settings.special_categories_granted(&north_admin, &[north, south]));
-        let south_admin = Principal::new(
+        let south_admin = Principal::mint(
             trust,
             person(),
             vec![RoleAssignment::new(crate::Role::SchoolAdmin, Some(south)).expect("role")],

@@ -55,7 +55,7 @@ pub use mail_settings::{MailSettings, MailSettingsInput, clock_text};
 pub use membership::MembershipKind;
 pub use network::{check_provider_url, is_public_ip};
 pub use policy::{PolicyKind, ReviewCycle, VersionEvent, VersionState, review_due};
-pub use principal::{Actor, Principal, SchoolAccess, TenantScope};
+pub use principal::{Actor, OwnRecords, Principal, SchoolAccess, SystemTask, TenantScope};
 pub use read_model::{
     Acceptance, Breach, BreachEvent, BreachFilter, ComplianceCount, ComplianceCursor,
     ComplianceRow, Exemption, Job, OutboxMessage, PeopleFilter, PeoplePage, PersonCursor, Policy,

@@ -11,8 +11,42 @@ use crate::{ApiTokenId, PersonId, Role, RoleAssignment, SchoolId, TrustId};
 pub enum Actor {
     ApiToken(ApiTokenId),
     Person(PersonId),
-    /// Someone at the server's own command line, with access to its database.
-    Operator,
+    /// The server acting on a trust by itself: a job, a command run by someone with
+    /// access to its database, or sign-in before anyone is known.
+    System(SystemTask),
+}
+
+/// Why the server acted by itself; kept on the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SystemTask {
+    /// `attest` at the server's command line.
+    CommandLine,
+    /// Creating a trust and its first records.
+    TrustSetup,
+    /// The background jobs and their schedule.
+    Jobs,
+    Reminders,
+    DirectorySync,
+    BreachAlerts,
+    /// Finding a trust's identity providers and people while someone signs in.
+    SignIn,
+    /// `attest demo` filling its trust.
+    Demo,
+}
+
+impl SystemTask {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::CommandLine => "command_line",
+            Self::TrustSetup => "trust_setup",
+            Self::Jobs => "jobs",
+            Self::Reminders => "reminders",
+            Self::DirectorySync => "directory_sync",
+            Self::BreachAlerts => "breach_alerts",
+            Self::SignIn => "sign_in",
+            Self::Demo => "demo",
+        }
+    }
 }
 
 impl Actor {
@@ -20,7 +54,8 @@ impl Actor {
         match self {
             Self::ApiToken(_) => "api_token",
             Self::Person(_) => "person",
-            Self::Operator => "operator",
+            // Stored on audit entries and grants as "operator" since the first release.
+            Self::System(_) => "operator",
         }
     }
 
@@ -28,7 +63,7 @@ impl Actor {
         match self {
             Self::ApiToken(id) => Some(id.as_uuid()),
             Self::Person(id) => Some(id.as_uuid()),
-            Self::Operator => None,
+            Self::System(_) => None,
         }
     }
 }
@@ -42,18 +77,14 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Built only by the authentication layer, after it has verified a credential.
-    pub fn new(trust: TrustId, actor: Actor, roles: Vec<RoleAssignment>) -> Self {
+    /// Called by attest-app's `principals` module alone, after it has verified a
+    /// credential or named the system task (CI rejects any other caller outside tests).
+    pub fn mint(trust: TrustId, actor: Actor, roles: Vec<RoleAssignment>) -> Self {
         Self {
             trust,
             actor,
             roles,
         }
-    }
-
-    /// The command-line operator: full control of one trust.
-    pub fn operator(trust: TrustId) -> Self {
-        Self::new(trust, Actor::Operator, vec![RoleAssignment::trust_admin()])
     }
 
     pub const fn trust(&self) -> TrustId {
@@ -99,17 +130,24 @@ impl Principal {
     }
 
     /// For a member of staff acting on their own records (signing, reading their own
-    /// receipts): the whole trust, because their memberships may span schools. Use cases
-    /// given this scope must filter every read by `person` themselves.
-    pub fn own_records_scope(&self) -> Option<(PersonId, TenantScope)> {
+    /// receipts and reports), which may span every school they work at.
+    pub fn own_records(&self) -> Option<OwnRecords> {
         match self.actor {
-            Actor::Person(person) => Some((
+            Actor::Person(person) => Some(OwnRecords {
                 person,
-                TenantScope {
+                scope: TenantScope {
                     trust: self.trust,
                     schools: SchoolAccess::All,
                 },
-            )),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The system task this principal acts for, if it is the server itself.
+    pub const fn system_task(&self) -> Option<SystemTask> {
+        match self.actor {
+            Actor::System(task) => Some(task),
             _ => None,
         }
     }
@@ -159,6 +197,31 @@ impl SchoolAccess {
     }
 }
 
+/// One person's own records across their trust. The trust-wide scope is handed out
+/// only together with that person's id, and only for reads keyed by them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnRecords {
+    person: PersonId,
+    scope: TenantScope,
+}
+
+impl OwnRecords {
+    pub const fn person(&self) -> PersonId {
+        self.person
+    }
+
+    /// The scope for reading `person`'s records: this person's only.
+    pub fn scope_for(&self, person: PersonId) -> Option<&TenantScope> {
+        (person == self.person).then_some(&self.scope)
+    }
+
+    /// The scope for this person's own records, with their id as the key every read
+    /// made with it must use.
+    pub fn keyed(&self) -> (PersonId, &TenantScope) {
+        (self.person, &self.scope)
+    }
+}
+
 /// The trust a query runs in, and the schools within it the caller may see.
 /// Obtainable only from a `Principal`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,7 +245,7 @@ mod tests {
     use super::*;
 
     fn principal(roles: Vec<RoleAssignment>) -> Principal {
-        Principal::new(
+        Principal::mint(
             TrustId::generate(),
             Actor::ApiToken(ApiTokenId::generate()),
             roles,
@@ -242,11 +305,25 @@ mod tests {
     }
 
     #[test]
-    fn the_operator_administers_its_trust() {
-        let trust = TrustId::generate();
-        let operator = Principal::operator(trust);
-        assert!(operator.can_administer_trust());
-        assert_eq!(operator.actor().kind(), "operator");
-        assert_eq!(operator.actor().id(), None);
+    fn the_system_is_recorded_as_the_operator_without_an_id() {
+        let system = Actor::System(SystemTask::Jobs);
+        assert_eq!(system.kind(), "operator");
+        assert_eq!(system.id(), None);
+    }
+
+    #[test]
+    fn own_records_open_only_for_their_person() {
+        let me = PersonId::generate();
+        let principal = Principal::mint(TrustId::generate(), Actor::Person(me), vec![]);
+        let own = principal.own_records().expect("a person has own records");
+        assert_eq!(own.person(), me);
+        assert!(own.scope_for(me).is_some());
+        assert!(own.scope_for(PersonId::generate()).is_none());
+        let token = principal_with_token();
+        assert!(token.own_records().is_none());
+    }
+
+    fn principal_with_token() -> Principal {
+        principal(vec![RoleAssignment::trust_admin()])
     }
 }

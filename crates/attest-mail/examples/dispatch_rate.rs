@@ -7,10 +7,10 @@
 use std::io::{BufRead, BufReader};
 use std::time::Instant;
 
-use attest_domain::{Principal, Slug, TrustName};
+use attest_domain::{Slug, TrustName};
 use attest_mail::{DispatchSettings, Dispatcher, MailTransport};
-use attest_store::testing::TestDatabase;
 use attest_store::{NewEmail, NewTrust, Outbox, Trusts};
+use attest_test_support::TestDatabase;
 use chrono::Utc;
 
 #[tokio::main]
@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )
     .await?;
-    let scope = Principal::operator(trust.id).scope();
+    let scope = attest_test_support::principals::operator(trust.id).scope();
     for concurrency in [1, 8] {
         for i in 0..n {
             Outbox::new(&db, &scope)

@@ -7,8 +7,8 @@ mod sink;
 
 use attest_domain::{Principal, Slug, TrustName};
 use attest_mail::{DispatchSettings, Dispatcher, MailTransport};
-use attest_store::testing::TestDatabase;
 use attest_store::{NewEmail, NewTrust, Outbox, OutboxDelivery, Trusts};
+use attest_test_support::TestDatabase;
 use chrono::{Duration, Utc};
 use sink::Sink;
 
@@ -23,7 +23,7 @@ async fn trust(db: &attest_store::Database) -> Principal {
     )
     .await
     .expect("trust");
-    Principal::operator(trust.id)
+    attest_test_support::principals::operator(trust.id)
 }
 
 /// A working signing link's shape: `ml_` and 64 hex digits.

@@ -26,12 +26,12 @@ use attest_domain::{
 };
 use attest_server::config::Config;
 use attest_server::http::{ServerSettings, start};
-use attest_store::testing::TestDatabase;
 use attest_store::{
     Acceptances, Compliance, ComplianceQuery, ConnectionTrait, Database, MagicLinks, Memberships,
     NewAcceptance, NewMagicLink, NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewSchool,
     People, Policies, PolicySettings, PolicyVersions, Schools, StateChange, TransactionTrait,
 };
+use attest_test_support::TestDatabase;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde_json::{Value, json};
 
@@ -80,7 +80,7 @@ async fn generate(app: &App, db: &Database, now: DateTime<Utc>) -> anyhow::Resul
     let trust = app
         .create_trust("Largest Learning Trust", "largest")
         .await?;
-    let operator = Principal::operator(trust.id);
+    let operator = attest_test_support::principals::operator(trust.id);
     let scope = operator.scope();
     let mut rng = Lcg(42);
 

@@ -17,8 +17,8 @@ use std::time::Instant;
 
 use attest_app::{App, SyncTrigger, SystemClock};
 use attest_domain::{DirectoryInput, Principal, RuleInput, SchoolName, Slug, SyncRulesInput};
-use attest_store::testing::TestDatabase;
 use attest_store::{NewSchool, Schools};
+use attest_test_support::TestDatabase;
 use chrono::Utc;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
     let trust = app
         .create_trust("Largest Learning Trust", "largest")
         .await?;
-    let operator = Principal::operator(trust.id);
+    let operator = attest_test_support::principals::operator(trust.id);
     let scope = operator.scope();
     for n in 0..SCHOOLS {
         Schools::new(&db, &scope)

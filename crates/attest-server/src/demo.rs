@@ -10,7 +10,7 @@ use attest_app::{
     App, ComplianceFilter, GrantExemption, ImportPolicy, ManualClock, NewPersonMembership, Origin,
     PaperAcceptance, PersonInput, Publish, SchoolInput, SignPolicy,
 };
-use attest_domain::{Actor, PersonId, PolicyKind, PolicyVersionId, Principal, SchoolId};
+use attest_domain::{PersonId, PolicyKind, PolicyVersionId, Principal, SchoolId};
 use chrono::Duration;
 
 use crate::cli::{DemoArgs, open_app};
@@ -129,7 +129,7 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
         .await?;
     }
     if let Some(row) = unsigned.get(1) {
-        let principal = Principal::new(trust, Actor::Person(row.person), Vec::new());
+        let principal = past.demo_signer(trust, row.person).await?;
         let form = past
             .signing_form(
                 &principal,
@@ -209,7 +209,7 @@ async fn answers_for(
     person: PersonId,
     version: PolicyVersionId,
 ) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
-    let principal = Principal::new(trust, Actor::Person(person), Vec::new());
+    let principal = app.demo_signer(trust, person).await?;
     let form = app.signing_form(&principal, version, None).await?;
     Ok(form
         .questions
@@ -236,7 +236,7 @@ async fn sign_as(
     school: SchoolId,
     origin: &Origin,
 ) -> anyhow::Result<()> {
-    let principal = Principal::new(trust, Actor::Person(person), Vec::new());
+    let principal = app.demo_signer(trust, person).await?;
     let form = app.signing_form(&principal, version, Some(school)).await?;
     let answers = form
         .questions

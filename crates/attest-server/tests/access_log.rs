@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use attest_app::{App, SystemClock};
 use attest_server::config::Config;
 use attest_server::{ServerSettings, start};
-use attest_store::testing::TestDatabase;
+use attest_test_support::TestDatabase;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
 

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 
 use attest_app::{App, SystemClock};
-use attest_store::testing::TestDatabase;
+use attest_test_support::TestDatabase;
 use serde_json::Value;
 use sink::Sink;
 

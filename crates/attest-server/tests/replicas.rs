@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use attest_app::{App, SystemClock};
 use attest_domain::MailSettingsInput;
-use attest_store::testing::TestDatabase;
+use attest_test_support::TestDatabase;
 use sink::Sink;
 
 fn replica(database: &TestDatabase, sink: &Sink) -> Child {

@@ -11,7 +11,6 @@ mod entities;
 mod error;
 mod repo;
 pub mod roles;
-pub mod testing;
 
 pub use connect::{Backend, Database, backend, connect, migrate, pending_migrations};
 pub use error::StoreError;

@@ -6,15 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use attest_domain::{
     ComplianceStatus, Decision, LastSignature, MembershipKind, PersonId, PersonName, PolicyKind,
-    Principal, ResignRequired, ResignSchedule, SchoolName, SigningFacts, SigningMethod, Slug,
-    TrustName, VersionState, standing,
+    ResignRequired, ResignSchedule, SchoolName, SigningFacts, SigningMethod, Slug, TrustName,
+    VersionState, standing,
 };
-use attest_store::testing::TestDatabase;
 use attest_store::{
     Acceptances, Compliance, ComplianceQuery, Exemptions, Memberships, NewAcceptance, NewExemption,
     NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewSchool, NewTrust, People, Policies,
     PolicySettings, PolicyVersions, Schools, StateChange, Trusts,
 };
+use attest_test_support::TestDatabase;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -151,7 +151,7 @@ async fn check(world: World) -> Result<(), TestCaseError> {
     )
     .await
     .expect("trust");
-    let scope = Principal::operator(trust.id).scope();
+    let scope = attest_test_support::principals::operator(trust.id).scope();
     let school = Schools::new(&db, &scope)
         .insert(NewSchool {
             name: SchoolName::parse("School").expect("name"),

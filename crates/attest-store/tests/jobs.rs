@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use attest_domain::{JobKind, JobStatus, Principal, Slug, TenantScope, TrustName};
-use attest_store::testing::TestDatabase;
+use attest_domain::{JobKind, JobStatus, Slug, TenantScope, TrustName};
 use attest_store::{JobQueue, Jobs, NewJob, NewTrust, StoreError, Trusts};
+use attest_test_support::TestDatabase;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
@@ -28,7 +28,7 @@ async fn trust(db: &attest_store::Database, slug: &str) -> TenantScope {
     )
     .await
     .expect("trust");
-    Principal::operator(trust.id).scope()
+    attest_test_support::principals::operator(trust.id).scope()
 }
 
 fn job(key: &str) -> NewJob {

@@ -2,8 +2,8 @@
 //! backed by an index whose leading columns are the key's columns.
 
 use attest_migrations::{Migrator, MigratorTrait};
-use attest_store::testing::TestDatabase;
 use attest_store::{Backend, backend, pending_migrations};
+use attest_test_support::TestDatabase;
 use sea_orm::{ConnectionTrait, Statement};
 
 #[tokio::test]

@@ -3,15 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use attest_domain::{
-    Actor, ApiTokenId, PolicyKind, Principal, Role, RoleAssignment, SchoolName, Slug, TenantScope,
-    TrustName, VersionState,
-};
-use attest_store::testing::TestDatabase;
+use attest_domain::{PolicyKind, SchoolName, Slug, TenantScope, TrustName, VersionState};
 use attest_store::{
     DraftContent, NewPolicy, NewPolicyVersion, NewSchool, NewTrust, Policies, PolicySettings,
     PolicyVersions, SchoolPolicySettings, Schools, StateChange, StoreError, Trusts,
 };
+use attest_test_support::TestDatabase;
 use chrono::{NaiveDate, Utc};
 
 struct World {
@@ -33,7 +30,7 @@ async fn world(db: &attest_store::Database, slug: &str) -> World {
     )
     .await
     .expect("trust");
-    let scope = Principal::operator(trust.id).scope();
+    let scope = attest_test_support::principals::operator(trust.id).scope();
     let school = Schools::new(db, &scope)
         .insert(NewSchool {
             name: SchoolName::parse("Primary").expect("name"),
@@ -252,7 +249,7 @@ async fn a_school_scope_sees_its_own_and_the_trusts_policies_only() {
     let db = database.db();
     let a = world(db, "trust-a").await;
     let now = Utc::now();
-    let operator = Principal::operator(a.scope.trust());
+    let operator = attest_test_support::principals::operator(a.scope.trust());
     let other = Schools::new(db, &a.scope)
         .insert(NewSchool {
             name: SchoolName::parse("Other").expect("name"),
@@ -282,11 +279,7 @@ async fn a_school_scope_sees_its_own_and_the_trusts_policies_only() {
         })
         .await
         .expect("other school's policy");
-    let head = Principal::new(
-        a.scope.trust(),
-        Actor::ApiToken(ApiTokenId::generate()),
-        vec![RoleAssignment::new(Role::SchoolAdmin, Some(a.school.id)).expect("valid")],
-    );
+    let head = attest_test_support::principals::school_admin(a.scope.trust(), a.school.id);
     let scope = head.scope();
     let visible: Vec<_> = Policies::new(db, &scope)
         .list(None)
@@ -301,10 +294,9 @@ async fn a_school_scope_sees_its_own_and_the_trusts_policies_only() {
 
     // A member of staff with no school role reads what they owe through their own
     // records, never the trust's policies, drafts and templates (issue 15).
-    let staff = Principal::new(
+    let staff = attest_test_support::principals::person(
         a.scope.trust(),
-        Actor::Person(attest_domain::PersonId::generate()),
-        Vec::new(),
+        attest_domain::PersonId::generate(),
     )
     .scope();
     assert!(

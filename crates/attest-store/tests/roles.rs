@@ -2,9 +2,9 @@
 //! no UPDATE or DELETE on the append-only tables, no writes to the migration history.
 //! (SQLite has no roles; docs/security.md says what it can and cannot promise.)
 
-use attest_domain::{Principal, Slug, TrustName};
-use attest_store::testing::{TEST_DATABASE_ENV, TestDatabase};
+use attest_domain::{Slug, TrustName};
 use attest_store::{Audit, ConnectionTrait, NewAuditEntry, NewTrust, Trusts, connect, roles};
+use attest_test_support::{TEST_DATABASE_ENV, TestDatabase};
 use chrono::Utc;
 
 /// The URL with another user name (the test cluster trusts local connections).
@@ -54,18 +54,21 @@ async fn the_runtime_role_cannot_rewrite_history() {
     )
     .await
     .expect("the runtime role writes working tables");
-    Audit::new(&server, &Principal::operator(trust.id).scope())
-        .append(NewAuditEntry {
-            actor_kind: "operator",
-            actor_id: None,
-            action: "test.setup",
-            subject_type: "trust",
-            subject_id: Some(trust.id.as_uuid()),
-            summary: serde_json::json!({}),
-            at: Utc::now(),
-        })
-        .await
-        .expect("the runtime role appends to the audit log");
+    Audit::new(
+        &server,
+        &attest_test_support::principals::operator(trust.id).scope(),
+    )
+    .append(NewAuditEntry {
+        actor_kind: "operator",
+        actor_id: None,
+        action: "test.setup",
+        subject_type: "trust",
+        subject_id: Some(trust.id.as_uuid()),
+        summary: serde_json::json!({}),
+        at: Utc::now(),
+    })
+    .await
+    .expect("the runtime role appends to the audit log");
     assert!(
         attest_store::pending_migrations(&server)
             .await
@@ -97,7 +100,7 @@ async fn the_runtime_role_cannot_rewrite_history() {
     }
     server.close().await.expect("close");
     drop(database);
-    attest_store::testing::run_as_admin(
+    attest_test_support::run_as_admin(
         &std::env::var(TEST_DATABASE_ENV).expect("set"),
         vec![
             format!("DROP ROLE IF EXISTS {runtime}"),

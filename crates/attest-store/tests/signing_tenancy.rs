@@ -4,16 +4,16 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    Decision, MembershipKind, PersonName, PolicyKind, Principal, SchoolName, SigningMethod, Slug,
-    TenantScope, TrustName, VersionState,
+    Decision, MembershipKind, PersonName, PolicyKind, SchoolName, SigningMethod, Slug, TenantScope,
+    TrustName, VersionState,
 };
-use attest_store::testing::TestDatabase;
 use attest_store::{
     Acceptances, Compliance, ComplianceQuery, Exemptions, MagicLinks, Memberships, NewAcceptance,
     NewEmail, NewExemption, NewMagicLink, NewMembership, NewPerson, NewPolicy, NewPolicyVersion,
     NewSchool, NewTrust, Outbox, People, Policies, PolicyVersions, Schools, StateChange,
     StoreError, Trusts, find_magic_link_by_hash,
 };
+use attest_test_support::TestDatabase;
 use chrono::{Duration, Utc};
 
 struct World {
@@ -36,7 +36,7 @@ async fn world(db: &attest_store::Database, slug: &str) -> World {
     )
     .await
     .expect("trust");
-    let scope = Principal::operator(trust.id).scope();
+    let scope = attest_test_support::principals::operator(trust.id).scope();
     let school = Schools::new(db, &scope)
         .insert(NewSchool {
             name: SchoolName::parse("Primary").expect("name"),

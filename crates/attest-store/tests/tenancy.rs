@@ -2,15 +2,15 @@
 //! refuse or hide trust B's rows, including when handed B's ids directly.
 
 use attest_domain::{
-    Actor, ApiTokenId, Email, MembershipKind, Person, PersonId, PersonName, Principal, Role,
-    RoleAssignment, School, SchoolName, Slug, TenantScope, TokenName, TrustName, Urn,
+    Email, MembershipKind, Person, PersonId, PersonName, Role, RoleAssignment, School, SchoolName,
+    Slug, TenantScope, TokenName, TrustName, Urn,
 };
-use attest_store::testing::TestDatabase;
 use attest_store::{
     ApiTokens, Audit, Memberships, NewApiToken, NewAuditEntry, NewMembership, NewPerson,
     NewRoleGrant, NewSchool, NewTrust, People, PeopleFilter, RoleGrants, Schools, StoreError,
     Trusts,
 };
+use attest_test_support::TestDatabase;
 use chrono::{NaiveDate, Utc};
 
 struct World {
@@ -39,7 +39,7 @@ async fn world(db: &attest_store::Database, slug: &str) -> World {
     )
     .await
     .expect("trust");
-    let scope = Principal::operator(trust.id).scope();
+    let scope = attest_test_support::principals::operator(trust.id).scope();
     let school = Schools::new(db, &scope)
         .insert(NewSchool {
             name: SchoolName::parse("Shared Name Primary").expect("name"),
@@ -342,7 +342,7 @@ async fn a_school_scope_sees_only_its_school() {
     let database = TestDatabase::migrated().await.expect("database");
     let db = database.db();
     let a = world(db, "trust-a").await;
-    let operator = Principal::operator(a.scope.trust());
+    let operator = attest_test_support::principals::operator(a.scope.trust());
     let other_school = Schools::new(db, &a.scope)
         .insert(NewSchool {
             name: SchoolName::parse("Other Primary").expect("name"),
@@ -372,11 +372,7 @@ async fn a_school_scope_sees_only_its_school() {
         .await
         .expect("membership");
 
-    let school_admin = Principal::new(
-        a.scope.trust(),
-        Actor::ApiToken(ApiTokenId::generate()),
-        vec![RoleAssignment::new(Role::SchoolAdmin, Some(a.school.id)).expect("valid")],
-    );
+    let school_admin = attest_test_support::principals::school_admin(a.scope.trust(), a.school.id);
     let scope = school_admin.scope();
     let schools = Schools::new(db, &scope).list().await.expect("schools");
     assert_eq!(

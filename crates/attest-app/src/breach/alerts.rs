@@ -92,7 +92,8 @@ impl App {
         principal: &Principal,
     ) -> Result<ReportAlert, AppError> {
         // A system alert: the DPOs are found trust-wide whoever reported.
-        let operator = Principal::operator(principal.trust());
+        let operator =
+            crate::principals::system(principal.trust(), attest_domain::SystemTask::BreachAlerts);
         let scope = operator.scope();
         Ok(ReportAlert {
             recipients: self.breach_recipients(&scope).await?,
@@ -123,7 +124,7 @@ impl App {
     /// ICO decision, the latest stage due, once. Until the DPO confirms when the trust
     /// became aware, the clock runs from the report.
     pub async fn run_breach_alerts(&self, trust: TrustId) -> Result<usize, AppError> {
-        let operator = Principal::operator(trust);
+        let operator = crate::principals::system(trust, attest_domain::SystemTask::BreachAlerts);
         let scope = operator.scope();
         let open = Breaches::new(&self.db, &scope)
             .list(&BreachFilter {

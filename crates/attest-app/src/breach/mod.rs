@@ -242,9 +242,10 @@ impl App {
         principal: &Principal,
     ) -> Result<Vec<attest_domain::School>, AppError> {
         let mut schools = Schools::new(&self.db, &principal.scope()).list().await?;
-        if let Some((person, own)) = principal.own_records_scope() {
-            let member_of = self.schools_worked_at(person, &own).await?;
-            let all = Schools::new(&self.db, &own).list().await?;
+        if let Some(own) = principal.own_records() {
+            let (person, own) = own.keyed();
+            let member_of = self.schools_worked_at(person, own).await?;
+            let all = Schools::new(&self.db, own).list().await?;
             schools.extend(
                 all.into_iter()
                     .filter(|school| member_of.contains(&school.id))
@@ -281,10 +282,11 @@ impl App {
         if schools.iter().all(|school| scope.schools().allows(*school)) {
             return Ok(scope);
         }
-        if let Some((person, own)) = principal.own_records_scope() {
-            let member_of = self.schools_worked_at(person, &own).await?;
+        if let Some(own) = principal.own_records() {
+            let (person, own) = own.keyed();
+            let member_of = self.schools_worked_at(person, own).await?;
             if schools.iter().all(|school| member_of.contains(school)) {
-                return Ok(own);
+                return Ok(own.clone());
             }
         }
         Err(AppError::forbidden(
@@ -295,8 +297,8 @@ impl App {
     /// Where a caller's register reads: their scope, or for someone who sees only the
     /// reports they made, the whole trust (every read is then filtered by reporter).
     fn register_scope(&self, principal: &Principal) -> attest_domain::TenantScope {
-        match (sight(principal), principal.own_records_scope()) {
-            (Sight::OwnReports, Some((_, own))) => own,
+        match (sight(principal), principal.own_records()) {
+            (Sight::OwnReports, Some(own)) => own.keyed().1.clone(),
             _ => principal.scope(),
         }
     }

@@ -101,10 +101,11 @@ impl App {
         principal: &Principal,
         id: AcceptanceId,
     ) -> Result<(Acceptance, attest_domain::TenantScope), AppError> {
-        if let Some((person, scope)) = principal.own_records_scope() {
-            let acceptance = Acceptances::new(&self.db, &scope).get(id).await?;
-            if acceptance.person == person {
-                return Ok((acceptance, scope));
+        if let Some(own) = principal.own_records() {
+            let (me, scope) = own.keyed();
+            let acceptance = Acceptances::new(&self.db, scope).get(id).await?;
+            if acceptance.person == me {
+                return Ok((acceptance, scope.clone()));
             }
         }
         let scope = principal.scope();
@@ -164,15 +165,12 @@ impl App {
         &self,
         acceptance: Acceptance,
     ) -> Result<AcceptanceEvidence, AppError> {
-        let signer = Principal::new(
-            acceptance.trust,
-            attest_domain::Actor::Person(acceptance.person),
-            Vec::new(),
-        );
-        let (_, scope) = signer
-            .own_records_scope()
+        let signer = crate::principals::person(acceptance.trust, acceptance.person, Vec::new());
+        let own = signer
+            .own_records()
             .ok_or_else(|| AppError::Internal("a person principal has no own scope".to_owned()))?;
-        self.evidence_for(&scope, acceptance).await
+        let (_, scope) = own.keyed();
+        self.evidence_for(scope, acceptance).await
     }
 
     /// Everything a person has signed or declined, ever, oldest first.
@@ -181,10 +179,7 @@ impl App {
         principal: &Principal,
         person: PersonId,
     ) -> Result<Vec<AcceptanceEvidence>, AppError> {
-        let scope = match principal.own_records_scope() {
-            Some((me, scope)) if me == person => scope,
-            _ => principal.scope(),
-        };
+        let scope = own_or_granted_scope(principal, person);
         People::new(&self.db, &scope).get(person).await?;
         let rows = Acceptances::new(&self.db, &scope)
             .for_person(person)
@@ -202,10 +197,7 @@ impl App {
         principal: &Principal,
         person: PersonId,
     ) -> Result<Vec<Acceptance>, AppError> {
-        let scope = match principal.own_records_scope() {
-            Some((me, scope)) if me == person => scope,
-            _ => principal.scope(),
-        };
+        let scope = own_or_granted_scope(principal, person);
         People::new(&self.db, &scope).get(person).await?;
         Ok(Acceptances::new(&self.db, &scope)
             .for_person(person)
@@ -473,4 +465,12 @@ pub fn receipt_text(evidence: &AcceptanceEvidence) -> String {
         row = a.row_hash,
         text = evidence.markdown,
     )
+}
+
+/// A person reads their own records across the trust; anyone else within their scope.
+fn own_or_granted_scope(principal: &Principal, person: PersonId) -> attest_domain::TenantScope {
+    principal
+        .own_records()
+        .and_then(|own| own.scope_for(person).cloned())
+        .unwrap_or_else(|| principal.scope())
 }

@@ -161,17 +161,14 @@ impl App {
             .await?
             .filter(|link| link.is_usable(self.now()))
             .ok_or_else(invalid_link)?;
-        let principal = Principal::new(
-            link.trust,
-            attest_domain::Actor::Person(link.person),
-            Vec::new(),
-        );
-        let Some((person, scope)) = principal.own_records_scope() else {
+        let principal = crate::principals::person(link.trust, link.person, Vec::new());
+        let Some(own) = principal.own_records() else {
             return Err(invalid_link());
         };
+        let (person, scope) = own.keyed();
         let found = obligation(
             &self.db,
-            &scope,
+            scope,
             person,
             link.version,
             Some(link.school),
@@ -188,10 +185,11 @@ impl App {
         version: attest_domain::PolicyVersionId,
         school: Option<attest_domain::SchoolId>,
     ) -> Result<SigningForm, AppError> {
-        let (person, scope) = principal.own_records_scope().ok_or_else(|| {
+        let own = principal.own_records().ok_or_else(|| {
             AppError::forbidden("only the member of staff themselves has a signing form")
         })?;
-        let found = obligation(&self.db, &scope, person, version, school, self.today()).await?;
+        let (person, scope) = own.keyed();
+        let found = obligation(&self.db, scope, person, version, school, self.today()).await?;
         Ok(signing_form(&found, None))
     }
 }

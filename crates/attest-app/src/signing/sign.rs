@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    Actor, Decision, MagicLinkId, PersonId, PolicyVersionId, Principal, SchoolId, SigningMethod,
+    Decision, MagicLinkId, PersonId, PolicyVersionId, Principal, SchoolId, SigningMethod,
     TenantScope, typed_name_matches,
 };
 use attest_store::{
@@ -432,7 +432,7 @@ impl App {
             .await?
             .filter(|link| link.is_usable(self.now()))
             .ok_or_else(invalid_link)?;
-        let principal = Principal::new(link.trust, Actor::Person(link.person), Vec::new());
+        let principal = crate::principals::person(link.trust, link.person, Vec::new());
         let (_, scope) = own_scope(&principal)?;
         Ok((
             principal,
@@ -517,10 +517,12 @@ impl App {
 }
 
 fn own_scope(principal: &Principal) -> Result<(PersonId, TenantScope), AppError> {
-    principal.own_records_scope().ok_or_else(|| {
+    let own = principal.own_records().ok_or_else(|| {
         AppError::forbidden(
             "only the member of staff themselves can sign: sign in as them, use their signing \
              link, or record a paper form with recordPaperAcceptance",
         )
-    })
+    })?;
+    let (person, scope) = own.keyed();
+    Ok((person, scope.clone()))
 }

@@ -105,7 +105,7 @@ impl SummaryCache {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use attest_domain::{Principal, RoleAssignment};
+    use attest_domain::RoleAssignment;
 
     use super::*;
     use crate::signing::compliance::Tally;
@@ -122,7 +122,7 @@ mod tests {
     async fn callers_together_share_one_computation_and_scopes_never_mix() {
         let cache = Arc::new(SummaryCache::default());
         let trust = TrustId::generate();
-        let admin = Principal::operator(trust).scope();
+        let admin = crate::principals::system(trust, attest_domain::SystemTask::Jobs).scope();
         let runs = Arc::new(AtomicUsize::new(0));
         let mut tasks = Vec::new();
         for _ in 0..16 {
@@ -143,12 +143,10 @@ mod tests {
         assert_eq!(runs.load(Ordering::SeqCst), 1);
 
         let school = SchoolId::generate();
-        let school_admin = Principal::new(
+        let school_admin = crate::principals::token_holder(
             trust,
-            attest_domain::Actor::Operator,
-            vec![
-                RoleAssignment::new(attest_domain::Role::SchoolAdmin, Some(school)).expect("valid"),
-            ],
+            attest_domain::ApiTokenId::generate(),
+            RoleAssignment::new(attest_domain::Role::SchoolAdmin, Some(school)).expect("valid"),
         )
         .scope();
         cache
@@ -168,7 +166,8 @@ mod tests {
     #[tokio::test]
     async fn a_past_instant_is_computed_once_and_kept() {
         let cache = SummaryCache::default();
-        let scope = Principal::operator(TrustId::generate()).scope();
+        let scope =
+            crate::principals::system(TrustId::generate(), attest_domain::SystemTask::Jobs).scope();
         let at = chrono::Utc::now() - chrono::Duration::weeks(3);
         let runs = AtomicUsize::new(0);
         for _ in 0..3 {
@@ -206,7 +205,8 @@ mod tests {
     #[tokio::test]
     async fn failures_are_not_remembered() {
         let cache = SummaryCache::default();
-        let scope = Principal::operator(TrustId::generate()).scope();
+        let scope =
+            crate::principals::system(TrustId::generate(), attest_domain::SystemTask::Jobs).scope();
         let failed = cache
             .get_or_compute(&scope, (None, None), || async {
                 Err(AppError::Internal("database away".to_owned()))

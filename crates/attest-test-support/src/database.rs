@@ -3,8 +3,8 @@
 //! server. Each test gets its own and it is dropped afterwards, so tests never share
 //! state and can run in parallel.
 
-use crate::{Database, StoreError, connect, migrate};
-use sea_orm::ConnectionTrait;
+use attest_store::ConnectionTrait;
+use attest_store::{Database, StoreError, connect, migrate};
 
 pub const TEST_DATABASE_ENV: &str = "ATTEST_TEST_DATABASE_URL";
 
