@@ -16,6 +16,20 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The code of each kind of application error: the one table the GraphQL resolvers
+    /// and the server's HTTP refusals share.
+    pub fn of(error: &AppError) -> Self {
+        match error {
+            AppError::Unauthenticated(_) => Self::Unauthenticated,
+            AppError::Forbidden(_) => Self::Forbidden,
+            AppError::NotFound(_) => Self::NotFound,
+            AppError::InvalidInput { .. } => Self::BadUserInput,
+            AppError::Conflict(_) => Self::Conflict,
+            AppError::RateLimited { .. } => Self::RateLimited,
+            _ => Self::Internal,
+        }
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Unauthenticated => "UNAUTHENTICATED",
@@ -36,21 +50,20 @@ pub(crate) fn coded(code: ErrorCode, message: impl Into<String>) -> async_graphq
 
 /// Converts a use-case error. Internal detail is logged here and replaced.
 pub(crate) fn to_graphql(error: AppError) -> async_graphql::Error {
+    let code = ErrorCode::of(&error);
     match error {
-        AppError::Unauthenticated(message) => coded(ErrorCode::Unauthenticated, message),
-        AppError::Forbidden(message) => coded(ErrorCode::Forbidden, message),
-        AppError::NotFound(message) => coded(ErrorCode::NotFound, message),
-        AppError::Conflict(message) => coded(ErrorCode::Conflict, message),
         AppError::RateLimited {
             message,
             retry_after,
-        } => coded(ErrorCode::RateLimited, message).extend_with(|_, extensions| {
+        } => coded(code, message).extend_with(|_, extensions| {
             extensions.set("retryAfter", retry_after.as_secs());
         }),
-        AppError::InvalidInput { field, message } => {
-            coded(ErrorCode::BadUserInput, format!("{field}: {message}"))
-                .extend_with(|_, extensions| extensions.set("field", field.as_str()))
-        }
+        AppError::InvalidInput { field, message } => coded(code, format!("{field}: {message}"))
+            .extend_with(|_, extensions| extensions.set("field", field.as_str())),
+        AppError::Unauthenticated(message)
+        | AppError::Forbidden(message)
+        | AppError::NotFound(message)
+        | AppError::Conflict(message) => coded(code, message),
         other => {
             tracing::error!(error = %other, "internal error while resolving");
             coded(ErrorCode::Internal, "internal error; it has been logged")

@@ -69,7 +69,8 @@ pub use sign_in::{
 pub use signing::{
     AcceptanceCheck, AcceptanceEvidence, ChainReport, ComplianceFilter, CompliancePage,
     ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy, GrantExemption, MAX_COMPLIANCE_PAGE,
-    MagicLinkSent, Origin, PaperAcceptance, SUMMARY_TTL, SchoolReminders, SignPolicy, SigningForm,
+    MagicLinkSent, Origin, PaperAcceptance, ProgressPoint, SUMMARY_TTL, SchoolProgress,
+    SchoolReminders, SignPolicy, SigningAnswer, SigningForm, SigningOutcome, SigningSubmission,
     Tally, percent, receipt_text, status_key,
 };
 pub use sso::IdentityProviderView;

@@ -341,6 +341,16 @@ pub struct BreachFacts {
     pub reporter_contact: Option<String>,
 }
 
+/// The yes / no / not known questions a report answers, by field, in the ICO's words.
+pub const REPORT_QUESTIONS: [(&str, &str); 3] = [
+    ("cyber_incident", "Was it caused by a cyber incident?"),
+    ("staff_involved", "Was a member of staff involved?"),
+    (
+        "recovered_or_contained",
+        "Has the data been recovered or the breach contained?",
+    ),
+];
+
 /// The report as typed, before checking.
 #[derive(Debug, Clone, Default)]
 pub struct BreachFactsInput {

@@ -350,3 +350,62 @@ mod tests {
         assert_eq!(safe_cell("Ann Smith"), "Ann Smith");
     }
 }
+
+/// One point of a dashboard's progress chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProgressPoint {
+    pub as_of: DateTime<Utc>,
+    /// The share compliant then, as the API reports it (one decimal).
+    pub percent_compliant: f64,
+}
+
+/// A school's standing now and over the past weeks.
+#[derive(Debug, Clone)]
+pub struct SchoolProgress {
+    pub as_of: DateTime<Utc>,
+    pub tally: Tally,
+    /// Oldest first; the last point is now.
+    pub points: Vec<ProgressPoint>,
+}
+
+impl App {
+    /// A school's tally now and the share compliant at each of the `weeks` weeks before
+    /// (see `compliance_progress`), for its dashboard.
+    pub async fn school_progress(
+        &self,
+        principal: &Principal,
+        school: SchoolId,
+        weeks: u32,
+    ) -> Result<SchoolProgress, AppError> {
+        let now = self
+            .compliance_summary(principal, Some(school), None)
+            .await?;
+        let tally_of = |summary: &ComplianceSummary| {
+            summary
+                .schools
+                .iter()
+                .find(|(id, _)| *id == school)
+                .map(|(_, tally)| tally.clone())
+                .unwrap_or_default()
+        };
+        let tally = tally_of(&now);
+        let mut points: Vec<ProgressPoint> = self
+            .compliance_progress(principal, Some(school), weeks)
+            .await?
+            .iter()
+            .map(|then| ProgressPoint {
+                as_of: then.as_of,
+                percent_compliant: tally_of(then).percent(ComplianceStatus::Compliant),
+            })
+            .collect();
+        points.push(ProgressPoint {
+            as_of: now.as_of,
+            percent_compliant: tally.percent(ComplianceStatus::Compliant),
+        });
+        Ok(SchoolProgress {
+            as_of: now.as_of,
+            tally,
+            points,
+        })
+    }
+}

@@ -159,20 +159,6 @@ impl App {
         })
     }
 
-    /// The evidence of an acceptance its signer has just given, for them to keep (the
-    /// magic-link page shows it: they have no other way in).
-    pub async fn signer_receipt(
-        &self,
-        acceptance: Acceptance,
-    ) -> Result<AcceptanceEvidence, AppError> {
-        let signer = crate::principals::person(acceptance.trust, acceptance.person, Vec::new());
-        let own = signer
-            .own_records()
-            .ok_or_else(|| AppError::Internal("a person principal has no own scope".to_owned()))?;
-        let (_, scope) = own.keyed();
-        self.evidence_for(scope, acceptance).await
-    }
-
     /// Everything a person has signed or declined, ever, oldest first.
     pub async fn person_evidence(
         &self,

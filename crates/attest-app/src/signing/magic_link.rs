@@ -222,7 +222,7 @@ impl App {
     }
 }
 
-fn signing_form(
+pub(super) fn signing_form(
     found: &super::obligation::Obligation,
     expires_at: Option<DateTime<Utc>>,
 ) -> SigningForm {

@@ -7,6 +7,7 @@ mod exemption;
 mod magic_link;
 mod obligation;
 mod sign;
+mod submit;
 mod summary_cache;
 
 pub(crate) use compliance::{csv_error, finish_csv, safe_cell};
@@ -14,10 +15,11 @@ pub use summary_cache::SUMMARY_TTL;
 pub(crate) use summary_cache::SummaryCache;
 
 pub use compliance::{
-    ComplianceFilter, CompliancePage, ComplianceSummary, MAX_COMPLIANCE_PAGE, Tally, percent,
-    status_key,
+    ComplianceFilter, CompliancePage, ComplianceSummary, MAX_COMPLIANCE_PAGE, ProgressPoint,
+    SchoolProgress, Tally, percent, status_key,
 };
 pub use evidence::{AcceptanceCheck, AcceptanceEvidence, ChainReport, receipt_text};
 pub use exemption::GrantExemption;
 pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningForm};
 pub use sign::{DeclinePolicy, Origin, PaperAcceptance, SignPolicy};
+pub use submit::{SigningAnswer, SigningOutcome, SigningSubmission};

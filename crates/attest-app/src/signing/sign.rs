@@ -10,7 +10,7 @@ use attest_domain::{
 use attest_store::{
     Acceptance, Acceptances, MagicLinks, NewAcceptance, TransactionTrait, find_magic_link_by_hash,
 };
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::obligation::{Obligation, check_answers, obligation};
 use crate::audit::{Change, record};
@@ -75,12 +75,25 @@ pub(crate) fn invalid_link() -> AppError {
 }
 
 /// Who is answering, how they proved it, and what they owe.
-struct Signer {
+pub(super) struct Signer {
+    pub principal: Principal,
+    pub scope: TenantScope,
+    pub found: Obligation,
+    pub method: SigningMethod,
+    pub link: Option<MagicLinkId>,
+    /// For a magic link: when it stops working (the form shows it).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A usable magic link, and the person it acts as.
+struct OpenedLink {
     principal: Principal,
     scope: TenantScope,
-    found: Obligation,
-    method: SigningMethod,
-    link: Option<MagicLinkId>,
+    id: MagicLinkId,
+    version: PolicyVersionId,
+    person: PersonId,
+    school: SchoolId,
+    expires_at: DateTime<Utc>,
 }
 
 struct Answer {
@@ -164,7 +177,7 @@ impl App {
         let signer = self
             .signed_in(principal, input.version, input.school)
             .await?;
-        self.sign_as(signer, &input, origin).await
+        self.sign_as(&signer, &input, origin).await
     }
 
     /// A member of staff holding a magic link signs the version it was sent for.
@@ -174,8 +187,8 @@ impl App {
         input: SignPolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
-        let signer = self.link_holder(secret, input.version).await?;
-        self.sign_as(signer, &input, origin).await
+        let signer = self.link_holder(secret, Some(input.version)).await?;
+        self.sign_as(&signer, &input, origin).await
     }
 
     /// The signed-in member of staff declines, with a reason their school admin sees.
@@ -188,7 +201,7 @@ impl App {
         let signer = self
             .signed_in(principal, input.version, input.school)
             .await?;
-        self.decline_as(signer, &input, origin).await
+        self.decline_as(&signer, &input, origin).await
     }
 
     pub async fn decline_with_magic_link(
@@ -197,11 +210,11 @@ impl App {
         input: DeclinePolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
-        let signer = self.link_holder(secret, input.version).await?;
-        self.decline_as(signer, &input, origin).await
+        let signer = self.link_holder(secret, Some(input.version)).await?;
+        self.decline_as(&signer, &input, origin).await
     }
 
-    async fn signed_in(
+    pub(super) async fn signed_in(
         &self,
         principal: &Principal,
         version: PolicyVersionId,
@@ -215,35 +228,45 @@ impl App {
             found,
             method: SigningMethod::Sso,
             link: None,
+            expires_at: None,
         })
     }
 
-    async fn link_holder(
+    /// The holder of a magic link, for `version` when the caller names one.
+    pub(super) async fn link_holder(
         &self,
         secret: &str,
-        version: PolicyVersionId,
+        version: Option<PolicyVersionId>,
     ) -> Result<Signer, AppError> {
-        let (principal, link, scope) = self.open_link(secret).await?;
-        if version != link.1 {
+        let link = self.open_link(secret).await?;
+        if version.is_some_and(|version| version != link.version) {
             return Err(AppError::invalid(
                 "versionId",
                 "this link is for another version of the policy",
             ));
         }
-        let found =
-            obligation(&self.db, &scope, link.2, link.1, Some(link.3), self.today()).await?;
+        let found = obligation(
+            &self.db,
+            &link.scope,
+            link.person,
+            link.version,
+            Some(link.school),
+            self.today(),
+        )
+        .await?;
         Ok(Signer {
-            principal,
-            scope,
+            principal: link.principal,
+            scope: link.scope,
             found,
             method: SigningMethod::MagicLink,
-            link: Some(link.0),
+            link: Some(link.id),
+            expires_at: Some(link.expires_at),
         })
     }
 
-    async fn sign_as(
+    pub(super) async fn sign_as(
         &self,
-        signer: Signer,
+        signer: &Signer,
         input: &SignPolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
@@ -258,9 +281,9 @@ impl App {
         .await
     }
 
-    async fn decline_as(
+    pub(super) async fn decline_as(
         &self,
-        signer: Signer,
+        signer: &Signer,
         input: &DeclinePolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
@@ -412,19 +435,8 @@ impl App {
         })
     }
 
-    /// Verifies a magic link: `(principal acting as the person, (link, version,
-    /// person, school), scope)`.
-    async fn open_link(
-        &self,
-        secret: &str,
-    ) -> Result<
-        (
-            Principal,
-            (MagicLinkId, PolicyVersionId, PersonId, SchoolId),
-            TenantScope,
-        ),
-        AppError,
-    > {
+    /// Verifies a magic link and acts as the person it was sent to.
+    async fn open_link(&self, secret: &str) -> Result<OpenedLink, AppError> {
         if !attest_auth::is_magic_link(secret) {
             return Err(invalid_link());
         }
@@ -434,11 +446,15 @@ impl App {
             .ok_or_else(invalid_link)?;
         let principal = crate::principals::person(link.trust, link.person, Vec::new());
         let (_, scope) = own_scope(&principal)?;
-        Ok((
+        Ok(OpenedLink {
             principal,
-            (link.id, link.version, link.person, link.school),
             scope,
-        ))
+            id: link.id,
+            version: link.version,
+            person: link.person,
+            school: link.school,
+            expires_at: link.expires_at,
+        })
     }
 
     async fn write_answer(

@@ -5,20 +5,24 @@
 //! GET 405) answers in the same GraphQL error shape with a stable code.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderMap};
-use actix_web::{CustomizeResponder, Either, HttpRequest, HttpResponse, Responder, web};
+use actix_web::http::header;
+use actix_web::{
+    CustomizeResponder, Either, FromRequest, HttpRequest, HttpResponse, Responder, ResponseError,
+    web,
+};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
 use async_graphql_actix_web::GraphQLResponse;
 use attest_api::{AttestSchema, DocumentLimits, admit, ensure_error_codes, request_data};
-use attest_app::{App, AppError};
+use attest_app::App;
 use attest_domain::Principal;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use serde_json::json;
 
+use super::caller::Caller;
 use super::metrics::Metrics;
-use super::sso::SignIn;
+use super::origin_of;
+use super::web_error::WebError;
 
 /// Request-handling settings that are not part of the schema.
 #[derive(Debug, Clone)]
@@ -44,7 +48,7 @@ struct Body {
 }
 
 impl Body {
-    fn into_request(self) -> Result<Request, Refusal> {
+    fn into_request(self) -> Result<Request, WebError> {
         let mut request = Request::new(self.query);
         if let Some(name) = self.operation_name {
             request = request.operation_name(name);
@@ -55,7 +59,7 @@ impl Body {
                 request = request.variables(Variables::from_json(value))
             }
             Some(_) => {
-                return Err(Refusal::bad_input(
+                return Err(WebError::graphql_body(
                     StatusCode::BAD_REQUEST,
                     "variables must be a JSON object",
                 ));
@@ -72,147 +76,6 @@ impl Body {
     }
 }
 
-/// A request refused before GraphQL execution, answered in the GraphQL error shape.
-#[derive(Debug)]
-pub struct Refusal {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    retry_after: Option<std::time::Duration>,
-}
-
-impl Refusal {
-    fn bad_input(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code: "BAD_USER_INPUT",
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    pub(crate) fn into_response(self) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status);
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"attest\""));
-        }
-        if self.status == StatusCode::METHOD_NOT_ALLOWED {
-            response.insert_header((header::ALLOW, "POST"));
-        }
-        let response = response.json(json!({ "errors": [ { "message": self.message, "extensions": { "code": self.code } } ] }));
-        match self.retry_after {
-            Some(wait) => super::with_retry_after(response, wait),
-            None => response,
-        }
-    }
-}
-
-fn app_refusal(error: AppError) -> Refusal {
-    match error {
-        AppError::Unauthenticated(message) => Refusal {
-            status: StatusCode::UNAUTHORIZED,
-            code: "UNAUTHENTICATED",
-            message,
-            retry_after: None,
-        },
-        AppError::Forbidden(message) => Refusal {
-            status: StatusCode::FORBIDDEN,
-            code: "FORBIDDEN",
-            message,
-            retry_after: None,
-        },
-        AppError::RateLimited {
-            message,
-            retry_after,
-        } => Refusal {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            code: "RATE_LIMITED",
-            message,
-            retry_after: Some(retry_after),
-        },
-        other => {
-            tracing::error!(error = %other, "authentication failed internally");
-            Refusal {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                code: "INTERNAL",
-                message: "internal error; it has been logged".to_owned(),
-                retry_after: None,
-            }
-        }
-    }
-}
-
-/// The caller, from `Authorization: Bearer attest_…`. No header: anonymous (every field
-/// then answers UNAUTHENTICATED). A header that does not authenticate: refused outright.
-/// For downloads (GET, which change nothing): a page's link carries the session cookie
-/// but cannot send a header, and another site can make the browser fetch the file but
-/// never read it, so no CSRF token is asked for.
-pub(crate) async fn authenticate_download(
-    app: &App,
-    request: &HttpRequest,
-) -> Result<Option<Principal>, Refusal> {
-    Ok(caller(app, request, Csrf::NotNeeded).await?.principal)
-}
-
-/// Whether a session cookie must come with the page's CSRF token.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Csrf {
-    /// In the `X-CSRF-Token` header; cookies marked Secure when renewed (or not).
-    Required {
-        secure: bool,
-    },
-    NotNeeded,
-}
-
-/// Who is calling, and the session cookie to send back when their session's token was
-/// renewed (`secure`: whether that cookie is marked Secure).
-#[derive(Default)]
-struct Caller {
-    principal: Option<Principal>,
-    renewed: Option<actix_web::cookie::Cookie<'static>>,
-}
-
-/// Failed authentications count against the caller's address; past the limit the
-/// address is refused (429) before its next token is even looked up.
-async fn caller(app: &App, request: &HttpRequest, csrf: Csrf) -> Result<Caller, Refusal> {
-    let address = super::client_address(request);
-    let limits = app.rate_limits();
-    limits
-        .blocked(attest_app::Limit::BearerFailure, &address)
-        .map_err(app_refusal)?;
-    identify(app, request.headers(), csrf)
-        .await
-        .map_err(|refused| {
-            if refused.status == StatusCode::UNAUTHORIZED
-                && let Err(limited) = limits.failed(attest_app::Limit::BearerFailure, &address)
-            {
-                return app_refusal(limited);
-            }
-            refused
-        })
-}
-
-async fn identify(app: &App, headers: &HeaderMap, csrf: Csrf) -> Result<Caller, Refusal> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return session_caller(app, headers, csrf).await;
-    };
-    let value = value.to_str().map_err(|_| {
-        app_refusal(AppError::Unauthenticated(
-            "the Authorization header is not text".to_owned(),
-        ))
-    })?;
-    let token = attest_auth::bearer_token(value)
-        .map_err(|error| app_refusal(AppError::Unauthenticated(error.to_string())))?;
-    let principal = app
-        .authenticate_api_token(token)
-        .await
-        .map_err(app_refusal)?;
-    Ok(Caller {
-        principal: Some(principal),
-        renewed: None,
-    })
-}
-
 fn is_json(request: &HttpRequest) -> bool {
     request
         .headers()
@@ -226,9 +89,9 @@ fn is_json(request: &HttpRequest) -> bool {
         })
 }
 
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, Refusal> {
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, WebError> {
     let too_large = || {
-        Refusal::bad_input(
+        WebError::graphql_body(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("the request body is larger than {limit} bytes"),
         )
@@ -236,7 +99,7 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::Bytes
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| {
-            Refusal::bad_input(
+            WebError::graphql_body(
                 StatusCode::BAD_REQUEST,
                 "the request body could not be read",
             )
@@ -249,9 +112,9 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::Bytes
     Ok(body)
 }
 
-fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Refusal> {
+fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, WebError> {
     let malformed = |error: serde_json::Error| {
-        Refusal::bad_input(
+        WebError::graphql_body(
             StatusCode::BAD_REQUEST,
             format!(
                 "the body is not a GraphQL request: {error} (line {}, column {})",
@@ -264,13 +127,13 @@ fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Refusal> 
     match value {
         serde_json::Value::Array(items) => {
             if max_batch == 0 {
-                return Err(Refusal::bad_input(
+                return Err(WebError::graphql_body(
                     StatusCode::BAD_REQUEST,
                     "batched requests are turned off on this server",
                 ));
             }
             if items.is_empty() || items.len() > max_batch {
-                return Err(Refusal::bad_input(
+                return Err(WebError::graphql_body(
                     StatusCode::BAD_REQUEST,
                     format!(
                         "a batch holds 1 to {max_batch} requests; this one has {}",
@@ -292,55 +155,6 @@ fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Refusal> 
             .map_err(malformed)?
             .into_request()
             .map(BatchRequest::Single),
-    }
-}
-
-/// A staff member's session cookie, accepted only with the session's CSRF token in the
-/// `X-CSRF-Token` header: a page of ours can send it, a form on another site cannot.
-async fn session_caller(app: &App, headers: &HeaderMap, csrf: Csrf) -> Result<Caller, Refusal> {
-    let session = headers
-        .get_all(header::COOKIE)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == super::sso::SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned());
-    let Some(token) = session else {
-        return Ok(Caller::default());
-    };
-    let context = app.session(&token).await.map_err(app_refusal)?;
-    let Csrf::Required { secure } = csrf else {
-        return Ok(Caller {
-            principal: Some(context.principal),
-            renewed: None,
-        });
-    };
-    let presented = headers
-        .get("x-csrf-token")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    if !app.check_csrf(&context, presented) {
-        return Err(app_refusal(AppError::forbidden(
-            "a request with the session cookie needs the page's X-CSRF-Token header",
-        )));
-    }
-    Ok(Caller {
-        renewed: super::sso::renewed_session_cookie(app, &context, secure),
-        principal: Some(context.principal),
-    })
-}
-
-/// Where a request came from, kept with signatures as evidence: the peer address, or
-/// behind one of the operator's trusted proxies the client it forwarded for (never a
-/// header from anyone else, which any client can write).
-pub(crate) fn origin_of(request: &HttpRequest) -> attest_app::Origin {
-    attest_app::Origin {
-        ip: super::client_ip(request).map(|ip| ip.to_string()),
-        user_agent: request
-            .headers()
-            .get(actix_web::http::header::USER_AGENT)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned),
     }
 }
 
@@ -394,18 +208,26 @@ async fn execute(
 
 type Answer = Either<CustomizeResponder<GraphQLResponse>, HttpResponse>;
 
-fn answer(result: Result<(GraphQLResponse, Caller), Refusal>) -> Answer {
+fn answer(result: Result<(GraphQLResponse, Caller), WebError>) -> Answer {
     match result {
         Ok((response, caller)) => {
             let mut response = response.customize();
             // GraphQL use keeps a page's session alive as page loads do.
-            if let Some(renewed) = caller.renewed {
+            if let Some(renewed) = caller.renewed() {
                 response = response.insert_header((header::SET_COOKIE, renewed.to_string()));
             }
             Either::Left(response)
         }
-        Err(refused) => Either::Right(refused.into_response()),
+        Err(refused) => Either::Right(refused.error_response()),
     }
+}
+
+/// The caller, found only once the request itself has been accepted (so a malformed
+/// request is answered as such whoever sends it).
+async fn caller_of(request: &HttpRequest) -> Result<(Caller, Option<Principal>), WebError> {
+    let caller = Caller::extract(request).await?;
+    let principal = caller.principal()?.cloned();
+    Ok((caller, principal))
 }
 
 pub async fn post(
@@ -415,10 +237,8 @@ pub async fn post(
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
     settings: web::Data<GraphqlHttp>,
-    sign_in: web::Data<SignIn>,
 ) -> Answer {
-    let secure = sign_in.secure_cookies;
-    answer(post_inner(request, payload, schema, app, metrics, (settings, secure)).await)
+    answer(post_inner(request, payload, schema, app, metrics, settings).await)
 }
 
 async fn post_inner(
@@ -427,10 +247,10 @@ async fn post_inner(
     schema: web::Data<AttestSchema>,
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
-    (settings, secure): (web::Data<GraphqlHttp>, bool),
-) -> Result<(GraphQLResponse, Caller), Refusal> {
+    settings: web::Data<GraphqlHttp>,
+) -> Result<(GraphQLResponse, Caller), WebError> {
     if !is_json(&request) {
-        return Err(Refusal::bad_input(
+        return Err(WebError::graphql_body(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "send the request as Content-Type: application/json",
         ));
@@ -441,7 +261,7 @@ async fn post_inner(
         .and_then(|value| value.to_str().ok()?.parse::<usize>().ok())
         && length > settings.max_body_bytes
     {
-        return Err(Refusal::bad_input(
+        return Err(WebError::graphql_body(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
                 "the request body is larger than {} bytes",
@@ -451,8 +271,7 @@ async fn post_inner(
     }
     let body = read_body(payload, settings.max_body_bytes).await?;
     let batch = parse_batch(&body, settings.max_batch)?;
-    let mut caller = caller(&app, &request, Csrf::Required { secure }).await?;
-    let principal = caller.principal.take();
+    let (caller, principal) = caller_of(&request).await?;
     let response = execute(
         &schema,
         &app,
@@ -500,10 +319,8 @@ pub async fn get(
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
     settings: web::Data<GraphqlHttp>,
-    sign_in: web::Data<SignIn>,
 ) -> Answer {
-    let secure = sign_in.secure_cookies;
-    answer(get_inner(request, schema, app, metrics, (settings, secure)).await)
+    answer(get_inner(request, schema, app, metrics, settings).await)
 }
 
 async fn get_inner(
@@ -511,10 +328,10 @@ async fn get_inner(
     schema: web::Data<AttestSchema>,
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
-    (settings, secure): (web::Data<GraphqlHttp>, bool),
-) -> Result<(GraphQLResponse, Caller), Refusal> {
+    settings: web::Data<GraphqlHttp>,
+) -> Result<(GraphQLResponse, Caller), WebError> {
     let params = web::Query::<GetParams>::from_query(request.query_string()).map_err(|error| {
-        Refusal::bad_input(
+        WebError::graphql_body(
             StatusCode::BAD_REQUEST,
             format!("bad query string: {error}; send ?query=…"),
         )
@@ -524,18 +341,18 @@ async fn get_inner(
         params.operation_name.as_deref(),
         &settings.document_limits,
     ) {
-        return Err(Refusal::bad_input(
+        return Err(WebError::graphql_body(
             StatusCode::METHOD_NOT_ALLOWED,
             "mutations must be sent with POST",
         ));
     }
     let parse_json =
-        |field: &str, raw: &Option<String>| -> Result<Option<serde_json::Value>, Refusal> {
+        |field: &str, raw: &Option<String>| -> Result<Option<serde_json::Value>, WebError> {
             raw.as_deref()
                 .map(serde_json::from_str)
                 .transpose()
                 .map_err(|error| {
-                    Refusal::bad_input(
+                    WebError::graphql_body(
                         StatusCode::BAD_REQUEST,
                         format!("{field} is not JSON: {error}"),
                     )
@@ -552,8 +369,7 @@ async fn get_inner(
         operation_name: params.operation_name,
     };
     let request_body = body.into_request()?;
-    let mut caller = caller(&app, &request, Csrf::Required { secure }).await?;
-    let principal = caller.principal.take();
+    let (caller, principal) = caller_of(&request).await?;
     let response = execute(
         &schema,
         &app,

@@ -1,14 +1,15 @@
 //! The HTTP server: routes, middleware, and starting and stopping it.
 
 mod access_log;
+mod caller;
 mod client_address;
-mod evidence;
+mod downloads;
 pub mod graphql;
 mod health;
 mod metrics;
 mod pages;
-mod portal;
 pub(crate) mod sso;
+mod web_error;
 
 use std::net::TcpListener;
 
@@ -51,6 +52,20 @@ pub(crate) fn client_ip(request: &actix_web::HttpRequest) -> Option<std::net::Ip
     match request.app_data::<web::Data<TrustedProxies>>() {
         Some(proxies) => proxies.client(request),
         None => request.peer_addr().map(|addr| addr.ip()),
+    }
+}
+
+/// Where a request came from, kept with signatures as evidence: the peer address, or
+/// behind one of the operator's trusted proxies the client it forwarded for (never a
+/// header from anyone else, which any client can write).
+pub(crate) fn origin_of(request: &actix_web::HttpRequest) -> attest_app::Origin {
+    attest_app::Origin {
+        ip: client_ip(request).map(|ip| ip.to_string()),
+        user_agent: request
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
     }
 }
 
@@ -131,11 +146,11 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route("/metrics", web::get().to(metrics::metrics))
             .route(
                 "/exports/compliance.csv",
-                web::get().to(evidence::compliance_csv),
+                web::get().to(downloads::compliance_csv),
             )
             .route(
                 "/exports/acceptances.csv",
-                web::get().to(evidence::acceptances_csv),
+                web::get().to(downloads::acceptances_csv),
             )
             .route("/auth/{trust}/{provider}/login", web::get().to(sso::login))
             .route(
@@ -143,48 +158,54 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 web::get().to(sso::callback),
             )
             .route("/auth/logout", web::post().to(sso::logout))
-            .route("/me", web::get().to(sso::me))
+            .route("/me", web::get().to(pages::me::me))
             .service(
                 web::resource("/me/sign/{version}")
-                    .route(web::get().to(portal::my_signing_page))
-                    .route(web::post().to(portal::my_signing_submit)),
+                    .route(web::get().to(pages::me::my_signing_page))
+                    .route(web::post().to(pages::me::my_signing_submit)),
             )
-            .route("/schools/{id}", web::get().to(portal::school_dashboard))
+            .route(
+                "/schools/{id}",
+                web::get().to(pages::school::school_dashboard),
+            )
             .route(
                 "/schools/{id}/remind",
-                web::post().to(portal::remind_school),
+                web::post().to(pages::school::remind_school),
             )
             .service(
                 web::resource("/schools/{id}/paper")
-                    .route(web::get().to(portal::paper_form))
-                    .route(web::post().to(portal::paper_submit)),
+                    .route(web::get().to(pages::school::paper_form))
+                    .route(web::post().to(pages::school::paper_submit)),
             )
-            .route("/trust", web::get().to(portal::trust_overview))
-            .route("/breaches", web::get().to(portal::breach_desk))
+            .route("/trust", web::get().to(pages::trust::trust_overview))
+            .route("/breaches", web::get().to(pages::breaches::breach_desk))
             .service(
                 web::resource("/breaches/new")
-                    .route(web::get().to(portal::report_form))
-                    .route(web::post().to(portal::report_submit)),
+                    .route(web::get().to(pages::breaches::report_form))
+                    .route(web::post().to(pages::breaches::report_submit)),
             )
-            .route("/breaches/{id}", web::get().to(portal::breach_page))
+            .route(
+                "/breaches/{id}",
+                web::get().to(pages::breaches::breach_page),
+            )
             .route(
                 "/breaches/{id}/{action}",
-                web::post().to(portal::breach_action),
+                web::post().to(pages::breaches::breach_action),
             )
             .route(
                 "/exports/breaches.csv",
-                web::get().to(evidence::breaches_csv),
+                web::get().to(downloads::breaches_csv),
             )
             .route(
                 "/exports/people/{id}/evidence.txt",
-                web::get().to(evidence::person_evidence),
+                web::get().to(downloads::person_evidence),
             )
-            .route("/receipts/{id}.txt", web::get().to(evidence::receipt_file))
-            .route("/receipts/{id}", web::get().to(evidence::receipt_page))
+            .route("/receipts/{id}.txt", web::get().to(downloads::receipt_file))
+            .route("/receipts/{id}", web::get().to(downloads::receipt_page))
             .service(
                 web::resource("/sign/{token}")
-                    .route(web::get().to(pages::sign_page))
-                    .route(web::post().to(pages::sign_submit)),
+                    .route(web::get().to(pages::signing::sign_page))
+                    .route(web::post().to(pages::signing::sign_submit)),
             )
             .service(
                 web::resource("/graphql")

@@ -21,6 +21,7 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::caller::Caller;
 use super::pages;
 
 pub const LOGIN_COOKIE: &str = "attest_login";
@@ -477,43 +478,6 @@ pub async fn callback(
     }
 }
 
-/// `GET /me`: who is signed in, and what they must sign.
-pub async fn me(
-    request: HttpRequest,
-    app: web::Data<App>,
-    sign_in: web::Data<SignIn>,
-) -> HttpResponse {
-    let secure = sign_in.secure_cookies;
-    let Some(token) = request.cookie(SESSION_COOKIE) else {
-        return failed(
-            StatusCode::UNAUTHORIZED,
-            "You are not signed in. Use your school's sign-in link.",
-        );
-    };
-    match app.session(token.value()).await {
-        Ok(context) => match app.my_policies(&context).await {
-            Ok(rows) => {
-                let mut page = pages::me(&context, &rows, &app.csrf_token(&context));
-                if let Some(renewed) = renewed_session_cookie(&app, &context, secure) {
-                    let _ = page.add_cookie(&renewed);
-                }
-                page
-            }
-            Err(error) => {
-                tracing::error!(%error, "my policies");
-                failed(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong; it has been logged.",
-                )
-            }
-        },
-        Err(_) => failed(
-            StatusCode::UNAUTHORIZED,
-            "Your session has ended. Sign in again.",
-        ),
-    }
-}
-
 #[derive(Deserialize)]
 pub struct LogoutForm {
     csrf: String,
@@ -521,24 +485,24 @@ pub struct LogoutForm {
 
 /// `POST /auth/logout` (a form from /me carrying its CSRF token).
 pub async fn logout(
-    request: HttpRequest,
+    mut caller: Caller,
     form: web::Form<LogoutForm>,
     app: web::Data<App>,
     sign_in: web::Data<SignIn>,
 ) -> HttpResponse {
-    let Some(token) = request.cookie(SESSION_COOKIE) else {
-        return failed(StatusCode::UNAUTHORIZED, "You are not signed in.");
-    };
-    let Ok(context) = app.session(token.value()).await else {
+    if caller.session().is_err() {
         return failed(StatusCode::UNAUTHORIZED, "Your session has already ended.");
-    };
-    if !app.check_csrf(&context, &form.csrf) {
+    }
+    if caller.confirm_form(&app, &form.csrf).is_err() {
         return failed(
             StatusCode::FORBIDDEN,
             "This sign-out form is stale; go back and try again.",
         );
     }
-    if let Err(error) = app.sign_out(&context).await {
+    let Ok(context) = caller.session() else {
+        return failed(StatusCode::UNAUTHORIZED, "Your session has already ended.");
+    };
+    if let Err(error) = app.sign_out(context).await {
         tracing::error!(%error, "sign-out failed");
         return failed(
             StatusCode::INTERNAL_SERVER_ERROR,

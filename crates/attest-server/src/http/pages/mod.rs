@@ -1,0 +1,170 @@
+//! Server-rendered pages, one module per product area: `signing` (the magic-link form
+//! and receipts), `me` (a signed-in person's own policies), `school` (a school's
+//! dashboard and paper forms), `trust` (the trust overview) and `breaches` (reporting
+//! and the DPO's desk). Every page asks the application with the caller's principal, so
+//! it sees and may do exactly what the API allows that person.
+//!
+//! Templates live in `templates/` and are escaped by default; only the policy HTML
+//! (rendered by attest-document, which escapes any raw HTML in the source) is inserted
+//! as is.
+
+pub mod breaches;
+pub mod me;
+pub mod school;
+pub mod signing;
+pub mod trust;
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use attest_domain::{LONDON, Principal, Role};
+use chrono::{DateTime, Utc};
+use minijinja::{Environment, Value, context};
+
+const TEMPLATES: [(&str, &str); 14] = [
+    ("layout.html", include_str!("templates/layout.html")),
+    ("receipt.html", include_str!("templates/receipt.html")),
+    ("sign.html", include_str!("templates/sign.html")),
+    ("done.html", include_str!("templates/done.html")),
+    ("invalid.html", include_str!("templates/invalid.html")),
+    ("me.html", include_str!("templates/me.html")),
+    ("signed_out.html", include_str!("templates/signed_out.html")),
+    (
+        "sign_in_failed.html",
+        include_str!("templates/sign_in_failed.html"),
+    ),
+    ("school.html", include_str!("templates/school.html")),
+    ("trust.html", include_str!("templates/trust.html")),
+    ("breaches.html", include_str!("templates/breaches.html")),
+    ("breach.html", include_str!("templates/breach.html")),
+    ("report.html", include_str!("templates/report.html")),
+    ("paper.html", include_str!("templates/paper.html")),
+];
+
+fn templates() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            if let Err(error) = env.add_template(name, source) {
+                tracing::error!(%error, name, "page template does not compile");
+            }
+        }
+        env
+    })
+}
+
+/// A page from its template, with the headers every page carries.
+pub(crate) fn page(status: StatusCode, name: &str, data: Value) -> HttpResponse {
+    let rendered = templates()
+        .get_template(name)
+        .and_then(|template| template.render(data));
+    match rendered {
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ))
+            .insert_header(("Cache-Control", "no-store"))
+            .body(html),
+        Err(error) => {
+            tracing::error!(%error, name, "page did not render");
+            HttpResponse::InternalServerError().body("internal error; it has been logged")
+        }
+    }
+}
+
+/// A page that says why sign-in (or a signed-in page) did not work.
+pub(crate) fn sign_in_failed(status: StatusCode, message: &str) -> HttpResponse {
+    page(
+        status,
+        "sign_in_failed.html",
+        context! { message => message },
+    )
+}
+
+pub(crate) fn signed_out() -> HttpResponse {
+    page(StatusCode::OK, "signed_out.html", context! {})
+}
+
+/// 200, or 422 when the form is shown again with what was wrong.
+fn form_status(error: Option<&String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .finish()
+}
+
+fn trust_wide_reader(principal: &Principal) -> bool {
+    [Role::TrustAdmin, Role::Dpo, Role::ReadOnly]
+        .into_iter()
+        .any(|role| principal.has_role(role))
+}
+
+/// The links this person's roles give them.
+pub(crate) fn nav(principal: &Principal, current: &str) -> Vec<Value> {
+    let mut items = vec![("/me".to_owned(), "My policies")];
+    if trust_wide_reader(principal) {
+        items.push(("/trust".to_owned(), "Trust"));
+    }
+    for school in principal
+        .roles()
+        .iter()
+        .filter(|held| held.role() == Role::SchoolAdmin)
+        .filter_map(|held| held.school())
+    {
+        items.push((format!("/schools/{school}"), "My school"));
+    }
+    items.push(("/breaches".to_owned(), "Breaches"));
+    items.push(("/breaches/new".to_owned(), "Report a breach"));
+    items
+        .into_iter()
+        .map(|(href, label)| context! { current => href == current, href => href, label => label })
+        .collect()
+}
+
+/// An instant as people in England read it.
+fn london(at: DateTime<Utc>) -> String {
+    at.with_timezone(&LONDON)
+        .format("%a %-d %b %Y %H:%M")
+        .to_string()
+}
+
+/// A `<select>`'s options, the chosen one selected, with "any" first.
+fn options<T: Copy + PartialEq>(
+    all: &[T],
+    chosen: Option<T>,
+    value: impl Fn(T) -> &'static str,
+    any: &str,
+) -> Vec<Value> {
+    std::iter::once(context! { value => "", label => any, selected => chosen.is_none() })
+        .chain(all.iter().map(|item| {
+            context! {
+                value => value(*item),
+                label => value(*item).replace('_', " "),
+                selected => chosen == Some(*item),
+            }
+        }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        for (name, _) in TEMPLATES {
+            assert!(templates().get_template(name).is_ok(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Signing pages: the form (for a magic link, or a signed-in person), the answer after
+//! it, and the receipt of an acceptance.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use attest_app::{
+    AcceptanceEvidence, App, AppError, SigningAnswer, SigningForm, SigningOutcome,
+    SigningSubmission,
+};
+use attest_domain::{Decision, SigningMethod};
+use minijinja::context;
+
+use super::{form_status, page};
+use crate::http::origin_of;
+use crate::http::web_error::WebError;
+
+/// The signing page; `csrf` for a signed-in session's form (a magic link's secret in the
+/// URL stands in for it).
+pub(crate) fn sign_form(
+    form: &SigningForm,
+    error: Option<String>,
+    csrf: Option<&str>,
+) -> HttpResponse {
+    let questions: Vec<_> = form
+        .questions
+        .iter()
+        .map(|q| context! { key => q.key.clone(), text => q.text.clone(), options => q.options.clone() })
+        .collect();
+    page(
+        form_status(error.as_ref()),
+        "sign.html",
+        context! {
+            title => form.policy_title.clone(),
+            version_number => form.version_number,
+            version_id => form.version.to_string(),
+            person => form.person_name.clone(),
+            expires => form.expires_at.map(|at| at.with_timezone(&attest_app::SCHOOL_TIME_ZONE).format("%-d %B %Y %H:%M").to_string()),
+            html => form.html.clone(),
+            content_hash => form.content_hash.clone(),
+            questions => questions,
+            role => form.role.clone(),
+            error => error,
+            csrf => csrf,
+        },
+    )
+}
+
+/// An acceptance's receipt: what was signed, by whom, and the hashes that prove it.
+pub(crate) fn receipt(evidence: &AcceptanceEvidence) -> HttpResponse {
+    let a = &evidence.acceptance;
+    page(
+        StatusCode::OK,
+        "receipt.html",
+        context! {
+            id => a.id.to_string(),
+            title => evidence.policy.title.clone(),
+            declined => a.decision == Decision::Declined,
+            paper => a.method == SigningMethod::Paper,
+            verified => evidence.text_verified,
+            person => evidence.person.full_name.as_str(),
+            school => evidence.school.name.as_str(),
+            version => evidence.version.number,
+            typed_name => a.typed_name.clone(),
+            role => a.role.clone(),
+            answers => a.answers.clone(),
+            reason => a.decline_reason.clone(),
+            note => a.note.clone(),
+            method => a.method.as_str(),
+            signed_at => a.signed_at.to_rfc3339(),
+            ip => a.ip.clone(),
+            user_agent => a.user_agent.clone(),
+            seq => a.seq,
+            content_hash => a.content_hash.clone(),
+            prev_hash => a.prev_hash.clone(),
+            row_hash => a.row_hash.clone(),
+            html => evidence.html.clone(),
+        },
+    )
+}
+
+/// Unknown, expired and used links all get this page and status.
+fn invalid_link() -> HttpResponse {
+    page(StatusCode::NOT_FOUND, "invalid.html", context! {})
+}
+
+/// A magic link's failure: an unusable link is the invalid-link page; anything else is
+/// answered as a download would be (plain text), as it always has been.
+fn link_failure(error: AppError) -> HttpResponse {
+    match error {
+        AppError::NotFound(_) => invalid_link(),
+        other => actix_web::ResponseError::error_response(&WebError::download(other)),
+    }
+}
+
+/// `GET /sign/{token}`: the policy and the form. Wrong links count against the caller's
+/// address, and an address past the limit is refused before its next link is even
+/// looked up (no guessing links).
+pub async fn sign_page(
+    request: HttpRequest,
+    app: web::Data<App>,
+    token: web::Path<String>,
+) -> HttpResponse {
+    let address = crate::http::client_address(&request);
+    match app
+        .link_attempt(Some(&address), app.open_signing_form(&token))
+        .await
+    {
+        Ok(form) => sign_form(&form, None, None),
+        Err(error) => link_failure(error),
+    }
+}
+
+/// `POST /sign/{token}`: sign or decline. The link's secret in the path is what
+/// authorises the request (a forger would need it), so no other CSRF token is needed.
+pub async fn sign_submit(
+    request: HttpRequest,
+    app: web::Data<App>,
+    token: web::Path<String>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> HttpResponse {
+    let address = crate::http::client_address(&request);
+    let submission = read_submission(&form);
+    let outcome = app
+        .link_attempt(
+            Some(&address),
+            app.submit_with_magic_link(&token, submission.answer, origin_of(&request)),
+        )
+        .await;
+    match outcome {
+        Ok(outcome) => answered(&outcome, None),
+        Err(error) => link_failure(error),
+    }
+}
+
+/// What a signing form's fields ask for.
+pub(crate) fn read_submission(form: &BTreeMap<String, String>) -> SigningSubmission {
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let school = form.get("school").and_then(|id| id.parse().ok());
+    let answer = if field("decision") == "decline" {
+        SigningAnswer::Decline {
+            content_hash: field("content_hash"),
+            reason: field("reason"),
+        }
+    } else {
+        SigningAnswer::Sign {
+            content_hash: field("content_hash"),
+            typed_name: field("typed_name"),
+            role: Some(field("role")),
+            answers: form
+                .iter()
+                .filter_map(|(name, value)| {
+                    Some((name.strip_prefix("answer.")?.to_owned(), value.clone()))
+                })
+                .collect(),
+        }
+    };
+    SigningSubmission { school, answer }
+}
+
+/// The page after an answer: the receipt, or the form again with what was wrong.
+pub(crate) fn answered(outcome: &SigningOutcome, csrf: Option<&str>) -> HttpResponse {
+    match outcome {
+        SigningOutcome::Signed { receipt } => page(
+            StatusCode::OK,
+            "done.html",
+            context! {
+                declined => receipt.acceptance.decision == Decision::Declined,
+                title => receipt.policy.title.clone(),
+                version_number => receipt.version.number,
+                id => receipt.acceptance.id.to_string(),
+                content_hash => receipt.acceptance.content_hash.clone(),
+                receipt => attest_app::receipt_text(receipt),
+            },
+        ),
+        SigningOutcome::Refused { form, problem } => sign_form(form, Some(problem.clone()), csrf),
+    }
+}

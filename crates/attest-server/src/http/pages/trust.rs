@@ -1,0 +1,72 @@
+//! The trust overview: every school side by side, policies due for review, and the
+//! directory sync.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use attest_app::{App, AppError};
+use attest_domain::{ComplianceStatus, SchoolId};
+use minijinja::{Value, context};
+
+use super::{london, nav, page, trust_wide_reader};
+use crate::http::caller::Caller;
+use crate::http::web_error::WebError;
+
+/// `GET /trust`: every school side by side, policies due for review, the directory sync.
+pub async fn trust_overview(caller: Caller, app: web::Data<App>) -> Result<HttpResponse, WebError> {
+    let (context, principal) = caller.visitor()?;
+    if !trust_wide_reader(principal) {
+        return Err(WebError::page(AppError::forbidden(
+            "The trust overview is for trust admins, the DPO and read-only users.",
+        )));
+    }
+    let summary = app.compliance_summary(principal, None, None).await?;
+    let schools = app.schools(principal).await?;
+    let reviews = app.policies_due_for_review(principal, 60).await?;
+    // Only trust admins see the directory sync; others simply do not get that part.
+    let sync = match app.sync_runs(principal, 1).await {
+        Ok(runs) => runs.into_iter().next().map(|run| {
+            context! {
+                status => run.row.status,
+                at => london(run.row.created_at),
+                error => run.row.error,
+            }
+        }),
+        Err(_) => None,
+    };
+    let tallies: BTreeMap<SchoolId, _> = summary.schools.iter().cloned().collect();
+    let rows: Vec<Value> = schools
+        .iter()
+        .map(|school| {
+            let tally = tallies.get(&school.id).cloned().unwrap_or_default();
+            let count = |status| tally.count(status);
+            context! {
+                id => school.id.to_string(),
+                name => school.name.to_string(),
+                compliant => count(ComplianceStatus::Compliant),
+                due => count(ComplianceStatus::Due),
+                overdue => count(ComplianceStatus::Overdue),
+                exempt => count(ComplianceStatus::Exempt),
+                percent => tally.percent(ComplianceStatus::Compliant),
+            }
+        })
+        .collect();
+    Ok(caller.answer(page(
+        StatusCode::OK,
+        "trust.html",
+        context! {
+            nav => nav(principal, "/trust"),
+            trust => context.trust.name.as_str(),
+            as_of => london(summary.as_of),
+            percent => summary.overall.percent(ComplianceStatus::Compliant),
+            schools => rows,
+            reviews => reviews.iter().map(|review| context! {
+                title => review.policy.title.clone(),
+                on => review.next_review_on.format("%-d %b %Y").to_string(),
+                overdue => review.overdue,
+            }).collect::<Vec<_>>(),
+            sync => sync,
+        },
+    )))
+}
