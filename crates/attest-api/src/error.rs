@@ -58,8 +58,11 @@ pub(crate) fn to_graphql(error: AppError) -> async_graphql::Error {
         } => coded(code, message).extend_with(|_, extensions| {
             extensions.set("retryAfter", retry_after.as_secs());
         }),
-        AppError::InvalidInput { field, message } => coded(code, format!("{field}: {message}"))
-            .extend_with(|_, extensions| extensions.set("field", field.as_str())),
+        AppError::InvalidInput { field, message } => {
+            let field = attest_app::field_camel_case(&field);
+            coded(code, format!("{field}: {message}"))
+                .extend_with(|_, extensions| extensions.set("field", field.as_str()))
+        }
         AppError::Unauthenticated(message)
         | AppError::Forbidden(message)
         | AppError::NotFound(message)

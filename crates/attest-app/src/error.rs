@@ -29,6 +29,15 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The error in words for a person at a page: a field is named in words
+    /// (`discovered_at` and `discoveredAt` both read "discovered at").
+    pub fn for_people(&self) -> String {
+        match self {
+            Self::InvalidInput { field, message } => format!("{}: {message}", field_words(field)),
+            other => other.to_string(),
+        }
+    }
+
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::Forbidden(message.into())
     }
@@ -63,5 +72,63 @@ impl From<DomainError> for AppError {
 impl From<sea_orm::DbErr> for AppError {
     fn from(error: sea_orm::DbErr) -> Self {
         Self::Internal(error.to_string())
+    }
+}
+
+/// `discoveredAt`, `discovered_at` → `discovered at`.
+pub fn field_words(field: &str) -> String {
+    let mut words = String::with_capacity(field.len() + 4);
+    for c in field.chars() {
+        if c == '_' {
+            words.push(' ');
+        } else if c.is_ascii_uppercase() {
+            words.push(' ');
+            words.push(c.to_ascii_lowercase());
+        } else {
+            words.push(c);
+        }
+    }
+    words
+}
+
+/// `discovered_at` → `discoveredAt`, as the GraphQL schema names inputs. After a dot
+/// come keys the trust chose (`answers.consent_1`), kept as they are.
+pub fn field_camel_case(field: &str) -> String {
+    let (name, keys) = field
+        .split_once('.')
+        .map_or((field, None), |(name, keys)| (name, Some(keys)));
+    let mut camel = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            camel.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            camel.push(c);
+        }
+    }
+    if let Some(keys) = keys {
+        camel.push('.');
+        camel.push_str(keys);
+    }
+    camel
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_read_as_words_for_people_and_camel_case_for_graphql() {
+        assert_eq!(field_words("discovered_at"), "discovered at");
+        assert_eq!(field_words("typedName"), "typed name");
+        assert_eq!(field_camel_case("discovered_at"), "discoveredAt");
+        assert_eq!(field_camel_case("adaptations.1"), "adaptations.1");
+        assert_eq!(field_camel_case("schoolId"), "schoolId");
+        assert_eq!(field_camel_case("answers.consent_1"), "answers.consent_1");
+        let error = AppError::invalid("discovered_at", "in the future");
+        assert_eq!(error.for_people(), "discovered at: in the future");
     }
 }

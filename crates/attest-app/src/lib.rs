@@ -50,7 +50,7 @@ pub use directory_sync::{DirectoryConnectionView, SyncRun, SyncTrigger};
 pub use email_templates::{
     Branding, EMAIL_KINDS, RenderedEmail, preview as preview_email, render_email,
 };
-pub use error::AppError;
+pub use error::{AppError, field_camel_case, field_words};
 pub use jobs::{JOB_MAX_ATTEMPTS, JobRound, WorkerSettings};
 pub use mail::OUTBOX_STATUSES;
 pub use mail_delivery::MailDelivery;

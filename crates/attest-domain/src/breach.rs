@@ -115,7 +115,7 @@ impl BreachStatus {
 
 text_enum!(
     /// The kinds of personal data involved, as the ICO's breach report form lists them.
-    DataCategory, "dataCategories", {
+    DataCategory, "data_categories", {
         BasicIdentifiers => "basic_identifiers",
         IdentificationData => "identification_data",
         Financial => "financial",
@@ -169,7 +169,7 @@ impl DataCategory {
 
 text_enum!(
     /// Whose data it is.
-    PeopleCategory, "peopleCategories", {
+    PeopleCategory, "people_categories", {
         Pupils => "pupils",
         Staff => "staff",
         Parents => "parents",
@@ -411,13 +411,13 @@ fn parse_list<T: FromStr<Err = DomainError> + Ord>(
 impl BreachFacts {
     /// Checks a report made at `now`.
     pub fn parse(input: BreachFactsInput, now: DateTime<Utc>) -> Result<Self, DomainError> {
-        let what_happened = required_text("whatHappened", &input.what_happened, LONG_TEXT)?;
+        let what_happened = required_text("what_happened", &input.what_happened, LONG_TEXT)?;
         let discovered_at = input
             .discovered_at
-            .ok_or_else(|| DomainError::invalid("discoveredAt", "is required"))?;
+            .ok_or_else(|| DomainError::invalid("discovered_at", "is required"))?;
         // A few minutes' grace for clocks that disagree.
         if discovered_at > now + Duration::minutes(5) {
-            return Err(DomainError::invalid("discoveredAt", "is in the future"));
+            return Err(DomainError::invalid("discovered_at", "is in the future"));
         }
         if let Some(occurred) = input.occurred_at
             && occurred > discovered_at
@@ -428,20 +428,21 @@ impl BreachFacts {
             ));
         }
         let data_categories: Vec<DataCategory> =
-            parse_list("dataCategories", &input.data_categories)?;
-        let data_other = optional_text("dataOther", input.data_other.as_deref(), SHORT_TEXT)?;
+            parse_list("data_categories", &input.data_categories)?;
+        let data_other = optional_text("data_other", input.data_other.as_deref(), SHORT_TEXT)?;
         if data_categories.contains(&DataCategory::Other) && data_other.is_none() {
             return Err(DomainError::invalid(
-                "dataOther",
+                "data_other",
                 "say what other data was involved",
             ));
         }
         let people_categories: Vec<PeopleCategory> =
-            parse_list("peopleCategories", &input.people_categories)?;
-        let people_other = optional_text("peopleOther", input.people_other.as_deref(), SHORT_TEXT)?;
+            parse_list("people_categories", &input.people_categories)?;
+        let people_other =
+            optional_text("people_other", input.people_other.as_deref(), SHORT_TEXT)?;
         if people_categories.contains(&PeopleCategory::Other) && people_other.is_none() {
             return Err(DomainError::invalid(
-                "peopleOther",
+                "people_other",
                 "say who else is affected",
             ));
         }
@@ -449,15 +450,15 @@ impl BreachFacts {
             what_happened,
             occurred_at: input.occurred_at,
             discovered_at,
-            how_discovered: required_text("howDiscovered", &input.how_discovered, LONG_TEXT)?,
-            cyber_incident: parse_answer("cyberIncident", &input.cyber_incident)?,
+            how_discovered: required_text("how_discovered", &input.how_discovered, LONG_TEXT)?,
+            cyber_incident: parse_answer("cyber_incident", &input.cyber_incident)?,
             data_categories,
             data_other,
             records_affected: input.records_affected,
             people_affected: input.people_affected,
             people_categories,
             people_other,
-            staff_involved: parse_answer("staffInvolved", &input.staff_involved)?,
+            staff_involved: parse_answer("staff_involved", &input.staff_involved)?,
             staff_training: optional_text(
                 "staffTraining",
                 input.staff_training.as_deref(),
@@ -472,7 +473,7 @@ impl BreachFacts {
                 input.containment_detail.as_deref(),
                 LONG_TEXT,
             )?,
-            reporter_name: required_text("reporterName", &input.reporter_name, SHORT_TEXT)?,
+            reporter_name: required_text("reporter_name", &input.reporter_name, SHORT_TEXT)?,
             reporter_contact: optional_text(
                 "reporterContact",
                 input.reporter_contact.as_deref(),
@@ -568,7 +569,7 @@ impl Assessment {
                 LONG_TEXT,
             )?,
             notify_ico: input.notify_ico,
-            ico_reasons: required_text("icoReasons", &input.ico_reasons, LONG_TEXT)?,
+            ico_reasons: required_text("ico_reasons", &input.ico_reasons, LONG_TEXT)?,
             notify_subjects: input.notify_subjects,
             subjects_reasons,
             others_told,
@@ -600,24 +601,24 @@ impl IcoReport {
         now: DateTime<Utc>,
     ) -> Result<Self, DomainError> {
         if reported_at > now + Duration::minutes(5) {
-            return Err(DomainError::invalid("notifiedAt", "is in the future"));
+            return Err(DomainError::invalid("notified_at", "is in the future"));
         }
         if reported_at < aware_at {
             return Err(DomainError::invalid(
-                "notifiedAt",
+                "notified_at",
                 "is before the trust became aware",
             ));
         }
-        let delay_reason = optional_text("delayReason", delay_reason, LONG_TEXT)?;
+        let delay_reason = optional_text("delay_reason", delay_reason, LONG_TEXT)?;
         if !follow_up && reported_at > ico_deadline(aware_at) && delay_reason.is_none() {
             return Err(DomainError::invalid(
-                "delayReason",
+                "delay_reason",
                 "the ICO was told more than 72 hours after the trust became aware: give the reasons for the delay",
             ));
         }
         Ok(Self {
             follow_up,
-            ico_reference: required_text("icoReference", ico_reference, SHORT_TEXT)?,
+            ico_reference: required_text("ico_reference", ico_reference, SHORT_TEXT)?,
             reported_at,
             delay_reason,
             detail: optional_text("detail", detail, LONG_TEXT)?,
@@ -819,7 +820,7 @@ mod tests {
             .collect();
         assert_eq!(special.len(), 6);
         let error = "passwords".parse::<DataCategory>().expect_err("unknown");
-        assert_eq!(error.field(), "dataCategories");
+        assert_eq!(error.field(), "data_categories");
         assert!(error.to_string().contains("identification_data"), "{error}");
     }
 
@@ -957,34 +958,34 @@ mod tests {
         type Change = Box<dyn Fn(&mut BreachFactsInput)>;
         let cases: Vec<(&str, Change)> = vec![
             (
-                "whatHappened",
+                "what_happened",
                 Box::new(|i| i.what_happened = "  ".to_owned()),
             ),
-            ("discoveredAt", Box::new(|i| i.discovered_at = None)),
+            ("discovered_at", Box::new(|i| i.discovered_at = None)),
             (
-                "discoveredAt",
+                "discovered_at",
                 Box::new(move |i| i.discovered_at = Some(now + Duration::hours(1))),
             ),
             ("occurredAt", Box::new(move |i| i.occurred_at = Some(now))),
-            ("dataCategories", Box::new(|i| i.data_categories = vec![])),
+            ("data_categories", Box::new(|i| i.data_categories = vec![])),
             (
-                "dataCategories",
+                "data_categories",
                 Box::new(|i| i.data_categories = vec!["passwords".to_owned()]),
             ),
             (
-                "dataOther",
+                "data_other",
                 Box::new(|i| i.data_categories = vec!["other".to_owned()]),
             ),
             (
-                "peopleOther",
+                "people_other",
                 Box::new(|i| i.people_categories = vec!["other".to_owned()]),
             ),
             (
-                "cyberIncident",
+                "cyber_incident",
                 Box::new(|i| i.cyber_incident = "maybe".to_owned()),
             ),
             (
-                "reporterName",
+                "reporter_name",
                 Box::new(|i| i.reporter_name = String::new()),
             ),
         ];
@@ -1055,7 +1056,7 @@ mod tests {
             now,
         )
         .expect_err("reasons");
-        assert_eq!(no_reason.field(), "icoReasons");
+        assert_eq!(no_reason.field(), "ico_reasons");
         assert_eq!(
             Assessment::parse(
                 AssessmentInput {
@@ -1087,7 +1088,7 @@ mod tests {
             now,
         )
         .expect_err("late");
-        assert_eq!(late.field(), "delayReason");
+        assert_eq!(late.field(), "delay_reason");
         let explained = IcoReport::parse(
             false,
             "ICO-123",
@@ -1124,7 +1125,7 @@ mod tests {
             )
             .expect_err("early")
             .field(),
-            "notifiedAt"
+            "notified_at"
         );
 
         let facts = BreachFacts::parse(facts_input(), now).expect("valid");

@@ -143,7 +143,7 @@ impl App {
 fn refusal(error: AppError, signer: &Signer) -> Result<SigningOutcome, AppError> {
     match error {
         AppError::InvalidInput { .. } | AppError::Conflict(_) => Ok(SigningOutcome::Refused {
-            problem: error.to_string(),
+            problem: error.for_people(),
             form: Box::new(signing_form(&signer.found, signer.expires_at)),
         }),
         other => Err(other),

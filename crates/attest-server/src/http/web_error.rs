@@ -108,7 +108,12 @@ impl WebError {
             | AppError::NotFound(message)
             | AppError::Conflict(message)
             | AppError::RateLimited { message, .. } => message.clone(),
-            error @ AppError::InvalidInput { .. } => error.to_string(),
+            error @ AppError::InvalidInput { .. } if self.surface == Surface::Page => {
+                error.for_people()
+            }
+            AppError::InvalidInput { field, message } => {
+                format!("{}: {message}", attest_app::field_camel_case(field))
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 match self.surface {

@@ -233,7 +233,7 @@ pub async fn report_submit(
             &app,
             &schools,
             &values,
-            Some(error.to_string()),
+            Some(error.for_people()),
         )),
         Err(error) => Err(error.into()),
     }

@@ -273,7 +273,7 @@ pub async fn paper_submit(
         .filter_map(|(name, value)| Some((name.strip_prefix("answer.")?.to_owned(), value.clone())))
         .collect();
     let Ok(signed_on) = one("signed_on").parse::<chrono::NaiveDate>() else {
-        let problem = "signedOn: give the date written on the form".to_owned();
+        let problem = "signed on: give the date written on the form".to_owned();
         return Ok(caller.answer(paper.render(&app, &values, Some(problem))));
     };
     let recorded = app
@@ -299,7 +299,7 @@ pub async fn paper_submit(
             Ok(caller.answer(see_other(format!("/schools/{school}?recorded={name}"))))
         }
         Err(error @ (AppError::InvalidInput { .. } | AppError::Conflict(_))) => {
-            Ok(caller.answer(paper.render(&app, &values, Some(error.to_string()))))
+            Ok(caller.answer(paper.render(&app, &values, Some(error.for_people()))))
         }
         Err(error) => Err(error.into()),
     }
