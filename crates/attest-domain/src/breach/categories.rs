@@ -1,0 +1,108 @@
+//! The ICO's categories: of data, of people, and the answers and ratings a report and
+//! an assessment give.
+
+text_enum!(
+    /// The kinds of personal data involved, as the ICO's breach report form lists them.
+    DataCategory, "data_categories", {
+        BasicIdentifiers => "basic_identifiers",
+        IdentificationData => "identification_data",
+        Financial => "financial",
+        OfficialDocuments => "official_documents",
+        Location => "location",
+        Health => "health",
+        RacialOrEthnicOrigin => "racial_or_ethnic_origin",
+        ReligiousBeliefs => "religious_beliefs",
+        SexLifeOrOrientation => "sex_life_or_orientation",
+        GeneticOrBiometric => "genetic_or_biometric",
+        CriminalOffences => "criminal_offences",
+        NotYetKnown => "not_yet_known",
+        Other => "other",
+    }
+);
+
+impl DataCategory {
+    /// Special category data (UK GDPR article 9) and criminal offence data (article
+    /// 10): shown to school admins only when granted.
+    pub fn is_special(self) -> bool {
+        matches!(
+            self,
+            Self::Health
+                | Self::RacialOrEthnicOrigin
+                | Self::ReligiousBeliefs
+                | Self::SexLifeOrOrientation
+                | Self::GeneticOrBiometric
+                | Self::CriminalOffences
+        )
+    }
+
+    /// How the ICO's form words it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::BasicIdentifiers => "Basic personal identifiers",
+            Self::IdentificationData => "Identification data (e.g. usernames, passwords)",
+            Self::Financial => "Economic and financial data",
+            Self::OfficialDocuments => "Official documents",
+            Self::Location => "Location data",
+            Self::Health => "Health data",
+            Self::RacialOrEthnicOrigin => "Racial or ethnic origin",
+            Self::ReligiousBeliefs => "Religious or philosophical beliefs",
+            Self::SexLifeOrOrientation => "Sex life or sexual orientation",
+            Self::GeneticOrBiometric => "Genetic or biometric data",
+            Self::CriminalOffences => "Criminal convictions and offences",
+            Self::NotYetKnown => "Not yet known",
+            Self::Other => "Other",
+        }
+    }
+}
+
+text_enum!(
+    /// Whose data it is.
+    PeopleCategory, "people_categories", {
+        Pupils => "pupils",
+        Staff => "staff",
+        Parents => "parents",
+        Governors => "governors",
+        VulnerableAdults => "vulnerable_adults",
+        NotYetKnown => "not_yet_known",
+        Other => "other",
+    }
+);
+
+text_enum!(
+    /// Yes, no or don't know: whether a cyber incident caused it, whether a member of
+    /// staff was involved, whether the data is recovered or contained.
+    Answer, "answer", {
+        Yes => "yes",
+        No => "no",
+        Unknown => "unknown",
+    }
+);
+
+text_enum!(
+    /// How likely harm is, or how bad it would be.
+    Rating, "rating", {
+        Low => "low",
+        Medium => "medium",
+        High => "high",
+    }
+);
+
+text_enum!(
+    /// The DPO's conclusion: what decides whether the ICO and the people must be told.
+    RiskLevel, "risk_level", {
+        NoLikelyRisk => "no_likely_risk",
+        Risk => "risk",
+        HighRisk => "high_risk",
+    }
+);
+
+text_enum!(
+    /// Others the trust told.
+    OtherParty, "others_told", {
+        Police => "police",
+        Insurer => "insurer",
+        LocalAuthority => "local_authority",
+        TrustBoard => "trust_board",
+        Other => "other",
+    }
+);

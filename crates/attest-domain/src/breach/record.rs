@@ -1,0 +1,170 @@
+//! Everything recorded about one breach: the facts, the assessment, the ICO reports and
+//! notices, and who besides the DPO may act on a trust's breaches.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::assessment::Assessment;
+use super::clock::ico_deadline;
+use super::facts::{BreachFacts, LONG_TEXT, SHORT_TEXT, optional_text, required_text};
+use crate::DomainError;
+
+/// A report made to the ICO: the first, or a follow-up with more information.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IcoReport {
+    pub follow_up: bool,
+    pub ico_reference: String,
+    pub reported_at: DateTime<Utc>,
+    /// Why the first report came after the 72 hours.
+    pub delay_reason: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl IcoReport {
+    /// Checks a report to the ICO against the deadline from `aware_at`.
+    pub fn parse(
+        follow_up: bool,
+        ico_reference: &str,
+        reported_at: DateTime<Utc>,
+        delay_reason: Option<&str>,
+        detail: Option<&str>,
+        aware_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
+        if reported_at > now + Duration::minutes(5) {
+            return Err(DomainError::invalid("notified_at", "is in the future"));
+        }
+        if reported_at < aware_at {
+            return Err(DomainError::invalid(
+                "notified_at",
+                "is before the trust became aware",
+            ));
+        }
+        let delay_reason = optional_text("delay_reason", delay_reason, LONG_TEXT)?;
+        if !follow_up && reported_at > ico_deadline(aware_at) && delay_reason.is_none() {
+            return Err(DomainError::invalid(
+                "delay_reason",
+                "the ICO was told more than 72 hours after the trust became aware: give the reasons for the delay",
+            ));
+        }
+        Ok(Self {
+            follow_up,
+            ico_reference: required_text("ico_reference", ico_reference, SHORT_TEXT)?,
+            reported_at,
+            delay_reason,
+            detail: optional_text("detail", detail, LONG_TEXT)?,
+        })
+    }
+}
+
+/// Telling the people affected.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SubjectNotice {
+    pub notified_at: DateTime<Utc>,
+    pub how: String,
+}
+
+/// Everything recorded about one breach besides its identity and status.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BreachRecord {
+    pub facts: BreachFacts,
+    pub triage_notes: Option<String>,
+    pub assessment: Option<Assessment>,
+    pub ico_reports: Vec<IcoReport>,
+    pub subject_notice: Option<SubjectNotice>,
+    pub lessons_learned: Option<String>,
+    pub close_reason: Option<String>,
+}
+
+impl BreachRecord {
+    pub fn new(facts: BreachFacts) -> Self {
+        Self {
+            facts,
+            triage_notes: None,
+            assessment: None,
+            ico_reports: Vec::new(),
+            subject_notice: None,
+            lessons_learned: None,
+            close_reason: None,
+        }
+    }
+
+    /// The record as someone not granted special category details may see it: the
+    /// special categories go, and so does every free text that may describe them (what
+    /// happened, the other data, the DPO's triage notes and assessment, the lessons).
+    pub fn withhold_special_category(&mut self) {
+        const WITHHELD: &str = "[withheld: this breach involves special category data;                                 the DPO can grant your school sight of its details]";
+        self.facts
+            .data_categories
+            .retain(|category| !category.is_special());
+        self.facts.what_happened = WITHHELD.to_owned();
+        self.facts.data_other = None;
+        self.facts.people_other = None;
+        self.facts.containment_detail = None;
+        self.triage_notes = None;
+        self.assessment = None;
+        self.lessons_learned = None;
+        self.close_reason = None;
+        for report in &mut self.ico_reports {
+            report.delay_reason = None;
+            report.detail = None;
+        }
+    }
+
+    /// Whether a decision about telling the ICO is on record (which stops the alerts).
+    pub fn ico_decided(&self) -> bool {
+        self.assessment.is_some()
+    }
+
+    /// Checks that closing now leaves nothing the DPO decided to do undone.
+    pub fn check_can_close(&self) -> Result<(), DomainError> {
+        let Some(assessment) = &self.assessment else {
+            return Err(DomainError::invalid(
+                "status",
+                "assess the breach before closing it",
+            ));
+        };
+        if assessment.notify_ico && !self.ico_reports.iter().any(|r| !r.follow_up) {
+            return Err(DomainError::invalid(
+                "status",
+                "the decision was to tell the ICO: record the notification before closing",
+            ));
+        }
+        if assessment.notify_subjects && self.subject_notice.is_none() {
+            return Err(DomainError::invalid(
+                "status",
+                "the decision was to tell the people affected: record that before closing",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Who, besides the DPO, may do what with a trust's breaches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BreachSettings {
+    /// Trust admins move breaches through the workflow as the DPO does.
+    pub trust_admins_act_as_dpo: bool,
+    /// Schools whose admins see special category details of their schools' breaches.
+    pub special_category_schools: std::collections::BTreeSet<crate::SchoolId>,
+}
+
+impl BreachSettings {
+    /// Whether this caller triages, assesses, records and closes breaches.
+    pub fn may_act_as_dpo(&self, principal: &crate::Principal) -> bool {
+        principal.has_role(crate::Role::Dpo)
+            || principal.system_task().is_some()
+            || (self.trust_admins_act_as_dpo && principal.is_trust_admin())
+    }
+
+    /// Whether a school admin sees the special category details of a breach at these
+    /// schools: only when one of them is granted and is theirs.
+    pub fn special_categories_granted(
+        &self,
+        principal: &crate::Principal,
+        schools: &[crate::SchoolId],
+    ) -> bool {
+        schools.iter().any(|school| {
+            self.special_category_schools.contains(school) && principal.can_manage_school(*school)
+        })
+    }
+}

@@ -1,0 +1,465 @@
+use chrono::{Duration, TimeZone, Utc};
+
+use super::*;
+
+#[test]
+fn every_move_is_either_allowed_or_refused_with_the_alternatives() {
+    use BreachStatus::*;
+    let allowed = [
+        (Reported, Triaged),
+        (Reported, ClosedNotABreach),
+        (Triaged, Assessed),
+        (Triaged, ClosedNotABreach),
+        (Assessed, NotifiedIco),
+        (Assessed, SubjectsNotified),
+        (Assessed, Closed),
+        (NotifiedIco, SubjectsNotified),
+        (NotifiedIco, Closed),
+        (SubjectsNotified, NotifiedIco),
+        (SubjectsNotified, Closed),
+    ];
+    let mut checked = 0;
+    for from in BreachStatus::ALL {
+        for to in BreachStatus::ALL {
+            let result = from.transition(*to);
+            if allowed.contains(&(*from, *to)) {
+                assert_eq!(result.expect("allowed"), *to);
+            } else {
+                let error = result.expect_err("refused");
+                assert_eq!(error.field(), "status");
+                assert!(error.to_string().contains(to.as_str()), "{error}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 49);
+    let refused = Reported.transition(NotifiedIco).expect_err("refused");
+    assert_eq!(
+        refused.to_string(),
+        "status: a reported breach cannot move to notified_ico; it can move to triaged or closed_not_a_breach"
+    );
+    assert!(
+        Closed
+            .transition(Triaged)
+            .expect_err("finished")
+            .to_string()
+            .contains("finished")
+    );
+    assert!(!Closed.is_open() && !ClosedNotABreach.is_open() && Assessed.is_open());
+}
+
+#[test]
+fn categories_round_trip_and_special_ones_are_marked() {
+    for category in DataCategory::ALL {
+        assert_eq!(
+            category.as_str().parse::<DataCategory>().expect("parses"),
+            *category
+        );
+        assert!(!category.label().is_empty());
+    }
+    assert_eq!(DataCategory::ALL.len(), 13);
+    assert_eq!(PeopleCategory::ALL.len(), 7);
+    let special: Vec<_> = DataCategory::ALL
+        .iter()
+        .filter(|c| c.is_special())
+        .collect();
+    assert_eq!(special.len(), 6);
+    let error = "passwords".parse::<DataCategory>().expect_err("unknown");
+    assert_eq!(error.field(), "data_categories");
+    assert!(error.to_string().contains("identification_data"), "{error}");
+}
+
+#[test]
+fn risk_is_likelihood_against_severity() {
+    use Rating::*;
+    assert_eq!(risk_level(Low, Low), RiskLevel::NoLikelyRisk);
+    assert_eq!(risk_level(Low, Medium), RiskLevel::Risk);
+    assert_eq!(risk_level(Low, High), RiskLevel::Risk);
+    assert_eq!(risk_level(Medium, Medium), RiskLevel::Risk);
+    assert_eq!(risk_level(Medium, High), RiskLevel::HighRisk);
+    assert_eq!(risk_level(High, Medium), RiskLevel::HighRisk);
+    assert_eq!(risk_level(High, Low), RiskLevel::Risk);
+    assert_eq!(risk_level(High, High), RiskLevel::HighRisk);
+}
+
+#[test]
+fn references_count_within_the_year() {
+    assert_eq!(breach_reference(2026, 7), "BR-2026-0007");
+    assert_eq!(breach_reference(2027, 12345), "BR-2027-12345");
+}
+
+#[test]
+fn the_deadline_is_72_wall_clock_hours_across_the_clock_changes() {
+    let utc = |y, m, d, h| Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("t");
+    // Aware at 10:00 BST on Friday 23 October; clocks go back on Sunday 25th. 72 real
+    // hours later is 09:00 GMT on Monday 26th (09:00 UTC), not 10:00.
+    let aware = utc(2026, 10, 23, 9);
+    let deadline = ico_deadline(aware);
+    assert_eq!(deadline, utc(2026, 10, 26, 9));
+    assert_eq!(
+        deadline
+            .with_timezone(&crate::LONDON)
+            .format("%a %-d %b %H:%M %Z")
+            .to_string(),
+        "Mon 26 Oct 09:00 GMT"
+    );
+    // Aware at 10:00 GMT on Friday 27 March; clocks go forward on Sunday 29th.
+    let aware = utc(2026, 3, 27, 10);
+    assert_eq!(
+        ico_deadline(aware)
+            .with_timezone(&crate::LONDON)
+            .format("%a %-d %b %H:%M %Z")
+            .to_string(),
+        "Mon 30 Mar 11:00 BST"
+    );
+    assert!(!is_overdue(aware, utc(2026, 3, 30, 9)));
+    assert!(is_overdue(aware, utc(2026, 3, 30, 10)));
+}
+
+#[test]
+fn alerts_escalate_at_24_48_and_60_hours_then_overdue() {
+    let aware = Utc
+        .with_ymd_and_hms(2026, 11, 20, 16, 0, 0)
+        .single()
+        .expect("t");
+    assert!(alerts_due(aware, aware + Duration::hours(23)).is_empty());
+    assert_eq!(
+        alerts_due(aware, aware + Duration::hours(24)),
+        vec![AlertStage::After24Hours]
+    );
+    assert_eq!(
+        alerts_due(aware, aware + Duration::hours(61)),
+        vec![
+            AlertStage::After24Hours,
+            AlertStage::After48Hours,
+            AlertStage::TwelveHoursLeft
+        ]
+    );
+    assert_eq!(alerts_due(aware, aware + Duration::hours(72)).len(), 4);
+}
+
+#[test]
+fn withholding_special_category_removes_every_text_that_may_describe_it() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("t");
+    let mut input = facts_input();
+    input.data_other = Some("medical notes for two pupils".to_owned());
+    let mut record = BreachRecord::new(BreachFacts::parse(input, now).expect("valid"));
+    record.triage_notes = Some("SEN and health data of 30 pupils".to_owned());
+    record.lessons_learned = Some("check recipients".to_owned());
+    record.withhold_special_category();
+    assert!(record.facts.data_categories.iter().all(|c| !c.is_special()));
+    assert!(!record.facts.data_categories.is_empty(), "others stay");
+    assert!(record.facts.what_happened.starts_with("[withheld"));
+    assert_eq!(record.facts.data_other, None);
+    assert_eq!(record.triage_notes, None);
+    assert_eq!(record.lessons_learned, None);
+    assert!(record.assessment.is_none());
+    assert_eq!(
+        record.facts.reporter_name, "Sam Office",
+        "who reported stays"
+    );
+}
+
+fn facts_input() -> BreachFactsInput {
+    BreachFactsInput {
+        what_happened: "A spreadsheet of Year 6 SEN needs was emailed to the wrong parent."
+            .to_owned(),
+        occurred_at: None,
+        discovered_at: Some(
+            Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0)
+                .single()
+                .expect("t"),
+        ),
+        how_discovered: "The parent replied to say so.".to_owned(),
+        cyber_incident: "no".to_owned(),
+        data_categories: vec![
+            "health".to_owned(),
+            "basic_identifiers".to_owned(),
+            "health".to_owned(),
+        ],
+        people_categories: vec!["pupils".to_owned()],
+        staff_involved: "yes".to_owned(),
+        recovered_or_contained: "unknown".to_owned(),
+        reporter_name: "Sam Office".to_owned(),
+        ..BreachFactsInput::default()
+    }
+}
+
+#[test]
+fn a_report_is_checked_field_by_field() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("t");
+    let facts = BreachFacts::parse(facts_input(), now).expect("valid");
+    assert_eq!(
+        facts.data_categories,
+        vec![DataCategory::BasicIdentifiers, DataCategory::Health]
+    );
+    assert!(facts.has_special_category());
+    type Change = Box<dyn Fn(&mut BreachFactsInput)>;
+    let cases: Vec<(&str, Change)> = vec![
+        (
+            "what_happened",
+            Box::new(|i| i.what_happened = "  ".to_owned()),
+        ),
+        ("discovered_at", Box::new(|i| i.discovered_at = None)),
+        (
+            "discovered_at",
+            Box::new(move |i| i.discovered_at = Some(now + Duration::hours(1))),
+        ),
+        ("occurredAt", Box::new(move |i| i.occurred_at = Some(now))),
+        ("data_categories", Box::new(|i| i.data_categories = vec![])),
+        (
+            "data_categories",
+            Box::new(|i| i.data_categories = vec!["passwords".to_owned()]),
+        ),
+        (
+            "data_other",
+            Box::new(|i| i.data_categories = vec!["other".to_owned()]),
+        ),
+        (
+            "people_other",
+            Box::new(|i| i.people_categories = vec!["other".to_owned()]),
+        ),
+        (
+            "cyber_incident",
+            Box::new(|i| i.cyber_incident = "maybe".to_owned()),
+        ),
+        (
+            "reporter_name",
+            Box::new(|i| i.reporter_name = String::new()),
+        ),
+    ];
+    for (field, change) in cases {
+        let mut input = facts_input();
+        change(&mut input);
+        let error = BreachFacts::parse(input, now).expect_err(field);
+        assert_eq!(error.field(), field, "{error}");
+    }
+}
+
+#[test]
+fn assessments_need_reasons_and_high_risk_means_telling_people() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("t");
+    let input = || AssessmentInput {
+        consequences: "Distress to the family.".to_owned(),
+        likelihood: "medium".to_owned(),
+        severity: "high".to_owned(),
+        containment_actions: "Recall requested; parent confirmed deletion.".to_owned(),
+        notify_ico: true,
+        ico_reasons: "Special category data about children.".to_owned(),
+        notify_subjects: true,
+        subjects_reasons: None,
+        others_told: vec!["trust_board".to_owned()],
+    };
+    let assessed = Assessment::parse(input(), now).expect("valid");
+    assert_eq!(assessed.risk_level, RiskLevel::HighRisk);
+    let silent = Assessment::parse(
+        AssessmentInput {
+            notify_subjects: false,
+            subjects_reasons: Some("x".to_owned()),
+            ..input()
+        },
+        now,
+    )
+    .expect_err("high risk");
+    assert_eq!(silent.field(), "notifySubjects");
+    let low = AssessmentInput {
+        likelihood: "low".to_owned(),
+        severity: "low".to_owned(),
+        notify_ico: false,
+        notify_subjects: false,
+        ..input()
+    };
+    assert_eq!(
+        Assessment::parse(low.clone(), now)
+            .expect_err("why not")
+            .field(),
+        "subjectsReasons"
+    );
+    let reasoned = Assessment::parse(
+        AssessmentInput {
+            subjects_reasons: Some("Recovered unread within the hour.".to_owned()),
+            ..low
+        },
+        now,
+    )
+    .expect("valid");
+    assert_eq!(reasoned.risk_level, RiskLevel::NoLikelyRisk);
+    let no_reason = Assessment::parse(
+        AssessmentInput {
+            ico_reasons: " ".to_owned(),
+            ..input()
+        },
+        now,
+    )
+    .expect_err("reasons");
+    assert_eq!(no_reason.field(), "ico_reasons");
+    assert_eq!(
+        Assessment::parse(
+            AssessmentInput {
+                others_told: vec!["press".to_owned()],
+                ..input()
+            },
+            now
+        )
+        .expect_err("party")
+        .field(),
+        "others_told"
+    );
+}
+
+#[test]
+fn late_ico_reports_need_a_reason_and_closing_needs_what_was_decided() {
+    let aware = Utc
+        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("t");
+    let now = aware + Duration::hours(80);
+    let late = IcoReport::parse(
+        false,
+        "ICO-123",
+        aware + Duration::hours(73),
+        None,
+        None,
+        aware,
+        now,
+    )
+    .expect_err("late");
+    assert_eq!(late.field(), "delay_reason");
+    let explained = IcoReport::parse(
+        false,
+        "ICO-123",
+        aware + Duration::hours(73),
+        Some("Half-term: the DPO was not reachable."),
+        None,
+        aware,
+        now,
+    )
+    .expect("explained");
+    assert!(explained.delay_reason.is_some());
+    assert!(
+        IcoReport::parse(
+            true,
+            "ICO-123",
+            aware + Duration::hours(79),
+            None,
+            Some("More detail"),
+            aware,
+            now
+        )
+        .is_ok(),
+        "follow-ups need no delay reason"
+    );
+    assert_eq!(
+        IcoReport::parse(
+            false,
+            "ICO-1",
+            aware - Duration::hours(1),
+            None,
+            None,
+            aware,
+            now
+        )
+        .expect_err("early")
+        .field(),
+        "notified_at"
+    );
+
+    let facts = BreachFacts::parse(facts_input(), now).expect("valid");
+    let mut record = BreachRecord::new(facts);
+    assert!(record.check_can_close().is_err(), "not assessed");
+    record.assessment = Some(
+        Assessment::parse(
+            AssessmentInput {
+                consequences: "c".to_owned(),
+                likelihood: "high".to_owned(),
+                severity: "high".to_owned(),
+                containment_actions: "a".to_owned(),
+                notify_ico: true,
+                ico_reasons: "r".to_owned(),
+                notify_subjects: true,
+                subjects_reasons: None,
+                others_told: vec![],
+            },
+            now,
+        )
+        .expect("valid"),
+    );
+    assert!(
+        record
+            .check_can_close()
+            .expect_err("ico")
+            .to_string()
+            .contains("ICO")
+    );
+    record.ico_reports.push(explained);
+    assert!(
+        record
+            .check_can_close()
+            .expect_err("people")
+            .to_string()
+            .contains("people")
+    );
+    record.subject_notice = Some(SubjectNotice {
+        notified_at: now,
+        how: "Letter".to_owned(),
+    });
+    assert!(record.check_can_close().is_ok());
+}
+
+#[test]
+fn trust_admins_act_as_dpo_and_school_admins_see_special_categories_only_when_granted() {
+    use crate::{Actor, PersonId, Principal, RoleAssignment, SchoolId, TrustId};
+    let trust = TrustId::generate();
+    let (north, south) = (SchoolId::generate(), SchoolId::generate());
+    let person = || Actor::Person(PersonId::generate());
+    let admin = Principal::mint(trust, person(), vec![RoleAssignment::trust_admin()]);
+    let dpo = Principal::mint(
+        trust,
+        person(),
+        vec![RoleAssignment::new(crate::Role::Dpo, None).expect("role")],
+    );
+    let north_admin = Principal::mint(
+        trust,
+        person(),
+        vec![RoleAssignment::new(crate::Role::SchoolAdmin, Some(north)).expect("role")],
+    );
+    let mut settings = BreachSettings::default();
+    assert!(settings.may_act_as_dpo(&dpo));
+    assert!(settings.may_act_as_dpo(&Principal::mint(
+        trust,
+        Actor::System(crate::SystemTask::CommandLine),
+        vec![RoleAssignment::trust_admin()]
+    )));
+    assert!(!settings.may_act_as_dpo(&admin), "not unless configured");
+    assert!(!settings.may_act_as_dpo(&north_admin));
+    settings.trust_admins_act_as_dpo = true;
+    assert!(settings.may_act_as_dpo(&admin));
+    assert!(!settings.may_act_as_dpo(&north_admin));
+
+    assert!(!settings.special_categories_granted(&north_admin, &[north]));
+    settings.special_category_schools.insert(south);
+    assert!(
+        !settings.special_categories_granted(&north_admin, &[north]),
+        "another school's grant"
+    );
+    settings.special_category_schools.insert(north);
+    assert!(settings.special_categories_granted(&north_admin, &[north, south]));
+    let south_admin = Principal::mint(
+        trust,
+        person(),
+        vec![RoleAssignment::new(crate::Role::SchoolAdmin, Some(south)).expect("role")],
+    );
+    assert!(
+        !settings.special_categories_granted(&south_admin, &[north]),
+        "not theirs"
+    );
+}
