@@ -1,0 +1,83 @@
+//! One change to a breach: checked against the version it was made on, written with
+//! its timeline entry and audit entry in one transaction.
+
+use attest_domain::{BreachId, Principal};
+use attest_store::{Breach, Breaches, TransactionTrait};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::BreachView;
+use crate::audit::{Change, record};
+use crate::{App, AppError};
+
+impl App {
+    /// Loads the breach, applies `change` to it, saves it against `version`, and writes
+    /// the timeline and the audit log, all in one transaction.
+    pub(super) async fn change_breach(
+        &self,
+        principal: &Principal,
+        id: BreachId,
+        version: u32,
+        action: &'static str,
+        change: impl FnOnce(&mut Breach, DateTime<Utc>) -> Result<serde_json::Value, AppError>,
+    ) -> Result<BreachView, AppError> {
+        let at = self.now();
+        let scope = principal.scope();
+        let txn = self.db.begin().await?;
+        let breaches = Breaches::new(&txn, &scope);
+        breaches.lock(id).await?;
+        let before = breaches.get(id).await?;
+        if before.version != version {
+            return Err(AppError::Conflict(format!(
+                "{} was changed by someone else (it is now at version {}, you edited version {version}); reload it and try again",
+                before.reference, before.version
+            )));
+        }
+        let mut after = before.clone();
+        let detail = change(&mut after, at)?;
+        let saved = breaches
+            .update(id, version, after.status, after.aware_at, &after.record, at)
+            .await?;
+        let mut detail = detail;
+        if before.status != saved.status
+            && let Some(object) = detail.as_object_mut()
+        {
+            object.insert("from".to_owned(), json!(before.status));
+            object.insert("to".to_owned(), json!(saved.status));
+        }
+        breaches
+            .append_event(
+                id,
+                principal.actor().kind(),
+                principal.actor().id(),
+                action,
+                &detail,
+                at,
+            )
+            .await?;
+        record(
+            &txn,
+            principal,
+            at,
+            Change {
+                action: match action {
+                    "triaged" => "breach.triage",
+                    "assessed" => "breach.assess",
+                    "ico_notified" => "breach.ico_notification",
+                    "subjects_notified" => "breach.subject_notification",
+                    _ => "breach.close",
+                },
+                subject_type: "breach",
+                subject_id: id.as_uuid(),
+                before: Some(&json!({ "status": before.status, "version": before.version })),
+                after: Some(
+                    &json!({ "status": saved.status, "version": saved.version, "change": detail }),
+                ),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        let settings = self.breach_settings_of(principal).await?;
+        Ok(self.view(principal, &settings, saved))
+    }
+}

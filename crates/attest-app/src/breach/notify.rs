@@ -1,0 +1,111 @@
+//! Recording what the ICO and the people affected were told.
+
+use attest_domain::{BreachId, BreachStatus, IcoReport, Principal, SubjectNotice, breach_text};
+use chrono::{DateTime, Utc};
+
+use super::{BreachView, as_detail};
+use crate::{App, AppError};
+
+/// What the ICO was told.
+#[derive(Debug, Clone, Default)]
+pub struct IcoNotificationInput {
+    pub ico_reference: String,
+    pub notified_at: Option<DateTime<Utc>>,
+    pub follow_up: bool,
+    pub delay_reason: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl App {
+    /// What the ICO was told: the first report (after 72 hours, with the reasons for
+    /// the delay) moves the breach on; follow-ups add to it.
+    pub async fn record_ico_notification(
+        &self,
+        principal: &Principal,
+        id: BreachId,
+        version: u32,
+        input: IcoNotificationInput,
+    ) -> Result<BreachView, AppError> {
+        self.require_dpo(principal, "record reports to the ICO")
+            .await?;
+        self.change_breach(principal, id, version, "ico_notified", |breach, now| {
+            let aware = breach.aware_at.ok_or_else(|| {
+                AppError::invalid(
+                    "status",
+                    "triage the breach (confirm when the trust became aware) first",
+                )
+            })?;
+            let notified_at = input.notified_at.unwrap_or(now);
+            let report = IcoReport::parse(
+                input.follow_up,
+                &input.ico_reference,
+                notified_at,
+                input.delay_reason.as_deref(),
+                input.detail.as_deref(),
+                aware,
+                now,
+            )?;
+            let first_done = breach.record.ico_reports.iter().any(|r| !r.follow_up);
+            if report.follow_up {
+                if !first_done {
+                    return Err(AppError::invalid(
+                        "followUp",
+                        "record the first report to the ICO before a follow-up",
+                    ));
+                }
+                if breach.status == BreachStatus::ClosedNotABreach {
+                    return Err(AppError::invalid(
+                        "status",
+                        "this was closed as not a breach",
+                    ));
+                }
+            } else {
+                if first_done {
+                    return Err(AppError::Conflict(
+                        "the ICO has already been told; record further information as a follow-up"
+                            .to_owned(),
+                    ));
+                }
+                breach.status = breach.status.transition(BreachStatus::NotifiedIco)?;
+            }
+            let detail = as_detail(&report)?;
+            breach.record.ico_reports.push(report);
+            Ok(detail)
+        })
+        .await
+    }
+
+    /// When and how the people affected were told.
+    pub async fn record_subject_notification(
+        &self,
+        principal: &Principal,
+        id: BreachId,
+        version: u32,
+        notified_at: Option<DateTime<Utc>>,
+        how: String,
+    ) -> Result<BreachView, AppError> {
+        self.require_dpo(principal, "record telling the people affected")
+            .await?;
+        self.change_breach(
+            principal,
+            id,
+            version,
+            "subjects_notified",
+            |breach, now| {
+                breach.status = breach.status.transition(BreachStatus::SubjectsNotified)?;
+                let notified_at = notified_at.unwrap_or(now);
+                if notified_at > now + chrono::Duration::minutes(5) {
+                    return Err(AppError::invalid("notifiedAt", "is in the future"));
+                }
+                let notice = SubjectNotice {
+                    notified_at,
+                    how: breach_text("how", &how)?,
+                };
+                let detail = as_detail(&notice)?;
+                breach.record.subject_notice = Some(notice);
+                Ok(detail)
+            },
+        )
+        .await
+    }
+}
