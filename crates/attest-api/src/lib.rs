@@ -7,18 +7,18 @@
 mod breach;
 mod context;
 mod cost;
+mod directory;
 mod directory_sync;
 mod error;
 mod guard;
 mod jobs;
 mod loaders;
 mod mail;
-mod mutation;
+mod people;
 mod policy;
-mod query;
+mod school;
 mod signing;
 mod sso;
-mod types;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -29,7 +29,7 @@ pub use guard::{CostedDocument, DocumentLimits, DocumentRefused, admit, cost_doc
 /// Every query: the trust directory and policies.
 #[derive(MergedObject, Default)]
 pub struct Query(
-    query::DirectoryQuery,
+    directory::DirectoryQuery,
     policy::PolicyQuery,
     signing::SigningQuery,
     mail::MailQuery,
@@ -43,7 +43,7 @@ pub struct Query(
 /// Every mutation.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    mutation::DirectoryMutation,
+    directory::DirectoryMutation,
     policy::PolicyMutation,
     signing::SigningMutation,
     mail::MailMutation,

@@ -8,11 +8,11 @@ use attest_domain::{ApiTokenId, MembershipId, PersonId, RoleGrantId, SchoolId};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::objects::{ApiToken, IssuedApiToken};
 use crate::context::{app, principal};
 use crate::error::OrGraphql;
-use crate::types::{
-    ApiToken, IssuedApiToken, Membership, MembershipKind, Person, Role, RoleGrant, School,
-};
+use crate::people::{Membership, Person, RoleGrant};
+use crate::school::{MembershipKind, Role, School};
 
 #[derive(Default)]
 pub struct DirectoryMutation;

@@ -8,9 +8,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
+use super::objects::{ApiToken, AuditEntry, HeldRole, Viewer};
 use crate::context::{app, principal};
 use crate::error::{ErrorCode, OrGraphql, coded};
-use crate::types::{ApiToken, AuditEntry, HeldRole, MembershipKind, Person, School, Trust, Viewer};
+use crate::people::Person;
+use crate::school::{MembershipKind, School, Trust};
 
 #[derive(Default)]
 pub struct DirectoryQuery;

@@ -1,17 +1,15 @@
-//! Policies over GraphQL: types, queries and mutations, each a call into attest-app.
+//! Output types.
 
-use std::collections::BTreeMap;
-
-use async_graphql::{ComplexObject, Context, Enum, InputObject, Json, Object, SimpleObject};
-use attest_app::{DraftChanges, ImportPolicy, Publish, RenderRequest};
-use attest_domain::{PolicyId, PolicyVersionId, SchoolId, VersionState as DomainState};
+use async_graphql::{ComplexObject, Context, Enum, Json, Object, SimpleObject};
+use attest_domain::VersionState as DomainState;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::context::{app, loader, principal};
 use crate::error::OrGraphql;
 use crate::loaders::VersionsOf;
-use crate::types::{MembershipKind, School};
+
+use crate::school::{MembershipKind, School};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "attest_domain::PolicyKind")]
@@ -67,7 +65,7 @@ impl Policy {
         let loaded = loader(ctx)?
             .load_one(school)
             .await
-            .map_err(crate::types::loaded)?;
+            .map_err(crate::school::loaded)?;
         Ok(loaded.map(School))
     }
     /// For a school's adopted copy: the trust template it came from.
@@ -124,7 +122,7 @@ impl Policy {
         let loaded = loader(ctx)?
             .load_one(VersionsOf(self.0.id))
             .await
-            .map_err(crate::types::loaded)?;
+            .map_err(crate::school::loaded)?;
         Ok(loaded.unwrap_or_default())
     }
 
@@ -380,321 +378,9 @@ impl PolicyDueForReview {
     }
 }
 
-#[derive(InputObject)]
-pub struct VariableInput {
-    pub key: String,
-    /// An empty value removes the school's value.
-    pub value: String,
-}
-
-fn variables(input: Vec<VariableInput>) -> BTreeMap<String, String> {
-    input.into_iter().map(|v| (v.key, v.value)).collect()
-}
-
-#[derive(InputObject)]
-pub struct ImportPolicyInput {
-    /// The policy as plain text or Markdown.
-    pub text: String,
-    /// Taken from the document when left out.
-    pub title: Option<String>,
-    #[graphql(default_with = "PolicyKind::School")]
-    pub kind: PolicyKind,
-    /// Required for a SCHOOL policy.
-    pub school_id: Option<Uuid>,
-    /// Import as a new draft of this existing policy.
-    pub policy_id: Option<Uuid>,
-}
-
-#[derive(InputObject)]
-pub struct UpdateDraftInput {
-    pub text: Option<String>,
-    pub review_cycle_months: Option<u32>,
-    pub next_review_on: Option<NaiveDate>,
-}
-
-#[derive(InputObject)]
-pub struct PublishVersionInput {
-    /// Must everyone who signed the previous version sign this one?
-    pub resign_required: bool,
-    pub change_note: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct AdaptationInput {
-    /// The section's number, or its heading (see `PolicyVersion.editableSections`).
-    pub section: String,
-    /// The school's text for it (Markdown); empty returns to the template's text.
-    pub text: String,
-}
-
-#[derive(InputObject)]
-pub struct AdoptTemplateInput {
-    pub template_version_id: Uuid,
-    pub school_id: Uuid,
-    #[graphql(default)]
-    pub variables: Vec<VariableInput>,
-    /// The school's text for sections the template marks as the school's to write;
-    /// earlier adaptations are kept unless replaced.
-    #[graphql(default)]
-    pub adaptations: Vec<AdaptationInput>,
-}
-
 /// A section of a template that schools write themselves.
 #[derive(SimpleObject)]
 pub struct EditableSection {
     pub key: String,
     pub heading: String,
-}
-
-#[derive(InputObject)]
-pub struct SetSchoolVariablesInput {
-    pub policy_id: Uuid,
-    pub school_id: Uuid,
-    #[graphql(default)]
-    pub variables: Vec<VariableInput>,
-    /// Kinds of member who must sign at this school; left out keeps the current setting.
-    pub audience: Option<Vec<MembershipKind>>,
-}
-
-#[derive(Default)]
-pub struct PolicyQuery;
-
-#[Object]
-impl PolicyQuery {
-    /// Policies you can see; with `schoolId`, those that apply to that school.
-    #[graphql(complexity = "crate::cost::PAGE_QUERY + crate::cost::LIST_ROWS * child_complexity")]
-    async fn policies(
-        &self,
-        ctx: &Context<'_>,
-        school_id: Option<Uuid>,
-    ) -> async_graphql::Result<Vec<Policy>> {
-        let policies = app(ctx)?
-            .policies(principal(ctx)?, school_id.map(SchoolId::from_uuid))
-            .await
-            .gql()?;
-        Ok(policies.into_iter().map(Policy).collect())
-    }
-
-    async fn policy(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Policy> {
-        app(ctx)?
-            .policy(principal(ctx)?, PolicyId::from_uuid(id))
-            .await
-            .map(Policy)
-            .gql()
-    }
-
-    async fn policy_version(
-        &self,
-        ctx: &Context<'_>,
-        id: Uuid,
-    ) -> async_graphql::Result<PolicyVersion> {
-        app(ctx)?
-            .policy_version(principal(ctx)?, PolicyVersionId::from_uuid(id))
-            .await
-            .map(PolicyVersion)
-            .gql()
-    }
-
-    /// A version as a school's reader sees it: the school's values filled in, blocks for
-    /// other roles left out.
-    #[graphql(complexity = "crate::cost::DOCUMENT_WORK + child_complexity")]
-    async fn render_policy(
-        &self,
-        ctx: &Context<'_>,
-        version_id: Uuid,
-        school_id: Option<Uuid>,
-        audience: Option<MembershipKind>,
-        #[graphql(default_with = "RenderFormat::Markdown")] format: RenderFormat,
-    ) -> async_graphql::Result<RenderedPolicy> {
-        let request = RenderRequest {
-            version: PolicyVersionId::from_uuid(version_id),
-            school: school_id.map(SchoolId::from_uuid),
-            audience: audience.map(Into::into),
-            format: format.into(),
-        };
-        let rendered = app(ctx)?
-            .render_policy(principal(ctx)?, request)
-            .await
-            .gql()?;
-        Ok(RenderedPolicy {
-            output: rendered.output,
-            content_hash: rendered.content_hash,
-            missing: rendered.missing,
-        })
-    }
-
-    /// Clause-level changes from one version to another.
-    #[graphql(complexity = "crate::cost::DOCUMENT_WORK + child_complexity")]
-    async fn diff_versions(
-        &self,
-        ctx: &Context<'_>,
-        from_id: Uuid,
-        to_id: Uuid,
-    ) -> async_graphql::Result<Vec<PolicyChange>> {
-        let changes = app(ctx)?
-            .diff_versions(
-                principal(ctx)?,
-                PolicyVersionId::from_uuid(from_id),
-                PolicyVersionId::from_uuid(to_id),
-            )
-            .await
-            .gql()?;
-        Ok(changes.into_iter().map(PolicyChange::from).collect())
-    }
-
-    /// Published policies whose review is past or within `withinDays`.
-    async fn policies_due_for_review(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = 30, validator(maximum = 3650))] within_days: u32,
-    ) -> async_graphql::Result<Vec<PolicyDueForReview>> {
-        let due = app(ctx)?
-            .policies_due_for_review(principal(ctx)?, within_days)
-            .await
-            .gql()?;
-        Ok(due
-            .into_iter()
-            .map(|d| PolicyDueForReview {
-                policy: d.policy,
-                version: PolicyVersion(d.version),
-                next_review_on: d.next_review_on,
-                overdue: d.overdue,
-            })
-            .collect())
-    }
-
-    async fn school_policy_settings(
-        &self,
-        ctx: &Context<'_>,
-        policy_id: Uuid,
-        school_id: Uuid,
-    ) -> async_graphql::Result<SchoolPolicySettings> {
-        let settings = app(ctx)?
-            .school_policy_settings(
-                principal(ctx)?,
-                PolicyId::from_uuid(policy_id),
-                SchoolId::from_uuid(school_id),
-            )
-            .await
-            .gql()?;
-        Ok(settings.into())
-    }
-}
-
-#[derive(Default)]
-pub struct PolicyMutation;
-
-#[Object]
-impl PolicyMutation {
-    /// Imports a policy's text as a new draft; answers with the draft and what the
-    /// importer was unsure of.
-    #[graphql(complexity = "crate::cost::DOCUMENT_WORK + child_complexity")]
-    async fn import_policy(
-        &self,
-        ctx: &Context<'_>,
-        input: ImportPolicyInput,
-    ) -> async_graphql::Result<ImportedPolicy> {
-        let imported = app(ctx)?
-            .import_policy(
-                principal(ctx)?,
-                ImportPolicy {
-                    text: input.text,
-                    title: input.title,
-                    kind: input.kind.into(),
-                    school: input.school_id.map(SchoolId::from_uuid),
-                    policy: input.policy_id.map(PolicyId::from_uuid),
-                },
-            )
-            .await
-            .gql()?;
-        Ok(imported.into())
-    }
-
-    async fn update_draft(
-        &self,
-        ctx: &Context<'_>,
-        id: Uuid,
-        input: UpdateDraftInput,
-    ) -> async_graphql::Result<PolicyVersion> {
-        let changes = DraftChanges {
-            text: input.text,
-            review_cycle_months: input.review_cycle_months,
-            next_review_on: input.next_review_on,
-        };
-        app(ctx)?
-            .update_draft(principal(ctx)?, PolicyVersionId::from_uuid(id), changes)
-            .await
-            .map(PolicyVersion)
-            .gql()
-    }
-
-    /// Publishes a draft: it becomes the version staff sign and never changes again.
-    async fn publish_version(
-        &self,
-        ctx: &Context<'_>,
-        id: Uuid,
-        input: PublishVersionInput,
-    ) -> async_graphql::Result<PolicyVersion> {
-        let publish = Publish {
-            resign_required: input.resign_required,
-            change_note: input.change_note,
-        };
-        app(ctx)?
-            .publish_version(principal(ctx)?, PolicyVersionId::from_uuid(id), publish)
-            .await
-            .map(PolicyVersion)
-            .gql()
-    }
-
-    /// A school adopts a published trust template version, with its values.
-    async fn adopt_template(
-        &self,
-        ctx: &Context<'_>,
-        input: AdoptTemplateInput,
-    ) -> async_graphql::Result<ImportedPolicy> {
-        let imported = app(ctx)?
-            .adopt_template(
-                principal(ctx)?,
-                PolicyVersionId::from_uuid(input.template_version_id),
-                SchoolId::from_uuid(input.school_id),
-                variables(input.variables),
-                input
-                    .adaptations
-                    .into_iter()
-                    .map(|a| (a.section, a.text))
-                    .collect(),
-            )
-            .await
-            .gql()?;
-        Ok(imported.into())
-    }
-
-    /// Sets a school's values for a policy's placeholders (merged; an empty value removes one).
-    async fn set_school_variables(
-        &self,
-        ctx: &Context<'_>,
-        input: SetSchoolVariablesInput,
-    ) -> async_graphql::Result<SchoolPolicySettings> {
-        let settings = app(ctx)?
-            .set_school_variables(
-                principal(ctx)?,
-                PolicyId::from_uuid(input.policy_id),
-                SchoolId::from_uuid(input.school_id),
-                variables(input.variables),
-                input
-                    .audience
-                    .map(|kinds| kinds.into_iter().map(Into::into).collect()),
-            )
-            .await
-            .gql()?;
-        Ok(settings.into())
-    }
-
-    async fn retire_policy(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Policy> {
-        app(ctx)?
-            .retire_policy(principal(ctx)?, PolicyId::from_uuid(id))
-            .await
-            .map(Policy)
-            .gql()
-    }
 }

@@ -1,0 +1,95 @@
+//! Input types and their conversion to the use cases' inputs.
+
+use async_graphql::InputObject;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::error::{ErrorCode, coded};
+
+/// A report, as the ICO's form asks it. Do not name the people affected in any text.
+#[derive(InputObject)]
+pub struct ReportBreachInput {
+    pub what_happened: String,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub discovered_at: DateTime<Utc>,
+    pub how_discovered: String,
+    /// yes, no or unknown.
+    pub cyber_incident: String,
+    /// basic_identifiers, identification_data, financial, official_documents, location,
+    /// health, racial_or_ethnic_origin, religious_beliefs, sex_life_or_orientation,
+    /// genetic_or_biometric, criminal_offences, not_yet_known, other.
+    pub data_categories: Vec<String>,
+    pub data_other: Option<String>,
+    /// Approximate.
+    pub records_affected: Option<i32>,
+    /// Approximate.
+    pub people_affected: Option<i32>,
+    /// pupils, staff, parents, governors, vulnerable_adults, not_yet_known, other.
+    pub people_categories: Vec<String>,
+    pub people_other: Option<String>,
+    /// Whether a specific member of staff was involved: yes, no or unknown.
+    pub staff_involved: String,
+    /// Their data protection training, if so.
+    pub staff_training: Option<String>,
+    /// Whether the data is recovered or contained: yes, no or unknown.
+    pub recovered_or_contained: String,
+    pub containment_detail: Option<String>,
+    pub reporter_name: String,
+    pub reporter_contact: Option<String>,
+    pub school_ids: Vec<Uuid>,
+}
+
+pub(super) fn count(field: &str, value: Option<i32>) -> async_graphql::Result<Option<u32>> {
+    value
+        .map(|n| {
+            u32::try_from(n).map_err(|_| {
+                coded(
+                    ErrorCode::BadUserInput,
+                    format!("{field}: must not be negative"),
+                )
+            })
+        })
+        .transpose()
+}
+
+#[derive(InputObject)]
+pub struct AssessBreachInput {
+    pub consequences: String,
+    /// low, medium or high.
+    pub likelihood: String,
+    /// low, medium or high.
+    pub severity: String,
+    pub containment_actions: String,
+    pub notify_ico: bool,
+    /// Why the ICO is (or is not) being told: required either way.
+    pub ico_reasons: String,
+    /// Required (true) when the risk is high.
+    pub notify_subjects: bool,
+    /// Required when the people affected are not being told.
+    pub subjects_reasons: Option<String>,
+    /// police, insurer, local_authority, trust_board, other.
+    #[graphql(default)]
+    pub others_told: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct IcoNotificationRecord {
+    pub ico_reference: String,
+    /// When the ICO was told (default: now).
+    pub notified_at: Option<DateTime<Utc>>,
+    /// More information after the first report.
+    #[graphql(default)]
+    pub follow_up: bool,
+    /// Required when the first report is more than 72 hours after awareness.
+    pub delay_reason: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CloseBreachRecord {
+    /// Closed as not a personal data breach (from reported or triaged); needs a reason.
+    #[graphql(default)]
+    pub not_a_breach: bool,
+    pub reason: Option<String>,
+    pub lessons_learned: Option<String>,
+}

@@ -1,0 +1,210 @@
+//! Mutations.
+
+use async_graphql::{Context, Object};
+use attest_app::{CloseBreachInput, IcoNotificationInput};
+use attest_domain::{AssessmentInput, BreachFactsInput, BreachId, SchoolId};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::context::{app, principal};
+use crate::error::OrGraphql;
+
+use super::inputs::{
+    AssessBreachInput, CloseBreachRecord, IcoNotificationRecord, ReportBreachInput, count,
+};
+use super::objects::{Breach, BreachEvent, BreachSettings};
+
+#[derive(Default)]
+pub struct BreachMutation;
+
+#[Object]
+impl BreachMutation {
+    /// Whether trust admins may act as the DPO, and which schools' admins see special
+    /// category details. The DPO or a trust admin; audited.
+    async fn set_breach_settings(
+        &self,
+        ctx: &Context<'_>,
+        trust_admins_act_as_dpo: bool,
+        #[graphql(default)] special_category_school_ids: Vec<Uuid>,
+    ) -> async_graphql::Result<BreachSettings> {
+        let settings = attest_domain::BreachSettings {
+            trust_admins_act_as_dpo,
+            special_category_schools: special_category_school_ids
+                .into_iter()
+                .map(SchoolId::from_uuid)
+                .collect(),
+        };
+        Ok(app(ctx)?
+            .set_breach_settings(principal(ctx)?, settings)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Any member of staff reports a breach; the DPO(s) are alerted at once.
+    async fn report_breach(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportBreachInput,
+    ) -> async_graphql::Result<Breach> {
+        let facts = BreachFactsInput {
+            what_happened: input.what_happened,
+            occurred_at: input.occurred_at,
+            discovered_at: Some(input.discovered_at),
+            how_discovered: input.how_discovered,
+            cyber_incident: input.cyber_incident,
+            data_categories: input.data_categories,
+            data_other: input.data_other,
+            records_affected: count("recordsAffected", input.records_affected)?,
+            people_affected: count("peopleAffected", input.people_affected)?,
+            people_categories: input.people_categories,
+            people_other: input.people_other,
+            staff_involved: input.staff_involved,
+            staff_training: input.staff_training,
+            recovered_or_contained: input.recovered_or_contained,
+            containment_detail: input.containment_detail,
+            reporter_name: input.reporter_name,
+            reporter_contact: input.reporter_contact,
+        };
+        let schools = input
+            .school_ids
+            .into_iter()
+            .map(SchoolId::from_uuid)
+            .collect();
+        Ok(app(ctx)?
+            .report_breach(principal(ctx)?, facts, schools)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// The DPO confirms when the trust became aware: the 72 hours start there.
+    async fn triage_breach(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: u32,
+        aware_at: DateTime<Utc>,
+        notes: Option<String>,
+    ) -> async_graphql::Result<Breach> {
+        Ok(app(ctx)?
+            .triage_breach(
+                principal(ctx)?,
+                BreachId::from_uuid(id),
+                version,
+                aware_at,
+                notes,
+            )
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// The DPO's assessment and decisions about the ICO and the people affected.
+    async fn assess_breach(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: u32,
+        input: AssessBreachInput,
+    ) -> async_graphql::Result<Breach> {
+        let input = AssessmentInput {
+            consequences: input.consequences,
+            likelihood: input.likelihood,
+            severity: input.severity,
+            containment_actions: input.containment_actions,
+            notify_ico: input.notify_ico,
+            ico_reasons: input.ico_reasons,
+            notify_subjects: input.notify_subjects,
+            subjects_reasons: input.subjects_reasons,
+            others_told: input.others_told,
+        };
+        Ok(app(ctx)?
+            .assess_breach(principal(ctx)?, BreachId::from_uuid(id), version, input)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// The ICO was told (the first report, or a follow-up).
+    async fn record_ico_notification(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: u32,
+        input: IcoNotificationRecord,
+    ) -> async_graphql::Result<Breach> {
+        let input = IcoNotificationInput {
+            ico_reference: input.ico_reference,
+            notified_at: input.notified_at,
+            follow_up: input.follow_up,
+            delay_reason: input.delay_reason,
+            detail: input.detail,
+        };
+        Ok(app(ctx)?
+            .record_ico_notification(principal(ctx)?, BreachId::from_uuid(id), version, input)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// The people affected were told: when and how.
+    async fn record_subject_notification(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: u32,
+        notified_at: Option<DateTime<Utc>>,
+        how: String,
+    ) -> async_graphql::Result<Breach> {
+        Ok(app(ctx)?
+            .record_subject_notification(
+                principal(ctx)?,
+                BreachId::from_uuid(id),
+                version,
+                notified_at,
+                how,
+            )
+            .await
+            .gql()?
+            .into())
+    }
+
+    async fn close_breach(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: u32,
+        input: CloseBreachRecord,
+    ) -> async_graphql::Result<Breach> {
+        let input = CloseBreachInput {
+            not_a_breach: input.not_a_breach,
+            reason: input.reason,
+            lessons_learned: input.lessons_learned,
+        };
+        Ok(app(ctx)?
+            .close_breach(principal(ctx)?, BreachId::from_uuid(id), version, input)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// A note on the timeline, optionally describing an attachment kept elsewhere.
+    async fn add_breach_note(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        text: String,
+        attachment: Option<String>,
+    ) -> async_graphql::Result<BreachEvent> {
+        Ok(app(ctx)?
+            .add_breach_note(
+                principal(ctx)?,
+                BreachId::from_uuid(id),
+                attest_app::BreachNote { text, attachment },
+            )
+            .await
+            .gql()?
+            .into())
+    }
+}

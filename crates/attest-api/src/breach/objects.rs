@@ -1,0 +1,234 @@
+//! Output types.
+
+use async_graphql::{ComplexObject, Context, SimpleObject};
+use attest_app::BreachView;
+use attest_domain::{BreachId, SchoolId};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::context::{app, principal};
+use crate::error::OrGraphql;
+
+#[derive(SimpleObject)]
+pub struct BreachAssessment {
+    pub consequences: String,
+    /// low, medium or high.
+    pub likelihood: String,
+    pub severity: String,
+    /// no_likely_risk, risk or high_risk (from likelihood and severity).
+    pub risk_level: String,
+    pub containment_actions: String,
+    /// The decision about telling the ICO, with its reasons either way.
+    pub notify_ico: bool,
+    pub ico_reasons: String,
+    pub notify_subjects: bool,
+    pub subjects_reasons: Option<String>,
+    /// police, insurer, local_authority, trust_board, other.
+    pub others_told: Vec<String>,
+    pub assessed_at: DateTime<Utc>,
+}
+
+#[derive(SimpleObject)]
+pub struct IcoReport {
+    pub follow_up: bool,
+    pub ico_reference: String,
+    pub reported_at: DateTime<Utc>,
+    pub delay_reason: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct SubjectNotice {
+    pub notified_at: DateTime<Utc>,
+    pub how: String,
+}
+
+/// One entry of a breach's append-only timeline.
+#[derive(SimpleObject)]
+pub struct BreachEvent {
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub actor_id: Option<Uuid>,
+    /// reported, triaged, assessed, ico_notified, subjects_notified, closed, note.
+    pub action: String,
+    pub detail: async_graphql::Json<serde_json::Value>,
+}
+
+impl From<attest_app::BreachEvent> for BreachEvent {
+    fn from(event: attest_app::BreachEvent) -> Self {
+        Self {
+            seq: event.seq,
+            at: event.at,
+            actor_kind: event.actor_kind,
+            actor_id: event.actor_id,
+            action: event.action,
+            detail: async_graphql::Json(event.detail),
+        }
+    }
+}
+
+/// A personal data breach as the caller may see it.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Breach {
+    pub id: Uuid,
+    /// e.g. BR-2026-0007, counted within the trust and year.
+    pub reference: String,
+    /// reported, triaged, assessed, notified_ico, subjects_notified, closed, closed_not_a_breach.
+    pub status: String,
+    /// Send it back with every change; a stale one is a CONFLICT.
+    pub version: u32,
+    /// The moves the DPO may make next.
+    pub next_statuses: Vec<String>,
+    pub reported_at: DateTime<Utc>,
+    /// When the trust became aware, as the DPO confirmed it (starts the ICO clock).
+    pub aware_at: Option<DateTime<Utc>>,
+    /// awareAt + 72 hours (weekends and bank holidays included).
+    pub deadline: Option<DateTime<Utc>>,
+    /// The deadline in England, e.g. "Thursday 26 November 2026, 09:00 GMT".
+    pub deadline_in_london: Option<String>,
+    /// Past the deadline, still open, and the ICO not told.
+    pub overdue: bool,
+    pub school_ids: Vec<Uuid>,
+    /// Special category details were left out for you (a school admin).
+    pub special_category_hidden: bool,
+    pub what_happened: String,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub discovered_at: DateTime<Utc>,
+    pub how_discovered: String,
+    pub cyber_incident: String,
+    pub data_categories: Vec<String>,
+    pub data_other: Option<String>,
+    pub records_affected: Option<u32>,
+    pub people_affected: Option<u32>,
+    pub people_categories: Vec<String>,
+    pub people_other: Option<String>,
+    pub staff_involved: String,
+    pub staff_training: Option<String>,
+    pub recovered_or_contained: String,
+    pub containment_detail: Option<String>,
+    pub reporter_name: String,
+    pub reporter_contact: Option<String>,
+    pub triage_notes: Option<String>,
+    pub assessment: Option<BreachAssessment>,
+    pub ico_reports: Vec<IcoReport>,
+    pub subject_notice: Option<SubjectNotice>,
+    pub lessons_learned: Option<String>,
+    pub close_reason: Option<String>,
+}
+
+#[ComplexObject]
+impl Breach {
+    /// Every change, oldest first. The DPO and trust admins only.
+    async fn timeline(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BreachEvent>> {
+        Ok(app(ctx)?
+            .breach_timeline(principal(ctx)?, BreachId::from_uuid(self.id))
+            .await
+            .gql()?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+fn strings<T: std::fmt::Display>(values: &[T]) -> Vec<String> {
+    values.iter().map(ToString::to_string).collect()
+}
+
+impl From<BreachView> for Breach {
+    fn from(view: BreachView) -> Self {
+        let breach = view.breach;
+        let facts = breach.record.facts;
+        Self {
+            id: breach.id.as_uuid(),
+            reference: breach.reference,
+            status: breach.status.as_str().to_owned(),
+            version: breach.version,
+            next_statuses: strings(breach.status.next()),
+            reported_at: breach.reported_at,
+            aware_at: breach.aware_at,
+            deadline: view.deadline,
+            deadline_in_london: view.deadline.map(|deadline| {
+                deadline
+                    .with_timezone(&attest_domain::LONDON)
+                    .format("%A %-d %B %Y, %H:%M %Z")
+                    .to_string()
+            }),
+            overdue: view.overdue,
+            school_ids: breach.schools.iter().map(|s| s.as_uuid()).collect(),
+            special_category_hidden: view.special_category_hidden,
+            what_happened: facts.what_happened,
+            occurred_at: facts.occurred_at,
+            discovered_at: facts.discovered_at,
+            how_discovered: facts.how_discovered,
+            cyber_incident: facts.cyber_incident.to_string(),
+            data_categories: strings(&facts.data_categories),
+            data_other: facts.data_other,
+            records_affected: facts.records_affected,
+            people_affected: facts.people_affected,
+            people_categories: strings(&facts.people_categories),
+            people_other: facts.people_other,
+            staff_involved: facts.staff_involved.to_string(),
+            staff_training: facts.staff_training,
+            recovered_or_contained: facts.recovered_or_contained.to_string(),
+            containment_detail: facts.containment_detail,
+            reporter_name: facts.reporter_name,
+            reporter_contact: facts.reporter_contact,
+            triage_notes: breach.record.triage_notes,
+            assessment: breach.record.assessment.map(|a| BreachAssessment {
+                consequences: a.consequences,
+                likelihood: a.likelihood.to_string(),
+                severity: a.severity.to_string(),
+                risk_level: a.risk_level.to_string(),
+                containment_actions: a.containment_actions,
+                notify_ico: a.notify_ico,
+                ico_reasons: a.ico_reasons,
+                notify_subjects: a.notify_subjects,
+                subjects_reasons: a.subjects_reasons,
+                others_told: strings(&a.others_told),
+                assessed_at: a.assessed_at,
+            }),
+            ico_reports: breach
+                .record
+                .ico_reports
+                .into_iter()
+                .map(|r| IcoReport {
+                    follow_up: r.follow_up,
+                    ico_reference: r.ico_reference,
+                    reported_at: r.reported_at,
+                    delay_reason: r.delay_reason,
+                    detail: r.detail,
+                })
+                .collect(),
+            subject_notice: breach.record.subject_notice.map(|n| SubjectNotice {
+                notified_at: n.notified_at,
+                how: n.how,
+            }),
+            lessons_learned: breach.record.lessons_learned,
+            close_reason: breach.record.close_reason,
+        }
+    }
+}
+
+/// Who, besides the DPO, may do what with the trust's breaches.
+#[derive(SimpleObject)]
+pub struct BreachSettings {
+    /// Trust admins triage, assess, record and close breaches as the DPO does.
+    pub trust_admins_act_as_dpo: bool,
+    /// Schools whose admins see special category details of their breaches.
+    pub special_category_school_ids: Vec<Uuid>,
+}
+
+impl From<attest_domain::BreachSettings> for BreachSettings {
+    fn from(settings: attest_domain::BreachSettings) -> Self {
+        Self {
+            trust_admins_act_as_dpo: settings.trust_admins_act_as_dpo,
+            special_category_school_ids: settings
+                .special_category_schools
+                .iter()
+                .map(SchoolId::as_uuid)
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Policies over GraphQL: types, queries and mutations, each a call into attest-app.
+
+mod inputs;
+mod mutation;
+mod objects;
+mod query;
+
+pub use mutation::PolicyMutation;
+pub use objects::Policy;
+pub use query::PolicyQuery;
