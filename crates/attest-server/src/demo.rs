@@ -1,6 +1,7 @@
 //! `attest demo`: a fresh SQLite file with a demo trust (the five sample AUPs' schools,
 //! their staff, governors and volunteers, and an admin token), then the server.
 
+use clap::Args;
 use std::net::TcpListener;
 
 use anyhow::Context as _;
@@ -13,9 +14,9 @@ use attest_app::{
 use attest_domain::{PersonId, PolicyKind, PolicyVersionId, Principal, SchoolId};
 use chrono::Duration;
 
-use crate::cli::{DemoArgs, open_app};
 use crate::config::Config;
 use crate::http::ServerSettings;
+use crate::startup::open_app;
 
 /// The schools of the five sample AUPs. The fifth sample names no school.
 const SCHOOLS: [(&str, &str); 5] = [
@@ -55,6 +56,16 @@ pub struct DemoTrust {
     pub signatures: usize,
     /// A signing link for someone who has not signed yet.
     pub signing_link: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The SQLite file to create (replaced if it exists).
+    #[arg(long, value_name = "FILE", default_value = "attest-demo.db")]
+    pub database: std::path::PathBuf,
 }
 
 /// Fills an empty database with the demo trust, as it would look after a term: the
@@ -464,8 +475,8 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         trusted_proxies: crate::http::TrustedProxies::parse(&config.trusted_proxies)
             .map_err(anyhow::Error::msg)?,
     };
-    let delivery = crate::mail_cli::spawn_delivery(&config, app.mail_delivery())?;
-    let jobs = crate::mail_cli::start_jobs(&config, app.clone()).await?;
+    let delivery = crate::startup::spawn_delivery(&config, app.mail_delivery())?;
+    let jobs = crate::startup::start_jobs(&config, app.clone()).await?;
     crate::http::start(app, settings, listener)?.await?;
     if let Some(delivery) = delivery {
         delivery.abort();

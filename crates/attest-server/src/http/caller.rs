@@ -17,7 +17,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use attest_app::{App, AppError, Limit, SessionContext};
 use attest_domain::Principal;
 
-use super::sso::{SESSION_COOKIE, SignIn, renewed_session_cookie};
+use super::session_cookie::{CookiePolicy, SESSION_COOKIE, renewed_session_cookie};
 use super::web_error::{Surface, WebError};
 
 pub(crate) struct Caller {
@@ -169,8 +169,8 @@ async fn identify(app: &App, request: &HttpRequest, surface: Surface) -> Result<
         Csrf::Unchecked
     };
     let secure = request
-        .app_data::<web::Data<SignIn>>()
-        .is_some_and(|sign_in| sign_in.secure_cookies);
+        .app_data::<web::Data<CookiePolicy>>()
+        .is_some_and(|policy| policy.secure);
     Ok(Caller {
         renewed: renewed_session_cookie(app, &context, secure),
         identity: Identity::Session {

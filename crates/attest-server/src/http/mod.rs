@@ -8,7 +8,9 @@ pub mod graphql;
 mod health;
 mod metrics;
 mod pages;
+mod session_cookie;
 pub(crate) mod sso;
+mod templates;
 mod web_error;
 
 use std::net::TcpListener;
@@ -110,6 +112,9 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
     let schema = web::Data::new(build_schema(Some(app.clone()), &limits));
     let sign_in = web::Data::new(sso::SignIn::new(settings.secure_cookies, app.egress())?);
     let app_data = web::Data::new(app);
+    let cookies = web::Data::new(session_cookie::CookiePolicy {
+        secure: settings.secure_cookies,
+    });
     let metrics = web::Data::from(Metrics::new());
     let http = web::Data::new(GraphqlHttp {
         max_body_bytes: settings.graphql.max_body_bytes,
@@ -134,6 +139,7 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .app_data(schema.clone())
             .app_data(app_data.clone())
             .app_data(sign_in.clone())
+            .app_data(cookies.clone())
             .app_data(metrics.clone())
             .app_data(http.clone())
             .app_data(proxies.clone())

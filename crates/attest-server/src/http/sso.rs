@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use attest_app::{App, AppError, Limit, LoginProvider, VerifiedLogin};
@@ -22,10 +21,10 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 
 use super::caller::Caller;
-use super::pages;
+use super::session_cookie::{SESSION_COOKIE, cookie};
+use super::templates;
 
 pub const LOGIN_COOKIE: &str = "attest_login";
-pub const SESSION_COOKIE: &str = "attest_session";
 const LOGIN_MINUTES: i64 = 10;
 /// Discovery documents (and the JWKS they point to) are fetched again after this, so a
 /// provider's rotated signing keys are picked up.
@@ -123,35 +122,8 @@ fn redirect_url(app: &App, trust: &str, provider: &str) -> String {
     format!("{}/auth/{trust}/{provider}/callback", app.public_url())
 }
 
-/// The session cookie with the renewed token, when the session's token was renewed.
-pub(crate) fn renewed_session_cookie(
-    app: &App,
-    context: &attest_app::SessionContext,
-    secure: bool,
-) -> Option<Cookie<'static>> {
-    let token = context.renewed_token.clone()?;
-    let left = (context.session.expires_at - app.now()).num_seconds();
-    Some(cookie(SESSION_COOKIE, token, "/", left, secure))
-}
-
-fn cookie<'c>(
-    name: &'c str,
-    value: String,
-    path: &'c str,
-    max_age_seconds: i64,
-    secure: bool,
-) -> Cookie<'c> {
-    Cookie::build(name, value)
-        .path(path)
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Lax)
-        .max_age(actix_web::cookie::time::Duration::seconds(max_age_seconds))
-        .finish()
-}
-
 fn failed(status: StatusCode, message: &str) -> HttpResponse {
-    pages::sign_in_failed(status, message)
+    templates::sign_in_failed(status, message)
 }
 
 /// Why a code exchange failed, without the provider's words: its error description
@@ -509,7 +481,7 @@ pub async fn logout(
             "Sign-out failed; it has been logged.",
         );
     }
-    let mut response = pages::signed_out();
+    let mut response = templates::signed_out();
     let _ = response.add_cookie(&cookie(
         SESSION_COOKIE,
         String::new(),

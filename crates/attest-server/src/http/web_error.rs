@@ -151,7 +151,7 @@ impl ResponseError for WebError {
         let status = self.status_code();
         let message = self.public_message();
         let mut response = match self.surface {
-            Surface::Page => super::pages::page(
+            Surface::Page => super::templates::page(
                 status,
                 "sign_in_failed.html",
                 context! { message => message },

@@ -8,8 +8,8 @@ use attest_domain::{JobId, JobKind};
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::cli::{open_app, print_json};
 use crate::config::Config;
+use crate::startup::{open_app, print_json};
 
 #[derive(Subcommand)]
 pub enum JobsCommand {
@@ -124,7 +124,7 @@ pub async fn run(config: Config, command: JobsCommand) -> anyhow::Result<()> {
                 }
             }
             let round = app.drain_jobs(&WorkerSettings::new()).await?;
-            let delivered = crate::mail_cli::dispatcher(&config, app.mail_delivery())?
+            let delivered = crate::startup::dispatcher(&config, app.mail_delivery())?
                 .drain(now.unwrap_or_else(chrono::Utc::now))
                 .await?;
             if json {

@@ -6,8 +6,8 @@ use attest_domain::ProviderInput;
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::cli::{open_app, print_json};
 use crate::config::Config;
+use crate::startup::{open_app, print_json};
 
 #[derive(Subcommand)]
 pub enum SsoCommand {

@@ -8,8 +8,8 @@ use attest_domain::{DirectoryInput, SyncRulesInput};
 use clap::Subcommand;
 use serde_json::{Value, json};
 
-use crate::cli::{open_app, print_json};
 use crate::config::Config;
+use crate::startup::{open_app, print_json};
 
 /// Lines of each kind a plan prints before "… and N more".
 const SHOWN: usize = 25;

@@ -1,17 +1,26 @@
 //! The command line. Each command opens the application and calls one use case.
 
+pub mod breach;
+pub mod jobs;
+pub mod mail;
+pub mod migrate;
+pub mod policy;
+pub mod signing;
+pub mod sso;
+pub mod sync;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context as _;
-use attest_app::{App, SystemClock};
 use attest_domain::{ApiTokenId, SchoolId};
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::config::{Config, redacted_url};
+use crate::demo::DemoArgs;
 use crate::http::ServerSettings;
+use crate::startup::{open_app, print_json, spawn_delivery, start_jobs};
 
 #[derive(Parser)]
 #[command(
@@ -32,7 +41,7 @@ pub enum Command {
     /// Run the HTTP server (GraphQL, health, metrics). Migrates the database first.
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
-    Migrate(crate::db_roles::MigrateArgs),
+    Migrate(migrate::MigrateArgs),
     /// Start a demo on a fresh SQLite file: a trust, five schools, people and an admin token.
     Demo(DemoArgs),
     /// Manage trusts.
@@ -46,31 +55,31 @@ pub enum Command {
     Schema(SchemaCommand),
     /// Policy documents: import, render and compare AUP files.
     #[command(subcommand)]
-    Policy(crate::policy_cli::PolicyCommand),
+    Policy(policy::PolicyCommand),
     /// Signatures as evidence: verify one, or the trust's whole hash chain.
     #[command(subcommand)]
-    Acceptance(crate::signing_cli::AcceptanceCommand),
+    Acceptance(signing::AcceptanceCommand),
     /// Reports: who has signed what.
     #[command(subcommand)]
-    Report(crate::signing_cli::ReportCommand),
+    Report(signing::ReportCommand),
     /// Email: send a test message, deliver the outbox.
     #[command(subcommand)]
-    Mail(crate::mail_cli::MailCommand),
+    Mail(mail::MailCommand),
     /// Reminders to sign: run a tick now.
     #[command(subcommand)]
-    Reminders(crate::mail_cli::RemindersCommand),
+    Reminders(mail::RemindersCommand),
     /// Staff sign-in: identity providers and the key that seals their secrets.
     #[command(subcommand)]
-    Sso(crate::sso_cli::SsoCommand),
+    Sso(sso::SsoCommand),
     /// Directory sync with Entra ID or Google Workspace: connect, rules, plan, apply, runs.
     #[command(subcommand)]
-    Sync(crate::sync_cli::SyncCommand),
+    Sync(sync::SyncCommand),
     /// The breach register: export it as CSV, list it.
     #[command(subcommand)]
-    Breach(crate::breach_cli::BreachCommand),
+    Breach(breach::BreachCommand),
     /// Background jobs: list them, run what is due, retry or cancel one.
     #[command(subcommand)]
-    Jobs(crate::jobs_cli::JobsCommand),
+    Jobs(jobs::JobsCommand),
 }
 
 #[derive(Args)]
@@ -85,16 +94,6 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080, or ATTEST_BIND].
     #[arg(long, value_name = "ADDR")]
     pub bind: Option<String>,
-}
-
-#[derive(Args)]
-pub struct DemoArgs {
-    /// Address to listen on.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    pub bind: String,
-    /// The SQLite file to create (replaced if it exists).
-    #[arg(long, value_name = "FILE", default_value = "attest-demo.db")]
-    pub database: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -161,37 +160,12 @@ pub enum SchemaCommand {
     Print,
 }
 
-/// Connects, migrates and returns the application.
-pub async fn open_app(config: &Config) -> anyhow::Result<App> {
-    let db = attest_app::bootstrap::connect(&config.database_url, config.database_max_connections)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot open the database at {}",
-                redacted_url(&config.database_url)
-            )
-        })?;
-    crate::db_roles::migrate_for(config, &db).await?;
-    let app = App::new(db, Arc::new(SystemClock))
-        .with_public_url(&config.public_url)
-        .with_rate_limits(&config.rate_limits)
-        .with_local_providers(config.allow_local_providers);
-    Ok(match &config.secret_key {
-        Some(key) => app.with_sealing_key(attest_auth::SealingKey::from_base64(key)?),
-        None => app,
-    })
-}
-
-pub(crate) fn print_json(value: &serde_json::Value) {
-    println!("{value}");
-}
-
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref()).context("invalid configuration")?;
     crate::telemetry::init(config.log_format);
     match cli.command {
         Command::Serve(args) => serve(config, args).await,
-        Command::Migrate(args) => crate::db_roles::migrate(&config, args).await,
+        Command::Migrate(args) => migrate::migrate(&config, args).await,
         Command::Demo(args) => crate::demo::run(config, args).await,
         Command::Trust(TrustCommand::Create { name, slug, output }) => {
             let app = open_app(&config).await?;
@@ -207,15 +181,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(command) => token(config, command).await,
-        Command::Policy(command) => crate::policy_cli::run(command),
-        Command::Acceptance(command) => crate::signing_cli::acceptance(config, command).await,
-        Command::Report(command) => crate::signing_cli::report(config, command).await,
-        Command::Mail(command) => crate::mail_cli::run(config, command).await,
-        Command::Reminders(command) => crate::mail_cli::reminders(config, command).await,
-        Command::Jobs(command) => crate::jobs_cli::run(config, command).await,
-        Command::Breach(command) => crate::breach_cli::run(config, command).await,
-        Command::Sso(command) => crate::sso_cli::run(config, command).await,
-        Command::Sync(command) => crate::sync_cli::run(config, command).await,
+        Command::Policy(command) => policy::run(command),
+        Command::Acceptance(command) => signing::acceptance(config, command).await,
+        Command::Report(command) => signing::report(config, command).await,
+        Command::Mail(command) => mail::run(config, command).await,
+        Command::Reminders(command) => mail::reminders(config, command).await,
+        Command::Jobs(command) => jobs::run(config, command).await,
+        Command::Breach(command) => breach::run(config, command).await,
+        Command::Sso(command) => sso::run(config, command).await,
+        Command::Sync(command) => sync::run(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())
@@ -314,8 +288,8 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         trusted_proxies: crate::http::TrustedProxies::parse(&config.trusted_proxies)
             .map_err(anyhow::Error::msg)?,
     };
-    let delivery = crate::mail_cli::spawn_delivery(&config, app.mail_delivery())?;
-    let jobs = crate::mail_cli::start_jobs(&config, app.clone()).await?;
+    let delivery = spawn_delivery(&config, app.mail_delivery())?;
+    let jobs = start_jobs(&config, app.clone()).await?;
     crate::http::start(app, settings, listener)?.await?;
     if let Some(delivery) = delivery {
         delivery.abort();

@@ -4,8 +4,8 @@ use attest_app::BreachFilter;
 use attest_domain::{BreachStatus, SchoolId};
 use clap::Subcommand;
 
-use crate::cli::{open_app, print_json};
 use crate::config::Config;
+use crate::startup::{open_app, print_json};
 
 #[derive(Subcommand)]
 pub enum BreachCommand {

@@ -1,14 +1,11 @@
 //! Email from the command line and the server's delivery loop.
 
-use std::time::Duration;
-
 use anyhow::Context as _;
-use attest_mail::{DispatchSettings, Dispatcher, MailTransport};
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::cli::open_app;
-use crate::config::{Config, redacted_url};
+use crate::config::Config;
+use crate::startup::{dispatcher, open_app};
 
 #[derive(Subcommand)]
 pub enum MailCommand {
@@ -39,52 +36,6 @@ pub enum MailCommand {
         #[arg(long)]
         html: bool,
     },
-}
-
-/// The dispatcher for this configuration.
-pub fn dispatcher(config: &Config, outbox: attest_app::MailDelivery) -> anyhow::Result<Dispatcher> {
-    let transport = MailTransport::from_url(&config.smtp_url)
-        .with_context(|| format!("cannot use smtp_url {}", redacted_url(&config.smtp_url)))?;
-    let domain = config
-        .mail_from
-        .rsplit('@')
-        .next()
-        .map(|rest| rest.trim_end_matches('>').to_owned())
-        .filter(|domain| !domain.is_empty())
-        .unwrap_or_else(|| "attest.localhost".to_owned());
-    Ok(Dispatcher::new(
-        outbox,
-        transport,
-        DispatchSettings {
-            from: config.mail_from.clone(),
-            domain,
-            ..DispatchSettings::default()
-        },
-    ))
-}
-
-/// The scheduler and job workers for this configuration (reminder ticks off when
-/// `reminders_cron` is empty).
-pub async fn start_jobs(
-    config: &Config,
-    app: attest_app::App,
-) -> anyhow::Result<Option<attest_jobs::Background>> {
-    if config.reminders_cron.trim().is_empty()
-        && config.breach_alerts_cron.trim().is_empty()
-        && config.directory_sync_cron.trim().is_empty()
-        && config.job_workers == 0
-    {
-        return Ok(None);
-    }
-    let settings = attest_jobs::JobsSettings {
-        reminders_cron: config.reminders_cron.trim().to_owned(),
-        breach_alerts_cron: config.breach_alerts_cron.trim().to_owned(),
-        directory_sync_cron: config.directory_sync_cron.trim().to_owned(),
-        workers: config.job_workers,
-        poll: Duration::from_secs(config.job_poll_seconds.max(1)),
-        ..attest_jobs::JobsSettings::default()
-    };
-    Ok(Some(attest_jobs::start(app, &settings).await?))
 }
 
 #[derive(Subcommand)]
@@ -128,36 +79,6 @@ pub async fn reminders(config: Config, command: RemindersCommand) -> anyhow::Res
         );
     }
     Ok(())
-}
-
-/// Delivers the outbox every `mail_dispatch_seconds` until the task is dropped.
-pub fn spawn_delivery(
-    config: &Config,
-    outbox: attest_app::MailDelivery,
-) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
-    if config.mail_dispatch_seconds == 0 {
-        return Ok(None);
-    }
-    let dispatcher = dispatcher(config, outbox)?;
-    let every = Duration::from_secs(config.mail_dispatch_seconds);
-    Ok(Some(tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        loop {
-            ticks.tick().await;
-            match dispatcher.drain(chrono::Utc::now()).await {
-                Ok(report) if report.handled() > 0 => {
-                    tracing::info!(
-                        sent = report.sent,
-                        retried = report.retried,
-                        failed = report.failed,
-                        "outbox delivered"
-                    );
-                }
-                Ok(_) => {}
-                Err(error) => tracing::error!(%error, "outbox delivery failed"),
-            }
-        }
-    })))
 }
 
 pub async fn run(config: Config, command: MailCommand) -> anyhow::Result<()> {

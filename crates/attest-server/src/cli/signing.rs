@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::cli::open_app;
 use crate::config::Config;
+use crate::startup::open_app;
 
 #[derive(Subcommand)]
 pub enum AcceptanceCommand {

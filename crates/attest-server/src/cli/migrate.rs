@@ -7,11 +7,12 @@
 //! database without trying to change it.
 
 use anyhow::Context;
-use attest_app::bootstrap::{Backend, Database, backend, roles};
+use attest_app::bootstrap::roles;
 use clap::Args;
 use serde_json::json;
 
-use crate::config::{Config, redacted_url};
+use crate::config::Config;
+use crate::startup::migrate_for;
 
 /// `attest migrate`
 #[derive(Args)]
@@ -27,47 +28,6 @@ pub struct MigrateArgs {
     runtime_role: String,
     #[arg(long)]
     json: bool,
-}
-
-/// Brings the schema up to date for a process about to use `db`.
-pub async fn migrate_for(config: &Config, db: &Database) -> anyhow::Result<Vec<String>> {
-    let Some(owner_url) = &config.migration_database_url else {
-        let pending = attest_app::bootstrap::pending_migrations(db).await?;
-        if !pending.is_empty() {
-            attest_app::bootstrap::migrate(db)
-                .await
-                .context("cannot apply database migrations")?;
-        }
-        return Ok(pending);
-    };
-    let owner = attest_app::bootstrap::connect(owner_url, 1)
-        .await
-        .with_context(|| format!("cannot open the database at {}", redacted_url(owner_url)))?;
-    let pending = attest_app::bootstrap::pending_migrations(&owner).await?;
-    attest_app::bootstrap::migrate(&owner)
-        .await
-        .context("cannot apply database migrations as the owner")?;
-    grant_runtime_if_separate(&owner, owner_url, &config.database_url).await?;
-    owner.close().await?;
-    Ok(pending)
-}
-
-async fn grant_runtime_if_separate(
-    owner: &Database,
-    owner_url: &str,
-    runtime_url: &str,
-) -> anyhow::Result<()> {
-    if backend(owner) != Backend::Postgres {
-        return Ok(());
-    }
-    if let Some(runtime) = roles::url_user(runtime_url)
-        && roles::url_user(owner_url) != Some(runtime)
-    {
-        roles::grant_runtime(owner, runtime)
-            .await
-            .with_context(|| format!("cannot grant the runtime role {runtime}"))?;
-    }
-    Ok(())
 }
 
 pub async fn migrate(config: &Config, args: MigrateArgs) -> anyhow::Result<()> {
@@ -103,7 +63,7 @@ pub async fn migrate(config: &Config, args: MigrateArgs) -> anyhow::Result<()> {
         migrate_for(config, &db).await?
     };
     if args.json {
-        crate::cli::print_json(&json!({ "applied": pending }));
+        crate::startup::print_json(&json!({ "applied": pending }));
     } else if pending.is_empty() {
         println!("the database is up to date");
     } else {
