@@ -26,82 +26,85 @@ pub const EMAIL_KINDS: [&str; 6] = [
     "breach_alert",
 ];
 
-const LAYOUT: &str = r#"<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;max-width:40rem;line-height:1.5;color:#1b1b1b">
-{% block body %}{% endblock %}
-<hr><p style="color:#666;font-size:0.9em">Sent by attest for {{ trust }}. If you did not expect this email, tell your school office.</p>
-{% if footer %}<p style="color:#666;font-size:0.9em;white-space:pre-line">{{ footer }}</p>{% endif %}
-</body></html>"#;
-
-const FOOTER_TEXT: &str = "--\nSent by attest for {{ trust }}. If you did not expect this email, tell your school office.\n{% if footer %}\n{{ footer }}\n{% endif %}";
-
+/// Every template, by the name the renderer asks for; the files live in
+/// `templates/email/<kind>/{subject,body.txt,body.html}`.
 const TEMPLATES: [(&str, &str); 20] = [
-    ("layout.html", LAYOUT),
-    ("footer.txt", FOOTER_TEXT),
-    ("magic_link.subject", "Please read and sign: {{ title }}"),
+    (
+        "layout.html",
+        include_str!("../templates/email/layout.html"),
+    ),
+    ("footer.txt", include_str!("../templates/email/footer.txt")),
+    (
+        "magic_link.subject",
+        include_str!("../templates/email/magic_link/subject"),
+    ),
     (
         "magic_link.txt",
-        "Dear {{ name }},\n\nPlease read and sign \"{{ title }}\" (version {{ number }}).\n\nOpen this link to read it and sign:\n{{ url }}\n\nThe link works once and expires on {{ expires }}.\n\n{% include \"footer.txt\" %}",
+        include_str!("../templates/email/magic_link/body.txt"),
     ),
     (
         "magic_link.html",
-        "{% extends \"layout.html\" %}{% block body %}<p>Dear {{ name }},</p><p>Please read and sign <strong>{{ title }}</strong> (version {{ number }}).</p><p><a href=\"{{ url }}\">Read it and sign</a></p><p>The link works once and expires on {{ expires }}.</p>{% endblock %}",
+        include_str!("../templates/email/magic_link/body.html"),
     ),
     (
         "reminder.subject",
-        "{% if items|length == 1 %}Please read and sign a school policy{% else %}Please read and sign {{ items|length }} school policies{% endif %}",
+        include_str!("../templates/email/reminder/subject"),
     ),
     (
         "reminder.txt",
-        "Dear {{ name }},\n\nYour school asks you to read and sign:\n\n{% for item in items %}- {{ item.title }} (due {{ item.due }}{% if item.overdue %}, now overdue{% endif %}):\n  {{ item.url }}\n{% endfor %}\nEach link works once and for {{ link_days }} days. You will be reminded until you have signed.\n\n{% include \"footer.txt\" %}",
+        include_str!("../templates/email/reminder/body.txt"),
     ),
     (
         "reminder.html",
-        "{% extends \"layout.html\" %}{% block body %}<p>Dear {{ name }},</p><p>Your school asks you to read and sign:</p><ul>{% for item in items %}<li><a href=\"{{ item.url }}\">{{ item.title }}</a>, due {{ item.due }}{% if item.overdue %}, <strong>now overdue</strong>{% endif %}</li>{% endfor %}</ul><p>Each link works once and for {{ link_days }} days. You will be reminded until you have signed.</p>{% endblock %}",
+        include_str!("../templates/email/reminder/body.html"),
     ),
     (
         "escalation.subject",
-        "{{ school }}: staff overdue signing policies",
+        include_str!("../templates/email/escalation/subject"),
     ),
     (
         "escalation.txt",
-        "These people at {{ school }} are overdue signing and have been reminded:\n\n{% for row in rows %}- {{ row.name }} ({{ row.kind }}): {{ row.title }}, due {{ row.due }}\n{% endfor %}\nSee everyone outstanding in attest.\n\n{% include \"footer.txt\" %}",
+        include_str!("../templates/email/escalation/body.txt"),
     ),
     (
         "escalation.html",
-        "{% extends \"layout.html\" %}{% block body %}<p>These people at {{ school }} are overdue signing and have been reminded:</p><ul>{% for row in rows %}<li>{{ row.name }} ({{ row.kind }}): {{ row.title }}, due {{ row.due }}</li>{% endfor %}</ul>{% endblock %}",
+        include_str!("../templates/email/escalation/body.html"),
     ),
     (
         "digest.subject",
-        "{{ school }}: {{ rows|length }} outstanding ({{ overdue }} overdue) this week",
+        include_str!("../templates/email/digest/subject"),
     ),
     (
         "digest.txt",
-        "Dear {{ name }},\n\nStill to sign at {{ school }}:\n\n{% for row in rows %}- {{ row.name }} ({{ row.kind }}): {{ row.title }}, {{ row.state }}\n{% endfor %}\n{% include \"footer.txt\" %}",
+        include_str!("../templates/email/digest/body.txt"),
     ),
     (
         "digest.html",
-        "{% extends \"layout.html\" %}{% block body %}<p>Dear {{ name }},</p><p>Still to sign at {{ school }}:</p><ul>{% for row in rows %}<li>{{ row.name }} ({{ row.kind }}): {{ row.title }}, {{ row.state }}</li>{% endfor %}</ul>{% endblock %}",
+        include_str!("../templates/email/digest/body.html"),
     ),
     (
         "review_alert.subject",
-        "Policy review {% if now %}due now{% else %}due in 30 days{% endif %}: {{ title }}",
+        include_str!("../templates/email/review_alert/subject"),
     ),
     (
         "review_alert.txt",
-        "'{{ title }}' (version {{ number }}) is due for review on {{ date }}.\n\n{% include \"footer.txt\" %}",
+        include_str!("../templates/email/review_alert/body.txt"),
     ),
-    ("breach_alert.subject", "{{ reference }}: {{ stage }}"),
+    (
+        "breach_alert.subject",
+        include_str!("../templates/email/breach_alert/subject"),
+    ),
     (
         "breach_alert.txt",
-        "Breach {{ reference }} ({{ status }}): {{ stage }}.\n\n{% if overdue %}The ICO deadline passed on {{ deadline }}. If the ICO must be told, tell them now and record the reasons for the delay.{% else %}The ICO must be told by {{ deadline }} ({{ hours_left }} hours from now) unless you decide, with reasons, that it need not be.{% endif %}{% if not confirmed %}\nThe clock runs from the report until you confirm when the trust became aware.{% endif %}\n\nOpen it: {{ url }}\n\n{% include \"footer.txt\" %}",
+        include_str!("../templates/email/breach_alert/body.txt"),
     ),
     (
         "breach_alert.html",
-        "{% extends \"layout.html\" %}{% block body %}<p>Breach <strong>{{ reference }}</strong> ({{ status }}): {{ stage }}.</p><p>{% if overdue %}The ICO deadline passed on {{ deadline }}. If the ICO must be told, tell them now and record the reasons for the delay.{% else %}The ICO must be told by <strong>{{ deadline }}</strong> ({{ hours_left }} hours from now) unless you decide, with reasons, that it need not be.{% endif %}</p>{% if not confirmed %}<p>The clock runs from the report until you confirm when the trust became aware.</p>{% endif %}<p><a href=\"{{ url }}\">Open {{ reference }}</a></p>{% endblock %}",
+        include_str!("../templates/email/breach_alert/body.html"),
     ),
     (
         "review_alert.html",
-        "{% extends \"layout.html\" %}{% block body %}<p><strong>{{ title }}</strong> (version {{ number }}) is due for review on {{ date }}.</p>{% endblock %}",
+        include_str!("../templates/email/review_alert/body.html"),
     ),
 ];
 
@@ -110,6 +113,8 @@ fn environment() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         for (name, source) in TEMPLATES {
+            // Files end with a newline; the templates' own text does not.
+            let source = source.strip_suffix('\n').unwrap_or(source);
             if let Err(error) = env.add_template(name, source) {
                 tracing::error!(%error, name, "email template does not compile");
             }
