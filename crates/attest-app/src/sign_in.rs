@@ -6,7 +6,7 @@
 use attest_auth::SessionTokens;
 use attest_domain::{Email, Person, PersonId, Principal, ProviderSettings, Slug, Trust, TrustId};
 use attest_store::{
-    IdentityProviders, Memberships, People, PersonIdentities, RoleGrants, SessionRow, Sessions,
+    IdentityProviders, Memberships, People, PersonIdentities, RoleGrants, Sessions,
     TransactionTrait, Trusts,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -62,7 +62,7 @@ pub struct SessionContext {
     pub principal: Principal,
     pub person: Person,
     pub trust: Trust,
-    pub session: SessionRow,
+    pub session: attest_domain::Session,
     /// A fresh token for the cookie when the presented one is past half its life.
     pub renewed_token: Option<String>,
 }

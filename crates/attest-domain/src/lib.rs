@@ -59,7 +59,7 @@ pub use principal::{Actor, OwnRecords, Principal, SchoolAccess, SystemTask, Tena
 pub use read_model::{
     Acceptance, Breach, BreachEvent, BreachFilter, ComplianceCount, ComplianceCursor,
     ComplianceRow, Exemption, Job, OutboxMessage, PeopleFilter, PeoplePage, PersonCursor, Policy,
-    PolicyVersion, Reach, SchoolPolicySettings,
+    PolicyVersion, Reach, SchoolPolicySettings, Session, SyncRunRecord,
 };
 pub use records::{
     ApiToken, AuditEntry, Membership, Person, RoleGrant, School, TokenRefusal, Trust,

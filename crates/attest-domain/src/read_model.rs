@@ -11,6 +11,6 @@ mod signing;
 pub use breach::{Breach, BreachEvent, BreachFilter};
 pub use jobs::Job;
 pub use mail::OutboxMessage;
-pub use people::{PeopleFilter, PeoplePage, PersonCursor, Reach};
+pub use people::{PeopleFilter, PeoplePage, PersonCursor, Reach, Session, SyncRunRecord};
 pub use policy::{Policy, PolicyVersion, SchoolPolicySettings};
 pub use signing::{Acceptance, ComplianceCount, ComplianceCursor, ComplianceRow, Exemption};

@@ -24,9 +24,8 @@ pub use repo::{
     NewSyncedMembership, NewSyncedPerson, NewTrust, OpenMembership, Outbox, OutboxDelivery,
     OutboxMessage, People, PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies,
     Policy, PolicySettings, PolicyVersion, PolicyVersions, Reach, ReminderLog, RoleGrants,
-    SchoolPolicySettings, Schools, SessionRow, Sessions, StateChange, SyncRunRow,
-    TrustBreachSettings, TrustMailSettings, Trusts, find_magic_link_by_hash,
-    mail_settings_for_delivery,
+    SchoolPolicySettings, Schools, Sessions, StateChange, TrustBreachSettings, TrustMailSettings,
+    Trusts, find_magic_link_by_hash, mail_settings_for_delivery,
 };
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,

@@ -9,7 +9,7 @@ use attest_domain::{
 };
 use attest_store::{
     Directory as DirectoryStore, DirectoryConnection, NewSyncedMembership, NewSyncedPerson,
-    OpenMembership, People, SyncRunRow, TransactionTrait,
+    OpenMembership, People, TransactionTrait,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -109,7 +109,10 @@ impl App {
 }
 
 /// Only a plan waiting to be applied, made against the directory as last applied.
-fn check_applicable(row: &SyncRunRow, connection: &DirectoryConnection) -> Result<(), AppError> {
+fn check_applicable(
+    row: &attest_domain::SyncRunRecord,
+    connection: &DirectoryConnection,
+) -> Result<(), AppError> {
     if row.status != "planned" && row.status != "stopped" {
         return Err(AppError::Conflict(format!(
             "this plan was {}; only a plan waiting to be applied can be",
@@ -270,7 +273,7 @@ fn leavers(plan: &SyncPlan, open: &[OpenMembership], writes: &mut Writes) {
 }
 
 fn applied_summary(
-    row: &SyncRunRow,
+    row: &attest_domain::SyncRunRecord,
     planned: &Planned,
     writes: &Writes,
     confirm_leavers: bool,

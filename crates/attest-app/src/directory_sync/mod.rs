@@ -13,7 +13,7 @@ mod runs;
 use std::collections::HashMap;
 
 use attest_domain::{DirectorySettings, Principal, SchoolId, SyncRulesInput, TrustId};
-use attest_store::{Directory as DirectoryStore, DirectoryConnection, Schools, SyncRunRow};
+use attest_store::{Directory as DirectoryStore, DirectoryConnection, Schools};
 use serde_json::Value;
 
 use crate::{App, AppError};
@@ -31,7 +31,7 @@ pub struct DirectoryConnectionView {
 /// A sync run: its plan, and what became of it.
 #[derive(Debug, Clone)]
 pub struct SyncRun {
-    pub row: SyncRunRow,
+    pub row: attest_domain::SyncRunRecord,
     pub summary: Value,
     /// The plan shown: adds, updates, leavers, unmapped accounts, alarms.
     pub plan: Value,

@@ -35,3 +35,29 @@ pub struct PeoplePage {
     pub people: Vec<Person>,
     pub has_next_page: bool,
 }
+
+/// A signed-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: uuid::Uuid,
+    pub person_id: uuid::Uuid,
+    pub provider_slug: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A directory sync run as listed (without the provider's answer, which can be large).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncRunRecord {
+    pub id: uuid::Uuid,
+    pub status: String,
+    pub trigger: String,
+    pub base_generation: i64,
+    pub summary: String,
+    pub error: Option<String>,
+    pub requested_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use attest_domain::{
     DirectoryChanges, DirectorySettings, DirectoryUser, KnownPerson, MappingRules, MembershipId,
-    MembershipKind, PersonId, SchoolId, TenantScope,
+    MembershipKind, PersonId, SchoolId, SyncRunRecord, TenantScope,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
@@ -46,9 +46,9 @@ struct SnapshotRow {
     snapshot: String,
 }
 
-/// A sync run as listed (without the provider's answer, which can be large).
+/// A sync run as read.
 #[derive(Debug, Clone, PartialEq, FromQueryResult)]
-pub struct SyncRunRow {
+struct SyncRunRow {
     pub id: uuid::Uuid,
     pub status: String,
     pub trigger: String,
@@ -317,17 +317,20 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
         .await
     }
 
-    pub async fn runs(&self, first: u64) -> Result<Vec<SyncRunRow>, StoreError> {
+    pub async fn runs(&self, first: u64) -> Result<Vec<SyncRunRecord>, StoreError> {
         Ok(SyncRunRow::find_by_statement(self.statement(
             "SELECT id, status, trigger, base_generation, summary, error, requested_by, created_at, finished_at \
              FROM directory_sync_runs WHERE trust_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
             vec![self.trust(), i64::try_from(first).unwrap_or(i64::MAX).into()],
         ))
         .all(self.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(SyncRunRow::into_record)
+        .collect())
     }
 
-    pub async fn run(&self, id: uuid::Uuid) -> Result<SyncRunRow, StoreError> {
+    pub async fn run(&self, id: uuid::Uuid) -> Result<SyncRunRecord, StoreError> {
         SyncRunRow::find_by_statement(self.statement(
             "SELECT id, status, trigger, base_generation, summary, error, requested_by, created_at, finished_at \
              FROM directory_sync_runs WHERE trust_id = $1 AND id = $2",
@@ -335,6 +338,7 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
         ))
         .one(self.conn)
         .await?
+        .map(SyncRunRow::into_record)
         .ok_or(StoreError::NotFound("sync run"))
     }
 
@@ -633,5 +637,21 @@ impl<'a, C: ConnectionTrait> Directory<'a, C> {
                 .await?;
         }
         Ok(ended)
+    }
+}
+
+impl SyncRunRow {
+    fn into_record(self) -> SyncRunRecord {
+        SyncRunRecord {
+            id: self.id,
+            status: self.status,
+            trigger: self.trigger,
+            base_generation: self.base_generation,
+            summary: self.summary,
+            error: self.error,
+            requested_by: self.requested_by,
+            created_at: self.created_at,
+            finished_at: self.finished_at,
+        }
     }
 }

@@ -34,7 +34,7 @@ pub use compliance::{
 };
 pub use directory::{
     Directory, DirectoryConnection, NewSyncRun, NewSyncedMembership, NewSyncedPerson,
-    OpenMembership, SyncRunRow,
+    OpenMembership,
 };
 pub use exemptions::{Exemption, Exemptions, NewExemption};
 pub use identity_providers::{IdentityProvider, IdentityProviders};
@@ -52,7 +52,7 @@ pub use policy_versions::{
 pub use reminder_log::ReminderLog;
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
-pub use sign_in::{PersonIdentities, SessionRow, Sessions};
+pub use sign_in::{PersonIdentities, Sessions};
 pub use trusts::{NewTrust, Trusts};
 
 use attest_domain::{Role, RoleAssignment, SchoolId};

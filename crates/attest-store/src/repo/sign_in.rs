@@ -1,7 +1,7 @@
 //! Which provider account is which person, and sessions (server-side, so they can be
 //! revoked and expire when idle).
 
-use attest_domain::{PersonId, TenantScope};
+use attest_domain::{PersonId, Session, TenantScope};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 
@@ -62,9 +62,9 @@ impl<'a, C: ConnectionTrait> PersonIdentities<'a, C> {
     }
 }
 
-/// A signed-in session.
+/// A session as read.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
-pub struct SessionRow {
+struct SessionRow {
     pub id: uuid::Uuid,
     pub person_id: uuid::Uuid,
     pub provider_slug: String,
@@ -120,7 +120,7 @@ impl<'a, C: ConnectionTrait> Sessions<'a, C> {
         Ok(())
     }
 
-    pub async fn get(&self, id: uuid::Uuid) -> Result<Option<SessionRow>, StoreError> {
+    pub async fn get(&self, id: uuid::Uuid) -> Result<Option<Session>, StoreError> {
         Ok(SessionRow::find_by_statement(Statement::from_sql_and_values(
             self.conn.get_database_backend(),
             "SELECT id, person_id, provider_slug, created_at, last_seen_at, expires_at, revoked_at \
@@ -128,7 +128,8 @@ impl<'a, C: ConnectionTrait> Sessions<'a, C> {
             vec![self.scope.trust().as_uuid().into(), id.into()],
         ))
         .one(self.conn)
-        .await?)
+        .await?
+        .map(SessionRow::into_session))
     }
 
     /// Records activity (for the idle timeout).
@@ -150,5 +151,19 @@ impl<'a, C: ConnectionTrait> Sessions<'a, C> {
             )
             .await?
             > 0)
+    }
+}
+
+impl SessionRow {
+    fn into_session(self) -> Session {
+        Session {
+            id: self.id,
+            person_id: self.person_id,
+            provider_slug: self.provider_slug,
+            created_at: self.created_at,
+            last_seen_at: self.last_seen_at,
+            expires_at: self.expires_at,
+            revoked_at: self.revoked_at,
+        }
     }
 }
