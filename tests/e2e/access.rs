@@ -3,7 +3,7 @@
 use attest_tests::{TestApp, error_code};
 use serde_json::{Value, json};
 
-use crate::directory::{CREATE_SCHOOL, UPSERT_PERSON, add_person, create_school};
+use crate::directory::{CREATE_SCHOOL, UPSERT_PERSON};
 
 pub async fn token(test: &TestApp, admin: &str, role: &str, school: Option<&str>) -> String {
     let data = test
@@ -23,26 +23,30 @@ pub async fn token(test: &TestApp, admin: &str, role: &str, school: Option<&str>
 async fn a_school_admin_sees_and_changes_only_their_school() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let mine = create_school(&test, &trust.admin, "Mine Primary", "200001").await;
-    let other = create_school(&test, &trust.admin, "Other Primary", "200002").await;
-    let colleague = add_person(
-        &test,
-        &trust.admin,
-        "Cal Colleague",
-        "cal@mine.sch.uk",
-        &mine,
-        "TEACHING",
-    )
-    .await;
-    let stranger = add_person(
-        &test,
-        &trust.admin,
-        "Stan Stranger",
-        "stan@other.sch.uk",
-        &other,
-        "TEACHING",
-    )
-    .await;
+    let mine = test
+        .with_school(&trust.admin, "Mine Primary", "200001")
+        .await;
+    let other = test
+        .with_school(&trust.admin, "Other Primary", "200002")
+        .await;
+    let colleague = test
+        .with_person(
+            &trust.admin,
+            "Cal Colleague",
+            "cal@mine.sch.uk",
+            &mine,
+            "TEACHING",
+        )
+        .await;
+    let stranger = test
+        .with_person(
+            &trust.admin,
+            "Stan Stranger",
+            "stan@other.sch.uk",
+            &other,
+            "TEACHING",
+        )
+        .await;
     let admin = token(&test, &trust.admin, "SCHOOL_ADMIN", Some(&mine)).await;
 
     let schools = test.data(&admin, "{ schools { id } }", json!({})).await;
@@ -147,16 +151,18 @@ async fn a_school_admin_sees_and_changes_only_their_school() {
 async fn read_only_and_dpo_tokens_read_but_cannot_change_the_directory() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Some Primary", "300001").await;
-    let person = add_person(
-        &test,
-        &trust.admin,
-        "Pat Person",
-        "pat@some.sch.uk",
-        &school,
-        "SUPPORT",
-    )
-    .await;
+    let school = test
+        .with_school(&trust.admin, "Some Primary", "300001")
+        .await;
+    let person = test
+        .with_person(
+            &trust.admin,
+            "Pat Person",
+            "pat@some.sch.uk",
+            &school,
+            "SUPPORT",
+        )
+        .await;
     for role in ["READ_ONLY", "DPO"] {
         let reader = token(&test, &trust.admin, role, None).await;
         let people = test
@@ -215,16 +221,18 @@ async fn read_only_and_dpo_tokens_read_but_cannot_change_the_directory() {
 async fn roles_are_granted_checked_and_revoked() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Some Primary", "300001").await;
-    let person = add_person(
-        &test,
-        &trust.admin,
-        "Dee Pio",
-        "dee@some.sch.uk",
-        &school,
-        "SUPPORT",
-    )
-    .await;
+    let school = test
+        .with_school(&trust.admin, "Some Primary", "300001")
+        .await;
+    let person = test
+        .with_person(
+            &trust.admin,
+            "Dee Pio",
+            "dee@some.sch.uk",
+            &school,
+            "SUPPORT",
+        )
+        .await;
     let grant = "mutation($p: UUID!, $r: Role!, $s: UUID) { grantRole(input: {personId: $p, role: $r, schoolId: $s}) { id role schoolId revokedAt } }";
     let dpo = test
         .data(

@@ -10,7 +10,6 @@ use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 
 use crate::access::token;
-use crate::directory::{add_person, create_school};
 
 const FIELDS: &str = "id reference status version nextStatuses awareAt deadline deadlineInLondon overdue schoolIds specialCategoryHidden dataCategories peopleCategories assessment { riskLevel notifyIco notifySubjects } icoReports { followUp icoReference delayReason } subjectNotice { how } lessonsLearned closeReason";
 const REPORT: &str = "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id reference status version specialCategoryHidden } }";
@@ -64,16 +63,18 @@ struct Desk {
 async fn desk() -> Desk {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Riverside Primary", "700001").await;
-    let dpo_person = add_person(
-        &test,
-        &trust.admin,
-        "Dee Protection",
-        "dpo@trust.example",
-        &school,
-        "SUPPORT",
-    )
-    .await;
+    let school = test
+        .with_school(&trust.admin, "Riverside Primary", "700001")
+        .await;
+    let dpo_person = test
+        .with_person(
+            &trust.admin,
+            "Dee Protection",
+            "dpo@trust.example",
+            &school,
+            "SUPPORT",
+        )
+        .await;
     let operator = test.app.operator_for("alpha").await.expect("operator");
     test.app
         .grant_role(
@@ -513,7 +514,7 @@ async fn each_role_sees_only_what_it_may_and_trusts_never_meet() {
         dpo,
         school,
     } = desk().await;
-    let other_school = create_school(&test, &admin, "Hillside Primary", "700002").await;
+    let other_school = test.with_school(&admin, "Hillside Primary", "700002").await;
     let mine = token(&test, &admin, "SCHOOL_ADMIN", Some(&school)).await;
     let theirs = token(&test, &admin, "SCHOOL_ADMIN", Some(&other_school)).await;
     // The reporter: a school admin reporting for their own school (a read-only token
@@ -609,7 +610,9 @@ async fn each_role_sees_only_what_it_may_and_trusts_never_meet() {
         .graphql(Some(&beta.admin), NOTE, json!({ "id": sensitive }))
         .await;
     assert_eq!(error_code(&note), "NOT_FOUND");
-    let beta_school = create_school(&test, &beta.admin, "Beta Primary", "700009").await;
+    let beta_school = test
+        .with_school(&beta.admin, "Beta Primary", "700009")
+        .await;
     let first = test
         .data(
             &beta.admin,
@@ -669,7 +672,7 @@ async fn trust_admins_act_for_the_dpo_and_school_admins_see_special_categories_o
         dpo,
         school,
     } = desk().await;
-    let other_school = create_school(&test, &admin, "Hillside Primary", "700002").await;
+    let other_school = test.with_school(&admin, "Hillside Primary", "700002").await;
     let school_admin = token(&test, &admin, "SCHOOL_ADMIN", Some(&school)).await;
     let now = test.clock.now();
     let id = test

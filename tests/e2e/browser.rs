@@ -13,7 +13,6 @@ use attest_app::Clock;
 use attest_tests::TestApp;
 use serde_json::json;
 
-use crate::directory::add_person;
 use crate::portal::grant;
 use crate::sign_in::{Provider, add_provider};
 use crate::signing::fixture;
@@ -54,8 +53,7 @@ async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser(
     let alpha = test.trust("alpha").await;
     let admin = alpha.admin.as_str();
     let f = fixture(&test, admin, "300030", &[]).await;
-    add_person(
-        &test,
+    test.with_person(
         admin,
         "Ann Alpha",
         "ann@alpha.example",
@@ -63,25 +61,25 @@ async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser(
         "TEACHING",
     )
     .await;
-    let sam = add_person(
-        &test,
-        admin,
-        "Sam Head",
-        "sam@alpha.example",
-        &f.school,
-        "LEADERSHIP",
-    )
-    .await;
+    let sam = test
+        .with_person(
+            admin,
+            "Sam Head",
+            "sam@alpha.example",
+            &f.school,
+            "LEADERSHIP",
+        )
+        .await;
     grant(&test, "alpha", &sam, "school_admin", Some(&f.school)).await;
-    let dee = add_person(
-        &test,
-        admin,
-        "Dee Protection",
-        "dpo@alpha.example",
-        &f.school,
-        "SUPPORT",
-    )
-    .await;
+    let dee = test
+        .with_person(
+            admin,
+            "Dee Protection",
+            "dpo@alpha.example",
+            &f.school,
+            "SUPPORT",
+        )
+        .await;
     grant(&test, "alpha", &dee, "dpo", None).await;
     let provider = Provider::start(&[format!("{}/auth/alpha/oidc/callback", test.address)]);
     add_provider(&test, admin, &provider, json!({})).await;

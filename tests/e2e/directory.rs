@@ -7,35 +7,6 @@ pub const CREATE_SCHOOL: &str =
     "mutation($input: CreateSchoolInput!) { createSchool(input: $input) { id name slug urn } }";
 pub const UPSERT_PERSON: &str = "mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { created person { id fullName email memberships { id kind active school { name } } } } }";
 
-pub async fn create_school(test: &TestApp, token: &str, name: &str, urn: &str) -> String {
-    let data = test
-        .data(
-            token,
-            CREATE_SCHOOL,
-            json!({ "input": { "name": name, "urn": urn } }),
-        )
-        .await;
-    data["createSchool"]["id"].as_str().expect("id").to_owned()
-}
-
-pub async fn add_person(
-    test: &TestApp,
-    token: &str,
-    name: &str,
-    email: &str,
-    school: &str,
-    kind: &str,
-) -> String {
-    let input = json!({ "fullName": name, "email": email, "membership": { "schoolId": school, "kind": kind } });
-    let data = test
-        .data(token, UPSERT_PERSON, json!({ "input": input }))
-        .await;
-    data["upsertPerson"]["person"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
-}
-
 #[tokio::test]
 async fn schools_are_created_validated_and_updated() {
     let test = TestApp::spawn().await;
@@ -137,7 +108,9 @@ async fn schools_are_created_validated_and_updated() {
 async fn people_are_upserted_by_email_and_paged() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Kensington Primary School", "100002").await;
+    let school = test
+        .with_school(&trust.admin, "Kensington Primary School", "100002")
+        .await;
     let first = test
         .data(
             &trust.admin,
@@ -174,8 +147,7 @@ async fn people_are_upserted_by_email_and_paged() {
     assert_eq!(bad_email["errors"][0]["extensions"]["field"], "email");
 
     for n in 0..7 {
-        add_person(
-            &test,
+        test.with_person(
             &trust.admin,
             &format!("Teacher {n}"),
             &format!("t{n}@k.sch.uk"),
@@ -233,16 +205,18 @@ async fn people_are_upserted_by_email_and_paged() {
 async fn memberships_start_and_end_without_losing_history() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "The Willows School", "100003").await;
-    let person = add_person(
-        &test,
-        &trust.admin,
-        "Ada Lovelace",
-        "ada@willows.sch.uk",
-        &school,
-        "TEACHING",
-    )
-    .await;
+    let school = test
+        .with_school(&trust.admin, "The Willows School", "100003")
+        .await;
+    let person = test
+        .with_person(
+            &trust.admin,
+            "Ada Lovelace",
+            "ada@willows.sch.uk",
+            &school,
+            "TEACHING",
+        )
+        .await;
     let add = "mutation($input: AddMembershipInput!) { addMembership(input: $input) { id kind jobTitle active } }";
     let duplicate = test
         .graphql(
@@ -298,16 +272,18 @@ async fn memberships_start_and_end_without_losing_history() {
 async fn every_mutation_is_in_the_audit_log() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Cleves Primary School", "100004").await;
-    let person = add_person(
-        &test,
-        &trust.admin,
-        "Liza Christofides",
-        "liza@cleves.sch.uk",
-        &school,
-        "LEADERSHIP",
-    )
-    .await;
+    let school = test
+        .with_school(&trust.admin, "Cleves Primary School", "100004")
+        .await;
+    let person = test
+        .with_person(
+            &trust.admin,
+            "Liza Christofides",
+            "liza@cleves.sch.uk",
+            &school,
+            "LEADERSHIP",
+        )
+        .await;
     test.data(
         &trust.admin,
         "mutation($p: UUID!, $s: UUID) { grantRole(input: {personId: $p, role: SCHOOL_ADMIN, schoolId: $s}) { id } }",

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::directory::{add_person, create_school};
 use crate::sign_in::{Provider, TENANT, add_provider, sign_in};
 
 const SELECT: &str = "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,jobTitle,department,officeLocation,employeeId";
@@ -179,8 +178,8 @@ async fn a_trust_follows_its_entra_directory_and_synced_staff_sign_in_by_directo
     let test = TestApp::spawn().await;
     let alpha = test.trust("alpha").await;
     let admin = alpha.admin.as_str();
-    create_school(&test, admin, "North", "800101").await;
-    let south = create_school(&test, admin, "South", "800102").await;
+    test.with_school(admin, "North", "800101").await;
+    let south = test.with_school(admin, "South", "800102").await;
     let north_id = test
         .data(admin, "query { schools { id slug } }", json!({}))
         .await["schools"]
@@ -194,17 +193,9 @@ async fn a_trust_follows_its_entra_directory_and_synced_staff_sign_in_by_directo
         .to_owned();
     // Already known before the first sync: Bob (matched by email, then linked) and a
     // volunteer with no account (never the directory's to end).
-    add_person(
-        &test,
-        admin,
-        "Bob Brown",
-        "bob@alpha.example",
-        &south,
-        "SUPPORT",
-    )
-    .await;
-    add_person(
-        &test,
+    test.with_person(admin, "Bob Brown", "bob@alpha.example", &south, "SUPPORT")
+        .await;
+    test.with_person(
         admin,
         "Vera Volunteer",
         "vera@home.example",
@@ -492,8 +483,8 @@ async fn one_trusts_directory_sync_is_invisible_to_another() {
     let test = TestApp::spawn().await;
     let alpha = test.trust("alpha").await;
     let beta = test.trust("beta").await;
-    create_school(&test, &alpha.admin, "North", "800201").await;
-    create_school(&test, &alpha.admin, "South", "800202").await;
+    test.with_school(&alpha.admin, "North", "800201").await;
+    test.with_school(&alpha.admin, "South", "800202").await;
     let server = graph().await;
     connect(&test, &alpha.admin, &server).await;
     delta_round(
@@ -567,13 +558,8 @@ async fn twelve_thousand_staff_arrive_in_one_sync_and_a_second_changes_nothing()
     let test = TestApp::spawn().await;
     let big = test.trust("big").await;
     for n in 0..20 {
-        create_school(
-            &test,
-            &big.admin,
-            &format!("School {n:02}"),
-            &format!("9{n:05}"),
-        )
-        .await;
+        test.with_school(&big.admin, &format!("School {n:02}"), &format!("9{n:05}"))
+            .await;
     }
     let server = graph().await;
     test.data(

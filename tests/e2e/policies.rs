@@ -4,8 +4,6 @@
 use attest_tests::{TestApp, error_code, error_message};
 use serde_json::{Value, json};
 
-use crate::directory::create_school;
-
 const KENSINGTON: &str = include_str!("../../crates/attest-document/samples/001-kensington.txt");
 const WESSEX: &str = include_str!("../../crates/attest-document/samples/000-wessex-gardens.txt");
 
@@ -45,7 +43,9 @@ fn values(pairs: &[(&str, &str)]) -> Value {
 async fn a_school_policy_is_imported_valued_published_and_rendered() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Kensington Primary School", "500001").await;
+    let school = test
+        .with_school(&trust.admin, "Kensington Primary School", "500001")
+        .await;
     let imported = test
         .data(
             &trust.admin,
@@ -185,13 +185,9 @@ async fn a_school_policy_is_imported_valued_published_and_rendered() {
 async fn new_versions_supersede_and_diff_clause_by_clause() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(
-        &test,
-        &trust.admin,
-        "Wessex Gardens Primary School",
-        "500002",
-    )
-    .await;
+    let school = test
+        .with_school(&trust.admin, "Wessex Gardens Primary School", "500002")
+        .await;
     let (policy, first) = import(&test, &trust.admin, WESSEX, &school).await;
     test.data(
         &trust.admin,
@@ -262,13 +258,9 @@ async fn new_versions_supersede_and_diff_clause_by_clause() {
 async fn reviews_come_due_and_retired_policies_stop() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(
-        &test,
-        &trust.admin,
-        "Wessex Gardens Primary School",
-        "500003",
-    )
-    .await;
+    let school = test
+        .with_school(&trust.admin, "Wessex Gardens Primary School", "500003")
+        .await;
     let (policy, version) = import(&test, &trust.admin, WESSEX, &school).await;
     let due_query = "{ policiesDueForReview { policy { title } nextReviewOn overdue } }";
     assert_eq!(
@@ -314,7 +306,9 @@ async fn reviews_come_due_and_retired_policies_stop() {
 async fn schools_adopt_a_trust_template_with_their_own_values() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Kensington Primary School", "500004").await;
+    let school = test
+        .with_school(&trust.admin, "Kensington Primary School", "500004")
+        .await;
     let template = test.data(&trust.admin, IMPORT, json!({ "input": { "text": KENSINGTON, "kind": "TRUST_TEMPLATE", "title": "Trust staff AUP" } })).await;
     let template_version = template["importPolicy"]["version"]["id"].clone();
     let early = test
@@ -411,7 +405,9 @@ async fn schools_adopt_a_trust_template_with_their_own_values() {
 async fn bad_documents_are_refused_clearly() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Some Primary", "500005").await;
+    let school = test
+        .with_school(&trust.admin, "Some Primary", "500005")
+        .await;
     let empty = test
         .graphql(
             Some(&trust.admin),
@@ -444,8 +440,8 @@ async fn one_trust_cannot_reach_another_trusts_policies() {
     let test = TestApp::spawn().await;
     let a = test.trust("trust-a").await;
     let b = test.trust("trust-b").await;
-    let school = create_school(&test, &a.admin, "A Primary", "500006").await;
-    let b_school = create_school(&test, &b.admin, "B Primary", "500007").await;
+    let school = test.with_school(&a.admin, "A Primary", "500006").await;
+    let b_school = test.with_school(&b.admin, "B Primary", "500007").await;
     let (policy, version) = import(&test, &a.admin, WESSEX, &school).await;
     assert_eq!(
         test.data(
@@ -520,7 +516,9 @@ const TEMPLATE_WITH_LOCAL_PART: &str = "Trust staff AUP\n\n## 1. Passwords\n\n- 
 async fn schools_write_the_sections_a_template_leaves_to_them() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "Cleves Primary School", "500008").await;
+    let school = test
+        .with_school(&trust.admin, "Cleves Primary School", "500008")
+        .await;
     let imported = test
         .data(&trust.admin, "mutation($t: String!) { importPolicy(input: {text: $t, kind: TRUST_TEMPLATE}) { policy { id } version { id editableSections { key heading } } } }", json!({ "t": TEMPLATE_WITH_LOCAL_PART }))
         .await;
@@ -608,8 +606,12 @@ async fn schools_write_the_sections_a_template_leaves_to_them() {
 async fn a_trust_wide_policy_needs_every_schools_values() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let first = create_school(&test, &trust.admin, "First Primary", "500011").await;
-    let second = create_school(&test, &trust.admin, "Second Primary", "500012").await;
+    let first = test
+        .with_school(&trust.admin, "First Primary", "500011")
+        .await;
+    let second = test
+        .with_school(&trust.admin, "Second Primary", "500012")
+        .await;
     let text = "Trust AUP\n\n- 1.1. Report breaches to *[DPO Name]*.\n\nI agree to abide by all the points above.\n";
     let imported = test
         .data(

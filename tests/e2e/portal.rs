@@ -11,7 +11,7 @@ use chrono::Duration;
 use serde_json::json;
 
 use crate::access::token;
-use crate::directory::{add_person, create_school};
+
 use crate::signing::fixture;
 
 /// Adds the trust's sign-in provider (once) and signs `email` in through it, as the
@@ -108,15 +108,15 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
     let alpha = test.trust("alpha").await;
     let admin = alpha.admin.as_str();
     let f = fixture(&test, admin, "300010", &["Cara Lee", "Dan Moss"]).await;
-    let head = add_person(
-        &test,
-        admin,
-        "Sam Head",
-        "sam.head@300010.sch.uk",
-        &f.school,
-        "LEADERSHIP",
-    )
-    .await;
+    let head = test
+        .with_person(
+            admin,
+            "Sam Head",
+            "sam.head@300010.sch.uk",
+            &f.school,
+            "LEADERSHIP",
+        )
+        .await;
     grant(&test, "alpha", &head, "school_admin", Some(&f.school)).await;
     let cara = signed_in(&test, "alpha", admin, "cara.lee@300010.sch.uk").await;
     let sam = signed_in(&test, "alpha", admin, "sam.head@300010.sch.uk").await;
@@ -313,7 +313,7 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
     );
 
     // Not hers: another school, the trust overview; and not Cara's at all.
-    let other = create_school(&test, admin, "Other Primary", "300011").await;
+    let other = test.with_school(admin, "Other Primary", "300011").await;
     assert_eq!(get(&sam, &test, &format!("/schools/{other}")).await.0, 404);
     assert_eq!(get(&sam, &test, "/trust").await.0, 403);
     assert_eq!(get(&cara, &test, &dashboard).await.0, 404);
@@ -324,15 +324,9 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
     );
 
     // The trust admin (signed in as a person) sees the schools side by side.
-    let it = add_person(
-        &test,
-        admin,
-        "Ivy Tee",
-        "ivy@trust.example",
-        &f.school,
-        "SUPPORT",
-    )
-    .await;
+    let it = test
+        .with_person(admin, "Ivy Tee", "ivy@trust.example", &f.school, "SUPPORT")
+        .await;
     grant(&test, "alpha", &it, "trust_admin", None).await;
     let ivy = signed_in(&test, "alpha", admin, "ivy@trust.example").await;
     let (status, overview) = get(&ivy, &test, "/trust").await;
@@ -345,16 +339,18 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
 
     // Another trust's admin, signed in there, finds nothing of Alpha's.
     let beta = test.trust("beta").await;
-    let beta_school = create_school(&test, &beta.admin, "Beta Primary", "300012").await;
-    let bea = add_person(
-        &test,
-        &beta.admin,
-        "Bea Beta",
-        "bea@beta.example",
-        &beta_school,
-        "SUPPORT",
-    )
-    .await;
+    let beta_school = test
+        .with_school(&beta.admin, "Beta Primary", "300012")
+        .await;
+    let bea = test
+        .with_person(
+            &beta.admin,
+            "Bea Beta",
+            "bea@beta.example",
+            &beta_school,
+            "SUPPORT",
+        )
+        .await;
     grant(&test, "beta", &bea, "trust_admin", None).await;
     let bea = signed_in(&test, "beta", &beta.admin, "bea@beta.example").await;
     assert_eq!(get(&bea, &test, &dashboard).await.0, 404);
@@ -368,37 +364,24 @@ async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
     let test = TestApp::spawn().await;
     let alpha = test.trust("alpha").await;
     let admin = alpha.admin.as_str();
-    let school = create_school(&test, admin, "Riverside Primary", "700101").await;
-    let other = create_school(&test, admin, "Hillside Primary", "700102").await;
-    let dee = add_person(
-        &test,
-        admin,
-        "Dee Protection",
-        "dpo@trust.example",
-        &school,
-        "SUPPORT",
-    )
-    .await;
+    let school = test.with_school(admin, "Riverside Primary", "700101").await;
+    let other = test.with_school(admin, "Hillside Primary", "700102").await;
+    let dee = test
+        .with_person(
+            admin,
+            "Dee Protection",
+            "dpo@trust.example",
+            &school,
+            "SUPPORT",
+        )
+        .await;
     grant(&test, "alpha", &dee, "dpo", None).await;
-    let hal = add_person(
-        &test,
-        admin,
-        "Hal Hill",
-        "hal@trust.example",
-        &other,
-        "LEADERSHIP",
-    )
-    .await;
+    let hal = test
+        .with_person(admin, "Hal Hill", "hal@trust.example", &other, "LEADERSHIP")
+        .await;
     grant(&test, "alpha", &hal, "school_admin", Some(&other)).await;
-    add_person(
-        &test,
-        admin,
-        "Sid Staff",
-        "sid@trust.example",
-        &school,
-        "TEACHING",
-    )
-    .await;
+    test.with_person(admin, "Sid Staff", "sid@trust.example", &school, "TEACHING")
+        .await;
     let dpo_token = token(&test, admin, "DPO", None).await;
     let now = test.clock.now();
     let reported = test

@@ -7,7 +7,6 @@ use attest_domain::PersonId;
 use attest_tests::TestApp;
 use chrono::{Duration, TimeZone, Utc};
 
-use crate::directory::add_person;
 use crate::signing::{fixture, sign_with_link};
 
 async fn emails(test: &TestApp, kind: &str) -> Vec<attest_store::OutboxMessage> {
@@ -35,15 +34,15 @@ async fn staff_are_chased_until_they_sign_and_admins_hear_about_the_overdue() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
     let f = fixture(&test, &trust.admin, "500001", &["Ann Early", "Bob Late"]).await;
-    let head = add_person(
-        &test,
-        &trust.admin,
-        "Hana Head",
-        "head@500001.sch.uk",
-        &f.school,
-        "LEADERSHIP",
-    )
-    .await;
+    let head = test
+        .with_person(
+            &trust.admin,
+            "Hana Head",
+            "head@500001.sch.uk",
+            &f.school,
+            "LEADERSHIP",
+        )
+        .await;
     let operator = test.app.operator_for("alpha").await.expect("operator");
     test.app
         .grant_role(
@@ -156,8 +155,9 @@ async fn two_schedulers_ticking_together_send_each_reminder_once() {
 async fn school_admins_get_a_weekly_digest_and_trust_admins_hear_of_reviews() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school =
-        crate::directory::create_school(&test, &trust.admin, "Digest School", "500003").await;
+    let school = test
+        .with_school(&trust.admin, "Digest School", "500003")
+        .await;
     let imported = test
         .data(
             &trust.admin,
@@ -182,24 +182,24 @@ async fn school_admins_get_a_weekly_digest_and_trust_admins_hear_of_reviews() {
     )
     .await;
     let operator = test.app.operator_for("alpha").await.expect("operator");
-    let head = add_person(
-        &test,
-        &trust.admin,
-        "Hana Head",
-        "head@500003.sch.uk",
-        &school,
-        "LEADERSHIP",
-    )
-    .await;
-    let it = add_person(
-        &test,
-        &trust.admin,
-        "Ivan It",
-        "it@trust.example",
-        &school,
-        "SUPPORT",
-    )
-    .await;
+    let head = test
+        .with_person(
+            &trust.admin,
+            "Hana Head",
+            "head@500003.sch.uk",
+            &school,
+            "LEADERSHIP",
+        )
+        .await;
+    let it = test
+        .with_person(
+            &trust.admin,
+            "Ivan It",
+            "it@trust.example",
+            &school,
+            "SUPPORT",
+        )
+        .await;
     test.app
         .grant_role(
             &operator,
@@ -218,8 +218,7 @@ async fn school_admins_get_a_weekly_digest_and_trust_admins_hear_of_reviews() {
         )
         .await
         .expect("role");
-    add_person(
-        &test,
+    test.with_person(
         &trust.admin,
         "Olly Out",
         "olly@500003.sch.uk",

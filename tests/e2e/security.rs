@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::access::token;
-use crate::directory::{UPSERT_PERSON, add_person, create_school};
+use crate::directory::UPSERT_PERSON;
 
 /// CPU time this process (server and client both) has used, from /proc.
 fn cpu_time() -> Duration {
@@ -198,19 +198,13 @@ async fn provider_urls_must_be_public_https() {
 async fn a_school_admin_cannot_take_over_someone_who_works_elsewhere_or_holds_a_role() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let a = create_school(&test, &trust.admin, "School A", "300001").await;
-    let b = create_school(&test, &trust.admin, "School B", "300002").await;
+    let a = test.with_school(&trust.admin, "School A", "300001").await;
+    let b = test.with_school(&trust.admin, "School B", "300002").await;
     let a_admin = token(&test, &trust.admin, "SCHOOL_ADMIN", Some(&a)).await;
     // The DPO once worked at A and now works at B.
-    let dpo = add_person(
-        &test,
-        &trust.admin,
-        "Dee Pio",
-        "dpo@trust.example",
-        &a,
-        "SUPPORT",
-    )
-    .await;
+    let dpo = test
+        .with_person(&trust.admin, "Dee Pio", "dpo@trust.example", &a, "SUPPORT")
+        .await;
     let memberships = test
         .data(
             &trust.admin,
@@ -265,15 +259,9 @@ async fn a_school_admin_cannot_take_over_someone_who_works_elsewhere_or_holds_a_
     assert!(!duplicate.to_string().contains("Dee Pio"), "{duplicate}");
     assert!(duplicate["errors"].is_array(), "{duplicate}");
     // A colleague who works only at A is still theirs to change.
-    let colleague = add_person(
-        &test,
-        &a_admin,
-        "Cal Colleague",
-        "cal@a.example",
-        &a,
-        "TEACHING",
-    )
-    .await;
+    let colleague = test
+        .with_person(&a_admin, "Cal Colleague", "cal@a.example", &a, "TEACHING")
+        .await;
     test.data(
         &a_admin,
         UPSERT_PERSON,
@@ -330,7 +318,7 @@ async fn guessing_links_and_tokens_is_stopped_with_429() {
 async fn reporting_and_reminding_are_limited_per_caller() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "School A", "300001").await;
+    let school = test.with_school(&trust.admin, "School A", "300001").await;
     let report = crate::breaches::report(&school, &["basic_identifiers"], test.clock.now());
     let mutation = "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id } }";
     let mut codes = Vec::new();
@@ -463,7 +451,7 @@ async fn failed_sign_ins_from_one_address_are_bounded_in_the_audit_log() {
 async fn a_school_admin_without_the_grant_sees_no_text_about_special_category_data() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = create_school(&test, &trust.admin, "School A", "300001").await;
+    let school = test.with_school(&trust.admin, "School A", "300001").await;
     let dpo = token(&test, &trust.admin, "DPO", None).await;
     let head = token(&test, &trust.admin, "SCHOOL_ADMIN", Some(&school)).await;
     let now = test.clock.now();

@@ -10,8 +10,6 @@ use std::process::{Child, Command, Stdio};
 use attest_tests::TestApp;
 use serde_json::json;
 
-use crate::directory::{add_person, create_school};
-
 pub(crate) const TENANT: &str = "11111111-2222-3333-4444-555555555555";
 
 pub(crate) struct Provider {
@@ -240,9 +238,10 @@ async fn staff_sign_in_with_the_trusts_provider_and_nothing_else_gets_in() {
     let test = TestApp::spawn().await;
     let alpha = test.trust("alpha").await;
     let beta = test.trust("beta").await;
-    let school = create_school(&test, &alpha.admin, "Alpha Primary", "800001").await;
-    add_person(
-        &test,
+    let school = test
+        .with_school(&alpha.admin, "Alpha Primary", "800001")
+        .await;
+    test.with_person(
         &alpha.admin,
         "Ann Alpha",
         "ann@alpha.example",
@@ -250,9 +249,10 @@ async fn staff_sign_in_with_the_trusts_provider_and_nothing_else_gets_in() {
         "TEACHING",
     )
     .await;
-    let beta_school = create_school(&test, &beta.admin, "Beta Primary", "800002").await;
-    add_person(
-        &test,
+    let beta_school = test
+        .with_school(&beta.admin, "Beta Primary", "800002")
+        .await;
+    test.with_person(
         &beta.admin,
         "Zed Beta",
         "zed@beta.example",
@@ -403,9 +403,10 @@ pub(crate) async fn sign_in(
 async fn pkce_rotated_keys_foreign_issuers_and_idle_sessions() {
     let test = TestApp::spawn().await;
     let alpha = test.trust("alpha").await;
-    let school = create_school(&test, &alpha.admin, "Alpha Primary", "800001").await;
-    add_person(
-        &test,
+    let school = test
+        .with_school(&alpha.admin, "Alpha Primary", "800001")
+        .await;
+    test.with_person(
         &alpha.admin,
         "Ann Alpha",
         "ann@alpha.example",

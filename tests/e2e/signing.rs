@@ -8,7 +8,6 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::access::token;
-use crate::directory::{add_person, create_school};
 
 const SAMPLE: &str =
     include_str!("../../crates/attest-document/samples/004-staff-governors-visitors.txt");
@@ -39,7 +38,7 @@ pub struct Fixture {
 
 /// A school with the sample AUP published (values filled from its labels) and staff.
 pub async fn fixture(test: &TestApp, admin: &str, urn: &str, staff: &[&str]) -> Fixture {
-    let school = create_school(test, admin, &format!("School {urn}"), urn).await;
+    let school = test.with_school(admin, &format!("School {urn}"), urn).await;
     let imported = test
         .data(
             admin,
@@ -72,7 +71,10 @@ pub async fn fixture(test: &TestApp, admin: &str, urn: &str, staff: &[&str]) -> 
     let mut people = Vec::new();
     for name in staff {
         let email = format!("{}@{urn}.sch.uk", name.to_lowercase().replace(' ', "."));
-        people.push(add_person(test, admin, name, &email, &school, "TEACHING").await);
+        people.push(
+            test.with_person(admin, name, &email, &school, "TEACHING")
+                .await,
+        );
     }
     Fixture {
         school,

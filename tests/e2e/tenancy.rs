@@ -4,23 +4,15 @@
 use attest_tests::{TestApp, error_code};
 use serde_json::json;
 
-use crate::directory::{add_person, create_school};
-
 #[tokio::test]
 async fn one_trust_cannot_reach_another() {
     let test = TestApp::spawn().await;
     let a = test.trust("trust-a").await;
     let b = test.trust("trust-b").await;
-    let school = create_school(&test, &a.admin, "A Primary", "400001").await;
-    let person = add_person(
-        &test,
-        &a.admin,
-        "Alice A",
-        "alice@a.sch.uk",
-        &school,
-        "TEACHING",
-    )
-    .await;
+    let school = test.with_school(&a.admin, "A Primary", "400001").await;
+    let person = test
+        .with_person(&a.admin, "Alice A", "alice@a.sch.uk", &school, "TEACHING")
+        .await;
     let grant = test
         .data(
             &a.admin,

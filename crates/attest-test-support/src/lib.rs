@@ -5,10 +5,16 @@
 //! - [`TestWorld`]: an `App` on its own database and clock, filled through the same use
 //!   cases trust IT calls: `.with_trust()`, `.with_school()`, `.with_person()`.
 //! - [`principals`]: callers with given roles, for tests of the layers below the app.
+//! - `TestApp` (feature `server`): the real server on a random port over its own
+//!   database, with `.with_trust()`, `.with_school()`, `.with_person()` through the API.
 
 mod database;
 pub mod principals;
+#[cfg(feature = "server")]
+mod server;
 mod world;
 
 pub use database::{TEST_DATABASE_ENV, TestDatabase, run_as_admin};
+#[cfg(feature = "server")]
+pub use server::{TestApp, TestTrust, error_code, error_message};
 pub use world::{TestPerson, TestWorld};
