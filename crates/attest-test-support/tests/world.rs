@@ -22,7 +22,12 @@ async fn a_world_holds_trusts_schools_and_people_each_in_their_own_trust() {
     };
     let seen_by_alpha = world
         .app
-        .people(&world.operator(&alpha).await, PeopleFilter::default(), 50, None)
+        .people(
+            &world.operator(&alpha).await,
+            PeopleFilter::default(),
+            50,
+            None,
+        )
         .await
         .expect("alpha's people");
     assert_eq!(names(seen_by_alpha), vec!["Ann Alpha"]);

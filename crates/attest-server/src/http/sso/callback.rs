@@ -1,130 +1,16 @@
-//! Staff sign-in over OpenID Connect (authorization code flow with PKCE S256, state and
-//! nonce). The pending sign-in (state, nonce, PKCE verifier) travels in a sealed,
-//! ten-minute, HttpOnly cookie bound to the trust and provider; the callback checks the
-//! state against it, exchanges the code with the verifier, and has openidconnect check
-//! the ID token's signature (JWKS from discovery), issuer, audience, expiry and nonce
-//! before the application applies the trust's own rules and links the person.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+//! `GET /auth/{trust}/{provider}/callback`: the provider's answer, checked, becomes a
+//! session (or a page that says why not).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use attest_app::{App, AppError, Limit, LoginProvider, VerifiedLogin};
+use attest_app::{App, AppError, Limit, VerifiedLogin};
 use base64::Engine as _;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
-use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
-};
-use serde::{Deserialize, Serialize};
+use openidconnect::{AuthorizationCode, Nonce, PkceCodeVerifier, TokenResponse};
+use serde::Deserialize;
 
-use super::caller::Caller;
-use super::session_cookie::{SESSION_COOKIE, cookie};
-use super::templates;
+use crate::http::session_cookie::{SESSION_COOKIE, cookie};
 
-pub const LOGIN_COOKIE: &str = "attest_login";
-const LOGIN_MINUTES: i64 = 10;
-/// Discovery documents (and the JWKS they point to) are fetched again after this, so a
-/// provider's rotated signing keys are picked up.
-const DISCOVERY_TTL: Duration = Duration::from_secs(600);
-
-/// What the sign-in routes share: the HTTP client for providers and cached discovery.
-pub struct SignIn {
-    http: openidconnect::reqwest::Client,
-    discovered: Mutex<HashMap<String, (Instant, Arc<CoreProviderMetadata>)>>,
-    /// Cookies get `Secure` (off only for local http).
-    pub secure_cookies: bool,
-    egress: attest_directory::Egress,
-}
-
-impl SignIn {
-    pub fn new(secure_cookies: bool, egress: attest_directory::Egress) -> std::io::Result<Self> {
-        // Public addresses only, resolved when connecting (see attest_directory::egress).
-        let http = egress
-            .client_builder()
-            // Following redirects would let a provider steer the token request elsewhere.
-            .redirect(openidconnect::reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(15))
-            .build()
-            .map_err(std::io::Error::other)?;
-        Ok(Self {
-            http,
-            discovered: Mutex::new(HashMap::new()),
-            secure_cookies,
-            egress,
-        })
-    }
-
-    async fn metadata(
-        &self,
-        issuer: &str,
-        refresh: bool,
-    ) -> Result<Arc<CoreProviderMetadata>, String> {
-        if !refresh
-            && let Some((at, metadata)) = self
-                .discovered
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .get(issuer)
-            && at.elapsed() < DISCOVERY_TTL
-        {
-            return Ok(metadata.clone());
-        }
-        let url = IssuerUrl::new(issuer.to_owned()).map_err(|error| error.to_string())?;
-        let metadata = Arc::new(
-            CoreProviderMetadata::discover_async(url, &self.http)
-                .await
-                .map_err(|error| format!("discovery at {issuer} failed: {error}"))?,
-        );
-        // The discovery document names the endpoints the server calls next: they are held
-        // to the same rule as the issuer the trust typed.
-        let called = [
-            Some(metadata.jwks_uri().url()),
-            metadata.token_endpoint().map(|endpoint| endpoint.url()),
-        ];
-        for url in called.into_iter().flatten() {
-            self.egress.check(url).map_err(|refused| {
-                format!("discovery at {issuer} names an endpoint attest will not call: {refused}")
-            })?;
-        }
-        self.discovered
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(issuer.to_owned(), (Instant::now(), metadata.clone()));
-        Ok(metadata)
-    }
-}
-
-/// A client for one provider, built from its discovery document.
-type ProviderClient = CoreClient<
-    openidconnect::EndpointSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointMaybeSet,
-    openidconnect::EndpointMaybeSet,
->;
-
-/// The pending sign-in, sealed into its cookie.
-#[derive(Serialize, Deserialize)]
-struct Pending {
-    trust: String,
-    provider: String,
-    state: String,
-    nonce: String,
-    verifier: String,
-    expires: i64,
-}
-
-fn redirect_url(app: &App, trust: &str, provider: &str) -> String {
-    format!("{}/auth/{trust}/{provider}/callback", app.public_url())
-}
-
-fn failed(status: StatusCode, message: &str) -> HttpResponse {
-    templates::sign_in_failed(status, message)
-}
+use super::{LOGIN_COOKIE, Pending, SignIn, failed, provider_client, too_fast};
 
 /// Why a code exchange failed, without the provider's words: its error description
 /// (and any body) is text from outside that would go into the audit log. The standard
@@ -155,109 +41,6 @@ fn exchange_failure<RE: std::error::Error>(
         RequestTokenError::Parse(..) => "the provider's token answer was not understood".to_owned(),
         RequestTokenError::Other(_) => "the code exchange failed".to_owned(),
     }
-}
-
-/// A sign-in refused for coming too fast: 429 with `Retry-After`.
-fn too_fast(limited: AppError) -> HttpResponse {
-    match limited {
-        AppError::RateLimited {
-            message,
-            retry_after,
-        } => super::with_retry_after(failed(StatusCode::TOO_MANY_REQUESTS, &message), retry_after),
-        other => failed(StatusCode::INTERNAL_SERVER_ERROR, &other.to_string()),
-    }
-}
-
-/// `GET /auth/{trust}/{provider}/login`
-pub async fn login(
-    request: HttpRequest,
-    path: web::Path<(String, String)>,
-    app: web::Data<App>,
-    sign_in: web::Data<SignIn>,
-) -> HttpResponse {
-    if let Err(limited) = app
-        .rate_limits()
-        .hit(Limit::SignIn, &super::client_address(&request))
-    {
-        return too_fast(limited);
-    }
-    let (trust, provider) = path.into_inner();
-    let found = match app.login_provider(&trust, &provider).await {
-        Ok(found) => found,
-        Err(_) => return failed(StatusCode::NOT_FOUND, "There is no such sign-in."),
-    };
-    let client = match provider_client(&app, &sign_in, &found, &trust, &provider, false).await {
-        Ok(client) => client,
-        Err(error) => {
-            tracing::error!(%error, trust, provider, "sign-in provider unavailable");
-            return failed(
-                StatusCode::BAD_GATEWAY,
-                "The sign-in service could not be reached. Try again in a minute.",
-            );
-        }
-    };
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (url, state, nonce) = client
-        .authorize_url(
-            CoreAuthenticationFlow::AuthorizationCode,
-            CsrfToken::new_random,
-            Nonce::new_random,
-        )
-        .add_scope(Scope::new("email".to_owned()))
-        .add_scope(Scope::new("profile".to_owned()))
-        .set_pkce_challenge(challenge)
-        .url();
-    let pending = Pending {
-        trust: trust.clone(),
-        provider: provider.clone(),
-        state: state.secret().clone(),
-        nonce: nonce.secret().clone(),
-        verifier: verifier.secret().clone(),
-        expires: app.now().timestamp() + LOGIN_MINUTES * 60,
-    };
-    let sealed = match serde_json::to_string(&pending)
-        .map_err(|error| AppError::Internal(error.to_string()))
-        .and_then(|json| app.seal_for_cookie(&json, LOGIN_COOKIE))
-    {
-        Ok(sealed) => sealed,
-        Err(error) => {
-            tracing::error!(%error, "cannot start a sign-in");
-            return failed(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Sign-in is not set up on this server.",
-            );
-        }
-    };
-    HttpResponse::Found()
-        .insert_header(("Location", url.to_string()))
-        .insert_header(("Cache-Control", "no-store"))
-        .cookie(cookie(
-            LOGIN_COOKIE,
-            sealed,
-            "/auth/",
-            LOGIN_MINUTES * 60,
-            sign_in.secure_cookies,
-        ))
-        .finish()
-}
-
-async fn provider_client(
-    app: &App,
-    sign_in: &SignIn,
-    found: &LoginProvider,
-    trust: &str,
-    provider: &str,
-    refresh: bool,
-) -> Result<ProviderClient, String> {
-    let metadata = sign_in.metadata(&found.settings.issuer, refresh).await?;
-    let redirect =
-        RedirectUrl::new(redirect_url(app, trust, provider)).map_err(|error| error.to_string())?;
-    Ok(CoreClient::from_provider_metadata(
-        (*metadata).clone(),
-        ClientId::new(found.settings.client_id.clone()),
-        Some(ClientSecret::new(found.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect))
 }
 
 #[derive(Deserialize)]
@@ -298,7 +81,7 @@ pub async fn callback(
     app: web::Data<App>,
     sign_in: web::Data<SignIn>,
 ) -> HttpResponse {
-    let address = super::client_address(&request);
+    let address = crate::http::client_address(&request);
     if let Err(limited) = app.rate_limits().hit(Limit::SignIn, &address) {
         return too_fast(limited);
     }
@@ -448,48 +231,6 @@ pub async fn callback(
             )
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct LogoutForm {
-    csrf: String,
-}
-
-/// `POST /auth/logout` (a form from /me carrying its CSRF token).
-pub async fn logout(
-    mut caller: Caller,
-    form: web::Form<LogoutForm>,
-    app: web::Data<App>,
-    sign_in: web::Data<SignIn>,
-) -> HttpResponse {
-    if caller.session().is_err() {
-        return failed(StatusCode::UNAUTHORIZED, "Your session has already ended.");
-    }
-    if caller.confirm_form(&app, &form.csrf).is_err() {
-        return failed(
-            StatusCode::FORBIDDEN,
-            "This sign-out form is stale; go back and try again.",
-        );
-    }
-    let Ok(context) = caller.session() else {
-        return failed(StatusCode::UNAUTHORIZED, "Your session has already ended.");
-    };
-    if let Err(error) = app.sign_out(context).await {
-        tracing::error!(%error, "sign-out failed");
-        return failed(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Sign-out failed; it has been logged.",
-        );
-    }
-    let mut response = templates::signed_out();
-    let _ = response.add_cookie(&cookie(
-        SESSION_COOKIE,
-        String::new(),
-        "/",
-        0,
-        sign_in.secure_cookies,
-    ));
-    response
 }
 
 #[cfg(test)]
