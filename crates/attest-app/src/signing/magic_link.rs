@@ -9,7 +9,7 @@ use attest_store::{
 use chrono::{DateTime, Duration, Utc};
 
 use super::obligation::obligation;
-use super::sign::invalid_link;
+use super::signer::invalid_link;
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 

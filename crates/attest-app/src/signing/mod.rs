@@ -1,12 +1,15 @@
 //! Signing and compliance: who must sign what, signatures with evidence, exemptions,
 //! magic links, statuses, summaries and exports.
 
+mod answer;
 mod compliance;
 mod evidence;
 mod exemption;
 mod magic_link;
 mod obligation;
+mod paper;
 mod sign;
+mod signer;
 mod submit;
 mod summary_cache;
 
@@ -14,6 +17,7 @@ pub(crate) use compliance::{csv_error, finish_csv, safe_cell};
 pub use summary_cache::SUMMARY_TTL;
 pub(crate) use summary_cache::SummaryCache;
 
+pub use answer::{DeclinePolicy, Origin, SignPolicy};
 pub use compliance::{
     ComplianceFilter, CompliancePage, ComplianceSummary, MAX_COMPLIANCE_PAGE, ProgressPoint,
     SchoolProgress, Tally, percent, status_key,
@@ -21,5 +25,5 @@ pub use compliance::{
 pub use evidence::{AcceptanceCheck, AcceptanceEvidence, ChainReport, receipt_text};
 pub use exemption::GrantExemption;
 pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningForm};
-pub use sign::{DeclinePolicy, Origin, PaperAcceptance, SignPolicy};
+pub use paper::PaperAcceptance;
 pub use submit::{SigningAnswer, SigningOutcome, SigningSubmission};

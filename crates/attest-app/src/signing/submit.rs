@@ -8,9 +8,10 @@ use attest_document::{Format, render};
 use attest_domain::{PolicyVersionId, Principal, SchoolId};
 use attest_store::Schools;
 
+use super::answer::{DeclinePolicy, Origin, SignPolicy};
 use super::evidence::AcceptanceEvidence;
 use super::magic_link::{SigningForm, signing_form};
-use super::sign::{DeclinePolicy, Origin, SignPolicy, Signer};
+use super::signer::Signer;
 use crate::{App, AppError};
 
 /// What the person answered on the page; the version is the page's own.
