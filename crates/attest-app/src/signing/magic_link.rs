@@ -4,12 +4,10 @@ use attest_document::{Format, render};
 use attest_domain::{MagicLinkId, PersonId, PolicyId, Principal, VersionState};
 use attest_store::{
     MagicLinks, NewEmail, NewMagicLink, Outbox, Policies, PolicyVersions, TransactionTrait,
-    find_magic_link_by_hash,
 };
 use chrono::{DateTime, Duration, Utc};
 
 use super::obligation::obligation;
-use super::signer::invalid_link;
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
@@ -154,28 +152,8 @@ impl App {
 
     /// What a magic link shows. Unknown, expired and used links get the same error.
     pub async fn open_signing_form(&self, secret: &str) -> Result<SigningForm, AppError> {
-        if !attest_auth::is_magic_link(secret) {
-            return Err(invalid_link());
-        }
-        let link = find_magic_link_by_hash(&self.db, &attest_auth::hash_token(secret))
-            .await?
-            .filter(|link| link.is_usable(self.now()))
-            .ok_or_else(invalid_link)?;
-        let principal = crate::principals::person(link.trust, link.person, Vec::new());
-        let Some(own) = principal.own_records() else {
-            return Err(invalid_link());
-        };
-        let (person, scope) = own.keyed();
-        let found = obligation(
-            &self.db,
-            scope,
-            person,
-            link.version,
-            Some(link.school),
-            self.today(),
-        )
-        .await?;
-        Ok(signing_form(&found, Some(link.expires_at)))
+        let signer = self.link_holder(secret, None).await?;
+        Ok(signing_form(&signer.found, signer.expires_at))
     }
 
     /// What the signed-in member of staff is asked to read and sign for a version.

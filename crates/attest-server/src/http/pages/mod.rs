@@ -22,6 +22,14 @@ use minijinja::{Value, context};
 
 pub(crate) use super::templates::page;
 
+/// A signing form's consent questions, as the templates list them.
+fn questions(form: &attest_app::SigningForm) -> Vec<Value> {
+    form.questions
+        .iter()
+        .map(|q| context! { key => q.key.clone(), text => q.text.clone(), options => q.options.clone() })
+        .collect()
+}
+
 /// 200, or 422 when the form is shown again with what was wrong.
 fn form_status(error: Option<&String>) -> StatusCode {
     if error.is_some() {

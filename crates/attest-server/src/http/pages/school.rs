@@ -14,7 +14,7 @@ use attest_domain::{
 use minijinja::{Value, context};
 use serde::Deserialize;
 
-use super::{form_status, london, nav, options, page, see_other};
+use super::{form_status, london, nav, options, page, questions, see_other};
 use crate::http::caller::Caller;
 use crate::http::origin_of;
 use crate::http::web_error::WebError;
@@ -189,7 +189,22 @@ struct PaperPage<'a> {
     form: &'a SigningForm,
 }
 
-impl PaperPage<'_> {
+impl<'a> PaperPage<'a> {
+    fn new(
+        (context, principal): (&'a SessionContext, &'a Principal),
+        school: SchoolId,
+        choice: &PaperChoice,
+        form: &'a SigningForm,
+    ) -> Self {
+        Self {
+            context,
+            principal,
+            school,
+            person: choice.person,
+            form,
+        }
+    }
+
     fn render(
         &self,
         app: &App,
@@ -197,11 +212,6 @@ impl PaperPage<'_> {
         error: Option<String>,
     ) -> HttpResponse {
         let form = self.form;
-        let questions: Vec<Value> = form
-            .questions
-            .iter()
-            .map(|q| context! { key => q.key.clone(), text => q.text.clone(), options => q.options.clone() })
-            .collect();
         page(
             form_status(error.as_ref()),
             "paper.html",
@@ -213,7 +223,7 @@ impl PaperPage<'_> {
                 title => form.policy_title.clone(),
                 version_number => form.version_number,
                 version_id => form.version.to_string(),
-                questions => questions,
+                questions => questions(form),
                 role => form.role.clone(),
                 today => app.today().to_string(),
                 html => form.html.clone(),
@@ -235,13 +245,7 @@ pub async fn paper_form(
     let form = app
         .paper_signing_form(principal, choice.person, choice.version, Some(*school))
         .await?;
-    let paper = PaperPage {
-        context,
-        principal,
-        school: *school,
-        person: choice.person,
-        form: &form,
-    };
+    let paper = PaperPage::new((context, principal), *school, &choice, &form);
     Ok(caller.answer(paper.render(&app, &BTreeMap::new(), None)))
 }
 
@@ -261,13 +265,7 @@ pub async fn paper_submit(
     let opened = app
         .paper_signing_form(principal, choice.person, choice.version, Some(*school))
         .await?;
-    let paper = PaperPage {
-        context,
-        principal,
-        school: *school,
-        person: choice.person,
-        form: &opened,
-    };
+    let paper = PaperPage::new((context, principal), *school, &choice, &opened);
     let answers = values
         .iter()
         .filter_map(|(name, value)| Some((name.strip_prefix("answer.")?.to_owned(), value.clone())))

@@ -12,7 +12,7 @@ use attest_app::{
 use attest_domain::{Decision, SigningMethod};
 use minijinja::context;
 
-use super::{form_status, page};
+use super::{form_status, page, questions};
 use crate::http::origin_of;
 use crate::http::web_error::WebError;
 
@@ -23,11 +23,6 @@ pub(crate) fn sign_form(
     error: Option<String>,
     csrf: Option<&str>,
 ) -> HttpResponse {
-    let questions: Vec<_> = form
-        .questions
-        .iter()
-        .map(|q| context! { key => q.key.clone(), text => q.text.clone(), options => q.options.clone() })
-        .collect();
     page(
         form_status(error.as_ref()),
         "sign.html",
@@ -39,7 +34,7 @@ pub(crate) fn sign_form(
             expires => form.expires_at.map(|at| at.with_timezone(&attest_app::SCHOOL_TIME_ZONE).format("%-d %B %Y %H:%M").to_string()),
             html => form.html.clone(),
             content_hash => form.content_hash.clone(),
-            questions => questions,
+            questions => questions(form),
             role => form.role.clone(),
             error => error,
             csrf => csrf,
