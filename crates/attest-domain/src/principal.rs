@@ -126,6 +126,7 @@ impl Principal {
         TenantScope {
             trust: self.trust,
             schools: self.school_access(),
+            person: None,
         }
     }
 
@@ -138,6 +139,7 @@ impl Principal {
                 scope: TenantScope {
                     trust: self.trust,
                     schools: SchoolAccess::All,
+                    person: Some(person),
                 },
             }),
             _ => None,
@@ -197,8 +199,9 @@ impl SchoolAccess {
     }
 }
 
-/// One person's own records across their trust. The trust-wide scope is handed out
-/// only together with that person's id, and only for reads keyed by them.
+/// One person's own records across their trust: every school they may work at, and of
+/// the records about people (the person, their memberships, their acceptances) only
+/// theirs. The repositories apply that filter themselves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnRecords {
     person: PersonId,
@@ -228,6 +231,8 @@ impl OwnRecords {
 pub struct TenantScope {
     trust: TrustId,
     schools: SchoolAccess,
+    /// For a person's own records: the only person whose records it reaches.
+    person: Option<PersonId>,
 }
 
 impl TenantScope {
@@ -237,6 +242,16 @@ impl TenantScope {
 
     pub fn schools(&self) -> &SchoolAccess {
         &self.schools
+    }
+
+    /// The one person whose records this scope reaches, for a person's own records.
+    pub const fn person(&self) -> Option<PersonId> {
+        self.person
+    }
+
+    /// Whether this scope reaches `person`'s records.
+    pub fn reaches_person(&self, person: PersonId) -> bool {
+        self.person.is_none_or(|only| only == person)
     }
 }
 
@@ -319,6 +334,10 @@ mod tests {
         assert_eq!(own.person(), me);
         assert!(own.scope_for(me).is_some());
         assert!(own.scope_for(PersonId::generate()).is_none());
+        let (_, scope) = own.keyed();
+        assert!(scope.reaches_person(me));
+        assert!(!scope.reaches_person(PersonId::generate()));
+        assert_eq!(principal_with_token().scope().person(), None);
         let token = principal_with_token();
         assert!(token.own_records().is_none());
     }

@@ -276,3 +276,70 @@ async fn signing_repositories_stay_inside_their_trust() {
             .all(|c| c.school.is_none() || c.school == Some(a.school))
     );
 }
+
+/// A person's own scope reaches every school of their trust but only their own records:
+/// another member of staff's person row, memberships and acceptances stay hidden, and
+/// nothing can be written in their name.
+#[tokio::test]
+async fn a_persons_own_scope_reaches_only_their_records() {
+    let database = TestDatabase::migrated().await.expect("database");
+    let db = database.db();
+    let a = world(db, "alpha").await;
+    let colleague = People::new(db, &a.scope)
+        .insert(NewPerson {
+            full_name: PersonName::parse("Colleague").expect("name"),
+            email: None,
+            at: Utc::now(),
+        })
+        .await
+        .expect("colleague");
+    Memberships::new(db, &a.scope)
+        .insert(NewMembership {
+            person: colleague.id,
+            school: a.school,
+            kind: MembershipKind::Teaching,
+            job_title: None,
+            started_on: Utc::now().date_naive(),
+            at: Utc::now(),
+        })
+        .await
+        .expect("colleague's membership");
+    let theirs = || NewAcceptance {
+        person: colleague.id,
+        ..acceptance(&a)
+    };
+    let their_row = Acceptances::new(db, &a.scope)
+        .append(theirs())
+        .await
+        .expect("the colleague signs");
+
+    let me = attest_test_support::principals::person(a.scope.trust(), a.person);
+    let own = me.own_records().expect("a person has own records");
+    let (_, scope) = own.keyed();
+    assert!(People::new(db, scope).get(a.person).await.is_ok());
+    assert!(hidden(People::new(db, scope).get(colleague.id).await));
+    let memberships = Memberships::new(db, scope)
+        .for_people(&[a.person, colleague.id])
+        .await
+        .expect("memberships");
+    assert!(memberships.iter().all(|m| m.person == a.person));
+    assert_eq!(memberships.len(), 1);
+    let acceptances = Acceptances::new(db, scope);
+    assert!(hidden(acceptances.get(their_row.id).await));
+    assert!(
+        acceptances
+            .for_person(colleague.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert!(
+        acceptances.append(theirs()).await.is_err(),
+        "not in their name"
+    );
+    let mine = acceptances.append(acceptance(&a)).await.expect("I sign");
+    assert_eq!(
+        acceptances.get(mine.id).await.expect("mine").person,
+        a.person
+    );
+}

@@ -62,8 +62,11 @@ impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
     /// Rows of the trust the scope may see: a school-restricted scope sees the rows
     /// signed in its schools.
     fn visible(&self) -> Select<acceptance::Entity> {
-        let query = acceptance::Entity::find()
+        let mut query = acceptance::Entity::find()
             .filter(acceptance::Column::TrustId.eq(self.scope.trust().as_uuid()));
+        if let Some(only) = self.scope.person() {
+            query = query.filter(acceptance::Column::PersonId.eq(only.as_uuid()));
+        }
         match self.scope.schools().restricted_to() {
             None => query,
             Some(allowed) => query
@@ -163,6 +166,9 @@ impl<C: ConnectionTrait + TransactionTrait> Acceptances<'_, C> {
     pub async fn append(&self, new: NewAcceptance) -> Result<Acceptance, StoreError> {
         if !self.scope.schools().allows(new.school) {
             return Err(StoreError::NotFound("school"));
+        }
+        if !self.scope.reaches_person(new.person) {
+            return Err(StoreError::NotFound("person"));
         }
         let txn = self.conn.begin().await?;
         let row = Acceptances::new(&txn, self.scope).append_in(new).await?;

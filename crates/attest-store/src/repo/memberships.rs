@@ -32,8 +32,11 @@ impl<'a, C: ConnectionTrait> Memberships<'a, C> {
     }
 
     fn visible(&self) -> Select<membership::Entity> {
-        let query = membership::Entity::find()
+        let mut query = membership::Entity::find()
             .filter(membership::Column::TrustId.eq(self.scope.trust().as_uuid()));
+        if let Some(only) = self.scope.person() {
+            query = query.filter(membership::Column::PersonId.eq(only.as_uuid()));
+        }
         match self.scope.schools().restricted_to() {
             None => query,
             Some(allowed) => query
@@ -86,7 +89,7 @@ impl<'a, C: ConnectionTrait> Memberships<'a, C> {
     }
 
     pub async fn insert(&self, new: NewMembership) -> Result<Membership, StoreError> {
-        if !self.scope.schools().allows(new.school) {
+        if !self.scope.schools().allows(new.school) || !self.scope.reaches_person(new.person) {
             return Err(StoreError::NotFound("school"));
         }
         let model = membership::ActiveModel {
@@ -120,6 +123,9 @@ impl<'a, C: ConnectionTrait> Memberships<'a, C> {
             .filter(membership::Column::TrustId.eq(self.scope.trust().as_uuid()))
             .filter(membership::Column::Id.eq(id.as_uuid()))
             .filter(membership::Column::EndedOn.is_null());
+        if let Some(only) = self.scope.person() {
+            update = update.filter(membership::Column::PersonId.eq(only.as_uuid()));
+        }
         if let Some(allowed) = self.scope.schools().restricted_to() {
             update = update
                 .filter(membership::Column::SchoolId.is_in(allowed.iter().map(SchoolId::as_uuid)));

@@ -45,8 +45,11 @@ impl<'a, C: ConnectionTrait> People<'a, C> {
     }
 
     fn visible(&self) -> Select<person::Entity> {
-        let query =
+        let mut query =
             person::Entity::find().filter(person::Column::TrustId.eq(self.scope.trust().as_uuid()));
+        if let Some(only) = self.scope.person() {
+            query = query.filter(person::Column::Id.eq(only.as_uuid()));
+        }
         if self.scope.schools().restricted_to().is_some() {
             query.filter(person::Column::Id.in_subquery(self.memberships_query()))
         } else {
@@ -219,6 +222,9 @@ impl<'a, C: ConnectionTrait> People<'a, C> {
             .col_expr(person::Column::UpdatedAt, at.into())
             .filter(person::Column::TrustId.eq(self.scope.trust().as_uuid()))
             .filter(person::Column::Id.eq(person.id.as_uuid()));
+        if !self.scope.reaches_person(person.id) {
+            return Err(StoreError::NotFound("person"));
+        }
         if self.scope.schools().restricted_to().is_some() {
             update = update.filter(person::Column::Id.in_subquery(self.memberships_query()));
         }
