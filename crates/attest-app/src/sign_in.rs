@@ -67,6 +67,11 @@ pub struct SessionContext {
     pub renewed_token: Option<String>,
 }
 
+/// The server acting on the trust while someone signs in, before anyone is known.
+fn signing_in(trust: TrustId) -> Principal {
+    crate::principals::system(trust, attest_domain::SystemTask::SignIn)
+}
+
 fn refused(reason: &str) -> AppError {
     AppError::Unauthenticated(reason.to_owned())
 }
@@ -107,13 +112,10 @@ impl App {
             .await
             .map_err(|_| not_found())?;
         let slug = Slug::parse(provider).map_err(|_| not_found())?;
-        let found = IdentityProviders::new(
-            &self.db,
-            &crate::principals::system(trust.id, attest_domain::SystemTask::SignIn).scope(),
-        )
-        .by_slug(&slug)
-        .await
-        .map_err(|_| not_found())?;
+        let found = IdentityProviders::new(&self.db, &signing_in(trust.id).scope())
+            .by_slug(&slug)
+            .await
+            .map_err(|_| not_found())?;
         let client_secret = self.open_client_secret(&found)?;
         Ok(LoginProvider {
             trust,
@@ -169,7 +171,7 @@ impl App {
             }
             suppressed = self.rate_limits.take_suppressed(address);
         }
-        let operator = crate::principals::system(trust, attest_domain::SystemTask::SignIn);
+        let operator = signing_in(trust);
         let outcome = record(
             &self.db,
             &operator,
@@ -222,7 +224,7 @@ impl App {
             ));
         }
         let trust = provider.trust.clone();
-        let operator = crate::principals::system(trust.id, attest_domain::SystemTask::SignIn);
+        let operator = signing_in(trust.id);
         let scope = operator.scope();
         let at = self.now();
         let txn = self.db.begin().await?;
@@ -344,7 +346,7 @@ impl App {
         let trust = TrustId::from_uuid(parse(&claims.trust)?);
         let person = PersonId::from_uuid(parse(&claims.sub)?);
         let session_id = parse(&claims.sid)?;
-        let operator = crate::principals::system(trust, attest_domain::SystemTask::SignIn);
+        let operator = signing_in(trust);
         let scope = operator.scope();
         let sessions = Sessions::new(&self.db, &scope);
         let session = sessions.get(session_id).await?.ok_or_else(expired)?;
@@ -382,12 +384,9 @@ impl App {
     pub async fn sign_out(&self, context: &SessionContext) -> Result<(), AppError> {
         let at = self.now();
         let txn = self.db.begin().await?;
-        Sessions::new(
-            &txn,
-            &crate::principals::system(context.trust.id, attest_domain::SystemTask::SignIn).scope(),
-        )
-        .revoke(context.session.id, at)
-        .await?;
+        Sessions::new(&txn, &signing_in(context.trust.id).scope())
+            .revoke(context.session.id, at)
+            .await?;
         record(
             &txn,
             &context.principal,
@@ -456,7 +455,7 @@ impl App {
     ) -> Result<Vec<attest_store::ComplianceRow>, AppError> {
         // Their own records only: the person filter is the whole point of this query.
         self.compliance_all(
-            &crate::principals::system(context.trust.id, attest_domain::SystemTask::SignIn),
+            &signing_in(context.trust.id),
             crate::ComplianceFilter {
                 person: Some(context.person.id),
                 ..crate::ComplianceFilter::default()
