@@ -71,21 +71,6 @@ pub(crate) fn origin_of(request: &actix_web::HttpRequest) -> attest_app::Origin 
     }
 }
 
-/// Adds `Retry-After` (whole seconds) to a refusal for going too fast.
-pub(crate) fn with_retry_after(
-    mut response: actix_web::HttpResponse,
-    retry_after: std::time::Duration,
-) -> actix_web::HttpResponse {
-    if let Ok(value) =
-        actix_web::http::header::HeaderValue::from_str(&retry_after.as_secs().max(1).to_string())
-    {
-        response
-            .headers_mut()
-            .insert(actix_web::http::header::RETRY_AFTER, value);
-    }
-    response
-}
-
 /// Headers every response carries, HTML or not: no framing (the DPO's forms cannot be
 /// clickjacked), no MIME sniffing, no referrer (signing links are secrets), and HSTS
 /// where the server is reached over https (its cookies are Secure).

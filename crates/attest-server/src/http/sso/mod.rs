@@ -126,16 +126,7 @@ fn failed(status: StatusCode, message: &str) -> HttpResponse {
 
 /// A sign-in refused for coming too fast: 429 with `Retry-After`.
 fn too_fast(limited: AppError) -> HttpResponse {
-    match limited {
-        AppError::RateLimited {
-            message,
-            retry_after,
-        } => crate::http::with_retry_after(
-            failed(StatusCode::TOO_MANY_REQUESTS, &message),
-            retry_after,
-        ),
-        other => failed(StatusCode::INTERNAL_SERVER_ERROR, &other.to_string()),
-    }
+    actix_web::ResponseError::error_response(&crate::http::web_error::WebError::page(limited))
 }
 
 async fn provider_client(
