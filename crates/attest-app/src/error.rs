@@ -13,7 +13,8 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
-    #[error("{field}: {message}")]
+    /// Shown with the field as the API and the command line name it (`discoveredAt`).
+    #[error("{}: {message}", field_camel_case(field))]
     InvalidInput { field: String, message: String },
     #[error("{0}")]
     Conflict(String),

@@ -25,7 +25,7 @@ impl ResignSchedule {
             Ok(Self::EveryMonths { months })
         } else {
             Err(DomainError::invalid(
-                "resignEveryMonths",
+                "resign_every_months",
                 format!("{months} is not between 1 and 60"),
             ))
         }
@@ -35,7 +35,7 @@ impl ResignSchedule {
         // Checked against a leap year so 29 February is allowed (it falls back to the 28th).
         if NaiveDate::from_ymd_opt(2024, month, day).is_none() {
             return Err(DomainError::invalid(
-                "resignOn",
+                "resign_on",
                 format!("{day}/{month} is not a day of the year"),
             ));
         }

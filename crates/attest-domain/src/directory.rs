@@ -112,7 +112,7 @@ impl DirectorySettings {
         let max_leaver_share = input.max_leaver_share.unwrap_or(DEFAULT_MAX_LEAVER_SHARE);
         if !(0.0..=1.0).contains(&max_leaver_share) {
             return Err(DomainError::invalid(
-                "maxLeaverShare",
+                "max_leaver_share",
                 format!("{max_leaver_share} is not a share between 0 and 1 (0.1 is 10%)"),
             ));
         }
@@ -122,24 +122,24 @@ impl DirectorySettings {
         };
         match kind {
             DirectoryKind::Microsoft => {
-                let tenant =
-                    required("tenantId", input.tenant_id.as_ref(), "for Microsoft")?.to_lowercase();
+                let tenant = required("tenant_id", input.tenant_id.as_ref(), "for Microsoft")?
+                    .to_lowercase();
                 if !is_guid(&tenant) {
                     return Err(DomainError::invalid(
-                        "tenantId",
+                        "tenant_id",
                         format!("'{tenant}' is not a directory (tenant) id GUID"),
                     ));
                 }
-                let client_id = required("clientId", input.client_id.as_ref(), "for Microsoft")?;
+                let client_id = required("client_id", input.client_id.as_ref(), "for Microsoft")?;
                 Ok(Self {
                     kind,
                     token_url: url(
-                        "tokenUrl",
+                        "token_url",
                         &input.token_url,
                         format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"),
                     )?,
                     api_base: url(
-                        "apiBase",
+                        "api_base",
                         &input.api_base,
                         "https://graph.microsoft.com/v1.0".to_owned(),
                     )?,
@@ -153,17 +153,17 @@ impl DirectorySettings {
             }
             DirectoryKind::Google => {
                 let service_account = email_like(
-                    "serviceAccount",
+                    "service_account",
                     required(
-                        "serviceAccount",
+                        "service_account",
                         input.service_account.as_ref(),
                         "for Google",
                     )?,
                 )?;
                 let admin_subject = email_like(
-                    "adminSubject",
+                    "admin_subject",
                     required(
-                        "adminSubject",
+                        "admin_subject",
                         input.admin_subject.as_ref(),
                         "for Google: the Workspace admin the service account acts as",
                     )?,
@@ -187,12 +187,12 @@ impl DirectorySettings {
                 Ok(Self {
                     kind,
                     token_url: url(
-                        "tokenUrl",
+                        "token_url",
                         &input.token_url,
                         "https://oauth2.googleapis.com/token".to_owned(),
                     )?,
                     api_base: url(
-                        "apiBase",
+                        "api_base",
                         &input.api_base,
                         "https://admin.googleapis.com".to_owned(),
                     )?,

@@ -113,14 +113,14 @@ impl ProviderSettings {
         let display_name = input.display_name.trim().to_owned();
         if display_name.is_empty() || display_name.chars().count() > 100 {
             return Err(DomainError::invalid(
-                "displayName",
+                "display_name",
                 "1 to 100 characters, shown on the sign-in button",
             ));
         }
         let client_id = input.client_id.trim().to_owned();
         if client_id.is_empty() || client_id.chars().any(char::is_whitespace) {
             return Err(DomainError::invalid(
-                "clientId",
+                "client_id",
                 "is required, without spaces",
             ));
         }
@@ -151,7 +151,7 @@ impl ProviderSettings {
                     .to_lowercase();
                 if !is_guid(&tenant) {
                     return Err(DomainError::invalid(
-                        "tenantId",
+                        "tenant_id",
                         format!(
                             "'{tenant}' is not a directory (tenant) id: use the trust's own GUID, never common, organizations or consumers"
                         ),
@@ -183,7 +183,7 @@ impl ProviderSettings {
                     && !is_guid(tenant)
                 {
                     return Err(DomainError::invalid(
-                        "tenantId",
+                        "tenant_id",
                         format!("'{tenant}' is not a GUID"),
                     ));
                 }
@@ -234,7 +234,7 @@ mod tests {
                 ..input("microsoft")
             })
             .expect_err(tenant);
-            assert_eq!(error.field(), "tenantId", "{tenant}");
+            assert_eq!(error.field(), "tenant_id", "{tenant}");
         }
     }
 
@@ -297,7 +297,7 @@ mod tests {
             })
             .expect_err("id")
             .field(),
-            "clientId"
+            "client_id"
         );
     }
 }

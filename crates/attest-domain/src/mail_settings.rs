@@ -72,13 +72,13 @@ impl MailSettings {
         if let Some(name) = &from_name {
             if name.chars().any(char::is_control) {
                 return Err(DomainError::invalid(
-                    "fromName",
+                    "from_name",
                     "must be one line without control characters",
                 ));
             }
             if name.chars().count() > MAX_NAME {
                 return Err(DomainError::invalid(
-                    "fromName",
+                    "from_name",
                     format!("is longer than {MAX_NAME} characters"),
                 ));
             }
@@ -92,8 +92,8 @@ impl MailSettings {
                 })
                 .transpose()
         };
-        let from_address = address("fromAddress", input.from_address)?;
-        let reply_to = address("replyTo", input.reply_to)?;
+        let from_address = address("from_address", input.from_address)?;
+        let reply_to = address("reply_to", input.reply_to)?;
         let footer = blank_to_none(input.footer);
         if let Some(footer) = &footer {
             if footer.chars().count() > MAX_FOOTER {
@@ -112,11 +112,11 @@ impl MailSettings {
                 ));
             }
         }
-        let opens = clock_time("windowOpens", &input.window_opens)?;
-        let closes = clock_time("windowCloses", &input.window_closes)?;
+        let opens = clock_time("window_opens", &input.window_opens)?;
+        let closes = clock_time("window_closes", &input.window_closes)?;
         if opens >= closes {
             return Err(DomainError::invalid(
-                "windowCloses",
+                "window_closes",
                 format!(
                     "the send window must close after it opens ({} is not after {})",
                     input.window_closes.trim(),
@@ -127,25 +127,25 @@ impl MailSettings {
         let days = input.reminder_days;
         if days.len() > MAX_REMINDERS {
             return Err(DomainError::invalid(
-                "reminderDays",
+                "reminder_days",
                 format!("at most {MAX_REMINDERS} reminders"),
             ));
         }
         if let Some(bad) = days.iter().find(|day| !(1..=365).contains(*day)) {
             return Err(DomainError::invalid(
-                "reminderDays",
+                "reminder_days",
                 format!("{bad} is not between 1 and 365 days after the due day"),
             ));
         }
         if days.windows(2).any(|pair| pair[0] >= pair[1]) {
             return Err(DomainError::invalid(
-                "reminderDays",
+                "reminder_days",
                 format!("days must increase, each once ({days:?})"),
             ));
         }
         if input.escalate_after_overdue_days > 365 {
             return Err(DomainError::invalid(
-                "escalateAfterOverdueDays",
+                "escalate_after_overdue_days",
                 "must be at most 365",
             ));
         }
@@ -232,10 +232,10 @@ mod tests {
             input.from_name = Some("Trust\r\nBcc: everyone@example.com".to_owned());
         })
         .expect_err("a header injection");
-        assert_eq!(injected.field(), "fromName");
+        assert_eq!(injected.field(), "from_name");
         let bad_address =
             parse(|input| input.reply_to = Some("office".to_owned())).expect_err("no @");
-        assert_eq!(bad_address.field(), "replyTo");
+        assert_eq!(bad_address.field(), "reply_to");
         assert!(
             bad_address.to_string().contains("'office' has no '@'"),
             "{bad_address}"
@@ -260,9 +260,9 @@ mod tests {
             NaiveTime::from_hms_opt(7, 30, 0).expect("t")
         );
         for (opens, closes, field) in [
-            ("18:00", "08:00", "windowCloses"),
-            ("8am", "18:00", "windowOpens"),
-            ("08:00", "25:00", "windowCloses"),
+            ("18:00", "08:00", "window_closes"),
+            ("8am", "18:00", "window_opens"),
+            ("08:00", "25:00", "window_closes"),
         ] {
             let error = parse(|input| {
                 input.window_opens = opens.to_owned();
@@ -279,7 +279,7 @@ mod tests {
             (1..=11).collect(),
         ] {
             let error = parse(|input| input.reminder_days = days.clone()).expect_err("refused");
-            assert_eq!(error.field(), "reminderDays", "{days:?}");
+            assert_eq!(error.field(), "reminder_days", "{days:?}");
         }
         assert!(
             parse(|input| input.reminder_days = Vec::new()).is_ok(),
@@ -289,7 +289,7 @@ mod tests {
             parse(|input| input.escalate_after_overdue_days = 366)
                 .expect_err("refused")
                 .field(),
-            "escalateAfterOverdueDays"
+            "escalate_after_overdue_days"
         );
     }
 }

@@ -123,7 +123,7 @@ mod tests {
     use super::*;
 
     fn field_of(raw: &str) -> Result<(), String> {
-        check_provider_url("apiBase", raw, false).map_err(|error| error.to_string())
+        check_provider_url("api_base", raw, false).map_err(|error| error.to_string())
     }
 
     #[test]

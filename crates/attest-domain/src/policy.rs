@@ -142,7 +142,7 @@ impl ReviewCycle {
             Ok(Self(months))
         } else {
             Err(DomainError::invalid(
-                "reviewCycleMonths",
+                "review_cycle_months",
                 format!("{months} is not between 1 and 60 months"),
             ))
         }

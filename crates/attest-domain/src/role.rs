@@ -81,11 +81,11 @@ impl RoleAssignment {
     pub fn new(role: Role, school: Option<SchoolId>) -> Result<Self, DomainError> {
         match (role.is_school_scoped(), school) {
             (true, None) => Err(DomainError::invalid(
-                "schoolId",
+                "school_id",
                 format!("the {role} role is held for one school: name the school"),
             )),
             (false, Some(_)) => Err(DomainError::invalid(
-                "schoolId",
+                "school_id",
                 format!("the {role} role covers the whole trust: do not name a school"),
             )),
             _ => Ok(Self { role, school }),
@@ -126,7 +126,7 @@ mod tests {
         let school = SchoolId::generate();
         assert!(RoleAssignment::new(Role::SchoolAdmin, Some(school)).is_ok());
         let missing = RoleAssignment::new(Role::SchoolAdmin, None).expect_err("needs school");
-        assert_eq!(missing.field(), "schoolId");
+        assert_eq!(missing.field(), "school_id");
         for role in [Role::TrustAdmin, Role::Dpo, Role::ReadOnly] {
             assert!(RoleAssignment::new(role, None).is_ok());
             assert!(RoleAssignment::new(role, Some(school)).is_err(), "{role}");

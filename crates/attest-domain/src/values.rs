@@ -76,7 +76,7 @@ text_value!(SchoolName, "name", 200);
 text_value!(
     /// A person's full name as they would sign it.
     PersonName,
-    "fullName",
+    "full_name",
     200
 );
 text_value!(
@@ -283,7 +283,7 @@ mod tests {
         assert!(PersonName::parse(&"x".repeat(200)).is_ok());
         assert_eq!(
             PersonName::parse("").expect_err("empty").field(),
-            "fullName"
+            "full_name"
         );
     }
 

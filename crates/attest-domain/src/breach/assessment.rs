@@ -64,19 +64,19 @@ impl Assessment {
         })?;
         let risk = risk_level(likelihood, severity);
         let subjects_reasons = optional_text(
-            "subjectsReasons",
+            "subjects_reasons",
             input.subjects_reasons.as_deref(),
             LONG_TEXT,
         )?;
         if risk == RiskLevel::HighRisk && !input.notify_subjects {
             return Err(DomainError::invalid(
-                "notifySubjects",
+                "notify_subjects",
                 "the risk is high: the people affected must be told without undue delay (UK GDPR article 34)",
             ));
         }
         if !input.notify_subjects && subjects_reasons.is_none() {
             return Err(DomainError::invalid(
-                "subjectsReasons",
+                "subjects_reasons",
                 "record why the people affected are not being told",
             ));
         }
@@ -93,7 +93,7 @@ impl Assessment {
             severity,
             risk_level: risk,
             containment_actions: required_text(
-                "containmentActions",
+                "containment_actions",
                 &input.containment_actions,
                 LONG_TEXT,
             )?,

@@ -146,7 +146,7 @@ impl BreachFacts {
             && occurred > discovered_at
         {
             return Err(DomainError::invalid(
-                "occurredAt",
+                "occurred_at",
                 "is after it was discovered",
             ));
         }
@@ -183,22 +183,22 @@ impl BreachFacts {
             people_other,
             staff_involved: parse_answer("staff_involved", &input.staff_involved)?,
             staff_training: optional_text(
-                "staffTraining",
+                "staff_training",
                 input.staff_training.as_deref(),
                 LONG_TEXT,
             )?,
             recovered_or_contained: parse_answer(
-                "recoveredOrContained",
+                "recovered_or_contained",
                 &input.recovered_or_contained,
             )?,
             containment_detail: optional_text(
-                "containmentDetail",
+                "containment_detail",
                 input.containment_detail.as_deref(),
                 LONG_TEXT,
             )?,
             reporter_name: required_text("reporter_name", &input.reporter_name, SHORT_TEXT)?,
             reporter_contact: optional_text(
-                "reporterContact",
+                "reporter_contact",
                 input.reporter_contact.as_deref(),
                 SHORT_TEXT,
             )?,

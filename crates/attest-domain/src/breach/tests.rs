@@ -211,7 +211,7 @@ fn a_report_is_checked_field_by_field() {
             "discovered_at",
             Box::new(move |i| i.discovered_at = Some(now + Duration::hours(1))),
         ),
-        ("occurredAt", Box::new(move |i| i.occurred_at = Some(now))),
+        ("occurred_at", Box::new(move |i| i.occurred_at = Some(now))),
         ("data_categories", Box::new(|i| i.data_categories = vec![])),
         (
             "data_categories",
@@ -270,7 +270,7 @@ fn assessments_need_reasons_and_high_risk_means_telling_people() {
         now,
     )
     .expect_err("high risk");
-    assert_eq!(silent.field(), "notifySubjects");
+    assert_eq!(silent.field(), "notify_subjects");
     let low = AssessmentInput {
         likelihood: "low".to_owned(),
         severity: "low".to_owned(),
@@ -282,7 +282,7 @@ fn assessments_need_reasons_and_high_risk_means_telling_people() {
         Assessment::parse(low.clone(), now)
             .expect_err("why not")
             .field(),
-        "subjectsReasons"
+        "subjects_reasons"
     );
     let reasoned = Assessment::parse(
         AssessmentInput {

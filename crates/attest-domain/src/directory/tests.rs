@@ -25,14 +25,14 @@ fn connections_name_what_each_provider_needs() {
         ..microsoft()
     })
     .expect_err("common is not a tenant");
-    assert_eq!(error.field(), "tenantId");
+    assert_eq!(error.field(), "tenant_id");
     let error = DirectorySettings::parse(&DirectoryInput {
         kind: "google".to_owned(),
         service_account: Some("sync@project.iam.gserviceaccount.com".to_owned()),
         ..DirectoryInput::default()
     })
     .expect_err("no admin");
-    assert!(error.to_string().contains("adminSubject"), "{error}");
+    assert!(error.to_string().contains("admin_subject"), "{error}");
     let google = DirectorySettings::parse(&DirectoryInput {
         kind: "google".to_owned(),
         service_account: Some("sync@project.iam.gserviceaccount.com".to_owned()),
@@ -49,7 +49,7 @@ fn connections_name_what_each_provider_needs() {
         ..microsoft()
     })
     .expect_err("plain http off this machine");
-    assert_eq!(error.field(), "apiBase");
+    assert_eq!(error.field(), "api_base");
     let error = DirectorySettings::parse(&DirectoryInput {
         max_leaver_share: Some(10.0),
         ..microsoft()
