@@ -1,0 +1,260 @@
+//! The people side of a sync: who the directory already knows, and the bulk writes of
+//! applying a plan (a first sync brings thousands of people at once, so in batches).
+
+use std::collections::{BTreeSet, HashMap};
+
+use attest_domain::{KnownPerson, MembershipId, MembershipKind, PersonId, SchoolId};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+
+use super::{BATCH, Directory};
+use crate::StoreError;
+
+/// An open membership, by what a sync plans with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenMembership {
+    pub id: MembershipId,
+    pub person: PersonId,
+    pub school: SchoolId,
+    pub kind: MembershipKind,
+}
+
+pub struct NewSyncedPerson {
+    pub id: PersonId,
+    pub full_name: String,
+    pub email: Option<String>,
+}
+
+pub struct NewSyncedMembership {
+    pub person: PersonId,
+    pub school: SchoolId,
+    pub kind: MembershipKind,
+    pub job_title: Option<String>,
+}
+
+impl<C: ConnectionTrait> Directory<'_, C> {
+    /// Everyone of the trust as a sync sees them: name, email, the account id under
+    /// `issuer`, and their memberships open on `today`.
+    pub async fn known_people(
+        &self,
+        issuer: &str,
+        today: NaiveDate,
+    ) -> Result<(Vec<KnownPerson>, Vec<OpenMembership>), StoreError> {
+        #[derive(FromQueryResult)]
+        struct PersonRow {
+            id: uuid::Uuid,
+            full_name: String,
+            email: Option<String>,
+        }
+        #[derive(FromQueryResult)]
+        struct LinkRow {
+            person_id: uuid::Uuid,
+            subject: String,
+        }
+        #[derive(FromQueryResult)]
+        struct MembershipRow {
+            id: uuid::Uuid,
+            person_id: uuid::Uuid,
+            school_id: uuid::Uuid,
+            kind: String,
+        }
+        let people = PersonRow::find_by_statement(self.statement(
+            "SELECT id, full_name, email FROM people WHERE trust_id = $1 ORDER BY id",
+            vec![self.trust()],
+        ))
+        .all(self.conn)
+        .await?;
+        let links: HashMap<uuid::Uuid, String> = LinkRow::find_by_statement(self.statement(
+            "SELECT person_id, subject FROM person_identities WHERE trust_id = $1 AND issuer = $2 \
+             ORDER BY created_at",
+            vec![self.trust(), issuer.into()],
+        ))
+        .all(self.conn)
+        .await?
+        .into_iter()
+        .map(|row| (row.person_id, row.subject))
+        .collect();
+        let open = MembershipRow::find_by_statement(self.statement(
+            "SELECT id, person_id, school_id, kind FROM memberships WHERE trust_id = $1 \
+             AND (ended_on IS NULL OR ended_on > $2)",
+            vec![self.trust(), today.into()],
+        ))
+        .all(self.conn)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(OpenMembership {
+                id: MembershipId::from_uuid(row.id),
+                person: PersonId::from_uuid(row.person_id),
+                school: SchoolId::from_uuid(row.school_id),
+                kind: row
+                    .kind
+                    .parse()
+                    .map_err(StoreError::corrupt("membership"))?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut memberships: HashMap<PersonId, BTreeSet<(SchoolId, MembershipKind)>> =
+            HashMap::new();
+        for membership in &open {
+            memberships
+                .entry(membership.person)
+                .or_default()
+                .insert((membership.school, membership.kind));
+        }
+        let known = people
+            .into_iter()
+            .map(|row| {
+                let person = PersonId::from_uuid(row.id);
+                KnownPerson {
+                    person,
+                    directory_id: links.get(&row.id).cloned(),
+                    email: row.email,
+                    full_name: row.full_name,
+                    memberships: memberships.remove(&person).unwrap_or_default(),
+                }
+            })
+            .collect();
+        Ok((known, open))
+    }
+
+    pub(super) async fn insert_rows(
+        &self,
+        head: &str,
+        width: usize,
+        rows: Vec<Vec<Value>>,
+        tail: &str,
+    ) -> Result<(), StoreError> {
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<Vec<Value>> = rows.by_ref().take(BATCH).collect();
+            let mut sql = String::from(head);
+            let mut values = Vec::with_capacity(chunk.len() * width);
+            for (index, row) in chunk.into_iter().enumerate() {
+                let placeholders: Vec<String> = (1..=width)
+                    .map(|column| format!("${}", index * width + column))
+                    .collect();
+                sql.push_str(if index == 0 { " VALUES (" } else { ", (" });
+                sql.push_str(&placeholders.join(", "));
+                sql.push(')');
+                values.extend(row);
+            }
+            sql.push_str(tail);
+            self.execute(&sql, values).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn insert_people(
+        &self,
+        people: &[NewSyncedPerson],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let rows = people
+            .iter()
+            .map(|person| {
+                vec![
+                    person.id.as_uuid().into(),
+                    self.trust(),
+                    person.full_name.clone().into(),
+                    person.email.clone().into(),
+                    at.into(),
+                    at.into(),
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "INSERT INTO people (id, trust_id, full_name, email, created_at, updated_at)",
+            6,
+            rows,
+            "",
+        )
+        .await
+    }
+
+    pub async fn insert_memberships(
+        &self,
+        memberships: &[NewSyncedMembership],
+        started_on: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let rows = memberships
+            .iter()
+            .map(|membership| {
+                vec![
+                    MembershipId::generate().as_uuid().into(),
+                    self.trust(),
+                    membership.person.as_uuid().into(),
+                    membership.school.as_uuid().into(),
+                    membership.kind.as_str().into(),
+                    membership.job_title.clone().into(),
+                    started_on.into(),
+                    at.into(),
+                    at.into(),
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "INSERT INTO memberships (id, trust_id, person_id, school_id, kind, job_title, started_on, created_at, updated_at)",
+            9,
+            rows,
+            "",
+        )
+        .await
+    }
+
+    /// Keeps each person's account id under `issuer`, for sign-in and later syncs.
+    pub async fn link(
+        &self,
+        issuer: &str,
+        links: &[(String, PersonId)],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let rows = links
+            .iter()
+            .map(|(subject, person)| {
+                vec![
+                    self.trust(),
+                    issuer.into(),
+                    subject.clone().into(),
+                    person.as_uuid().into(),
+                    at.into(),
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "INSERT INTO person_identities (trust_id, issuer, subject, person_id, created_at)",
+            5,
+            rows,
+            " ON CONFLICT (trust_id, issuer, subject) DO NOTHING",
+        )
+        .await
+    }
+
+    /// Ends these open memberships on `ended_on`; ended ones stay as they are.
+    pub async fn end_memberships(
+        &self,
+        ids: &[MembershipId],
+        ended_on: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut ended = 0;
+        for chunk in ids.chunks(BATCH) {
+            let placeholders: Vec<String> =
+                (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
+            let mut values: Vec<Value> = vec![self.trust(), ended_on.into(), at.into()];
+            values.extend(chunk.iter().map(|id| Value::from(id.as_uuid())));
+            ended += self
+                .execute(
+                    &format!(
+                        "UPDATE memberships SET ended_on = $2, updated_at = $3 WHERE trust_id = $1 \
+                         AND ended_on IS NULL AND id IN ({})",
+                        placeholders.join(", ")
+                    ),
+                    values,
+                )
+                .await?;
+        }
+        Ok(ended)
+    }
+}
