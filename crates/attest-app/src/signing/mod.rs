@@ -2,12 +2,14 @@
 //! magic links, statuses, summaries and exports.
 
 mod answer;
+mod chain;
 mod compliance;
 mod evidence;
 mod exemption;
 mod magic_link;
 mod obligation;
 mod paper;
+mod receipt;
 mod sign;
 mod signer;
 mod submit;
@@ -18,12 +20,14 @@ pub use summary_cache::SUMMARY_TTL;
 pub(crate) use summary_cache::SummaryCache;
 
 pub use answer::{DeclinePolicy, Origin, SignPolicy};
+pub use chain::ChainReport;
 pub use compliance::{
     ComplianceFilter, CompliancePage, ComplianceSummary, MAX_COMPLIANCE_PAGE, ProgressPoint,
     SchoolProgress, Tally, percent, status_key,
 };
-pub use evidence::{AcceptanceCheck, AcceptanceEvidence, ChainReport, receipt_text};
+pub use evidence::{AcceptanceCheck, AcceptanceEvidence};
 pub use exemption::GrantExemption;
 pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningForm};
 pub use paper::PaperAcceptance;
+pub use receipt::receipt_text;
 pub use submit::{SigningAnswer, SigningOutcome, SigningSubmission};

@@ -3,17 +3,19 @@
 //! (once, by an earlier link or a verified email where the trust allows it — never by
 //! an unverified one, never across trusts), a server-side session, and the audit log.
 
-use attest_auth::SessionTokens;
-use attest_domain::{Email, Person, PersonId, Principal, ProviderSettings, Slug, Trust, TrustId};
+mod session;
+
+use attest_domain::{Email, Person, Principal, ProviderSettings, Slug, Trust, TrustId};
 use attest_store::{
-    IdentityProviders, Memberships, People, PersonIdentities, RoleGrants, Sessions,
-    TransactionTrait, Trusts,
+    IdentityProviders, Memberships, People, PersonIdentities, Sessions, TransactionTrait, Trusts,
 };
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use crate::audit::{Change, record};
 use crate::{App, AppError};
+
+pub use session::SessionContext;
 
 /// A session ends this long after sign-in, whatever happens.
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(8);
@@ -56,17 +58,6 @@ pub struct SignedIn {
     pub expires_at: DateTime<Utc>,
 }
 
-/// A request's session, checked.
-#[derive(Debug, Clone)]
-pub struct SessionContext {
-    pub principal: Principal,
-    pub person: Person,
-    pub trust: Trust,
-    pub session: attest_domain::Session,
-    /// A fresh token for the cookie when the presented one is past half its life.
-    pub renewed_token: Option<String>,
-}
-
 /// The server acting on the trust while someone signs in, before anyone is known.
 fn signing_in(trust: TrustId) -> Principal {
     crate::principals::system(trust, attest_domain::SystemTask::SignIn)
@@ -94,13 +85,6 @@ fn neutral_text(text: &str, max: usize) -> String {
 }
 
 impl App {
-    fn session_tokens(&self) -> Result<SessionTokens, AppError> {
-        Ok(SessionTokens::new(
-            self.sealing_key("session")?,
-            self.public_url(),
-        ))
-    }
-
     /// The trust's provider by the names in its URL.
     pub async fn login_provider(
         &self,
@@ -311,97 +295,6 @@ impl App {
             token,
             expires_at,
         })
-    }
-
-    /// A token for the session from `at`: valid for `SESSION_TOKEN_LIFETIME`, never past
-    /// the session's own end.
-    fn session_token(
-        &self,
-        person: PersonId,
-        session: uuid::Uuid,
-        trust: TrustId,
-        at: DateTime<Utc>,
-        session_ends: DateTime<Utc>,
-    ) -> Result<String, AppError> {
-        let exp = (at + SESSION_TOKEN_LIFETIME).min(session_ends);
-        self.session_tokens()?
-            .issue(
-                &person.to_string(),
-                &session.to_string(),
-                &trust.to_string(),
-                at.timestamp(),
-                exp.timestamp(),
-            )
-            .map_err(|error| AppError::Internal(error.to_string()))
-    }
-
-    /// The session a cookie's token names, if it is still open; records the activity.
-    pub async fn session(&self, token: &str) -> Result<SessionContext, AppError> {
-        let expired = || refused("your session has ended: sign in again");
-        let claims = self
-            .session_tokens()?
-            .verify(token, self.now().timestamp())
-            .map_err(|_| expired())?;
-        let parse = |text: &str| text.parse::<uuid::Uuid>().map_err(|_| expired());
-        let trust = TrustId::from_uuid(parse(&claims.trust)?);
-        let person = PersonId::from_uuid(parse(&claims.sub)?);
-        let session_id = parse(&claims.sid)?;
-        let operator = signing_in(trust);
-        let scope = operator.scope();
-        let sessions = Sessions::new(&self.db, &scope);
-        let session = sessions.get(session_id).await?.ok_or_else(expired)?;
-        let now = self.now();
-        if session.revoked_at.is_some()
-            || session.expires_at <= now
-            || session.last_seen_at + SESSION_IDLE <= now
-            || session.person_id != person.as_uuid()
-        {
-            return Err(expired());
-        }
-        sessions.touch(session_id, now).await?;
-        let roles = RoleGrants::new(&self.db, &scope)
-            .active_for_people(&[person])
-            .await?
-            .into_iter()
-            .map(|grant| grant.assignment)
-            .collect();
-        let renewed_token =
-            if claims.exp - now.timestamp() < SESSION_TOKEN_LIFETIME.num_seconds() / 2 {
-                Some(self.session_token(person, session_id, trust, now, session.expires_at)?)
-            } else {
-                None
-            };
-        Ok(SessionContext {
-            principal: crate::principals::person(trust, person, roles),
-            person: People::new(&self.db, &scope).get(person).await?,
-            trust: self.trust(&operator).await?,
-            session,
-            renewed_token,
-        })
-    }
-
-    /// Ends the session now; its cookie no longer works even before it expires.
-    pub async fn sign_out(&self, context: &SessionContext) -> Result<(), AppError> {
-        let at = self.now();
-        let txn = self.db.begin().await?;
-        Sessions::new(&txn, &signing_in(context.trust.id).scope())
-            .revoke(context.session.id, at)
-            .await?;
-        record(
-            &txn,
-            &context.principal,
-            at,
-            Change {
-                action: "sso.logout",
-                subject_type: "session",
-                subject_id: context.session.id,
-                before: None,
-                after: None::<&serde_json::Value>,
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
     }
 }
 
