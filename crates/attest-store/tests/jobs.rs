@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use attest_domain::{JobKind, JobStatus, Slug, TenantScope, TrustName};
-use attest_store::{JobQueue, Jobs, NewJob, NewTrust, StoreError, Trusts};
+use attest_domain::{JobKind, JobStatus, TenantScope};
+use attest_store::{JobQueue, Jobs, NewJob, StoreError};
 use attest_test_support::TestDatabase;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
@@ -18,17 +18,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 async fn trust(db: &attest_store::Database, slug: &str) -> TenantScope {
-    let trust = Trusts::create(
-        db,
-        NewTrust {
-            slug: Slug::parse(slug).expect("slug"),
-            name: TrustName::parse(slug).expect("name"),
-            created_at: t0(),
-        },
-    )
-    .await
-    .expect("trust");
-    attest_test_support::principals::operator(trust.id).scope()
+    attest_test_support::store_trust(db, slug, t0()).await.1
 }
 
 fn job(key: &str) -> NewJob {

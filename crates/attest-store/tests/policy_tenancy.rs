@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use attest_domain::{PolicyKind, SchoolName, Slug, TenantScope, TrustName, VersionState};
+use attest_domain::{PolicyKind, SchoolName, Slug, TenantScope, VersionState};
 use attest_store::{
-    DraftContent, NewPolicy, NewPolicyVersion, NewSchool, NewTrust, Policies, PolicySettings,
-    PolicyVersions, SchoolPolicySettings, Schools, StateChange, StoreError, Trusts,
+    DraftContent, NewPolicy, NewPolicyVersion, NewSchool, Policies, PolicySettings, PolicyVersions,
+    SchoolPolicySettings, Schools, StateChange, StoreError,
 };
 use attest_test_support::TestDatabase;
 use chrono::{NaiveDate, Utc};
@@ -20,26 +20,9 @@ struct World {
 
 async fn world(db: &attest_store::Database, slug: &str) -> World {
     let now = Utc::now();
-    let trust = Trusts::create(
-        db,
-        NewTrust {
-            slug: Slug::parse(slug).expect("slug"),
-            name: TrustName::parse(slug).expect("name"),
-            created_at: now,
-        },
-    )
-    .await
-    .expect("trust");
-    let scope = attest_test_support::principals::operator(trust.id).scope();
-    let school = Schools::new(db, &scope)
-        .insert(NewSchool {
-            name: SchoolName::parse("Primary").expect("name"),
-            slug: Slug::parse("primary").expect("slug"),
-            urn: None,
-            at: now,
-        })
-        .await
-        .expect("school");
+    let (_, scope) = attest_test_support::store_trust(db, slug, now).await;
+    let school =
+        attest_test_support::store_school(db, &scope, ("Primary", "primary", None), now).await;
     let policy = Policies::new(db, &scope)
         .insert(NewPolicy {
             school: Some(school.id),

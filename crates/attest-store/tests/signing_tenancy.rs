@@ -4,14 +4,12 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    Decision, MembershipKind, PersonName, PolicyKind, SchoolName, SigningMethod, Slug, TenantScope,
-    TrustName, VersionState,
+    Decision, MembershipKind, PersonName, PolicyKind, SigningMethod, TenantScope, VersionState,
 };
 use attest_store::{
     Acceptances, Compliance, ComplianceQuery, Exemptions, MagicLinks, Memberships, NewAcceptance,
     NewEmail, NewExemption, NewMagicLink, NewMembership, NewPerson, NewPolicy, NewPolicyVersion,
-    NewSchool, NewTrust, Outbox, People, Policies, PolicyVersions, Schools, StateChange,
-    StoreError, Trusts, find_magic_link_by_hash,
+    Outbox, People, Policies, PolicyVersions, StateChange, StoreError, find_magic_link_by_hash,
 };
 use attest_test_support::TestDatabase;
 use chrono::{Duration, Utc};
@@ -26,26 +24,9 @@ struct World {
 
 async fn world(db: &attest_store::Database, slug: &str) -> World {
     let now = Utc::now() - Duration::days(1);
-    let trust = Trusts::create(
-        db,
-        NewTrust {
-            slug: Slug::parse(slug).expect("slug"),
-            name: TrustName::parse(slug).expect("name"),
-            created_at: now,
-        },
-    )
-    .await
-    .expect("trust");
-    let scope = attest_test_support::principals::operator(trust.id).scope();
-    let school = Schools::new(db, &scope)
-        .insert(NewSchool {
-            name: SchoolName::parse("Primary").expect("name"),
-            slug: Slug::parse("primary").expect("slug"),
-            urn: None,
-            at: now,
-        })
-        .await
-        .expect("school");
+    let (_, scope) = attest_test_support::store_trust(db, slug, now).await;
+    let school =
+        attest_test_support::store_school(db, &scope, ("Primary", "primary", None), now).await;
     let person = People::new(db, &scope)
         .insert(NewPerson {
             full_name: PersonName::parse(&format!("{slug} person")).expect("name"),

@@ -3,7 +3,7 @@
 
 use attest_domain::{
     Email, MembershipKind, Person, PersonId, PersonName, Role, RoleAssignment, School, SchoolName,
-    Slug, TenantScope, TokenName, TrustName, Urn,
+    Slug, TenantScope, TokenName, TrustName,
 };
 use attest_store::{
     ApiTokens, Audit, Memberships, NewApiToken, NewAuditEntry, NewMembership, NewPerson,
@@ -29,26 +29,14 @@ fn day() -> NaiveDate {
 
 async fn world(db: &attest_store::Database, slug: &str) -> World {
     let now = Utc::now();
-    let trust = Trusts::create(
+    let (trust, scope) = attest_test_support::store_trust(db, slug, now).await;
+    let school = attest_test_support::store_school(
         db,
-        NewTrust {
-            slug: Slug::parse(slug).expect("slug"),
-            name: TrustName::parse(slug).expect("name"),
-            created_at: now,
-        },
+        &scope,
+        ("Shared Name Primary", "shared-name", Some("100001")),
+        now,
     )
-    .await
-    .expect("trust");
-    let scope = attest_test_support::principals::operator(trust.id).scope();
-    let school = Schools::new(db, &scope)
-        .insert(NewSchool {
-            name: SchoolName::parse("Shared Name Primary").expect("name"),
-            slug: Slug::parse("shared-name").expect("slug"),
-            urn: Some(Urn::parse("100001").expect("urn")),
-            at: now,
-        })
-        .await
-        .expect("school");
+    .await;
     let person = People::new(db, &scope)
         .insert(NewPerson {
             full_name: PersonName::parse("Sam Same").expect("name"),

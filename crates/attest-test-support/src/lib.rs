@@ -5,6 +5,8 @@
 //! - [`TestWorld`]: an `App` on its own database and clock, filled through the same use
 //!   cases trust IT calls: `.with_trust()`, `.with_school()`, `.with_person()`.
 //! - [`principals`]: callers with given roles, for tests of the layers below the app.
+//! - [`store_trust`], [`store_school`]: the store's own tests' fixtures, made through
+//!   the repositories they test.
 //! - `TestApp` (feature `server`): the real server on a random port over its own
 //!   database, with `.with_trust()`, `.with_school()`, `.with_person()` through the API.
 
@@ -12,9 +14,11 @@ mod database;
 pub mod principals;
 #[cfg(feature = "server")]
 mod server;
+mod store_fixtures;
 mod world;
 
 pub use database::{TEST_DATABASE_ENV, TestDatabase, run_as_admin};
 #[cfg(feature = "server")]
 pub use server::{TestApp, TestTrust, error_code, error_message};
+pub use store_fixtures::{store_school, store_trust};
 pub use world::{TestPerson, TestWorld};
