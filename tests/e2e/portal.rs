@@ -180,6 +180,11 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
         get(&dan, &test, &format!("/receipts/{receipt}")).await.0,
         404
     );
+    // Her school admin, signed in as themselves, reads it through their role.
+    assert_eq!(
+        get(&sam, &test, &format!("/receipts/{receipt}")).await.0,
+        200
+    );
 
     // Her school admin's dashboard: one of three signed (Cara; Dan and Sam still due).
     let dashboard = format!("/schools/{}", f.school);
