@@ -58,9 +58,10 @@ pub(crate) fn to_graphql(error: AppError) -> async_graphql::Error {
         } => coded(code, message).extend_with(|_, extensions| {
             extensions.set("retryAfter", retry_after.as_secs());
         }),
-        AppError::InvalidInput { field, message } => {
-            let field = attest_app::field_camel_case(&field);
-            coded(code, format!("{field}: {message}"))
+        ref invalid @ AppError::InvalidInput { ref field, .. } => {
+            // Display already names the field as the schema does.
+            let field = attest_app::field_camel_case(field);
+            coded(code, invalid.to_string())
                 .extend_with(|_, extensions| extensions.set("field", field.as_str()))
         }
         AppError::Unauthenticated(message)

@@ -69,9 +69,9 @@ pub use sign_in::{
 pub use signing::{
     AcceptanceCheck, AcceptanceEvidence, ChainReport, ComplianceFilter, CompliancePage,
     ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy, GrantExemption, MAX_COMPLIANCE_PAGE,
-    MagicLinkSent, Origin, PaperAcceptance, ProgressPoint, SUMMARY_TTL, SchoolProgress,
-    SchoolReminders, SignPolicy, SigningAnswer, SigningForm, SigningOutcome, SigningSubmission,
-    Tally, percent, receipt_text, status_key,
+    MagicLinkSent, Origin, PaperAcceptance, PaperOutcome, ProgressPoint, SUMMARY_TTL,
+    SchoolProgress, SchoolReminders, SignPolicy, SigningAnswer, SigningForm, SigningOutcome,
+    SigningSubmission, Tally, percent, receipt_text, status_key,
 };
 pub use sso::IdentityProviderView;
 

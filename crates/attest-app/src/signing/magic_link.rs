@@ -182,20 +182,9 @@ impl App {
         version: attest_domain::PolicyVersionId,
         school: Option<attest_domain::SchoolId>,
     ) -> Result<SigningForm, AppError> {
-        let found = obligation(
-            &self.db,
-            &principal.scope(),
-            person,
-            version,
-            school,
-            self.today(),
-        )
-        .await?;
-        if !principal.can_manage_school(found.school) {
-            return Err(AppError::forbidden(
-                "you cannot record forms for this school",
-            ));
-        }
+        let found = self
+            .paper_obligation(principal, person, version, school)
+            .await?;
         Ok(signing_form(&found, None))
     }
 }

@@ -28,6 +28,6 @@ pub use compliance::{
 pub use evidence::{AcceptanceCheck, AcceptanceEvidence};
 pub use exemption::GrantExemption;
 pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningForm};
-pub use paper::PaperAcceptance;
+pub use paper::{PaperAcceptance, PaperOutcome};
 pub use receipt::receipt_text;
 pub use submit::{SigningAnswer, SigningOutcome, SigningSubmission};

@@ -2,11 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use attest_domain::{Decision, PersonId, PolicyVersionId, Principal, SchoolId, SigningMethod};
+use attest_domain::{
+    Decision, PersonId, PolicyVersionId, Principal, SchoolId, SigningMethod, TenantScope,
+};
 use attest_store::Acceptance;
 use chrono::NaiveDate;
 
-use super::obligation::{check_answers, obligation};
+use super::magic_link::{SigningForm, signing_form};
+use super::obligation::{Obligation, check_answers, obligation};
 use crate::{App, AppError};
 
 use super::answer::{Answer, MAX_NOTE, Origin, bounded, check_name, clean_origin, role_of};
@@ -59,6 +62,75 @@ impl App {
                 "you cannot record forms for this school",
             ));
         }
+        self.record_paper(principal, &scope, &found, input, origin)
+            .await
+    }
+
+    /// A paper form from the school's page: the person's copy is found once, and the
+    /// outcome is the recorded acceptance or the form again with what to put right.
+    pub async fn submit_paper(
+        &self,
+        principal: &Principal,
+        input: PaperAcceptance,
+        origin: Origin,
+    ) -> Result<PaperOutcome, AppError> {
+        let found = self
+            .paper_obligation(principal, input.person, input.version, input.school)
+            .await?;
+        let scope = principal.scope();
+        match self
+            .record_paper(principal, &scope, &found, input, origin)
+            .await
+        {
+            Ok(acceptance) => Ok(PaperOutcome::Recorded {
+                acceptance: Box::new(acceptance),
+                person_name: found.person.full_name.as_str().to_owned(),
+            }),
+            Err(error @ (AppError::InvalidInput { .. } | AppError::Conflict(_))) => {
+                Ok(PaperOutcome::Refused {
+                    problem: error.for_people(),
+                    form: Box::new(signing_form(&found, None)),
+                })
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The member of staff's copy, at a school the caller manages.
+    pub(super) async fn paper_obligation(
+        &self,
+        principal: &Principal,
+        person: PersonId,
+        version: PolicyVersionId,
+        school: Option<SchoolId>,
+    ) -> Result<Obligation, AppError> {
+        let found = obligation(
+            &self.db,
+            &principal.scope(),
+            person,
+            version,
+            school,
+            self.today(),
+        )
+        .await?;
+        if !principal.can_manage_school(found.school) {
+            return Err(AppError::forbidden(
+                "you cannot record forms for this school",
+            ));
+        }
+        Ok(found)
+    }
+
+    /// Checks the form against the person's copy and writes it to the chain.
+    async fn record_paper(
+        &self,
+        principal: &Principal,
+        scope: &TenantScope,
+        found: &Obligation,
+        input: PaperAcceptance,
+        origin: Origin,
+    ) -> Result<Acceptance, AppError> {
+        let today = self.today();
         let note = bounded("note", &input.note, MAX_NOTE)?;
         if note.is_empty() {
             return Err(AppError::invalid(
@@ -82,8 +154,8 @@ impl App {
         }
         let answer = Answer {
             decision: Decision::Accepted,
-            typed_name: check_name(&found, &input.typed_name)?,
-            role: role_of(&found, input.role.as_deref())?,
+            typed_name: check_name(found, &input.typed_name)?,
+            role: role_of(found, input.role.as_deref())?,
             answers: check_answers(&found.questions, &input.answers)?,
             method: SigningMethod::Paper,
             recorded_by: principal.actor().id(),
@@ -92,7 +164,20 @@ impl App {
             signed_on,
             origin: clean_origin(origin),
         };
-        self.write_answer(principal, &scope, &found, answer, None)
+        self.write_answer(principal, scope, found, answer, None)
             .await
     }
+}
+
+/// What became of a paper form entered on the school's page.
+pub enum PaperOutcome {
+    Recorded {
+        acceptance: Box<Acceptance>,
+        person_name: String,
+    },
+    /// Not recorded: the form again, and what to put right.
+    Refused {
+        form: Box<SigningForm>,
+        problem: String,
+    },
 }

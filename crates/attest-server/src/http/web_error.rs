@@ -35,10 +35,17 @@ impl Surface {
 /// A refused or failed request, answered in the caller's surface.
 #[derive(Debug)]
 pub(crate) struct WebError {
-    error: AppError,
+    problem: Problem,
     surface: Surface,
-    /// A status that says more than the error's kind (413, 415, 405 for GraphQL bodies).
-    status: Option<StatusCode>,
+}
+
+#[derive(Debug)]
+enum Problem {
+    /// A use case refused or failed.
+    App(AppError),
+    /// The HTTP request itself could not be taken (a GraphQL body too large, of the wrong
+    /// type, malformed): bad input, with the status that says which.
+    Request { status: StatusCode, message: String },
 }
 
 /// The status each kind of error answers with. Bad input is 400, except on a page,
@@ -61,9 +68,8 @@ pub(crate) fn status_of(error: &AppError, surface: Surface) -> StatusCode {
 impl WebError {
     pub(crate) fn new(error: AppError, surface: Surface) -> Self {
         Self {
-            error,
+            problem: Problem::App(error),
             surface,
-            status: None,
         }
     }
 
@@ -78,9 +84,11 @@ impl WebError {
     /// A GraphQL request refused before it was read (too large, wrong type, malformed).
     pub(crate) fn graphql_body(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
-            error: AppError::invalid("body", message),
+            problem: Problem::Request {
+                status,
+                message: message.into(),
+            },
             surface: Surface::Graphql,
-            status: Some(status),
         }
     }
 
@@ -94,12 +102,11 @@ impl WebError {
     /// What the caller may read: the error's own words, or for an internal failure a
     /// fixed sentence (the detail is logged).
     fn public_message(&self) -> String {
-        match &self.error {
-            AppError::InvalidInput { message, .. }
-                if self.surface == Surface::Graphql && self.status.is_some() =>
-            {
-                message.clone()
-            }
+        let error = match &self.problem {
+            Problem::Request { message, .. } => return message.clone(),
+            Problem::App(error) => error,
+        };
+        match error {
             AppError::NotFound(_) if self.surface == Surface::Page => {
                 "There is no such page here.".to_owned()
             }
@@ -111,9 +118,7 @@ impl WebError {
             error @ AppError::InvalidInput { .. } if self.surface == Surface::Page => {
                 error.for_people()
             }
-            AppError::InvalidInput { field, message } => {
-                format!("{}: {message}", attest_app::field_camel_case(field))
-            }
+            error @ AppError::InvalidInput { .. } => error.to_string(),
             other => {
                 tracing::error!(error = %other, "request failed");
                 match self.surface {
@@ -125,13 +130,19 @@ impl WebError {
     }
 
     fn code(&self) -> ErrorCode {
-        ErrorCode::of(&self.error)
+        match &self.problem {
+            Problem::App(error) => ErrorCode::of(error),
+            Problem::Request { .. } => ErrorCode::BadUserInput,
+        }
     }
 }
 
 impl std::fmt::Display for WebError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.error)
+        match &self.problem {
+            Problem::App(error) => write!(f, "{error}"),
+            Problem::Request { message, .. } => f.write_str(message),
+        }
     }
 }
 
@@ -143,8 +154,10 @@ impl From<AppError> for WebError {
 
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
-        self.status
-            .unwrap_or_else(|| status_of(&self.error, self.surface))
+        match &self.problem {
+            Problem::App(error) => status_of(error, self.surface),
+            Problem::Request { status, .. } => *status,
+        }
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -173,7 +186,7 @@ impl ResponseError for WebError {
         if status == StatusCode::METHOD_NOT_ALLOWED {
             headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
-        if let AppError::RateLimited { retry_after, .. } = &self.error
+        if let Problem::App(AppError::RateLimited { retry_after, .. }) = &self.problem
             && let Ok(value) = HeaderValue::from_str(&retry_after.as_secs().max(1).to_string())
         {
             headers.insert(header::RETRY_AFTER, value);

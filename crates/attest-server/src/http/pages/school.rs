@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use attest_app::{
-    App, AppError, ComplianceFilter, PaperAcceptance, SessionContext, SigningForm, status_key,
+    App, ComplianceFilter, PaperAcceptance, PaperOutcome, SessionContext, SigningForm, status_key,
 };
 use attest_domain::{
     ComplianceStatus, LONDON, MembershipKind, PersonId, PolicyVersionId, Principal, SchoolId,
@@ -262,43 +262,40 @@ pub async fn paper_submit(
     let one = |name: &str| values.get(name).cloned().unwrap_or_default();
     caller.confirm_form(&app, &one("csrf"))?;
     let (context, principal) = caller.visitor()?;
-    let opened = app
-        .paper_signing_form(principal, choice.person, choice.version, Some(*school))
-        .await?;
-    let paper = PaperPage::new((context, principal), *school, &choice, &opened);
-    let answers = values
-        .iter()
-        .filter_map(|(name, value)| Some((name.strip_prefix("answer.")?.to_owned(), value.clone())))
-        .collect();
-    let Ok(signed_on) = one("signed_on").parse::<chrono::NaiveDate>() else {
-        let problem = "signed on: give the date written on the form".to_owned();
-        return Ok(caller.answer(paper.render(&app, &values, Some(problem))));
+    let refused = |form: &SigningForm, problem: String| {
+        let paper = PaperPage::new((context, principal), *school, &choice, form);
+        paper.render(&app, &values, Some(problem))
     };
-    let recorded = app
-        .record_paper_acceptance(
-            principal,
-            PaperAcceptance {
-                person: choice.person,
-                version: choice.version,
-                school: Some(*school),
-                typed_name: one("typed_name"),
-                role: Some(one("role")).filter(|role| !role.trim().is_empty()),
-                answers,
-                signed_on: Some(signed_on),
-                note: one("note"),
-            },
-            origin_of(&request),
-        )
-        .await;
-    match recorded {
-        Ok(_) => {
-            let name: String =
-                form_urlencoded::byte_serialize(opened.person_name.as_bytes()).collect();
+    let Ok(signed_on) = one("signed_on").parse::<chrono::NaiveDate>() else {
+        let form = app
+            .paper_signing_form(principal, choice.person, choice.version, Some(*school))
+            .await?;
+        let problem = "signed on: give the date written on the form".to_owned();
+        return Ok(caller.answer(refused(&form, problem)));
+    };
+    let input = PaperAcceptance {
+        person: choice.person,
+        version: choice.version,
+        school: Some(*school),
+        typed_name: one("typed_name"),
+        role: Some(one("role")).filter(|role| !role.trim().is_empty()),
+        answers: values
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.strip_prefix("answer.")?.to_owned(), value.clone()))
+            })
+            .collect(),
+        signed_on: Some(signed_on),
+        note: one("note"),
+    };
+    match app
+        .submit_paper(principal, input, origin_of(&request))
+        .await?
+    {
+        PaperOutcome::Recorded { person_name, .. } => {
+            let name: String = form_urlencoded::byte_serialize(person_name.as_bytes()).collect();
             Ok(caller.answer(see_other(format!("/schools/{school}?recorded={name}"))))
         }
-        Err(error @ (AppError::InvalidInput { .. } | AppError::Conflict(_))) => {
-            Ok(caller.answer(paper.render(&app, &values, Some(error.for_people()))))
-        }
-        Err(error) => Err(error.into()),
+        PaperOutcome::Refused { form, problem } => Ok(caller.answer(refused(&form, problem))),
     }
 }
