@@ -141,18 +141,26 @@ pub fn due_on(facts: &SigningFacts) -> Option<NaiveDate> {
 /// `grace_days` have passed after it.
 pub fn standing(grace_days: u32, facts: &SigningFacts, as_of: NaiveDate) -> Standing {
     let due = due_on(facts);
-    if facts.exempt_until.is_some_and(|until| as_of <= until) {
-        return Standing {
-            status: ComplianceStatus::Exempt,
-            due_on: due,
-        };
+    Standing {
+        status: status_on(due, grace_days, facts.exempt_until, as_of),
+        due_on: due,
     }
-    let status = match due {
-        Some(due) if as_of >= due => {
-            let overdue_from = due
-                .checked_add_days(Days::new(u64::from(grace_days)))
-                .unwrap_or(NaiveDate::MAX);
-            if as_of > overdue_from {
+}
+
+/// The status on `day` of a signature due on `due_on` with `grace_days` of grace,
+/// for a person excused up to `exempt_until`.
+pub(crate) fn status_on(
+    due_on: Option<NaiveDate>,
+    grace_days: u32,
+    exempt_until: Option<NaiveDate>,
+    day: NaiveDate,
+) -> ComplianceStatus {
+    if exempt_until.is_some_and(|until| day <= until) {
+        return ComplianceStatus::Exempt;
+    }
+    match due_on {
+        Some(due) if day >= due => {
+            if day > overdue_after(due, grace_days) {
                 ComplianceStatus::Overdue
             } else {
                 ComplianceStatus::Due
@@ -160,11 +168,13 @@ pub fn standing(grace_days: u32, facts: &SigningFacts, as_of: NaiveDate) -> Stan
         }
         // Signed and not yet due again, or not yet obliged: nothing is owed today.
         _ => ComplianceStatus::Compliant,
-    };
-    Standing {
-        status,
-        due_on: due,
     }
+}
+
+/// The last day of grace after `due`.
+pub(crate) fn overdue_after(due: NaiveDate, grace_days: u32) -> NaiveDate {
+    due.checked_add_days(Days::new(u64::from(grace_days)))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Whether a typed name is the person's name, allowing for case, spacing and

@@ -16,6 +16,7 @@ mod jobs;
 mod mail_settings;
 mod membership;
 mod network;
+pub mod obligations;
 mod policy;
 mod principal;
 mod read_model;
