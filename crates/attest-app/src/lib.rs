@@ -67,11 +67,11 @@ pub use sign_in::{
     LoginProvider, SESSION_ABSOLUTE, SESSION_IDLE, SessionContext, SignedIn, VerifiedLogin,
 };
 pub use signing::{
-    AcceptanceCheck, AcceptanceEvidence, ChainReport, ComplianceFilter, CompliancePage,
-    ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy, GrantExemption, MAX_COMPLIANCE_PAGE,
-    MagicLinkSent, Origin, PaperAcceptance, PaperOutcome, ProgressPoint, SUMMARY_TTL,
-    SchoolProgress, SchoolReminders, SignPolicy, SigningAnswer, SigningForm, SigningOutcome,
-    SigningSubmission, Tally, percent, receipt_text, status_key,
+    AcceptanceCheck, AcceptanceEvidence, ChainReport, CheckReport, ComplianceFilter,
+    CompliancePage, ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy, GrantExemption,
+    MAX_COMPLIANCE_PAGE, MagicLinkSent, Origin, PaperAcceptance, PaperOutcome, ProgressPoint,
+    RebuildReport, SUMMARY_TTL, SchoolProgress, SchoolReminders, SignPolicy, SigningAnswer,
+    SigningForm, SigningOutcome, SigningSubmission, Tally, percent, receipt_text, status_key,
 };
 pub use sso::IdentityProviderView;
 

@@ -3,7 +3,7 @@
 
 use attest_domain::{Membership, MembershipId, MembershipKind, PersonId, Principal, SchoolId};
 use attest_store::{
-    ConnectionTrait, Memberships, NewMembership, People, Schools, TransactionTrait,
+    ConnectionTrait, Memberships, NewMembership, ObligationSlice, People, Schools, TransactionTrait,
 };
 use chrono::NaiveDate;
 
@@ -91,6 +91,8 @@ pub(crate) async fn add_membership_in(
         },
     )
     .await?;
+    app.refresh_obligations(conn, scope.trust(), ObligationSlice::person(input.person))
+        .await?;
     Ok(membership)
 }
 
@@ -163,6 +165,8 @@ impl App {
             },
         )
         .await?;
+        self.refresh_obligations(&txn, scope.trust(), ObligationSlice::person(before.person))
+            .await?;
         txn.commit().await?;
         Ok(membership)
     }

@@ -39,6 +39,20 @@ impl App {
         Ok(system(trust.id, SystemTask::CommandLine))
     }
 
+    /// The command line acting in every trust, with each trust's slug.
+    pub async fn operators_for_all(&self) -> Result<Vec<(String, Principal)>, AppError> {
+        Ok(attest_store::Trusts::all(&self.db)
+            .await?
+            .into_iter()
+            .map(|trust| {
+                (
+                    trust.slug.as_str().to_owned(),
+                    system(trust.id, SystemTask::CommandLine),
+                )
+            })
+            .collect())
+    }
+
     /// `attest demo` only: a person of the demo trust, to sign as them while it fills the
     /// trust's past term. The person must belong to the trust.
     pub async fn demo_signer(&self, trust: TrustId, who: PersonId) -> Result<Principal, AppError> {

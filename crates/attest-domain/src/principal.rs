@@ -32,6 +32,9 @@ pub enum SystemTask {
     SignIn,
     /// `attest demo` filling its trust.
     Demo,
+    /// Keeping the obligations read model current: it reads a person's memberships at
+    /// every school, whoever's action changed them.
+    Compliance,
 }
 
 impl SystemTask {
@@ -45,6 +48,7 @@ impl SystemTask {
             Self::BreachAlerts => "breach_alerts",
             Self::SignIn => "sign_in",
             Self::Demo => "demo",
+            Self::Compliance => "compliance",
         }
     }
 }

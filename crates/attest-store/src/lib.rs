@@ -21,11 +21,12 @@ pub use repo::{
     IdentityProviders, Job, JobQueue, Jobs, MagicLink, MagicLinks, Memberships, NewAcceptance,
     NewApiToken, NewAuditEntry, NewBreach, NewEmail, NewExemption, NewJob, NewMagicLink,
     NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewRoleGrant, NewSchool, NewSyncRun,
-    NewSyncedMembership, NewSyncedPerson, NewTrust, OpenMembership, Outbox, OutboxDelivery,
-    OutboxMessage, People, PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies,
-    Policy, PolicySettings, PolicyVersion, PolicyVersions, Reach, ReminderLog, RoleGrants,
-    SchoolPolicySettings, Schools, Sessions, StateChange, TrustBreachSettings, TrustMailSettings,
-    Trusts, find_magic_link_by_hash, mail_settings_for_delivery,
+    NewSyncedMembership, NewSyncedPerson, NewTrust, ObligationDifference, ObligationSlice,
+    Obligations, OpenMembership, Outbox, OutboxDelivery, OutboxMessage, People, PeopleFilter,
+    PeoplePage, PersonCursor, PersonIdentities, Policies, Policy, PolicySettings, PolicyVersion,
+    PolicyVersions, Reach, Refreshed, ReminderLog, Revision, RoleGrants, SchoolPolicySettings,
+    Schools, Sessions, StateChange, TrustBreachSettings, TrustMailSettings, Trusts,
+    find_magic_link_by_hash, mail_settings_for_delivery, school_day,
 };
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,

@@ -9,7 +9,7 @@ use attest_domain::{
 };
 use attest_store::{
     Directory as DirectoryStore, DirectoryConnection, NewSyncedMembership, NewSyncedPerson,
-    OpenMembership, People, TransactionTrait,
+    ObligationSlice, OpenMembership, People, TransactionTrait,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -92,6 +92,8 @@ impl App {
             .insert_memberships(&writes.new_memberships, today, at)
             .await?;
         store.link(&issuer, &writes.links, at).await?;
+        self.refresh_obligations(&txn, scope.trust(), touched(&writes, &open))
+            .await?;
         store
             .advance(
                 connection.generation,
@@ -258,6 +260,25 @@ fn updates(
         }
     }
     Ok(())
+}
+
+/// Everyone whose memberships the sync starts or ends.
+fn touched(writes: &Writes, open: &[OpenMembership]) -> ObligationSlice {
+    let ending: std::collections::BTreeSet<MembershipId> =
+        writes.memberships_to_end.iter().copied().collect();
+    let mut people: Vec<PersonId> = writes
+        .new_memberships
+        .iter()
+        .map(|membership| membership.person)
+        .chain(
+            open.iter()
+                .filter(|membership| ending.contains(&membership.id))
+                .map(|membership| membership.person),
+        )
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    ObligationSlice::people(people)
 }
 
 /// Leavers' open memberships end; the people and their acceptances stay.

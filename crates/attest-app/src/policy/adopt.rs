@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use attest_domain::{PolicyKind, PolicyVersionId, Principal, SchoolId, VersionState};
 use attest_store::{
-    NewPolicy, NewPolicyVersion, Policies, PolicySettings, PolicyVersions, Schools,
-    TransactionTrait,
+    NewPolicy, NewPolicyVersion, ObligationSlice, Policies, PolicySettings, PolicyVersions,
+    Schools, TransactionTrait,
 };
 
 use attest_document::{Document, Warning, adapt, editable_sections};
@@ -126,6 +126,8 @@ impl App {
             },
         )
         .await?;
+        self.refresh_obligations(&txn, scope.trust(), ObligationSlice::policy(policy.id))
+            .await?;
         txn.commit().await?;
         Ok(ImportedDraft {
             policy,

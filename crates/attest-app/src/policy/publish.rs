@@ -3,7 +3,8 @@
 use attest_document::{Reader, content_hash, missing_variables};
 use attest_domain::{PolicyKind, PolicyVersionId, Principal, VersionEvent, VersionState};
 use attest_store::{
-    Policies, PolicySettings, PolicyVersion, PolicyVersions, Schools, StateChange, TransactionTrait,
+    ObligationSlice, Policies, PolicySettings, PolicyVersion, PolicyVersions, Schools, StateChange,
+    TransactionTrait,
 };
 
 use super::require_can_change;
@@ -142,6 +143,8 @@ impl App {
             },
         )
         .await?;
+        self.refresh_obligations(&txn, scope.trust(), ObligationSlice::policy(policy.id))
+            .await?;
         txn.commit().await?;
         Ok(published)
     }

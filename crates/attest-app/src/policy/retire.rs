@@ -1,7 +1,9 @@
 //! Retiring a policy: nobody is asked to sign it any more; its history stays.
 
 use attest_domain::{PolicyId, Principal, VersionEvent, VersionState};
-use attest_store::{Policies, Policy, PolicyVersions, StateChange, TransactionTrait};
+use attest_store::{
+    ObligationSlice, Policies, Policy, PolicyVersions, StateChange, TransactionTrait,
+};
 
 use super::require_can_change;
 use crate::audit::{Change, record};
@@ -60,6 +62,8 @@ impl App {
             },
         )
         .await?;
+        self.refresh_obligations(&txn, scope.trust(), ObligationSlice::policy(id))
+            .await?;
         txn.commit().await?;
         Ok(policy)
     }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use attest_document::Document;
 use attest_domain::{MembershipKind, PolicyId, PolicyKind, Principal, SchoolId, VersionState};
 use attest_store::{
-    Policies, PolicySettings, PolicyVersions, SchoolPolicySettings, Schools, TransactionTrait,
+    ObligationSlice, Policies, PolicySettings, PolicyVersions, SchoolPolicySettings, Schools,
+    TransactionTrait,
 };
 
 use crate::audit::{Change, record};
@@ -134,6 +135,8 @@ impl App {
             },
         )
         .await?;
+        self.refresh_obligations(&txn, scope.trust(), ObligationSlice::policy(policy_id))
+            .await?;
         txn.commit().await?;
         Ok(saved)
     }
@@ -180,6 +183,8 @@ impl App {
             },
         )
         .await?;
+        self.refresh_obligations(&txn, scope.trust(), ObligationSlice::policy(policy_id))
+            .await?;
         txn.commit().await?;
         Ok(after)
     }

@@ -7,7 +7,9 @@ use attest_domain::{
     Decision, MagicLinkId, PolicyVersionId, Principal, SchoolId, SigningMethod, TenantScope,
     typed_name_matches,
 };
-use attest_store::{Acceptance, Acceptances, MagicLinks, NewAcceptance, TransactionTrait};
+use attest_store::{
+    Acceptance, Acceptances, MagicLinks, NewAcceptance, ObligationSlice, TransactionTrait,
+};
 use chrono::NaiveDate;
 
 use super::obligation::{Obligation, check_answers};
@@ -261,6 +263,12 @@ impl App {
                     "row_hash": row.row_hash,
                 })),
             },
+        )
+        .await?;
+        self.refresh_obligations(
+            &txn,
+            scope.trust(),
+            ObligationSlice::person_and_policy(row.person, row.policy),
         )
         .await?;
         txn.commit().await?;

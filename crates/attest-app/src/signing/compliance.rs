@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use attest_domain::{ComplianceStatus, MembershipKind, PersonId, PolicyId, Principal, SchoolId};
 use attest_store::{
-    Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Schools,
+    ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Obligations, Revision,
+    Schools,
 };
 use chrono::{DateTime, Utc};
 
@@ -92,7 +93,22 @@ pub struct ComplianceSummary {
 }
 
 impl App {
-    fn compliance_query(&self, filter: &ComplianceFilter) -> ComplianceQuery {
+    /// The query, and which revision of the model answers it (after rolling the model
+    /// forward to today).
+    async fn compliance_query(
+        &self,
+        trust: attest_domain::TrustId,
+        filter: &ComplianceFilter,
+    ) -> Result<(ComplianceQuery, Revision), AppError> {
+        self.roll_obligations(trust).await?;
+        let revision = match filter.as_of {
+            Some(_) => Revision::AsOf,
+            None => Revision::Current,
+        };
+        Ok((self.query_at(filter), revision))
+    }
+
+    fn query_at(&self, filter: &ComplianceFilter) -> ComplianceQuery {
         let as_of = filter.as_of.unwrap_or_else(|| self.now());
         ComplianceQuery {
             as_of,
@@ -123,9 +139,9 @@ impl App {
         if let Some(school) = filter.school {
             Schools::new(&self.db, &scope).get(school).await?;
         }
-        let query = self.compliance_query(&filter);
-        let mut rows = Compliance::new(&self.db, &scope)
-            .page(&query, after.as_ref(), first + 1)
+        let (query, revision) = self.compliance_query(principal.trust(), &filter).await?;
+        let mut rows = Obligations::new(&self.db, &scope)
+            .page(&query, revision, after.as_ref(), first + 1)
             .await?;
         let next = if rows.len() as u64 > first {
             rows.truncate(usize::try_from(first).unwrap_or(usize::MAX));
@@ -156,9 +172,9 @@ impl App {
         if let Some(school) = filter.school {
             Schools::new(&self.db, &scope).get(school).await?;
         }
-        let query = self.compliance_query(&filter);
-        Ok(Compliance::new(&self.db, &scope)
-            .page(&query, None, u64::MAX)
+        let (query, revision) = self.compliance_query(principal.trust(), &filter).await?;
+        Ok(Obligations::new(&self.db, &scope)
+            .page(&query, revision, None, u64::MAX)
             .await?)
     }
 
@@ -225,13 +241,14 @@ impl App {
         school: Option<SchoolId>,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<ComplianceSummary, AppError> {
-        let query = self.compliance_query(&ComplianceFilter {
+        let filter = ComplianceFilter {
             school,
             as_of,
             ..ComplianceFilter::default()
-        });
-        let counts = Compliance::new(&self.db, scope)
-            .counts(&query, true)
+        };
+        let (query, revision) = self.compliance_query(scope.trust(), &filter).await?;
+        let counts = Obligations::new(&self.db, scope)
+            .counts(&query, revision, true)
             .await?;
         let mut overall = Tally::default();
         let mut schools: BTreeMap<SchoolId, Tally> = BTreeMap::new();

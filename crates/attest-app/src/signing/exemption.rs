@@ -2,7 +2,8 @@
 
 use attest_domain::{PersonId, PolicyId, Principal};
 use attest_store::{
-    Exemption, Exemptions, Memberships, NewExemption, People, Policies, TransactionTrait,
+    Exemption, Exemptions, Memberships, NewExemption, ObligationSlice, People, Policies,
+    TransactionTrait,
 };
 use chrono::NaiveDate;
 
@@ -122,6 +123,11 @@ impl App {
             },
         )
         .await?;
+        let slice = match input.policy {
+            Some(policy) => ObligationSlice::person_and_policy(person.id, policy),
+            None => ObligationSlice::person(person.id),
+        };
+        self.refresh_obligations(&txn, scope.trust(), slice).await?;
         txn.commit().await?;
         Ok(exemption)
     }

@@ -7,6 +7,7 @@ mod compliance;
 mod evidence;
 mod exemption;
 mod magic_link;
+mod model;
 mod obligation;
 mod paper;
 mod receipt;
@@ -28,6 +29,7 @@ pub use compliance::{
 pub use evidence::{AcceptanceCheck, AcceptanceEvidence};
 pub use exemption::GrantExemption;
 pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningForm};
+pub use model::{CheckReport, RebuildReport};
 pub use paper::{PaperAcceptance, PaperOutcome};
 pub use receipt::receipt_text;
 pub use submit::{SigningAnswer, SigningOutcome, SigningSubmission};

@@ -1,6 +1,7 @@
 //! The command line. Each command opens the application and calls one use case.
 
 pub mod breach;
+pub mod compliance;
 pub mod jobs;
 pub mod mail;
 pub mod migrate;
@@ -80,6 +81,9 @@ pub enum Command {
     /// Background jobs: list them, run what is due, retry or cancel one.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
+    /// The obligations model behind every status: rebuild it, check it.
+    #[command(subcommand)]
+    Compliance(compliance::ComplianceCommand),
 }
 
 #[derive(Args)]
@@ -187,6 +191,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Mail(command) => mail::run(config, command).await,
         Command::Reminders(command) => mail::reminders(config, command).await,
         Command::Jobs(command) => jobs::run(config, command).await,
+        Command::Compliance(command) => compliance::run(config, command).await,
         Command::Breach(command) => breach::run(config, command).await,
         Command::Sso(command) => sso::run(config, command).await,
         Command::Sync(command) => sync::run(config, command).await,

@@ -51,16 +51,16 @@ pub struct Compliance<'a, C> {
 }
 
 /// Bound values, numbered `$1`, `$2`, … (both sqlx drivers accept that form).
-struct Params(Vec<Value>);
+pub(crate) struct Params(pub(crate) Vec<Value>);
 
 impl Params {
-    fn bind(&mut self, value: impl Into<Value>) -> String {
+    pub(crate) fn bind(&mut self, value: impl Into<Value>) -> String {
         self.0.push(value.into());
         format!("${}", self.0.len())
     }
 }
 
-fn status_text(status: ComplianceStatus) -> &'static str {
+pub(crate) fn status_text(status: ComplianceStatus) -> &'static str {
     match status {
         ComplianceStatus::Compliant => "compliant",
         ComplianceStatus::Due => "due",
@@ -69,7 +69,7 @@ fn status_text(status: ComplianceStatus) -> &'static str {
     }
 }
 
-fn parse_status(text: &str) -> Result<ComplianceStatus, StoreError> {
+pub(crate) fn parse_status(text: &str) -> Result<ComplianceStatus, StoreError> {
     match text {
         "compliant" => Ok(ComplianceStatus::Compliant),
         "due" => Ok(ComplianceStatus::Due),
@@ -83,7 +83,7 @@ fn parse_status(text: &str) -> Result<ComplianceStatus, StoreError> {
 }
 
 #[derive(Debug, FromQueryResult)]
-struct RawRow {
+pub(crate) struct RawRow {
     person_id: uuid::Uuid,
     full_name: String,
     email: Option<String>,
@@ -105,7 +105,7 @@ struct RawRow {
 }
 
 #[derive(Debug, FromQueryResult)]
-struct RawCount {
+pub(crate) struct RawCount {
     school_id: Option<uuid::Uuid>,
     kind: String,
     status: String,
@@ -357,23 +357,23 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
         ))
         .all(self.conn)
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(ComplianceCount {
-                    school: row.school_id.map(SchoolId::from_uuid),
-                    kind: row
-                        .kind
-                        .parse()
-                        .map_err(StoreError::corrupt("membership kind"))?,
-                    status: parse_status(&row.status)?,
-                    count: u64::try_from(row.n).unwrap_or_default(),
-                })
-            })
-            .collect()
+        rows.into_iter().map(to_count).collect()
     }
 }
 
-fn to_row(raw: RawRow) -> Result<ComplianceRow, StoreError> {
+pub(crate) fn to_count(row: RawCount) -> Result<ComplianceCount, StoreError> {
+    Ok(ComplianceCount {
+        school: row.school_id.map(SchoolId::from_uuid),
+        kind: row
+            .kind
+            .parse()
+            .map_err(StoreError::corrupt("membership kind"))?,
+        status: parse_status(&row.status)?,
+        count: u64::try_from(row.n).unwrap_or_default(),
+    })
+}
+
+pub(crate) fn to_row(raw: RawRow) -> Result<ComplianceRow, StoreError> {
     Ok(ComplianceRow {
         person: PersonId::from_uuid(raw.person_id),
         full_name: raw.full_name,

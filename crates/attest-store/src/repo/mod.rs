@@ -13,6 +13,7 @@ mod jobs;
 mod magic_links;
 mod mail_settings;
 mod memberships;
+mod obligations;
 mod outbox;
 mod people;
 mod policies;
@@ -42,6 +43,9 @@ pub use jobs::{Job, JobQueue, Jobs, NewJob};
 pub use magic_links::{MagicLink, MagicLinks, NewMagicLink, find_magic_link_by_hash};
 pub use mail_settings::{TrustMailSettings, mail_settings_for_delivery};
 pub use memberships::{Memberships, NewMembership};
+pub use obligations::{
+    ObligationDifference, ObligationSlice, Obligations, Refreshed, Revision, school_day,
+};
 pub use outbox::{NewEmail, Outbox, OutboxDelivery, OutboxMessage};
 pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor, Reach};
 pub use policies::{NewPolicy, Policies, Policy};

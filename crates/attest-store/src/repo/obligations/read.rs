@@ -1,0 +1,170 @@
+//! Reading the model: a page of rows or counts, now or at a past instant. A status is
+//! a comparison of the row's dates with the day asked about.
+
+use attest_domain::TenantScope;
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use super::Obligations;
+use crate::StoreError;
+use crate::repo::compliance::{
+    ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Params, RawCount, RawRow,
+    status_text, to_count, to_row,
+};
+
+/// Which rows answer a query: the current ones, or those in force at a past instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revision {
+    Current,
+    AsOf,
+}
+
+/// `WHERE` for `o.`: the trust, the revision, the caller's reach and the query's
+/// filters (not status), binding `$1` to the trust and the day as `{day}`.
+fn filters(
+    scope: &TenantScope,
+    query: &ComplianceQuery,
+    revision: Revision,
+    params: &mut Params,
+) -> (String, String) {
+    let trust = params.bind(scope.trust().as_uuid());
+    let day = params.bind(query.as_of_day);
+    let mut sql = format!("o.trust_id = {trust}");
+    match revision {
+        Revision::Current => sql.push_str(" AND o.valid_to IS NULL"),
+        Revision::AsOf => {
+            let at = params.bind(query.as_of);
+            sql.push_str(&format!(
+                " AND o.valid_from <= {at} AND (o.valid_to IS NULL OR o.valid_to > {at})"
+            ));
+        }
+    }
+    if let Some(allowed) = scope.schools().restricted_to() {
+        if allowed.is_empty() {
+            sql.push_str(" AND 1 = 0");
+        } else {
+            let list: Vec<String> = allowed
+                .iter()
+                .map(|school| params.bind(school.as_uuid()))
+                .collect();
+            sql.push_str(&format!(" AND o.school_id IN ({})", list.join(", ")));
+        }
+    }
+    for (column, value) in [
+        ("school_id", query.school.map(|s| s.as_uuid())),
+        ("person_id", scope.person().map(|p| p.as_uuid())),
+        ("person_id", query.person.map(|p| p.as_uuid())),
+        ("policy_id", query.policy.map(|p| p.as_uuid())),
+    ] {
+        if let Some(value) = value {
+            sql.push_str(&format!(" AND o.{column} = {}", params.bind(value)));
+        }
+    }
+    if let Some(kind) = query.kind {
+        sql.push_str(&format!(" AND o.kind = {}", params.bind(kind.as_str())));
+    }
+    (sql, day)
+}
+
+/// The status on `day` of an `o.` row: `attest_domain::ObligationState::status_on`.
+fn status(day: &str) -> String {
+    format!(
+        "CASE WHEN o.exempt_until IS NOT NULL AND o.exempt_until >= {day} THEN 'exempt' \
+              WHEN o.due_on IS NULL OR o.due_on > {day} THEN 'compliant' \
+              WHEN o.overdue_after < {day} THEN 'overdue' ELSE 'due' END"
+    )
+}
+
+impl<C: ConnectionTrait> Obligations<'_, C> {
+    /// A page of rows ordered by person name, after `after`.
+    pub async fn page(
+        &self,
+        query: &ComplianceQuery,
+        revision: Revision,
+        after: Option<&ComplianceCursor>,
+        limit: u64,
+    ) -> Result<Vec<ComplianceRow>, StoreError> {
+        let mut params = Params(Vec::new());
+        let (mut filter, day) = filters(self.scope, query, revision, &mut params);
+        let status = status(&day);
+        if let Some(wanted) = query.status {
+            filter.push_str(&format!(
+                " AND {status} = {}",
+                params.bind(status_text(wanted))
+            ));
+        }
+        if let Some(cursor) = after {
+            let name = params.bind(cursor.full_name.clone());
+            let person = params.bind(cursor.person.as_uuid());
+            let policy = params.bind(cursor.policy.as_uuid());
+            let school = params.bind(cursor.school.as_uuid());
+            filter.push_str(&format!(
+                " AND (pe.full_name > {name} OR (pe.full_name = {name} AND (o.person_id > {person} \
+                 OR (o.person_id = {person} AND (o.policy_id > {policy} \
+                 OR (o.policy_id = {policy} AND o.school_id > {school}))))))"
+            ));
+        }
+        let limit = params.bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        let sql = format!(
+            "SELECT o.person_id, pe.full_name, pe.email, o.school_id, o.kind, o.policy_id, p.title,
+                    {status} AS status, o.due_on, o.obliged_since,
+                    CAST(o.current_number AS BIGINT) AS current_number, o.current_version_id,
+                    CAST(o.grace_days AS BIGINT) AS grace_days, o.acceptance_id, o.signed_at,
+                    o.exempt_until, o.declined_at, o.decline_reason
+             FROM obligations o
+             JOIN people pe ON pe.trust_id = o.trust_id AND pe.id = o.person_id
+             JOIN policies p ON p.trust_id = o.trust_id AND p.id = o.policy_id
+             WHERE {filter}
+             ORDER BY pe.full_name, o.person_id, o.policy_id, o.school_id
+             LIMIT {limit}"
+        );
+        let rows = RawRow::find_by_statement(self.statement(&sql, params.0))
+            .all(self.conn)
+            .await?;
+        rows.into_iter().map(to_row).collect()
+    }
+
+    /// Counts by school, membership kind and status; with `trust_wide`, also the
+    /// trust's counts (a person owed a trust policy at two schools counted once, at
+    /// their worst status), as rows whose school is `None`.
+    pub async fn counts(
+        &self,
+        query: &ComplianceQuery,
+        revision: Revision,
+        trust_wide: bool,
+    ) -> Result<Vec<ComplianceCount>, StoreError> {
+        let mut params = Params(Vec::new());
+        let (filter, day) = filters(self.scope, query, revision, &mut params);
+        let status = status(&day);
+        let graded = format!(
+            "SELECT o.school_id, o.person_id, o.policy_id, o.kind, {status} AS status \
+             FROM obligations o WHERE {filter}"
+        );
+        // Most people are at one school: only those owing a policy at several need
+        // grouping to be counted once, at their worst status.
+        let trust_rows = if trust_wide {
+            format!(
+                "UNION ALL
+                SELECT NULL AS school_id, kind, status, COUNT(*) AS n FROM (
+                    SELECT MIN(kind) AS kind,
+                           CASE MAX(CASE status WHEN 'overdue' THEN 3 WHEN 'due' THEN 2
+                                                WHEN 'exempt' THEN 1 ELSE 0 END)
+                             WHEN 3 THEN 'overdue' WHEN 2 THEN 'due' WHEN 1 THEN 'exempt'
+                             ELSE 'compliant' END AS status
+                    FROM graded GROUP BY person_id, policy_id
+                ) t GROUP BY kind, status"
+            )
+        } else {
+            String::new()
+        };
+        let sql = format!(
+            "WITH graded AS MATERIALIZED ({graded})
+            SELECT school_id, kind, status, COUNT(*) AS n FROM graded
+            GROUP BY school_id, kind, status
+            {trust_rows}"
+        );
+        let rows = RawCount::find_by_statement(self.statement(&sql, params.0))
+            .all(self.conn)
+            .await?;
+        rows.into_iter().map(to_count).collect()
+    }
+}

@@ -1,0 +1,573 @@
+//! The obligations model kept incrementally (a refresh after every event, in time
+//! order) always equals a from-scratch recomputation: the set-based SQL (`Compliance`)
+//! and a rebuild from the records, now and at past instants, for random sequences of
+//! joiners, movers, leavers, signatures of old and new versions, refusals, re-sign
+//! required versions, exemptions starting later, audience changes and time passing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use attest_domain::{
+    ComplianceStatus, Decision, MembershipKind, PersonId, PersonName, PolicyId, PolicyKind,
+    PolicyVersionId, ResignSchedule, SchoolId, SchoolName, SigningMethod, Slug, TenantScope,
+    TrustName, VersionState,
+};
+use attest_store::{
+    Acceptances, Compliance, ComplianceQuery, DatabaseConnection, Exemptions, Memberships,
+    NewAcceptance, NewExemption, NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewSchool,
+    NewTrust, ObligationSlice, Obligations, People, Policies, PolicySettings, PolicyVersions,
+    Revision, Schools, StateChange, Trusts,
+};
+use attest_test_support::TestDatabase;
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+const PEOPLE: usize = 6;
+const KINDS: [MembershipKind; 3] = [
+    MembershipKind::Teaching,
+    MembershipKind::Support,
+    MembershipKind::Governor,
+];
+
+#[derive(Debug, Clone)]
+enum Event {
+    Join {
+        person: usize,
+        school: usize,
+        kind: usize,
+        in_days: u64,
+    },
+    Leave {
+        person: usize,
+        in_days: u64,
+    },
+    Move {
+        person: usize,
+        to: usize,
+    },
+    Sign {
+        person: usize,
+        policy: usize,
+        old_version: bool,
+    },
+    Decline {
+        person: usize,
+        policy: usize,
+    },
+    Exempt {
+        person: usize,
+        policy: Option<usize>,
+        in_days: u64,
+        length: u64,
+    },
+    Publish {
+        policy: usize,
+        resign_required: bool,
+    },
+    Audience {
+        policy: usize,
+        school: usize,
+        kinds: Vec<usize>,
+    },
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    let person = 0..PEOPLE;
+    prop_oneof![
+        3 => (person.clone(), 0..2_usize, 0..3_usize, 0..6_u64)
+            .prop_map(|(person, school, kind, in_days)| Event::Join { person, school, kind, in_days }),
+        1 => (person.clone(), 0..6_u64).prop_map(|(person, in_days)| Event::Leave { person, in_days }),
+        1 => (person.clone(), 0..2_usize).prop_map(|(person, to)| Event::Move { person, to }),
+        4 => (person.clone(), 0..2_usize, any::<bool>())
+            .prop_map(|(person, policy, old_version)| Event::Sign { person, policy, old_version }),
+        1 => (person.clone(), 0..2_usize).prop_map(|(person, policy)| Event::Decline { person, policy }),
+        1 => (person, proptest::option::of(0..2_usize), 0..10_u64, 0..40_u64)
+            .prop_map(|(person, policy, in_days, length)| Event::Exempt { person, policy, in_days, length }),
+        1 => (0..2_usize, any::<bool>())
+            .prop_map(|(policy, resign_required)| Event::Publish { policy, resign_required }),
+        1 => (0..2_usize, 0..2_usize, proptest::collection::vec(0..3_usize, 0..3))
+            .prop_map(|(policy, school, kinds)| Event::Audience { policy, school, kinds }),
+    ]
+}
+
+/// Events on days, in order; and the days asked about afterwards.
+fn world() -> impl Strategy<Value = (Vec<(u64, Event)>, Vec<u64>)> {
+    (
+        proptest::collection::vec((0..200_u64, event()), 10..40),
+        proptest::collection::vec(0..260_u64, 6),
+    )
+        .prop_map(|(mut events, asks)| {
+            events.sort_by_key(|(day, _)| *day);
+            (events, asks)
+        })
+}
+
+fn day(offset: u64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 1, 6).expect("valid") + Days::new(offset)
+}
+
+fn noon(offset: u64) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day(offset).and_hms_opt(12, 0, 0).expect("valid"))
+}
+
+struct Trust {
+    db: DatabaseConnection,
+    scope: TenantScope,
+    schools: Vec<SchoolId>,
+    policies: Vec<PolicyId>,
+    versions: Vec<Vec<PolicyVersionId>>,
+    people: Vec<PersonId>,
+    /// The day of the last audience change.
+    seq_day: u64,
+}
+
+impl Trust {
+    async fn set_up(db: DatabaseConnection) -> Self {
+        let trust = Trusts::create(
+            &db,
+            NewTrust {
+                slug: Slug::parse("model").expect("slug"),
+                name: TrustName::parse("Model").expect("name"),
+                created_at: noon(0),
+            },
+        )
+        .await
+        .expect("trust");
+        let scope = attest_test_support::principals::operator(trust.id).scope();
+        let mut schools = Vec::new();
+        for n in 0..2 {
+            let school = Schools::new(&db, &scope)
+                .insert(NewSchool {
+                    name: SchoolName::parse(&format!("School {n}")).expect("name"),
+                    slug: Slug::parse(&format!("school-{n}")).expect("slug"),
+                    urn: None,
+                    at: noon(0),
+                })
+                .await
+                .expect("school");
+            schools.push(school.id);
+        }
+        let mut people = Vec::new();
+        for n in 0..PEOPLE {
+            let person = People::new(&db, &scope)
+                .insert(NewPerson {
+                    full_name: PersonName::parse(&format!("Person {n}")).expect("name"),
+                    email: None,
+                    at: noon(0),
+                })
+                .await
+                .expect("person");
+            people.push(person.id);
+        }
+        let mut trust = Self {
+            db,
+            scope,
+            schools,
+            policies: Vec::new(),
+            versions: Vec::new(),
+            people,
+            seq_day: 0,
+        };
+        // A trust-wide policy and the first school's own, both published on day 0.
+        for (kind, school) in [
+            (PolicyKind::TrustLocked, None),
+            (PolicyKind::School, Some(trust.schools[0])),
+        ] {
+            let policy = Policies::new(&trust.db, &trust.scope)
+                .insert(NewPolicy {
+                    school,
+                    kind,
+                    title: "AUP".to_owned(),
+                    template: None,
+                    at: noon(0),
+                })
+                .await
+                .expect("policy");
+            Policies::new(&trust.db, &trust.scope)
+                .set_signing_rules(
+                    policy.id,
+                    ResignSchedule::EveryMonths { months: 3 },
+                    7,
+                    noon(0),
+                )
+                .await
+                .expect("rules");
+            trust.policies.push(policy.id);
+            trust.versions.push(Vec::new());
+            trust.publish(trust.policies.len() - 1, false, 0).await;
+        }
+        trust
+    }
+
+    async fn publish(&mut self, policy: usize, resign_required: bool, on: u64) {
+        let versions = PolicyVersions::new(&self.db, &self.scope);
+        let document =
+            attest_document::parse("AUP\n\n- 1.1. I will be careful.\n").expect("parses");
+        let version = versions
+            .insert(NewPolicyVersion {
+                policy: self.policies[policy],
+                source: String::new(),
+                document,
+                based_on: None,
+                review_cycle_months: None,
+                next_review_on: None,
+                at: noon(on),
+            })
+            .await
+            .expect("version");
+        if let Some(previous) = self.versions[policy].last() {
+            versions
+                .change_state(
+                    *previous,
+                    change(VersionState::Published, VersionState::Superseded, None, on),
+                )
+                .await
+                .expect("supersede");
+        }
+        versions
+            .change_state(
+                version.id,
+                change(
+                    VersionState::Draft,
+                    VersionState::Published,
+                    Some(resign_required),
+                    on,
+                ),
+            )
+            .await
+            .expect("publish");
+        self.versions[policy].push(version.id);
+    }
+
+    async fn open_memberships(&self, person: PersonId) -> Vec<attest_domain::Membership> {
+        Memberships::new(&self.db, &self.scope)
+            .for_people(&[person])
+            .await
+            .expect("memberships")
+            .into_iter()
+            .filter(|m| m.ended_on.is_none())
+            .collect()
+    }
+
+    /// Records the event on `on` and refreshes what it touches, as the application does.
+    async fn apply(&mut self, on: u64, event: &Event) {
+        let at = noon(on);
+        let slice = match event {
+            Event::Join {
+                person,
+                school,
+                kind,
+                in_days,
+            } => {
+                let person = self.people[*person];
+                Memberships::new(&self.db, &self.scope)
+                    .insert(NewMembership {
+                        person,
+                        school: self.schools[*school],
+                        kind: KINDS[*kind],
+                        job_title: None,
+                        started_on: day(on + in_days),
+                        at,
+                    })
+                    .await
+                    .expect("join");
+                ObligationSlice::person(person)
+            }
+            Event::Leave { person, in_days } => {
+                let person = self.people[*person];
+                for membership in self.open_memberships(person).await {
+                    let ended_on = day(on + in_days).max(membership.started_on);
+                    Memberships::new(&self.db, &self.scope)
+                        .end(membership.id, ended_on, at)
+                        .await
+                        .expect("leave");
+                }
+                ObligationSlice::person(person)
+            }
+            Event::Move { person, to } => {
+                let person = self.people[*person];
+                let open = self.open_memberships(person).await;
+                for membership in &open {
+                    Memberships::new(&self.db, &self.scope)
+                        .end(membership.id, day(on).max(membership.started_on), at)
+                        .await
+                        .expect("move out");
+                }
+                if let Some(first) = open.first() {
+                    Memberships::new(&self.db, &self.scope)
+                        .insert(NewMembership {
+                            person,
+                            school: self.schools[*to],
+                            kind: first.kind,
+                            job_title: None,
+                            started_on: day(on).max(first.started_on),
+                            at,
+                        })
+                        .await
+                        .expect("move in");
+                }
+                ObligationSlice::person(person)
+            }
+            Event::Sign {
+                person,
+                policy,
+                old_version,
+            } => self.answer(*person, *policy, true, *old_version, on).await,
+            Event::Decline { person, policy } => {
+                self.answer(*person, *policy, false, false, on).await
+            }
+            Event::Exempt {
+                person,
+                policy,
+                in_days,
+                length,
+            } => {
+                let person = self.people[*person];
+                Exemptions::new(&self.db, &self.scope)
+                    .insert(NewExemption {
+                        person,
+                        policy: policy.map(|p| self.policies[p]),
+                        reason: "leave".to_owned(),
+                        starts_on: day(on + in_days),
+                        ends_on: day(on + in_days + length),
+                        granted_by_kind: "operator",
+                        granted_by: None,
+                        at,
+                    })
+                    .await
+                    .expect("exemption");
+                ObligationSlice::person(person)
+            }
+            Event::Publish {
+                policy,
+                resign_required,
+            } => {
+                self.publish(*policy, *resign_required, on).await;
+                ObligationSlice::policy(self.policies[*policy])
+            }
+            Event::Audience {
+                policy,
+                school,
+                kinds,
+            } => {
+                let settings = PolicySettings::new(&self.db, &self.scope);
+                let mut current = settings
+                    .get(self.policies[*policy], self.schools[*school])
+                    .await
+                    .expect("settings");
+                let kinds: BTreeSet<usize> = kinds.iter().copied().collect();
+                current.audience = kinds.into_iter().map(|k| KINDS[k]).collect();
+                settings.save(&current, at).await.expect("audience");
+                self.seq_day = on;
+                ObligationSlice::policy(self.policies[*policy])
+            }
+        };
+        Obligations::new(&self.db, &self.scope)
+            .refresh(&slice, at)
+            .await
+            .expect("refresh");
+    }
+}
+
+impl Trust {
+    async fn answer(
+        &self,
+        person: usize,
+        policy: usize,
+        accepted: bool,
+        old: bool,
+        on: u64,
+    ) -> ObligationSlice {
+        let versions = &self.versions[policy];
+        let version = if old {
+            versions[0]
+        } else {
+            versions[versions.len() - 1]
+        };
+        let school = self
+            .open_memberships(self.people[person])
+            .await
+            .first()
+            .map_or(self.schools[0], |m| m.school);
+        Acceptances::new(&self.db, &self.scope)
+            .append(NewAcceptance {
+                person: self.people[person],
+                policy: self.policies[policy],
+                version,
+                school,
+                decision: if accepted {
+                    Decision::Accepted
+                } else {
+                    Decision::Declined
+                },
+                content_hash: "hash".to_owned(),
+                audience_kind: MembershipKind::Teaching,
+                variables: BTreeMap::new(),
+                typed_name: "Person".to_owned(),
+                role: "Teacher".to_owned(),
+                answers: BTreeMap::new(),
+                method: SigningMethod::Sso,
+                recorded_by: None,
+                note: None,
+                decline_reason: (!accepted).then(|| "not yet".to_owned()),
+                signed_at: noon(on),
+                signed_on: day(on),
+                renew_on: accepted
+                    .then(|| ResignSchedule::EveryMonths { months: 3 }.next_after(day(on)))
+                    .flatten(),
+                ip: None,
+                user_agent: None,
+            })
+            .await
+            .expect("answer");
+        ObligationSlice::person_and_policy(self.people[person], self.policies[policy])
+    }
+}
+
+fn change(
+    from: VersionState,
+    to: VersionState,
+    resign_required: Option<bool>,
+    on: u64,
+) -> StateChange {
+    StateChange {
+        from,
+        to,
+        content_hash: resign_required.map(|_| "hash".to_owned()),
+        resign_required,
+        change_note: None,
+        at: noon(on),
+        on: (to == VersionState::Published).then(|| day(on)),
+    }
+}
+
+type Seen = BTreeMap<(PersonId, PolicyId, SchoolId), (ComplianceStatus, Option<NaiveDate>)>;
+
+async fn model_at(trust: &Trust, ask: u64, revision: Revision) -> Seen {
+    let query = ComplianceQuery::at(noon(ask), day(ask));
+    Obligations::new(&trust.db, &trust.scope)
+        .page(&query, revision, None, 10_000)
+        .await
+        .expect("model")
+        .into_iter()
+        .map(|row| {
+            (
+                (row.person, row.policy, row.school),
+                (row.status, row.due_on),
+            )
+        })
+        .collect()
+}
+
+async fn recomputed_at(trust: &Trust, ask: u64) -> Seen {
+    let query = ComplianceQuery::at(noon(ask), day(ask));
+    Compliance::new(&trust.db, &trust.scope)
+        .page(&query, None, 10_000)
+        .await
+        .expect("recomputation")
+        .into_iter()
+        .map(|row| {
+            (
+                (row.person, row.policy, row.school),
+                (row.status, row.due_on),
+            )
+        })
+        .collect()
+}
+
+async fn check(events: Vec<(u64, Event)>, asks: Vec<u64>) -> Result<(), TestCaseError> {
+    let database = TestDatabase::migrated().await.expect("database");
+    let mut trust = Trust::set_up(database.db().clone()).await;
+    Obligations::new(&trust.db, &trust.scope)
+        .refresh(&ObligationSlice::everyone(), noon(0))
+        .await
+        .expect("first refresh");
+    let mut last = 0;
+    for (on, event) in &events {
+        trust.apply(*on, event).await;
+        last = *on;
+    }
+    let end = last.max(asks.iter().copied().max().unwrap_or(0)) + 1;
+    // Time passes: the model rolls forward to the last day asked about.
+    Obligations::new(&trust.db, &trust.scope)
+        .roll_due(noon(end))
+        .await
+        .expect("roll");
+    // The recomputation reads today's audiences for every instant; the model the
+    // audiences in force then. They agree from the last audience change on.
+    for ask in asks.iter().filter(|ask| **ask >= trust.seq_day) {
+        prop_assert_eq!(
+            model_at(&trust, *ask, Revision::AsOf).await,
+            recomputed_at(&trust, *ask).await,
+            "at day {} after {:?}",
+            ask,
+            events
+        );
+    }
+    prop_assert_eq!(
+        model_at(&trust, end, Revision::Current).await,
+        recomputed_at(&trust, end).await,
+        "now (day {}) after {:?}",
+        end,
+        events
+    );
+    let (rows, differences) = Obligations::new(&trust.db, &trust.scope)
+        .compare(noon(end))
+        .await
+        .expect("compare");
+    prop_assert!(differences.is_empty(), "{:?}", differences);
+    // A rebuild from the records writes the same history (from the last audience
+    // change on: the records keep only today's audiences).
+    let asks: Vec<u64> = asks
+        .into_iter()
+        .filter(|ask| *ask >= trust.seq_day)
+        .collect();
+    let before: Vec<Seen> = {
+        let mut seen = Vec::new();
+        for ask in &asks {
+            seen.push(model_at(&trust, *ask, Revision::AsOf).await);
+        }
+        seen
+    };
+    Obligations::new(&trust.db, &trust.scope)
+        .rebuild(noon(end))
+        .await
+        .expect("rebuild");
+    for (ask, seen) in asks.iter().zip(before) {
+        prop_assert_eq!(
+            model_at(&trust, *ask, Revision::AsOf).await,
+            seen,
+            "rebuilt, day {}",
+            ask
+        );
+    }
+    let (rebuilt_rows, _) = Obligations::new(&trust.db, &trust.scope)
+        .compare(noon(end))
+        .await
+        .expect("compare");
+    prop_assert_eq!(rows, rebuilt_rows);
+    Ok(())
+}
+
+#[test]
+fn the_incremental_model_equals_a_recomputation() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let cases = if std::env::var("ATTEST_TEST_DATABASE_URL").is_ok() {
+        16
+    } else {
+        32
+    };
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&world(), |(events, asks)| {
+            runtime.block_on(check(events, asks))
+        })
+        .expect("the incremental model and the recomputation agree");
+}
