@@ -1,7 +1,7 @@
 //! Chasing signatures: one scheduler tick finds, for every trust, who is owed a notice,
 //! a reminder or an escalation now, records each (person, version, step) once, and
 //! queues one email per person (and one per school admin for escalations), each in the
-//! same transaction as its record. Two replicas ticking together cannot both send: the
+//! same transaction as its record (a few hundred people per transaction). Two replicas ticking together cannot both send: the
 //! second finds the record already there. Outside the send window nothing is sent and
 //! the first tick inside it catches up with one email, not several.
 
@@ -11,8 +11,8 @@ use attest_domain::{
     ComplianceStatus, PersonId, Principal, ReminderPlan, ReminderStep, Role, SchoolId, TrustId,
 };
 use attest_store::{
-    ComplianceRow, MagicLinks, NewEmail, NewMagicLink, Outbox, People, ReminderLog, RoleGrants,
-    Schools, TransactionTrait, TrustMailSettings, Trusts,
+    ComplianceRow, DatabaseTransaction, MagicLinks, NewEmail, NewMagicLink, Outbox, People,
+    ReminderLog, RoleGrants, Schools, TransactionTrait, TrustMailSettings, Trusts,
 };
 use chrono::{Datelike, Duration};
 
@@ -21,6 +21,9 @@ use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
+
+/// People reminded per transaction.
+const REMINDER_BATCH: usize = 250;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReminderReport {
@@ -154,10 +157,20 @@ impl App {
                 .or_default()
                 .push(Item { row, step, covered });
         }
-        for (person, items) in per_person {
-            let (sent, steps) = self.remind_person(operator, trust, person, items).await?;
-            report.staff_emails += usize::from(sent);
-            report.steps += steps;
+        // A few hundred people per transaction: one commit (one fsync) per batch rather
+        // than per person. A failure rolls back its batch only; the log makes a retry
+        // send just what was not recorded.
+        let mut people = per_person.into_iter().peekable();
+        while people.peek().is_some() {
+            let txn = self.db.begin().await?;
+            for (person, items) in people.by_ref().take(REMINDER_BATCH) {
+                let (sent, steps) = self
+                    .remind_person(&txn, operator, trust, person, items)
+                    .await?;
+                report.staff_emails += usize::from(sent);
+                report.steps += steps;
+            }
+            txn.commit().await?;
         }
         for (school, rows) in per_school {
             let (emails, steps) = self.escalate(operator, trust, school, rows).await?;
@@ -282,6 +295,7 @@ impl App {
     /// One email to a person listing every policy they are newly owed a step for.
     async fn remind_person(
         &self,
+        txn: &DatabaseTransaction,
         operator: &Principal,
         trust: &Branding,
         person: PersonId,
@@ -294,8 +308,7 @@ impl App {
         };
         let now = self.now();
         let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
-        let txn = self.db.begin().await?;
-        let log = ReminderLog::new(&txn, &scope);
+        let log = ReminderLog::new(txn, &scope);
         let mut lines = Vec::new();
         let mut steps = 0;
         let mut name = String::new();
@@ -317,7 +330,7 @@ impl App {
             name.clone_from(&item.row.full_name);
             let minted = attest_auth::mint_magic_link()
                 .map_err(|error| AppError::Internal(error.to_string()))?;
-            MagicLinks::new(&txn, &scope)
+            MagicLinks::new(txn, &scope)
                 .insert(NewMagicLink {
                     person,
                     version,
@@ -335,7 +348,6 @@ impl App {
             });
         }
         if lines.is_empty() {
-            txn.commit().await?;
             return Ok((false, steps));
         }
         let body = render_email(
@@ -343,7 +355,7 @@ impl App {
             trust,
             context! { name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
         )?;
-        Outbox::new(&txn, &scope)
+        Outbox::new(txn, &scope)
             .enqueue(NewEmail {
                 kind: "reminder",
                 to_address: email.as_str().to_owned(),
@@ -354,7 +366,6 @@ impl App {
                 at: now,
             })
             .await?;
-        txn.commit().await?;
         Ok((true, steps))
     }
 

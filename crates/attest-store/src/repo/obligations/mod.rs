@@ -65,6 +65,9 @@ impl ObligationSlice {
     }
 }
 
+/// People recomputed per step of a large refresh (bound parameters have limits).
+const PEOPLE_PER_STEP: usize = 500;
+
 /// What a refresh or rebuild changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Refreshed {
@@ -142,8 +145,37 @@ impl<'a, C: ConnectionTrait> Obligations<'a, C> {
         Ok(done)
     }
 
-    /// Recomputes the slice at `at` and writes what changed as new revisions.
+    /// Recomputes the slice at `at` and writes what changed as new revisions, a few
+    /// hundred people at a time when it names them.
     async fn refresh_at(
+        &self,
+        slice: &ObligationSlice,
+        at: DateTime<Utc>,
+    ) -> Result<Refreshed, StoreError> {
+        if slice.people.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Refreshed::default());
+        }
+        let Some(people) = slice
+            .people
+            .as_ref()
+            .filter(|people| people.len() > PEOPLE_PER_STEP)
+        else {
+            return self.refresh_step(slice, at).await;
+        };
+        let mut done = Refreshed::default();
+        for chunk in people.chunks(PEOPLE_PER_STEP) {
+            let part = ObligationSlice {
+                people: Some(chunk.to_vec()),
+                policy: slice.policy,
+            };
+            let step = self.refresh_step(&part, at).await?;
+            done.closed += step.closed;
+            done.opened += step.opened;
+        }
+        Ok(done)
+    }
+
+    async fn refresh_step(
         &self,
         slice: &ObligationSlice,
         at: DateTime<Utc>,
