@@ -312,3 +312,54 @@ async fn complexity_is_limited() {
         "{answer}"
     );
 }
+
+/// With every database connection in use past the acquire timeout, requests are refused
+/// with 503 and Retry-After (never a 500), and answered again once one comes free.
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_with_retry_after() {
+    use attest_store::TransactionTrait;
+    let test = TestApp::spawn_with_pool(1, std::time::Duration::from_millis(300)).await;
+    let trust = test.trust("busy").await;
+    let held = test.db.begin().await.expect("the only connection");
+    let post = |token: Option<&str>, query: &str| {
+        let mut request = test
+            .client
+            .post(test.url("/graphql"))
+            .json(&json!({ "query": query }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    // A token is looked up before the query runs; a magic link inside a resolver.
+    let link = attest_auth::mint_magic_link()
+        .expect("a link's shape")
+        .secret;
+    let form = format!("{{ signingForm(magicLinkToken: \"{link}\") {{ versionId }} }}");
+    for (token, query) in [
+        (Some(trust.admin.as_str()), "{ viewer { trust { name } } }"),
+        (None, form.as_str()),
+    ] {
+        let response = post(token, query).await.expect("answered");
+        assert_eq!(
+            response.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{query}"
+        );
+        assert_eq!(
+            response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().ok()),
+            Some(Some("1"))
+        );
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(error_code(&body), "UNAVAILABLE", "{body}");
+        assert!(!body.to_string().contains("pool"), "{body}");
+    }
+    drop(held);
+    let response = post(Some(&trust.admin), "{ viewer { trust { name } } }")
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), StatusCode::OK);
+}

@@ -12,6 +12,7 @@ pub enum ErrorCode {
     BadUserInput,
     Conflict,
     RateLimited,
+    Unavailable,
     Internal,
 }
 
@@ -26,6 +27,7 @@ impl ErrorCode {
             AppError::InvalidInput { .. } => Self::BadUserInput,
             AppError::Conflict(_) => Self::Conflict,
             AppError::RateLimited { .. } => Self::RateLimited,
+            AppError::Unavailable { .. } => Self::Unavailable,
             _ => Self::Internal,
         }
     }
@@ -38,6 +40,7 @@ impl ErrorCode {
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::Conflict => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
+            Self::Unavailable => "UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }
     }
@@ -53,6 +56,10 @@ pub(crate) fn to_graphql(error: AppError) -> async_graphql::Error {
     let code = ErrorCode::of(&error);
     match error {
         AppError::RateLimited {
+            message,
+            retry_after,
+        }
+        | AppError::Unavailable {
             message,
             retry_after,
         } => coded(code, message).extend_with(|_, extensions| {

@@ -24,6 +24,13 @@ pub enum AppError {
         message: String,
         retry_after: std::time::Duration,
     },
+    /// The server is overloaded (no database connection came free in time); the caller
+    /// may try again after `retry_after`.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        retry_after: std::time::Duration,
+    },
     /// Something broke inside attest. The detail is for the log, never for a client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -36,6 +43,14 @@ impl AppError {
         match self {
             Self::InvalidInput { field, message } => format!("{}: {message}", field_words(field)),
             other => other.to_string(),
+        }
+    }
+
+    /// Too busy to answer now: try again in a second.
+    pub fn busy() -> Self {
+        Self::Unavailable {
+            message: "attest is busy; try again in a moment".to_owned(),
+            retry_after: std::time::Duration::from_secs(1),
         }
     }
 
@@ -56,6 +71,7 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::NotFound(what) => Self::NotFound(format!("{what} not found")),
             StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::Busy => Self::busy(),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -72,7 +88,7 @@ impl From<DomainError> for AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(error: sea_orm::DbErr) -> Self {
-        Self::Internal(error.to_string())
+        StoreError::from(error).into()
     }
 }
 

@@ -19,12 +19,25 @@ pub enum Backend {
 /// WAL mode with a busy timeout so concurrent requests wait for the writer instead of
 /// failing.
 pub async fn connect(url: &str, max_connections: u32) -> Result<Database, StoreError> {
+    connect_with(url, max_connections, DEFAULT_ACQUIRE_TIMEOUT).await
+}
+
+/// How long a request waits for a pooled connection before it is refused as busy.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// As `connect`, waiting at most `acquire_timeout` for a free connection: past it, a
+/// query fails with `StoreError::Busy` (a 503 with Retry-After to clients).
+pub async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> Result<Database, StoreError> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(acquire_timeout)
         .sqlx_logging(false);
     let db = sea_orm::Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite {

@@ -14,9 +14,22 @@ pub enum StoreError {
     /// A stored value no longer passes the domain's rules.
     #[error("stored {what} is invalid: {detail}")]
     Corrupt { what: &'static str, detail: String },
+    /// Every pooled connection stayed busy for the whole acquire timeout: the server is
+    /// overloaded, and the caller may try again shortly.
+    #[error("the database is busy: every connection stayed in use")]
+    Busy,
     /// Anything else from the database. Never shown to clients.
     #[error("database error: {0}")]
-    Database(#[from] DbErr),
+    Database(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(error: DbErr) -> Self {
+        match error {
+            DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => Self::Busy,
+            other => Self::Database(other),
+        }
+    }
 }
 
 impl StoreError {

@@ -12,7 +12,10 @@ mod error;
 mod repo;
 pub mod roles;
 
-pub use connect::{Backend, Database, backend, connect, migrate, pending_migrations};
+pub use connect::{
+    Backend, DEFAULT_ACQUIRE_TIMEOUT, Database, backend, connect, connect_with, migrate,
+    pending_migrations,
+};
 pub use error::StoreError;
 pub use repo::{
     Acceptance, Acceptances, ApiTokens, Audit, Breach, BreachEvent, BreachFilter, Breaches,

@@ -27,6 +27,21 @@ pub struct TestApp {
 }
 
 /// A trust made for a test, with a trust-admin token.
+/// The server's database pool.
+struct Pool {
+    connections: u32,
+    acquire: std::time::Duration,
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Self {
+            connections: 5,
+            acquire: attest_store::DEFAULT_ACQUIRE_TIMEOUT,
+        }
+    }
+}
+
 pub struct TestTrust {
     pub slug: String,
     pub admin: String,
@@ -75,7 +90,7 @@ impl TestApp {
     }
 
     async fn start_on_url(database: TestDatabase, url: &str) -> Self {
-        Self::launch(database, |_| {}, (false, true), Some(url)).await
+        Self::launch(database, |_| {}, (false, true), Some(url), Pool::default()).await
     }
 
     async fn start_with(
@@ -83,7 +98,24 @@ impl TestApp {
         configure: impl FnOnce(&mut GraphqlConfig),
         flags: (bool, bool),
     ) -> Self {
-        Self::launch(database, configure, flags, None).await
+        Self::launch(database, configure, flags, None, Pool::default()).await
+    }
+
+    /// A server on a pool of `connections`, each request waiting at most `acquire` for
+    /// one (for overload tests).
+    pub async fn spawn_with_pool(connections: u32, acquire: std::time::Duration) -> Self {
+        let database = TestDatabase::migrated().await.expect("test database");
+        Self::launch(
+            database,
+            |_| {},
+            (false, true),
+            None,
+            Pool {
+                connections,
+                acquire,
+            },
+        )
+        .await
     }
 
     /// `url`: connect the server with this instead of the database's own URL.
@@ -92,6 +124,7 @@ impl TestApp {
         configure: impl FnOnce(&mut GraphqlConfig),
         (public, local_providers): (bool, bool),
         url: Option<&str>,
+        pool: Pool,
     ) -> Self {
         let mut graphql = Config::default().graphql;
         configure(&mut graphql);
@@ -101,9 +134,13 @@ impl TestApp {
                 .single()
                 .expect("valid"),
         ));
-        let db = attest_store::connect(url.unwrap_or(database.url()), 5)
-            .await
-            .expect("server pool");
+        let db = attest_store::connect_with(
+            url.unwrap_or(database.url()),
+            pool.connections,
+            pool.acquire,
+        )
+        .await
+        .expect("server pool");
         let key = attest_auth::SealingKey::generate().expect("random key");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("address"));

@@ -61,6 +61,7 @@ pub(crate) fn status_of(error: &AppError, surface: Surface) -> StatusCode {
         AppError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -186,7 +187,9 @@ impl ResponseError for WebError {
         if status == StatusCode::METHOD_NOT_ALLOWED {
             headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
-        if let Problem::App(AppError::RateLimited { retry_after, .. }) = &self.problem
+        if let Problem::App(
+            AppError::RateLimited { retry_after, .. } | AppError::Unavailable { retry_after, .. },
+        ) = &self.problem
             && let Ok(value) = HeaderValue::from_str(&retry_after.as_secs().max(1).to_string())
         {
             headers.insert(header::RETRY_AFTER, value);
@@ -219,6 +222,7 @@ mod tests {
                 429,
                 "RATE_LIMITED",
             ),
+            (AppError::busy(), 503, "UNAVAILABLE"),
             (AppError::Internal("secret SQL".into()), 500, "INTERNAL"),
         ];
         for (error, status, code) in cases {

@@ -15,7 +15,9 @@ use actix_web::{
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request};
 use async_graphql_actix_web::GraphQLResponse;
-use attest_api::{AttestSchema, DocumentLimits, admit, ensure_error_codes, request_data};
+use attest_api::{
+    AttestSchema, DocumentLimits, ErrorCode, admit, ensure_error_codes, request_data,
+};
 use attest_app::App;
 use attest_domain::Principal;
 
@@ -40,7 +42,7 @@ async fn execute(
     (metrics, limits): (&Metrics, &DocumentLimits),
     (principal, origin): (Option<Principal>, attest_app::Origin),
     batch: BatchRequest,
-) -> GraphQLResponse {
+) -> Executed {
     let run = |mut request: Request| {
         let principal = principal.clone();
         let origin = origin.clone();
@@ -79,15 +81,32 @@ async fn execute(
         })
         .collect();
     metrics.graphql_outcome(&codes);
-    GraphQLResponse::from(response)
+    Executed {
+        busy: codes
+            .iter()
+            .any(|code| code == ErrorCode::Unavailable.as_str()),
+        response: GraphQLResponse::from(response),
+    }
+}
+
+/// A GraphQL answer, and whether the server was too busy to give all of it: then the
+/// HTTP status is 503 with Retry-After, so clients and load balancers back off.
+struct Executed {
+    response: GraphQLResponse,
+    busy: bool,
 }
 
 type Answer = Either<CustomizeResponder<GraphQLResponse>, HttpResponse>;
 
-fn answer(result: Result<(GraphQLResponse, Caller), WebError>) -> Answer {
+fn answer(result: Result<(Executed, Caller), WebError>) -> Answer {
     match result {
-        Ok((response, caller)) => {
+        Ok((Executed { response, busy }, caller)) => {
             let mut response = response.customize();
+            if busy {
+                response = response
+                    .with_status(StatusCode::SERVICE_UNAVAILABLE)
+                    .insert_header((header::RETRY_AFTER, "1"));
+            }
             // GraphQL use keeps a page's session alive as page loads do.
             if let Some(renewed) = caller.renewed() {
                 response = response.insert_header((header::SET_COOKIE, renewed.to_string()));
@@ -124,7 +143,7 @@ async fn post_inner(
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
     settings: web::Data<GraphqlHttp>,
-) -> Result<(GraphQLResponse, Caller), WebError> {
+) -> Result<(Executed, Caller), WebError> {
     if !is_json(&request) {
         return Err(WebError::graphql_body(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -196,7 +215,7 @@ async fn get_inner(
     app: web::Data<App>,
     metrics: web::Data<Metrics>,
     settings: web::Data<GraphqlHttp>,
-) -> Result<(GraphQLResponse, Caller), WebError> {
+) -> Result<(Executed, Caller), WebError> {
     let params = web::Query::<GetParams>::from_query(request.query_string()).map_err(|error| {
         WebError::graphql_body(
             StatusCode::BAD_REQUEST,
