@@ -475,6 +475,17 @@ async fn recomputed_at(trust: &Trust, ask: u64) -> Seen {
         .collect()
 }
 
+/// Counts by (kind, status), all schools together.
+fn tally(counts: &[attest_store::ComplianceCount]) -> BTreeMap<(MembershipKind, String), u64> {
+    let mut tally = BTreeMap::new();
+    for count in counts {
+        *tally
+            .entry((count.kind, format!("{:?}", count.status)))
+            .or_default() += count.count;
+    }
+    tally
+}
+
 async fn check(events: Vec<(u64, Event)>, asks: Vec<u64>) -> Result<(), TestCaseError> {
     let database = TestDatabase::migrated().await.expect("database");
     let mut trust = Trust::set_up(database.db().clone()).await;
@@ -511,6 +522,25 @@ async fn check(events: Vec<(u64, Event)>, asks: Vec<u64>) -> Result<(), TestCase
         end,
         events
     );
+    // A chart's points, read in one statement, are the counts at each instant.
+    let instants: Vec<(DateTime<Utc>, NaiveDate)> =
+        asks.iter().map(|a| (noon(*a), day(*a))).collect();
+    let model = Obligations::new(&trust.db, &trust.scope);
+    let points = model
+        .counts_at(&ComplianceQuery::at(noon(end), day(end)), &instants)
+        .await
+        .expect("chart");
+    for (ask, point) in asks.iter().zip(points) {
+        let one = model
+            .counts(
+                &ComplianceQuery::at(noon(*ask), day(*ask)),
+                Revision::AsOf,
+                false,
+            )
+            .await
+            .expect("counts");
+        prop_assert_eq!(tally(&point), tally(&one), "chart point at day {}", ask);
+    }
     let (rows, differences) = Obligations::new(&trust.db, &trust.scope)
         .compare(noon(end))
         .await

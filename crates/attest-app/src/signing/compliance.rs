@@ -195,44 +195,10 @@ impl App {
             Some(_) => self.summary_at(&scope, school, as_of).await.map(Arc::new),
             None => {
                 self.summaries
-                    .get_or_compute(&scope, (school, None), || {
-                        self.summary_at(&scope, school, None)
-                    })
+                    .get_or_compute(&scope, school, || self.summary_at(&scope, school, None))
                     .await
             }
         }
-    }
-
-    /// The summary at each of the `weeks` midnights (UTC) a week apart before today's,
-    /// oldest first: a dashboard's progress chart. The instants are fixed for a day, so
-    /// each is computed once and kept, not recomputed on every page load.
-    pub async fn compliance_progress(
-        &self,
-        principal: &Principal,
-        school: Option<SchoolId>,
-        weeks: u32,
-    ) -> Result<Vec<Arc<ComplianceSummary>>, AppError> {
-        let scope = principal.scope();
-        if let Some(school) = school {
-            Schools::new(&self.db, &scope).get(school).await?;
-        }
-        let midnight = self
-            .now()
-            .date_naive()
-            .and_time(chrono::NaiveTime::MIN)
-            .and_utc();
-        let mut points = Vec::with_capacity(weeks as usize);
-        for weeks_ago in (1..=i64::from(weeks)).rev() {
-            let at = midnight - chrono::Duration::weeks(weeks_ago);
-            points.push(
-                self.summaries
-                    .get_or_compute(&scope, (school, Some(at)), || {
-                        self.summary_at(&scope, school, Some(at))
-                    })
-                    .await?,
-            );
-        }
-        Ok(points)
     }
 
     async fn summary_at(
@@ -386,8 +352,9 @@ pub struct SchoolProgress {
 }
 
 impl App {
-    /// A school's tally now and the share compliant at each of the `weeks` weeks before
-    /// (see `compliance_progress`), for its dashboard.
+    /// A school's tally now and the share compliant at each of the `weeks` midnights
+    /// (UTC) a week apart before today's, oldest first, read from the model's revisions
+    /// in one statement: its dashboard's chart.
     pub async fn school_progress(
         &self,
         principal: &Principal,
@@ -397,22 +364,41 @@ impl App {
         let now = self
             .compliance_summary(principal, Some(school), None)
             .await?;
-        let tally_of = |summary: &ComplianceSummary| {
-            summary
-                .schools
-                .iter()
-                .find(|(id, _)| *id == school)
-                .map(|(_, tally)| tally.clone())
-                .unwrap_or_default()
-        };
-        let tally = tally_of(&now);
-        let mut points: Vec<ProgressPoint> = self
-            .compliance_progress(principal, Some(school), weeks)
-            .await?
+        let tally = now
+            .schools
             .iter()
-            .map(|then| ProgressPoint {
-                as_of: then.as_of,
-                percent_compliant: tally_of(then).percent(ComplianceStatus::Compliant),
+            .find(|(id, _)| *id == school)
+            .map(|(_, tally)| tally.clone())
+            .unwrap_or_default();
+        let midnight = self
+            .now()
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc();
+        let instants: Vec<(DateTime<Utc>, chrono::NaiveDate)> = (1..=i64::from(weeks))
+            .rev()
+            .map(|weeks_ago| {
+                let at = midnight - chrono::Duration::weeks(weeks_ago);
+                (at, attest_store::school_day(at))
+            })
+            .collect();
+        let query = ComplianceQuery {
+            school: Some(school),
+            ..self.query_at(&ComplianceFilter::default())
+        };
+        let counts = Obligations::new(&self.db, &principal.scope())
+            .counts_at(&query, &instants)
+            .await?;
+        let mut points: Vec<ProgressPoint> = instants
+            .iter()
+            .zip(counts)
+            .map(|((at, _), counts)| {
+                let mut then = Tally::default();
+                counts.iter().for_each(|count| then.add(count));
+                ProgressPoint {
+                    as_of: *at,
+                    percent_compliant: then.percent(ComplianceStatus::Compliant),
+                }
             })
             .collect();
         points.push(ProgressPoint {

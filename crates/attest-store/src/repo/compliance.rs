@@ -106,10 +106,10 @@ pub(crate) struct RawRow {
 
 #[derive(Debug, FromQueryResult)]
 pub(crate) struct RawCount {
-    school_id: Option<uuid::Uuid>,
-    kind: String,
-    status: String,
-    n: i64,
+    pub(crate) school_id: Option<uuid::Uuid>,
+    pub(crate) kind: String,
+    pub(crate) status: String,
+    pub(crate) n: i64,
 }
 
 impl<'a, C: ConnectionTrait> Compliance<'a, C> {

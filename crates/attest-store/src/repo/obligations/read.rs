@@ -168,3 +168,72 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         rows.into_iter().map(to_count).collect()
     }
 }
+
+impl<C: ConnectionTrait> Obligations<'_, C> {
+    /// Counts by kind and status at each of `instants` (with their days in England),
+    /// in one statement over the revisions: a dashboard's chart. The query's school,
+    /// kind and policy filters apply; its own instant does not.
+    pub async fn counts_at(
+        &self,
+        query: &ComplianceQuery,
+        instants: &[(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)],
+    ) -> Result<Vec<Vec<ComplianceCount>>, StoreError> {
+        if instants.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut params = Params(Vec::new());
+        // The trust and reach filters, with the instant's condition replaced below.
+        let (filter, _) = filters(self.scope, query, Revision::Current, &mut params);
+        let filter = filter.replace(" AND o.valid_to IS NULL", "");
+        let typed = |value: String, sql_type: &str| match self.backend() {
+            sea_orm::DbBackend::Postgres => format!("CAST({value} AS {sql_type})"),
+            _ => value,
+        };
+        let rows: Vec<String> = instants
+            .iter()
+            .enumerate()
+            .map(|(n, (at, day))| {
+                let n = params.bind(i64::try_from(n).unwrap_or_default());
+                let at = typed(params.bind(*at), "timestamptz");
+                let day = typed(params.bind(*day), "date");
+                format!("SELECT {n} AS point, {at} AS at, {day} AS day")
+            })
+            .collect();
+        let status = status("i.day");
+        let sql = format!(
+            "WITH instants AS ({})
+            SELECT i.point AS point, o.kind, {status} AS status, COUNT(*) AS n
+            FROM instants i JOIN obligations o
+              ON o.valid_from <= i.at AND (o.valid_to IS NULL OR o.valid_to > i.at)
+            WHERE {filter}
+            GROUP BY i.point, o.kind, {status}",
+            rows.join(" UNION ALL ")
+        );
+        #[derive(FromQueryResult)]
+        struct PointCount {
+            point: i64,
+            kind: String,
+            status: String,
+            n: i64,
+        }
+        let found = PointCount::find_by_statement(self.statement(&sql, params.0))
+            .all(self.conn)
+            .await?;
+        let mut points = vec![Vec::new(); instants.len()];
+        for row in found {
+            let count = to_count(RawCount {
+                school_id: query.school.map(|school| school.as_uuid()),
+                kind: row.kind,
+                status: row.status,
+                n: row.n,
+            })?;
+            if let Some(point) = usize::try_from(row.point)
+                .ok()
+                .and_then(|n| points.get_mut(n))
+            {
+                point.push(count);
+            }
+        }
+        Ok(points)
+    }
+}
