@@ -22,6 +22,8 @@ enum Obligations {
     PolicyId,
     SchoolId,
     Kind,
+    TrustKind,
+    CountsForTrust,
     ObligedSince,
     DueOn,
     OverdueAfter,
@@ -49,13 +51,16 @@ enum ObligationRechecks {
 const INDEXES: [&str; 5] = [
     "CREATE UNIQUE INDEX ux_obligations_current ON obligations \
      (trust_id, person_id, policy_id, school_id) WHERE valid_to IS NULL",
-    // Covers the summary: counts by school, kind and status read only this index.
+    // Covers the summary: it reads only this index, in its order (no sort).
     "CREATE INDEX ix_obligations_current_school ON obligations \
-     (trust_id, school_id, kind, exempt_until, due_on, overdue_after, person_id, policy_id) \
-     WHERE valid_to IS NULL",
+     (trust_id, school_id, kind, trust_kind, counts_for_trust, exempt_until, due_on, \
+     overdue_after, person_id, policy_id) WHERE valid_to IS NULL",
     "CREATE INDEX ix_obligations_current_policy ON obligations (trust_id, policy_id) \
      WHERE valid_to IS NULL",
-    "CREATE INDEX ix_obligations_history ON obligations (trust_id, school_id, valid_from)",
+    // Covers a past instant's summary: the revisions begun by then, still in force.
+    "CREATE INDEX ix_obligations_history ON obligations \
+     (trust_id, valid_from, valid_to, school_id, kind, trust_kind, counts_for_trust, \
+     exempt_until, due_on, overdue_after)",
     "CREATE INDEX ix_obligation_rechecks_due ON obligation_rechecks (trust_id, recheck_on)",
 ];
 
@@ -72,6 +77,12 @@ impl MigrationTrait for Migration {
                     .col(uuid(Obligations::PolicyId))
                     .col(uuid(Obligations::SchoolId))
                     .col(text(Obligations::Kind))
+                    .col(text(Obligations::TrustKind))
+                    .col(
+                        ColumnDef::new(Obligations::CountsForTrust)
+                            .boolean()
+                            .not_null(),
+                    )
                     .col(date(Obligations::ObligedSince))
                     .col(date_null(Obligations::DueOn))
                     .col(date_null(Obligations::OverdueAfter))

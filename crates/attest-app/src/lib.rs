@@ -88,6 +88,8 @@ pub struct App {
     /// Where staff reach this server, for links in emails.
     public_url: Arc<str>,
     summaries: Arc<signing::SummaryCache>,
+    /// Commits answers to the signing chain in batches.
+    chain_writer: Arc<signing::ChainWriter>,
     /// Seals identity providers' client secrets at rest; `None` until configured.
     sealing_key: Option<Arc<attest_auth::SealingKey>>,
     rate_limits: RateLimits,
@@ -107,6 +109,7 @@ impl App {
             trusts: Arc::default(),
             public_url: Arc::from("http://localhost:8080"),
             summaries: Arc::default(),
+            chain_writer: Arc::default(),
             sealing_key: None,
             rate_limits: RateLimits::default(),
             allow_local_providers: false,

@@ -730,9 +730,6 @@ async fn main() -> anyhow::Result<()> {
     let mut figures = Figures::default();
     figures.record("backend", backend);
     figures.record("generate.seconds", started.elapsed().as_secs_f64());
-    if std::env::var("BENCH_GENERATE_ONLY").is_ok() {
-        return Ok(());
-    }
     let operator = app.operator_for(&generated.trust_slug).await?;
     // The bulk load went around the application: rebuild the model, history included,
     // as an operator would after a restore.
@@ -745,6 +742,9 @@ async fn main() -> anyhow::Result<()> {
         rebuilt.written,
         started.elapsed().as_secs_f64()
     );
+    if std::env::var("BENCH_GENERATE_ONLY").is_ok() {
+        return Ok(());
+    }
     // No manual ANALYZE: the plans must be good on the statistics the database keeps.
     // BENCH_ONLY=reminders: just the reminder ticks and the dispatcher.
     if std::env::var("BENCH_ONLY").as_deref() == Ok("reminders") {

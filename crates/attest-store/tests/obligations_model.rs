@@ -522,6 +522,28 @@ async fn check(events: Vec<(u64, Event)>, asks: Vec<u64>) -> Result<(), TestCase
         end,
         events
     );
+    // The summary's counts, for the whole trust and for one school's admin (whose
+    // trust-wide counts group only the rows they can see).
+    let school_admin =
+        attest_test_support::principals::school_admin(trust.scope.trust(), trust.schools[0])
+            .scope();
+    for scope in [&trust.scope, &school_admin] {
+        let query = ComplianceQuery::at(noon(end), day(end));
+        let mut kept = Obligations::new(&trust.db, scope)
+            .counts(&query, Revision::Current, true)
+            .await
+            .expect("model counts");
+        let mut fresh = Compliance::new(&trust.db, scope)
+            .counts(&query, true)
+            .await
+            .expect("recomputed counts");
+        let key = |c: &attest_store::ComplianceCount| {
+            (c.school, c.kind, format!("{:?}", c.status), c.count)
+        };
+        kept.sort_by_key(key);
+        fresh.sort_by_key(key);
+        prop_assert_eq!(kept, fresh, "counts after {:?}", events);
+    }
     // A chart's points, read in one statement, are the counts at each instant.
     let instants: Vec<(DateTime<Utc>, NaiveDate)> =
         asks.iter().map(|a| (noon(*a), day(*a))).collect();

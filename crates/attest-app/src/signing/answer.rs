@@ -8,7 +8,7 @@ use attest_domain::{
     typed_name_matches,
 };
 use attest_store::{
-    Acceptance, Acceptances, MagicLinks, NewAcceptance, ObligationSlice, TransactionTrait,
+    Acceptance, Acceptances, DatabaseTransaction, MagicLinks, NewAcceptance, ObligationSlice,
 };
 use chrono::NaiveDate;
 
@@ -195,6 +195,9 @@ impl App {
         })
     }
 
+    /// Appends the answer to the trust's chain, with its link used up, its audit entry
+    /// and the person's obligations brought up to date, all committed together (in the
+    /// chain writer's next batch).
     pub(super) async fn write_answer(
         &self,
         principal: &Principal,
@@ -208,40 +211,60 @@ impl App {
             Decision::Accepted => found.policy.resign_schedule.next_after(answer.signed_on),
             Decision::Declined => None,
         };
-        let txn = self.db.begin().await?;
+        let new = NewAcceptance {
+            person: found.person.id,
+            policy: found.policy.id,
+            version: found.version.id,
+            school: found.school,
+            decision: answer.decision,
+            content_hash: found.content_hash.clone(),
+            audience_kind: found.kind,
+            variables: found.variables.clone(),
+            typed_name: answer.typed_name,
+            role: answer.role,
+            answers: answer.answers,
+            method: answer.method,
+            recorded_by: answer.recorded_by,
+            note: answer.note,
+            decline_reason: answer.decline_reason,
+            signed_at: at,
+            signed_on: answer.signed_on,
+            renew_on,
+            ip: answer.origin.ip,
+            user_agent: answer.origin.user_agent,
+        };
+        let (app, principal, scope) = (self.clone(), principal.clone(), scope.clone());
+        self.chain_writer
+            .submit(
+                &self.db,
+                Box::new(move |txn| {
+                    Box::pin(async move {
+                        app.append_answer(txn, (&principal, &scope), new, link)
+                            .await
+                    })
+                }),
+            )
+            .await
+    }
+
+    async fn append_answer(
+        &self,
+        txn: &DatabaseTransaction,
+        (principal, scope): (&Principal, &TenantScope),
+        new: NewAcceptance,
+        link: Option<MagicLinkId>,
+    ) -> Result<Acceptance, AppError> {
+        let at = new.signed_at;
         // The chain append comes first: it takes the trust's chain lock before any read.
-        let row = Acceptances::new(&txn, scope)
-            .append(NewAcceptance {
-                person: found.person.id,
-                policy: found.policy.id,
-                version: found.version.id,
-                school: found.school,
-                decision: answer.decision,
-                content_hash: found.content_hash.clone(),
-                audience_kind: found.kind,
-                variables: found.variables.clone(),
-                typed_name: answer.typed_name,
-                role: answer.role,
-                answers: answer.answers,
-                method: answer.method,
-                recorded_by: answer.recorded_by,
-                note: answer.note,
-                decline_reason: answer.decline_reason,
-                signed_at: at,
-                signed_on: answer.signed_on,
-                renew_on,
-                ip: answer.origin.ip,
-                user_agent: answer.origin.user_agent,
-            })
-            .await?;
+        let row = Acceptances::new(txn, scope).append(new).await?;
         if let Some(link) = link {
-            MagicLinks::new(&txn, scope)
+            MagicLinks::new(txn, scope)
                 .consume(link, at)
                 .await
                 .map_err(|_| invalid_link())?;
         }
         record(
-            &txn,
+            txn,
             principal,
             at,
             Change {
@@ -266,12 +289,11 @@ impl App {
         )
         .await?;
         self.refresh_obligations(
-            &txn,
+            txn,
             scope.trust(),
             ObligationSlice::person_and_policy(row.person, row.policy),
         )
         .await?;
-        txn.commit().await?;
         Ok(row)
     }
 }

@@ -3,6 +3,7 @@
 
 mod answer;
 mod chain;
+mod chain_writer;
 mod compliance;
 mod evidence;
 mod exemption;
@@ -16,6 +17,7 @@ mod signer;
 mod submit;
 mod summary_cache;
 
+pub(crate) use chain_writer::ChainWriter;
 pub(crate) use compliance::{csv_error, finish_csv, safe_cell};
 pub use summary_cache::SUMMARY_TTL;
 pub(crate) use summary_cache::SummaryCache;

@@ -29,6 +29,12 @@ pub struct ObligationState {
     pub policy: PolicyId,
     pub school: SchoolId,
     pub kind: MembershipKind,
+    /// The smallest kind among the person's rows for this policy: their kind in the
+    /// trust's counts, where they count once however many schools they owe it at.
+    pub trust_kind: MembershipKind,
+    /// Exactly one of the person's rows for this policy counts in the trust's counts
+    /// (their status is the same at every school: the dates are the person's).
+    pub counts_for_trust: bool,
     /// The day the person first had to sign (at any of their schools).
     pub obliged_since: NaiveDate,
     /// When the (next) signature is or was due; `None` when none will be.
@@ -129,12 +135,20 @@ pub fn states_at(
             None => Some(obliged_since),
         };
         let refused = declined.filter(|d| accepted.is_none_or(|a| d.seq > a.seq));
-        for (school, kind, _) in schools {
+        schools.sort_by_key(|(school, _, _)| *school);
+        let trust_kind = schools
+            .iter()
+            .map(|(_, kind, _)| *kind)
+            .min_by_key(|kind| kind.as_str())
+            .unwrap_or(MembershipKind::Teaching);
+        for (n, (school, kind, _)) in schools.into_iter().enumerate() {
             states.push(ObligationState {
                 person: person.person,
                 policy: policy.id,
                 school,
                 kind,
+                trust_kind,
+                counts_for_trust: n == 0,
                 obliged_since,
                 due_on,
                 grace_days: policy.grace_days,

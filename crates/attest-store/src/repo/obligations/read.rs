@@ -1,8 +1,11 @@
 //! Reading the model: a page of rows or counts, now or at a past instant. A status is
 //! a comparison of the row's dates with the day asked about.
 
+use std::collections::BTreeMap;
+
 use attest_domain::TenantScope;
 use sea_orm::{ConnectionTrait, FromQueryResult};
+use uuid::Uuid;
 
 use super::Obligations;
 use crate::StoreError;
@@ -125,7 +128,8 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
 
     /// Counts by school, membership kind and status; with `trust_wide`, also the
     /// trust's counts (a person owed a trust policy at two schools counted once, at
-    /// their worst status), as rows whose school is `None`.
+    /// their worst status), as rows whose school is `None`. One pass over an index in
+    /// its own order: each status is a sum, not a grouping key.
     pub async fn counts(
         &self,
         query: &ComplianceQuery,
@@ -134,39 +138,113 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
     ) -> Result<Vec<ComplianceCount>, StoreError> {
         let mut params = Params(Vec::new());
         let (filter, day) = filters(self.scope, query, revision, &mut params);
-        let status = status(&day);
-        let graded = format!(
-            "SELECT o.school_id, o.person_id, o.policy_id, o.kind, {status} AS status \
-             FROM obligations o WHERE {filter}"
-        );
-        // Most people are at one school: only those owing a policy at several need
-        // grouping to be counted once, at their worst status.
-        let trust_rows = if trust_wide {
-            format!(
-                "UNION ALL
-                SELECT NULL AS school_id, kind, status, COUNT(*) AS n FROM (
-                    SELECT MIN(kind) AS kind,
-                           CASE MAX(CASE status WHEN 'overdue' THEN 3 WHEN 'due' THEN 2
-                                                WHEN 'exempt' THEN 1 ELSE 0 END)
-                             WHEN 3 THEN 'overdue' WHEN 2 THEN 'due' WHEN 1 THEN 'exempt'
-                             ELSE 'compliant' END AS status
-                    FROM graded GROUP BY person_id, policy_id
-                ) t GROUP BY kind, status"
-            )
-        } else {
-            String::new()
-        };
         let sql = format!(
-            "WITH graded AS MATERIALIZED ({graded})
-            SELECT school_id, kind, status, COUNT(*) AS n FROM graded
-            GROUP BY school_id, kind, status
-            {trust_rows}"
+            "SELECT o.school_id, o.kind, o.trust_kind, o.counts_for_trust, {} \
+             FROM obligations o WHERE {filter} \
+             GROUP BY o.school_id, o.kind, o.trust_kind, o.counts_for_trust",
+            status_sums(&day)
+        );
+        let rows = SumRow::find_by_statement(self.statement(&sql, params.0))
+            .all(self.conn)
+            .await?;
+        let mut counts: BTreeMap<(Option<Uuid>, String, &'static str), i64> = BTreeMap::new();
+        // The flag marks one row per (person, policy) among all of them: it counts the
+        // trust when nothing narrows the rows read; otherwise people are grouped.
+        let whole_trust = self.scope.schools().restricted_to().is_none()
+            && self.scope.person().is_none()
+            && query.school.is_none()
+            && query.person.is_none()
+            && query.kind.is_none();
+        for row in &rows {
+            for (status, n) in row.by_status() {
+                *counts
+                    .entry((Some(row.school_id), row.kind.clone(), status))
+                    .or_default() += n;
+                if trust_wide && whole_trust && row.counts_for_trust {
+                    *counts
+                        .entry((None, row.trust_kind.clone(), status))
+                        .or_default() += n;
+                }
+            }
+        }
+        let mut found: Vec<ComplianceCount> = counts
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|((school_id, kind, status), n)| {
+                to_count(RawCount {
+                    school_id,
+                    kind,
+                    status: status.to_owned(),
+                    n,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        if trust_wide && !whole_trust {
+            found.extend(self.grouped_trust_counts(query, revision).await?);
+        }
+        Ok(found)
+    }
+
+    /// The trust's counts over a narrowed set of rows: each person's rows for a policy
+    /// grouped, at their smallest kind and worst status.
+    async fn grouped_trust_counts(
+        &self,
+        query: &ComplianceQuery,
+        revision: Revision,
+    ) -> Result<Vec<ComplianceCount>, StoreError> {
+        let mut params = Params(Vec::new());
+        let (filter, day) = filters(self.scope, query, revision, &mut params);
+        let status = status(&day);
+        let sql = format!(
+            "SELECT NULL AS school_id, kind, status, COUNT(*) AS n FROM (
+                SELECT MIN(o.kind) AS kind,
+                       CASE MAX(CASE {status} WHEN 'overdue' THEN 3 WHEN 'due' THEN 2
+                                              WHEN 'exempt' THEN 1 ELSE 0 END)
+                         WHEN 3 THEN 'overdue' WHEN 2 THEN 'due' WHEN 1 THEN 'exempt'
+                         ELSE 'compliant' END AS status
+                FROM obligations o WHERE {filter} GROUP BY o.person_id, o.policy_id
+            ) t GROUP BY kind, status"
         );
         let rows = RawCount::find_by_statement(self.statement(&sql, params.0))
             .all(self.conn)
             .await?;
         rows.into_iter().map(to_count).collect()
     }
+}
+
+/// One group of the summary's pass, with its rows counted by status.
+#[derive(FromQueryResult)]
+struct SumRow {
+    school_id: Uuid,
+    kind: String,
+    trust_kind: String,
+    counts_for_trust: bool,
+    exempt: i64,
+    compliant: i64,
+    due: i64,
+    overdue: i64,
+}
+
+impl SumRow {
+    fn by_status(&self) -> [(&'static str, i64); 4] {
+        [
+            ("exempt", self.exempt),
+            ("compliant", self.compliant),
+            ("due", self.due),
+            ("overdue", self.overdue),
+        ]
+    }
+}
+
+/// `status` as four sums (the same conditions, in the same order).
+fn status_sums(day: &str) -> String {
+    let open = format!("(o.exempt_until IS NULL OR o.exempt_until < {day})");
+    format!(
+        "CAST(SUM(CASE WHEN o.exempt_until IS NOT NULL AND o.exempt_until >= {day} THEN 1 ELSE 0 END) AS BIGINT) AS exempt, \
+         CAST(SUM(CASE WHEN {open} AND (o.due_on IS NULL OR o.due_on > {day}) THEN 1 ELSE 0 END) AS BIGINT) AS compliant, \
+         CAST(SUM(CASE WHEN {open} AND o.due_on <= {day} AND o.overdue_after >= {day} THEN 1 ELSE 0 END) AS BIGINT) AS due, \
+         CAST(SUM(CASE WHEN {open} AND o.due_on <= {day} AND o.overdue_after < {day} THEN 1 ELSE 0 END) AS BIGINT) AS overdue"
+    )
 }
 
 impl<C: ConnectionTrait> Obligations<'_, C> {

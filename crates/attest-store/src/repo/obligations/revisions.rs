@@ -15,7 +15,8 @@ use crate::StoreError;
 /// Rows written per INSERT statement.
 const BATCH: usize = 200;
 
-pub(super) const COLUMNS: &str = "person_id, policy_id, school_id, kind, obliged_since, due_on, \
+pub(super) const COLUMNS: &str = "person_id, policy_id, school_id, kind, trust_kind, \
+     counts_for_trust, obliged_since, due_on, \
      overdue_after, grace_days, exempt_until, current_number, current_version_id, acceptance_id, \
      signed_at, declined_at, decline_reason";
 
@@ -26,6 +27,8 @@ pub(super) struct StateRow {
     pub policy_id: Uuid,
     pub school_id: Uuid,
     pub kind: String,
+    pub trust_kind: String,
+    pub counts_for_trust: bool,
     pub obliged_since: NaiveDate,
     pub due_on: Option<NaiveDate>,
     pub grace_days: i32,
@@ -48,6 +51,11 @@ impl StateRow {
                 .kind
                 .parse()
                 .map_err(StoreError::corrupt("membership kind"))?,
+            trust_kind: self
+                .trust_kind
+                .parse()
+                .map_err(StoreError::corrupt("membership kind"))?,
+            counts_for_trust: self.counts_for_trust,
             obliged_since: self.obliged_since,
             due_on: self.due_on,
             grace_days: u32::try_from(self.grace_days).unwrap_or_default(),
@@ -74,6 +82,8 @@ fn state_values(state: &ObligationState) -> Vec<Value> {
         state.policy.as_uuid().into(),
         state.school.as_uuid().into(),
         state.kind.as_str().into(),
+        state.trust_kind.as_str().into(),
+        state.counts_for_trust.into(),
         state.obliged_since.into(),
         state.due_on.into(),
         state.overdue_after().into(),
@@ -206,7 +216,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         revisions: &[(DateTime<Utc>, Option<DateTime<Utc>>, ObligationState)],
     ) -> Result<u64, StoreError> {
         for chunk in revisions.chunks(BATCH) {
-            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 19);
+            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 21);
             let mut rows = Vec::with_capacity(chunk.len());
             for (valid_from, valid_to, state) in chunk {
                 let start = values.len();
