@@ -53,7 +53,7 @@ pub use email_templates::{
 pub use error::{AppError, field_camel_case, field_words};
 pub use jobs::{JOB_MAX_ATTEMPTS, JobRound, WorkerSettings};
 pub use mail::OUTBOX_STATUSES;
-pub use mail_delivery::MailDelivery;
+pub use mail_delivery::{Delivered, MailDelivery};
 pub use membership::MembershipInput;
 pub use person::{MAX_PAGE, NewPersonMembership, PersonInput, UpsertedPerson};
 pub use policy::DraftChanges;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use attest_domain::{MailSettings, OutboxMessage, OutboxMessageId, TrustId};
-use attest_store::{Database, OutboxDelivery, mail_settings_for_delivery};
+use attest_store::{Database, OutboxDelivery, TransactionTrait, mail_settings_for_delivery};
 use chrono::{DateTime, Utc};
 
 use crate::{App, AppError};
@@ -45,40 +45,56 @@ impl MailDelivery {
         Ok(mail_settings_for_delivery(&self.db, trusts).await?)
     }
 
-    /// Sent: the bodies kept are the ones given (without working links).
-    pub async fn sent(
+    /// What became of a batch of messages, recorded in one transaction (one commit for
+    /// the batch rather than one per message).
+    pub async fn record(
         &self,
-        id: OutboxMessageId,
-        message_id: &str,
         at: DateTime<Utc>,
-        bodies: (String, Option<String>),
+        outcomes: Vec<Delivered>,
     ) -> Result<(), AppError> {
-        Ok(OutboxDelivery::new(&self.db)
-            .sent(id, message_id, at, bodies.0, bodies.1)
-            .await?)
+        let txn = self.db.begin().await?;
+        let outbox = OutboxDelivery::new(&txn);
+        for outcome in outcomes {
+            match outcome {
+                Delivered::Sent {
+                    id,
+                    message_id,
+                    bodies,
+                } => outbox.sent(id, &message_id, at, bodies.0, bodies.1).await?,
+                Delivered::Retry {
+                    id,
+                    error,
+                    retry_at,
+                } => outbox.retry_at(id, &error, retry_at).await?,
+                Delivered::Failed { id, error, bodies } => {
+                    outbox.failed(id, &error, bodies).await?;
+                }
+            }
+        }
+        txn.commit().await?;
+        Ok(())
     }
+}
 
+/// What became of one message. The bodies kept are the ones given (without working
+/// links).
+#[derive(Debug, Clone)]
+pub enum Delivered {
+    Sent {
+        id: OutboxMessageId,
+        message_id: String,
+        bodies: (String, Option<String>),
+    },
     /// A temporary failure: try again at `retry_at`.
-    pub async fn retry_at(
-        &self,
+    Retry {
         id: OutboxMessageId,
-        error: &str,
+        error: String,
         retry_at: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        Ok(OutboxDelivery::new(&self.db)
-            .retry_at(id, error, retry_at)
-            .await?)
-    }
-
+    },
     /// Failed for good.
-    pub async fn failed(
-        &self,
+    Failed {
         id: OutboxMessageId,
-        error: &str,
+        error: String,
         bodies: (String, Option<String>),
-    ) -> Result<(), AppError> {
-        Ok(OutboxDelivery::new(&self.db)
-            .failed(id, error, bodies)
-            .await?)
-    }
+    },
 }

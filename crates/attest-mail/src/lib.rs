@@ -8,9 +8,10 @@
 mod message;
 mod transport;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use attest_app::{AppError, MailDelivery};
+use attest_app::{AppError, Delivered, MailDelivery};
 use attest_domain::OutboxMessage;
 use attest_domain::{MailSettings, TrustId, retry_backoff};
 use chrono::{DateTime, Utc};
@@ -53,11 +54,11 @@ impl Default for DispatchSettings {
     fn default() -> Self {
         Self {
             from: "attest <attest@localhost>".to_owned(),
-            batch: 50,
+            batch: 200,
             lease: Duration::from_secs(300),
             max_attempts: 8,
             domain: "attest.localhost".to_owned(),
-            concurrency: 8,
+            concurrency: 16,
         }
     }
 }
@@ -77,7 +78,7 @@ impl DispatchReport {
 }
 
 pub struct Dispatcher {
-    inner: std::sync::Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
 struct Inner {
@@ -89,7 +90,7 @@ struct Inner {
 impl Dispatcher {
     pub fn new(outbox: MailDelivery, transport: MailTransport, settings: DispatchSettings) -> Self {
         Self {
-            inner: std::sync::Arc::new(Inner {
+            inner: Arc::new(Inner {
                 outbox,
                 transport,
                 settings,
@@ -112,25 +113,32 @@ impl Dispatcher {
         trusts.dedup();
         let senders = self.inner.outbox.senders(&trusts).await?;
         let mut report = DispatchReport::default();
-        for chunk in claimed.chunks(settings.concurrency.max(1)) {
-            let mut sends = tokio::task::JoinSet::new();
-            for message in chunk {
-                let (inner, message) = (self.inner.clone(), message.clone());
-                let sender = self.inner.sender(senders.get(&message.trust));
-                sends.spawn(async move { inner.deliver(&message, &sender, now).await });
-            }
-            while let Some(joined) = sends.join_next().await {
-                let outcome = joined.map_err(|error| MailError::Config {
-                    setting: "dispatcher",
-                    message: format!("a send task failed: {error}"),
-                })??;
-                match outcome {
-                    Outcome::Sent => report.sent += 1,
-                    Outcome::Retried => report.retried += 1,
-                    Outcome::Failed => report.failed += 1,
-                }
-            }
+        // `concurrency` sends in flight at any moment (no waiting for the slowest of a
+        // group); what became of each is recorded for the whole batch in one commit.
+        let limit = Arc::new(tokio::sync::Semaphore::new(settings.concurrency.max(1)));
+        let mut sends = tokio::task::JoinSet::new();
+        for message in claimed {
+            let (inner, limit) = (self.inner.clone(), limit.clone());
+            let sender = self.inner.sender(senders.get(&message.trust));
+            sends.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                inner.deliver(&message, &sender, now).await
+            });
         }
+        let mut outcomes = Vec::new();
+        while let Some(joined) = sends.join_next().await {
+            let delivered = joined.map_err(|error| MailError::Config {
+                setting: "dispatcher",
+                message: format!("a send task failed: {error}"),
+            })?;
+            match &delivered {
+                Delivered::Sent { .. } => report.sent += 1,
+                Delivered::Retry { .. } => report.retried += 1,
+                Delivered::Failed { .. } => report.failed += 1,
+            }
+            outcomes.push(delivered);
+        }
+        self.inner.outbox.record(now, outcomes).await?;
         Ok(report)
     }
 
@@ -149,12 +157,6 @@ impl Dispatcher {
     }
 }
 
-enum Outcome {
-    Sent,
-    Retried,
-    Failed,
-}
-
 impl Inner {
     /// The trust's own From and Reply-To where it set them, else the server's From.
     fn sender(&self, trust: Option<&MailSettings>) -> Sender {
@@ -168,54 +170,52 @@ impl Inner {
         }
     }
 
+    /// Sends one message and says what became of it (recorded with its batch).
     async fn deliver(
         &self,
         message: &OutboxMessage,
         sender: &Sender,
         now: DateTime<Utc>,
-    ) -> Result<Outcome, MailError> {
-        let delivery = &self.outbox;
+    ) -> Delivered {
         let id = message_id(message.id, &self.settings.domain);
+        let failed = |error: String| Delivered::Failed {
+            id: message.id,
+            error,
+            bodies: without_links(message),
+        };
         let built = match build_message(message, sender, &id) {
             Ok(built) => built,
             Err(problem) => {
                 tracing::warn!(outbox = %message.id, %problem, "message cannot be built");
-                delivery
-                    .failed(message.id, &problem, without_links(message))
-                    .await?;
-                return Ok(Outcome::Failed);
+                return failed(problem);
             }
         };
         match self.transport.send(&built, &message.to_address).await {
-            Ok(()) => {
-                delivery
-                    .sent(message.id, &id, now, without_links(message))
-                    .await?;
-                Ok(Outcome::Sent)
-            }
+            Ok(()) => Delivered::Sent {
+                id: message.id,
+                message_id: id,
+                bodies: without_links(message),
+            },
             Err(SendError::Permanent(problem)) => {
                 tracing::warn!(outbox = %message.id, %problem, "message refused for good");
-                delivery
-                    .failed(message.id, &problem, without_links(message))
-                    .await?;
-                Ok(Outcome::Failed)
+                failed(problem)
             }
             Err(SendError::Temporary(problem))
                 if message.attempts >= self.settings.max_attempts =>
             {
                 let problem = format!("gave up after {} attempts: {problem}", message.attempts);
                 tracing::warn!(outbox = %message.id, %problem, "message given up");
-                delivery
-                    .failed(message.id, &problem, without_links(message))
-                    .await?;
-                Ok(Outcome::Failed)
+                failed(problem)
             }
             Err(SendError::Temporary(problem)) => {
                 let jitter = f64::from(uuid::Uuid::new_v4().as_u128() as u16) / f64::from(u16::MAX);
-                let retry = now + retry_backoff(message.attempts, jitter);
-                tracing::info!(outbox = %message.id, %problem, %retry, "message will be retried");
-                delivery.retry_at(message.id, &problem, retry).await?;
-                Ok(Outcome::Retried)
+                let retry_at = now + retry_backoff(message.attempts, jitter);
+                tracing::info!(outbox = %message.id, %problem, %retry_at, "message will be retried");
+                Delivered::Retry {
+                    id: message.id,
+                    error: problem,
+                    retry_at,
+                }
             }
         }
     }

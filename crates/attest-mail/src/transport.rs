@@ -8,6 +8,9 @@ use lettre::{AsyncTransport, Message, Tokio1Executor};
 
 use crate::MailError;
 
+/// SMTP connections kept open (the dispatcher's sends in flight).
+pub const SMTP_CONNECTIONS: u32 = 16;
+
 pub enum MailTransport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Directory(PathBuf),
@@ -45,6 +48,12 @@ impl MailTransport {
                     message: error.to_string(),
                 })?
                 .timeout(Some(std::time::Duration::from_secs(30)))
+                // Connections are kept and reused, one per send in flight.
+                .pool_config(
+                    lettre::transport::smtp::PoolConfig::new()
+                        .max_size(SMTP_CONNECTIONS)
+                        .idle_timeout(std::time::Duration::from_secs(60)),
+                )
                 .build();
             return Ok(Self::Smtp(transport));
         }
