@@ -57,10 +57,10 @@ const INDEXES: [&str; 5] = [
      overdue_after, person_id, policy_id) WHERE valid_to IS NULL",
     "CREATE INDEX ix_obligations_current_policy ON obligations (trust_id, policy_id) \
      WHERE valid_to IS NULL",
-    // A past instant's rows are the current ones begun by then and the closed ones
-    // that ended after it: two index ranges.
-    "CREATE INDEX ix_obligations_closed ON obligations (trust_id, valid_to, valid_from) \
-     WHERE valid_to IS NOT NULL",
+    // Covers a past instant's summary: the revisions begun by then, still in force.
+    "CREATE INDEX ix_obligations_history ON obligations \
+     (trust_id, valid_from, valid_to, school_id, kind, trust_kind, counts_for_trust, \
+     exempt_until, due_on, overdue_after)",
     "CREATE INDEX ix_obligation_rechecks_due ON obligation_rechecks (trust_id, recheck_on)",
 ];
 

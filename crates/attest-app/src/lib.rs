@@ -90,6 +90,8 @@ pub struct App {
     summaries: Arc<signing::SummaryCache>,
     /// Commits answers to the signing chain in batches.
     chain_writer: Arc<signing::ChainWriter>,
+    /// Published texts and their hashes, read and computed once.
+    signing_texts: Arc<signing::SigningTexts>,
     /// Seals identity providers' client secrets at rest; `None` until configured.
     sealing_key: Option<Arc<attest_auth::SealingKey>>,
     rate_limits: RateLimits,
@@ -110,6 +112,7 @@ impl App {
             public_url: Arc::from("http://localhost:8080"),
             summaries: Arc::default(),
             chain_writer: Arc::default(),
+            signing_texts: Arc::default(),
             sealing_key: None,
             rate_limits: RateLimits::default(),
             allow_local_providers: false,

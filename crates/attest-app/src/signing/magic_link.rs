@@ -67,12 +67,19 @@ impl App {
             .ok_or_else(|| {
                 AppError::Conflict(format!("'{}' has no published version", policy.title))
             })?;
-        let found = obligation(&self.db, &scope, person, version.id, None, self.today())
-            .await
-            .map_err(|error| match error {
-                AppError::Forbidden(message) => AppError::invalid("personId", message),
-                other => other,
-            })?;
+        let found = obligation(
+            (&self.db, &self.signing_texts),
+            &scope,
+            person,
+            version.id,
+            None,
+            self.today(),
+        )
+        .await
+        .map_err(|error| match error {
+            AppError::Forbidden(message) => AppError::invalid("personId", message),
+            other => other,
+        })?;
         if !principal.can_manage_school(found.school) {
             return Err(AppError::forbidden("you cannot send links for this school"));
         }
@@ -167,7 +174,15 @@ impl App {
             AppError::forbidden("only the member of staff themselves has a signing form")
         })?;
         let (person, scope) = own.keyed();
-        let found = obligation(&self.db, scope, person, version, school, self.today()).await?;
+        let found = obligation(
+            (&self.db, &self.signing_texts),
+            scope,
+            person,
+            version,
+            school,
+            self.today(),
+        )
+        .await?;
         Ok(signing_form(&found, None))
     }
 }

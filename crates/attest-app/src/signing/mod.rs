@@ -14,11 +14,13 @@ mod paper;
 mod receipt;
 mod sign;
 mod signer;
+mod signing_texts;
 mod submit;
 mod summary_cache;
 
 pub(crate) use chain_writer::ChainWriter;
 pub(crate) use compliance::{csv_error, finish_csv, safe_cell};
+pub(crate) use signing_texts::SigningTexts;
 pub use summary_cache::SUMMARY_TTL;
 pub(crate) use summary_cache::SummaryCache;
 

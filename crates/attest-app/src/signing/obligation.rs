@@ -3,22 +3,24 @@
 
 use std::collections::BTreeMap;
 
-use attest_document::{ConsentQuestion, Reader, consent_questions, content_hash};
+use std::sync::Arc;
+
+use attest_document::{ConsentQuestion, Reader};
 use attest_domain::{
     MembershipKind, Person, PersonId, PolicyKind, PolicyVersionId, SchoolId, TenantScope,
     VersionState,
 };
 use attest_store::{
     ConnectionTrait, Memberships, People, Policies, Policy, PolicySettings, PolicyVersion,
-    PolicyVersions,
 };
 
+use super::signing_texts::SigningTexts;
 use crate::AppError;
 
 pub(crate) struct Obligation {
     pub person: Person,
     pub policy: Policy,
-    pub version: PolicyVersion,
+    pub version: Arc<PolicyVersion>,
     pub school: SchoolId,
     pub kind: MembershipKind,
     pub job_title: Option<String>,
@@ -39,14 +41,14 @@ impl Obligation {
 
 /// Finds the person's obligation to sign `version` today, at `school` if given.
 pub(crate) async fn obligation(
-    conn: &impl ConnectionTrait,
+    (conn, texts): (&impl ConnectionTrait, &SigningTexts),
     scope: &TenantScope,
     person: PersonId,
     version: PolicyVersionId,
     school: Option<SchoolId>,
     today: chrono::NaiveDate,
 ) -> Result<Obligation, AppError> {
-    let version = PolicyVersions::new(conn, scope).get(version).await?;
+    let version = texts.version(conn, scope, version).await?;
     if version.state != VersionState::Published {
         return Err(AppError::Conflict(format!(
             "version {} is {}: only the current published version can be signed",
@@ -83,12 +85,12 @@ pub(crate) async fn obligation(
         if !at_school.audience.is_empty() && !at_school.audience.contains(&membership.kind) {
             continue;
         }
-        let reader = Reader {
-            variables: Some(&at_school.variables),
-            audience: Some(membership.kind),
-        };
-        let content_hash = content_hash(&version.document, &reader).0;
-        let questions = consent_questions(&version.document, Some(membership.kind));
+        let text = texts.text(
+            &version,
+            membership.school,
+            membership.kind,
+            at_school.variables,
+        );
         return Ok(Obligation {
             person,
             policy,
@@ -96,9 +98,9 @@ pub(crate) async fn obligation(
             school: membership.school,
             kind: membership.kind,
             job_title: membership.job_title,
-            variables: at_school.variables,
-            content_hash,
-            questions,
+            variables: text.variables.clone(),
+            content_hash: text.content_hash.clone(),
+            questions: text.questions.clone(),
         });
     }
     Err(AppError::Forbidden(format!(

@@ -45,7 +45,7 @@ impl App {
         let scope = principal.scope();
         let today = self.today();
         let found = obligation(
-            &self.db,
+            (&self.db, &self.signing_texts),
             &scope,
             input.person,
             input.version,
@@ -105,7 +105,7 @@ impl App {
         school: Option<SchoolId>,
     ) -> Result<Obligation, AppError> {
         let found = obligation(
-            &self.db,
+            (&self.db, &self.signing_texts),
             &principal.scope(),
             person,
             version,

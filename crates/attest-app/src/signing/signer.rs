@@ -61,7 +61,15 @@ impl App {
         school: Option<SchoolId>,
     ) -> Result<Signer, AppError> {
         let (person, scope) = own_scope(principal)?;
-        let found = obligation(&self.db, &scope, person, version, school, self.today()).await?;
+        let found = obligation(
+            (&self.db, &self.signing_texts),
+            &scope,
+            person,
+            version,
+            school,
+            self.today(),
+        )
+        .await?;
         Ok(Signer {
             principal: principal.clone(),
             scope,
@@ -86,7 +94,7 @@ impl App {
             ));
         }
         let found = obligation(
-            &self.db,
+            (&self.db, &self.signing_texts),
             &link.scope,
             link.person,
             link.version,

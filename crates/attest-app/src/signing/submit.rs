@@ -3,6 +3,7 @@
 //! form to show again with what was wrong.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use attest_document::{Format, render};
 use attest_domain::{PolicyVersionId, Principal, SchoolId};
@@ -131,7 +132,7 @@ impl App {
             acceptance: recorded,
             person: found.person,
             policy: found.policy,
-            version: found.version,
+            version: Arc::unwrap_or_clone(found.version),
             school,
         };
         Ok(SigningOutcome::Signed {

@@ -77,6 +77,20 @@ impl<'a, C: ConnectionTrait> PolicyVersions<'a, C> {
             .and_then(to_version)
     }
 
+    /// When the version last changed (its state, or a draft's text): a cached copy
+    /// with the same stamp is the version as stored.
+    pub async fn stamp(&self, id: PolicyVersionId) -> Result<DateTime<Utc>, StoreError> {
+        let stamp: Option<DateTime<Utc>> = self
+            .visible()
+            .select_only()
+            .column(policy_version::Column::UpdatedAt)
+            .filter(policy_version::Column::Id.eq(id.as_uuid()))
+            .into_tuple()
+            .one(self.conn)
+            .await?;
+        stamp.ok_or(StoreError::NotFound("policy version"))
+    }
+
     /// Every version of the policy, newest first.
     pub async fn for_policy(&self, policy: PolicyId) -> Result<Vec<PolicyVersion>, StoreError> {
         let models = self

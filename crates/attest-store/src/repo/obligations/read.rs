@@ -23,8 +23,9 @@ pub enum Revision {
 
 /// `WHERE` for `o.`: the trust, the revision, the caller's reach and the query's
 /// filters (not status), binding `$1` to the trust and the day as `{day}`.
-/// `FROM` (the rows in force: the current ones, or at a past instant those current
-/// then, read as two index ranges), `WHERE` for `o.` and the day's parameter.
+/// `WHERE` for `o.` (the trust, the rows in force now or at the instant asked
+/// about, the caller's reach and the query's filters but not status) and the day's
+/// parameter.
 fn selection(
     scope: &TenantScope,
     query: &ComplianceQuery,
@@ -34,22 +35,15 @@ fn selection(
     let trust = params.bind(scope.trust().as_uuid());
     let day = params.bind(query.as_of_day);
     let mut sql = format!("o.trust_id = {trust}");
-    let from = match revision {
-        Revision::Current => {
-            sql.push_str(" AND o.valid_to IS NULL");
-            "obligations o".to_owned()
-        }
+    match revision {
+        Revision::Current => sql.push_str(" AND o.valid_to IS NULL"),
         Revision::AsOf => {
             let at = params.bind(query.as_of);
-            format!(
-                "(SELECT * FROM obligations WHERE trust_id = {trust} AND valid_to IS NULL \
-                   AND valid_from <= {at} \
-                 UNION ALL \
-                 SELECT * FROM obligations WHERE trust_id = {trust} AND valid_to > {at} \
-                   AND valid_from <= {at}) o"
-            )
+            sql.push_str(&format!(
+                " AND o.valid_from <= {at} AND (o.valid_to IS NULL OR o.valid_to > {at})"
+            ));
         }
-    };
+    }
     if let Some(allowed) = scope.schools().restricted_to() {
         if allowed.is_empty() {
             sql.push_str(" AND 1 = 0");
@@ -74,15 +68,10 @@ fn selection(
     if let Some(kind) = query.kind {
         sql.push_str(&format!(" AND o.kind = {}", params.bind(kind.as_str())));
     }
-    Selection {
-        from,
-        filter: sql,
-        day,
-    }
+    Selection { filter: sql, day }
 }
 
 struct Selection {
-    from: String,
     filter: String,
     day: String,
 }
@@ -106,11 +95,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         limit: u64,
     ) -> Result<Vec<ComplianceRow>, StoreError> {
         let mut params = Params(Vec::new());
-        let Selection {
-            from,
-            mut filter,
-            day,
-        } = selection(self.scope, query, revision, &mut params);
+        let Selection { mut filter, day } = selection(self.scope, query, revision, &mut params);
         let status = status(&day);
         if let Some(wanted) = query.status {
             filter.push_str(&format!(
@@ -136,7 +121,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                     CAST(o.current_number AS BIGINT) AS current_number, o.current_version_id,
                     CAST(o.grace_days AS BIGINT) AS grace_days, o.acceptance_id, o.signed_at,
                     o.exempt_until, o.declined_at, o.decline_reason
-             FROM {from}
+             FROM obligations o
              JOIN people pe ON pe.trust_id = o.trust_id AND pe.id = o.person_id
              JOIN policies p ON p.trust_id = o.trust_id AND p.id = o.policy_id
              WHERE {filter}
@@ -160,10 +145,10 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         trust_wide: bool,
     ) -> Result<Vec<ComplianceCount>, StoreError> {
         let mut params = Params(Vec::new());
-        let Selection { from, filter, day } = selection(self.scope, query, revision, &mut params);
+        let Selection { filter, day } = selection(self.scope, query, revision, &mut params);
         let sql = format!(
             "SELECT o.school_id, o.kind, o.trust_kind, o.counts_for_trust, {} \
-             FROM {from} WHERE {filter} \
+             FROM obligations o WHERE {filter} \
              GROUP BY o.school_id, o.kind, o.trust_kind, o.counts_for_trust",
             status_sums(&day)
         );
@@ -216,7 +201,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         revision: Revision,
     ) -> Result<Vec<ComplianceCount>, StoreError> {
         let mut params = Params(Vec::new());
-        let Selection { from, filter, day } = selection(self.scope, query, revision, &mut params);
+        let Selection { filter, day } = selection(self.scope, query, revision, &mut params);
         let status = status(&day);
         let sql = format!(
             "SELECT NULL AS school_id, kind, status, COUNT(*) AS n FROM (
@@ -225,7 +210,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                                               WHEN 'exempt' THEN 1 ELSE 0 END)
                          WHEN 3 THEN 'overdue' WHEN 2 THEN 'due' WHEN 1 THEN 'exempt'
                          ELSE 'compliant' END AS status
-                FROM {from} WHERE {filter} GROUP BY o.person_id, o.policy_id
+                FROM obligations o WHERE {filter} GROUP BY o.person_id, o.policy_id
             ) t GROUP BY kind, status"
         );
         let rows = RawCount::find_by_statement(self.statement(&sql, params.0))
