@@ -16,7 +16,7 @@ use attest_store::{
 };
 use chrono::{Datelike, Duration};
 
-use crate::signing::{ComplianceFilter, DEFAULT_LINK_DAYS};
+use crate::signing::DEFAULT_LINK_DAYS;
 use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
@@ -100,19 +100,16 @@ impl App {
     ) -> Result<ReminderReport, AppError> {
         let now = self.now();
         let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
-        let mut owed = Vec::new();
-        for status in [ComplianceStatus::Due, ComplianceStatus::Overdue] {
-            owed.extend(
-                self.compliance_all(
-                    operator,
-                    ComplianceFilter {
-                        status: Some(status),
-                        ..ComplianceFilter::default()
-                    },
-                )
-                .await?,
-            );
-        }
+        let mut owed = self.owing_now(operator).await?;
+        // Digests list people by name.
+        owed.sort_by(|a, b| {
+            (&a.full_name, a.person, a.policy, a.school).cmp(&(
+                &b.full_name,
+                b.person,
+                b.policy,
+                b.school,
+            ))
+        });
         // One read per tick, not one per email.
         let branding = self.branding(operator).await?;
         let trust = &branding;

@@ -178,6 +178,17 @@ impl App {
             .await?)
     }
 
+    /// Every row owing a signature now (due or overdue), in no order, for the trust
+    /// (or the principal's schools): what a reminder tick works through.
+    pub async fn owing_now(&self, principal: &Principal) -> Result<Vec<ComplianceRow>, AppError> {
+        let (query, _) = self
+            .compliance_query(principal.trust(), &ComplianceFilter::default())
+            .await?;
+        Ok(Obligations::new(&self.db, &principal.scope())
+            .owing(&query)
+            .await?)
+    }
+
     /// Counts and percentages by status and membership kind, per school and overall.
     /// For "now" (`as_of` not given) the answer may be up to `SUMMARY_TTL` old; its
     /// `as_of` says when it was computed.

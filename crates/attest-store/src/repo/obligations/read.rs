@@ -115,6 +115,34 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             ));
         }
         let limit = params.bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        self.rows_where(
+            &status,
+            &filter,
+            &format!("ORDER BY pe.full_name, o.person_id, o.policy_id, o.school_id LIMIT {limit}"),
+            params,
+        )
+        .await
+    }
+
+    /// Every row owing a signature now (due or overdue), in no order: what a reminder
+    /// tick works through.
+    pub async fn owing(&self, query: &ComplianceQuery) -> Result<Vec<ComplianceRow>, StoreError> {
+        let mut params = Params(Vec::new());
+        let Selection { mut filter, day } =
+            selection(self.scope, query, Revision::Current, &mut params);
+        filter.push_str(&format!(
+            " AND o.due_on <= {day} AND (o.exempt_until IS NULL OR o.exempt_until < {day})"
+        ));
+        self.rows_where(&status(&day), &filter, "", params).await
+    }
+
+    async fn rows_where(
+        &self,
+        status: &str,
+        filter: &str,
+        order: &str,
+        params: Params,
+    ) -> Result<Vec<ComplianceRow>, StoreError> {
         let sql = format!(
             "SELECT o.person_id, pe.full_name, pe.email, o.school_id, o.kind, o.policy_id, p.title,
                     {status} AS status, o.due_on, o.obliged_since,
@@ -125,8 +153,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
              JOIN people pe ON pe.trust_id = o.trust_id AND pe.id = o.person_id
              JOIN policies p ON p.trust_id = o.trust_id AND p.id = o.policy_id
              WHERE {filter}
-             ORDER BY pe.full_name, o.person_id, o.policy_id, o.school_id
-             LIMIT {limit}"
+             {order}"
         );
         let rows = RawRow::find_by_statement(self.statement(&sql, params.0))
             .all(self.conn)
