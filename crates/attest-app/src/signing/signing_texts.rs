@@ -53,7 +53,8 @@ impl SigningTexts {
         let versions = PolicyVersions::new(conn, scope);
         let stamp = versions.stamp(id).await?;
         if let Some((cached, version)) = locked(&self.versions).get(&id)
-            && *cached == stamp
+            && *cached == stamp.0
+            && version.state == stamp.1
             && version.trust == scope.trust()
         {
             return Ok(version.clone());

@@ -77,18 +77,26 @@ impl<'a, C: ConnectionTrait> PolicyVersions<'a, C> {
             .and_then(to_version)
     }
 
-    /// When the version last changed (its state, or a draft's text): a cached copy
-    /// with the same stamp is the version as stored.
-    pub async fn stamp(&self, id: PolicyVersionId) -> Result<DateTime<Utc>, StoreError> {
-        let stamp: Option<DateTime<Utc>> = self
+    /// When the version last changed and its state: a cached copy with the same stamp
+    /// is the version as stored (a published text never changes, only its state).
+    pub async fn stamp(
+        &self,
+        id: PolicyVersionId,
+    ) -> Result<(DateTime<Utc>, VersionState), StoreError> {
+        let stamp: Option<(DateTime<Utc>, String)> = self
             .visible()
             .select_only()
             .column(policy_version::Column::UpdatedAt)
+            .column(policy_version::Column::State)
             .filter(policy_version::Column::Id.eq(id.as_uuid()))
             .into_tuple()
             .one(self.conn)
             .await?;
-        stamp.ok_or(StoreError::NotFound("policy version"))
+        let (updated_at, state) = stamp.ok_or(StoreError::NotFound("policy version"))?;
+        Ok((
+            updated_at,
+            state.parse().map_err(StoreError::corrupt("version state"))?,
+        ))
     }
 
     /// Every version of the policy, newest first.
