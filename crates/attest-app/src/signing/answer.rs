@@ -7,9 +7,7 @@ use attest_domain::{
     Decision, MagicLinkId, PolicyVersionId, Principal, SchoolId, SigningMethod, TenantScope,
     typed_name_matches,
 };
-use attest_store::{
-    Acceptance, Acceptances, DatabaseTransaction, MagicLinks, NewAcceptance, ObligationSlice,
-};
+use attest_store::{Acceptance, Acceptances, DatabaseTransaction, MagicLinks, NewAcceptance};
 use chrono::NaiveDate;
 
 use super::obligation::{Obligation, check_answers};
@@ -195,9 +193,9 @@ impl App {
         })
     }
 
-    /// Appends the answer to the trust's chain, with its link used up, its audit entry
-    /// and the person's obligations brought up to date, all committed together (in the
-    /// chain writer's next batch).
+    /// Appends the answer to the trust's chain, with its link used up and its audit
+    /// entry, committed together with the person's obligations brought up to date (in
+    /// the chain writer's next batch).
     pub(super) async fn write_answer(
         &self,
         principal: &Principal,
@@ -236,7 +234,7 @@ impl App {
         let (app, principal, scope) = (self.clone(), principal.clone(), scope.clone());
         self.chain_writer
             .submit(
-                &self.db,
+                self,
                 Box::new(move |txn| {
                     Box::pin(async move {
                         app.append_answer(txn, (&principal, &scope), new, link)
@@ -286,12 +284,6 @@ impl App {
                     "row_hash": row.row_hash,
                 })),
             },
-        )
-        .await?;
-        self.refresh_obligations(
-            txn,
-            scope.trust(),
-            ObligationSlice::person_and_policy(row.person, row.policy),
         )
         .await?;
         Ok(row)

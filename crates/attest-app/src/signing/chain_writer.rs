@@ -2,17 +2,21 @@
 //! chain, which takes the trust's chain lock for the rest of the transaction, so
 //! signers queue behind each other's commit (and its fsync). Here one writer takes
 //! every answer waiting, appends each in its own savepoint (a refused one rolls back
-//! alone), commits them together, and only then tells each caller. A September rush
-//! costs one commit per batch, not one per signature.
+//! alone), brings the obligations of everyone who answered up to date in one refresh,
+//! commits them together, and only then tells each caller. A September rush costs one
+//! commit and one refresh per batch, not one per signature.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Mutex, PoisonError};
 
-use attest_store::{Acceptance, Database, DatabaseTransaction, TransactionTrait};
+use std::collections::BTreeMap;
+
+use attest_domain::{PersonId, TrustId};
+use attest_store::{Acceptance, Database, DatabaseTransaction, ObligationSlice, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::AppError;
+use crate::{App, AppError};
 
 /// Answers written per commit at most.
 const MAX_BATCH: usize = 128;
@@ -23,6 +27,8 @@ type Written<'t> = Pin<Box<dyn Future<Output = Result<Acceptance, AppError>> + S
 pub(crate) type Work = Box<dyn for<'t> FnOnce(&'t DatabaseTransaction) -> Written<'t> + Send>;
 
 struct Job {
+    /// The application of the caller (its clock dates the refresh).
+    app: App,
     work: Work,
     reply: oneshot::Sender<Result<Acceptance, AppError>>,
 }
@@ -34,10 +40,14 @@ pub(crate) struct ChainWriter {
 
 impl ChainWriter {
     /// Runs `work` in the next batch; answers once the batch is committed.
-    pub(crate) async fn submit(&self, db: &Database, work: Work) -> Result<Acceptance, AppError> {
+    pub(crate) async fn submit(&self, app: &App, work: Work) -> Result<Acceptance, AppError> {
         let (reply, answer) = oneshot::channel();
-        self.sender(db)
-            .send(Job { work, reply })
+        self.sender(&app.db)
+            .send(Job {
+                app: app.clone(),
+                work,
+                reply,
+            })
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
@@ -86,22 +96,44 @@ async fn write_batch(db: &Database, batch: Vec<Job>) {
         }
     };
     let mut written = Vec::with_capacity(batch.len());
+    let mut answered: BTreeMap<TrustId, (App, Vec<PersonId>)> = BTreeMap::new();
     for job in batch {
         match in_savepoint(&txn, job.work).await {
-            Ok(row) => written.push((job.reply, row)),
+            Ok(row) => {
+                answered
+                    .entry(row.trust)
+                    .or_insert_with(|| (job.app.clone(), Vec::new()))
+                    .1
+                    .push(row.person);
+                written.push((job.reply, row));
+            }
             Err(error) => {
                 let _ = job.reply.send(Err(error));
             }
         }
     }
-    match txn.commit().await {
+    let mut outcome = Ok(());
+    for (trust, (app, mut people)) in answered {
+        people.sort_unstable();
+        people.dedup();
+        outcome = app
+            .refresh_obligations(&txn, trust, ObligationSlice::people(people))
+            .await;
+        if outcome.is_err() {
+            break;
+        }
+    }
+    let outcome = match outcome {
+        Ok(()) => txn.commit().await.map_err(AppError::from),
+        Err(error) => Err(error),
+    };
+    match outcome {
         Ok(()) => {
             for (reply, row) in written {
                 let _ = reply.send(Ok(row));
             }
         }
         Err(error) => {
-            let error = AppError::from(error);
             for (reply, _) in written {
                 let _ = reply.send(Err(error.clone()));
             }

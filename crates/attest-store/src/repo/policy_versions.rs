@@ -95,7 +95,9 @@ impl<'a, C: ConnectionTrait> PolicyVersions<'a, C> {
         let (updated_at, state) = stamp.ok_or(StoreError::NotFound("policy version"))?;
         Ok((
             updated_at,
-            state.parse().map_err(StoreError::corrupt("version state"))?,
+            state
+                .parse()
+                .map_err(StoreError::corrupt("version state"))?,
         ))
     }
 

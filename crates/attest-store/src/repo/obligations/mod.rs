@@ -222,10 +222,22 @@ impl<'a, C: ConnectionTrait> Obligations<'a, C> {
         }
         let opened = self.insert_revisions(&revisions).await?;
         self.set_rechecks(&rechecks).await?;
+        self.refresh_statistics().await?;
         Ok(Refreshed {
             closed: removed,
             opened,
         })
+    }
+
+    /// After a bulk write, the planner's statistics for the model's tables, so its
+    /// queries are planned on what is there even where autovacuum is off.
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        let sql = match self.backend() {
+            DbBackend::Postgres => "ANALYZE obligations, obligation_rechecks",
+            _ => "ANALYZE obligations",
+        };
+        self.conn.execute_unprepared(sql).await?;
+        Ok(())
     }
 
     /// The model's rows now, and a recomputation from the records at `at`, keyed by
