@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use attest_domain::{
     ComplianceStatus, PersonId, Principal, ReminderPlan, ReminderStep, Role, SchoolId, TrustId,
 };
+use attest_store::GivenStep;
 use attest_store::{
     ComplianceRow, DatabaseTransaction, MagicLinks, NewEmail, NewMagicLink, Outbox, People,
     ReminderLog, RoleGrants, Schools, TransactionTrait, TrustMailSettings, Trusts,
@@ -159,15 +160,12 @@ impl App {
         // send just what was not recorded.
         let mut people = per_person.into_iter().peekable();
         while people.peek().is_some() {
+            let batch: Vec<(PersonId, Vec<Item>)> = people.by_ref().take(REMINDER_BATCH).collect();
             let txn = self.db.begin().await?;
-            for (person, items) in people.by_ref().take(REMINDER_BATCH) {
-                let (sent, steps) = self
-                    .remind_person(&txn, operator, trust, person, items)
-                    .await?;
-                report.staff_emails += usize::from(sent);
-                report.steps += steps;
-            }
+            let (emails, steps) = self.remind_people(&txn, operator, trust, batch).await?;
             txn.commit().await?;
+            report.staff_emails += emails;
+            report.steps += steps;
         }
         for (school, rows) in per_school {
             let (emails, steps) = self.escalate(operator, trust, school, rows).await?;
@@ -289,81 +287,90 @@ impl App {
         Ok(sent)
     }
 
-    /// One email to a person listing every policy they are newly owed a step for.
-    async fn remind_person(
+    /// One email to each person listing every policy they are newly owed a step for;
+    /// the steps, links and emails of the batch written in a few statements.
+    async fn remind_people(
         &self,
         txn: &DatabaseTransaction,
         operator: &Principal,
         trust: &Branding,
-        person: PersonId,
-        items: Vec<Item>,
-    ) -> Result<(bool, usize), AppError> {
+        people: Vec<(PersonId, Vec<Item>)>,
+    ) -> Result<(usize, usize), AppError> {
         let scope = operator.scope();
-        let Some(email) = items.first().and_then(|item| item.row.email.clone()) else {
-            // Nobody to write to: record nothing, so they are reminded once they have one.
-            return Ok((false, 0));
-        };
         let now = self.now();
         let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
-        let log = ReminderLog::new(txn, &scope);
-        let mut lines = Vec::new();
-        let mut steps = 0;
-        let mut name = String::new();
-        for item in &items {
-            let version = item.row.current_version_id;
-            for covered in &item.covered {
-                steps += usize::from(
-                    log.record(person, version, &covered.key(), window_day, now)
-                        .await?,
-                );
-            }
-            if !log
-                .record(person, version, &item.step.key(), window_day, now)
-                .await?
-            {
-                continue;
-            }
-            steps += 1;
-            name.clone_from(&item.row.full_name);
-            let minted = attest_auth::mint_magic_link()
-                .map_err(|error| AppError::Internal(error.to_string()))?;
-            MagicLinks::new(txn, &scope)
-                .insert(NewMagicLink {
+        // Nobody to write to: record nothing, so they are reminded once they have one.
+        let people: Vec<(PersonId, String, Vec<Item>)> = people
+            .into_iter()
+            .filter_map(|(person, items)| {
+                let email = items.first()?.row.email.clone()?;
+                Some((person, email, items))
+            })
+            .collect();
+        let wanted: Vec<GivenStep> = people
+            .iter()
+            .flat_map(|(person, _, items)| {
+                items.iter().flat_map(move |item| {
+                    item.covered
+                        .iter()
+                        .chain(std::iter::once(&item.step))
+                        .map(move |step| (*person, item.row.current_version_id, step.key()))
+                })
+            })
+            .collect();
+        let recorded = ReminderLog::new(txn, &scope)
+            .record_many(&wanted, window_day, now)
+            .await?;
+        let mut links = Vec::new();
+        let mut emails = Vec::new();
+        for (person, email, items) in people {
+            let mut lines = Vec::new();
+            let mut name = String::new();
+            for item in &items {
+                let version = item.row.current_version_id;
+                if !recorded.contains(&(person, version, item.step.key())) {
+                    continue;
+                }
+                name.clone_from(&item.row.full_name);
+                let minted = attest_auth::mint_magic_link()
+                    .map_err(|error| AppError::Internal(error.to_string()))?;
+                links.push(NewMagicLink {
                     person,
                     version,
                     school: item.row.school,
                     token_hash: minted.hash,
                     at: now,
                     expires_at: now + Duration::days(DEFAULT_LINK_DAYS),
-                })
-                .await?;
-            lines.push(context! {
-                title => item.row.policy_title.clone(),
-                due => item.row.due_on.map(|day| day.format("%-d %B %Y").to_string()).unwrap_or_default(),
-                overdue => item.row.status == ComplianceStatus::Overdue,
-                url => format!("{}/sign/{}", self.public_url(), minted.secret),
-            });
-        }
-        if lines.is_empty() {
-            return Ok((false, steps));
-        }
-        let body = render_email(
-            "reminder",
-            trust,
-            context! { name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
-        )?;
-        Outbox::new(txn, &scope)
-            .enqueue(NewEmail {
+                });
+                lines.push(context! {
+                    title => item.row.policy_title.clone(),
+                    due => item.row.due_on.map(|day| day.format("%-d %B %Y").to_string()).unwrap_or_default(),
+                    overdue => item.row.status == ComplianceStatus::Overdue,
+                    url => format!("{}/sign/{}", self.public_url(), minted.secret),
+                });
+            }
+            if lines.is_empty() {
+                continue;
+            }
+            let body = render_email(
+                "reminder",
+                trust,
+                context! { name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
+            )?;
+            emails.push(NewEmail {
                 kind: "reminder",
-                to_address: email.as_str().to_owned(),
+                to_address: email,
                 subject: body.subject,
                 body_text: body.text,
                 body_html: Some(body.html),
                 dedupe_key: None,
                 at: now,
-            })
-            .await?;
-        Ok((true, steps))
+            });
+        }
+        let sent = emails.len();
+        MagicLinks::new(txn, &scope).insert_many(links).await?;
+        Outbox::new(txn, &scope).enqueue_many(emails).await?;
+        Ok((sent, recorded.len()))
     }
 
     /// One email to each admin of the school listing who is newly escalated.

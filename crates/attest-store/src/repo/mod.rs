@@ -53,7 +53,7 @@ pub use policy_settings::{PolicySettings, SchoolPolicySettings};
 pub use policy_versions::{
     DraftContent, NewPolicyVersion, PolicyVersion, PolicyVersions, StateChange,
 };
-pub use reminder_log::ReminderLog;
+pub use reminder_log::{GivenStep, ReminderLog};
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
 pub use sign_in::{PersonIdentities, Sessions};

@@ -68,6 +68,45 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
         Ok((inserted > 0).then_some(id))
     }
 
+    /// Queues many messages without dedupe keys in a few statements (a reminder tick's).
+    pub async fn enqueue_many(&self, emails: Vec<NewEmail>) -> Result<(), StoreError> {
+        let models: Vec<outbox_message::ActiveModel> = emails
+            .into_iter()
+            .map(|email| outbox_message::ActiveModel {
+                id: Set(OutboxMessageId::generate().as_uuid()),
+                trust_id: Set(self.scope.trust().as_uuid()),
+                kind: Set(email.kind.to_owned()),
+                to_address: Set(email.to_address),
+                subject: Set(email.subject),
+                body_text: Set(email.body_text),
+                body_html: Set(email.body_html),
+                dedupe_key: Set(email.dedupe_key),
+                status: Set("pending".to_owned()),
+                attempts: Set(0),
+                created_at: Set(email.at),
+                next_attempt_at: Set(email.at),
+                sent_at: Set(None),
+                last_error: Set(None),
+                lease_until: Set(None),
+                message_id: Set(None),
+            })
+            .collect();
+        for chunk in models.chunks(200) {
+            outbox_message::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        outbox_message::Column::TrustId,
+                        outbox_message::Column::DedupeKey,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(self.conn)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The trust's messages, newest first.
     pub async fn recent(&self, limit: u64) -> Result<Vec<OutboxMessage>, StoreError> {
         self.list(None, limit).await

@@ -57,6 +57,55 @@ impl<'a, C: ConnectionTrait> ReminderLog<'a, C> {
         Ok(result.rows_affected() > 0)
     }
 
+    /// Records many steps at once; returns those recorded now (the others were already
+    /// given, by an earlier tick or another replica: nothing must be sent for them).
+    pub async fn record_many(
+        &self,
+        steps: &[GivenStep],
+        window_day: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<HashSet<GivenStep>, StoreError> {
+        let mut recorded = HashSet::new();
+        for chunk in steps.chunks(200) {
+            let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 6);
+            let rows: Vec<String> = chunk
+                .iter()
+                .map(|(person, version, step)| {
+                    let first = values.len() + 1;
+                    values.extend([
+                        self.scope.trust().as_uuid().into(),
+                        person.as_uuid().into(),
+                        version.as_uuid().into(),
+                        step.clone().into(),
+                        window_day.into(),
+                        at.into(),
+                    ]);
+                    let marks: Vec<String> = (first..first + 6).map(|n| format!("${n}")).collect();
+                    format!("({})", marks.join(", "))
+                })
+                .collect();
+            let inserted = GivenRow::find_by_statement(Statement::from_sql_and_values(
+                self.conn.get_database_backend(),
+                format!(
+                    "INSERT INTO reminder_log (trust_id, person_id, version_id, step, window_day, created_at) \
+                     VALUES {} ON CONFLICT DO NOTHING RETURNING person_id, version_id, step",
+                    rows.join(", ")
+                ),
+                values,
+            ))
+            .all(self.conn)
+            .await?;
+            recorded.extend(inserted.into_iter().map(|row| {
+                (
+                    PersonId::from_uuid(row.person_id),
+                    PolicyVersionId::from_uuid(row.version_id),
+                    row.step,
+                )
+            }));
+        }
+        Ok(recorded)
+    }
+
     /// Every step already given for `versions`, read at once so a tick can skip the
     /// people it has nothing new for without a write each.
     pub async fn given(
