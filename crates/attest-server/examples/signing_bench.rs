@@ -422,60 +422,50 @@ async fn post(
 
 /// Runs `CONNECTIONS` clients sending `body` for `seconds`.
 async fn load(url: &str, token: &str, body: Value, seconds: u64) -> Latencies {
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..CONNECTIONS {
-        let (client, url, token, body) = (
-            client.clone(),
-            url.to_owned(),
-            token.to_owned(),
-            body.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut times = Vec::new();
-            let mut errors = 0;
-            while Instant::now() < deadline {
-                let start = Instant::now();
-                match post(&client, &url, Some(&token), &body).await {
-                    Ok(_) => times.push(start.elapsed()),
-                    Err(_) => errors += 1,
-                }
-            }
-            (times, errors)
-        }));
-    }
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for task in tasks {
-        if let Ok((times, failed)) = task.await {
-            all.extend(times);
-            errors += failed;
-        }
-    }
-    summarise(all, errors, started.elapsed())
+    let (url, token) = (url.to_owned(), token.to_owned());
+    load_with(seconds, move |client| {
+        let (url, token, body) = (url.clone(), token.clone(), body.clone());
+        async move { post(&client, &url, Some(&token), &body).await.is_ok() }
+    })
+    .await
 }
 
 /// Runs `CONNECTIONS` clients sending GET `url` for `seconds`.
 async fn load_get(url: &str, seconds: u64) -> Latencies {
+    let url = url.to_owned();
+    load_with(seconds, move |client| {
+        let url = url.clone();
+        async move {
+            match client.get(&url).send().await {
+                Ok(response) if response.status().is_success() => response.bytes().await.is_ok(),
+                _ => false,
+            }
+        }
+    })
+    .await
+}
+
+/// Runs `CONNECTIONS` clients making `request` (true when it succeeded) for `seconds`.
+async fn load_with<F, Fut>(seconds: u64, request: F) -> Latencies
+where
+    F: Fn(reqwest::Client) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CONNECTIONS {
-        let (client, url) = (client.clone(), url.to_owned());
+        let (client, request) = (client.clone(), request.clone());
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
             let mut errors = 0;
             while Instant::now() < deadline {
                 let start = Instant::now();
-                match client.get(&url).send().await {
-                    Ok(response) if response.status().is_success() => {
-                        let _ = response.bytes().await;
-                        times.push(start.elapsed());
-                    }
-                    _ => errors += 1,
+                if request(client.clone()).await {
+                    times.push(start.elapsed());
+                } else {
+                    errors += 1;
                 }
             }
             (times, errors)

@@ -282,15 +282,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
             ));
         }
         if let Some(cursor) = after {
-            let name = params.bind(cursor.full_name.clone());
-            let person = params.bind(cursor.person.as_uuid());
-            let policy = params.bind(cursor.policy.as_uuid());
-            let school = params.bind(cursor.school.as_uuid());
-            filter.push_str(&format!(
-                " AND (pe.full_name > {name} OR (pe.full_name = {name} AND (g.person_id > {person} \
-                 OR (g.person_id = {person} AND (g.policy_id > {policy} \
-                 OR (g.policy_id = {policy} AND g.school_id > {school}))))))"
-            ));
+            filter.push_str(&after_cursor(cursor, "g", &mut params));
         }
         let limit = params.bind(i64::try_from(limit).unwrap_or(i64::MAX));
         let sql = format!(
@@ -359,6 +351,21 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
         .await?;
         rows.into_iter().map(to_count).collect()
     }
+}
+
+/// ` AND …` keeping the rows after `cursor` in the listing's order (person name, then
+/// the ids), for rows aliased `table`, with people as `pe`.
+pub(crate) fn after_cursor(cursor: &ComplianceCursor, table: &str, params: &mut Params) -> String {
+    let name = params.bind(cursor.full_name.clone());
+    let person = params.bind(cursor.person.as_uuid());
+    let policy = params.bind(cursor.policy.as_uuid());
+    let school = params.bind(cursor.school.as_uuid());
+    let t = table;
+    format!(
+        " AND (pe.full_name > {name} OR (pe.full_name = {name} AND ({t}.person_id > {person} \
+         OR ({t}.person_id = {person} AND ({t}.policy_id > {policy} \
+         OR ({t}.policy_id = {policy} AND {t}.school_id > {school}))))))"
+    )
 }
 
 pub(crate) fn to_count(row: RawCount) -> Result<ComplianceCount, StoreError> {

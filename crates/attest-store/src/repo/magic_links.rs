@@ -61,7 +61,12 @@ impl<'a, C: ConnectionTrait> MagicLinks<'a, C> {
         if !self.scope.schools().allows(new.school) {
             return Err(StoreError::NotFound("school"));
         }
-        let model = magic_link::ActiveModel {
+        let model = self.model(new).insert(self.conn).await?;
+        Ok(to_link(model))
+    }
+
+    fn model(&self, new: NewMagicLink) -> magic_link::ActiveModel {
+        magic_link::ActiveModel {
             id: Set(MagicLinkId::generate().as_uuid()),
             trust_id: Set(self.scope.trust().as_uuid()),
             person_id: Set(new.person.as_uuid()),
@@ -72,9 +77,6 @@ impl<'a, C: ConnectionTrait> MagicLinks<'a, C> {
             expires_at: Set(new.expires_at),
             used_at: Set(None),
         }
-        .insert(self.conn)
-        .await?;
-        Ok(to_link(model))
     }
 
     /// Inserts many links in a few statements (a reminder tick's).
@@ -85,20 +87,8 @@ impl<'a, C: ConnectionTrait> MagicLinks<'a, C> {
         {
             return Err(StoreError::NotFound("school"));
         }
-        let models: Vec<magic_link::ActiveModel> = links
-            .into_iter()
-            .map(|new| magic_link::ActiveModel {
-                id: Set(MagicLinkId::generate().as_uuid()),
-                trust_id: Set(self.scope.trust().as_uuid()),
-                person_id: Set(new.person.as_uuid()),
-                version_id: Set(new.version.as_uuid()),
-                school_id: Set(new.school.as_uuid()),
-                token_hash: Set(new.token_hash),
-                created_at: Set(new.at),
-                expires_at: Set(new.expires_at),
-                used_at: Set(None),
-            })
-            .collect();
+        let models: Vec<magic_link::ActiveModel> =
+            links.into_iter().map(|new| self.model(new)).collect();
         for chunk in models.chunks(500) {
             magic_link::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(self.conn)

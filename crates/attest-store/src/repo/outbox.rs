@@ -36,7 +36,23 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
     /// already was.
     pub async fn enqueue(&self, email: NewEmail) -> Result<Option<OutboxMessageId>, StoreError> {
         let id = OutboxMessageId::generate();
-        let model = outbox_message::ActiveModel {
+        let model = self.model(id, email);
+        let inserted = outbox_message::Entity::insert(model)
+            .on_conflict(
+                OnConflict::columns([
+                    outbox_message::Column::TrustId,
+                    outbox_message::Column::DedupeKey,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(self.conn)
+            .await?;
+        Ok((inserted > 0).then_some(id))
+    }
+
+    fn model(&self, id: OutboxMessageId, email: NewEmail) -> outbox_message::ActiveModel {
+        outbox_message::ActiveModel {
             id: Set(id.as_uuid()),
             trust_id: Set(self.scope.trust().as_uuid()),
             kind: Set(email.kind.to_owned()),
@@ -53,43 +69,14 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
             last_error: Set(None),
             lease_until: Set(None),
             message_id: Set(None),
-        };
-        let inserted = outbox_message::Entity::insert(model)
-            .on_conflict(
-                OnConflict::columns([
-                    outbox_message::Column::TrustId,
-                    outbox_message::Column::DedupeKey,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
-            .exec_without_returning(self.conn)
-            .await?;
-        Ok((inserted > 0).then_some(id))
+        }
     }
 
-    /// Queues many messages without dedupe keys in a few statements (a reminder tick's).
+    /// Queues many messages in a few statements (a reminder tick's).
     pub async fn enqueue_many(&self, emails: Vec<NewEmail>) -> Result<(), StoreError> {
         let models: Vec<outbox_message::ActiveModel> = emails
             .into_iter()
-            .map(|email| outbox_message::ActiveModel {
-                id: Set(OutboxMessageId::generate().as_uuid()),
-                trust_id: Set(self.scope.trust().as_uuid()),
-                kind: Set(email.kind.to_owned()),
-                to_address: Set(email.to_address),
-                subject: Set(email.subject),
-                body_text: Set(email.body_text),
-                body_html: Set(email.body_html),
-                dedupe_key: Set(email.dedupe_key),
-                status: Set("pending".to_owned()),
-                attempts: Set(0),
-                created_at: Set(email.at),
-                next_attempt_at: Set(email.at),
-                sent_at: Set(None),
-                last_error: Set(None),
-                lease_until: Set(None),
-                message_id: Set(None),
-            })
+            .map(|email| self.model(OutboxMessageId::generate(), email))
             .collect();
         for chunk in models.chunks(200) {
             outbox_message::Entity::insert_many(chunk.to_vec())

@@ -11,7 +11,7 @@ use super::Obligations;
 use crate::StoreError;
 use crate::repo::compliance::{
     ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Params, RawCount, RawRow,
-    status_text, to_count, to_row,
+    after_cursor, status_text, to_count, to_row,
 };
 
 /// Which rows answer a query: the current ones, or those in force at a past instant.
@@ -103,22 +103,18 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                 params.bind(status_text(wanted))
             ));
         }
-        if let Some(cursor) = after {
-            let name = params.bind(cursor.full_name.clone());
-            let person = params.bind(cursor.person.as_uuid());
-            let policy = params.bind(cursor.policy.as_uuid());
-            let school = params.bind(cursor.school.as_uuid());
-            filter.push_str(&format!(
-                " AND (pe.full_name > {name} OR (pe.full_name = {name} AND (o.person_id > {person} \
-                 OR (o.person_id = {person} AND (o.policy_id > {policy} \
-                 OR (o.policy_id = {policy} AND o.school_id > {school}))))))"
-            ));
-        }
+        let cursor = after
+            .map(|cursor| after_cursor(cursor, "o", &mut params))
+            .unwrap_or_default();
         let limit = params.bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        // A school's rows are few: find them first, then their people. Across the
+        // trust, walking people in name order finds a page soonest.
+        let narrowed = query.school.is_some() || self.scope.schools().restricted_to().is_some();
         self.rows_where(
-            &status,
-            &filter,
-            &format!("ORDER BY pe.full_name, o.person_id, o.policy_id, o.school_id LIMIT {limit}"),
+            (&status, &filter, narrowed),
+            &format!(
+                "{cursor} ORDER BY pe.full_name, o.person_id, o.policy_id, o.school_id LIMIT {limit}"
+            ),
             params,
         )
         .await
@@ -133,27 +129,42 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         filter.push_str(&format!(
             " AND o.due_on <= {day} AND (o.exempt_until IS NULL OR o.exempt_until < {day})"
         ));
-        self.rows_where(&status(&day), &filter, "", params).await
+        self.rows_where((&status(&day), &filter, false), "", params)
+            .await
     }
 
+    /// Rows matching `filter` (on `o.` alone), with their status, joined to their people
+    /// and policies; `then` adds conditions on those and the order. With `first`, the
+    /// rows are found before their people are.
     async fn rows_where(
         &self,
-        status: &str,
-        filter: &str,
-        order: &str,
+        (status, filter, first): (&str, &str, bool),
+        then: &str,
         params: Params,
     ) -> Result<Vec<ComplianceRow>, StoreError> {
+        let (with, status, from) = if first {
+            (
+                format!(
+                    "WITH o AS MATERIALIZED (SELECT o.*, {status} AS status_then \
+                     FROM obligations o WHERE {filter}) "
+                ),
+                "o.status_then".to_owned(),
+                "o".to_owned(),
+            )
+        } else {
+            (String::new(), status.to_owned(), "obligations o".to_owned())
+        };
+        let filter = if first { "1 = 1" } else { filter };
         let sql = format!(
-            "SELECT o.person_id, pe.full_name, pe.email, o.school_id, o.kind, o.policy_id, p.title,
-                    {status} AS status, o.due_on, o.obliged_since,
+            "{with}SELECT o.person_id, pe.full_name, pe.email, o.school_id, o.kind, o.policy_id,
+                    p.title, {status} AS status, o.due_on, o.obliged_since,
                     CAST(o.current_number AS BIGINT) AS current_number, o.current_version_id,
                     CAST(o.grace_days AS BIGINT) AS grace_days, o.acceptance_id, o.signed_at,
                     o.exempt_until, o.declined_at, o.decline_reason
-             FROM obligations o
+             FROM {from}
              JOIN people pe ON pe.trust_id = o.trust_id AND pe.id = o.person_id
              JOIN policies p ON p.trust_id = o.trust_id AND p.id = o.policy_id
-             WHERE {filter}
-             {order}"
+             WHERE {filter}{then}"
         );
         let rows = RawRow::find_by_statement(self.statement(&sql, params.0))
             .all(self.conn)
