@@ -26,9 +26,12 @@ pub(crate) struct SigningText {
 
 type TextKey = (PolicyVersionId, DateTime<Utc>, SchoolId, MembershipKind);
 
+/// A version as read, with the stamp it was read at.
+type Stamped = (DateTime<Utc>, Arc<PolicyVersion>);
+
 #[derive(Default)]
 pub(crate) struct SigningTexts {
-    versions: Mutex<HashMap<PolicyVersionId, (DateTime<Utc>, Arc<PolicyVersion>)>>,
+    versions: Mutex<HashMap<PolicyVersionId, Stamped>>,
     texts: Mutex<HashMap<TextKey, Arc<SigningText>>>,
 }
 

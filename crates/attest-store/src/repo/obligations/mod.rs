@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use crate::StoreError;
+use revisions::StoredRevision;
 
 /// Which obligations an event can change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,8 +205,7 @@ impl<'a, C: ConnectionTrait> Obligations<'a, C> {
         let policies = self.policy_facts(None).await?;
         let people = self.person_facts(&slice).await?;
         let day = school_day(at);
-        let mut revisions: Vec<(DateTime<Utc>, Option<DateTime<Utc>>, ObligationState)> =
-            Vec::new();
+        let mut revisions: Vec<StoredRevision> = Vec::new();
         let mut rechecks = Vec::with_capacity(people.len());
         for person in people.values() {
             let history = timeline(&policies, person, at);

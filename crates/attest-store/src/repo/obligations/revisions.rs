@@ -72,6 +72,9 @@ impl StateRow {
 
 type Key = (PersonId, PolicyId, SchoolId);
 
+/// A row to write: in force from, until (`None`: still), and the state.
+pub(super) type StoredRevision = (DateTime<Utc>, Option<DateTime<Utc>>, ObligationState);
+
 fn key(state: &ObligationState) -> Key {
     (state.person, state.policy, state.school)
 }
@@ -202,7 +205,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                 ))
                 .await?;
         }
-        let opening: Vec<(DateTime<Utc>, Option<DateTime<Utc>>, ObligationState)> =
+        let opening: Vec<StoredRevision> =
             fresh.into_values().map(|state| (at, None, state)).collect();
         let opened = self.insert_revisions(&opening).await?;
         Ok(Refreshed {
@@ -213,7 +216,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
 
     pub(super) async fn insert_revisions(
         &self,
-        revisions: &[(DateTime<Utc>, Option<DateTime<Utc>>, ObligationState)],
+        revisions: &[StoredRevision],
     ) -> Result<u64, StoreError> {
         for chunk in revisions.chunks(BATCH) {
             let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 21);
