@@ -662,7 +662,7 @@ async fn reminders_and_mail(
     let rate = delivered.sent as f64 / elapsed.as_secs_f64();
     figures.record("mail_dispatch.per_second", rate.round());
     println!(
-        "[{backend}] dispatcher to aiosmtpd (8 sends at a time): {} sent in {:.1} s: {rate:.0} emails/s",
+        "[{backend}] dispatcher to aiosmtpd (16 sends in flight): {} sent in {:.1} s: {rate:.0} emails/s",
         delivered.sent,
         elapsed.as_secs_f64()
     );
