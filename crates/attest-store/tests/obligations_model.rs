@@ -123,11 +123,15 @@ struct Trust {
 
 impl Trust {
     async fn set_up(db: DatabaseConnection) -> Self {
+        Self::named(db, "model").await
+    }
+
+    async fn named(db: DatabaseConnection, slug: &str) -> Self {
         let trust = Trusts::create(
             &db,
             NewTrust {
-                slug: Slug::parse("model").expect("slug"),
-                name: TrustName::parse("Model").expect("name"),
+                slug: Slug::parse(slug).expect("slug"),
+                name: TrustName::parse(slug).expect("name"),
                 created_at: noon(0),
             },
         )
@@ -599,6 +603,99 @@ async fn check(events: Vec<(u64, Event)>, asks: Vec<u64>) -> Result<(), TestCase
         .expect("compare");
     prop_assert_eq!(rows, rebuilt_rows);
     Ok(())
+}
+
+/// One trust's model is invisible to another, and a school admin sees only their
+/// school's rows, whatever they ask for.
+#[tokio::test]
+async fn each_trust_and_school_sees_only_its_own_obligations() {
+    let database = TestDatabase::migrated().await.expect("database");
+    let mut alpha = Trust::named(database.db().clone(), "alpha").await;
+    let mut beta = Trust::named(database.db().clone(), "beta").await;
+    for trust in [&mut alpha, &mut beta] {
+        for (person, school) in [(0, 0), (1, 1)] {
+            trust
+                .apply(
+                    1,
+                    &Event::Join {
+                        person,
+                        school,
+                        kind: 0,
+                        in_days: 0,
+                    },
+                )
+                .await;
+        }
+        trust
+            .apply(
+                2,
+                &Event::Sign {
+                    person: 0,
+                    policy: 0,
+                    old_version: false,
+                },
+            )
+            .await;
+    }
+    let query = ComplianceQuery::at(noon(3), day(3));
+    for (trust, other) in [(&alpha, &beta), (&beta, &alpha)] {
+        let model = Obligations::new(&trust.db, &trust.scope);
+        let rows = model
+            .page(&query, Revision::Current, None, 100)
+            .await
+            .expect("page");
+        // Two people: the trust policy each, the first school's policy for person 0.
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|row| trust.people.contains(&row.person)));
+        assert!(rows.iter().all(|row| !other.people.contains(&row.person)));
+        let past = model
+            .page(&query, Revision::AsOf, None, 100)
+            .await
+            .expect("as of");
+        assert_eq!(past.len(), 3);
+        let total: u64 = model
+            .counts(&query, Revision::Current, true)
+            .await
+            .expect("counts")
+            .iter()
+            .filter(|count| count.school.is_none())
+            .map(|count| count.count)
+            .sum();
+        assert_eq!(total, 3);
+        let (kept, differences) = model.compare(noon(3)).await.expect("compare");
+        assert_eq!((kept, differences.len()), (3, 0));
+        // Another trust's school in a query finds nothing.
+        let foreign = ComplianceQuery {
+            school: Some(other.schools[0]),
+            ..query.clone()
+        };
+        assert!(
+            model
+                .page(&foreign, Revision::Current, None, 100)
+                .await
+                .expect("page")
+                .is_empty()
+        );
+        let school_admin =
+            attest_test_support::principals::school_admin(trust.scope.trust(), trust.schools[1])
+                .scope();
+        let seen = Obligations::new(&trust.db, &school_admin)
+            .page(&query, Revision::Current, None, 100)
+            .await
+            .expect("school page");
+        assert_eq!(seen.len(), 1);
+        assert!(seen.iter().all(|row| row.school == trust.schools[1]));
+    }
+    // A rebuild of one trust leaves the other's model alone.
+    Obligations::new(&alpha.db, &alpha.scope)
+        .rebuild(noon(3))
+        .await
+        .expect("rebuild");
+    let (kept, differences) = Obligations::new(&beta.db, &beta.scope)
+        .compare(noon(3))
+        .await
+        .expect("compare");
+    assert_eq!((kept, differences.len()), (3, 0));
 }
 
 #[test]
