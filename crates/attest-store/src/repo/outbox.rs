@@ -38,14 +38,7 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
         let id = OutboxMessageId::generate();
         let model = self.model(id, email);
         let inserted = outbox_message::Entity::insert(model)
-            .on_conflict(
-                OnConflict::columns([
-                    outbox_message::Column::TrustId,
-                    outbox_message::Column::DedupeKey,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
+            .on_conflict(same_dedupe_key())
             .exec_without_returning(self.conn)
             .await?;
         Ok((inserted > 0).then_some(id))
@@ -80,14 +73,7 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
             .collect();
         for chunk in models.chunks(200) {
             outbox_message::Entity::insert_many(chunk.to_vec())
-                .on_conflict(
-                    OnConflict::columns([
-                        outbox_message::Column::TrustId,
-                        outbox_message::Column::DedupeKey,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
+                .on_conflict(same_dedupe_key())
                 .exec_without_returning(self.conn)
                 .await?;
         }
@@ -285,4 +271,14 @@ impl<'a, C: ConnectionTrait> OutboxDelivery<'a, C> {
         )
         .await
     }
+}
+
+/// A message whose dedupe key the trust already has is not queued again.
+fn same_dedupe_key() -> OnConflict {
+    OnConflict::columns([
+        outbox_message::Column::TrustId,
+        outbox_message::Column::DedupeKey,
+    ])
+    .do_nothing()
+    .to_owned()
 }
