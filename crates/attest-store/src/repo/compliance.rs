@@ -325,17 +325,16 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
         let mut params = Params(Vec::new());
         let graded = self.graded(query, &mut params);
         let trust_rows = if trust_wide {
-            "UNION ALL
-            SELECT NULL AS school_id, kind, status, COUNT(*) AS n FROM (
-                SELECT person_id, policy_id, MIN(kind) AS kind,
-                       CASE MAX(CASE status WHEN 'overdue' THEN 3 WHEN 'due' THEN 2
-                                            WHEN 'exempt' THEN 1 ELSE 0 END)
-                         WHEN 3 THEN 'overdue' WHEN 2 THEN 'due' WHEN 1 THEN 'exempt'
-                         ELSE 'compliant' END AS status
-                FROM graded GROUP BY person_id, policy_id
-            ) t GROUP BY kind, status"
+            format!(
+                "UNION ALL
+                SELECT NULL AS school_id, kind, status, COUNT(*) AS n FROM (
+                    SELECT person_id, policy_id, MIN(kind) AS kind, {} AS status
+                    FROM graded GROUP BY person_id, policy_id
+                ) t GROUP BY kind, status",
+                worst_status("status")
+            )
         } else {
-            ""
+            String::new()
         };
         let sql = format!(
             "{graded}
@@ -351,6 +350,15 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
         .await?;
         rows.into_iter().map(to_count).collect()
     }
+}
+
+/// The worst of a group's statuses (overdue, due, exempt, compliant), as a status.
+pub(crate) fn worst_status(status: &str) -> String {
+    format!(
+        "CASE MAX(CASE {status} WHEN 'overdue' THEN 3 WHEN 'due' THEN 2 WHEN 'exempt' THEN 1 \
+         ELSE 0 END) WHEN 3 THEN 'overdue' WHEN 2 THEN 'due' WHEN 1 THEN 'exempt' \
+         ELSE 'compliant' END"
+    )
 }
 
 /// ` AND …` keeping the rows after `cursor` in the listing's order (person name, then

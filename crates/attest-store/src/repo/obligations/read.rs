@@ -11,7 +11,7 @@ use super::Obligations;
 use crate::StoreError;
 use crate::repo::compliance::{
     ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Params, RawCount, RawRow,
-    after_cursor, status_text, to_count, to_row,
+    after_cursor, status_text, to_count, to_row, worst_status,
 };
 
 /// Which rows answer a query: the current ones, or those in force at a past instant.
@@ -29,15 +29,17 @@ pub enum Revision {
 fn selection(
     scope: &TenantScope,
     query: &ComplianceQuery,
-    revision: Revision,
+    revision: Option<Revision>,
     params: &mut Params,
 ) -> Selection {
     let trust = params.bind(scope.trust().as_uuid());
     let day = params.bind(query.as_of_day);
     let mut sql = format!("o.trust_id = {trust}");
     match revision {
-        Revision::Current => sql.push_str(" AND o.valid_to IS NULL"),
-        Revision::AsOf => {
+        // The caller says which revisions (a chart joins several instants).
+        None => {}
+        Some(Revision::Current) => sql.push_str(" AND o.valid_to IS NULL"),
+        Some(Revision::AsOf) => {
             let at = params.bind(query.as_of);
             sql.push_str(&format!(
                 " AND o.valid_from <= {at} AND (o.valid_to IS NULL OR o.valid_to > {at})"
@@ -95,7 +97,8 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         limit: u64,
     ) -> Result<Vec<ComplianceRow>, StoreError> {
         let mut params = Params(Vec::new());
-        let Selection { mut filter, day } = selection(self.scope, query, revision, &mut params);
+        let Selection { mut filter, day } =
+            selection(self.scope, query, Some(revision), &mut params);
         let status = status(&day);
         if let Some(wanted) = query.status {
             filter.push_str(&format!(
@@ -125,7 +128,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
     pub async fn owing(&self, query: &ComplianceQuery) -> Result<Vec<ComplianceRow>, StoreError> {
         let mut params = Params(Vec::new());
         let Selection { mut filter, day } =
-            selection(self.scope, query, Revision::Current, &mut params);
+            selection(self.scope, query, Some(Revision::Current), &mut params);
         filter.push_str(&format!(
             " AND o.due_on <= {day} AND (o.exempt_until IS NULL OR o.exempt_until < {day})"
         ));
@@ -183,7 +186,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         trust_wide: bool,
     ) -> Result<Vec<ComplianceCount>, StoreError> {
         let mut params = Params(Vec::new());
-        let Selection { filter, day } = selection(self.scope, query, revision, &mut params);
+        let Selection { filter, day } = selection(self.scope, query, Some(revision), &mut params);
         let sql = format!(
             "SELECT o.school_id, o.kind, o.trust_kind, o.counts_for_trust, {} \
              FROM obligations o WHERE {filter} \
@@ -239,15 +242,11 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         revision: Revision,
     ) -> Result<Vec<ComplianceCount>, StoreError> {
         let mut params = Params(Vec::new());
-        let Selection { filter, day } = selection(self.scope, query, revision, &mut params);
-        let status = status(&day);
+        let Selection { filter, day } = selection(self.scope, query, Some(revision), &mut params);
+        let worst = worst_status(&status(&day));
         let sql = format!(
             "SELECT NULL AS school_id, kind, status, COUNT(*) AS n FROM (
-                SELECT MIN(o.kind) AS kind,
-                       CASE MAX(CASE {status} WHEN 'overdue' THEN 3 WHEN 'due' THEN 2
-                                              WHEN 'exempt' THEN 1 ELSE 0 END)
-                         WHEN 3 THEN 'overdue' WHEN 2 THEN 'due' WHEN 1 THEN 'exempt'
-                         ELSE 'compliant' END AS status
+                SELECT MIN(o.kind) AS kind, {worst} AS status
                 FROM obligations o WHERE {filter} GROUP BY o.person_id, o.policy_id
             ) t GROUP BY kind, status"
         );
@@ -306,9 +305,8 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             return Ok(Vec::new());
         }
         let mut params = Params(Vec::new());
-        // The trust and reach filters, with the instant's condition replaced below.
-        let Selection { filter, .. } = selection(self.scope, query, Revision::Current, &mut params);
-        let filter = filter.replace(" AND o.valid_to IS NULL", "");
+        // The trust and reach filters; each instant's rows are joined below.
+        let Selection { filter, .. } = selection(self.scope, query, None, &mut params);
         let typed = |value: String, sql_type: &str| match self.backend() {
             sea_orm::DbBackend::Postgres => format!("CAST({value} AS {sql_type})"),
             _ => value,
