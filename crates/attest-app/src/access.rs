@@ -5,7 +5,8 @@ use attest_domain::{
     SchoolId, TokenName,
 };
 use attest_store::{
-    ApiTokens, NewApiToken, NewRoleGrant, People, RoleGrants, Schools, TransactionTrait,
+    ApiTokens, NewApiToken, NewRoleGrant, People, Revocations, RoleGrants, Schools,
+    TransactionTrait,
 };
 use chrono::{DateTime, Utc};
 
@@ -244,7 +245,9 @@ impl App {
             },
         )
         .await?;
+        Revocations::announce(&txn).await?;
         txn.commit().await?;
+        self.credentials.revocations().announced();
         Ok(token)
     }
 }

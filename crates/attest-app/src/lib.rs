@@ -95,6 +95,8 @@ pub struct App {
     /// Seals identity providers' client secrets at rest; `None` until configured.
     sealing_key: Option<Arc<attest_auth::SealingKey>>,
     rate_limits: RateLimits,
+    /// API tokens kept in memory until a revocation is heard.
+    credentials: Arc<authenticate::Credentials>,
     /// Whether trusts may point attest at loopback, private addresses and plain http
     /// (`ATTEST_ALLOW_LOCAL_PROVIDERS`): tests and the demo only.
     allow_local_providers: bool,
@@ -106,6 +108,7 @@ pub const SCHOOL_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::London;
 impl App {
     pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
         Self {
+            credentials: Arc::new(authenticate::Credentials::for_database(&db)),
             db,
             clock,
             trusts: Arc::default(),

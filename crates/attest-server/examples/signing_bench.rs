@@ -671,6 +671,45 @@ async fn reminders_and_mail(
     Ok(())
 }
 
+/// Starts the server on a free port: its GraphQL URL and a handle to stop it.
+fn serve(app: &App) -> anyhow::Result<(String, actix_web::dev::ServerHandle)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}/graphql", listener.local_addr()?);
+    let settings = ServerSettings {
+        graphql: Config::default().graphql,
+        workers: 2,
+        handle_signals: false,
+        secure_cookies: false,
+        trusted_proxies: attest_server::http::TrustedProxies::default(),
+    };
+    let server = start(app.clone(), settings, listener)?;
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok((url, handle))
+}
+
+/// `{ viewer { trust { name } } }` against `GET /healthz` in the same run: what
+/// authentication and GraphQL cost on top of the server itself.
+async fn hot_path(url: &str, admin: &str, seconds: u64, backend: &str, figures: &mut Figures) {
+    let health = load_get(&url.replace("/graphql", "/healthz"), seconds).await;
+    figures.latencies("healthz", &health);
+    let viewer = json!({ "query": "{ viewer { trust { name } } }" });
+    let result = load(url, admin, viewer, seconds).await;
+    figures.latencies("graphql.viewer_trust_name", &result);
+    #[allow(clippy::cast_precision_loss)]
+    let ratio = (result.requests as f64 / result.elapsed.as_secs_f64())
+        / (health.requests as f64 / health.elapsed.as_secs_f64());
+    figures.record(
+        "graphql.viewer_share_of_healthz",
+        (ratio * 100.0).round() / 100.0,
+    );
+    println!("[{backend}] GET /healthz, 64 connections: {health}");
+    println!(
+        "[{backend}] {{ viewer {{ trust {{ name }} }} }}, 64 connections: {result} ({ratio:.2} of /healthz)"
+    );
+
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let seconds: u64 = std::env::args()
@@ -701,6 +740,23 @@ async fn main() -> anyhow::Result<()> {
     let app = App::new(db.clone(), Arc::new(SystemClock));
     let now = Utc::now();
 
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("hot_path") {
+        // BENCH_ONLY=hot_path: authentication and GraphQL against the bare server, on a
+        // trust of its own (the size of the trust does not enter into it).
+        let mut figures = Figures::default();
+        figures.record("backend", backend);
+        app.create_trust("Hot Path Trust", "hot-path").await?;
+        let operator = app.operator_for("hot-path").await?;
+        let admin = app
+            .issue_api_token(&operator, "bench", "trust_admin", None, TokenExpiry::Never)
+            .await?
+            .secret;
+        let (url, handle) = serve(&app)?;
+        hot_path(&url, &admin, seconds, backend, &mut figures).await;
+        figures.print(backend);
+        handle.stop(true).await;
+        return Ok(());
+    }
     let started = Instant::now();
     let generated = generate(&app, &db, now).await?;
     println!(
@@ -762,18 +818,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?
         .secret;
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let url = format!("http://{}/graphql", listener.local_addr()?);
-    let settings = ServerSettings {
-        graphql: Config::default().graphql,
-        workers: 2,
-        handle_signals: false,
-        secure_cookies: false,
-        trusted_proxies: attest_server::http::TrustedProxies::default(),
-    };
-    let server = start(app.clone(), settings, listener)?;
-    let handle = server.handle();
-    tokio::spawn(server);
+    let (url, handle) = serve(&app)?;
 
     let summary_fields = "overall { total counts { status count percent } byKind { kind total } } schools { schoolId tally { total counts { status count } } }";
     let now_body = json!({ "query": format!("{{ complianceSummary {{ {summary_fields} }} }}") });
@@ -823,22 +868,7 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "[{backend}] compliance page (a school, first 50), 64 connections: {result}; the same SQL alone {sql_rate:.0}/s"
     );
-    let health = load_get(&url.replace("/graphql", "/healthz"), seconds).await;
-    figures.latencies("healthz", &health);
-    let viewer = json!({ "query": "{ viewer { trust { name } } }" });
-    let result = load(&url, &admin, viewer, seconds).await;
-    figures.latencies("graphql.viewer_trust_name", &result);
-    #[allow(clippy::cast_precision_loss)]
-    let ratio = (result.requests as f64 / result.elapsed.as_secs_f64())
-        / (health.requests as f64 / health.elapsed.as_secs_f64());
-    figures.record(
-        "graphql.viewer_share_of_healthz",
-        (ratio * 100.0).round() / 100.0,
-    );
-    println!("[{backend}] GET /healthz, 64 connections: {health}");
-    println!(
-        "[{backend}] {{ viewer {{ trust {{ name }} }} }}, 64 connections: {result} ({ratio:.2} of /healthz)"
-    );
+    hot_path(&url, &admin, seconds, backend, &mut figures).await;
 
     // September: a new AUP version everyone must sign, and a link for each person.
     let september = publish_september(&app, &operator, generated.aup).await?;

@@ -10,6 +10,7 @@ mod connect;
 mod entities;
 mod error;
 mod repo;
+mod revocations;
 pub mod roles;
 
 pub use connect::{
@@ -31,6 +32,7 @@ pub use repo::{
     SchoolPolicySettings, Schools, Sessions, StateChange, TrustBreachSettings, TrustMailSettings,
     Trusts, find_magic_link_by_hash, mail_settings_for_delivery, school_day,
 };
+pub use revocations::{Generation, Revocations};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,
 };

@@ -704,11 +704,15 @@ fn the_incremental_model_equals_a_recomputation() {
         .enable_all()
         .build()
         .expect("runtime");
-    let cases = if std::env::var("ATTEST_TEST_DATABASE_URL").is_ok() {
-        16
-    } else {
-        32
-    };
+    // `ATTEST_MODEL_CASES` runs more worlds when hunting a rare disagreement.
+    let cases = std::env::var("ATTEST_MODEL_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(if std::env::var("ATTEST_TEST_DATABASE_URL").is_ok() {
+            16
+        } else {
+            32
+        });
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,

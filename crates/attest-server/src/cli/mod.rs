@@ -284,7 +284,10 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let app = open_app(&config).await?;
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
-    tracing::info!(address = %config.bind, database = %redacted_url(&config.database_url), "attest is serving");
+    let address = listener
+        .local_addr()
+        .map_or_else(|_| config.bind.clone(), |address| address.to_string());
+    tracing::info!(%address, database = %redacted_url(&config.database_url), "attest is serving");
     let settings = ServerSettings {
         graphql: config.graphql.clone(),
         workers: config.workers,
