@@ -724,3 +724,31 @@ fn the_incremental_model_equals_a_recomputation() {
         })
         .expect("the incremental model and the recomputation agree");
 }
+
+/// A world the property test once found: a person in one school who joins a second,
+/// alongside someone with several memberships of one school.
+#[tokio::test]
+async fn a_joiner_of_a_second_school_is_counted_as_the_page_shows() {
+    let join = |person, school, in_days| Event::Join {
+        person,
+        school,
+        kind: 0,
+        in_days,
+    };
+    let events = vec![
+        (0, join(5, 1, 0)),
+        (0, join(0, 0, 0)),
+        (0, join(0, 0, 0)),
+        (0, Event::Leave {
+            person: 0,
+            in_days: 0,
+        }),
+        (0, join(0, 0, 0)),
+        (0, join(0, 0, 0)),
+        (0, join(0, 0, 0)),
+        (0, join(0, 0, 0)),
+        (184, join(5, 0, 3)),
+        (186, join(0, 0, 0)),
+    ];
+    check(events, vec![0; 6]).await.expect("agrees");
+}

@@ -135,32 +135,36 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
         let trust = params.bind(self.scope.trust().as_uuid());
         let as_of = params.bind(query.as_of);
         let day = params.bind(query.as_of_day);
+        // A person's obligation dates come from all their memberships (a trust policy
+        // is owed from their first school): what a scope or query narrows to is chosen
+        // from the graded rows, after those dates are known.
         let mut membership_filter = String::new();
-        if let Some(allowed) = self.scope.schools().restricted_to() {
-            if allowed.is_empty() {
-                membership_filter.push_str(" AND 1 = 0");
-            } else {
-                let list: Vec<String> = allowed
-                    .iter()
-                    .map(|school| params.bind(school.as_uuid()))
-                    .collect();
-                membership_filter.push_str(&format!(" AND m.school_id IN ({})", list.join(", ")));
-            }
-        }
-        if let Some(school) = query.school {
-            membership_filter.push_str(&format!(
-                " AND m.school_id = {}",
-                params.bind(school.as_uuid())
-            ));
-        }
         if let Some(person) = query.person {
             membership_filter.push_str(&format!(
                 " AND m.person_id = {}",
                 params.bind(person.as_uuid())
             ));
         }
+        let mut row_filter = String::new();
+        if let Some(allowed) = self.scope.schools().restricted_to() {
+            if allowed.is_empty() {
+                row_filter.push_str(" AND 1 = 0");
+            } else {
+                let list: Vec<String> = allowed
+                    .iter()
+                    .map(|school| params.bind(school.as_uuid()))
+                    .collect();
+                row_filter.push_str(&format!(" AND f.school_id IN ({})", list.join(", ")));
+            }
+        }
+        if let Some(school) = query.school {
+            row_filter.push_str(&format!(
+                " AND f.school_id = {}",
+                params.bind(school.as_uuid())
+            ));
+        }
         if let Some(kind) = query.kind {
-            membership_filter.push_str(&format!(" AND m.kind = {}", params.bind(kind.as_str())));
+            row_filter.push_str(&format!(" AND f.kind = {}", params.bind(kind.as_str())));
         }
         let mut policy_filter = String::new();
         if let Some(policy) = query.policy {
@@ -261,6 +265,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                          ELSE 'due'
                        END AS status
                 FROM dated f
+                WHERE 1 = 1{row_filter}
             )"
         )
     }
