@@ -132,6 +132,13 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .wrap(Compress::default())
             .wrap(from_fn(metrics::observe))
             .wrap(TracingLogger::<access_log::RedactedSpans>::new())
+            // The API first: routes are tried in order, and the ones with path
+            // parameters each cost a pattern match.
+            .service(
+                web::resource("/graphql")
+                    .route(web::post().to(graphql::post))
+                    .route(web::get().to(graphql::get)),
+            )
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
             .route("/metrics", web::get().to(metrics::metrics))
@@ -197,11 +204,6 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 web::resource("/sign/{token}")
                     .route(web::get().to(pages::signing::sign_page))
                     .route(web::post().to(pages::signing::sign_submit)),
-            )
-            .service(
-                web::resource("/graphql")
-                    .route(web::post().to(graphql::post))
-                    .route(web::get().to(graphql::get)),
             );
         if graphiql {
             service = service.route("/graphiql", web::get().to(graphql::graphiql));
