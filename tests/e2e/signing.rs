@@ -846,3 +846,77 @@ async fn two_trusts_never_see_each_others_signatures() {
     let signed = sign_with_link(&test, &secret, "Ben Beta").await;
     assert_eq!(signed["data"]["signPolicy"]["seq"], 1);
 }
+
+/// Answers that arrive together are written together: each link signs once however
+/// many times it is sent at once, everyone else's answer in the same batch stands, and
+/// the chain stays whole.
+#[tokio::test]
+async fn answers_sent_together_each_sign_once_and_the_chain_stays_whole() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let names = ["Ann Smith", "Bob Jones", "Cat Brown", "Dan White"];
+    let f = fixture(&test, &trust.admin, "300009", &names).await;
+    let mut inputs = Vec::new();
+    for (person, name) in f.people.iter().zip(names) {
+        let secret = magic_link(&test, &trust.admin, "alpha", person, &f.policy).await;
+        let form = test.graphql(None, FORM, json!({ "t": secret })).await;
+        let form = &form["data"]["signingForm"];
+        let answers: Vec<Value> = form["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .map(|q| json!({ "key": q["key"], "answer": q["options"][0] }))
+            .collect();
+        inputs.push(json!({
+            "versionId": form["versionId"], "contentHash": form["contentHash"],
+            "typedName": name, "answers": answers, "magicLinkToken": secret }));
+    }
+    // Each person's answer five times, all at once.
+    let mut sends = tokio::task::JoinSet::new();
+    for input in &inputs {
+        for _ in 0..5 {
+            let (client, url) = (test.client.clone(), test.url("/graphql"));
+            let body = json!({ "query": SIGN, "variables": { "input": input } });
+            sends.spawn(async move {
+                let answer: Value = client
+                    .post(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("request")
+                    .json()
+                    .await
+                    .expect("json");
+                answer
+            });
+        }
+    }
+    let mut signed = Vec::new();
+    let mut refused = 0;
+    while let Some(answer) = sends.join_next().await {
+        let answer = answer.expect("task");
+        if answer["errors"].is_array() {
+            assert_eq!(error_code(&answer), "NOT_FOUND", "{answer}");
+            assert!(error_message(&answer).contains("link"), "{answer}");
+            refused += 1;
+        } else {
+            signed.push(answer["data"]["signPolicy"]["typedName"].clone());
+        }
+    }
+    signed.sort_by_key(ToString::to_string);
+    assert_eq!(signed, names.map(Value::from).to_vec(), "each person once");
+    assert_eq!(refused, 16);
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    let chain = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(chain.ok(), "{chain:?}");
+    assert_eq!(chain.rows, 4);
+    let after = test
+        .data(&trust.admin, COMPLIANCE, json!({ "s": f.school }))
+        .await;
+    assert!(
+        statuses(&after)
+            .iter()
+            .all(|(_, status)| status == "COMPLIANT"),
+        "{after}"
+    );
+}

@@ -21,22 +21,31 @@ pub(crate) async fn record<T: Serialize>(
     at: chrono::DateTime<chrono::Utc>,
     change: Change<'_, T>,
 ) -> Result<(), AppError> {
+    Audit::new(conn, &principal.scope())
+        .append(entry(principal, at, change))
+        .await?;
+    Ok(())
+}
+
+/// The audit entry recording `change` by `principal`, to append now or with others.
+pub(crate) fn entry<T: Serialize>(
+    principal: &Principal,
+    at: chrono::DateTime<chrono::Utc>,
+    change: Change<'_, T>,
+) -> NewAuditEntry {
     let mut summary = serde_json::json!({ "before": change.before, "after": change.after });
     if let Some(task) = principal.system_task() {
         summary["task"] = serde_json::Value::from(task.as_str());
     }
-    Audit::new(conn, &principal.scope())
-        .append(NewAuditEntry {
-            actor_kind: principal.actor().kind(),
-            actor_id: principal.actor().id(),
-            action: change.action,
-            subject_type: change.subject_type,
-            subject_id: Some(change.subject_id),
-            summary,
-            at,
-        })
-        .await?;
-    Ok(())
+    NewAuditEntry {
+        actor_kind: principal.actor().kind(),
+        actor_id: principal.actor().id(),
+        action: change.action,
+        subject_type: change.subject_type,
+        subject_id: Some(change.subject_id),
+        summary,
+        at,
+    }
 }
 
 impl App {

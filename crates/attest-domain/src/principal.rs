@@ -35,6 +35,9 @@ pub enum SystemTask {
     /// Keeping the obligations read model current: it reads a person's memberships at
     /// every school, whoever's action changed them.
     Compliance,
+    /// Writing answers to a trust's chain several at a time, each already checked
+    /// against its own signer's scope.
+    SigningChain,
 }
 
 impl SystemTask {
@@ -49,6 +52,7 @@ impl SystemTask {
             Self::SignIn => "sign_in",
             Self::Demo => "demo",
             Self::Compliance => "compliance",
+            Self::SigningChain => "signing_chain",
         }
     }
 }

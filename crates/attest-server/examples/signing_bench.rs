@@ -707,7 +707,6 @@ async fn hot_path(url: &str, admin: &str, seconds: u64, backend: &str, figures: 
     println!(
         "[{backend}] {{ viewer {{ trust {{ name }} }} }}, 64 connections: {result} ({ratio:.2} of /healthz)"
     );
-
 }
 
 #[tokio::main]

@@ -67,7 +67,8 @@ impl Revocations {
     pub fn for_database(db: &Database) -> Self {
         let source = match db.get_database_backend() {
             DbBackend::Postgres => {
-                let options = Box::new((*db.get_postgres_connection_pool().connect_options()).clone());
+                let options =
+                    Box::new((*db.get_postgres_connection_pool().connect_options()).clone());
                 Source::Listener {
                     state: Arc::default(),
                     options,

@@ -739,10 +739,13 @@ async fn a_joiner_of_a_second_school_is_counted_as_the_page_shows() {
         (0, join(5, 1, 0)),
         (0, join(0, 0, 0)),
         (0, join(0, 0, 0)),
-        (0, Event::Leave {
-            person: 0,
-            in_days: 0,
-        }),
+        (
+            0,
+            Event::Leave {
+                person: 0,
+                in_days: 0,
+            },
+        ),
         (0, join(0, 0, 0)),
         (0, join(0, 0, 0)),
         (0, join(0, 0, 0)),

@@ -7,12 +7,11 @@ use attest_domain::{
     Decision, MagicLinkId, PolicyVersionId, Principal, SchoolId, SigningMethod, TenantScope,
     typed_name_matches,
 };
-use attest_store::{Acceptance, Acceptances, DatabaseTransaction, MagicLinks, NewAcceptance};
+use attest_store::{Acceptance, NewAcceptance};
 use chrono::NaiveDate;
 
+use super::chain_writer::Answered;
 use super::obligation::{Obligation, check_answers};
-use super::signer::invalid_link;
-use crate::audit::{Change, record};
 use crate::{App, AppError};
 
 pub(super) const MAX_TEXT: usize = 200;
@@ -231,61 +230,16 @@ impl App {
             ip: answer.origin.ip,
             user_agent: answer.origin.user_agent,
         };
-        let (app, principal, scope) = (self.clone(), principal.clone(), scope.clone());
         self.chain_writer
             .submit(
                 self,
-                Box::new(move |txn| {
-                    Box::pin(async move {
-                        app.append_answer(txn, (&principal, &scope), new, link)
-                            .await
-                    })
-                }),
+                Answered {
+                    principal: principal.clone(),
+                    scope: scope.clone(),
+                    new,
+                    link,
+                },
             )
             .await
-    }
-
-    async fn append_answer(
-        &self,
-        txn: &DatabaseTransaction,
-        (principal, scope): (&Principal, &TenantScope),
-        new: NewAcceptance,
-        link: Option<MagicLinkId>,
-    ) -> Result<Acceptance, AppError> {
-        let at = new.signed_at;
-        // The chain append comes first: it takes the trust's chain lock before any read.
-        let row = Acceptances::new(txn, scope).append(new).await?;
-        if let Some(link) = link {
-            MagicLinks::new(txn, scope)
-                .consume(link, at)
-                .await
-                .map_err(|_| invalid_link())?;
-        }
-        record(
-            txn,
-            principal,
-            at,
-            Change {
-                action: match (row.decision, row.method) {
-                    (Decision::Declined, _) => "acceptance.decline",
-                    (_, SigningMethod::Paper) => "acceptance.record_paper",
-                    _ => "acceptance.sign",
-                },
-                subject_type: "acceptance",
-                subject_id: row.id.as_uuid(),
-                before: None,
-                after: Some(&serde_json::json!({
-                    "person": row.person,
-                    "policy": row.policy,
-                    "version": row.version,
-                    "seq": row.seq,
-                    "method": row.method,
-                    "decision": row.decision,
-                    "row_hash": row.row_hash,
-                })),
-            },
-        )
-        .await?;
-        Ok(row)
     }
 }

@@ -1,36 +1,49 @@
 //! Group commit for the signing chain. Every answer is appended to its trust's hash
 //! chain, which takes the trust's chain lock for the rest of the transaction, so
-//! signers queue behind each other's commit (and its fsync). Here one writer takes
-//! every answer waiting, appends each in its own savepoint (a refused one rolls back
-//! alone), brings the obligations of everyone who answered up to date in one refresh,
-//! commits them together, and only then tells each caller. A September rush costs one
-//! commit and one refresh per batch, not one per signature.
+//! signers would queue behind each other's commit (and its fsync). Here one writer takes
+//! every answer waiting and, per trust, under one hold of the chain lock: uses up their
+//! links in one statement (refusing any used or expired), hashes their rows onto the
+//! chain in memory and writes them in a few statements with their audit entries, brings
+//! the obligations of everyone who answered up to date in one refresh, commits them
+//! together, and only then tells each caller. A September rush costs a handful of
+//! statements and one commit per batch, not a dozen statements per signature.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
-use std::collections::BTreeMap;
-
-use attest_domain::{PersonId, TrustId};
-use attest_store::{Acceptance, Database, DatabaseTransaction, ObligationSlice, TransactionTrait};
+use attest_domain::{
+    Decision, MagicLinkId, PersonId, Principal, SigningMethod, SystemTask, TenantScope, TrustId,
+};
+use attest_store::{
+    Acceptance, Acceptances, Audit, Database, DatabaseTransaction, MagicLinks, NewAcceptance,
+    ObligationSlice, StoreError, TransactionTrait,
+};
 use tokio::sync::{mpsc, oneshot};
 
+use super::signer::invalid_link;
+use crate::audit::{Change, entry};
+use crate::principals::system;
 use crate::{App, AppError};
 
 /// Answers written per commit at most.
 const MAX_BATCH: usize = 128;
 
-type Written<'t> = Pin<Box<dyn Future<Output = Result<Acceptance, AppError>> + Send + 't>>;
+/// One answer to append: who gave it (for the audit), within what scope, the row to
+/// write and the signing link it used up.
+pub(crate) struct Answered {
+    pub(crate) principal: Principal,
+    pub(crate) scope: TenantScope,
+    pub(crate) new: NewAcceptance,
+    pub(crate) link: Option<MagicLinkId>,
+}
 
-/// One answer's writes, run inside the batch's transaction.
-pub(crate) type Work = Box<dyn for<'t> FnOnce(&'t DatabaseTransaction) -> Written<'t> + Send>;
+type Reply = oneshot::Sender<Result<Acceptance, AppError>>;
 
 struct Job {
     /// The application of the caller (its clock dates the refresh).
     app: App,
-    work: Work,
-    reply: oneshot::Sender<Result<Acceptance, AppError>>,
+    answered: Answered,
+    reply: Reply,
 }
 
 #[derive(Default)]
@@ -39,13 +52,17 @@ pub(crate) struct ChainWriter {
 }
 
 impl ChainWriter {
-    /// Runs `work` in the next batch; answers once the batch is committed.
-    pub(crate) async fn submit(&self, app: &App, work: Work) -> Result<Acceptance, AppError> {
+    /// Appends `answered` in the next batch; answers once the batch is committed.
+    pub(crate) async fn submit(
+        &self,
+        app: &App,
+        answered: Answered,
+    ) -> Result<Acceptance, AppError> {
         let (reply, answer) = oneshot::channel();
         self.sender(&app.db)
             .send(Job {
                 app: app.clone(),
-                work,
+                answered,
                 reply,
             })
             .map_err(|_| stopped())?;
@@ -84,36 +101,59 @@ async fn write_batches(db: Database, mut receiver: mpsc::UnboundedReceiver<Job>)
     }
 }
 
+/// A batch's answers by trust, in the order they arrived.
+type ByTrust = BTreeMap<TrustId, (App, Vec<(Answered, Reply)>)>;
+
 async fn write_batch(db: &Database, batch: Vec<Job>) {
+    let mut by_trust: ByTrust = BTreeMap::new();
+    for job in batch {
+        by_trust
+            .entry(job.answered.scope.trust())
+            .or_insert_with(|| (job.app.clone(), Vec::new()))
+            .1
+            .push((job.answered, job.reply));
+    }
     let txn = match db.begin().await {
         Ok(txn) => txn,
         Err(error) => {
             let error = AppError::from(error);
-            for job in batch {
-                let _ = job.reply.send(Err(error.clone()));
+            for (_, (_, jobs)) in by_trust {
+                for (_, reply) in jobs {
+                    let _ = reply.send(Err(error.clone()));
+                }
             }
             return;
         }
     };
-    let mut written = Vec::with_capacity(batch.len());
-    let mut answered: BTreeMap<TrustId, (App, Vec<PersonId>)> = BTreeMap::new();
-    for job in batch {
-        match in_savepoint(&txn, job.work).await {
-            Ok(row) => {
-                answered
-                    .entry(row.trust)
-                    .or_insert_with(|| (job.app.clone(), Vec::new()))
-                    .1
-                    .push(row.person);
-                written.push((job.reply, row));
+    let mut written: Vec<(Reply, Acceptance)> = Vec::new();
+    let mut answered: Vec<(TrustId, App, Vec<PersonId>)> = Vec::new();
+    for (trust, (app, jobs)) in by_trust {
+        let (entries, replies): (Vec<Answered>, Vec<Reply>) = jobs.into_iter().unzip();
+        let mut people = Vec::new();
+        match in_savepoint(&txn, trust, entries).await {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    match outcome {
+                        Ok(row) => {
+                            people.push(row.person);
+                            written.push((reply, row));
+                        }
+                        Err(error) => {
+                            let _ = reply.send(Err(error));
+                        }
+                    }
+                }
             }
             Err(error) => {
-                let _ = job.reply.send(Err(error));
+                for reply in replies {
+                    let _ = reply.send(Err(error.clone()));
+                }
             }
         }
+        answered.push((trust, app, people));
     }
     let mut outcome = Ok(());
-    for (trust, (app, mut people)) in answered {
+    for (trust, app, mut people) in answered {
         people.sort_unstable();
         people.dedup();
         outcome = app
@@ -127,30 +167,141 @@ async fn write_batch(db: &Database, batch: Vec<Job>) {
         Ok(()) => txn.commit().await.map_err(AppError::from),
         Err(error) => Err(error),
     };
-    match outcome {
-        Ok(()) => {
-            for (reply, row) in written {
-                let _ = reply.send(Ok(row));
-            }
-        }
-        Err(error) => {
-            for (reply, _) in written {
-                let _ = reply.send(Err(error.clone()));
-            }
-        }
+    for (reply, row) in written {
+        let _ = reply.send(outcome.clone().map(|()| row));
     }
 }
 
-async fn in_savepoint(txn: &DatabaseTransaction, work: Work) -> Result<Acceptance, AppError> {
+/// One trust's answers in a savepoint: a failure of the writes themselves undoes them
+/// all (and every caller hears it), leaving the batch's other trusts alone.
+async fn in_savepoint(
+    txn: &DatabaseTransaction,
+    trust: TrustId,
+    entries: Vec<Answered>,
+) -> Result<Vec<Result<Acceptance, AppError>>, AppError> {
     let savepoint = txn.begin().await?;
-    match work(&savepoint).await {
-        Ok(row) => {
+    match append_answers(&savepoint, trust, entries).await {
+        Ok(outcomes) => {
             savepoint.commit().await?;
-            Ok(row)
+            Ok(outcomes)
         }
         Err(error) => {
             let _ = savepoint.rollback().await;
             Err(error)
         }
+    }
+}
+
+/// Appends one trust's answers under one hold of its chain lock; each answer's outcome
+/// in order (refused: outside its signer's scope, or its link used or expired).
+async fn append_answers(
+    txn: &DatabaseTransaction,
+    trust: TrustId,
+    entries: Vec<Answered>,
+) -> Result<Vec<Result<Acceptance, AppError>>, AppError> {
+    let chain = system(trust, SystemTask::SigningChain).scope();
+    let acceptances = Acceptances::new(txn, &chain);
+    // The lock comes first: the links below are decided under it.
+    let head = acceptances.lock_chain().await?;
+    let mut refusals: Vec<Option<AppError>> = entries.iter().map(outside_scope).collect();
+    refuse_used_links(txn, &chain, &entries, &mut refusals).await?;
+    let mut accepted = Vec::with_capacity(entries.len());
+    let mut outcomes = Vec::with_capacity(entries.len());
+    for (entry, refusal) in entries.into_iter().zip(refusals) {
+        if refusal.is_none() {
+            accepted.push(entry);
+        }
+        outcomes.push(refusal);
+    }
+    let audits: Vec<(Principal, chrono::DateTime<chrono::Utc>)> = accepted
+        .iter()
+        .map(|entry| (entry.principal.clone(), entry.new.signed_at))
+        .collect();
+    let rows = acceptances
+        .append_locked(head, accepted.into_iter().map(|entry| entry.new).collect())
+        .await?;
+    let entries = rows
+        .iter()
+        .zip(&audits)
+        .map(|(row, (principal, at))| entry(principal, *at, signed(row, &summary(row))))
+        .collect();
+    Audit::new(txn, &chain).append_many(entries).await?;
+    let mut rows = rows.into_iter();
+    Ok(outcomes
+        .into_iter()
+        .map(|refusal| match refusal {
+            Some(error) => Err(error),
+            None => rows.next().ok_or_else(stopped),
+        })
+        .collect())
+}
+
+/// An answer for a school or person its signer cannot reach (what a single append
+/// refuses).
+fn outside_scope(entry: &Answered) -> Option<AppError> {
+    if !entry.scope.schools().allows(entry.new.school) {
+        Some(StoreError::NotFound("school").into())
+    } else if !entry.scope.reaches_person(entry.new.person) {
+        Some(StoreError::NotFound("person").into())
+    } else {
+        None
+    }
+}
+
+/// Uses up the links of the answers still standing; an answer whose link was used
+/// already (here or earlier in this batch) or has expired is refused.
+async fn refuse_used_links(
+    txn: &DatabaseTransaction,
+    chain: &TenantScope,
+    entries: &[Answered],
+    refusals: &mut [Option<AppError>],
+) -> Result<(), AppError> {
+    let standing = || {
+        entries
+            .iter()
+            .zip(refusals.iter())
+            .filter(|(_, refusal)| refusal.is_none())
+            .filter_map(|(entry, _)| entry.link.map(|link| (link, entry.new.signed_at)))
+    };
+    let links: Vec<MagicLinkId> = standing().map(|(link, _)| link).collect();
+    let Some(at) = standing().map(|(_, at)| at).max() else {
+        return Ok(());
+    };
+    let used = MagicLinks::new(txn, chain).consume_many(&links, at).await?;
+    let mut seen = HashSet::new();
+    for (entry, refusal) in entries.iter().zip(refusals.iter_mut()) {
+        if let (Some(link), None) = (entry.link, &refusal)
+            && (!used.contains(&link) || !seen.insert(link))
+        {
+            *refusal = Some(invalid_link());
+        }
+    }
+    Ok(())
+}
+
+/// What the audit keeps of an appended answer.
+fn summary(row: &Acceptance) -> serde_json::Value {
+    serde_json::json!({
+        "person": row.person,
+        "policy": row.policy,
+        "version": row.version,
+        "seq": row.seq,
+        "method": row.method,
+        "decision": row.decision,
+        "row_hash": row.row_hash,
+    })
+}
+
+fn signed<'a>(row: &Acceptance, after: &'a serde_json::Value) -> Change<'a, serde_json::Value> {
+    Change {
+        action: match (row.decision, row.method) {
+            (Decision::Declined, _) => "acceptance.decline",
+            (_, SigningMethod::Paper) => "acceptance.record_paper",
+            _ => "acceptance.sign",
+        },
+        subject_type: "acceptance",
+        subject_id: row.id.as_uuid(),
+        before: None,
+        after: Some(after),
     }
 }

@@ -9,8 +9,8 @@ use attest_domain::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set, Statement, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    Statement, TransactionSession, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -179,6 +179,15 @@ impl<C: ConnectionTrait + TransactionTrait> Acceptances<'_, C> {
 
 impl<C: ConnectionTrait> Acceptances<'_, C> {
     async fn append_in(&self, new: NewAcceptance) -> Result<Acceptance, StoreError> {
+        let head = self.lock_chain().await?;
+        let mut rows = self.append_locked(head, vec![new]).await?;
+        rows.pop().ok_or(StoreError::NotFound("acceptance"))
+    }
+
+    /// Takes the trust's chain lock for the rest of the transaction (creating the
+    /// chain on its first answer) and returns its head. Whatever the caller decides
+    /// under the lock (which links are still unused) cannot race another writer.
+    pub async fn lock_chain(&self) -> Result<ChainHead, StoreError> {
         let trust = self.scope.trust().as_uuid();
         self.conn
             .execute_raw(self.statement(
@@ -187,51 +196,97 @@ impl<C: ConnectionTrait> Acceptances<'_, C> {
                 vec![trust.into(), GENESIS_HASH.into()],
             ))
             .await?;
+        // A no-op update: on PostgreSQL it locks the row, on SQLite the database.
         self.conn
             .execute_raw(self.statement(
-                "UPDATE acceptance_chains SET last_seq = last_seq + 1 WHERE trust_id = $1",
+                "UPDATE acceptance_chains SET last_seq = last_seq WHERE trust_id = $1",
                 vec![trust.into()],
             ))
             .await?;
-        let head = self.head().await?;
-        let row = Acceptance {
-            id: AcceptanceId::generate(),
-            trust: self.scope.trust(),
-            seq: head.last_seq,
-            person: new.person,
-            policy: new.policy,
-            version: new.version,
-            school: new.school,
-            decision: new.decision,
-            content_hash: new.content_hash,
-            audience_kind: new.audience_kind,
-            variables: new.variables,
-            typed_name: new.typed_name,
-            role: new.role,
-            answers: new.answers,
-            method: new.method,
-            recorded_by: new.recorded_by,
-            note: new.note,
-            decline_reason: new.decline_reason,
-            signed_at: to_stored_precision(new.signed_at),
-            signed_on: new.signed_on,
-            renew_on: new.renew_on,
-            ip: new.ip,
-            user_agent: new.user_agent,
-            prev_hash: head.last_hash.clone(),
-            row_hash: String::new(),
-        };
-        let row_hash = chain_hash(&head.last_hash, &row.chained_fields());
-        let row = Acceptance { row_hash, ..row };
-        to_model(&row)?.insert(self.conn).await?;
+        self.head().await
+    }
+
+    /// Appends `news` in order after `head` (from `lock_chain` in this transaction):
+    /// each row hashed onto the one before in memory, then written in a few
+    /// statements with the new head. Every answer must be within this scope.
+    pub async fn append_locked(
+        &self,
+        head: ChainHead,
+        news: Vec<NewAcceptance>,
+    ) -> Result<Vec<Acceptance>, StoreError> {
+        for new in &news {
+            if !self.scope.schools().allows(new.school) {
+                return Err(StoreError::NotFound("school"));
+            }
+            if !self.scope.reaches_person(new.person) {
+                return Err(StoreError::NotFound("person"));
+            }
+        }
+        let (mut seq, mut last_hash) = (head.last_seq, head.last_hash);
+        let mut rows = Vec::with_capacity(news.len());
+        for new in news {
+            seq += 1;
+            let row = chained(self.scope.trust(), seq, last_hash, new);
+            last_hash = row.row_hash.clone();
+            rows.push(row);
+        }
+        if rows.is_empty() {
+            return Ok(rows);
+        }
+        for chunk in rows.chunks(APPEND_CHUNK) {
+            let models = chunk.iter().map(to_model).collect::<Result<Vec<_>, _>>()?;
+            acceptance::Entity::insert_many(models)
+                .exec_without_returning(self.conn)
+                .await?;
+        }
         self.conn
             .execute_raw(self.statement(
-                "UPDATE acceptance_chains SET last_hash = $1 WHERE trust_id = $2",
-                vec![row.row_hash.clone().into(), trust.into()],
+                "UPDATE acceptance_chains SET last_seq = $1, last_hash = $2 WHERE trust_id = $3",
+                vec![
+                    seq.into(),
+                    last_hash.into(),
+                    self.scope.trust().as_uuid().into(),
+                ],
             ))
             .await?;
-        Ok(row)
+        Ok(rows)
     }
+}
+
+/// Rows per INSERT: well inside both databases' limits on bound values.
+const APPEND_CHUNK: usize = 200;
+
+/// The row `new` becomes at `seq`, hashed onto `prev_hash`.
+fn chained(trust: TrustId, seq: i64, prev_hash: String, new: NewAcceptance) -> Acceptance {
+    let row = Acceptance {
+        id: AcceptanceId::generate(),
+        trust,
+        seq,
+        person: new.person,
+        policy: new.policy,
+        version: new.version,
+        school: new.school,
+        decision: new.decision,
+        content_hash: new.content_hash,
+        audience_kind: new.audience_kind,
+        variables: new.variables,
+        typed_name: new.typed_name,
+        role: new.role,
+        answers: new.answers,
+        method: new.method,
+        recorded_by: new.recorded_by,
+        note: new.note,
+        decline_reason: new.decline_reason,
+        signed_at: to_stored_precision(new.signed_at),
+        signed_on: new.signed_on,
+        renew_on: new.renew_on,
+        ip: new.ip,
+        user_agent: new.user_agent,
+        prev_hash,
+        row_hash: String::new(),
+    };
+    let row_hash = chain_hash(&row.prev_hash, &row.chained_fields());
+    Acceptance { row_hash, ..row }
 }
 
 fn to_json<T: Serialize>(value: &T, what: &'static str) -> Result<serde_json::Value, StoreError> {

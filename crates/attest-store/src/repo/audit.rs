@@ -32,7 +32,24 @@ impl<'a, C: ConnectionTrait> Audit<'a, C> {
     }
 
     pub async fn append(&self, entry: NewAuditEntry) -> Result<AuditEntry, StoreError> {
-        let model = audit_entry::ActiveModel {
+        let model = self.model(entry).insert(self.conn).await?;
+        Ok(to_entry(model))
+    }
+
+    /// Appends many entries in a few statements (a batch of signatures').
+    pub async fn append_many(&self, entries: Vec<NewAuditEntry>) -> Result<(), StoreError> {
+        let models: Vec<audit_entry::ActiveModel> =
+            entries.into_iter().map(|entry| self.model(entry)).collect();
+        for chunk in models.chunks(200) {
+            audit_entry::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(self.conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    fn model(&self, entry: NewAuditEntry) -> audit_entry::ActiveModel {
+        audit_entry::ActiveModel {
             id: Set(AuditEntryId::generate().as_uuid()),
             trust_id: Set(self.scope.trust().as_uuid()),
             occurred_at: Set(entry.at),
@@ -43,9 +60,6 @@ impl<'a, C: ConnectionTrait> Audit<'a, C> {
             subject_id: Set(entry.subject_id),
             summary: Set(entry.summary),
         }
-        .insert(self.conn)
-        .await?;
-        Ok(to_entry(model))
     }
 
     /// The newest entries first, at most `limit`, older than `before` when given.

@@ -115,6 +115,32 @@ impl<'a, C: ConnectionTrait> MagicLinks<'a, C> {
         }
         Ok(())
     }
+
+    /// Uses up each of `ids` still unused and unexpired at `at`, in one statement;
+    /// returns those it used (any other was used by someone else first, or expired).
+    pub async fn consume_many(
+        &self,
+        ids: &[MagicLinkId],
+        at: DateTime<Utc>,
+    ) -> Result<std::collections::HashSet<MagicLinkId>, StoreError> {
+        let mut used = std::collections::HashSet::new();
+        for chunk in ids.chunks(500) {
+            let models = magic_link::Entity::update_many()
+                .col_expr(magic_link::Column::UsedAt, Some(at).into())
+                .filter(magic_link::Column::TrustId.eq(self.scope.trust().as_uuid()))
+                .filter(magic_link::Column::Id.is_in(chunk.iter().map(MagicLinkId::as_uuid)))
+                .filter(magic_link::Column::UsedAt.is_null())
+                .filter(magic_link::Column::ExpiresAt.gt(at))
+                .exec_with_returning(self.conn)
+                .await?;
+            used.extend(
+                models
+                    .into_iter()
+                    .map(|model| MagicLinkId::from_uuid(model.id)),
+            );
+        }
+        Ok(used)
+    }
 }
 
 fn to_link(model: magic_link::Model) -> MagicLink {

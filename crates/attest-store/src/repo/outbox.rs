@@ -4,7 +4,9 @@
 use attest_domain::{OutboxMessageId, TenantScope, TrustId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::StoreError;
 use crate::entities::outbox_message;
@@ -78,6 +80,26 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Which of `keys` are already queued (or sent): a tick need not render those.
+    pub async fn queued_keys(
+        &self,
+        keys: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut found = std::collections::HashSet::new();
+        for chunk in keys.chunks(500) {
+            let rows: Vec<Option<String>> = outbox_message::Entity::find()
+                .select_only()
+                .column(outbox_message::Column::DedupeKey)
+                .filter(outbox_message::Column::TrustId.eq(self.scope.trust().as_uuid()))
+                .filter(outbox_message::Column::DedupeKey.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(self.conn)
+                .await?;
+            found.extend(rows.into_iter().flatten());
+        }
+        Ok(found)
     }
 
     /// The trust's messages, newest first.

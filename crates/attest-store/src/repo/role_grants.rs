@@ -82,6 +82,21 @@ impl<'a, C: ConnectionTrait> RoleGrants<'a, C> {
         models.into_iter().map(to_grant).collect()
     }
 
+    /// Every school's live grants of `role` (the scope's schools), read together.
+    pub async fn active_at_schools(
+        &self,
+        role: attest_domain::Role,
+    ) -> Result<Vec<RoleGrant>, StoreError> {
+        let models = self
+            .visible()
+            .filter(role_grant::Column::Role.eq(role.as_str()))
+            .filter(role_grant::Column::RevokedAt.is_null())
+            .filter(role_grant::Column::SchoolId.is_not_null())
+            .all(self.conn)
+            .await?;
+        models.into_iter().map(to_grant).collect()
+    }
+
     pub async fn insert(&self, new: NewRoleGrant) -> Result<RoleGrant, StoreError> {
         if let Some(school) = new.assignment.school()
             && !self.scope.schools().allows(school)

@@ -5,6 +5,8 @@
 //! second finds the record already there. Outside the send window nothing is sent and
 //! the first tick inside it catches up with one email, not several.
 
+mod school_mail;
+
 use std::collections::BTreeMap;
 
 use attest_domain::{
@@ -13,15 +15,16 @@ use attest_domain::{
 use attest_store::GivenStep;
 use attest_store::{
     ComplianceRow, DatabaseTransaction, MagicLinks, NewEmail, NewMagicLink, Outbox, People,
-    ReminderLog, RoleGrants, Schools, TransactionTrait, TrustMailSettings, Trusts,
+    ReminderLog, RoleGrants, TransactionTrait, TrustMailSettings, Trusts,
 };
-use chrono::{Datelike, Duration};
+use chrono::Duration;
 
 use crate::signing::DEFAULT_LINK_DAYS;
 use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
+use school_mail::SchoolContacts;
 
 /// People reminded per transaction.
 const REMINDER_BATCH: usize = 250;
@@ -114,8 +117,9 @@ impl App {
         // One read per tick, not one per email.
         let branding = self.branding(operator).await?;
         let trust = &branding;
+        let contacts = SchoolContacts::read(self, &operator.scope()).await?;
         let mut report = ReminderReport {
-            digests: self.digests(operator, trust, &owed).await?,
+            digests: self.digests(operator, trust, &contacts, &owed).await?,
             review_alerts: self.review_alerts(operator, trust).await?,
             ..ReminderReport::default()
         };
@@ -168,75 +172,13 @@ impl App {
             report.steps += steps;
         }
         for (school, rows) in per_school {
-            let (emails, steps) = self.escalate(operator, trust, school, rows).await?;
+            let (emails, steps) = self
+                .escalate(operator, trust, &contacts, school, rows)
+                .await?;
             report.escalation_emails += emails;
             report.steps += steps;
         }
         Ok(report)
-    }
-
-    /// Once a week (the first tick of the ISO week), each school admin gets the list of
-    /// who at their school is still outstanding. The outbox's dedupe key makes it once.
-    async fn digests(
-        &self,
-        operator: &Principal,
-        trust: &Branding,
-        owed: &[ComplianceRow],
-    ) -> Result<usize, AppError> {
-        let scope = operator.scope();
-        let now = self.now();
-        let week = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive().iso_week();
-        let mut by_school: BTreeMap<SchoolId, Vec<&ComplianceRow>> = BTreeMap::new();
-        for row in owed {
-            by_school.entry(row.school).or_default().push(row);
-        }
-        let mut sent = 0;
-        for (school, rows) in by_school {
-            let school_name = Schools::new(&self.db, &scope).get(school).await?.name;
-            let admins = holders(self, &scope, Role::SchoolAdmin, Some(school)).await?;
-            let overdue = rows
-                .iter()
-                .filter(|r| r.status == ComplianceStatus::Overdue)
-                .count();
-            let listed: Vec<_> = rows
-                .iter()
-                .map(|row| {
-                    context! {
-                        name => row.full_name.clone(),
-                        kind => row.kind.as_str(),
-                        title => row.policy_title.clone(),
-                        state => if row.status == ComplianceStatus::Overdue { "overdue" } else { "due" },
-                    }
-                })
-                .collect();
-            for admin in admins {
-                let Some(email) = admin.email else { continue };
-                let body = render_email(
-                    "digest",
-                    trust,
-                    context! { name => admin.full_name.as_str(), school => school_name.as_str(), rows => listed.clone(), overdue => overdue },
-                )?;
-                let queued = Outbox::new(&self.db, &scope)
-                    .enqueue(NewEmail {
-                        kind: "digest",
-                        to_address: email.as_str().to_owned(),
-                        subject: body.subject,
-                        body_text: body.text,
-                        body_html: Some(body.html),
-                        dedupe_key: Some(format!(
-                            "digest:{}:{}:{}-W{:02}",
-                            admin.id,
-                            school,
-                            week.year(),
-                            week.week()
-                        )),
-                        at: now,
-                    })
-                    .await?;
-                sent += usize::from(queued.is_some());
-            }
-        }
-        Ok(sent)
     }
 
     /// Trust admins hear about a policy's review 30 days before its date and on it.
@@ -371,75 +313,5 @@ impl App {
         MagicLinks::new(txn, &scope).insert_many(links).await?;
         Outbox::new(txn, &scope).enqueue_many(emails).await?;
         Ok((sent, recorded.len()))
-    }
-
-    /// One email to each admin of the school listing who is newly escalated.
-    async fn escalate(
-        &self,
-        operator: &Principal,
-        trust: &Branding,
-        school: SchoolId,
-        rows: Vec<ComplianceRow>,
-    ) -> Result<(usize, usize), AppError> {
-        let scope = operator.scope();
-        let now = self.now();
-        let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
-        let school_name = Schools::new(&self.db, &scope).get(school).await?.name;
-        let addresses: Vec<String> = holders(self, &scope, Role::SchoolAdmin, Some(school))
-            .await?
-            .into_iter()
-            .filter_map(|admin| admin.email.map(|email| email.as_str().to_owned()))
-            .collect();
-        if addresses.is_empty() {
-            return Ok((0, 0));
-        }
-        let txn = self.db.begin().await?;
-        let log = ReminderLog::new(&txn, &scope);
-        let mut lines = Vec::new();
-        for row in &rows {
-            if log
-                .record(
-                    row.person,
-                    row.current_version_id,
-                    &ReminderStep::Escalation.key(),
-                    window_day,
-                    now,
-                )
-                .await?
-            {
-                lines.push(context! {
-                    name => row.full_name.clone(),
-                    kind => row.kind.as_str(),
-                    title => row.policy_title.clone(),
-                    due => row.due_on.map(|day| day.to_string()).unwrap_or_default(),
-                });
-            }
-        }
-        let steps = lines.len();
-        let outbox = Outbox::new(&txn, &scope);
-        let mut emails = 0;
-        if !lines.is_empty() {
-            let body = render_email(
-                "escalation",
-                trust,
-                context! { school => school_name.as_str(), rows => lines },
-            )?;
-            for address in &addresses {
-                outbox
-                    .enqueue(NewEmail {
-                        kind: "escalation",
-                        to_address: address.clone(),
-                        subject: body.subject.clone(),
-                        body_text: body.text.clone(),
-                        body_html: Some(body.html.clone()),
-                        dedupe_key: None,
-                        at: now,
-                    })
-                    .await?;
-                emails += 1;
-            }
-        }
-        txn.commit().await?;
-        Ok((emails, steps))
     }
 }

@@ -1,0 +1,231 @@
+//! What a tick tells each school's admins: the weekly digest of who is outstanding, and
+//! escalations of who is newly overdue. Names and admins of every school are read once
+//! per tick, and a digest already queued this week is not rendered again.
+
+use std::collections::{BTreeMap, HashMap};
+
+use attest_domain::{
+    ComplianceStatus, Person, PersonId, Principal, ReminderStep, Role, SchoolId, TenantScope,
+};
+use attest_store::{
+    ComplianceRow, GivenStep, NewEmail, Outbox, People, ReminderLog, RoleGrants, Schools,
+    TransactionTrait,
+};
+use chrono::Datelike;
+use minijinja::context;
+
+use crate::email_templates::{Branding, render_email};
+use crate::{App, AppError, SCHOOL_TIME_ZONE};
+
+/// Every school's name and its admins who can be written to.
+pub(super) struct SchoolContacts {
+    names: HashMap<SchoolId, String>,
+    admins: HashMap<SchoolId, Vec<Person>>,
+}
+
+impl SchoolContacts {
+    pub(super) async fn read(app: &App, scope: &TenantScope) -> Result<Self, AppError> {
+        let names = Schools::new(&app.db, scope)
+            .list()
+            .await?
+            .into_iter()
+            .map(|school| (school.id, school.name.as_str().to_owned()))
+            .collect();
+        let grants = RoleGrants::new(&app.db, scope)
+            .active_at_schools(Role::SchoolAdmin)
+            .await?;
+        let mut ids: Vec<PersonId> = grants.iter().map(|grant| grant.person).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let people: HashMap<PersonId, Person> = People::new(&app.db, scope)
+            .by_ids(&ids)
+            .await?
+            .into_iter()
+            .filter(|person| person.email.is_some())
+            .map(|person| (person.id, person))
+            .collect();
+        let mut admins: HashMap<SchoolId, Vec<Person>> = HashMap::new();
+        for grant in grants {
+            if let (Some(school), Some(person)) =
+                (grant.assignment.school(), people.get(&grant.person))
+            {
+                admins.entry(school).or_default().push(person.clone());
+            }
+        }
+        for people in admins.values_mut() {
+            people.sort_by_key(|person| person.id);
+            people.dedup_by_key(|person| person.id);
+        }
+        Ok(Self { names, admins })
+    }
+
+    fn name(&self, school: SchoolId) -> &str {
+        self.names.get(&school).map_or("", String::as_str)
+    }
+
+    fn admins(&self, school: SchoolId) -> &[Person] {
+        self.admins.get(&school).map_or(&[], Vec::as_slice)
+    }
+}
+
+impl App {
+    /// Once a week (the first tick of the ISO week), each school admin gets the list of
+    /// who at their school is still outstanding. The outbox's dedupe key makes it once.
+    pub(super) async fn digests(
+        &self,
+        operator: &Principal,
+        trust: &Branding,
+        contacts: &SchoolContacts,
+        owed: &[ComplianceRow],
+    ) -> Result<usize, AppError> {
+        let scope = operator.scope();
+        let now = self.now();
+        let week = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive().iso_week();
+        let mut by_school: BTreeMap<SchoolId, Vec<&ComplianceRow>> = BTreeMap::new();
+        for row in owed {
+            by_school.entry(row.school).or_default().push(row);
+        }
+        let key = |admin: &Person, school: SchoolId| {
+            format!(
+                "digest:{}:{}:{}-W{:02}",
+                admin.id,
+                school,
+                week.year(),
+                week.week()
+            )
+        };
+        let keys: Vec<String> = by_school
+            .keys()
+            .flat_map(|school| {
+                contacts
+                    .admins(*school)
+                    .iter()
+                    .map(move |admin| key(admin, *school))
+            })
+            .collect();
+        let queued = Outbox::new(&self.db, &scope).queued_keys(&keys).await?;
+        let mut sent = 0;
+        for (school, rows) in by_school {
+            let unsent: Vec<(&Person, String)> = contacts
+                .admins(school)
+                .iter()
+                .map(|admin| (admin, key(admin, school)))
+                .filter(|(_, key)| !queued.contains(key))
+                .collect();
+            if unsent.is_empty() {
+                continue;
+            }
+            let overdue = rows
+                .iter()
+                .filter(|r| r.status == ComplianceStatus::Overdue)
+                .count();
+            let listed: Vec<_> = rows
+                .iter()
+                .map(|row| {
+                    context! {
+                        name => row.full_name.clone(),
+                        kind => row.kind.as_str(),
+                        title => row.policy_title.clone(),
+                        state => if row.status == ComplianceStatus::Overdue { "overdue" } else { "due" },
+                    }
+                })
+                .collect();
+            for (admin, dedupe_key) in unsent {
+                let Some(email) = &admin.email else { continue };
+                let body = render_email(
+                    "digest",
+                    trust,
+                    context! { name => admin.full_name.as_str(), school => contacts.name(school), rows => listed.clone(), overdue => overdue },
+                )?;
+                let queued = Outbox::new(&self.db, &scope)
+                    .enqueue(NewEmail {
+                        kind: "digest",
+                        to_address: email.as_str().to_owned(),
+                        subject: body.subject,
+                        body_text: body.text,
+                        body_html: Some(body.html),
+                        dedupe_key: Some(dedupe_key),
+                        at: now,
+                    })
+                    .await?;
+                sent += usize::from(queued.is_some());
+            }
+        }
+        Ok(sent)
+    }
+
+    /// One email to each admin of the school listing who is newly escalated.
+    pub(super) async fn escalate(
+        &self,
+        operator: &Principal,
+        trust: &Branding,
+        contacts: &SchoolContacts,
+        school: SchoolId,
+        rows: Vec<ComplianceRow>,
+    ) -> Result<(usize, usize), AppError> {
+        let scope = operator.scope();
+        let now = self.now();
+        let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let addresses: Vec<String> = contacts
+            .admins(school)
+            .iter()
+            .filter_map(|admin| admin.email.as_ref().map(|email| email.as_str().to_owned()))
+            .collect();
+        if addresses.is_empty() {
+            return Ok((0, 0));
+        }
+        let txn = self.db.begin().await?;
+        let wanted: Vec<GivenStep> = rows
+            .iter()
+            .map(|row| {
+                (
+                    row.person,
+                    row.current_version_id,
+                    ReminderStep::Escalation.key(),
+                )
+            })
+            .collect();
+        let recorded = ReminderLog::new(&txn, &scope)
+            .record_many(&wanted, window_day, now)
+            .await?;
+        let lines: Vec<_> = rows
+            .iter()
+            .zip(&wanted)
+            .filter(|(_, step)| recorded.contains(*step))
+            .map(|(row, _)| {
+                context! {
+                    name => row.full_name.clone(),
+                    kind => row.kind.as_str(),
+                    title => row.policy_title.clone(),
+                    due => row.due_on.map(|day| day.to_string()).unwrap_or_default(),
+                }
+            })
+            .collect();
+        let steps = lines.len();
+        let outbox = Outbox::new(&txn, &scope);
+        let mut emails = 0;
+        if !lines.is_empty() {
+            let body = render_email(
+                "escalation",
+                trust,
+                context! { school => contacts.name(school), rows => lines },
+            )?;
+            for address in &addresses {
+                outbox
+                    .enqueue(NewEmail {
+                        kind: "escalation",
+                        to_address: address.clone(),
+                        subject: body.subject.clone(),
+                        body_text: body.text.clone(),
+                        body_html: Some(body.html.clone()),
+                        dedupe_key: None,
+                        at: now,
+                    })
+                    .await?;
+                emails += 1;
+            }
+        }
+        txn.commit().await?;
+        Ok((emails, steps))
+    }
+}
