@@ -719,13 +719,17 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or(15);
     // A fresh database, dropped afterwards; or keep the generated trust in a file with
     // BENCH_SQLITE_FILE=/path/bench.db (to study query plans).
-    let kept = std::env::var("BENCH_SQLITE_FILE").ok();
+    // BENCH_DATABASE_URL=postgres://…/empty_db keeps a PostgreSQL one the same way.
+    let kept = std::env::var("BENCH_SQLITE_FILE")
+        .ok()
+        .map(|file| format!("sqlite://{file}?mode=rwc"))
+        .or_else(|| std::env::var("BENCH_DATABASE_URL").ok());
     let database = match &kept {
         Some(_) => None,
         None => Some(TestDatabase::migrated().await?),
     };
     let url = match (&kept, &database) {
-        (Some(file), _) => format!("sqlite://{file}?mode=rwc"),
+        (Some(url), _) => url.clone(),
         (None, Some(database)) => database.url().to_owned(),
         (None, None) => anyhow::bail!("no database"),
     };

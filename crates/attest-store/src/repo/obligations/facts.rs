@@ -259,11 +259,15 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         let answers: Vec<AnswerRow> = self
             .rows(
                 format!(
-                    "SELECT a.id, a.seq, a.person_id, a.policy_id, v.number, a.decision, \
+                    // The people's answers first, by their index, then their versions:
+                    // without statistics a planner may otherwise walk every version.
+                    "WITH a AS MATERIALIZED (SELECT a.id, a.seq, a.person_id, a.policy_id, \
+                       a.version_id, a.trust_id, a.decision, a.signed_at, a.renew_on, \
+                       a.decline_reason FROM acceptances a WHERE a.trust_id = $1{}{policy_filter}) \
+                     SELECT a.id, a.seq, a.person_id, a.policy_id, v.number, a.decision, \
                      a.signed_at, a.renew_on, a.decline_reason \
-                     FROM acceptances a JOIN policy_versions v \
-                       ON v.trust_id = a.trust_id AND v.id = a.version_id \
-                     WHERE a.trust_id = $1{}{policy_filter}",
+                     FROM a JOIN policy_versions v \
+                       ON v.trust_id = a.trust_id AND v.id = a.version_id",
                     person_filter.replace("{t}", "a")
                 ),
                 answer_values,

@@ -229,14 +229,23 @@ impl<'a, C: ConnectionTrait> Obligations<'a, C> {
         })
     }
 
-    /// After a bulk write, the planner's statistics for the model's tables, so its
+    /// After a bulk write, the planner's statistics for the model's tables and the
+    /// records it was built from (a rebuild follows a restore or a bulk load), so the
     /// queries are planned on what is there even where autovacuum is off.
     async fn refresh_statistics(&self) -> Result<(), StoreError> {
-        let sql = match self.backend() {
-            DbBackend::Postgres => "ANALYZE obligations, obligation_rechecks",
-            _ => "ANALYZE obligations",
-        };
-        self.conn.execute_unprepared(sql).await?;
+        for table in [
+            "obligations",
+            "obligation_rechecks",
+            "acceptances",
+            "memberships",
+            "exemptions",
+            "policy_versions",
+            "people",
+        ] {
+            self.conn
+                .execute_unprepared(&format!("ANALYZE {table}"))
+                .await?;
+        }
         Ok(())
     }
 
