@@ -110,26 +110,26 @@ pub async fn magic_link(
         .to_owned()
 }
 
-pub async fn sign_with_link(test: &TestApp, secret: &str, name: &str) -> Value {
-    let form = test.graphql(None, FORM, json!({ "t": secret })).await;
-    if form["errors"].is_array() {
-        return form;
-    }
-    let form = &form["data"]["signingForm"];
+/// `signPolicy`'s input for a form read with `secret`: the first option of each question.
+fn signing_input(form: &Value, secret: &str, name: &str) -> Value {
     let answers: Vec<Value> = form["questions"]
         .as_array()
         .expect("questions")
         .iter()
         .map(|q| json!({ "key": q["key"], "answer": q["options"][0] }))
         .collect();
-    test.graphql(
-        None,
-        SIGN,
-        json!({ "input": {
-            "versionId": form["versionId"], "contentHash": form["contentHash"],
-            "typedName": name, "answers": answers, "magicLinkToken": secret } }),
-    )
-    .await
+    json!({
+        "versionId": form["versionId"], "contentHash": form["contentHash"],
+        "typedName": name, "answers": answers, "magicLinkToken": secret })
+}
+
+pub async fn sign_with_link(test: &TestApp, secret: &str, name: &str) -> Value {
+    let form = test.graphql(None, FORM, json!({ "t": secret })).await;
+    if form["errors"].is_array() {
+        return form;
+    }
+    let input = signing_input(&form["data"]["signingForm"], secret, name);
+    test.graphql(None, SIGN, json!({ "input": input })).await
 }
 
 fn statuses(data: &Value) -> Vec<(String, String)> {
@@ -860,16 +860,7 @@ async fn answers_sent_together_each_sign_once_and_the_chain_stays_whole() {
     for (person, name) in f.people.iter().zip(names) {
         let secret = magic_link(&test, &trust.admin, "alpha", person, &f.policy).await;
         let form = test.graphql(None, FORM, json!({ "t": secret })).await;
-        let form = &form["data"]["signingForm"];
-        let answers: Vec<Value> = form["questions"]
-            .as_array()
-            .expect("questions")
-            .iter()
-            .map(|q| json!({ "key": q["key"], "answer": q["options"][0] }))
-            .collect();
-        inputs.push(json!({
-            "versionId": form["versionId"], "contentHash": form["contentHash"],
-            "typedName": name, "answers": answers, "magicLinkToken": secret }));
+        inputs.push(signing_input(&form["data"]["signingForm"], &secret, name));
     }
     // Each person's answer five times, all at once.
     let mut sends = tokio::task::JoinSet::new();

@@ -7,7 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use attest_app::{App, AppError, SystemClock, TokenExpiry};
+use attest_app::{App, AppError, IssuedToken, SystemClock, TokenExpiry};
+use attest_domain::Principal;
 use attest_store::ConnectionTrait;
 use attest_test_support::TestDatabase;
 use serde_json::{Value, json};
@@ -16,6 +17,19 @@ use serde_json::{Value, json};
 /// moment after the revoker hears the commit: long enough for a busy test machine to
 /// let a request in between. SQLite's signal is written before the revoker returns.
 const NOTIFY_DELIVERY: Duration = Duration::from_secs(5);
+
+/// A trust, its operator and a read-only token for it.
+async fn alpha_with_token(app: &App) -> (Principal, IssuedToken) {
+    app.create_trust("Alpha Trust", "alpha")
+        .await
+        .expect("trust");
+    let operator = app.operator_for("alpha").await.expect("operator");
+    let issued = app
+        .issue_api_token(&operator, "script", "read_only", None, TokenExpiry::Never)
+        .await
+        .expect("token");
+    (operator, issued)
+}
 
 fn is_postgres(database: &TestDatabase) -> bool {
     database.url().starts_with("postgres")
@@ -54,15 +68,7 @@ async fn a_replica_keeps_tokens_in_memory_until_a_revocation_is_heard() {
         .await
         .expect("second pool");
     let replica = App::new(other_db, Arc::new(SystemClock));
-    revoker
-        .create_trust("Alpha Trust", "alpha")
-        .await
-        .expect("trust");
-    let operator = revoker.operator_for("alpha").await.expect("operator");
-    let kept = revoker
-        .issue_api_token(&operator, "script", "read_only", None, TokenExpiry::Never)
-        .await
-        .expect("token");
+    let (operator, kept) = alpha_with_token(&revoker).await;
     // On PostgreSQL the replica trusts its memory only once its listener is connected.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -159,14 +165,7 @@ async fn viewer_status(client: &reqwest::Client, server: &Server, secret: &str) 
 async fn a_token_revoked_from_the_command_line_is_refused_by_every_replica() {
     let database = TestDatabase::migrated().await.expect("database");
     let app = App::new(database.db().clone(), Arc::new(SystemClock));
-    app.create_trust("Alpha Trust", "alpha")
-        .await
-        .expect("trust");
-    let operator = app.operator_for("alpha").await.expect("operator");
-    let issued = app
-        .issue_api_token(&operator, "script", "read_only", None, TokenExpiry::Never)
-        .await
-        .expect("token");
+    let (_, issued) = alpha_with_token(&app).await;
     let servers = [serve(&database), serve(&database)];
     let client = reqwest::Client::new();
     for server in &servers {
@@ -218,14 +217,7 @@ async fn a_replica_that_cannot_hear_revocations_reads_every_token() {
         return; // a SQLite file's signal cannot be lost this way
     }
     let app = App::new(database.db().clone(), Arc::new(SystemClock));
-    app.create_trust("Alpha Trust", "alpha")
-        .await
-        .expect("trust");
-    let operator = app.operator_for("alpha").await.expect("operator");
-    let issued = app
-        .issue_api_token(&operator, "script", "read_only", None, TokenExpiry::Never)
-        .await
-        .expect("token");
+    let (operator, issued) = alpha_with_token(&app).await;
     let until = |hearing: bool| {
         let app = app.clone();
         async move {
