@@ -56,6 +56,18 @@ pub(crate) async fn holders(
         .into_iter()
         .map(|grant| grant.person)
         .collect();
+    writable(app, scope, &ids).await
+}
+
+/// Those of `ids` who have an email address, each once.
+pub(crate) async fn writable(
+    app: &App,
+    scope: &attest_domain::TenantScope,
+    ids: &[PersonId],
+) -> Result<Vec<attest_domain::Person>, AppError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
     Ok(People::new(&app.db, scope)
         .by_ids(&ids)
         .await?
@@ -171,13 +183,11 @@ impl App {
             report.staff_emails += emails;
             report.steps += steps;
         }
-        for (school, rows) in per_school {
-            let (emails, steps) = self
-                .escalate(operator, trust, &contacts, school, rows)
-                .await?;
-            report.escalation_emails += emails;
-            report.steps += steps;
-        }
+        let (emails, steps) = self
+            .escalate(operator, trust, &contacts, per_school)
+            .await?;
+        report.escalation_emails += emails;
+        report.steps += steps;
         Ok(report)
     }
 

@@ -8,8 +8,7 @@ use attest_domain::{
     ComplianceStatus, Person, PersonId, Principal, ReminderStep, Role, SchoolId, TenantScope,
 };
 use attest_store::{
-    ComplianceRow, GivenStep, NewEmail, Outbox, People, ReminderLog, RoleGrants, Schools,
-    TransactionTrait,
+    ComplianceRow, GivenStep, NewEmail, Outbox, ReminderLog, RoleGrants, Schools, TransactionTrait,
 };
 use chrono::Datelike;
 use minijinja::context;
@@ -17,7 +16,7 @@ use minijinja::context;
 use crate::email_templates::{Branding, render_email};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
-/// Every school's name and its admins who can be written to.
+/// Every school's name and its admins who can be written to (each has an address).
 pub(super) struct SchoolContacts {
     names: HashMap<SchoolId, String>,
     admins: HashMap<SchoolId, Vec<Person>>,
@@ -34,14 +33,10 @@ impl SchoolContacts {
         let grants = RoleGrants::new(&app.db, scope)
             .active_at_schools(Role::SchoolAdmin)
             .await?;
-        let mut ids: Vec<PersonId> = grants.iter().map(|grant| grant.person).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let people: HashMap<PersonId, Person> = People::new(&app.db, scope)
-            .by_ids(&ids)
+        let ids: Vec<PersonId> = grants.iter().map(|grant| grant.person).collect();
+        let people: HashMap<PersonId, Person> = super::writable(app, scope, &ids)
             .await?
             .into_iter()
-            .filter(|person| person.email.is_some())
             .map(|person| (person.id, person))
             .collect();
         let mut admins: HashMap<SchoolId, Vec<Person>> = HashMap::new();
@@ -154,27 +149,29 @@ impl App {
         Ok(sent)
     }
 
-    /// One email to each admin of the school listing who is newly escalated.
+    /// One email to each admin of each school listing who is newly escalated there: the
+    /// steps of every school recorded in one statement, the emails queued together, one
+    /// transaction for the tick's escalations.
     pub(super) async fn escalate(
         &self,
         operator: &Principal,
         trust: &Branding,
         contacts: &SchoolContacts,
-        school: SchoolId,
-        rows: Vec<ComplianceRow>,
+        by_school: BTreeMap<SchoolId, Vec<ComplianceRow>>,
     ) -> Result<(usize, usize), AppError> {
         let scope = operator.scope();
         let now = self.now();
         let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
-        let addresses: Vec<String> = contacts
-            .admins(school)
-            .iter()
-            .filter_map(|admin| admin.email.as_ref().map(|email| email.as_str().to_owned()))
+        // A school nobody can be told about records nothing: its admins, once it has
+        // some, hear of everyone.
+        let rows: Vec<ComplianceRow> = by_school
+            .into_iter()
+            .filter(|(school, _)| !contacts.admins(*school).is_empty())
+            .flat_map(|(_, rows)| rows)
             .collect();
-        if addresses.is_empty() {
+        if rows.is_empty() {
             return Ok((0, 0));
         }
-        let txn = self.db.begin().await?;
         let wanted: Vec<GivenStep> = rows
             .iter()
             .map(|row| {
@@ -185,47 +182,48 @@ impl App {
                 )
             })
             .collect();
+        let txn = self.db.begin().await?;
         let recorded = ReminderLog::new(&txn, &scope)
             .record_many(&wanted, window_day, now)
             .await?;
-        let lines: Vec<_> = rows
-            .iter()
-            .zip(&wanted)
-            .filter(|(_, step)| recorded.contains(*step))
-            .map(|(row, _)| {
-                context! {
+        let mut lines: BTreeMap<SchoolId, Vec<minijinja::Value>> = BTreeMap::new();
+        for (row, step) in rows.iter().zip(&wanted) {
+            if recorded.contains(step) {
+                lines.entry(row.school).or_default().push(context! {
                     name => row.full_name.clone(),
                     kind => row.kind.as_str(),
                     title => row.policy_title.clone(),
                     due => row.due_on.map(|day| day.to_string()).unwrap_or_default(),
-                }
-            })
-            .collect();
-        let steps = lines.len();
-        let outbox = Outbox::new(&txn, &scope);
-        let mut emails = 0;
-        if !lines.is_empty() {
+                });
+            }
+        }
+        let steps = lines.values().map(Vec::len).sum();
+        let mut emails = Vec::new();
+        for (school, rows) in lines {
             let body = render_email(
                 "escalation",
                 trust,
-                context! { school => contacts.name(school), rows => lines },
+                context! { school => contacts.name(school), rows => rows },
             )?;
-            for address in &addresses {
-                outbox
-                    .enqueue(NewEmail {
-                        kind: "escalation",
-                        to_address: address.clone(),
-                        subject: body.subject.clone(),
-                        body_text: body.text.clone(),
-                        body_html: Some(body.html.clone()),
-                        dedupe_key: None,
-                        at: now,
-                    })
-                    .await?;
-                emails += 1;
+            for email in contacts
+                .admins(school)
+                .iter()
+                .filter_map(|a| a.email.as_ref())
+            {
+                emails.push(NewEmail {
+                    kind: "escalation",
+                    to_address: email.as_str().to_owned(),
+                    subject: body.subject.clone(),
+                    body_text: body.text.clone(),
+                    body_html: Some(body.html.clone()),
+                    dedupe_key: None,
+                    at: now,
+                });
             }
         }
+        let sent = emails.len();
+        Outbox::new(&txn, &scope).enqueue_many(emails).await?;
         txn.commit().await?;
-        Ok((emails, steps))
+        Ok((sent, steps))
     }
 }
