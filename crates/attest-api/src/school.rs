@@ -101,6 +101,8 @@ pub enum SigningMethod {
     MagicLink,
     /// A paper form recorded by a school admin.
     Paper,
+    /// Signed in by a single-use link sent to their email address.
+    EmailLink,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::context::{app, principal};
 use crate::error::OrGraphql;
+use crate::school::MembershipKind;
 
 #[derive(SimpleObject)]
 pub struct IdentityProvider {
@@ -68,6 +69,24 @@ pub struct IdentityProviderInput {
     pub link_by_email: bool,
 }
 
+/// Who may sign in with a link sent to their email address (governors, volunteers,
+/// visitors and contractors often have no school account).
+#[derive(SimpleObject)]
+pub struct EmailSignIn {
+    pub enabled: bool,
+    /// The membership kinds that may; a person needs a current membership of one.
+    pub kinds: Vec<MembershipKind>,
+}
+
+impl From<attest_domain::EmailSignIn> for EmailSignIn {
+    fn from(setting: attest_domain::EmailSignIn) -> Self {
+        Self {
+            enabled: setting.enabled,
+            kinds: setting.kinds.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct SsoQuery;
 
@@ -85,6 +104,15 @@ impl SsoQuery {
             .into_iter()
             .map(Into::into)
             .collect())
+    }
+
+    /// The trust's email sign-in. Trust admins only.
+    async fn email_sign_in(&self, ctx: &Context<'_>) -> async_graphql::Result<EmailSignIn> {
+        Ok(app(ctx)?
+            .email_sign_in(principal(ctx)?)
+            .await
+            .gql()?
+            .into())
     }
 }
 
@@ -111,6 +139,24 @@ impl SsoMutation {
         };
         Ok(app(ctx)?
             .add_identity_provider(principal(ctx)?, provider, &secret)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Turns email sign-in on for people with a current membership of one of `kinds`
+    /// (at least one when enabling), or off. Trust admins only; audited.
+    async fn set_email_sign_in(
+        &self,
+        ctx: &Context<'_>,
+        enabled: bool,
+        #[graphql(default)] kinds: Vec<MembershipKind>,
+    ) -> async_graphql::Result<EmailSignIn> {
+        let kinds: std::collections::BTreeSet<attest_domain::MembershipKind> =
+            kinds.into_iter().map(Into::into).collect();
+        let setting = attest_domain::EmailSignIn { enabled, kinds };
+        Ok(app(ctx)?
+            .set_email_sign_in(principal(ctx)?, setting)
             .await
             .gql()?
             .into())

@@ -17,18 +17,19 @@ pub struct RenderedEmail {
 }
 
 /// Every kind of email, for `attest mail preview`.
-pub const EMAIL_KINDS: [&str; 6] = [
+pub const EMAIL_KINDS: [&str; 7] = [
     "magic_link",
     "reminder",
     "escalation",
     "digest",
     "review_alert",
+    "sign_in",
     "breach_alert",
 ];
 
 /// Every template, by the name the renderer asks for; the files live in
 /// `templates/email/<kind>/{subject,body.txt,body.html}`.
-const TEMPLATES: [(&str, &str); 20] = [
+const TEMPLATES: [(&str, &str); 23] = [
     (
         "layout.html",
         include_str!("../templates/email/layout.html"),
@@ -81,6 +82,18 @@ const TEMPLATES: [(&str, &str); 20] = [
     (
         "digest.html",
         include_str!("../templates/email/digest/body.html"),
+    ),
+    (
+        "sign_in.subject",
+        include_str!("../templates/email/sign_in/subject"),
+    ),
+    (
+        "sign_in.txt",
+        include_str!("../templates/email/sign_in/body.txt"),
+    ),
+    (
+        "sign_in.html",
+        include_str!("../templates/email/sign_in/body.html"),
     ),
     (
         "review_alert.subject",
@@ -173,6 +186,9 @@ pub fn preview(kind: &str, branding: &Branding) -> Result<RenderedEmail, AppErro
         }
         "review_alert" => {
             context! { title => "Staff Acceptable Use Policy", number => 3, date => "2026-12-20", now => false }
+        }
+        "sign_in" => {
+            context! { name => "Gita Governor", url => "https://attest.example/sign-in/email/si_…", minutes => 15 }
         }
         other => {
             return Err(AppError::invalid(

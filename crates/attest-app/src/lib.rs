@@ -64,7 +64,8 @@ pub use rate_limit::{Limit, RateLimitSettings, RateLimits};
 pub use reminders::ReminderReport;
 pub use school::{SchoolChanges, SchoolInput};
 pub use sign_in::{
-    LoginProvider, SESSION_ABSOLUTE, SESSION_IDLE, SessionContext, SignedIn, VerifiedLogin,
+    EMAIL_LINK_MINUTES, IssuedSignInLink, LoginProvider, MAX_ISSUED_LINK_HOURS, SESSION_ABSOLUTE,
+    SESSION_IDLE, SessionContext, SignInChoices, SignInLinkPreview, SignedIn, VerifiedLogin,
 };
 pub use signing::{
     AcceptanceCheck, AcceptanceEvidence, ChainReport, CheckReport, ComplianceFilter,

@@ -39,6 +39,19 @@ impl App {
         Ok(People::new(&self.db, &principal.scope()).get(id).await?)
     }
 
+    /// The person of the trust with this email address.
+    pub async fn person_by_email(
+        &self,
+        principal: &Principal,
+        email: &str,
+    ) -> Result<Person, AppError> {
+        let email = attest_domain::Email::parse(email.trim())?;
+        People::new(&self.db, &principal.scope())
+            .find_by_email(&email)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no one in the trust has the address {}", email.as_str())))
+    }
+
     pub async fn people_by_ids(
         &self,
         principal: &Principal,

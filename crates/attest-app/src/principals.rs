@@ -62,4 +62,19 @@ impl App {
             .await?;
         Ok(person(trust, who, Vec::new()))
     }
+
+    /// `attest demo` only: a person of the demo trust with the roles they hold, to act
+    /// in their name (the DPO working on the demo's breaches).
+    pub async fn demo_person(&self, trust: TrustId, who: PersonId) -> Result<Principal, AppError> {
+        let demo = system(trust, SystemTask::Demo);
+        let scope = demo.scope();
+        attest_store::People::new(&self.db, &scope).get(who).await?;
+        let roles = attest_store::RoleGrants::new(&self.db, &scope)
+            .active_for_people(&[who])
+            .await?
+            .into_iter()
+            .map(|grant| grant.assignment)
+            .collect();
+        Ok(person(trust, who, roles))
+    }
 }

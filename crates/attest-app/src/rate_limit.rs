@@ -42,10 +42,12 @@ pub enum Limit {
     /// Trust-wide CSV exports (compliance, acceptances, the breach register), per
     /// principal: each reads the whole trust.
     Export,
+    /// Email sign-in links asked for, per address and per email address asked about.
+    EmailSignIn,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 9] = [
+    pub const ALL: [Limit; 10] = [
         Limit::SignIn,
         Limit::MagicLinkFailure,
         Limit::BearerFailure,
@@ -55,6 +57,7 @@ impl Limit {
         Limit::MagicLinkSend,
         Limit::SignInFailureAudit,
         Limit::Export,
+        Limit::EmailSignIn,
     ];
 
     fn what(self) -> &'static str {
@@ -68,6 +71,7 @@ impl Limit {
             Limit::MagicLinkSend => "signing links sent",
             Limit::SignInFailureAudit => "failed sign-ins from this address",
             Limit::Export => "exports",
+            Limit::EmailSignIn => "sign-in links asked for",
         }
     }
 }
@@ -86,6 +90,7 @@ pub struct RateLimitSettings {
     pub magic_link_sends_per_hour: u32,
     pub sign_in_failure_audits_per_hour: u32,
     pub exports_per_hour: u32,
+    pub email_sign_in_per_hour: u32,
 }
 
 impl Default for RateLimitSettings {
@@ -100,6 +105,7 @@ impl Default for RateLimitSettings {
             magic_link_sends_per_hour: 100,
             sign_in_failure_audits_per_hour: 10,
             exports_per_hour: 60,
+            email_sign_in_per_hour: 10,
         }
     }
 }
@@ -124,6 +130,7 @@ impl RateLimitSettings {
                 Duration::from_secs(3600),
             ),
             Limit::Export => (self.exports_per_hour, Duration::from_secs(3600)),
+            Limit::EmailSignIn => (self.email_sign_in_per_hour, Duration::from_secs(3600)),
         };
         let burst = NonZeroU32::new(count)?;
         Quota::with_period(per / count).map(|quota| quota.allow_burst(burst))

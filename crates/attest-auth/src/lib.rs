@@ -60,6 +60,21 @@ pub fn mint_magic_link() -> Result<MintedToken, AuthError> {
     mint(LINK_PREFIX)
 }
 
+/// The start of every email sign-in link's secret.
+pub const SIGN_IN_PREFIX: &str = "si_";
+
+/// A new single-use email sign-in link's secret and the hash kept of it.
+pub fn mint_sign_in_link() -> Result<MintedToken, AuthError> {
+    mint(SIGN_IN_PREFIX)
+}
+
+/// Whether a presented string has an email sign-in link's shape.
+pub fn is_sign_in_link(secret: &str) -> bool {
+    secret.strip_prefix(SIGN_IN_PREFIX).is_some_and(|body| {
+        body.len() == SECRET_BYTES * 2 && body.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
 fn mint(prefix: &str) -> Result<MintedToken, AuthError> {
     let mut bytes = [0_u8; SECRET_BYTES];
     getrandom::fill(&mut bytes).map_err(|error| AuthError::Random(error.to_string()))?;
@@ -81,12 +96,16 @@ pub const REDACTED_LINK: &str = "[link removed after sending]";
 /// `text` with every magic-link secret in it replaced by [`REDACTED_LINK`]: once an
 /// email has gone, the copy attest keeps must not be a way to sign as its recipient.
 pub fn redact_magic_links(text: &str) -> String {
-    let secret_len = LINK_PREFIX.len() + SECRET_BYTES * 2;
+    redact_secrets(&redact_secrets(text, LINK_PREFIX), SIGN_IN_PREFIX)
+}
+
+fn redact_secrets(text: &str, prefix: &str) -> String {
+    let secret_len = prefix.len() + SECRET_BYTES * 2;
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(LINK_PREFIX) {
+    while let Some(at) = rest.find(prefix) {
         let candidate = &rest[at..];
-        let hex_len = candidate[LINK_PREFIX.len()..]
+        let hex_len = candidate[prefix.len()..]
             .bytes()
             .take_while(u8::is_ascii_hexdigit)
             .count();
@@ -95,8 +114,8 @@ pub fn redact_magic_links(text: &str) -> String {
             out.push_str(REDACTED_LINK);
             rest = &candidate[secret_len..];
         } else {
-            out.push_str(&rest[..at + LINK_PREFIX.len()]);
-            rest = &candidate[LINK_PREFIX.len()..];
+            out.push_str(&rest[..at + prefix.len()]);
+            rest = &candidate[prefix.len()..];
         }
     }
     out.push_str(rest);
@@ -154,6 +173,17 @@ mod tests {
             "{redacted}"
         );
         assert_eq!(redact_magic_links("no links at all"), "no links at all");
+    }
+
+    #[test]
+    fn sent_sign_in_links_are_removed_too() {
+        let link = mint_sign_in_link().expect("minted").secret;
+        assert!(is_sign_in_link(&link) && !is_magic_link(&link));
+        let redacted = redact_magic_links(&format!("Sign in: https://a.example/sign-in/email/{link} si_00"));
+        assert_eq!(
+            redacted,
+            format!("Sign in: https://a.example/sign-in/email/{REDACTED_LINK} si_00")
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub enum SigningMethod {
     MagicLink,
     /// Signed a paper form, recorded by a school admin.
     Paper,
+    /// Signed in by a single-use sign-in link sent to their email address (people
+    /// without a school Microsoft or Google account: governors, volunteers, visitors).
+    EmailLink,
 }
 
 /// Whether the person signed or declined.
@@ -58,7 +61,7 @@ macro_rules! text_enum {
     };
 }
 
-text_enum!(SigningMethod, "method", [Sso => "sso", MagicLink => "magic_link", Paper => "paper"]);
+text_enum!(SigningMethod, "method", [Sso => "sso", MagicLink => "magic_link", Paper => "paper", EmailLink => "email_link"]);
 text_enum!(Decision, "decision", [Accepted => "accepted", Declined => "declined"]);
 
 /// The hash the first row of a trust's chain points back to.

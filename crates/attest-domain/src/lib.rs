@@ -23,6 +23,7 @@ mod read_model;
 mod records;
 mod role;
 mod schedule;
+mod sign_in;
 mod sync_plan;
 mod values;
 
@@ -56,7 +57,9 @@ pub use mail_settings::{MailSettings, MailSettingsInput, clock_text};
 pub use membership::MembershipKind;
 pub use network::{check_provider_url, is_public_ip};
 pub use policy::{PolicyKind, ReviewCycle, VersionEvent, VersionState, review_due};
-pub use principal::{Actor, OwnRecords, Principal, SchoolAccess, SystemTask, TenantScope};
+pub use principal::{
+    Actor, OwnRecords, Principal, SchoolAccess, StartPage, SystemTask, TenantScope,
+};
 pub use read_model::{
     Acceptance, Breach, BreachEvent, BreachFilter, ComplianceCount, ComplianceCursor,
     ComplianceRow, Exemption, Job, OutboxMessage, PeopleFilter, PeoplePage, PersonCursor, Policy,
@@ -67,6 +70,7 @@ pub use records::{
 };
 pub use role::{Role, RoleAssignment};
 pub use schedule::{LONDON, ReminderPlan, ReminderStep, SendWindow};
+pub use sign_in::{EmailSignIn, SignInMethod};
 pub use sync_plan::{
     DirectoryUser, FieldChange, KnownPerson, LeaverAlarm, MappingRules, MatchField, Matcher,
     PlannedAdd, PlannedUpdate, SyncPlan, Unmapped, leaver_alarms, plan_sync,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::{ApiTokenId, PersonId, Role, RoleAssignment, SchoolId, TrustId};
+use crate::{ApiTokenId, PersonId, Role, RoleAssignment, SchoolId, SignInMethod, TrustId};
 
 /// What acted: kept on every audit entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,12 +76,23 @@ impl Actor {
     }
 }
 
+/// Where a signed-in person is sent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartPage {
+    Trust,
+    BreachDesk,
+    School(SchoolId),
+    OwnPolicies,
+}
+
 /// An authenticated caller within exactly one trust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     trust: TrustId,
     actor: Actor,
     roles: Vec<RoleAssignment>,
+    /// For a person with a session: how that session was started (kept with what they sign).
+    signed_in_by: Option<SignInMethod>,
 }
 
 impl Principal {
@@ -92,7 +103,20 @@ impl Principal {
             trust,
             actor,
             roles,
+            signed_in_by: None,
         }
+    }
+
+    /// The same principal, known to have signed in by `method` (attest-app's sessions).
+    #[must_use]
+    pub fn signed_in_by(mut self, method: SignInMethod) -> Self {
+        self.signed_in_by = Some(method);
+        self
+    }
+
+    /// How this person's session was started, if they act through one.
+    pub const fn sign_in_method(&self) -> Option<SignInMethod> {
+        self.signed_in_by
     }
 
     pub const fn trust(&self) -> TrustId {
@@ -127,6 +151,22 @@ impl Principal {
                 .filter_map(RoleAssignment::school)
                 .collect(),
         )
+    }
+
+    /// Where this person's work starts: trust admins at the trust, the DPO at the breach
+    /// desk, school admins at their (first) school, everyone else at their own policies.
+    pub fn start_page(&self) -> StartPage {
+        if self.has_role(Role::TrustAdmin) {
+            return StartPage::Trust;
+        }
+        if self.has_role(Role::Dpo) {
+            return StartPage::BreachDesk;
+        }
+        self.roles
+            .iter()
+            .filter(|held| held.role() == Role::SchoolAdmin)
+            .find_map(RoleAssignment::school)
+            .map_or(StartPage::OwnPolicies, StartPage::School)
     }
 
     /// The tenant scope every repository call is made with.
@@ -277,6 +317,34 @@ mod tests {
 
     fn school_admin(school: SchoolId) -> RoleAssignment {
         RoleAssignment::new(Role::SchoolAdmin, Some(school)).expect("valid")
+    }
+
+    #[test]
+    fn each_person_starts_where_their_work_is() {
+        let school = SchoolId::generate();
+        let dpo = RoleAssignment::new(Role::Dpo, None).expect("valid");
+        assert_eq!(principal(Vec::new()).start_page(), StartPage::OwnPolicies);
+        assert_eq!(
+            principal(vec![school_admin(school)]).start_page(),
+            StartPage::School(school)
+        );
+        assert_eq!(
+            principal(vec![school_admin(school), dpo.clone()]).start_page(),
+            StartPage::BreachDesk
+        );
+        assert_eq!(
+            principal(vec![dpo, RoleAssignment::trust_admin()]).start_page(),
+            StartPage::Trust
+        );
+    }
+
+    #[test]
+    fn a_session_records_how_it_started() {
+        let plain = principal(Vec::new());
+        assert_eq!(plain.sign_in_method(), None);
+        let by_email = plain.clone().signed_in_by(SignInMethod::EmailLink);
+        assert_eq!(by_email.sign_in_method(), Some(SignInMethod::EmailLink));
+        assert_ne!(plain, by_email);
     }
 
     #[test]

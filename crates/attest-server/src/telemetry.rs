@@ -14,9 +14,14 @@ pub fn init(format: LogFormat) {
                 "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn,tokio_cron_scheduler=warn",
             )
         });
+    // Colour only for a person at a terminal: logs written to a file or a collector stay
+    // plain text (and NO_COLOR is honoured).
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     // Closing a request's span logs it once: method, route, status, request id, time taken.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_span_events(FmtSpan::CLOSE)
         .with_writer(std::io::stderr);
     // A second init (tests) is harmless: the first subscriber stays.

@@ -29,8 +29,9 @@ pub use repo::{
     ObligationSlice, Obligations, OpenMembership, Outbox, OutboxDelivery, OutboxMessage, People,
     PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies, Policy, PolicySettings,
     PolicyVersion, PolicyVersions, Reach, Refreshed, ReminderLog, Revision, RoleGrants,
-    SchoolPolicySettings, Schools, Sessions, StateChange, TrustBreachSettings, TrustMailSettings,
-    Trusts, find_magic_link_by_hash, mail_settings_for_delivery, school_day,
+    SchoolPolicySettings, Schools, Sessions, SignInLinkRow, SignInLinks, StateChange,
+    TrustBreachSettings, TrustMailSettings, TrustSignInSettings, Trusts, NewSignInLink,
+    find_magic_link_by_hash, find_sign_in_link_by_hash, mail_settings_for_delivery, school_day,
 };
 pub use revocations::{Generation, Revocations};
 pub use sea_orm::{

@@ -3,18 +3,22 @@
 //! (once, by an earlier link or a verified email where the trust allows it — never by
 //! an unverified one, never across trusts), a server-side session, and the audit log.
 
+mod email;
 mod session;
 
-use attest_domain::{Email, Person, Principal, ProviderSettings, Slug, Trust, TrustId};
-use attest_store::{
-    IdentityProviders, Memberships, People, PersonIdentities, Sessions, TransactionTrait, Trusts,
+use attest_domain::{
+    Email, Person, Principal, ProviderSettings, SignInMethod, Slug, Trust, TrustId,
 };
+use attest_store::{IdentityProviders, People, PersonIdentities, TransactionTrait, Trusts};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
+pub use email::{
+    EMAIL_LINK_MINUTES, IssuedSignInLink, MAX_ISSUED_LINK_HOURS, SignInChoices, SignInLinkPreview,
+};
 pub use session::SessionContext;
 
 /// A session ends this long after sign-in, whatever happens.
@@ -257,21 +261,14 @@ impl App {
                 person
             }
         };
-        let today = self.today();
-        let active = Memberships::new(&txn, &scope)
-            .for_people(&[person.id])
-            .await?
-            .iter()
-            .any(|membership| membership.ended_on.is_none_or(|ended| ended > today));
-        if !active {
-            return Err(refused(
-                "this account's person has left every school of the trust",
-            ));
-        }
-        let session = uuid::Uuid::now_v7();
-        let expires_at = at + SESSION_ABSOLUTE;
-        Sessions::new(&txn, &scope)
-            .create(session, person.id, settings.slug.as_str(), at, expires_at)
+        let (session, expires_at) = self
+            .open_session(
+                &txn,
+                &trust,
+                &person,
+                (settings.slug.as_str(), SignInMethod::Sso),
+                at,
+            )
             .await?;
         let principal = crate::principals::person(trust.id, person.id, Vec::new());
         record(

@@ -2,14 +2,14 @@
 //! and idle limits, revocation), renewing it, and signing out.
 
 use attest_auth::SessionTokens;
-use attest_domain::{Person, PersonId, Principal, Trust, TrustId};
-use attest_store::{People, RoleGrants, Sessions, TransactionTrait};
+use attest_domain::{Person, PersonId, Principal, SignInMethod, Trust, TrustId};
+use attest_store::{Memberships, People, RoleGrants, Sessions, TransactionTrait};
 use chrono::{DateTime, Utc};
 
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
-use super::{SESSION_IDLE, SESSION_TOKEN_LIFETIME, refused, signing_in};
+use super::{SESSION_ABSOLUTE, SESSION_IDLE, SESSION_TOKEN_LIFETIME, refused, signing_in};
 
 /// A request's session, checked.
 #[derive(Debug, Clone)]
@@ -52,6 +52,37 @@ impl App {
             .map_err(|error| AppError::Internal(error.to_string()))
     }
 
+    /// Starts a session for `person` (who must still belong to a school of the trust),
+    /// inside the caller's transaction: `(session id, when it ends)`.
+    pub(super) async fn open_session(
+        &self,
+        txn: &attest_store::DatabaseTransaction,
+        trust: &Trust,
+        person: &Person,
+        how: (&str, SignInMethod),
+        at: DateTime<Utc>,
+    ) -> Result<(uuid::Uuid, DateTime<Utc>), AppError> {
+        let operator = signing_in(trust.id);
+        let scope = operator.scope();
+        let today = self.today();
+        let active = Memberships::new(txn, &scope)
+            .for_people(&[person.id])
+            .await?
+            .iter()
+            .any(|membership| membership.ended_on.is_none_or(|ended| ended > today));
+        if !active {
+            return Err(refused(
+                "this account's person has left every school of the trust",
+            ));
+        }
+        let session = uuid::Uuid::now_v7();
+        let expires_at = at + SESSION_ABSOLUTE;
+        Sessions::new(txn, &scope)
+            .create(session, person.id, how, at, expires_at)
+            .await?;
+        Ok((session, expires_at))
+    }
+
     /// The session a cookie's token names, if it is still open; records the activity.
     pub async fn session(&self, token: &str) -> Result<SessionContext, AppError> {
         let expired = || refused("your session has ended: sign in again");
@@ -89,7 +120,8 @@ impl App {
                 None
             };
         Ok(SessionContext {
-            principal: crate::principals::person(trust, person, roles),
+            principal: crate::principals::person(trust, person, roles)
+                .signed_in_by(session.method),
             person: People::new(&self.db, &scope).get(person).await?,
             trust: self.trust(&operator).await?,
             session,

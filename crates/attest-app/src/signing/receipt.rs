@@ -24,6 +24,7 @@ pub fn receipt_text(evidence: &AcceptanceEvidence) -> String {
         SigningMethod::Sso => "signed in with their school account",
         SigningMethod::MagicLink => "single-use link sent to their email",
         SigningMethod::Paper => "PAPER FORM recorded by a school admin",
+        SigningMethod::EmailLink => "signed in with a single-use link sent to their email",
     };
     format!(
         "attest receipt {id}\n\

@@ -42,6 +42,7 @@ pub struct Session {
     pub id: uuid::Uuid,
     pub person_id: uuid::Uuid,
     pub provider_slug: String,
+    pub method: crate::SignInMethod,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub last_seen_at: chrono::DateTime<chrono::Utc>,
     pub expires_at: chrono::DateTime<chrono::Utc>,

@@ -6,6 +6,7 @@ pub mod jobs;
 pub mod mail;
 pub mod migrate;
 pub mod policy;
+pub mod sign_in;
 pub mod signing;
 pub mod sso;
 pub mod sync;
@@ -72,6 +73,9 @@ pub enum Command {
     /// Staff sign-in: identity providers and the key that seals their secrets.
     #[command(subcommand)]
     Sso(sso::SsoCommand),
+    /// Sign-in by email: who may, and single-use links for one person.
+    #[command(subcommand, name = "sign-in")]
+    SignIn(sign_in::SignInCommand),
     /// Directory sync with Entra ID or Google Workspace: connect, rules, plan, apply, runs.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
@@ -194,6 +198,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compliance(command) => compliance::run(config, command).await,
         Command::Breach(command) => breach::run(config, command).await,
         Command::Sso(command) => sso::run(config, command).await,
+        Command::SignIn(command) => sign_in::run(config, command).await,
         Command::Sync(command) => sync::run(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());

@@ -41,6 +41,7 @@ pub(super) async fn seed_directory(app: &App) -> anyhow::Result<DemoTrust> {
     let trust = app.create_trust("Demo Learning Trust", "demo").await?;
     let operator = app.operator_for(trust.slug.as_str()).await?;
     let mut people = 0;
+    let mut cast = super::Cast::default();
     for (index, (name, urn)) in SCHOOLS.iter().enumerate() {
         let school = app
             .create_school(
@@ -53,6 +54,7 @@ pub(super) async fn seed_directory(app: &App) -> anyhow::Result<DemoTrust> {
             )
             .await?;
         publish_sample(app, &operator, school.id, index).await?;
+        cast.schools.push(school.id);
         for (offset, (kind, title)) in STAFFING.iter().enumerate() {
             let n = index * STAFFING.len() + offset;
             let (given, family) = (
@@ -86,12 +88,39 @@ pub(super) async fn seed_directory(app: &App) -> anyhow::Result<DemoTrust> {
             if *kind == "leadership" {
                 app.grant_role(&operator, person.id, "school_admin", Some(school.id))
                     .await?;
+                cast.school_admin.get_or_insert(person.id);
             }
             if index == 0 && *title == "School Business Manager" {
                 app.grant_role(&operator, person.id, "dpo", None).await?;
+                cast.dpo = Some(person.id);
+            }
+            if index == 1 && *title == "Teaching Assistant" {
+                cast.reporter = Some(person.id);
             }
         }
     }
+    // Trust IT: a person of the central team (attached to the first school), so that
+    // the trust's pages can be walked through as them.
+    let it = app
+        .upsert_person(
+            &operator,
+            PersonInput {
+                id: None,
+                full_name: "Tom Trust-IT".to_owned(),
+                email: Some("it@demo-trust.org.uk".to_owned()),
+                membership: Some(NewPersonMembership {
+                    school: cast.schools[0],
+                    kind: "support".to_owned(),
+                    job_title: Some("Trust IT Manager".to_owned()),
+                    started_on: Some(app.today() - Duration::days(400)),
+                }),
+            },
+        )
+        .await?
+        .person;
+    app.grant_role(&operator, it.id, "trust_admin", None).await?;
+    cast.trust_admin = Some(it.id);
+    people += 1;
     let token = app
         .issue_api_token(
             &operator,
@@ -109,6 +138,9 @@ pub(super) async fn seed_directory(app: &App) -> anyhow::Result<DemoTrust> {
         policies: SCHOOLS.len(),
         signatures: 0,
         signing_link: None,
+        sign_in_links: Vec::new(),
+        breaches: 0,
+        cast,
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod directory;
 mod seed;
+mod walkthrough;
 
 pub use seed::seed;
 
@@ -25,6 +26,26 @@ pub struct DemoTrust {
     pub signatures: usize,
     /// A signing link for someone who has not signed yet.
     pub signing_link: Option<String>,
+    /// Single-use sign-in links to walk the pages as each kind of user: (who they are,
+    /// their name, the link).
+    pub sign_in_links: Vec<(String, String, String)>,
+    /// Breaches on the DPO's desk, in different states.
+    pub breaches: usize,
+    /// Who is who.
+    pub cast: Cast,
+}
+
+/// The demo's people who have a part in the walk-through.
+#[derive(Debug, Default, Clone)]
+pub struct Cast {
+    pub schools: Vec<attest_domain::SchoolId>,
+    pub trust_admin: Option<attest_domain::PersonId>,
+    pub dpo: Option<attest_domain::PersonId>,
+    pub school_admin: Option<attest_domain::PersonId>,
+    /// A member of staff who reports a breach.
+    pub reporter: Option<attest_domain::PersonId>,
+    /// A member of staff with a policy still to sign.
+    pub signer: Option<attest_domain::PersonId>,
 }
 
 #[derive(Args)]
@@ -106,6 +127,16 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     if let Some(link) = &demo.signing_link {
         println!("  a signing link (single use): {}", link.trim());
     }
+    println!();
+    println!("  In a browser: http://{address}/ (sign-in by email; the emails land in the folder above)");
+    println!("  or sign in straight away with one of these single-use links (valid 24 hours):");
+    for (part, name, url) in &demo.sign_in_links {
+        println!("    {part:<40} {name:<18} {url}");
+    }
+    println!(
+        "  breaches:   {} on the DPO's desk (just reported, clock running, reported to the ICO, closed)",
+        demo.breaches
+    );
     println!(
         "  compliance: http://{address}/exports/compliance.csv   (with the token), or `attest report compliance --trust demo`"
     );

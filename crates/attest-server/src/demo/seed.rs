@@ -142,6 +142,9 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
         });
         tracing::debug!(link = %sent.link, "demo signing link queued");
     }
+    demo.cast.signer = unsigned.get(3).map(|row| row.person);
+    super::walkthrough::breaches(&past, &clock, &mut demo).await?;
+    super::walkthrough::sign_in_links(app, &mut demo).await?;
     demo.signatures = signatures;
     demo.signing_link = signing_link;
     Ok(demo)

@@ -156,6 +156,20 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 web::get().to(sso::callback),
             )
             .route("/auth/logout", web::post().to(sso::logout))
+            .route("/", web::get().to(pages::front::front_door))
+            .route(
+                "/sign-in/{trust}",
+                web::get().to(pages::front::trust_sign_in),
+            )
+            .route(
+                "/sign-in/{trust}/email",
+                web::post().to(pages::front::request_email_link),
+            )
+            .service(
+                web::resource("/sign-in/email/{token}")
+                    .route(web::get().to(pages::front::email_link_page))
+                    .route(web::post().to(pages::front::email_link_submit)),
+            )
             .route("/me", web::get().to(pages::me::me))
             .service(
                 web::resource("/me/sign/{version}")

@@ -7,7 +7,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use minijinja::{Environment, Value, context};
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 17] = [
     ("layout.html", include_str!("pages/templates/layout.html")),
     ("receipt.html", include_str!("pages/templates/receipt.html")),
     ("sign.html", include_str!("pages/templates/sign.html")),
@@ -31,6 +31,15 @@ const TEMPLATES: [(&str, &str); 14] = [
     ("breach.html", include_str!("pages/templates/breach.html")),
     ("report.html", include_str!("pages/templates/report.html")),
     ("paper.html", include_str!("pages/templates/paper.html")),
+    ("front.html", include_str!("pages/templates/front.html")),
+    (
+        "email_sent.html",
+        include_str!("pages/templates/email_sent.html"),
+    ),
+    (
+        "email_link.html",
+        include_str!("pages/templates/email_link.html"),
+    ),
 ];
 
 fn templates() -> &'static Environment<'static> {

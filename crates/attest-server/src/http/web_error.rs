@@ -96,7 +96,7 @@ impl WebError {
     /// Not signed in, in words for a person at a browser.
     pub(crate) fn not_signed_in() -> Self {
         Self::page(AppError::Unauthenticated(
-            "You are not signed in. Use your school's sign-in link.".to_owned(),
+            "You are not signed in.".to_owned(),
         ))
     }
 

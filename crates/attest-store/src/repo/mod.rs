@@ -4,6 +4,7 @@ mod acceptances;
 mod api_tokens;
 mod audit;
 mod breach_settings;
+mod email_sign_in;
 mod breaches;
 mod compliance;
 mod directory;
@@ -29,6 +30,9 @@ pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
 pub use api_tokens::{ApiTokens, NewApiToken};
 pub use audit::{Audit, NewAuditEntry};
 pub use breach_settings::TrustBreachSettings;
+pub use email_sign_in::{
+    NewSignInLink, SignInLinkRow, SignInLinks, TrustSignInSettings, find_sign_in_link_by_hash,
+};
 pub use breaches::{Breach, BreachEvent, BreachFilter, Breaches, NewBreach};
 pub use compliance::{
     Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,

@@ -1,7 +1,7 @@
 //! Which provider account is which person, and sessions (server-side, so they can be
 //! revoked and expire when idle).
 
-use attest_domain::{PersonId, Session, TenantScope};
+use attest_domain::{PersonId, Session, SignInMethod, TenantScope};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 
@@ -68,6 +68,7 @@ struct SessionRow {
     pub id: uuid::Uuid,
     pub person_id: uuid::Uuid,
     pub provider_slug: String,
+    pub method: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -100,13 +101,13 @@ impl<'a, C: ConnectionTrait> Sessions<'a, C> {
         &self,
         id: uuid::Uuid,
         person: PersonId,
-        provider_slug: &str,
+        (provider_slug, method): (&str, SignInMethod),
         at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.execute(
-            "INSERT INTO sessions (id, trust_id, person_id, provider_slug, created_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $5, $6)",
+            "INSERT INTO sessions (id, trust_id, person_id, provider_slug, method, created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $7, $5, $5, $6)",
             vec![
                 id.into(),
                 self.scope.trust().as_uuid().into(),
@@ -114,6 +115,7 @@ impl<'a, C: ConnectionTrait> Sessions<'a, C> {
                 provider_slug.into(),
                 at.into(),
                 expires_at.into(),
+                method.as_str().into(),
             ],
         )
         .await?;
@@ -123,7 +125,7 @@ impl<'a, C: ConnectionTrait> Sessions<'a, C> {
     pub async fn get(&self, id: uuid::Uuid) -> Result<Option<Session>, StoreError> {
         Ok(SessionRow::find_by_statement(Statement::from_sql_and_values(
             self.conn.get_database_backend(),
-            "SELECT id, person_id, provider_slug, created_at, last_seen_at, expires_at, revoked_at \
+            "SELECT id, person_id, provider_slug, method, created_at, last_seen_at, expires_at, revoked_at \
              FROM sessions WHERE trust_id = $1 AND id = $2",
             vec![self.scope.trust().as_uuid().into(), id.into()],
         ))
@@ -160,6 +162,9 @@ impl SessionRow {
             id: self.id,
             person_id: self.person_id,
             provider_slug: self.provider_slug,
+            // Rows are written by `create` alone; an unknown value is read as the older,
+            // provider sign-in every session had before email sign-in.
+            method: self.method.parse().unwrap_or(SignInMethod::Sso),
             created_at: self.created_at,
             last_seen_at: self.last_seen_at,
             expires_at: self.expires_at,

@@ -9,6 +9,7 @@
 //! as is.
 
 pub mod breaches;
+pub mod front;
 pub mod me;
 pub mod school;
 pub mod signing;
@@ -74,7 +75,7 @@ pub(crate) fn nav(principal: &Principal, current: &str) -> Vec<Value> {
 }
 
 /// An instant as people in England read it.
-fn london(at: DateTime<Utc>) -> String {
+pub(crate) fn london(at: DateTime<Utc>) -> String {
     at.with_timezone(&LONDON)
         .format("%a %-d %b %Y %H:%M")
         .to_string()

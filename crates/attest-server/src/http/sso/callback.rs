@@ -206,7 +206,7 @@ pub async fn callback(
         Ok(signed_in) => {
             let max_age = (signed_in.expires_at - app.now()).num_seconds();
             HttpResponse::SeeOther()
-                .insert_header(("Location", "/me"))
+                .insert_header(("Location", "/"))
                 .insert_header(("Cache-Control", "no-store"))
                 .cookie(clear)
                 .cookie(cookie(

@@ -1,0 +1,184 @@
+//! What makes the demo walkable in a browser: email sign-in turned on, single-use
+//! sign-in links for a trust admin, the DPO, a school admin and a member of staff, and
+//! breaches on the DPO's desk in different states.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use attest_app::{App, CloseBreachInput, IcoNotificationInput, ManualClock};
+use attest_domain::{AssessmentInput, BreachFactsInput, EmailSignIn, SchoolId};
+use chrono::Duration;
+
+use super::DemoTrust;
+
+/// How long the demo's sign-in links work: a working day, not the 15 minutes of an
+/// emailed one, so the printed links still work after a coffee.
+const DEMO_LINK_HOURS: i64 = 24;
+
+/// Turns on email sign-in for everyone (the demo has no identity provider) and makes
+/// one sign-in link per part in the walk-through.
+pub(super) async fn sign_in_links(app: &App, demo: &mut DemoTrust) -> anyhow::Result<()> {
+    let operator = app.operator_for(&demo.trust_slug).await?;
+    app.set_email_sign_in(&operator, EmailSignIn::for_kinds("all")?)
+        .await?;
+    let cast = demo.cast.clone();
+    let parts = [
+        ("trust admin", cast.trust_admin),
+        ("DPO", cast.dpo),
+        ("school admin", cast.school_admin),
+        ("member of staff with a policy to sign", cast.signer),
+    ];
+    for (part, person) in parts {
+        let person = person.with_context(|| format!("the demo has no {part}"))?;
+        let link = app
+            .issue_sign_in_link(&operator, person, Duration::hours(DEMO_LINK_HOURS))
+            .await?;
+        demo.sign_in_links.push((
+            part.to_owned(),
+            link.person.full_name.as_str().to_owned(),
+            link.url,
+        ));
+    }
+    Ok(())
+}
+
+fn facts(what: &str, discovered_ago: Duration, now: chrono::DateTime<chrono::Utc>) -> BreachFactsInput {
+    BreachFactsInput {
+        what_happened: what.to_owned(),
+        occurred_at: Some(now - discovered_ago - Duration::hours(2)),
+        discovered_at: Some(now - discovered_ago),
+        how_discovered: "A parent phoned the school office".to_owned(),
+        cyber_incident: "no".to_owned(),
+        data_categories: vec!["basic_identifiers".to_owned()],
+        data_other: None,
+        records_affected: Some(28),
+        people_affected: Some(28),
+        people_categories: vec!["pupils".to_owned(), "parents".to_owned()],
+        people_other: None,
+        staff_involved: "yes".to_owned(),
+        staff_training: Some("Data protection training, September".to_owned()),
+        recovered_or_contained: "yes".to_owned(),
+        containment_detail: Some("The recipient confirmed they deleted it".to_owned()),
+        reporter_name: "Demo reporter".to_owned(),
+        reporter_contact: None,
+    }
+}
+
+/// Four breaches, as a DPO's desk looks in a normal term: one just reported, one with
+/// the ICO's clock running, one reported to the ICO and the people told, one closed as
+/// not a breach after all.
+pub(super) async fn breaches(
+    past: &App,
+    clock: &Arc<ManualClock>,
+    demo: &mut DemoTrust,
+) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let cast = demo.cast.clone();
+    let trust = past.operator_for(&demo.trust_slug).await?.trust();
+    let reporter = past
+        .demo_person(trust, cast.reporter.context("the demo has no reporter")?)
+        .await?;
+    let dpo = past
+        .demo_person(trust, cast.dpo.context("the demo has no DPO")?)
+        .await?;
+    // Staff report for the schools they work at: the reporter's is the second school.
+    let school: Vec<SchoolId> = cast.schools.get(1).copied().into_iter().collect();
+    let report = |what: &'static str, ago: Duration| {
+        let (reporter, school) = (reporter.clone(), school.clone());
+        async move {
+            clock.set(now - ago);
+            past.report_breach(&reporter, facts(what, ago, now), school)
+                .await
+                .map(|view| view.breach)
+        }
+    };
+
+    let told = report(
+        "A teacher's email account was phished and used to send messages to parents",
+        Duration::days(12),
+    )
+    .await?;
+    clock.set(now - Duration::days(12) + Duration::hours(1));
+    let told = past
+        .triage_breach(&dpo, told.id, told.version, now - Duration::days(12), None)
+        .await?
+        .breach;
+    clock.set(now - Duration::days(11));
+    let told = past
+        .assess_breach(&dpo, told.id, told.version, assessment(true))
+        .await?
+        .breach;
+    clock.set(now - Duration::days(10));
+    let told = past
+        .record_ico_notification(
+            &dpo,
+            told.id,
+            told.version,
+            IcoNotificationInput {
+                ico_reference: "IC-123456-D3M0".to_owned(),
+                notified_at: None,
+                follow_up: false,
+                delay_reason: None,
+                detail: Some("Reported online with the ICO's form".to_owned()),
+            },
+        )
+        .await?
+        .breach;
+    past.record_subject_notification(
+        &dpo,
+        told.id,
+        told.version,
+        None,
+        "Letter to each family, and a call from the headteacher".to_owned(),
+    )
+    .await?;
+
+    let running = report(
+        "A laptop with pupils' reports on it was stolen from a car",
+        Duration::hours(30),
+    )
+    .await?;
+    clock.set(now - Duration::hours(29));
+    past.triage_breach(&dpo, running.id, running.version, now - Duration::hours(30), None)
+        .await?;
+
+    let not_a_breach = report(
+        "A class list was left on the photocopier",
+        Duration::days(20),
+    )
+    .await?;
+    clock.set(now - Duration::days(20) + Duration::hours(3));
+    past.close_breach(
+        &dpo,
+        not_a_breach.id,
+        not_a_breach.version,
+        CloseBreachInput {
+            not_a_breach: true,
+            reason: Some("The list was found by the school's own staff within minutes".to_owned()),
+            lessons_learned: Some("Reminded staff to use secure print".to_owned()),
+        },
+    )
+    .await?;
+
+    report(
+        "Year 4 reports were emailed to the wrong parent",
+        Duration::hours(2),
+    )
+    .await?;
+    demo.breaches = 4;
+    Ok(())
+}
+
+fn assessment(notify: bool) -> AssessmentInput {
+    AssessmentInput {
+        consequences: "Parents' names and email addresses seen by others; phishing risk".to_owned(),
+        likelihood: "medium".to_owned(),
+        severity: "medium".to_owned(),
+        containment_actions: "Password reset, sessions revoked, messages recalled".to_owned(),
+        notify_ico: notify,
+        ico_reasons: "Risk to the families' rights: reported".to_owned(),
+        notify_subjects: notify,
+        subjects_reasons: Some("The families should watch for phishing".to_owned()),
+        others_told: vec!["police".to_owned()],
+    }
+}
