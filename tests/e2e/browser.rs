@@ -6,7 +6,7 @@
 //! keyboard, and it fits a phone. Screenshots go to a temporary directory, or to
 //! `docs/screenshots/` with `ATTEST_UPDATE_SCREENSHOTS=1`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use attest_app::Clock;
@@ -17,35 +17,11 @@ use crate::portal::grant;
 use crate::sign_in::{Provider, add_provider};
 use crate::signing::fixture;
 
-fn npm_ci(dir: &Path) {
-    if dir.join("node_modules/playwright-core").exists()
-        && dir.join("node_modules/axe-core").exists()
-    {
-        return;
-    }
-    let installed = Command::new("npm")
-        .args([
-            "ci",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            "--prefix",
-        ])
-        .arg(dir)
-        .status()
-        .expect("npm (Node.js) is needed for the browser tests");
-    assert!(installed.success(), "npm ci in {} failed", dir.display());
-}
-
 #[tokio::test]
 async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    assert!(
-        Path::new(&chromium).exists(),
-        "{chromium} is missing: install Debian's chromium package (.ci/run does)"
-    );
+    let chromium = attest_test_support::peers::chromium();
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    npm_ci(&here.join("browser"));
+    attest_test_support::peers::npm_ci(&here.join("browser"), &["playwright-core", "axe-core"]);
 
     let test = TestApp::spawn_public().await;
     // The provider stamps its tokens with the real time.

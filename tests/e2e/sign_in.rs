@@ -60,25 +60,11 @@ impl Provider {
                 "dee": { "email": "dpo@alpha.example", "email_verified": true, "name": "Dee Protection", "tid": TENANT, "hd": "alpha.example" }
             }
         });
-        let modules = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/oidc/node_modules/oidc-provider"
+        // The provider is a pinned npm package: installed on first use.
+        attest_test_support::peers::npm_ci(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/oidc")),
+            &["oidc-provider"],
         );
-        if !std::path::Path::new(modules).exists() {
-            // The provider is a pinned npm package: install it on first use.
-            let installed = Command::new("npm")
-                .args([
-                    "ci",
-                    "--no-audit",
-                    "--no-fund",
-                    "--loglevel=error",
-                    "--prefix",
-                ])
-                .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/oidc"))
-                .status()
-                .expect("npm (Node.js) is needed for the sign-in tests");
-            assert!(installed.success(), "npm ci in tests/oidc failed");
-        }
         let path = dir.path().join("config.json");
         std::fs::write(&path, config.to_string()).expect("config");
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/oidc/provider.mjs");

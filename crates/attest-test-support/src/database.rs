@@ -64,7 +64,13 @@ impl TestDatabase {
 
     async fn postgres(admin_url: String) -> Result<Self, StoreError> {
         let name = format!("attest_test_{}", uuid::Uuid::new_v4().simple());
-        let admin = connect(&admin_url, 1).await?;
+        let admin = match connect(&admin_url, 1).await {
+            Ok(admin) => admin,
+            Err(_) => {
+                crate::peers::start_local_postgres(&admin_url);
+                connect(&admin_url, 1).await?
+            }
+        };
         admin
             .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await?;

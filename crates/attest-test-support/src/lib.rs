@@ -7,10 +7,13 @@
 //! - [`principals`]: callers with given roles, for tests of the layers below the app.
 //! - [`store_trust`], [`store_school`]: the store's own tests' fixtures, made through
 //!   the repositories they test.
+//! - [`peers`]: the real peers (npm packages, Chromium, PostgreSQL), installed or
+//!   started on first use.
 //! - `TestApp` (feature `server`): the real server on a random port over its own
 //!   database, with `.with_trust()`, `.with_school()`, `.with_person()` through the API.
 
 mod database;
+pub mod peers;
 pub mod principals;
 #[cfg(feature = "server")]
 mod server;
