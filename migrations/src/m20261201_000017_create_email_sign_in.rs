@@ -82,7 +82,11 @@ impl MigrationTrait for Migration {
                     .col(time_null(SignInLinks::UsedAt))
                     .foreign_key(&mut tenant_fk(
                         "fk_sign_in_links_person",
-                        (SignInLinks::Table, SignInLinks::TrustId, SignInLinks::PersonId),
+                        (
+                            SignInLinks::Table,
+                            SignInLinks::TrustId,
+                            SignInLinks::PersonId,
+                        ),
                         (People::Table, People::TrustId, People::Id),
                     ))
                     .to_owned(),
@@ -99,7 +103,11 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 "ix_sign_in_links_person",
                 SignInLinks::Table,
-                &[SignInLinks::TrustId, SignInLinks::PersonId, SignInLinks::CreatedAt],
+                &[
+                    SignInLinks::TrustId,
+                    SignInLinks::PersonId,
+                    SignInLinks::CreatedAt,
+                ],
             ))
             .await?;
         manager

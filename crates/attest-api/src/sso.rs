@@ -108,11 +108,7 @@ impl SsoQuery {
 
     /// The trust's email sign-in. Trust admins only.
     async fn email_sign_in(&self, ctx: &Context<'_>) -> async_graphql::Result<EmailSignIn> {
-        Ok(app(ctx)?
-            .email_sign_in(principal(ctx)?)
-            .await
-            .gql()?
-            .into())
+        Ok(app(ctx)?.email_sign_in(principal(ctx)?).await.gql()?.into())
     }
 }
 

@@ -49,7 +49,12 @@ impl App {
         People::new(&self.db, &principal.scope())
             .find_by_email(&email)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("no one in the trust has the address {}", email.as_str())))
+            .ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "no one in the trust has the address {}",
+                    email.as_str()
+                ))
+            })
     }
 
     pub async fn people_by_ids(

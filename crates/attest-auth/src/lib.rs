@@ -179,7 +179,9 @@ mod tests {
     fn sent_sign_in_links_are_removed_too() {
         let link = mint_sign_in_link().expect("minted").secret;
         assert!(is_sign_in_link(&link) && !is_magic_link(&link));
-        let redacted = redact_magic_links(&format!("Sign in: https://a.example/sign-in/email/{link} si_00"));
+        let redacted = redact_magic_links(&format!(
+            "Sign in: https://a.example/sign-in/email/{link} si_00"
+        ));
         assert_eq!(
             redacted,
             format!("Sign in: https://a.example/sign-in/email/{REDACTED_LINK} si_00")

@@ -68,7 +68,10 @@ impl EmailSignIn {
     /// On for the kinds named in `list` (comma or space separated; `all` for every kind).
     pub fn for_kinds(list: &str) -> Result<Self, DomainError> {
         let mut kinds = BTreeSet::new();
-        for word in list.split([',', ' ']).filter(|word| !word.trim().is_empty()) {
+        for word in list
+            .split([',', ' '])
+            .filter(|word| !word.trim().is_empty())
+        {
             if word.trim().eq_ignore_ascii_case("all") {
                 kinds.extend(MembershipKind::ALL);
             } else {

@@ -66,6 +66,26 @@ impl MailTransport {
         })
     }
 
+    /// Whether mail can leave by this transport, without sending any: an SMTP server
+    /// answers EHLO (and NOOP), a directory takes a file. Says where mail goes.
+    pub async fn check(&self) -> Result<String, String> {
+        match self {
+            Self::Smtp(transport) => match transport.test_connection().await {
+                Ok(true) => Ok("the SMTP server answers".to_owned()),
+                Ok(false) => Err("the SMTP server did not accept the connection".to_owned()),
+                Err(error) => Err(format!("the SMTP server cannot be reached: {error}")),
+            },
+            Self::Directory(dir) => {
+                let probe = dir.join(".attest-doctor");
+                std::fs::write(&probe, b"")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map(|()| format!("emails are written as files to {}", dir.display()))
+                    .map_err(|error| format!("cannot write to {}: {error}", dir.display()))
+            }
+            Self::Log => Err("ATTEST_SMTP_URL is log: no email leaves this server".to_owned()),
+        }
+    }
+
     pub async fn send(&self, message: &Message, to: &str) -> Result<(), SendError> {
         match self {
             Self::Smtp(transport) => {

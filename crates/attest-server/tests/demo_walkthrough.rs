@@ -44,7 +44,11 @@ fn every_page_of_the_demo_is_reached_from_its_printed_sign_in_links() {
     loop {
         let mut line = String::new();
         let read = stdout.read_line(&mut line).expect("banner");
-        assert!(read > 0, "the demo stopped before it was ready:\n{}", banner.join(""));
+        assert!(
+            read > 0,
+            "the demo stopped before it was ready:\n{}",
+            banner.join("")
+        );
         let done = line.contains("Ctrl-C stops the server");
         banner.push(line);
         if done {
@@ -60,10 +64,18 @@ fn every_page_of_the_demo_is_reached_from_its_printed_sign_in_links() {
             serde_json::json!({ "part": part, "url": url })
         })
         .collect();
-    let parts: Vec<&str> = links.iter().filter_map(|link| link["part"].as_str()).collect();
+    let parts: Vec<&str> = links
+        .iter()
+        .filter_map(|link| link["part"].as_str())
+        .collect();
     assert_eq!(
         parts,
-        ["trust admin", "DPO", "school admin", "member of staff with a policy to sign"],
+        [
+            "trust admin",
+            "DPO",
+            "school admin",
+            "member of staff with a policy to sign"
+        ],
         "{}",
         banner.join("")
     );
@@ -84,7 +96,10 @@ fn every_page_of_the_demo_is_reached_from_its_printed_sign_in_links() {
     let report = String::from_utf8_lossy(&run.stdout).into_owned();
     let errors = String::from_utf8_lossy(&run.stderr).into_owned();
     eprintln!("{report}\n{errors}");
-    assert!(run.status.success(), "the demo walkthrough failed:\n{errors}\n{report}");
+    assert!(
+        run.status.success(),
+        "the demo walkthrough failed:\n{errors}\n{report}"
+    );
     let summary: serde_json::Value =
         serde_json::from_str(report.lines().last().unwrap_or_default()).expect("report");
     let checked = summary["checked"].as_array().expect("checked");

@@ -134,7 +134,10 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
         .expect("signer");
     let address = signer.email.clone().expect("an email").as_str().to_owned();
     // A second trust with email sign-in on for everyone, but none of the demo's people.
-    let other = app.create_trust("Other Trust", "other").await.expect("trust");
+    let other = app
+        .create_trust("Other Trust", "other")
+        .await
+        .expect("trust");
     let other_operator = app.operator_for(other.slug.as_str()).await.expect("op");
     app.set_email_sign_in(&other_operator, EmailSignIn::for_kinds("all").unwrap())
         .await
@@ -149,14 +152,27 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
         .expect("client");
     let started = Instant::now();
     while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
     // The front door offers email sign-in.
-    let front = client.get(format!("{base}/sign-in/demo")).send().await.expect("front");
+    let front = client
+        .get(format!("{base}/sign-in/demo"))
+        .send()
+        .await
+        .expect("front");
     assert_eq!(front.status(), 200);
-    assert!(front.text().await.unwrap().contains("Email me a sign-in link"));
+    assert!(
+        front
+            .text()
+            .await
+            .unwrap()
+            .contains("Email me a sign-in link")
+    );
 
     // Only visitors may: the signer gets the same answer as an unknown address, and no email.
     app.set_email_sign_in(&operator, EmailSignIn::for_kinds("visitor").unwrap())
@@ -178,7 +194,13 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
     let (status, page) = ask(&client, &base, "demo", "not an address").await;
     assert_eq!(status, 422);
     assert!(page.contains("enter an email address"), "{page}");
-    let (status, _) = ask(&client, &base, "demo", &format!("{}@x.example", "a".repeat(300))).await;
+    let (status, _) = ask(
+        &client,
+        &base,
+        "demo",
+        &format!("{}@x.example", "a".repeat(300)),
+    )
+    .await;
     assert_eq!(status, 422);
     let (status, _) = ask(&client, &base, "nosuchtrust", &address).await;
     assert_eq!(status, 404);
@@ -198,13 +220,22 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let link = link_in(&email);
-    assert!(link.starts_with(&format!("{base}/sign-in/email/si_")), "{link}");
+    assert!(
+        link.starts_with(&format!("{base}/sign-in/email/si_")),
+        "{link}"
+    );
 
     // Opening it (as a mail scanner would) shows who it signs in and uses nothing.
     for _ in 0..2 {
         let preview = client.get(&link).send().await.expect("preview");
         assert_eq!(preview.status(), 200);
-        assert!(preview.text().await.unwrap().contains(signer.full_name.as_str()));
+        assert!(
+            preview
+                .text()
+                .await
+                .unwrap()
+                .contains(signer.full_name.as_str())
+        );
     }
     let signed_in = client.post(&link).send().await.expect("sign in");
     assert_eq!(signed_in.status(), 303);
@@ -263,7 +294,10 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
             "content_hash".to_owned(),
             field(&form, "content_hash").expect("content hash"),
         ),
-        ("typed_name".to_owned(), signer.full_name.as_str().to_owned()),
+        (
+            "typed_name".to_owned(),
+            signer.full_name.as_str().to_owned(),
+        ),
         ("decision".to_owned(), "sign".to_owned()),
     ];
     fields.extend(first_answers(&form));
@@ -322,29 +356,69 @@ async fn trust_it_issues_a_sign_in_link_and_sets_who_may_sign_in_from_the_comman
             String::from_utf8_lossy(&output.stderr).into_owned(),
         )
     };
-    let (code, out, _) = attest(&["sign-in", "email", "--trust", "demo", "--kinds", "governor,volunteer", "--json"]);
+    let (code, out, _) = attest(&[
+        "sign-in",
+        "email",
+        "--trust",
+        "demo",
+        "--kinds",
+        "governor,volunteer",
+        "--json",
+    ]);
     assert_eq!(code, Some(0));
     let setting: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    assert_eq!(setting["kinds"], serde_json::json!(["governor", "volunteer"]));
+    assert_eq!(
+        setting["kinds"],
+        serde_json::json!(["governor", "volunteer"])
+    );
     let (code, _, err) = attest(&["sign-in", "email", "--trust", "demo", "--kinds", "janitor"]);
     assert_eq!(code, Some(1));
     assert!(err.contains("janitor"), "{err}");
     let (code, out, _) = attest(&["sign-in", "email", "--trust", "demo", "--off", "--json"]);
     assert_eq!(code, Some(0));
-    assert!(out.contains("\"enabled\":false") || out.contains("\"enabled\": false"), "{out}");
+    assert!(
+        out.contains("\"enabled\":false") || out.contains("\"enabled\": false"),
+        "{out}"
+    );
 
     let (code, out, _) = attest(&[
-        "sign-in", "link", "--trust", "demo", "--person", "it@demo-trust.org.uk", "--hours", "2", "--json",
+        "sign-in",
+        "link",
+        "--trust",
+        "demo",
+        "--person",
+        "it@demo-trust.org.uk",
+        "--hours",
+        "2",
+        "--json",
     ]);
     assert_eq!(code, Some(0));
     let link: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    assert!(link["url"].as_str().is_some_and(|url| url.contains("/sign-in/email/si_")));
+    assert!(
+        link["url"]
+            .as_str()
+            .is_some_and(|url| url.contains("/sign-in/email/si_"))
+    );
     assert_eq!(link["name"], "Tom Trust-IT");
-    let (code, _, err) = attest(&["sign-in", "link", "--trust", "demo", "--person", "nobody@x.example"]);
+    let (code, _, err) = attest(&[
+        "sign-in",
+        "link",
+        "--trust",
+        "demo",
+        "--person",
+        "nobody@x.example",
+    ]);
     assert_eq!(code, Some(1));
     assert!(err.contains("no one in the trust"), "{err}");
     let (code, _, err) = attest(&[
-        "sign-in", "link", "--trust", "demo", "--person", "it@demo-trust.org.uk", "--hours", "500",
+        "sign-in",
+        "link",
+        "--trust",
+        "demo",
+        "--person",
+        "it@demo-trust.org.uk",
+        "--hours",
+        "500",
     ]);
     assert_eq!(code, Some(1));
     assert!(err.contains("72 hours"), "{err}");

@@ -71,7 +71,11 @@ pub fn node() {
 /// `npm ci` in `dir` (a directory of the workspace with a package-lock.json) unless
 /// `node_modules/{marker}` is already there.
 pub fn npm_ci(dir: &Path, markers: &[&str]) {
-    let ready = || markers.iter().all(|marker| dir.join("node_modules").join(marker).exists());
+    let ready = || {
+        markers
+            .iter()
+            .all(|marker| dir.join("node_modules").join(marker).exists())
+    };
     if ready() {
         return;
     }
@@ -82,7 +86,13 @@ pub fn npm_ci(dir: &Path, markers: &[&str]) {
     }
     eprintln!("npm ci in {}", dir.display());
     let installed = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+        .args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
         .arg(dir)
         .status()
         .expect("npm runs");

@@ -275,13 +275,13 @@ impl App {
         person: PersonId,
         valid_for: Duration,
     ) -> Result<IssuedSignInLink, AppError> {
-        require_trust_admin(principal, "make sign-in links").or_else(|refusal| {
-            match principal.system_task() {
-                Some(attest_domain::SystemTask::CommandLine | attest_domain::SystemTask::Demo) => {
-                    Ok(())
-                }
-                _ => Err(refusal),
+        require_trust_admin(principal, "make sign-in links").or_else(|refusal| match principal
+            .system_task()
+        {
+            Some(attest_domain::SystemTask::CommandLine | attest_domain::SystemTask::Demo) => {
+                Ok(())
             }
+            _ => Err(refusal),
         })?;
         if valid_for <= Duration::zero() || valid_for > Duration::hours(MAX_ISSUED_LINK_HOURS) {
             return Err(AppError::invalid(
@@ -397,7 +397,13 @@ impl App {
             return Err(invalid_sign_in_link());
         }
         let (session, expires_at) = self
-            .open_session(&txn, &trust, &person, ("email", SignInMethod::EmailLink), at)
+            .open_session(
+                &txn,
+                &trust,
+                &person,
+                ("email", SignInMethod::EmailLink),
+                at,
+            )
             .await?;
         let principal = crate::principals::person(trust.id, person.id, Vec::new());
         record(

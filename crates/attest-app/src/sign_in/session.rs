@@ -120,8 +120,7 @@ impl App {
                 None
             };
         Ok(SessionContext {
-            principal: crate::principals::person(trust, person, roles)
-                .signed_in_by(session.method),
+            principal: crate::principals::person(trust, person, roles).signed_in_by(session.method),
             person: People::new(&self.db, &scope).get(person).await?,
             trust: self.trust(&operator).await?,
             session,

@@ -76,9 +76,10 @@ impl App {
             found,
             // A person acts through a session; the demo and tests sign as a person
             // directly, recorded like a provider sign-in.
-            method: principal
-                .sign_in_method()
-                .map_or(SigningMethod::Sso, attest_domain::SignInMethod::signing_method),
+            method: principal.sign_in_method().map_or(
+                SigningMethod::Sso,
+                attest_domain::SignInMethod::signing_method,
+            ),
             link: None,
             expires_at: None,
         })

@@ -35,7 +35,10 @@ fn aiosmtpd_path() -> Option<std::path::PathBuf> {
     let lock = std::fs::File::create(dir.join(".lock")).expect("lock file");
     lock.lock().expect("lock");
     if !has_it(Some(&dir)) {
-        eprintln!("installing {AIOSMTPD} for the mail tests into {}", dir.display());
+        eprintln!(
+            "installing {AIOSMTPD} for the mail tests into {}",
+            dir.display()
+        );
         let installed = Command::new("python3")
             .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
             .arg(&dir)

@@ -2,6 +2,7 @@
 
 pub mod breach;
 pub mod compliance;
+pub mod doctor;
 pub mod jobs;
 pub mod mail;
 pub mod migrate;
@@ -46,6 +47,10 @@ pub enum Command {
     Migrate(migrate::MigrateArgs),
     /// Start a demo on a fresh SQLite file: a trust, five schools, people and an admin token.
     Demo(DemoArgs),
+    /// Check a configuration before going live: database, migrations, secret key, public
+    /// URL and cookies, SMTP (EHLO only), identity providers, directory connections.
+    /// One line per check; exit 1 if any fails.
+    Doctor(JsonFlag),
     /// Manage trusts.
     #[command(subcommand)]
     Trust(TrustCommand),
@@ -175,6 +180,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(config, args).await,
         Command::Migrate(args) => migrate::migrate(&config, args).await,
         Command::Demo(args) => crate::demo::run(config, args).await,
+        Command::Doctor(JsonFlag { json }) => {
+            if doctor::run(&config, json).await? {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
         Command::Trust(TrustCommand::Create { name, slug, output }) => {
             let app = open_app(&config).await?;
             let trust = app.create_trust(&name, &slug).await?;

@@ -118,7 +118,8 @@ pub(super) async fn seed_directory(app: &App) -> anyhow::Result<DemoTrust> {
         )
         .await?
         .person;
-    app.grant_role(&operator, it.id, "trust_admin", None).await?;
+    app.grant_role(&operator, it.id, "trust_admin", None)
+        .await?;
     cast.trust_admin = Some(it.id);
     people += 1;
     let token = app

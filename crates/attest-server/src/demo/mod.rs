@@ -128,7 +128,9 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
         println!("  a signing link (single use): {}", link.trim());
     }
     println!();
-    println!("  In a browser: http://{address}/ (sign-in by email; the emails land in the folder above)");
+    println!(
+        "  In a browser: http://{address}/ (sign-in by email; the emails land in the folder above)"
+    );
     println!("  or sign in straight away with one of these single-use links (valid 24 hours):");
     for (part, name, url) in &demo.sign_in_links {
         println!("    {part:<40} {name:<18} {url}");

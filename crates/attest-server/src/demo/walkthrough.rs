@@ -42,7 +42,11 @@ pub(super) async fn sign_in_links(app: &App, demo: &mut DemoTrust) -> anyhow::Re
     Ok(())
 }
 
-fn facts(what: &str, discovered_ago: Duration, now: chrono::DateTime<chrono::Utc>) -> BreachFactsInput {
+fn facts(
+    what: &str,
+    discovered_ago: Duration,
+    now: chrono::DateTime<chrono::Utc>,
+) -> BreachFactsInput {
     BreachFactsInput {
         what_happened: what.to_owned(),
         occurred_at: Some(now - discovered_ago - Duration::hours(2)),
@@ -139,8 +143,14 @@ pub(super) async fn breaches(
     )
     .await?;
     clock.set(now - Duration::hours(29));
-    past.triage_breach(&dpo, running.id, running.version, now - Duration::hours(30), None)
-        .await?;
+    past.triage_breach(
+        &dpo,
+        running.id,
+        running.version,
+        now - Duration::hours(30),
+        None,
+    )
+    .await?;
 
     let not_a_breach = report(
         "A class list was left on the photocopier",

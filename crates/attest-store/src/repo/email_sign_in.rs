@@ -53,7 +53,11 @@ impl<'a, C: ConnectionTrait> TrustSignInSettings<'a, C> {
         })
     }
 
-    pub async fn put_email(&self, email: &EmailSignIn, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn put_email(
+        &self,
+        email: &EmailSignIn,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.conn
             .execute_raw(Statement::from_sql_and_values(
                 self.conn.get_database_backend(),
@@ -114,14 +118,16 @@ pub async fn find_sign_in_link_by_hash<C: ConnectionTrait>(
     conn: &C,
     token_hash: &str,
 ) -> Result<Option<SignInLinkRow>, StoreError> {
-    Ok(SignInLinkRow::find_by_statement(Statement::from_sql_and_values(
-        conn.get_database_backend(),
-        "SELECT id, trust_id, person_id, sent_to, origin, expires_at, used_at \
+    Ok(
+        SignInLinkRow::find_by_statement(Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            "SELECT id, trust_id, person_id, sent_to, origin, expires_at, used_at \
          FROM sign_in_links WHERE token_hash = $1",
-        vec![token_hash.into()],
-    ))
-    .one(conn)
-    .await?)
+            vec![token_hash.into()],
+        ))
+        .one(conn)
+        .await?,
+    )
 }
 
 pub struct SignInLinks<'a, C> {

@@ -4,10 +4,10 @@ mod acceptances;
 mod api_tokens;
 mod audit;
 mod breach_settings;
-mod email_sign_in;
 mod breaches;
 mod compliance;
 mod directory;
+mod email_sign_in;
 mod exemptions;
 mod identity_providers;
 mod jobs;
@@ -30,9 +30,6 @@ pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
 pub use api_tokens::{ApiTokens, NewApiToken};
 pub use audit::{Audit, NewAuditEntry};
 pub use breach_settings::TrustBreachSettings;
-pub use email_sign_in::{
-    NewSignInLink, SignInLinkRow, SignInLinks, TrustSignInSettings, find_sign_in_link_by_hash,
-};
 pub use breaches::{Breach, BreachEvent, BreachFilter, Breaches, NewBreach};
 pub use compliance::{
     Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,
@@ -40,6 +37,9 @@ pub use compliance::{
 pub use directory::{
     Directory, DirectoryConnection, NewSyncRun, NewSyncedMembership, NewSyncedPerson,
     OpenMembership,
+};
+pub use email_sign_in::{
+    NewSignInLink, SignInLinkRow, SignInLinks, TrustSignInSettings, find_sign_in_link_by_hash,
 };
 pub use exemptions::{Exemption, Exemptions, NewExemption};
 pub use identity_providers::{IdentityProvider, IdentityProviders};

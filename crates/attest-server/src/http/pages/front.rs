@@ -78,7 +78,11 @@ pub async fn front_door(
                 .iter()
                 .map(|trust| context! { slug => trust.slug.as_str(), name => trust.name.as_str() })
                 .collect();
-            Ok(page(StatusCode::OK, "front.html", context! { trusts => listed }))
+            Ok(page(
+                StatusCode::OK,
+                "front.html",
+                context! { trusts => listed },
+            ))
         }
     }
 }
@@ -108,7 +112,10 @@ pub async fn request_email_link(
     let trust = path.into_inner();
     let address = crate::http::client_address(&request);
     let entered: String = form.email.chars().take(254).collect();
-    match app.request_email_sign_in(&trust, &form.email, &address).await {
+    match app
+        .request_email_sign_in(&trust, &form.email, &address)
+        .await
+    {
         Ok(()) => {
             let choices = app.sign_in_choices(&trust).await?;
             Ok(page(
@@ -181,4 +188,3 @@ pub async fn email_link_submit(
         ))
         .finish())
 }
-
