@@ -851,3 +851,63 @@ async fn identity_providers_from_the_command_line() {
         stderr(&bad_key)
     );
 }
+
+#[tokio::test]
+async fn policy_import_takes_many_files_and_names_the_ones_it_could_not() {
+    let database = TestDatabase::migrated().await.expect("database");
+    stdout_json(&attest(
+        &database,
+        &[
+            "trust",
+            "create",
+            "--name",
+            "Import Trust",
+            "--slug",
+            "imports",
+            "--json",
+        ],
+    ));
+    let dir = tempfile::tempdir().expect("dir");
+    let good = dir.path().join("aup.md");
+    std::fs::write(&good, attest_document::samples::ALL[0].1).expect("write");
+    let binary = dir.path().join("picture.txt");
+    std::fs::write(&binary, [0xff_u8, 0xfe, 0x00, 0x01]).expect("write");
+    let missing = dir.path().join("missing.md");
+    let paths = [&good, &binary, &missing].map(|path| path.to_str().expect("path").to_owned());
+    let mut args = vec![
+        "policy",
+        "import",
+        "--trust",
+        "imports",
+        "--kind",
+        "trust_template",
+        "--json",
+    ];
+    args.extend(paths.iter().map(String::as_str));
+    let output = attest(&database, &args);
+    assert_eq!(output.status.code(), Some(1), "one file failed");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let imported = report["imported"].as_array().expect("list");
+    assert_eq!(imported.len(), 3);
+    assert_eq!(imported[0]["ok"], true);
+    assert!(imported[0]["policy"].is_string());
+    assert_eq!(imported[1]["ok"], false);
+    assert_eq!(imported[2]["ok"], false);
+    assert!(
+        imported[2]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("cannot read")),
+        "{report}"
+    );
+    // Neither a school nor a trust kind: refused before anything is imported.
+    let output = attest(
+        &database,
+        &["policy", "import", "--trust", "imports", &paths[0]],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--school SCHOOL"),
+        "{}",
+        stderr(&output)
+    );
+}

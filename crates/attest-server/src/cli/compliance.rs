@@ -35,7 +35,12 @@ pub async fn run(config: Config, command: ComplianceCommand) -> anyhow::Result<(
         ComplianceCommand::Rebuild { trust, json } => {
             let operator = app.operator_for(&trust).await?;
             let started = std::time::Instant::now();
+            let progress = super::progress::Progress::spinner(
+                &format!("rebuilding the obligations of trust '{trust}'"),
+                json,
+            );
             let report = app.rebuild_compliance(&operator).await?;
+            drop(progress);
             let seconds = started.elapsed().as_secs_f64();
             if json {
                 print_json(&json!({
@@ -56,7 +61,9 @@ pub async fn run(config: Config, command: ComplianceCommand) -> anyhow::Result<(
                 None => app.operators_for_all().await?,
             };
             let mut reports = Vec::new();
+            let progress = super::progress::Progress::bar(operators.len(), "checking", json);
             for (slug, operator) in operators {
+                progress.advance(&format!("checking trust '{slug}'"));
                 reports.push((slug, app.check_compliance(&operator).await?));
             }
             let ok = reports

@@ -7,6 +7,8 @@ pub mod jobs;
 pub mod mail;
 pub mod migrate;
 pub mod policy;
+mod policy_import;
+mod progress;
 pub mod sign_in;
 pub mod signing;
 pub mod sso;
@@ -201,6 +203,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(command) => token(config, command).await,
+        Command::Policy(policy::PolicyCommand::Import(args)) => {
+            if policy_import::run(config, args).await? {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
         Command::Policy(command) => policy::run(command),
         Command::Acceptance(command) => signing::acceptance(config, command).await,
         Command::Report(command) => signing::report(config, command).await,

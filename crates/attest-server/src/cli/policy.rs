@@ -1,4 +1,5 @@
-//! `attest policy parse|render|diff`: the document tools, on files, needing no database.
+//! `attest policy parse|render|diff`: the document tools, on files, needing no database
+//! (`import`, which writes to a trust, is in `policy_import`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import AUP files into a trust as drafts, one policy each (needs the database).
+    Import(super::policy_import::ImportArgs),
     /// Compare two versions of an AUP clause by clause.
     Diff {
         before: PathBuf,
@@ -70,6 +73,7 @@ fn read(path: &Path) -> anyhow::Result<Document> {
 
 pub fn run(command: PolicyCommand) -> anyhow::Result<()> {
     match command {
+        PolicyCommand::Import(_) => bail!("attest policy import is run with the database"),
         PolicyCommand::Parse { file, json } => {
             let document = read(&file)?;
             if json {

@@ -394,6 +394,10 @@ pub async fn run(config: Config, command: SyncCommand) -> anyhow::Result<()> {
             json,
         } => {
             let operator = app.operator_for(&trust).await?;
+            let progress = super::progress::Progress::spinner(
+                &format!("syncing trust '{trust}' with its directory"),
+                json,
+            );
             let id = match plan {
                 Some(id) => id,
                 None => {
@@ -406,6 +410,7 @@ pub async fn run(config: Config, command: SyncCommand) -> anyhow::Result<()> {
             let run = app
                 .apply_directory_sync(&operator, id, confirm_leavers)
                 .await?;
+            drop(progress);
             if json {
                 print_json(&run_json(&run));
             } else {

@@ -1,0 +1,119 @@
+//! `attest policy import`: many AUP files into a trust as drafts, one policy per file,
+//! with progress on a terminal. A file that cannot be read or parsed is reported by name
+//! and the rest go on; nothing is published.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use attest_app::ImportPolicy;
+use attest_domain::PolicyKind;
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::progress::Progress;
+use crate::config::Config;
+use crate::startup::{open_app, print_json};
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[arg(long)]
+    trust: String,
+    /// The school the policies are for (its slug, URN or id).
+    #[arg(long, conflicts_with = "kind")]
+    school: Option<String>,
+    /// For the trust's own policies instead: trust_locked (schools sign it as it is) or
+    /// trust_template (schools adopt and fill it).
+    #[arg(long, value_name = "KIND")]
+    kind: Option<PolicyKind>,
+    /// The AUP files (plain text or Markdown).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// Imports every file; `Ok(false)` when any failed.
+pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
+    let app = open_app(&config).await?;
+    let operator = app.operator_for(&args.trust).await?;
+    let school = match &args.school {
+        None => None,
+        Some(wanted) => Some(
+            app.schools(&operator)
+                .await?
+                .into_iter()
+                .find(|school| {
+                    school.slug.as_str() == wanted
+                        || school
+                            .urn
+                            .as_ref()
+                            .is_some_and(|urn| urn.as_str() == wanted)
+                        || school.id.to_string() == *wanted
+                })
+                .with_context(|| format!("trust '{}' has no school '{wanted}'", args.trust))?
+                .id,
+        ),
+    };
+    let kind = match (school, args.kind) {
+        (Some(_), _) => PolicyKind::School,
+        (None, Some(kind)) if kind != PolicyKind::School => kind,
+        _ => anyhow::bail!(
+            "say whose policies these are: --school SCHOOL, or --kind trust_locked|trust_template"
+        ),
+    };
+    let progress = Progress::bar(args.files.len(), "importing", args.json);
+    let mut results: Vec<Value> = Vec::new();
+    for file in &args.files {
+        progress.advance(&file.display().to_string());
+        let outcome = match std::fs::read_to_string(file) {
+            Err(error) => Err(format!("cannot read it: {error}")),
+            Ok(text) => app
+                .import_policy(
+                    &operator,
+                    ImportPolicy {
+                        text,
+                        title: None,
+                        kind,
+                        school,
+                        policy: None,
+                    },
+                )
+                .await
+                .map_err(|error| error.to_string()),
+        };
+        results.push(match outcome {
+            Ok(draft) => json!({
+                "file": file.display().to_string(), "ok": true,
+                "policy": draft.policy.id, "version": draft.version.id,
+                "title": draft.policy.title, "warnings": draft.warnings.len(),
+            }),
+            Err(error) => {
+                json!({ "file": file.display().to_string(), "ok": false, "error": error })
+            }
+        });
+    }
+    drop(progress);
+    let all_ok = results.iter().all(|result| result["ok"] == true);
+    if args.json {
+        print_json(&json!({ "ok": all_ok, "imported": results }));
+    } else {
+        for result in &results {
+            if result["ok"] == true {
+                println!(
+                    "ok    {}: draft of '{}' ({} warning(s)), policy {}",
+                    result["file"].as_str().unwrap_or_default(),
+                    result["title"].as_str().unwrap_or_default(),
+                    result["warnings"],
+                    result["policy"].as_str().unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "FAIL  {}: {}",
+                    result["file"].as_str().unwrap_or_default(),
+                    result["error"].as_str().unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(all_ok)
+}
