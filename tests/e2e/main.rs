@@ -7,6 +7,7 @@ mod breaches;
 mod browser;
 mod directory;
 mod directory_sync;
+mod email_sign_in;
 mod http;
 mod jobs;
 mod policies;
