@@ -2,6 +2,7 @@
 //! their staff, governors and volunteers, and an admin token), then the server.
 
 mod directory;
+mod graph;
 mod seed;
 mod walkthrough;
 
@@ -100,6 +101,7 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     }
     let app = open_app(&config).await?;
     let demo = seed(&app).await?;
+    let sync_runs = graph::connect_and_sync(&app, &demo).await?;
     println!("attest demo is running");
     println!();
     println!(
@@ -135,6 +137,9 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     for (part, name, url) in &demo.sign_in_links {
         println!("    {part:<40} {name:<18} {url}");
     }
+    println!(
+        "  directory:  connected to a local stand-in for Microsoft Graph; {sync_runs} sync runs (a full sync, then a newcomer)"
+    );
     println!(
         "  breaches:   {} on the DPO's desk (just reported, clock running, reported to the ICO, closed)",
         demo.breaches
