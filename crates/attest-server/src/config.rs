@@ -143,11 +143,21 @@ impl Config {
             figment = figment.merge(Toml::file(file));
         }
         figment
+            // Variables read elsewhere: secrets the commands take (never on a command
+            // line), and the test suite's own switches.
             .merge(Env::prefixed("ATTEST_").split("__").ignore(&[
                 "config",
-                "test_database_url",
-                "sso_client_secret",
                 "log",
+                "sso_client_secret",
+                "directory_secret",
+                "owner_password",
+                "runtime_password",
+                "test_database_url",
+                "model_cases",
+                "update_fixtures",
+                "update_schema",
+                "update_screenshots",
+                "url",
             ]))
             .extract()
             .map_err(Box::new)
