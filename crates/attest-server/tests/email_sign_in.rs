@@ -237,7 +237,20 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
                 .contains(signer.full_name.as_str())
         );
     }
-    let signed_in = client.post(&link).send().await.expect("sign in");
+    // A form on another site cannot use it (login CSRF), and does not use it up.
+    let elsewhere = client
+        .post(&link)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .expect("cross-site");
+    assert_eq!(elsewhere.status(), 403);
+    let signed_in = client
+        .post(&link)
+        .header("origin", &base)
+        .send()
+        .await
+        .expect("sign in");
     assert_eq!(signed_in.status(), 303);
     assert_eq!(signed_in.headers()["location"], "/");
     let cookie = signed_in

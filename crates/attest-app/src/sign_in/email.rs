@@ -169,21 +169,42 @@ impl App {
                 trust.name
             )));
         }
-        let Some(person) = People::new(&self.db, &scope).find_by_email(&email).await? else {
-            tracing::info!(trust = %trust.slug, "email sign-in asked for an unknown address");
+        // Whether anyone has this address, may sign in by email, or has had too many links
+        // is decided after answering, so the answer's timing says nothing either.
+        let app = self.clone();
+        let address = address.to_owned();
+        tokio::spawn(async move {
+            if let Err(error) = app.send_if_allowed(&operator, &email, &address).await {
+                tracing::error!(%error, "email sign-in: the link could not be sent");
+            }
+        });
+        Ok(())
+    }
+
+    async fn send_if_allowed(
+        &self,
+        operator: &Principal,
+        email: &Email,
+        address: &str,
+    ) -> Result<(), AppError> {
+        let scope = operator.scope();
+        let trust = operator.trust();
+        let setting = TrustSignInSettings::new(&self.db, &scope).email().await?;
+        let Some(person) = People::new(&self.db, &scope).find_by_email(email).await? else {
+            tracing::info!(%trust, "email sign-in asked for an unknown address");
             return Ok(());
         };
         if !self.may_sign_in_by_email(&scope, &person, &setting).await? {
-            tracing::info!(trust = %trust.slug, person = %person.id, "email sign-in not allowed for this person");
+            tracing::info!(%trust, person = %person.id, "email sign-in not allowed for this person");
             return Ok(());
         }
         let links = SignInLinks::new(&self.db, &scope);
         let hour_ago = self.now() - Duration::hours(1);
         if links.sent_since(person.id, hour_ago).await? >= LINKS_PER_PERSON_PER_HOUR {
-            tracing::warn!(trust = %trust.slug, person = %person.id, "email sign-in: too many links for this person");
+            tracing::warn!(%trust, person = %person.id, "email sign-in: too many links for this person");
             return Ok(());
         }
-        self.send_sign_in_link(&operator, &person, email.as_str(), address)
+        self.send_sign_in_link(operator, &person, email.as_str(), address)
             .await
     }
 
@@ -396,36 +417,16 @@ impl App {
             self.rate_limits.failed(Limit::MagicLinkFailure, address)?;
             return Err(invalid_sign_in_link());
         }
-        let (session, expires_at) = self
-            .open_session(
-                &txn,
-                &trust,
-                &person,
-                ("email", SignInMethod::EmailLink),
-                at,
-            )
-            .await?;
-        let principal = crate::principals::person(trust.id, person.id, Vec::new());
-        record(
-            &txn,
-            &principal,
+        self.open_session(
+            txn,
+            (trust, person),
+            ("email", SignInMethod::EmailLink),
             at,
-            Change {
-                action: "sign_in.email",
-                subject_type: "session",
-                subject_id: session,
-                before: None,
-                after: Some(&json!({ "link": row.id, "sentTo": row.sent_to, "origin": row.origin, "address": address })),
-            },
+            (
+                "sign_in.email",
+                json!({ "link": row.id, "sentTo": row.sent_to, "origin": row.origin, "address": address }),
+            ),
         )
-        .await?;
-        txn.commit().await?;
-        let token = self.session_token(person.id, session, trust.id, at, expires_at)?;
-        Ok(SignedIn {
-            person,
-            trust,
-            token,
-            expires_at,
-        })
+        .await
     }
 }

@@ -261,37 +261,17 @@ impl App {
                 person
             }
         };
-        let (session, expires_at) = self
-            .open_session(
-                &txn,
-                &trust,
-                &person,
-                (settings.slug.as_str(), SignInMethod::Sso),
-                at,
-            )
-            .await?;
-        let principal = crate::principals::person(trust.id, person.id, Vec::new());
-        record(
-            &txn,
-            &principal,
+        self.open_session(
+            txn,
+            (trust, person),
+            (settings.slug.as_str(), SignInMethod::Sso),
             at,
-            Change {
-                action: "sso.login",
-                subject_type: "session",
-                subject_id: session,
-                before: None,
-                after: Some(&json!({ "provider": settings.slug, "issuer": login.issuer, "subject": login.subject })),
-            },
+            (
+                "sso.login",
+                json!({ "provider": settings.slug, "issuer": login.issuer, "subject": login.subject }),
+            ),
         )
-        .await?;
-        txn.commit().await?;
-        let token = self.session_token(person.id, session, trust.id, at, expires_at)?;
-        Ok(SignedIn {
-            person,
-            trust,
-            token,
-            expires_at,
-        })
+        .await
     }
 }
 

@@ -52,20 +52,20 @@ impl App {
             .map_err(|error| AppError::Internal(error.to_string()))
     }
 
-    /// Starts a session for `person` (who must still belong to a school of the trust),
-    /// inside the caller's transaction: `(session id, when it ends)`.
+    /// Starts a session for `person` (who must still belong to a school of the trust)
+    /// and audits it as `action` with `detail`, committing the caller's transaction.
     pub(super) async fn open_session(
         &self,
-        txn: &attest_store::DatabaseTransaction,
-        trust: &Trust,
-        person: &Person,
+        txn: attest_store::DatabaseTransaction,
+        (trust, person): (Trust, Person),
         how: (&str, SignInMethod),
         at: DateTime<Utc>,
-    ) -> Result<(uuid::Uuid, DateTime<Utc>), AppError> {
+        (action, detail): (&'static str, serde_json::Value),
+    ) -> Result<super::SignedIn, AppError> {
         let operator = signing_in(trust.id);
         let scope = operator.scope();
         let today = self.today();
-        let active = Memberships::new(txn, &scope)
+        let active = Memberships::new(&txn, &scope)
             .for_people(&[person.id])
             .await?
             .iter()
@@ -77,10 +77,31 @@ impl App {
         }
         let session = uuid::Uuid::now_v7();
         let expires_at = at + SESSION_ABSOLUTE;
-        Sessions::new(txn, &scope)
+        Sessions::new(&txn, &scope)
             .create(session, person.id, how, at, expires_at)
             .await?;
-        Ok((session, expires_at))
+        let principal = crate::principals::person(trust.id, person.id, Vec::new());
+        record(
+            &txn,
+            &principal,
+            at,
+            Change {
+                action,
+                subject_type: "session",
+                subject_id: session,
+                before: None,
+                after: Some(&detail),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        let token = self.session_token(person.id, session, trust.id, at, expires_at)?;
+        Ok(super::SignedIn {
+            person,
+            trust,
+            token,
+            expires_at,
+        })
     }
 
     /// The session a cookie's token names, if it is still open; records the activity.

@@ -171,6 +171,16 @@ pub async fn email_link_submit(
     app: web::Data<App>,
     cookies: web::Data<CookiePolicy>,
 ) -> Result<HttpResponse, WebError> {
+    // Another site's form must not sign a visitor in as someone else (login CSRF): a
+    // browser names the page a form came from, and it must be ours.
+    if let Some(origin) = request.headers().get(actix_web::http::header::ORIGIN) {
+        let ours = app.public_url().trim_end_matches('/');
+        if origin.to_str().map_or(true, |origin| origin != ours) {
+            return Err(WebError::page(AppError::forbidden(
+                "This sign-in form did not come from attest. Open the link from your email again.",
+            )));
+        }
+    }
     let address = crate::http::client_address(&request);
     let signed_in = app
         .complete_email_sign_in(&path.into_inner(), &address)
