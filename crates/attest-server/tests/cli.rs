@@ -247,7 +247,28 @@ async fn the_demo_trust_is_complete() {
     let database = TestDatabase::migrated().await.expect("database");
     let app = App::new(database.db().clone(), Arc::new(SystemClock));
     let demo = attest_server::demo::seed(&app).await.expect("seed");
-    assert_eq!((demo.schools, demo.people, demo.policies), (5, 41, 5));
+    assert_eq!((demo.schools, demo.people, demo.policies), (5, 42, 5));
+    // Walkable in a browser: a sign-in link for each part, breaches in four states.
+    let parts: Vec<&str> = demo
+        .sign_in_links
+        .iter()
+        .map(|(part, _, _)| part.as_str())
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "trust admin",
+            "DPO",
+            "school admin",
+            "member of staff with a policy to sign"
+        ]
+    );
+    assert!(
+        demo.sign_in_links
+            .iter()
+            .all(|(_, _, url)| url.contains("/sign-in/email/si_"))
+    );
+    assert_eq!(demo.breaches, 4);
     assert!(
         demo.signing_link
             .as_deref()
@@ -271,10 +292,10 @@ async fn the_demo_trust_is_complete() {
         .people(&admin, attest_app::PeopleFilter::default(), 100, None)
         .await
         .expect("people");
-    assert_eq!(page.people.len(), 41);
+    assert_eq!(page.people.len(), 42);
     let emails: std::collections::HashSet<_> =
         page.people.iter().filter_map(|p| p.email.clone()).collect();
-    assert_eq!(emails.len(), 41, "every demo person has their own email");
+    assert_eq!(emails.len(), 42, "every demo person has their own email");
 
     // Dashboards have something to show: every status, paper forms and a decline.
     let summary = app
@@ -497,12 +518,12 @@ async fn acceptances_verify_and_compliance_reports_from_the_command_line() {
     );
     assert!(csv.status.success(), "{}", stderr(&csv));
     let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
-    assert_eq!(csv.lines().count(), 42, "a header and 41 people × 1 policy");
+    assert_eq!(csv.lines().count(), 43, "a header and 42 people × 1 policy");
     let summary = stdout_json(&attest(
         &database,
         &["report", "compliance", "--trust", "demo", "--json"],
     ));
-    assert_eq!(summary["overall"]["total"], 41);
+    assert_eq!(summary["overall"]["total"], 42);
     assert_eq!(summary["schools"].as_array().expect("schools").len(), 5);
 
     // Someone edits a published policy's words in the database after people signed it.

@@ -245,9 +245,18 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
         .await
         .expect("cross-site");
     assert_eq!(elsewhere.status(), 403);
+    let cross_site = client
+        .post(&link)
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "null")
+        .send()
+        .await
+        .expect("cross-site");
+    assert_eq!(cross_site.status(), 403);
     let signed_in = client
         .post(&link)
-        .header("origin", &base)
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
         .send()
         .await
         .expect("sign in");

@@ -123,10 +123,13 @@ impl App {
         }
         let scope = principal.scope();
         let at = self.now();
+        // Read before the transaction, which then starts with its write: on SQLite a
+        // transaction that reads first cannot wait for another writer, it fails at once.
+        let before = TrustSignInSettings::new(&self.db, &scope).email().await?;
         let txn = self.db.begin().await?;
-        let settings = TrustSignInSettings::new(&txn, &scope);
-        let before = settings.email().await?;
-        settings.put_email(&setting, at).await?;
+        TrustSignInSettings::new(&txn, &scope)
+            .put_email(&setting, at)
+            .await?;
         record(
             &txn,
             principal,

@@ -163,6 +163,23 @@ pub async fn email_link_page(
     ))
 }
 
+/// Whether a form was posted from another site (login CSRF: signing a visitor in as
+/// someone else). Browsers say so in `Sec-Fetch-Site`; `Origin` is `null` on our own
+/// pages (they send no referrer), so only a real origin that is not ours counts.
+fn from_another_site(request: &HttpRequest, public_url: &str) -> bool {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap_or("?").to_owned())
+    };
+    let fetch_site = header("sec-fetch-site");
+    let origin = header("origin");
+    fetch_site.is_some_and(|site| site != "same-origin" && site != "none")
+        || origin
+            .is_some_and(|origin| origin != "null" && origin != public_url.trim_end_matches('/'))
+}
+
 /// `POST /sign-in/email/{token}`: uses the link up, starts the session, and goes on to
 /// the person's start page.
 pub async fn email_link_submit(
@@ -171,15 +188,10 @@ pub async fn email_link_submit(
     app: web::Data<App>,
     cookies: web::Data<CookiePolicy>,
 ) -> Result<HttpResponse, WebError> {
-    // Another site's form must not sign a visitor in as someone else (login CSRF): a
-    // browser names the page a form came from, and it must be ours.
-    if let Some(origin) = request.headers().get(actix_web::http::header::ORIGIN) {
-        let ours = app.public_url().trim_end_matches('/');
-        if origin.to_str().map_or(true, |origin| origin != ours) {
-            return Err(WebError::page(AppError::forbidden(
-                "This sign-in form did not come from attest. Open the link from your email again.",
-            )));
-        }
+    if from_another_site(&request, app.public_url()) {
+        return Err(WebError::page(AppError::forbidden(
+            "This sign-in form did not come from attest. Open the link from your email again.",
+        )));
     }
     let address = crate::http::client_address(&request);
     let signed_in = app
