@@ -98,12 +98,12 @@ async fn the_sign_in_pages_refuse_what_they_cannot_do_without_telling_who_exists
     for link in [fake.as_str(), "si_short", "ml_0000", "../../etc/passwd"] {
         let url = test.url(&format!("/sign-in/email/{link}"));
         assert_eq!(
-            client.get(&url).send().await.unwrap().status(),
+            client.get(&url).send().await.expect("answer").status(),
             404,
             "{link}"
         );
         assert_eq!(
-            client.post(&url).send().await.unwrap().status(),
+            client.post(&url).send().await.expect("answer").status(),
             404,
             "{link}"
         );

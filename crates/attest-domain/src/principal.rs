@@ -329,7 +329,7 @@ mod tests {
             StartPage::School(school)
         );
         assert_eq!(
-            principal(vec![school_admin(school), dpo.clone()]).start_page(),
+            principal(vec![school_admin(school), dpo]).start_page(),
             StartPage::BreachDesk
         );
         assert_eq!(

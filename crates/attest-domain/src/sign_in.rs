@@ -111,20 +111,20 @@ mod tests {
 
     #[test]
     fn kinds_are_read_from_a_list_and_unknown_ones_are_named() {
-        let policy = EmailSignIn::for_kinds("governor, volunteer").unwrap();
+        let policy = EmailSignIn::for_kinds("governor, volunteer").expect("valid");
         assert_eq!(policy.kinds_text(), "governor,volunteer");
         assert_eq!(
-            EmailSignIn::for_kinds("all").unwrap().kinds.len(),
+            EmailSignIn::for_kinds("all").expect("valid").kinds.len(),
             MembershipKind::ALL.len()
         );
-        let error = EmailSignIn::for_kinds("governor,janitor").unwrap_err();
+        let error = EmailSignIn::for_kinds("governor,janitor").expect_err("refused");
         assert!(error.to_string().contains("janitor"), "{error}");
         assert!(EmailSignIn::for_kinds(" , ").is_err());
     }
 
     #[test]
     fn only_an_enabled_policy_with_a_held_kind_allows() {
-        let policy = EmailSignIn::for_kinds("governor").unwrap();
+        let policy = EmailSignIn::for_kinds("governor").expect("valid");
         assert!(policy.allows([MembershipKind::Teaching, MembershipKind::Governor]));
         assert!(!policy.allows([MembershipKind::Teaching]));
         assert!(!policy.allows([]));
@@ -138,7 +138,10 @@ mod tests {
     #[test]
     fn methods_round_trip_and_map_to_signing_methods() {
         for method in [SignInMethod::Sso, SignInMethod::EmailLink] {
-            assert_eq!(method.as_str().parse::<SignInMethod>().unwrap(), method);
+            assert_eq!(
+                method.as_str().parse::<SignInMethod>().expect("valid"),
+                method
+            );
         }
         assert_eq!(
             SignInMethod::EmailLink.signing_method(),

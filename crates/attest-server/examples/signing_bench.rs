@@ -761,7 +761,12 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let started = Instant::now();
+    let progress = attest_server::cli::progress::Progress::spinner(
+        &format!("[{backend}] generating the benchmark trust"),
+        false,
+    );
     let generated = generate(&app, &db, now).await?;
+    drop(progress);
     println!(
         "[{backend}] generated {} schools, {} staff, 112 policies, {} acceptances in {:.1} s",
         generated.schools.len(),

@@ -139,7 +139,7 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
         .await
         .expect("trust");
     let other_operator = app.operator_for(other.slug.as_str()).await.expect("op");
-    app.set_email_sign_in(&other_operator, EmailSignIn::for_kinds("all").unwrap())
+    app.set_email_sign_in(&other_operator, EmailSignIn::for_kinds("all").expect("ok"))
         .await
         .expect("other trust's setting");
 
@@ -170,12 +170,12 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
         front
             .text()
             .await
-            .unwrap()
+            .expect("ok")
             .contains("Email me a sign-in link")
     );
 
     // Only visitors may: the signer gets the same answer as an unknown address, and no email.
-    app.set_email_sign_in(&operator, EmailSignIn::for_kinds("visitor").unwrap())
+    app.set_email_sign_in(&operator, EmailSignIn::for_kinds("visitor").expect("ok"))
         .await
         .expect("visitors only");
     let (status, not_allowed) = ask(&client, &base, "demo", &address).await;
@@ -206,7 +206,7 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
     assert_eq!(status, 404);
 
     // Everyone may: the link arrives through the SMTP server.
-    app.set_email_sign_in(&operator, EmailSignIn::for_kinds("all").unwrap())
+    app.set_email_sign_in(&operator, EmailSignIn::for_kinds("all").expect("ok"))
         .await
         .expect("everyone");
     let (status, _) = ask(&client, &base, "demo", &address).await;
@@ -233,7 +233,7 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
             preview
                 .text()
                 .await
-                .unwrap()
+                .expect("ok")
                 .contains(signer.full_name.as_str())
         );
     }
@@ -272,8 +272,8 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
         .expect("a session cookie")
         .to_owned();
     // Used once: the second time it is refused, and so is its preview.
-    assert_eq!(client.post(&link).send().await.unwrap().status(), 404);
-    assert_eq!(client.get(&link).send().await.unwrap().status(), 404);
+    assert_eq!(client.post(&link).send().await.expect("ok").status(), 404);
+    assert_eq!(client.get(&link).send().await.expect("ok").status(), 404);
 
     // The front door sends a member of staff to their policies.
     let front = client

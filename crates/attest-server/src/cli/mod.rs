@@ -8,7 +8,7 @@ pub mod mail;
 pub mod migrate;
 pub mod policy;
 mod policy_import;
-mod progress;
+pub mod progress;
 pub mod sign_in;
 pub mod signing;
 pub mod sso;

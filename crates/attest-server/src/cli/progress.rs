@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub(crate) struct Progress(Option<ProgressBar>);
+pub struct Progress(Option<ProgressBar>);
 
 fn shown(json: bool) -> bool {
     !json && std::io::stderr().is_terminal()
@@ -14,7 +14,7 @@ fn shown(json: bool) -> bool {
 
 impl Progress {
     /// A spinner with the time taken, for one long step of unknown length.
-    pub(crate) fn spinner(message: &str, json: bool) -> Self {
+    pub fn spinner(message: &str, json: bool) -> Self {
         if !shown(json) {
             return Self(None);
         }
@@ -27,7 +27,7 @@ impl Progress {
     }
 
     /// A bar over `len` items.
-    pub(crate) fn bar(len: usize, message: &str, json: bool) -> Self {
+    pub fn bar(len: usize, message: &str, json: bool) -> Self {
         if !shown(json) {
             return Self(None);
         }
@@ -40,7 +40,7 @@ impl Progress {
         Self(Some(bar))
     }
 
-    pub(crate) fn advance(&self, item: &str) {
+    pub fn advance(&self, item: &str) {
         if let Some(bar) = &self.0 {
             bar.set_message(item.to_owned());
             bar.inc(1);
