@@ -4,6 +4,7 @@
 //! an unverified one, never across trusts), a server-side session, and the audit log.
 
 mod email;
+mod email_link;
 mod session;
 
 use attest_domain::{
@@ -16,9 +17,8 @@ use serde_json::json;
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
-pub use email::{
-    EMAIL_LINK_MINUTES, IssuedSignInLink, MAX_ISSUED_LINK_HOURS, SignInChoices, SignInLinkPreview,
-};
+pub use email::{EMAIL_LINK_MINUTES, SignInChoices};
+pub use email_link::{IssuedSignInLink, MAX_ISSUED_LINK_HOURS, SignInLinkPreview};
 pub use session::SessionContext;
 
 /// A session ends this long after sign-in, whatever happens.
