@@ -82,6 +82,23 @@ try {
       for (const path of frontier) next.push(...(await visit(page, path, part)));
       frontier = [...new Set(next)];
     }
+    if (part === 'DPO') {
+      // Every state of the desk's breaches, with the DPO's forms for each, checked too.
+      await page.goto(`${base}/breaches`);
+      const breaches = await page.evaluate(() =>
+        [...document.querySelectorAll('main a[href^="/breaches/"]')].map((a) => a.getAttribute('href')),
+      );
+      for (const href of breaches.filter((h) => /[0-9a-f-]{36}$/.test(h))) {
+        await page.goto(`${base}${href}`);
+        const state = (await page.textContent('main h1')).split(':').pop().trim().replace(/ /g, '-');
+        if (!seenKinds.has(`breach-${state}`)) {
+          seenKinds.set(`breach-${state}`, href);
+          await audit(page, `breach-${state}`);
+        }
+      }
+      await page.goto(`${base}/breaches?status=triaged&q=laptop`);
+      await audit(page, 'breaches-filtered');
+    }
     if (phone) {
       // The member of staff signs what they owe, and gets a receipt.
       await page.goto(`${base}/me`);
@@ -104,7 +121,8 @@ try {
     }
     await context.close();
   }
-  const every = ['front', 'email-link', 'trust', 'school', 'paper', 'me', 'sign', 'breaches', 'breach', 'report', 'receipt'];
+  const every = ['front', 'email-link', 'trust', 'school', 'paper', 'me', 'sign', 'breaches', 'breach', 'report', 'receipt',
+    'breach-reported', 'breach-triaged', 'breach-subjects-notified', 'breach-closed-not-a-breach'];
   for (const kind of every) {
     if (!seenKinds.has(kind)) fail(`no sign-in link led to a ${kind} page`);
   }

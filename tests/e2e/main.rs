@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod breach_desk;
 mod breaches;
 mod browser;
 mod directory;

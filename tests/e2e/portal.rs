@@ -16,7 +16,12 @@ use crate::signing::fixture;
 
 /// Adds the trust's sign-in provider (once) and signs `email` in through it, as the
 /// callback does after the provider vouched for them; a browser holding the session.
-async fn signed_in(test: &TestApp, trust: &str, admin: &str, email: &str) -> reqwest::Client {
+pub(crate) async fn signed_in(
+    test: &TestApp,
+    trust: &str,
+    admin: &str,
+    email: &str,
+) -> reqwest::Client {
     let exists = test
         .data(admin, "{ identityProviders { slug } }", json!({}))
         .await;
@@ -67,13 +72,13 @@ async fn signed_in(test: &TestApp, trust: &str, admin: &str, email: &str) -> req
         .expect("browser")
 }
 
-async fn get(browser: &reqwest::Client, test: &TestApp, path: &str) -> (u16, String) {
+pub(crate) async fn get(browser: &reqwest::Client, test: &TestApp, path: &str) -> (u16, String) {
     let response = browser.get(test.url(path)).send().await.expect("page");
     let status = response.status().as_u16();
     (status, response.text().await.expect("html"))
 }
 
-fn field<'a>(html: &'a str, name: &str) -> &'a str {
+pub(crate) fn field<'a>(html: &'a str, name: &str) -> &'a str {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html
         .find(&marker)

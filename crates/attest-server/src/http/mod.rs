@@ -202,7 +202,7 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             )
             .route(
                 "/breaches/{id}/{action}",
-                web::post().to(pages::breaches::breach_action),
+                web::post().to(pages::breach_actions::breach_action),
             )
             .route(
                 "/exports/breaches.csv",

@@ -5,15 +5,16 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use attest_app::{App, AppError, BreachFilter, BreachNote, CloseBreachInput, SessionContext};
+use attest_app::{App, AppError, BreachFilter, SessionContext};
 use attest_domain::{
-    BreachFactsInput, BreachId, DataCategory, LONDON, PeopleCategory, Principal, REPORT_QUESTIONS,
-    School, SchoolId,
+    BreachFactsInput, BreachId, BreachStatus, DataCategory, LONDON, OtherParty, PeopleCategory,
+    Principal, REPORT_QUESTIONS, Rating, School, SchoolId,
 };
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
+use serde::Deserialize;
 
-use super::{form_status, london, nav, page, see_other};
+use super::{form_status, london, nav, options, page, see_other};
 use crate::http::caller::Caller;
 use crate::http::web_error::WebError;
 
@@ -24,7 +25,7 @@ fn time_left(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Stri
 }
 
 /// A `datetime-local` value (UK time) as an instant.
-fn uk_time(raw: &str) -> Option<DateTime<Utc>> {
+pub(super) fn uk_time(raw: &str) -> Option<DateTime<Utc>> {
     let local = chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").ok()?;
     local
         .and_local_timezone(LONDON)
@@ -32,42 +33,125 @@ fn uk_time(raw: &str) -> Option<DateTime<Utc>> {
         .map(|at| at.with_timezone(&Utc))
 }
 
-/// `GET /breaches`: the register as this person may see it, with the ICO countdown.
-pub async fn breach_desk(caller: Caller, app: web::Data<App>) -> Result<HttpResponse, WebError> {
+/// The desk's filters, from its query string.
+#[derive(Deserialize, Default)]
+pub struct DeskFilters {
+    status: Option<String>,
+    school: Option<String>,
+    overdue: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    q: Option<String>,
+}
+
+/// A `date` field (a day in England) as the instant it starts.
+fn uk_day(raw: Option<&str>) -> Option<DateTime<Utc>> {
+    let day = chrono::NaiveDate::parse_from_str(raw?.trim(), "%Y-%m-%d").ok()?;
+    day.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(LONDON)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// `GET /breaches`: the register as this person may see it, with the ICO countdown,
+/// filtered by status, school, overdue, when discovered, and a search of the reference
+/// and what happened.
+pub async fn breach_desk(
+    caller: Caller,
+    app: web::Data<App>,
+    query: web::Query<DeskFilters>,
+) -> Result<HttpResponse, WebError> {
     let (_, principal) = caller.visitor()?;
-    let breaches = app.breaches(principal, BreachFilter::default()).await?;
+    let chosen = |value: &Option<String>| value.clone().filter(|text| !text.trim().is_empty());
+    let status = chosen(&query.status)
+        .map(|raw| raw.parse::<BreachStatus>())
+        .transpose()
+        .map_err(AppError::from)?;
+    let school = chosen(&query.school)
+        .map(|raw| raw.parse::<SchoolId>())
+        .transpose()
+        .map_err(|_| AppError::invalid("school", "not a school of this trust"))?;
+    let to = uk_day(query.to.as_deref()).map(|day| day + chrono::Duration::days(1));
+    let filter = BreachFilter {
+        status,
+        school,
+        from: uk_day(query.from.as_deref()),
+        to,
+        ..BreachFilter::default()
+    };
+    let breaches = app.breaches(principal, filter).await?;
+    let schools = app.schools(principal).await?;
+    let may_export = app.may_act_as_dpo(principal).await?;
+    let overdue_only = query.overdue.as_deref() == Some("yes");
+    let search = chosen(&query.q).map(|text| text.to_lowercase());
     let now = app.now();
     let rows: Vec<Value> = breaches
         .iter()
+        .filter(|view| !overdue_only || view.overdue)
+        .filter(|view| {
+            search.as_ref().is_none_or(|needle| {
+                view.breach.reference.to_lowercase().contains(needle)
+                    || view
+                        .breach
+                        .record
+                        .facts
+                        .what_happened
+                        .to_lowercase()
+                        .contains(needle)
+            })
+        })
         .map(|view| {
             context! {
                 id => view.breach.id.to_string(),
                 reference => view.breach.reference.clone(),
-                status => view.breach.status.as_str(),
+                status => view.breach.status.as_str().replace('_', " "),
+                what => view.breach.record.facts.what_happened.chars().take(80).collect::<String>(),
                 discovered => london(view.breach.record.facts.discovered_at),
                 deadline => view.deadline.map(london),
                 left => time_left(view.deadline, now),
                 overdue => view.overdue,
+                open => view.breach.status.is_open(),
             }
         })
         .collect();
     Ok(caller.answer(page(
         StatusCode::OK,
         "breaches.html",
-        context! { nav => nav(principal, "/breaches"), breaches => rows },
+        context! {
+            nav => nav(principal, "/breaches"),
+            breaches => rows,
+            status_options => options(BreachStatus::ALL, status, BreachStatus::as_str, "any status"),
+            schools => schools.iter().map(|s| context! { id => s.id.to_string(), name => s.name.to_string(), selected => Some(s.id) == school }).collect::<Vec<_>>(),
+            overdue => overdue_only,
+            from => query.from.clone().unwrap_or_default(),
+            to => query.to.clone().unwrap_or_default(),
+            q => query.q.clone().unwrap_or_default(),
+            may_export => may_export,
+            filtered => status.is_some() || school.is_some() || overdue_only || search.is_some() || query.from.is_some() || query.to.is_some(),
+        },
     )))
 }
 
-/// `GET /breaches/{id}`: one breach, its allowed next steps and (for the DPO and trust
-/// admins) its timeline.
+/// `GET /breaches/{id}`: one breach, its allowed next steps (each a form for the DPO)
+/// and, for the DPO and trust admins, its timeline.
 pub async fn breach_page(
     caller: Caller,
     app: web::Data<App>,
     id: web::Path<BreachId>,
 ) -> Result<HttpResponse, WebError> {
+    show_breach(&caller, &app, *id, None).await
+}
+
+/// The breach page, with what was wrong with a form when it is shown again.
+pub(super) async fn show_breach(
+    caller: &Caller,
+    app: &App,
+    id: BreachId,
+    error: Option<(StatusCode, String)>,
+) -> Result<HttpResponse, WebError> {
     let (context, principal) = caller.visitor()?;
-    let view = app.breach(principal, *id).await?;
-    let timeline: Vec<Value> = match app.breach_timeline(principal, *id).await {
+    let view = app.breach(principal, id).await?;
+    let timeline: Vec<Value> = match app.breach_timeline(principal, id).await {
         Ok(events) => events
             .iter()
             .map(|event| {
@@ -83,12 +167,44 @@ pub async fn breach_page(
     };
     let acts = app.may_act_as_dpo(principal).await?;
     let breach = &view.breach;
-    let facts = &breach.record.facts;
+    let record = &breach.record;
+    let facts = &record.facts;
+    let assessment = record.assessment.as_ref().map(|assessment| {
+        context! {
+            risk => assessment.risk_level.as_str().replace('_', " "),
+            likelihood => assessment.likelihood.as_str(),
+            severity => assessment.severity.as_str(),
+            notify_ico => assessment.notify_ico,
+            ico_reasons => assessment.ico_reasons.clone(),
+            notify_subjects => assessment.notify_subjects,
+            subjects_reasons => assessment.subjects_reasons.clone(),
+        }
+    });
+    let ico_reports: Vec<Value> = record
+        .ico_reports
+        .iter()
+        .map(|report| {
+            context! {
+                follow_up => report.follow_up,
+                reference => report.ico_reference.clone(),
+                at => london(report.reported_at),
+                delay => report.delay_reason.clone(),
+            }
+        })
+        .collect();
+    let subject_notice = record
+        .subject_notice
+        .as_ref()
+        .map(|notice| context! { at => london(notice.notified_at), how => notice.how.clone() });
+    let (status, error) = error.map_or((StatusCode::OK, None), |(status, message)| {
+        (status, Some(message))
+    });
     Ok(caller.answer(page(
-        StatusCode::OK,
+        status,
         "breach.html",
         context! {
             nav => nav(principal, "/breaches"),
+            error => error,
             reference => breach.reference.clone(),
             id => breach.id.to_string(),
             version => breach.version,
@@ -108,6 +224,12 @@ pub async fn breach_page(
             hidden => view.special_category_hidden,
             people => facts.people_affected,
             next => breach.status.next().iter().map(|status| status.as_str().replace('_', " ")).collect::<Vec<_>>(),
+            assessment => assessment,
+            ico_reports => ico_reports,
+            ico_done => record.ico_reports.iter().any(|report| !report.follow_up),
+            subject_notice => subject_notice,
+            ratings => Rating::ALL.iter().map(|rating| rating.as_str()).collect::<Vec<_>>(),
+            parties => OtherParty::ALL.iter().map(|party| context! { value => party.as_str(), label => party.as_str().replace('_', " ") }).collect::<Vec<_>>(),
             timeline => timeline,
         },
     )))
@@ -237,45 +359,4 @@ pub async fn report_submit(
         )),
         Err(error) => Err(error.into()),
     }
-}
-
-/// `POST /breaches/{id}/{action}`: the DPO triages, closes as not a breach, or adds a
-/// note, against the version the page showed (a stale one is refused as a conflict).
-pub async fn breach_action(
-    mut caller: Caller,
-    app: web::Data<App>,
-    path: web::Path<(BreachId, String)>,
-    form: web::Form<BTreeMap<String, String>>,
-) -> Result<HttpResponse, WebError> {
-    let (id, action) = path.into_inner();
-    let one = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let optional = |name: &str| Some(one(name)).filter(|text| !text.trim().is_empty());
-    caller.confirm_form(&app, &one("csrf"))?;
-    let (_, principal) = caller.visitor()?;
-    let version = one("version").parse::<u32>().unwrap_or_default();
-    match action.as_str() {
-        "triage" => {
-            let aware_at = uk_time(&one("aware_at"))
-                .ok_or_else(|| AppError::invalid("awareAt", "give the date and time"))?;
-            app.triage_breach(principal, id, version, aware_at, optional("notes"))
-                .await?;
-        }
-        "close_not_a_breach" => {
-            let close = CloseBreachInput {
-                not_a_breach: true,
-                reason: optional("reason"),
-                lessons_learned: None,
-            };
-            app.close_breach(principal, id, version, close).await?;
-        }
-        "note" => {
-            let note = BreachNote {
-                text: one("text"),
-                attachment: optional("attachment"),
-            };
-            app.add_breach_note(principal, id, note).await?;
-        }
-        _ => return Err(AppError::NotFound("no such action".to_owned()).into()),
-    }
-    Ok(caller.answer(see_other(format!("/breaches/{id}"))))
 }

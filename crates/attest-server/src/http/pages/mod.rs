@@ -8,6 +8,7 @@
 //! (rendered by attest-document, which escapes any raw HTML in the source) is inserted
 //! as is.
 
+pub mod breach_actions;
 pub mod breaches;
 pub mod front;
 pub mod me;

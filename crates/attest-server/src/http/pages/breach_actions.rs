@@ -1,0 +1,155 @@
+//! `POST /breaches/{id}/{action}`: the DPO's steps from the breach page, each with the
+//! same checks as the API, against the version the page showed (a stale one is refused
+//! as a conflict). What was wrong is shown on the page again, above its forms.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use attest_app::{App, AppError, BreachNote, CloseBreachInput, IcoNotificationInput};
+use attest_domain::{AssessmentInput, BreachId};
+
+use super::breaches::{show_breach, uk_time};
+use super::see_other;
+use crate::http::caller::Caller;
+use crate::http::web_error::WebError;
+
+/// A posted form's fields, some repeated (checkboxes).
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn one(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    fn optional(&self, name: &str) -> Option<String> {
+        Some(self.one(name)).filter(|text| !text.trim().is_empty())
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+
+    fn yes(&self, name: &str) -> Result<bool, AppError> {
+        match self.one(name).as_str() {
+            "yes" => Ok(true),
+            "no" => Ok(false),
+            _ => Err(AppError::invalid(name, "answer yes or no")),
+        }
+    }
+
+    /// An optional `datetime-local` field, refused when given but not a time.
+    fn time(&self, name: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+        match self.optional(name) {
+            None => Ok(None),
+            Some(raw) => uk_time(&raw)
+                .map(Some)
+                .ok_or_else(|| AppError::invalid(name, "give the date and time")),
+        }
+    }
+}
+
+async fn act(
+    app: &App,
+    caller: &Caller,
+    id: BreachId,
+    action: &str,
+    fields: &Fields,
+) -> Result<(), AppError> {
+    let principal = caller
+        .visitor()
+        .map_err(|_| AppError::Unauthenticated("not signed in".to_owned()))?
+        .1;
+    let version = fields.one("version").parse::<u32>().unwrap_or_default();
+    match action {
+        "triage" => {
+            let aware_at = uk_time(&fields.one("aware_at"))
+                .ok_or_else(|| AppError::invalid("awareAt", "give the date and time"))?;
+            app.triage_breach(principal, id, version, aware_at, fields.optional("notes"))
+                .await?;
+        }
+        "close_not_a_breach" | "close" => {
+            let close = CloseBreachInput {
+                not_a_breach: action == "close_not_a_breach",
+                reason: fields.optional("reason"),
+                lessons_learned: fields.optional("lessons_learned"),
+            };
+            app.close_breach(principal, id, version, close).await?;
+        }
+        "assess" => {
+            let input = AssessmentInput {
+                consequences: fields.one("consequences"),
+                likelihood: fields.one("likelihood"),
+                severity: fields.one("severity"),
+                containment_actions: fields.one("containment_actions"),
+                notify_ico: fields.yes("notify_ico")?,
+                ico_reasons: fields.one("ico_reasons"),
+                notify_subjects: fields.yes("notify_subjects")?,
+                subjects_reasons: fields.optional("subjects_reasons"),
+                others_told: fields.all("others_told"),
+            };
+            app.assess_breach(principal, id, version, input).await?;
+        }
+        "ico" => {
+            let input = IcoNotificationInput {
+                ico_reference: fields.one("ico_reference"),
+                notified_at: fields.time("notified_at")?,
+                follow_up: fields.one("follow_up") == "yes",
+                delay_reason: fields.optional("delay_reason"),
+                detail: fields.optional("detail"),
+            };
+            app.record_ico_notification(principal, id, version, input)
+                .await?;
+        }
+        "subjects" => {
+            let at = fields.time("notified_at")?;
+            app.record_subject_notification(principal, id, version, at, fields.one("how"))
+                .await?;
+        }
+        "note" => {
+            let note = BreachNote {
+                text: fields.one("text"),
+                attachment: fields.optional("attachment"),
+            };
+            app.add_breach_note(principal, id, note).await?;
+        }
+        _ => return Err(AppError::NotFound("no such action".to_owned())),
+    }
+    Ok(())
+}
+
+/// `POST /breaches/{id}/{action}` (triage, assess, ico, subjects, close,
+/// close_not_a_breach, note), with the page's CSRF token.
+pub async fn breach_action(
+    mut caller: Caller,
+    app: web::Data<App>,
+    path: web::Path<(BreachId, String)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    let (id, action) = path.into_inner();
+    let fields = Fields(form.into_inner());
+    caller.confirm_form(&app, &fields.one("csrf"))?;
+    match act(&app, &caller, id, &action, &fields).await {
+        Ok(()) => Ok(caller.answer(see_other(format!("/breaches/{id}")))),
+        Err(error @ AppError::InvalidInput { .. }) => {
+            show_breach(
+                &caller,
+                &app,
+                id,
+                Some((StatusCode::UNPROCESSABLE_ENTITY, error.for_people())),
+            )
+            .await
+        }
+        Err(AppError::Conflict(message)) => {
+            show_breach(&caller, &app, id, Some((StatusCode::CONFLICT, message))).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}

@@ -1,0 +1,324 @@
+//! The DPO works a breach from the pages alone: triage, assess (a missing reason shown on
+//! the page again), report to the ICO and follow up, record telling the people, close.
+//! The desk filters by status, school, overdue and a search. Each step is refused to a
+//! school admin, another trust's DPO, an anonymous caller and a form without the page's
+//! token.
+
+use attest_app::Clock;
+use attest_tests::TestApp;
+use chrono::Duration;
+use serde_json::json;
+
+use crate::access::token;
+use crate::portal::{field, get, grant, signed_in};
+
+const REPORT: &str =
+    "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id reference } }";
+
+async fn report(test: &TestApp, token: &str, school: &str, what: &str) -> (String, String) {
+    let now = test.clock.now();
+    let reported = test
+        .data(
+            token,
+            REPORT,
+            json!({ "input": {
+                "whatHappened": what,
+                "discoveredAt": now.to_rfc3339(), "howDiscovered": "A parent rang.",
+                "cyberIncident": "no", "dataCategories": ["basic_identifiers"],
+                "recordsAffected": 28, "peopleAffected": 28, "peopleCategories": ["pupils"],
+                "staffInvolved": "yes", "recoveredOrContained": "yes",
+                "reporterName": "Sid Staff", "schoolIds": [school]
+            }}),
+        )
+        .await["reportBreach"]
+        .clone();
+    (
+        reported["id"].as_str().expect("id").to_owned(),
+        reported["reference"]
+            .as_str()
+            .expect("reference")
+            .to_owned(),
+    )
+}
+
+/// Posts a step's form as the page shows it (its token and version) and returns the
+/// status and, for a page shown again, its text.
+async fn step(
+    browser: &reqwest::Client,
+    test: &TestApp,
+    id: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let (_, page) = get(browser, test, &format!("/breaches/{id}")).await;
+    let csrf = field(&page, "csrf").to_owned();
+    let version = field(&page, "version").to_owned();
+    let mut form = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+    form.extend_from_slice(fields);
+    let response = browser
+        .post(test.url(&format!("/breaches/{id}/{action}")))
+        .form(&form)
+        .send()
+        .await
+        .expect("step");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("page"))
+}
+
+#[tokio::test]
+async fn the_dpo_takes_a_breach_from_report_to_closed_on_the_pages() {
+    let test = TestApp::spawn().await;
+    let alpha = test.trust("alpha").await;
+    let admin = alpha.admin.as_str();
+    let school = test.with_school(admin, "Riverside Primary", "700201").await;
+    let dee = test
+        .with_person(
+            admin,
+            "Dee Protection",
+            "dpo@alpha.example",
+            &school,
+            "SUPPORT",
+        )
+        .await;
+    grant(&test, "alpha", &dee, "dpo", None).await;
+    let sam = test
+        .with_person(
+            admin,
+            "Sam Head",
+            "sam@alpha.example",
+            &school,
+            "LEADERSHIP",
+        )
+        .await;
+    grant(&test, "alpha", &sam, "school_admin", Some(&school)).await;
+    let dpo_token = token(&test, admin, "DPO", None).await;
+    let (id, reference) = report(
+        &test,
+        &dpo_token,
+        &school,
+        "Reports emailed to the wrong parent",
+    )
+    .await;
+    let dpo = signed_in(&test, "alpha", admin, "dpo@alpha.example").await;
+
+    let (status, _) = step(
+        &dpo,
+        &test,
+        &id,
+        "triage",
+        &[("aware_at", "2026-11-23T09:00")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, page) = get(&dpo, &test, &format!("/breaches/{id}")).await;
+    assert!(page.contains("Assess the risk"), "the next form: {page}");
+
+    // The reason for not telling the ICO is missing: said on the page, nothing changes.
+    let assess = [
+        ("consequences", "Names and emails seen by another family"),
+        ("likelihood", "low"),
+        ("severity", "low"),
+        ("containment_actions", "Recipient deleted it and confirmed"),
+        ("notify_ico", "no"),
+        ("notify_subjects", "no"),
+        ("subjects_reasons", "No likely risk"),
+        ("others_told", "trust_board"),
+    ];
+    let (status, shown) = step(&dpo, &test, &id, "assess", &assess).await;
+    assert_eq!(status, 422, "{shown}");
+    assert!(shown.contains("class=\"error\""), "{shown}");
+    assert!(
+        shown.contains("Assess the risk"),
+        "the form is there again: {shown}"
+    );
+    let mut assess = assess.to_vec();
+    assess.push(("ico_reasons", "No likely risk to the families"));
+    assess[1] = ("likelihood", "medium");
+    assess[2] = ("severity", "high");
+    assess[4] = ("notify_ico", "yes");
+    assess[5] = ("notify_subjects", "yes");
+    let (status, shown) = step(&dpo, &test, &id, "assess", &assess).await;
+    assert_eq!(status, 303, "{shown}");
+
+    let (status, shown) = step(
+        &dpo,
+        &test,
+        &id,
+        "ico",
+        &[("ico_reference", "IC-0001"), ("detail", "Online form")],
+    )
+    .await;
+    assert_eq!(status, 303, "{shown}");
+    let (status, _) = step(
+        &dpo,
+        &test,
+        &id,
+        "ico",
+        &[
+            ("ico_reference", "IC-0001"),
+            ("follow_up", "yes"),
+            ("detail", "Recipient's confirmation"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _) = step(
+        &dpo,
+        &test,
+        &id,
+        "subjects",
+        &[("how", "A letter to each family")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, page) = get(&dpo, &test, &format!("/breaches/{id}")).await;
+    for shown in [
+        "high risk",
+        "Reported to the ICO",
+        "ICO follow-up",
+        "IC-0001",
+        "A letter to each family",
+    ] {
+        assert!(page.contains(shown), "{shown} on the page: {page}");
+    }
+    assert!(
+        !page.contains("The people affected were told</h3>"),
+        "told once: {page}"
+    );
+
+    // A school admin may read the breach (no forms for them) but not take a DPO's step,
+    // even with a good form token of their own session.
+    let head = signed_in(&test, "alpha", admin, "sam@alpha.example").await;
+    let (status, page) = get(&head, &test, &format!("/breaches/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(!page.contains("Close the breach"), "{page}");
+    let (_, me) = get(&head, &test, "/me").await;
+    let csrf = field(&me, "csrf").to_owned();
+    let refused = head
+        .post(test.url(&format!("/breaches/{id}/close")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "6"),
+            ("lessons_learned", "none"),
+        ])
+        .send()
+        .await
+        .expect("school admin");
+    assert_eq!(refused.status(), 403);
+    // A form without the page's token is refused; an unknown step is not found.
+    let forged = dpo
+        .post(test.url(&format!("/breaches/{id}/close")))
+        .form(&[("csrf", "forged"), ("version", "6")])
+        .send()
+        .await
+        .expect("forged");
+    assert_eq!(forged.status(), 403);
+    assert_eq!(step(&dpo, &test, &id, "delete", &[]).await.0, 404);
+    // Anonymous: the page says to sign in.
+    let anonymous = reqwest::Client::new()
+        .post(test.url(&format!("/breaches/{id}/close")))
+        .form(&[("csrf", "x")])
+        .send()
+        .await
+        .expect("anonymous");
+    assert_eq!(anonymous.status(), 401);
+    // Another trust's DPO does not find it.
+    let beta = test.trust("beta").await;
+    let beta_school = test
+        .with_school(&beta.admin, "Beta Primary", "700299")
+        .await;
+    let bea = test
+        .with_person(
+            &beta.admin,
+            "Bea Beta",
+            "dpo@beta.example",
+            &beta_school,
+            "SUPPORT",
+        )
+        .await;
+    grant(&test, "beta", &bea, "dpo", None).await;
+    let other = signed_in(&test, "beta", &beta.admin, "dpo@beta.example").await;
+    assert_eq!(get(&other, &test, &format!("/breaches/{id}")).await.0, 404);
+    let (_, theirs) = get(&other, &test, &format!("/breaches?q={reference}")).await;
+    assert!(
+        !theirs.contains(&format!("/breaches/{id}")) && theirs.contains("No breach matches"),
+        "{theirs}"
+    );
+
+    let (status, _) = step(
+        &dpo,
+        &test,
+        &id,
+        "close",
+        &[("lessons_learned", "Check the recipient before sending")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, page) = get(&dpo, &test, &format!("/breaches/{id}")).await;
+    assert!(page.contains(": closed</h1>"), "{page}");
+    assert!(!page.contains("Close the breach"), "no more steps: {page}");
+}
+
+#[tokio::test]
+async fn the_desk_filters_by_status_school_overdue_and_a_search() {
+    let test = TestApp::spawn().await;
+    let alpha = test.trust("alpha").await;
+    let admin = alpha.admin.as_str();
+    let north = test.with_school(admin, "North Primary", "700301").await;
+    let south = test.with_school(admin, "South Primary", "700302").await;
+    let dee = test
+        .with_person(
+            admin,
+            "Dee Protection",
+            "dpo@alpha.example",
+            &north,
+            "SUPPORT",
+        )
+        .await;
+    grant(&test, "alpha", &dee, "dpo", None).await;
+    let dpo_token = token(&test, admin, "DPO", None).await;
+    let (laptop, laptop_ref) = report(&test, &dpo_token, &north, "A laptop was stolen").await;
+    let (_, email_ref) = report(
+        &test,
+        &dpo_token,
+        &south,
+        "Reports emailed to the wrong parent",
+    )
+    .await;
+    let dpo = signed_in(&test, "alpha", admin, "dpo@alpha.example").await;
+    step(
+        &dpo,
+        &test,
+        &laptop,
+        "triage",
+        &[("aware_at", "2026-11-23T08:00")],
+    )
+    .await;
+
+    let shows = |page: &str, yes: &[&str], no: &[&str]| {
+        for reference in yes {
+            assert!(page.contains(reference), "{reference} listed: {page}");
+        }
+        for reference in no {
+            assert!(!page.contains(reference), "{reference} not listed: {page}");
+        }
+    };
+    let (_, all) = get(&dpo, &test, "/breaches").await;
+    shows(&all, &[&laptop_ref, &email_ref], &[]);
+    let (_, triaged) = get(&dpo, &test, "/breaches?status=triaged").await;
+    shows(&triaged, &[&laptop_ref], &[&email_ref]);
+    let (_, south_only) = get(&dpo, &test, &format!("/breaches?school={south}")).await;
+    shows(&south_only, &[&email_ref], &[&laptop_ref]);
+    let (_, search) = get(&dpo, &test, "/breaches?q=LAPTOP").await;
+    shows(&search, &[&laptop_ref], &[&email_ref]);
+    let (_, none) = get(&dpo, &test, "/breaches?overdue=yes").await;
+    assert!(none.contains("No breach matches these filters"), "{none}");
+    test.clock.advance(Duration::hours(80));
+    let dpo = signed_in(&test, "alpha", admin, "dpo@alpha.example").await;
+    let (_, overdue) = get(&dpo, &test, "/breaches?overdue=yes").await;
+    shows(&overdue, &[&laptop_ref], &[&email_ref]);
+    let (_, later) = get(&dpo, &test, "/breaches?from=2026-12-01").await;
+    shows(&later, &[], &[&laptop_ref, &email_ref]);
+    // Bad filters are said so, not ignored.
+    assert_eq!(get(&dpo, &test, "/breaches?status=lost").await.0, 422);
+}
