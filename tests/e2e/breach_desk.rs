@@ -162,7 +162,7 @@ async fn the_dpo_takes_a_breach_from_report_to_closed_on_the_pages() {
     )
     .await;
     assert_eq!(status, 303);
-    let (status, _) = step(
+    let (status, shown) = step(
         &dpo,
         &test,
         &id,
@@ -170,7 +170,34 @@ async fn the_dpo_takes_a_breach_from_report_to_closed_on_the_pages() {
         &[("how", "A letter to each family")],
     )
     .await;
+    assert_eq!(status, 422, "what they were told is needed: {shown}");
+    let (status, _) = step(
+        &dpo,
+        &test,
+        &id,
+        "subjects",
+        &[
+            ("how", "A letter to each family"),
+            (
+                "message",
+                "Your child's report was emailed to another parent, who deleted it.",
+            ),
+            ("people_told", "28"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303);
+    let (status, _) = step(
+        &dpo,
+        &test,
+        &id,
+        "other",
+        &[("party", "trust_board"), ("reference", "Minute 4.2")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, shown) = step(&dpo, &test, &id, "other", &[("party", "the press")]).await;
+    assert_eq!(status, 422, "{shown}");
     let (_, page) = get(&dpo, &test, &format!("/breaches/{id}")).await;
     for shown in [
         "high risk",
@@ -178,6 +205,10 @@ async fn the_dpo_takes_a_breach_from_report_to_closed_on_the_pages() {
         "ICO follow-up",
         "IC-0001",
         "A letter to each family",
+        "28 people",
+        "who deleted it",
+        "Told the trust board",
+        "Minute 4.2",
     ] {
         assert!(page.contains(shown), "{shown} on the page: {page}");
     }

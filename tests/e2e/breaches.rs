@@ -16,7 +16,7 @@ const REPORT: &str = "mutation($input: ReportBreachInput!) { reportBreach(input:
 const TRIAGE: &str = "mutation($id: UUID!, $v: Int!, $at: DateTime!) { triageBreach(id: $id, version: $v, awareAt: $at, notes: \"Confirmed with the head.\") { status version awareAt deadline deadlineInLondon } }";
 const ASSESS: &str = "mutation($id: UUID!, $v: Int!, $input: AssessBreachInput!) { assessBreach(id: $id, version: $v, input: $input) { status version assessment { riskLevel } } }";
 const ICO: &str = "mutation($id: UUID!, $v: Int!, $input: IcoNotificationRecord!) { recordIcoNotification(id: $id, version: $v, input: $input) { status version icoReports { followUp icoReference } } }";
-const SUBJECTS: &str = "mutation($id: UUID!, $v: Int!) { recordSubjectNotification(id: $id, version: $v, how: \"Letter to the family, delivered by hand\") { status version } }";
+const SUBJECTS: &str = "mutation($id: UUID!, $v: Int!) { recordSubjectNotification(id: $id, version: $v, how: \"Letter to the family, delivered by hand\", message: \"A letter about your child was sent to another family; it has been deleted.\", peopleTold: 1) { status version } }";
 const CLOSE: &str = "mutation($id: UUID!, $v: Int!, $input: CloseBreachRecord!) { closeBreach(id: $id, version: $v, input: $input) { status version closeReason lessonsLearned } }";
 const NOTE: &str = "mutation($id: UUID!) { addBreachNote(id: $id, text: \"Head spoke to the family.\", attachment: \"Letter sent, saved in the DPO folder\") { seq action } }";
 

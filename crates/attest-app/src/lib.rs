@@ -44,6 +44,7 @@ pub use attest_domain::{
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
 pub use breach::{
     BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, IcoNotificationInput,
+    OtherNoticeInput, SubjectNoticeInput,
 };
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use directory_sync::{DirectoryConnectionView, SyncRun, SyncTrigger};

@@ -33,9 +33,10 @@ pub use acceptance::{
 };
 pub use breach::{
     AlertStage, Answer, Assessment, AssessmentInput, BreachFacts, BreachFactsInput, BreachRecord,
-    BreachSettings, BreachStatus, DataCategory, ICO_HOURS, IcoReport, OtherParty, PeopleCategory,
-    REPORT_QUESTIONS, Rating, RiskLevel, SubjectNotice, alerts_due, breach_optional_text,
-    breach_reference, breach_text, ico_deadline, is_overdue, risk_level,
+    BreachSettings, BreachStatus, DataCategory, ICO_HOURS, IcoReport, OtherNotice, OtherParty,
+    PeopleCategory, REPORT_QUESTIONS, Rating, RiskLevel, SubjectNotice, SubjectsException,
+    alerts_due, breach_optional_text, breach_reference, breach_text, ico_deadline, is_overdue,
+    risk_level,
 };
 pub use compliance::{
     ComplianceStatus, LastSignature, ResignRequired, ResignSchedule, SigningFacts, Standing,

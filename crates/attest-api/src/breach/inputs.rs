@@ -63,13 +63,29 @@ pub struct AssessBreachInput {
     pub notify_ico: bool,
     /// Why the ICO is (or is not) being told: required either way.
     pub ico_reasons: String,
-    /// Required (true) when the risk is high.
+    /// Required (true) when the risk is high, unless an article 34(3) exception applies.
     pub notify_subjects: bool,
-    /// Required when the people affected are not being told.
+    /// Required when the people affected are not being told (the justification).
     pub subjects_reasons: Option<String>,
-    /// police, insurer, local_authority, trust_board, other.
+    /// A high risk not told to each person: unintelligible (e.g. encrypted),
+    /// risk_removed (measures since), or disproportionate (a public notice instead).
+    pub subjects_exception: Option<String>,
+    /// police, action_fraud, dfe, insurer (or the RPA), local_authority, ncsc,
+    /// trust_board, other.
     #[graphql(default)]
     pub others_told: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct OtherNotificationRecord {
+    /// police, action_fraud, dfe, insurer (or the RPA), local_authority, ncsc,
+    /// trust_board or other.
+    pub party: String,
+    /// When they were told (default: now).
+    pub notified_at: Option<DateTime<Utc>>,
+    /// Their reference (a crime number, an Action Fraud reference, a minute).
+    pub reference: Option<String>,
+    pub detail: Option<String>,
 }
 
 #[derive(InputObject)]

@@ -1,7 +1,7 @@
 //! Mutations.
 
 use async_graphql::{Context, Object};
-use attest_app::{CloseBreachInput, IcoNotificationInput};
+use attest_app::{CloseBreachInput, IcoNotificationInput, OtherNoticeInput, SubjectNoticeInput};
 use attest_domain::{AssessmentInput, BreachFactsInput, BreachId, SchoolId};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -10,7 +10,8 @@ use crate::context::{app, principal};
 use crate::error::OrGraphql;
 
 use super::inputs::{
-    AssessBreachInput, CloseBreachRecord, IcoNotificationRecord, ReportBreachInput, count,
+    AssessBreachInput, CloseBreachRecord, IcoNotificationRecord, OtherNotificationRecord,
+    ReportBreachInput, count,
 };
 use super::objects::{Breach, BreachEvent, BreachSettings};
 
@@ -117,6 +118,7 @@ impl BreachMutation {
             ico_reasons: input.ico_reasons,
             notify_subjects: input.notify_subjects,
             subjects_reasons: input.subjects_reasons,
+            subjects_exception: input.subjects_exception,
             others_told: input.others_told,
         };
         Ok(app(ctx)?
@@ -148,7 +150,9 @@ impl BreachMutation {
             .into())
     }
 
-    /// The people affected were told: when and how.
+    /// The people affected were told: when, how, what (the message) and how many; or,
+    /// with `publicNotice`, the public notice made instead (article 34(3)(c)).
+    #[allow(clippy::too_many_arguments)]
     async fn record_subject_notification(
         &self,
         ctx: &Context<'_>,
@@ -156,15 +160,41 @@ impl BreachMutation {
         version: u32,
         notified_at: Option<DateTime<Utc>>,
         how: String,
+        message: String,
+        people_told: Option<u32>,
+        #[graphql(default)] public_notice: bool,
     ) -> async_graphql::Result<Breach> {
+        let input = SubjectNoticeInput {
+            notified_at,
+            how,
+            message,
+            people_told,
+            public_notice,
+        };
         Ok(app(ctx)?
-            .record_subject_notification(
-                principal(ctx)?,
-                BreachId::from_uuid(id),
-                version,
-                notified_at,
-                how,
-            )
+            .record_subject_notification(principal(ctx)?, BreachId::from_uuid(id), version, input)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Another body was told (the police, Action Fraud, the DfE, the RPA or insurer, the
+    /// local authority, the NCSC, the trust board): when, and their reference.
+    async fn record_other_notification(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: u32,
+        input: OtherNotificationRecord,
+    ) -> async_graphql::Result<Breach> {
+        let input = OtherNoticeInput {
+            party: input.party,
+            notified_at: input.notified_at,
+            reference: input.reference,
+            detail: input.detail,
+        };
+        Ok(app(ctx)?
+            .record_other_notification(principal(ctx)?, BreachId::from_uuid(id), version, input)
             .await
             .gql()?
             .into())

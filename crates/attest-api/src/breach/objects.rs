@@ -23,7 +23,12 @@ pub struct BreachAssessment {
     pub ico_reasons: String,
     pub notify_subjects: bool,
     pub subjects_reasons: Option<String>,
-    /// police, insurer, local_authority, trust_board, other.
+    /// The article 34(3) exception relied on for a high risk not told to each person:
+    /// unintelligible, risk_removed or disproportionate.
+    pub subjects_exception: Option<String>,
+    /// Set when a risk was found but the ICO is not being told (with the DPO's reason).
+    pub ico_warning: Option<String>,
+    /// police, action_fraud, dfe, insurer, local_authority, ncsc, trust_board, other.
     pub others_told: Vec<String>,
     pub assessed_at: DateTime<Utc>,
 }
@@ -41,6 +46,21 @@ pub struct IcoReport {
 pub struct SubjectNotice {
     pub notified_at: DateTime<Utc>,
     pub how: String,
+    /// What they were told.
+    pub message: Option<String>,
+    pub people_told: Option<u32>,
+    /// A public notice instead of telling each person (article 34(3)(c)).
+    pub public_notice: bool,
+}
+
+/// Another body told of the breach.
+#[derive(SimpleObject)]
+pub struct OtherNotice {
+    /// police, action_fraud, dfe, insurer, local_authority, ncsc, trust_board, other.
+    pub party: String,
+    pub notified_at: DateTime<Utc>,
+    pub reference: Option<String>,
+    pub detail: Option<String>,
 }
 
 /// One entry of a breach's append-only timeline.
@@ -114,6 +134,7 @@ pub struct Breach {
     pub assessment: Option<BreachAssessment>,
     pub ico_reports: Vec<IcoReport>,
     pub subject_notice: Option<SubjectNotice>,
+    pub others_notified: Vec<OtherNotice>,
     pub lessons_learned: Option<String>,
     pub close_reason: Option<String>,
 }
@@ -177,6 +198,8 @@ impl From<BreachView> for Breach {
             reporter_contact: facts.reporter_contact,
             triage_notes: breach.record.triage_notes,
             assessment: breach.record.assessment.map(|a| BreachAssessment {
+                ico_warning: a.ico_warning(),
+                subjects_exception: a.subjects_exception.map(|e| e.as_str().to_owned()),
                 consequences: a.consequences,
                 likelihood: a.likelihood.to_string(),
                 severity: a.severity.to_string(),
@@ -204,7 +227,21 @@ impl From<BreachView> for Breach {
             subject_notice: breach.record.subject_notice.map(|n| SubjectNotice {
                 notified_at: n.notified_at,
                 how: n.how,
+                message: n.message,
+                people_told: n.people_told,
+                public_notice: n.public_notice,
             }),
+            others_notified: breach
+                .record
+                .others_notified
+                .into_iter()
+                .map(|n| OtherNotice {
+                    party: n.party.as_str().to_owned(),
+                    notified_at: n.notified_at,
+                    reference: n.reference,
+                    detail: n.detail,
+                })
+                .collect(),
             lessons_learned: breach.record.lessons_learned,
             close_reason: breach.record.close_reason,
         }

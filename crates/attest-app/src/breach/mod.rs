@@ -25,7 +25,7 @@ use crate::{App, AppError};
 
 pub use close::CloseBreachInput;
 pub use note::BreachNote;
-pub use notify::IcoNotificationInput;
+pub use notify::{IcoNotificationInput, OtherNoticeInput, SubjectNoticeInput};
 pub use register::BREACH_CSV_HEADER;
 
 /// A breach as the caller may see it.

@@ -1,6 +1,9 @@
-//! Recording what the ICO and the people affected were told.
+//! Recording what the ICO, the people affected and other bodies were told.
 
-use attest_domain::{BreachId, BreachStatus, IcoReport, Principal, SubjectNotice, breach_text};
+use attest_domain::{
+    BreachId, BreachStatus, IcoReport, OtherNotice, Principal, SubjectNotice, breach_optional_text,
+    breach_text,
+};
 use chrono::{DateTime, Utc};
 
 use super::{BreachView, as_detail};
@@ -16,7 +19,63 @@ pub struct IcoNotificationInput {
     pub detail: Option<String>,
 }
 
+/// What the people affected were told, as the DPO records it.
+#[derive(Debug, Clone, Default)]
+pub struct SubjectNoticeInput {
+    pub notified_at: Option<DateTime<Utc>>,
+    /// How: letter, email, a call, a notice on the website.
+    pub how: String,
+    /// What they were told (article 34(2)).
+    pub message: String,
+    pub people_told: Option<u32>,
+    /// A public notice instead of telling each person (article 34(3)(c)).
+    pub public_notice: bool,
+}
+
+/// Another body told of the breach.
+#[derive(Debug, Clone, Default)]
+pub struct OtherNoticeInput {
+    /// police, action_fraud, dfe, insurer, local_authority, ncsc, trust_board or other.
+    pub party: String,
+    pub notified_at: Option<DateTime<Utc>>,
+    pub reference: Option<String>,
+    pub detail: Option<String>,
+}
+
 impl App {
+    /// Another body was told (the police, Action Fraud, the DfE, the RPA or insurer, the
+    /// local authority, the NCSC, the trust board): who, when, their reference. Any
+    /// number, while the breach is open; each on the timeline.
+    pub async fn record_other_notification(
+        &self,
+        principal: &Principal,
+        id: BreachId,
+        version: u32,
+        input: OtherNoticeInput,
+    ) -> Result<BreachView, AppError> {
+        self.require_dpo(principal, "record telling other bodies")
+            .await?;
+        self.change_breach(principal, id, version, "other_notified", |breach, now| {
+            if !breach.status.is_open() {
+                return Err(AppError::invalid("status", "the breach is closed"));
+            }
+            let notified_at = input.notified_at.unwrap_or(now);
+            if notified_at > now + chrono::Duration::minutes(5) {
+                return Err(AppError::invalid("notifiedAt", "is in the future"));
+            }
+            let notice = OtherNotice {
+                party: input.party.trim().parse()?,
+                notified_at,
+                reference: breach_optional_text("reference", input.reference.as_deref())?,
+                detail: breach_optional_text("detail", input.detail.as_deref())?,
+            };
+            let detail = as_detail(&notice)?;
+            breach.record.others_notified.push(notice);
+            Ok(detail)
+        })
+        .await
+    }
+
     /// What the ICO was told: the first report (after 72 hours, with the reasons for
     /// the delay) moves the breach on; follow-ups add to it.
     pub async fn record_ico_notification(
@@ -75,15 +134,22 @@ impl App {
         .await
     }
 
-    /// When and how the people affected were told.
+    /// When, how and what the people affected were told (or the public notice made
+    /// instead, article 34(3)(c)).
     pub async fn record_subject_notification(
         &self,
         principal: &Principal,
         id: BreachId,
         version: u32,
-        notified_at: Option<DateTime<Utc>>,
-        how: String,
+        input: SubjectNoticeInput,
     ) -> Result<BreachView, AppError> {
+        let SubjectNoticeInput {
+            notified_at,
+            how,
+            message,
+            people_told,
+            public_notice,
+        } = input;
         self.require_dpo(principal, "record telling the people affected")
             .await?;
         self.change_breach(
@@ -100,6 +166,9 @@ impl App {
                 let notice = SubjectNotice {
                     notified_at,
                     how: breach_text("how", &how)?,
+                    message: Some(breach_text("message", &message)?),
+                    people_told,
+                    public_notice,
                 };
                 let detail = as_detail(&notice)?;
                 breach.record.subject_notice = Some(notice);

@@ -11,7 +11,7 @@ use super::{Sight, sight};
 use crate::signing::{csv_error, finish_csv, safe_cell};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
-pub const BREACH_CSV_HEADER: [&str; 42] = [
+pub const BREACH_CSV_HEADER: [&str; 48] = [
     "reference",
     "status",
     "schools",
@@ -54,6 +54,12 @@ pub const BREACH_CSV_HEADER: [&str; 42] = [
     "others_told",
     "lessons_learned",
     "close_reason",
+    "ico_warning",
+    "subjects_exception",
+    "subjects_message",
+    "people_told",
+    "public_notice",
+    "others_notified",
 ];
 
 fn london(at: Option<DateTime<Utc>>) -> String {
@@ -192,6 +198,36 @@ impl App {
                 others.join("; "),
                 text(breach.record.lessons_learned.as_deref()),
                 text(breach.record.close_reason.as_deref()),
+                text(assessment.and_then(|a| a.ico_warning()).as_deref()),
+                assessment
+                    .and_then(|a| a.subjects_exception)
+                    .map(|e| e.as_str().to_owned())
+                    .unwrap_or_default(),
+                text(notice.and_then(|n| n.message.as_deref())),
+                notice
+                    .and_then(|n| n.people_told)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                yes_no(notice.map(|n| n.public_notice)),
+                safe_cell(
+                    &breach
+                        .record
+                        .others_notified
+                        .iter()
+                        .map(|o| {
+                            format!(
+                                "{} {}{}",
+                                o.party.as_str(),
+                                london(Some(o.notified_at)),
+                                o.reference
+                                    .as_deref()
+                                    .map(|r| format!(" ({r})"))
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
             ])
             .map_err(csv_error)?;
         }

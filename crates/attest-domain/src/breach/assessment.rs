@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::categories::{OtherParty, Rating, RiskLevel};
+use super::categories::{OtherParty, Rating, RiskLevel, SubjectsException};
 use super::facts::{LONG_TEXT, optional_text, required_text};
 use crate::DomainError;
 
@@ -31,6 +31,9 @@ pub struct Assessment {
     pub ico_reasons: String,
     pub notify_subjects: bool,
     pub subjects_reasons: Option<String>,
+    /// The article 34(3) exception relied on when a high risk is not told to each person.
+    #[serde(default)]
+    pub subjects_exception: Option<SubjectsException>,
     pub others_told: Vec<OtherParty>,
     pub assessed_at: DateTime<Utc>,
 }
@@ -45,6 +48,8 @@ pub struct AssessmentInput {
     pub ico_reasons: String,
     pub notify_subjects: bool,
     pub subjects_reasons: Option<String>,
+    /// unintelligible, risk_removed or disproportionate (article 34(3)).
+    pub subjects_exception: Option<String>,
     pub others_told: Vec<String>,
 }
 
@@ -68,11 +73,30 @@ impl Assessment {
             input.subjects_reasons.as_deref(),
             LONG_TEXT,
         )?;
-        if risk == RiskLevel::HighRisk && !input.notify_subjects {
-            return Err(DomainError::invalid(
-                "notify_subjects",
-                "the risk is high: the people affected must be told without undue delay (UK GDPR article 34)",
-            ));
+        let subjects_exception = input
+            .subjects_exception
+            .as_deref()
+            .map(str::trim)
+            .filter(|raw| !raw.is_empty())
+            .map(str::parse::<SubjectsException>)
+            .transpose()?;
+        match (risk, input.notify_subjects, subjects_exception) {
+            (RiskLevel::HighRisk, false, None) => {
+                return Err(DomainError::invalid(
+                    "notify_subjects",
+                    "the risk is high: the people affected must be told without undue delay \
+                     (UK GDPR article 34), unless an article 34(3) exception applies: name it \
+                     (unintelligible, risk_removed or disproportionate) and justify it",
+                ));
+            }
+            (RiskLevel::HighRisk, false, Some(_)) => {}
+            (_, _, Some(_)) => {
+                return Err(DomainError::invalid(
+                    "subjects_exception",
+                    "an article 34(3) exception is for a high risk the people affected are not each told of",
+                ));
+            }
+            _ => {}
         }
         if !input.notify_subjects && subjects_reasons.is_none() {
             return Err(DomainError::invalid(
@@ -101,8 +125,21 @@ impl Assessment {
             ico_reasons: required_text("ico_reasons", &input.ico_reasons, LONG_TEXT)?,
             notify_subjects: input.notify_subjects,
             subjects_reasons,
+            subjects_exception,
             others_told,
             assessed_at: now,
+        })
+    }
+
+    /// A warning kept on the record when a risk to people was found but the ICO is not
+    /// being told (the DPO's reason is on record beside it).
+    pub fn ico_warning(&self) -> Option<String> {
+        (self.risk_level != RiskLevel::NoLikelyRisk && !self.notify_ico).then(|| {
+            format!(
+                "the risk was assessed as {} but the ICO is not being told; the DPO's reason: {}",
+                self.risk_level.as_str().replace('_', " "),
+                self.ico_reasons
+            )
         })
     }
 }

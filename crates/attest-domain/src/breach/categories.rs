@@ -100,9 +100,54 @@ text_enum!(
     /// Others the trust told.
     OtherParty, "others_told", {
         Police => "police",
+        ActionFraud => "action_fraud",
+        Dfe => "dfe",
         Insurer => "insurer",
         LocalAuthority => "local_authority",
+        Ncsc => "ncsc",
         TrustBoard => "trust_board",
         Other => "other",
     }
 );
+
+impl OtherParty {
+    /// As the breach page and the register name them.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Police => "the police",
+            Self::ActionFraud => "Action Fraud",
+            Self::Dfe => "the Department for Education",
+            Self::Insurer => "the Risk Protection Arrangement or insurer",
+            Self::LocalAuthority => "the local authority",
+            Self::Ncsc => "the National Cyber Security Centre",
+            Self::TrustBoard => "the trust board",
+            Self::Other => "another body",
+        }
+    }
+}
+
+text_enum!(
+    /// Why the people affected need not each be told of a high-risk breach (UK GDPR
+    /// article 34(3)).
+    SubjectsException, "subjects_exception", {
+        Unintelligible => "unintelligible",
+        RiskRemoved => "risk_removed",
+        Disproportionate => "disproportionate",
+    }
+);
+
+impl SubjectsException {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unintelligible => {
+                "the data was unintelligible to anyone not authorised to see it, e.g. encrypted (article 34(3)(a))"
+            }
+            Self::RiskRemoved => {
+                "measures taken since mean the high risk is no longer likely (article 34(3)(b))"
+            }
+            Self::Disproportionate => {
+                "telling each person would take disproportionate effort: a public notice instead (article 34(3)(c))"
+            }
+        }
+    }
+}

@@ -61,6 +61,24 @@ impl IcoReport {
 pub struct SubjectNotice {
     pub notified_at: DateTime<Utc>,
     pub how: String,
+    /// What they were told (article 34(2)).
+    #[serde(default)]
+    pub message: Option<String>,
+    /// How many were told.
+    #[serde(default)]
+    pub people_told: Option<u32>,
+    /// A public notice instead of telling each person (article 34(3)(c)).
+    #[serde(default)]
+    pub public_notice: bool,
+}
+
+/// Another body told of the breach: who, when, and their reference.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OtherNotice {
+    pub party: super::OtherParty,
+    pub notified_at: DateTime<Utc>,
+    pub reference: Option<String>,
+    pub detail: Option<String>,
 }
 
 /// Everything recorded about one breach besides its identity and status.
@@ -71,6 +89,9 @@ pub struct BreachRecord {
     pub assessment: Option<Assessment>,
     pub ico_reports: Vec<IcoReport>,
     pub subject_notice: Option<SubjectNotice>,
+    /// Other bodies told (police, Action Fraud, the DfE, the RPA, …), each recorded.
+    #[serde(default)]
+    pub others_notified: Vec<OtherNotice>,
     pub lessons_learned: Option<String>,
     pub close_reason: Option<String>,
 }
@@ -83,6 +104,7 @@ impl BreachRecord {
             assessment: None,
             ico_reports: Vec::new(),
             subject_notice: None,
+            others_notified: Vec::new(),
             lessons_learned: None,
             close_reason: None,
         }
@@ -107,6 +129,12 @@ impl BreachRecord {
         for report in &mut self.ico_reports {
             report.delay_reason = None;
             report.detail = None;
+        }
+        if let Some(notice) = &mut self.subject_notice {
+            notice.message = None;
+        }
+        for notice in &mut self.others_notified {
+            notice.detail = None;
         }
     }
 
@@ -133,6 +161,17 @@ impl BreachRecord {
             return Err(DomainError::invalid(
                 "status",
                 "the decision was to tell the people affected: record that before closing",
+            ));
+        }
+        if assessment.subjects_exception == Some(super::SubjectsException::Disproportionate)
+            && !self
+                .subject_notice
+                .as_ref()
+                .is_some_and(|notice| notice.public_notice)
+        {
+            return Err(DomainError::invalid(
+                "status",
+                "telling each person was judged disproportionate: record the public notice made instead before closing (article 34(3)(c))",
             ));
         }
         Ok(())

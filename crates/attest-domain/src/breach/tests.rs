@@ -257,6 +257,7 @@ fn assessments_need_reasons_and_high_risk_means_telling_people() {
         ico_reasons: "Special category data about children.".to_owned(),
         notify_subjects: true,
         subjects_reasons: None,
+        subjects_exception: None,
         others_told: vec!["trust_board".to_owned()],
     };
     let assessed = Assessment::parse(input(), now).expect("valid");
@@ -387,6 +388,7 @@ fn late_ico_reports_need_a_reason_and_closing_needs_what_was_decided() {
                 ico_reasons: "r".to_owned(),
                 notify_subjects: true,
                 subjects_reasons: None,
+                subjects_exception: None,
                 others_told: vec![],
             },
             now,
@@ -411,8 +413,152 @@ fn late_ico_reports_need_a_reason_and_closing_needs_what_was_decided() {
     record.subject_notice = Some(SubjectNotice {
         notified_at: now,
         how: "Letter".to_owned(),
+        message: Some(
+            "We are sorry: a letter about your child was sent to another family.".to_owned(),
+        ),
+        people_told: Some(1),
+        public_notice: false,
     });
     assert!(record.check_can_close().is_ok());
+}
+
+#[test]
+fn a_high_risk_untold_needs_an_article_34_3_exception_and_a_public_notice_closes_the_third() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("t");
+    let high = || AssessmentInput {
+        consequences: "Addresses of 2,000 families exposed.".to_owned(),
+        likelihood: "high".to_owned(),
+        severity: "high".to_owned(),
+        containment_actions: "Site taken down.".to_owned(),
+        notify_ico: true,
+        ico_reasons: "High risk.".to_owned(),
+        notify_subjects: false,
+        subjects_reasons: Some("Contact details are out of date for most.".to_owned()),
+        subjects_exception: None,
+        others_told: vec![],
+    };
+    let refused = Assessment::parse(high(), now).expect_err("needs an exception");
+    assert!(refused.to_string().contains("34(3)"), "{refused}");
+    for exception in SubjectsException::ALL {
+        let assessed = Assessment::parse(
+            AssessmentInput {
+                subjects_exception: Some(exception.as_str().to_owned()),
+                ..high()
+            },
+            now,
+        )
+        .expect("an exception applies");
+        assert_eq!(assessed.subjects_exception, Some(*exception));
+        assert!(!exception.label().is_empty());
+    }
+    let unknown = Assessment::parse(
+        AssessmentInput {
+            subjects_exception: Some("too busy".to_owned()),
+            ..high()
+        },
+        now,
+    )
+    .expect_err("unknown");
+    assert_eq!(unknown.field(), "subjects_exception");
+    let not_high = Assessment::parse(
+        AssessmentInput {
+            likelihood: "low".to_owned(),
+            severity: "medium".to_owned(),
+            subjects_exception: Some("unintelligible".to_owned()),
+            ..high()
+        },
+        now,
+    )
+    .expect_err("only for a high risk");
+    assert_eq!(not_high.field(), "subjects_exception");
+    let told_anyway = Assessment::parse(
+        AssessmentInput {
+            notify_subjects: true,
+            subjects_exception: Some("risk_removed".to_owned()),
+            ..high()
+        },
+        now,
+    )
+    .expect_err("an exception is for not telling");
+    assert_eq!(told_anyway.field(), "subjects_exception");
+
+    // Disproportionate: closing needs the public notice made instead.
+    let facts = BreachFacts::parse(facts_input(), now).expect("valid");
+    let mut record = BreachRecord::new(facts);
+    record.assessment = Some(
+        Assessment::parse(
+            AssessmentInput {
+                notify_ico: false,
+                ico_reasons: "Reported by the processor to the ICO directly.".to_owned(),
+                subjects_exception: Some("disproportionate".to_owned()),
+                ..high()
+            },
+            now,
+        )
+        .expect("valid"),
+    );
+    let close = record.check_can_close().expect_err("public notice");
+    assert!(close.to_string().contains("public notice"), "{close}");
+    record.subject_notice = Some(SubjectNotice {
+        notified_at: now,
+        how: "Notice on the school website and newsletter".to_owned(),
+        message: Some("What happened, what we have done, what you can do.".to_owned()),
+        people_told: None,
+        public_notice: false,
+    });
+    assert!(
+        record.check_can_close().is_err(),
+        "a notice to each is not the public one"
+    );
+    if let Some(notice) = &mut record.subject_notice {
+        notice.public_notice = true;
+    }
+    assert!(record.check_can_close().is_ok());
+}
+
+#[test]
+fn a_risk_the_ico_is_not_told_of_is_a_warning_on_the_record() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("t");
+    let input = |likelihood: &str, notify_ico: bool| AssessmentInput {
+        consequences: "c".to_owned(),
+        likelihood: likelihood.to_owned(),
+        severity: "medium".to_owned(),
+        containment_actions: "a".to_owned(),
+        notify_ico,
+        ico_reasons: "Recovered unread.".to_owned(),
+        notify_subjects: true,
+        subjects_reasons: None,
+        subjects_exception: None,
+        others_told: vec![],
+    };
+    let risky = Assessment::parse(input("medium", false), now).expect("valid");
+    let warning = risky.ico_warning().expect("a warning");
+    assert!(
+        warning.contains("risk") && warning.contains("Recovered unread."),
+        "{warning}"
+    );
+    assert!(
+        Assessment::parse(input("medium", true), now)
+            .expect("valid")
+            .ico_warning()
+            .is_none()
+    );
+    let no_likely_risk = AssessmentInput {
+        severity: "low".to_owned(),
+        ..input("low", false)
+    };
+    assert!(
+        Assessment::parse(no_likely_risk, now)
+            .expect("valid")
+            .ico_warning()
+            .is_none()
+    );
 }
 
 #[test]

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use attest_app::{App, CloseBreachInput, IcoNotificationInput, ManualClock};
+use attest_app::{
+    App, CloseBreachInput, IcoNotificationInput, ManualClock, OtherNoticeInput, SubjectNoticeInput,
+};
 use attest_domain::{AssessmentInput, BreachFactsInput, EmailSignIn, SchoolId};
 use chrono::Duration;
 
@@ -128,12 +130,34 @@ pub(super) async fn breaches(
         )
         .await?
         .breach;
-    past.record_subject_notification(
+    let told = past
+        .record_subject_notification(
+            &dpo,
+            told.id,
+            told.version,
+            SubjectNoticeInput {
+                notified_at: None,
+                how: "Letter to each family, and a call from the headteacher".to_owned(),
+                message: "A teacher's school email account was used by someone else to send \
+                          messages to parents. Do not open links in those messages; we have \
+                          secured the account. Contact the DPO with any questions."
+                    .to_owned(),
+                people_told: Some(28),
+                public_notice: false,
+            },
+        )
+        .await?
+        .breach;
+    past.record_other_notification(
         &dpo,
         told.id,
         told.version,
-        None,
-        "Letter to each family, and a call from the headteacher".to_owned(),
+        OtherNoticeInput {
+            party: "action_fraud".to_owned(),
+            notified_at: None,
+            reference: Some("NFRC261100123".to_owned()),
+            detail: Some("Phishing reported online".to_owned()),
+        },
     )
     .await?;
 
@@ -189,6 +213,7 @@ fn assessment(notify: bool) -> AssessmentInput {
         ico_reasons: "Risk to the families' rights: reported".to_owned(),
         notify_subjects: notify,
         subjects_reasons: Some("The families should watch for phishing".to_owned()),
+        subjects_exception: None,
         others_told: vec!["police".to_owned()],
     }
 }

@@ -4,7 +4,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use attest_app::{App, AppError, BreachNote, CloseBreachInput, IcoNotificationInput};
+use attest_app::{
+    App, AppError, BreachNote, CloseBreachInput, IcoNotificationInput, OtherNoticeInput,
+    SubjectNoticeInput,
+};
 use attest_domain::{AssessmentInput, BreachId};
 
 use super::breaches::{show_breach, uk_time};
@@ -93,6 +96,7 @@ async fn act(
                 ico_reasons: fields.one("ico_reasons"),
                 notify_subjects: fields.yes("notify_subjects")?,
                 subjects_reasons: fields.optional("subjects_reasons"),
+                subjects_exception: fields.optional("subjects_exception"),
                 others_told: fields.all("others_told"),
             };
             app.assess_breach(principal, id, version, input).await?;
@@ -109,8 +113,31 @@ async fn act(
                 .await?;
         }
         "subjects" => {
-            let at = fields.time("notified_at")?;
-            app.record_subject_notification(principal, id, version, at, fields.one("how"))
+            let people_told =
+                match fields.optional("people_told") {
+                    None => None,
+                    Some(raw) => Some(raw.trim().parse::<u32>().map_err(|_| {
+                        AppError::invalid("peopleTold", "a whole number of people")
+                    })?),
+                };
+            let input = SubjectNoticeInput {
+                notified_at: fields.time("notified_at")?,
+                how: fields.one("how"),
+                message: fields.one("message"),
+                people_told,
+                public_notice: fields.one("public_notice") == "yes",
+            };
+            app.record_subject_notification(principal, id, version, input)
+                .await?;
+        }
+        "other" => {
+            let input = OtherNoticeInput {
+                party: fields.one("party"),
+                notified_at: fields.time("notified_at")?,
+                reference: fields.optional("reference"),
+                detail: fields.optional("detail"),
+            };
+            app.record_other_notification(principal, id, version, input)
                 .await?;
         }
         "note" => {
@@ -125,7 +152,7 @@ async fn act(
     Ok(())
 }
 
-/// `POST /breaches/{id}/{action}` (triage, assess, ico, subjects, close,
+/// `POST /breaches/{id}/{action}` (triage, assess, ico, subjects, other, close,
 /// close_not_a_breach, note), with the page's CSRF token.
 pub async fn breach_action(
     mut caller: Caller,

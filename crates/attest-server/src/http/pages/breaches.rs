@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use attest_app::{App, AppError, BreachFilter, SessionContext};
 use attest_domain::{
     BreachFactsInput, BreachId, BreachStatus, DataCategory, LONDON, OtherParty, PeopleCategory,
-    Principal, REPORT_QUESTIONS, Rating, School, SchoolId,
+    Principal, REPORT_QUESTIONS, Rating, School, SchoolId, SubjectsException,
 };
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
@@ -178,8 +178,21 @@ pub(super) async fn show_breach(
             ico_reasons => assessment.ico_reasons.clone(),
             notify_subjects => assessment.notify_subjects,
             subjects_reasons => assessment.subjects_reasons.clone(),
+            exception => assessment.subjects_exception.map(|exception| exception.label()),
+            warning => assessment.ico_warning(),
         }
     });
+    let others: Vec<Value> = record
+        .others_notified
+        .iter()
+        .map(|notice| {
+            context! {
+                party => notice.party.label(),
+                at => london(notice.notified_at),
+                reference => notice.reference.clone(),
+            }
+        })
+        .collect();
     let ico_reports: Vec<Value> = record
         .ico_reports
         .iter()
@@ -192,10 +205,15 @@ pub(super) async fn show_breach(
             }
         })
         .collect();
-    let subject_notice = record
-        .subject_notice
-        .as_ref()
-        .map(|notice| context! { at => london(notice.notified_at), how => notice.how.clone() });
+    let subject_notice = record.subject_notice.as_ref().map(|notice| {
+        context! {
+            at => london(notice.notified_at),
+            how => notice.how.clone(),
+            message => notice.message.clone(),
+            count => notice.people_told,
+            public => notice.public_notice,
+        }
+    });
     let (status, error) = error.map_or((StatusCode::OK, None), |(status, message)| {
         (status, Some(message))
     });
@@ -229,7 +247,10 @@ pub(super) async fn show_breach(
             ico_done => record.ico_reports.iter().any(|report| !report.follow_up),
             subject_notice => subject_notice,
             ratings => Rating::ALL.iter().map(|rating| rating.as_str()).collect::<Vec<_>>(),
-            parties => OtherParty::ALL.iter().map(|party| context! { value => party.as_str(), label => party.as_str().replace('_', " ") }).collect::<Vec<_>>(),
+            parties => OtherParty::ALL.iter().map(|party| context! { value => party.as_str(), label => party.label() }).collect::<Vec<_>>(),
+            exceptions => SubjectsException::ALL.iter().map(|exception| context! { value => exception.as_str(), label => exception.label() }).collect::<Vec<_>>(),
+            others => others,
+            open => breach.status.is_open(),
             timeline => timeline,
         },
     )))

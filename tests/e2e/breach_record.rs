@@ -1,0 +1,221 @@
+//! What the breach record keeps for UK GDPR articles 33 and 34, over GraphQL: a high
+//! risk not told to each person only under an article 34(3) exception (and, for the
+//! disproportionate one, closed only after the public notice); what the people were
+//! told (the message, how many); other bodies told with time and reference; a warning
+//! on the record when a risk is not reported to the ICO. Other roles and trusts are
+//! refused.
+
+use attest_app::Clock;
+use attest_tests::{TestApp, error_code, error_message};
+use serde_json::{Value, json};
+
+use crate::access::token;
+use crate::breaches::report;
+
+const REPORT: &str =
+    "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id version } }";
+const TRIAGE: &str = "mutation($id: UUID!, $v: Int!, $at: DateTime!) { triageBreach(id: $id, version: $v, awareAt: $at) { version } }";
+const ASSESS: &str = "mutation($id: UUID!, $v: Int!, $input: AssessBreachInput!) { assessBreach(id: $id, version: $v, input: $input) { version assessment { riskLevel subjectsException icoWarning } } }";
+const SUBJECTS: &str = "mutation($id: UUID!, $v: Int!, $public: Boolean!) { recordSubjectNotification(id: $id, version: $v, how: \"Notice on the school website and in the newsletter\", message: \"What happened, what we have done and what you can do.\", publicNotice: $public) { version subjectNotice { publicNotice message } } }";
+const OTHER: &str = "mutation($id: UUID!, $v: Int!, $party: String!) { recordOtherNotification(id: $id, version: $v, input: {party: $party, reference: \"NFRC-1\", detail: \"Reported online\"}) { version othersNotified { party reference notifiedAt } } }";
+const CLOSE: &str = "mutation($id: UUID!, $v: Int!) { closeBreach(id: $id, version: $v, input: {notABreach: false, lessonsLearned: \"Encrypt exports\"}) { status version } }";
+
+struct Case {
+    test: TestApp,
+    admin: String,
+    dpo: String,
+    school: String,
+}
+
+async fn case() -> Case {
+    let test = TestApp::spawn().await;
+    let alpha = test.trust("alpha").await;
+    let school = test
+        .with_school(&alpha.admin, "Riverside Primary", "700401")
+        .await;
+    let dpo = token(&test, &alpha.admin, "DPO", None).await;
+    Case {
+        test,
+        admin: alpha.admin,
+        dpo,
+        school,
+    }
+}
+
+/// A reported and triaged breach: (id, version).
+async fn triaged(case: &Case) -> (String, i64) {
+    let now = case.test.clock.now();
+    let reported = case
+        .test
+        .data(
+            &case.dpo,
+            REPORT,
+            report(&case.school, &["basic_identifiers"], now),
+        )
+        .await;
+    let id = reported["reportBreach"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let version = case
+        .test
+        .data(
+            &case.dpo,
+            TRIAGE,
+            json!({ "id": id, "v": 1, "at": now.to_rfc3339() }),
+        )
+        .await["triageBreach"]["version"]
+        .as_i64()
+        .expect("version");
+    (id, version)
+}
+
+fn assessment(likelihood: &str, notify_ico: bool, exception: Option<&str>) -> Value {
+    json!({ "input": {
+        "consequences": "Families' addresses exposed on a public page.",
+        "likelihood": likelihood, "severity": "high",
+        "containmentActions": "The page was taken down within the hour.",
+        "notifyIco": notify_ico, "icoReasons": "Our reasons, recorded.",
+        "notifySubjects": false,
+        "subjectsReasons": "Most contact details are out of date.",
+        "subjectsException": exception
+    }})
+}
+
+#[tokio::test]
+async fn a_high_risk_not_told_to_each_needs_an_exception_and_the_public_notice_before_closing() {
+    let case = case().await;
+    let (id, v) = triaged(&case).await;
+    let refused = case
+        .test
+        .graphql(
+            Some(&case.dpo),
+            ASSESS,
+            json!({ "id": id, "v": v, "input": assessment("high", true, None)["input"] }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "BAD_USER_INPUT");
+    assert!(error_message(&refused).contains("34(3)"), "{refused}");
+    let assessed = case
+        .test
+        .data(
+            &case.dpo,
+            ASSESS,
+            json!({ "id": id, "v": v, "input": assessment("high", true, Some("disproportionate"))["input"] }),
+        )
+        .await["assessBreach"]
+        .clone();
+    assert_eq!(
+        assessed["assessment"]["subjectsException"],
+        "disproportionate"
+    );
+    assert_eq!(assessed["assessment"]["icoWarning"], Value::Null);
+    let v = assessed["version"].as_i64().expect("version");
+    let ico = "mutation($id: UUID!, $v: Int!) { recordIcoNotification(id: $id, version: $v, input: {icoReference: \"IC-9\"}) { version } }";
+    let v = case
+        .test
+        .data(&case.dpo, ico, json!({ "id": id, "v": v }))
+        .await["recordIcoNotification"]["version"]
+        .as_i64()
+        .expect("version");
+    // A notice to each person is not the public notice relied on.
+    let told = case
+        .test
+        .data(
+            &case.dpo,
+            SUBJECTS,
+            json!({ "id": id, "v": v, "public": false }),
+        )
+        .await["recordSubjectNotification"]
+        .clone();
+    assert_eq!(
+        told["subjectNotice"]["message"],
+        "What happened, what we have done and what you can do."
+    );
+    let v = told["version"].as_i64().expect("version");
+    let early = case
+        .test
+        .graphql(Some(&case.dpo), CLOSE, json!({ "id": id, "v": v }))
+        .await;
+    assert_eq!(error_code(&early), "BAD_USER_INPUT");
+    assert!(error_message(&early).contains("public notice"), "{early}");
+}
+
+#[tokio::test]
+async fn other_bodies_told_are_kept_and_a_risk_kept_from_the_ico_is_a_warning() {
+    let case = case().await;
+    let (id, v) = triaged(&case).await;
+    let assessed = case
+        .test
+        .data(
+            &case.dpo,
+            ASSESS,
+            json!({ "id": id, "v": v, "input": {
+                "consequences": "A class list seen by a bus driver.",
+                "likelihood": "medium", "severity": "medium",
+                "containmentActions": "The list was returned.",
+                "notifyIco": false, "icoReasons": "Returned unread the same morning.",
+                "notifySubjects": true
+            }}),
+        )
+        .await["assessBreach"]
+        .clone();
+    let warning = assessed["assessment"]["icoWarning"]
+        .as_str()
+        .expect("a warning");
+    assert!(
+        warning.contains("risk") && warning.contains("Returned unread"),
+        "{warning}"
+    );
+    let v = assessed["version"].as_i64().expect("version");
+    let noted = case
+        .test
+        .data(
+            &case.dpo,
+            OTHER,
+            json!({ "id": id, "v": v, "party": "action_fraud" }),
+        )
+        .await["recordOtherNotification"]
+        .clone();
+    assert_eq!(noted["othersNotified"][0]["party"], "action_fraud");
+    assert_eq!(noted["othersNotified"][0]["reference"], "NFRC-1");
+    let v = noted["version"].as_i64().expect("version");
+    let unknown = case
+        .test
+        .graphql(
+            Some(&case.dpo),
+            OTHER,
+            json!({ "id": id, "v": v, "party": "the press" }),
+        )
+        .await;
+    assert_eq!(error_code(&unknown), "BAD_USER_INPUT");
+
+    // Only the DPO records it: a school admin is refused, another trust finds nothing,
+    // anonymous is asked to sign in.
+    let head = token(&case.test, &case.admin, "SCHOOL_ADMIN", Some(&case.school)).await;
+    let refused = case
+        .test
+        .graphql(
+            Some(&head),
+            OTHER,
+            json!({ "id": id, "v": v, "party": "police" }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+    let beta = case.test.trust("beta").await;
+    let beta_dpo = token(&case.test, &beta.admin, "DPO", None).await;
+    let elsewhere = case
+        .test
+        .graphql(
+            Some(&beta_dpo),
+            OTHER,
+            json!({ "id": id, "v": v, "party": "police" }),
+        )
+        .await;
+    assert_eq!(error_code(&elsewhere), "NOT_FOUND");
+    let anonymous = case
+        .test
+        .graphql(None, OTHER, json!({ "id": id, "v": v, "party": "police" }))
+        .await;
+    assert_eq!(error_code(&anonymous), "UNAUTHENTICATED");
+}
