@@ -219,3 +219,48 @@ async fn other_bodies_told_are_kept_and_a_risk_kept_from_the_ico_is_a_warning() 
         .await;
     assert_eq!(error_code(&anonymous), "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn every_article_9_and_10_category_can_be_reported_and_is_withheld_from_other_eyes() {
+    let case = case().await;
+    let now = case.test.clock.now();
+    let categories = [
+        "political_opinions",
+        "trade_union_membership",
+        "genetic",
+        "biometric",
+        "sex_life",
+        "sexual_orientation",
+        "gender_reassignment",
+    ];
+    let mut data = vec!["basic_identifiers"];
+    data.extend(categories);
+    let reported = case
+        .test
+        .data(&case.dpo, REPORT, report(&case.school, &data, now))
+        .await;
+    let id = reported["reportBreach"]["id"].as_str().expect("id");
+    let query = "query($id: UUID!) { breach(id: $id) { dataCategories specialCategoryHidden } }";
+    let seen = case.test.data(&case.dpo, query, json!({ "id": id })).await;
+    assert_eq!(
+        seen["breach"]["dataCategories"].as_array().map(Vec::len),
+        Some(8)
+    );
+    let head = token(&case.test, &case.admin, "SCHOOL_ADMIN", Some(&case.school)).await;
+    let withheld = case.test.data(&head, query, json!({ "id": id })).await;
+    assert_eq!(withheld["breach"]["specialCategoryHidden"], true);
+    assert_eq!(
+        withheld["breach"]["dataCategories"],
+        json!(["basic_identifiers"]),
+        "each is special category data"
+    );
+    let unknown = case
+        .test
+        .graphql(
+            Some(&case.dpo),
+            REPORT,
+            report(&case.school, &["star_sign"], now),
+        )
+        .await;
+    assert_eq!(error_code(&unknown), "BAD_USER_INPUT");
+}

@@ -11,24 +11,46 @@ text_enum!(
         Location => "location",
         Health => "health",
         RacialOrEthnicOrigin => "racial_or_ethnic_origin",
+        PoliticalOpinions => "political_opinions",
         ReligiousBeliefs => "religious_beliefs",
-        SexLifeOrOrientation => "sex_life_or_orientation",
-        GeneticOrBiometric => "genetic_or_biometric",
+        TradeUnionMembership => "trade_union_membership",
+        Genetic => "genetic",
+        Biometric => "biometric",
+        SexLife => "sex_life",
+        SexualOrientation => "sexual_orientation",
+        GenderReassignment => "gender_reassignment",
         CriminalOffences => "criminal_offences",
         NotYetKnown => "not_yet_known",
         Other => "other",
+        SexLifeOrOrientation => "sex_life_or_orientation",
+        GeneticOrBiometric => "genetic_or_biometric",
     }
 );
 
 impl DataCategory {
+    /// The categories a report offers: all but the two combined ones earlier reports
+    /// used (`sex_life_or_orientation`, `genetic_or_biometric`), which are still read.
+    pub fn offered() -> &'static [Self] {
+        &Self::ALL[..Self::ALL.len() - 2]
+    }
+
     /// Special category data (UK GDPR article 9) and criminal offence data (article
-    /// 10): shown to school admins only when granted.
+    /// 10): shown to school admins only when granted. Gender reassignment data is
+    /// treated as special too: the ICO counts it so where it reveals health or sex life,
+    /// and it must be handled with the same care either way.
     pub fn is_special(self) -> bool {
         matches!(
             self,
             Self::Health
                 | Self::RacialOrEthnicOrigin
+                | Self::PoliticalOpinions
                 | Self::ReligiousBeliefs
+                | Self::TradeUnionMembership
+                | Self::Genetic
+                | Self::Biometric
+                | Self::SexLife
+                | Self::SexualOrientation
+                | Self::GenderReassignment
                 | Self::SexLifeOrOrientation
                 | Self::GeneticOrBiometric
                 | Self::CriminalOffences
@@ -46,6 +68,13 @@ impl DataCategory {
             Self::Health => "Health data",
             Self::RacialOrEthnicOrigin => "Racial or ethnic origin",
             Self::ReligiousBeliefs => "Religious or philosophical beliefs",
+            Self::PoliticalOpinions => "Political opinions",
+            Self::TradeUnionMembership => "Trade union membership",
+            Self::Genetic => "Genetic data",
+            Self::Biometric => "Biometric data",
+            Self::SexLife => "Sex life",
+            Self::SexualOrientation => "Sexual orientation",
+            Self::GenderReassignment => "Gender reassignment data",
             Self::SexLifeOrOrientation => "Sex life or sexual orientation",
             Self::GeneticOrBiometric => "Genetic or biometric data",
             Self::CriminalOffences => "Criminal convictions and offences",
@@ -67,6 +96,21 @@ text_enum!(
         Other => "other",
     }
 );
+
+impl PeopleCategory {
+    /// The ICO form's data subject types these people are.
+    pub fn ico_types(self) -> &'static [&'static str] {
+        match self {
+            Self::Pupils => &["Children", "Students"],
+            Self::Staff => &["Employees"],
+            Self::Parents => &["Other (parents and carers)"],
+            Self::Governors => &["Other (governors and trustees)"],
+            Self::VulnerableAdults => &["Vulnerable adults"],
+            Self::NotYetKnown => &["Not yet known"],
+            Self::Other => &["Other"],
+        }
+    }
+}
 
 text_enum!(
     /// Yes, no or don't know: whether a cyber incident caused it, whether a member of

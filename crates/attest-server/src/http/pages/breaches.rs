@@ -270,7 +270,7 @@ fn report_page(
             .map(|(value, label)| context! { value => value, label => label })
             .collect()
     };
-    let data = DataCategory::ALL
+    let data = DataCategory::offered()
         .iter()
         .map(|category| (category.as_str(), category.label().to_owned()))
         .collect();
