@@ -264,3 +264,80 @@ async fn every_article_9_and_10_category_can_be_reported_and_is_withheld_from_ot
         .await;
     assert_eq!(error_code(&unknown), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn the_ico_clock_runs_from_the_discovery_not_the_typing_and_a_later_awareness_needs_a_reason()
+{
+    let case = case().await;
+    let now = case.test.clock.now();
+    // Discovered ten hours before anyone typed the report in.
+    let discovered = now - chrono::Duration::hours(10);
+    let id = case
+        .test
+        .data(
+            &case.dpo,
+            REPORT,
+            report(&case.school, &["basic_identifiers"], discovered),
+        )
+        .await["reportBreach"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let query = "query($id: UUID!) { breach(id: $id) { version deadline deadlineProvisional awareAt awareReason } }";
+    let untriaged = case.test.data(&case.dpo, query, json!({ "id": id })).await["breach"].clone();
+    assert_eq!(untriaged["deadlineProvisional"], true);
+    let deadline: chrono::DateTime<chrono::Utc> = untriaged["deadline"]
+        .as_str()
+        .expect("a deadline before triage")
+        .parse()
+        .expect("time");
+    assert_eq!(deadline, discovered + chrono::Duration::hours(72));
+    let triage = "mutation($id: UUID!, $at: DateTime, $why: String) { triageBreach(id: $id, version: 1, awareAt: $at, awareReason: $why) { deadline deadlineProvisional awareAt awareReason } }";
+    let later = case
+        .test
+        .graphql(
+            Some(&case.dpo),
+            triage,
+            json!({ "id": id, "at": now.to_rfc3339() }),
+        )
+        .await;
+    assert_eq!(error_code(&later), "BAD_USER_INPUT");
+    assert!(error_message(&later).contains("say why"), "{later}");
+    let triaged = case
+        .test
+        .data(
+            &case.dpo,
+            triage,
+            json!({ "id": id, "at": now.to_rfc3339(), "why": "The teacher told no one until this morning" }),
+        )
+        .await["triageBreach"]
+        .clone();
+    assert_eq!(triaged["deadlineProvisional"], false);
+    assert_eq!(
+        triaged["awareReason"],
+        "The teacher told no one until this morning"
+    );
+    // Without a time, awareness is the discovery.
+    let other = case
+        .test
+        .data(
+            &case.dpo,
+            REPORT,
+            report(&case.school, &["basic_identifiers"], discovered),
+        )
+        .await["reportBreach"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let defaulted = case
+        .test
+        .data(&case.dpo, triage, json!({ "id": other }))
+        .await["triageBreach"]
+        .clone();
+    let aware: chrono::DateTime<chrono::Utc> = defaulted["awareAt"]
+        .as_str()
+        .expect("aware")
+        .parse()
+        .expect("time");
+    assert_eq!(aware, discovered);
+}

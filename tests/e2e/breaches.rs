@@ -13,7 +13,7 @@ use crate::access::token;
 
 const FIELDS: &str = "id reference status version nextStatuses awareAt deadline deadlineInLondon overdue schoolIds specialCategoryHidden dataCategories peopleCategories assessment { riskLevel notifyIco notifySubjects } icoReports { followUp icoReference delayReason } subjectNotice { how } lessonsLearned closeReason";
 const REPORT: &str = "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id reference status version specialCategoryHidden } }";
-const TRIAGE: &str = "mutation($id: UUID!, $v: Int!, $at: DateTime!) { triageBreach(id: $id, version: $v, awareAt: $at, notes: \"Confirmed with the head.\") { status version awareAt deadline deadlineInLondon } }";
+const TRIAGE: &str = "mutation($id: UUID!, $v: Int!, $at: DateTime!) { triageBreach(id: $id, version: $v, awareAt: $at, awareReason: \"The report reached the office an hour after the parent rang\", notes: \"Confirmed with the head.\") { status version awareAt deadline deadlineInLondon } }";
 const ASSESS: &str = "mutation($id: UUID!, $v: Int!, $input: AssessBreachInput!) { assessBreach(id: $id, version: $v, input: $input) { status version assessment { riskLevel } } }";
 const ICO: &str = "mutation($id: UUID!, $v: Int!, $input: IcoNotificationRecord!) { recordIcoNotification(id: $id, version: $v, input: $input) { status version icoReports { followUp icoReference } } }";
 const SUBJECTS: &str = "mutation($id: UUID!, $v: Int!) { recordSubjectNotification(id: $id, version: $v, how: \"Letter to the family, delivered by hand\", message: \"A letter about your child was sent to another family; it has been deleted.\", peopleTold: 1) { status version } }";

@@ -43,7 +43,7 @@ pub use attest_domain::{
 /// A policy version with its parsed document.
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
 pub use breach::{
-    BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, IcoNotificationInput,
+    Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, IcoNotificationInput,
     OtherNoticeInput, SubjectNoticeInput,
 };
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};

@@ -1,7 +1,9 @@
 //! Mutations.
 
 use async_graphql::{Context, Object};
-use attest_app::{CloseBreachInput, IcoNotificationInput, OtherNoticeInput, SubjectNoticeInput};
+use attest_app::{
+    Awareness, CloseBreachInput, IcoNotificationInput, OtherNoticeInput, SubjectNoticeInput,
+};
 use attest_domain::{AssessmentInput, BreachFactsInput, BreachId, SchoolId};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -79,23 +81,24 @@ impl BreachMutation {
             .into())
     }
 
-    /// The DPO confirms when the trust became aware: the 72 hours start there.
+    /// The DPO confirms when the trust became aware: the 72 hours start there. Without
+    /// `awareAt` it is when the breach was discovered; a later time needs `awareReason`.
     async fn triage_breach(
         &self,
         ctx: &Context<'_>,
         id: Uuid,
         version: u32,
-        aware_at: DateTime<Utc>,
+        aware_at: Option<DateTime<Utc>>,
+        aware_reason: Option<String>,
         notes: Option<String>,
     ) -> async_graphql::Result<Breach> {
+        let awareness = Awareness {
+            aware_at,
+            reason: aware_reason,
+            notes,
+        };
         Ok(app(ctx)?
-            .triage_breach(
-                principal(ctx)?,
-                BreachId::from_uuid(id),
-                version,
-                aware_at,
-                notes,
-            )
+            .triage_breach(principal(ctx)?, BreachId::from_uuid(id), version, awareness)
             .await
             .gql()?
             .into())

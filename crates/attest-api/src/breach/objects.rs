@@ -106,6 +106,9 @@ pub struct Breach {
     pub aware_at: Option<DateTime<Utc>>,
     /// awareAt + 72 hours (weekends and bank holidays included).
     pub deadline: Option<DateTime<Utc>>,
+    /// The deadline counts from the discovery: the DPO has not yet confirmed when the
+    /// trust became aware.
+    pub deadline_provisional: bool,
     /// The deadline in England, e.g. "Thursday 26 November 2026, 09:00 GMT".
     pub deadline_in_london: Option<String>,
     /// Past the deadline, still open, and the ICO not told.
@@ -131,6 +134,8 @@ pub struct Breach {
     pub reporter_name: String,
     pub reporter_contact: Option<String>,
     pub triage_notes: Option<String>,
+    /// Why the trust became aware later than the breach was discovered.
+    pub aware_reason: Option<String>,
     pub assessment: Option<BreachAssessment>,
     pub ico_reports: Vec<IcoReport>,
     pub subject_notice: Option<SubjectNotice>,
@@ -170,6 +175,7 @@ impl From<BreachView> for Breach {
             reported_at: breach.reported_at,
             aware_at: breach.aware_at,
             deadline: view.deadline,
+            deadline_provisional: view.deadline_provisional,
             deadline_in_london: view.deadline.map(|deadline| {
                 deadline
                     .with_timezone(&attest_domain::LONDON)
@@ -197,6 +203,7 @@ impl From<BreachView> for Breach {
             reporter_name: facts.reporter_name,
             reporter_contact: facts.reporter_contact,
             triage_notes: breach.record.triage_notes,
+            aware_reason: breach.record.aware_reason,
             assessment: breach.record.assessment.map(|a| BreachAssessment {
                 ico_warning: a.ico_warning(),
                 subjects_exception: a.subjects_exception.map(|e| e.as_str().to_owned()),

@@ -4,7 +4,8 @@
 //! weekends, so these ignore the trust's send window. Each goes once (by outbox key).
 
 use attest_domain::{
-    AlertStage, Person, Principal, Role, TenantScope, TrustId, alerts_due, ico_deadline,
+    AlertStage, Person, Principal, Role, TenantScope, TrustId, alerts_due, clock_start,
+    ico_deadline,
 };
 use attest_store::{Breach, BreachFilter, Breaches, ConnectionTrait, NewEmail, Outbox};
 use minijinja::context;
@@ -48,7 +49,7 @@ impl App {
         stage: AlertStage,
         recipients: &[Person],
     ) -> Result<usize, AppError> {
-        let aware = breach.aware_at.unwrap_or(breach.reported_at);
+        let aware = clock_start(breach.aware_at, breach.record.facts.discovered_at);
         let deadline = ico_deadline(aware);
         let left = deadline - self.now();
         let body = render_email(
@@ -122,7 +123,7 @@ impl App {
 
     /// One trust's escalations (the `breach_alerts` job): for each open breach with no
     /// ICO decision, the latest stage due, once. Until the DPO confirms when the trust
-    /// became aware, the clock runs from the report.
+    /// became aware, the clock runs from the discovery (never from the report's typing).
     pub async fn run_breach_alerts(&self, trust: TrustId) -> Result<usize, AppError> {
         let operator = crate::principals::system(trust, attest_domain::SystemTask::BreachAlerts);
         let scope = operator.scope();
@@ -137,7 +138,7 @@ impl App {
             .into_iter()
             .filter(|breach| !breach.record.ico_decided())
             .filter_map(|breach| {
-                let aware = breach.aware_at.unwrap_or(breach.reported_at);
+                let aware = clock_start(breach.aware_at, breach.record.facts.discovered_at);
                 let stage = alerts_due(aware, now).pop()?;
                 Some((breach, stage))
             })

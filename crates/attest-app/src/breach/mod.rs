@@ -17,7 +17,7 @@ mod settings;
 mod triage;
 mod view;
 
-use attest_domain::{BreachSettings, Principal, Role, ico_deadline, is_overdue};
+use attest_domain::{BreachSettings, Principal, Role, clock_start, ico_deadline, is_overdue};
 use attest_store::{Breach, TrustBreachSettings};
 use chrono::{DateTime, Utc};
 
@@ -27,6 +27,7 @@ pub use close::CloseBreachInput;
 pub use note::BreachNote;
 pub use notify::{IcoNotificationInput, OtherNoticeInput, SubjectNoticeInput};
 pub use register::BREACH_CSV_HEADER;
+pub use triage::Awareness;
 
 /// A breach as the caller may see it.
 #[derive(Debug, Clone)]
@@ -36,6 +37,9 @@ pub struct BreachView {
     pub special_category_hidden: bool,
     /// The ICO deadline, once the trust's awareness is confirmed.
     pub deadline: Option<DateTime<Utc>>,
+    /// The deadline counts from the discovery: the DPO has not yet confirmed when the
+    /// trust became aware.
+    pub deadline_provisional: bool,
     /// Past the deadline with no report to the ICO (and still open).
     pub overdue: bool,
 }
@@ -110,17 +114,18 @@ impl App {
         if hide {
             breach.record.withhold_special_category();
         }
-        let deadline = breach.aware_at.map(ico_deadline);
+        // Until triage the clock runs from the discovery (article 33(1)): the deadline
+        // shown is provisional, but never later than the real one.
+        let start = clock_start(breach.aware_at, breach.record.facts.discovered_at);
         let notified = breach.record.ico_reports.iter().any(|r| !r.follow_up);
-        let overdue = breach.status.is_open()
-            && !notified
-            && breach
-                .aware_at
-                .is_some_and(|aware| is_overdue(aware, self.now()));
+        let overdue = breach.status.is_open() && !notified && is_overdue(start, self.now());
+        let awaiting_triage = breach.aware_at.is_none() && breach.status.is_open();
+        let deadline = (breach.aware_at.is_some() || awaiting_triage).then(|| ico_deadline(start));
         BreachView {
             breach,
             special_category_hidden: hide,
             deadline,
+            deadline_provisional: awaiting_triage,
             overdue,
         }
     }

@@ -11,7 +11,7 @@ use super::{Sight, sight};
 use crate::signing::{csv_error, finish_csv, safe_cell};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
-pub const BREACH_CSV_HEADER: [&str; 48] = [
+pub const BREACH_CSV_HEADER: [&str; 49] = [
     "reference",
     "status",
     "schools",
@@ -60,6 +60,7 @@ pub const BREACH_CSV_HEADER: [&str; 48] = [
     "people_told",
     "public_notice",
     "others_notified",
+    "aware_reason",
 ];
 
 fn london(at: Option<DateTime<Utc>>) -> String {
@@ -228,6 +229,7 @@ impl App {
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
+                text(breach.record.aware_reason.as_deref()),
             ])
             .map_err(csv_error)?;
         }

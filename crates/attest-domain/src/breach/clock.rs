@@ -15,6 +15,34 @@ pub fn ico_deadline(aware_at: DateTime<Utc>) -> DateTime<Utc> {
     aware_at + Duration::hours(ICO_HOURS)
 }
 
+/// When the ICO's 72 hours start (UK GDPR article 33(1)): the time the DPO confirmed
+/// the trust became aware, and until then the time the breach was discovered (a member
+/// of staff knowing is the trust knowing), never when the report was typed in.
+pub fn clock_start(aware_at: Option<DateTime<Utc>>, discovered_at: DateTime<Utc>) -> DateTime<Utc> {
+    aware_at.unwrap_or(discovered_at)
+}
+
+/// How much later than discovery awareness may be put without a reason (the form's
+/// minutes, a clock a little off).
+const AWARE_SLACK_MINUTES: i64 = 5;
+
+/// Checks the time the trust became aware against the discovery: a later time moves the
+/// ICO's deadline later, so it needs the DPO's reason (kept); an earlier one does not.
+pub fn check_awareness(
+    aware_at: DateTime<Utc>,
+    discovered_at: DateTime<Utc>,
+    reason: Option<&str>,
+) -> Result<Option<String>, crate::DomainError> {
+    let reason = super::breach_optional_text("awareReason", reason)?;
+    if aware_at > discovered_at + Duration::minutes(AWARE_SLACK_MINUTES) && reason.is_none() {
+        return Err(crate::DomainError::invalid(
+            "awareReason",
+            "the trust became aware later than the breach was discovered: say why (the ICO's 72 hours run from when the trust became aware)",
+        ));
+    }
+    Ok(reason)
+}
+
 /// Whether the ICO deadline has passed at `now`.
 pub fn is_overdue(aware_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now >= ico_deadline(aware_at)

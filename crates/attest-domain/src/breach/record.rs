@@ -86,6 +86,9 @@ pub struct OtherNotice {
 pub struct BreachRecord {
     pub facts: BreachFacts,
     pub triage_notes: Option<String>,
+    /// Why the trust became aware later than the breach was discovered.
+    #[serde(default)]
+    pub aware_reason: Option<String>,
     pub assessment: Option<Assessment>,
     pub ico_reports: Vec<IcoReport>,
     pub subject_notice: Option<SubjectNotice>,
@@ -101,6 +104,7 @@ impl BreachRecord {
         Self {
             facts,
             triage_notes: None,
+            aware_reason: None,
             assessment: None,
             ico_reports: Vec::new(),
             subject_notice: None,
@@ -123,6 +127,7 @@ impl BreachRecord {
         self.facts.people_other = None;
         self.facts.containment_detail = None;
         self.triage_notes = None;
+        self.aware_reason = None;
         self.assessment = None;
         self.lessons_learned = None;
         self.close_reason = None;

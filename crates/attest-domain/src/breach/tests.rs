@@ -638,3 +638,31 @@ fn trust_admins_act_as_dpo_and_school_admins_see_special_categories_only_when_gr
         "not theirs"
     );
 }
+
+#[test]
+fn the_clock_runs_from_the_discovery_until_awareness_is_confirmed_and_later_needs_a_reason() {
+    let discovered = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("t");
+    assert_eq!(clock_start(None, discovered), discovered);
+    let later = discovered + Duration::hours(20);
+    assert_eq!(clock_start(Some(later), discovered), later);
+    assert_eq!(
+        check_awareness(discovered, discovered, None).expect("same time"),
+        None
+    );
+    assert_eq!(
+        check_awareness(discovered - Duration::hours(2), discovered, None).expect("earlier"),
+        None
+    );
+    assert!(check_awareness(discovered + Duration::minutes(4), discovered, None).is_ok());
+    let refused = check_awareness(later, discovered, None).expect_err("a reason");
+    assert_eq!(refused.field(), "awareReason");
+    assert_eq!(
+        check_awareness(later, discovered, Some("Reported to the office on Monday"))
+            .expect("with a reason"),
+        Some("Reported to the office on Monday".to_owned())
+    );
+    assert!(check_awareness(later, discovered, Some("  ")).is_err());
+}

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use attest_app::{
-    App, CloseBreachInput, IcoNotificationInput, ManualClock, OtherNoticeInput, SubjectNoticeInput,
+    App, Awareness, CloseBreachInput, IcoNotificationInput, ManualClock, OtherNoticeInput,
+    SubjectNoticeInput,
 };
 use attest_domain::{AssessmentInput, BreachFactsInput, EmailSignIn, SchoolId};
 use chrono::Duration;
@@ -106,7 +107,7 @@ pub(super) async fn breaches(
     .await?;
     clock.set(now - Duration::days(12) + Duration::hours(1));
     let told = past
-        .triage_breach(&dpo, told.id, told.version, now - Duration::days(12), None)
+        .triage_breach(&dpo, told.id, told.version, Awareness::default())
         .await?
         .breach;
     clock.set(now - Duration::days(11));
@@ -167,14 +168,8 @@ pub(super) async fn breaches(
     )
     .await?;
     clock.set(now - Duration::hours(29));
-    past.triage_breach(
-        &dpo,
-        running.id,
-        running.version,
-        now - Duration::hours(30),
-        None,
-    )
-    .await?;
+    past.triage_breach(&dpo, running.id, running.version, Awareness::default())
+        .await?;
 
     let not_a_breach = report(
         "A class list was left on the photocopier",

@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use attest_app::{
-    App, AppError, BreachNote, CloseBreachInput, IcoNotificationInput, OtherNoticeInput,
+    App, AppError, Awareness, BreachNote, CloseBreachInput, IcoNotificationInput, OtherNoticeInput,
     SubjectNoticeInput,
 };
 use attest_domain::{AssessmentInput, BreachId};
@@ -73,10 +73,12 @@ async fn act(
     let version = fields.one("version").parse::<u32>().unwrap_or_default();
     match action {
         "triage" => {
-            let aware_at = uk_time(&fields.one("aware_at"))
-                .ok_or_else(|| AppError::invalid("awareAt", "give the date and time"))?;
-            app.triage_breach(principal, id, version, aware_at, fields.optional("notes"))
-                .await?;
+            let awareness = Awareness {
+                aware_at: fields.time("aware_at")?,
+                reason: fields.optional("aware_reason"),
+                notes: fields.optional("notes"),
+            };
+            app.triage_breach(principal, id, version, awareness).await?;
         }
         "close_not_a_breach" | "close" => {
             let close = CloseBreachInput {
