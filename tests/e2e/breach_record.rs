@@ -341,3 +341,36 @@ async fn the_ico_clock_runs_from_the_discovery_not_the_typing_and_a_later_awaren
         .expect("time");
     assert_eq!(aware, discovered);
 }
+
+#[tokio::test]
+async fn a_breach_a_supplier_reported_keeps_who_and_when_they_knew_and_told() {
+    let case = case().await;
+    let now = case.test.clock.now();
+    let mut input = report(&case.school, &["basic_identifiers"], now);
+    input["input"]["supplierName"] = json!("CloudMIS Ltd");
+    input["input"]["supplierAwareAt"] = json!((now - chrono::Duration::hours(50)).to_rfc3339());
+    input["input"]["supplierToldTrustAt"] = json!((now - chrono::Duration::hours(1)).to_rfc3339());
+    let id = case.test.data(&case.dpo, REPORT, input.clone()).await["reportBreach"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let query = "query($id: UUID!) { breach(id: $id) { supplierName supplierAwareAt supplierToldTrustAt } }";
+    let seen = case.test.data(&case.dpo, query, json!({ "id": id })).await["breach"].clone();
+    assert_eq!(seen["supplierName"], "CloudMIS Ltd");
+    assert!(seen["supplierToldTrustAt"].is_string() && seen["supplierAwareAt"].is_string());
+    // Knowing after telling, or a supplier without the time they told us, is refused.
+    input["input"]["supplierAwareAt"] = json!(now.to_rfc3339());
+    let backwards = case
+        .test
+        .graphql(Some(&case.dpo), REPORT, input.clone())
+        .await;
+    assert_eq!(error_code(&backwards), "BAD_USER_INPUT");
+    assert!(
+        error_message(&backwards).contains("supplier"),
+        "{backwards}"
+    );
+    input["input"]["supplierAwareAt"] = Value::Null;
+    input["input"]["supplierToldTrustAt"] = Value::Null;
+    let untimed = case.test.graphql(Some(&case.dpo), REPORT, input).await;
+    assert_eq!(error_code(&untimed), "BAD_USER_INPUT");
+}

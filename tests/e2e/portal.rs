@@ -542,6 +542,9 @@ async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
         "{page}"
     );
     report.push(("recovered_or_contained", "unknown"));
+    // The leasing company told the school: a supplier's report keeps when they told us.
+    report.push(("supplier_name", "Laptop Leasing Ltd"));
+    report.push(("supplier_told_at", "2026-11-26T08:00"));
     let made = sid
         .post(test.url("/breaches/new"))
         .form(&report)
@@ -558,7 +561,9 @@ async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
     let (status, mine) = get(&sid, &test, &location).await;
     assert_eq!(status, 200, "{mine}");
     assert!(
-        mine.contains("A laptop with pupil reports was stolen"),
+        mine.contains("A laptop with pupil reports was stolen")
+            && mine.contains("Reported by a supplier")
+            && mine.contains("Laptop Leasing Ltd"),
         "{mine}"
     );
     assert!(

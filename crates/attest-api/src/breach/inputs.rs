@@ -16,8 +16,9 @@ pub struct ReportBreachInput {
     /// yes, no or unknown.
     pub cyber_incident: String,
     /// basic_identifiers, identification_data, financial, official_documents, location,
-    /// health, racial_or_ethnic_origin, religious_beliefs, sex_life_or_orientation,
-    /// genetic_or_biometric, criminal_offences, not_yet_known, other.
+    /// health, racial_or_ethnic_origin, political_opinions, religious_beliefs,
+    /// trade_union_membership, genetic, biometric, sex_life, sexual_orientation,
+    /// gender_reassignment, criminal_offences, not_yet_known, other.
     pub data_categories: Vec<String>,
     pub data_other: Option<String>,
     /// Approximate.
@@ -37,6 +38,11 @@ pub struct ReportBreachInput {
     pub reporter_name: String,
     pub reporter_contact: Option<String>,
     pub school_ids: Vec<Uuid>,
+    /// Reported to the trust by a supplier that processes its data (article 33(2)):
+    /// who, when they became aware (if they said), and when they told the trust.
+    pub supplier_name: Option<String>,
+    pub supplier_aware_at: Option<DateTime<Utc>>,
+    pub supplier_told_trust_at: Option<DateTime<Utc>>,
 }
 
 pub(super) fn count(field: &str, value: Option<i32>) -> async_graphql::Result<Option<u32>> {

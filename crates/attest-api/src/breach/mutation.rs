@@ -4,7 +4,7 @@ use async_graphql::{Context, Object};
 use attest_app::{
     Awareness, CloseBreachInput, IcoNotificationInput, OtherNoticeInput, SubjectNoticeInput,
 };
-use attest_domain::{AssessmentInput, BreachFactsInput, BreachId, SchoolId};
+use attest_domain::{AssessmentInput, BreachFactsInput, BreachId, SchoolId, SupplierInput};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -68,6 +68,12 @@ impl BreachMutation {
             containment_detail: input.containment_detail,
             reporter_name: input.reporter_name,
             reporter_contact: input.reporter_contact,
+            supplier: (input.supplier_name.is_some() || input.supplier_told_trust_at.is_some())
+                .then(|| SupplierInput {
+                    name: input.supplier_name.unwrap_or_default(),
+                    aware_at: input.supplier_aware_at,
+                    told_trust_at: input.supplier_told_trust_at,
+                }),
         };
         let schools = input
             .school_ids

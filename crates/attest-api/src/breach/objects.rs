@@ -133,6 +133,10 @@ pub struct Breach {
     pub containment_detail: Option<String>,
     pub reporter_name: String,
     pub reporter_contact: Option<String>,
+    /// The supplier (processor) that reported it to the trust.
+    pub supplier_name: Option<String>,
+    pub supplier_aware_at: Option<DateTime<Utc>>,
+    pub supplier_told_trust_at: Option<DateTime<Utc>>,
     pub triage_notes: Option<String>,
     /// Why the trust became aware later than the breach was discovered.
     pub aware_reason: Option<String>,
@@ -202,6 +206,9 @@ impl From<BreachView> for Breach {
             containment_detail: facts.containment_detail,
             reporter_name: facts.reporter_name,
             reporter_contact: facts.reporter_contact,
+            supplier_name: facts.supplier.as_ref().map(|s| s.name.clone()),
+            supplier_aware_at: facts.supplier.as_ref().and_then(|s| s.aware_at),
+            supplier_told_trust_at: facts.supplier.as_ref().map(|s| s.told_trust_at),
             triage_notes: breach.record.triage_notes,
             aware_reason: breach.record.aware_reason,
             assessment: breach.record.assessment.map(|a| BreachAssessment {

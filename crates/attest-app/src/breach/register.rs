@@ -11,7 +11,7 @@ use super::{Sight, sight};
 use crate::signing::{csv_error, finish_csv, safe_cell};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
-pub const BREACH_CSV_HEADER: [&str; 49] = [
+pub const BREACH_CSV_HEADER: [&str; 52] = [
     "reference",
     "status",
     "schools",
@@ -61,6 +61,9 @@ pub const BREACH_CSV_HEADER: [&str; 49] = [
     "public_notice",
     "others_notified",
     "aware_reason",
+    "supplier",
+    "supplier_aware_at",
+    "supplier_told_trust_at",
 ];
 
 fn london(at: Option<DateTime<Utc>>) -> String {
@@ -230,6 +233,9 @@ impl App {
                         .join("; "),
                 ),
                 text(breach.record.aware_reason.as_deref()),
+                text(facts.supplier.as_ref().map(|s| s.name.as_str())),
+                london(facts.supplier.as_ref().and_then(|s| s.aware_at)),
+                london(facts.supplier.as_ref().map(|s| s.told_trust_at)),
             ])
             .map_err(csv_error)?;
         }

@@ -62,6 +62,9 @@ pub struct BreachFacts {
     pub containment_detail: Option<String>,
     pub reporter_name: String,
     pub reporter_contact: Option<String>,
+    /// Reported to the trust by a processor (article 33(2)).
+    #[serde(default)]
+    pub supplier: Option<super::SupplierReport>,
 }
 
 /// The yes / no / not known questions a report answers, by field, in the ICO's words.
@@ -94,6 +97,8 @@ pub struct BreachFactsInput {
     pub containment_detail: Option<String>,
     pub reporter_name: String,
     pub reporter_contact: Option<String>,
+    /// When a supplier (processor) reported it to the trust.
+    pub supplier: Option<super::SupplierInput>,
 }
 
 pub(super) fn parse_answer(field: &'static str, raw: &str) -> Result<Answer, DomainError> {
@@ -196,6 +201,10 @@ impl BreachFacts {
                 input.containment_detail.as_deref(),
                 LONG_TEXT,
             )?,
+            supplier: input
+                .supplier
+                .map(|supplier| super::SupplierReport::parse(supplier, now))
+                .transpose()?,
             reporter_name: required_text("reporter_name", &input.reporter_name, SHORT_TEXT)?,
             reporter_contact: optional_text(
                 "reporter_contact",

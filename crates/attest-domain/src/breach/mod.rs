@@ -61,6 +61,7 @@ mod clock;
 mod facts;
 mod record;
 mod status;
+mod supplier;
 #[cfg(test)]
 mod tests;
 
@@ -70,3 +71,4 @@ pub use clock::*;
 pub use facts::*;
 pub use record::*;
 pub use status::*;
+pub use supplier::*;

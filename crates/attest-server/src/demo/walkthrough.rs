@@ -68,6 +68,7 @@ fn facts(
         containment_detail: Some("The recipient confirmed they deleted it".to_owned()),
         reporter_name: "Demo reporter".to_owned(),
         reporter_contact: None,
+        supplier: None,
     }
 }
 

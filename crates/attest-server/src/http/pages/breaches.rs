@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use attest_app::{App, AppError, BreachFilter, SessionContext};
 use attest_domain::{
     BreachFactsInput, BreachId, BreachStatus, DataCategory, LONDON, OtherParty, PeopleCategory,
-    Principal, REPORT_QUESTIONS, Rating, School, SchoolId, SubjectsException,
+    Principal, REPORT_QUESTIONS, Rating, School, SchoolId, SubjectsException, SupplierInput,
 };
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
@@ -244,6 +244,11 @@ pub(super) async fn show_breach(
             data => facts.data_categories.iter().map(|category| category.label()).collect::<Vec<_>>(),
             hidden => view.special_category_hidden,
             people => facts.people_affected,
+            supplier => facts.supplier.as_ref().map(|supplier| context! {
+                name => supplier.name.clone(),
+                aware => supplier.aware_at.map(london),
+                told => london(supplier.told_trust_at),
+            }),
             next => breach.status.next().iter().map(|status| status.as_str().replace('_', " ")).collect::<Vec<_>>(),
             assessment => assessment,
             ico_reports => ico_reports,
@@ -355,6 +360,11 @@ fn facts_of(pairs: &[(String, String)]) -> BreachFactsInput {
         recovered_or_contained: one("recovered_or_contained"),
         reporter_name: one("reporter_name"),
         reporter_contact: optional("reporter_contact"),
+        supplier: optional("supplier_name").map(|name| SupplierInput {
+            name,
+            aware_at: optional("supplier_aware_at").and_then(|raw| uk_time(&raw)),
+            told_trust_at: optional("supplier_told_at").and_then(|raw| uk_time(&raw)),
+        }),
         ..BreachFactsInput::default()
     }
 }
