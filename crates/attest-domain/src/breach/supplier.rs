@@ -39,13 +39,11 @@ impl SupplierReport {
                 "is in the future",
             ));
         }
-        if let Some(aware) = input.aware_at {
-            if aware > told_trust_at {
-                return Err(DomainError::invalid(
-                    "supplier_aware_at",
-                    "is after the supplier told the trust",
-                ));
-            }
+        if input.aware_at.is_some_and(|aware| aware > told_trust_at) {
+            return Err(DomainError::invalid(
+                "supplier_aware_at",
+                "is after the supplier told the trust",
+            ));
         }
         Ok(Self {
             name,
