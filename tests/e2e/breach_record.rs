@@ -374,3 +374,104 @@ async fn a_breach_a_supplier_reported_keeps_who_and_when_they_knew_and_told() {
     let untimed = case.test.graphql(Some(&case.dpo), REPORT, input).await;
     assert_eq!(error_code(&untimed), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn corrections_and_reassessments_keep_what_was_before_and_what_the_ico_was_sent() {
+    let case = case().await;
+    let (id, v) = triaged(&case).await;
+    let low = json!({
+        "consequences": "A class list seen by one parent.", "likelihood": "medium",
+        "severity": "medium", "containmentActions": "Deleted.", "notifyIco": true,
+        "icoReasons": "To be safe.", "notifySubjects": true
+    });
+    let v = case
+        .test
+        .data(&case.dpo, ASSESS, json!({ "id": id, "v": v, "input": low }))
+        .await["assessBreach"]["version"]
+        .as_i64()
+        .expect("version");
+    let ico = "mutation($id: UUID!, $v: Int!) { recordIcoNotification(id: $id, version: $v, input: {icoReference: \"IC-7\"}) { version } }";
+    let v = case
+        .test
+        .data(&case.dpo, ico, json!({ "id": id, "v": v }))
+        .await["recordIcoNotification"]["version"]
+        .as_i64()
+        .expect("version");
+
+    // The facts turn out worse: 31 people, not 28.
+    let correct = "mutation($id: UUID!, $v: Int!, $input: ReportBreachInput!) { correctBreach(id: $id, version: $v, input: $input, note: \"The office found three more\") { version peopleAffected icoReports { sent } timeline { action detail } } }";
+    let mut facts = report(&case.school, &["basic_identifiers"], case.test.clock.now());
+    facts["input"]["peopleAffected"] = json!(31);
+    let corrected = case
+        .test
+        .data(
+            &case.dpo,
+            correct,
+            json!({ "id": id, "v": v, "input": facts["input"] }),
+        )
+        .await["correctBreach"]
+        .clone();
+    assert_eq!(corrected["peopleAffected"], 31);
+    assert_eq!(
+        corrected["icoReports"][0]["sent"]["facts"]["people_affected"], 28,
+        "what the ICO was sent stays as it was"
+    );
+    let event = corrected["timeline"]
+        .as_array()
+        .and_then(|events| events.iter().find(|e| e["action"] == "facts_corrected"))
+        .expect("the correction on the timeline")
+        .clone();
+    assert_eq!(
+        event["detail"]["changes"],
+        json!([{ "field": "people_affected", "before": 28, "after": 31 }])
+    );
+    assert_eq!(event["detail"]["note"], "The office found three more");
+    let v = corrected["version"].as_i64().expect("version");
+    // The same facts again change nothing, and say so.
+    let same = case
+        .test
+        .graphql(
+            Some(&case.dpo),
+            correct,
+            json!({ "id": id, "v": v, "input": facts["input"] }),
+        )
+        .await;
+    assert_eq!(error_code(&same), "BAD_USER_INPUT");
+    // Re-assessed after the ICO was told: the status stays, the earlier one is kept.
+    let high = json!({
+        "consequences": "31 families' details.", "likelihood": "high", "severity": "high",
+        "containmentActions": "Deleted.", "notifyIco": true, "icoReasons": "High risk.",
+        "notifySubjects": true
+    });
+    let reassess = "mutation($id: UUID!, $v: Int!, $input: AssessBreachInput!) { assessBreach(id: $id, version: $v, input: $input) { status version assessment { riskLevel } timeline { action detail } } }";
+    let reassessed = case
+        .test
+        .data(
+            &case.dpo,
+            reassess,
+            json!({ "id": id, "v": v, "input": high }),
+        )
+        .await["assessBreach"]
+        .clone();
+    assert_eq!(reassessed["status"], "notified_ico");
+    assert_eq!(reassessed["assessment"]["riskLevel"], "high_risk");
+    let last = reassessed["timeline"]
+        .as_array()
+        .and_then(|events| events.last())
+        .expect("event")
+        .clone();
+    assert_eq!(last["detail"]["reassessed"], true);
+    assert_eq!(last["detail"]["previous"]["risk_level"], "risk");
+    // Only the DPO corrects.
+    let v = reassessed["version"].as_i64().expect("version");
+    let head = token(&case.test, &case.admin, "SCHOOL_ADMIN", Some(&case.school)).await;
+    let refused = case
+        .test
+        .graphql(
+            Some(&head),
+            correct,
+            json!({ "id": id, "v": v, "input": facts["input"] }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+}

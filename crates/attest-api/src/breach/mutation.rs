@@ -50,38 +50,40 @@ impl BreachMutation {
         ctx: &Context<'_>,
         input: ReportBreachInput,
     ) -> async_graphql::Result<Breach> {
-        let facts = BreachFactsInput {
-            what_happened: input.what_happened,
-            occurred_at: input.occurred_at,
-            discovered_at: Some(input.discovered_at),
-            how_discovered: input.how_discovered,
-            cyber_incident: input.cyber_incident,
-            data_categories: input.data_categories,
-            data_other: input.data_other,
-            records_affected: count("recordsAffected", input.records_affected)?,
-            people_affected: count("peopleAffected", input.people_affected)?,
-            people_categories: input.people_categories,
-            people_other: input.people_other,
-            staff_involved: input.staff_involved,
-            staff_training: input.staff_training,
-            recovered_or_contained: input.recovered_or_contained,
-            containment_detail: input.containment_detail,
-            reporter_name: input.reporter_name,
-            reporter_contact: input.reporter_contact,
-            supplier: (input.supplier_name.is_some() || input.supplier_told_trust_at.is_some())
-                .then(|| SupplierInput {
-                    name: input.supplier_name.unwrap_or_default(),
-                    aware_at: input.supplier_aware_at,
-                    told_trust_at: input.supplier_told_trust_at,
-                }),
-        };
         let schools = input
             .school_ids
-            .into_iter()
+            .iter()
+            .copied()
             .map(SchoolId::from_uuid)
             .collect();
+        let facts = facts_of(input)?;
         Ok(app(ctx)?
             .report_breach(principal(ctx)?, facts, schools)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Corrects a breach's reported facts (the DPO): give them as they now stand (the
+    /// schools named are not changed); each changed field is kept on the timeline with
+    /// its previous value, and what the ICO was already sent is kept as it was.
+    async fn correct_breach(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: u32,
+        input: ReportBreachInput,
+        note: Option<String>,
+    ) -> async_graphql::Result<Breach> {
+        let facts = facts_of(input)?;
+        Ok(app(ctx)?
+            .correct_breach_facts(
+                principal(ctx)?,
+                BreachId::from_uuid(id),
+                version,
+                facts,
+                note,
+            )
             .await
             .gql()?
             .into())
@@ -246,4 +248,34 @@ impl BreachMutation {
             .gql()?
             .into())
     }
+}
+
+/// A report's facts as the application takes them.
+fn facts_of(input: ReportBreachInput) -> async_graphql::Result<BreachFactsInput> {
+    Ok(BreachFactsInput {
+        what_happened: input.what_happened,
+        occurred_at: input.occurred_at,
+        discovered_at: Some(input.discovered_at),
+        how_discovered: input.how_discovered,
+        cyber_incident: input.cyber_incident,
+        data_categories: input.data_categories,
+        data_other: input.data_other,
+        records_affected: count("recordsAffected", input.records_affected)?,
+        people_affected: count("peopleAffected", input.people_affected)?,
+        people_categories: input.people_categories,
+        people_other: input.people_other,
+        staff_involved: input.staff_involved,
+        staff_training: input.staff_training,
+        recovered_or_contained: input.recovered_or_contained,
+        containment_detail: input.containment_detail,
+        reporter_name: input.reporter_name,
+        reporter_contact: input.reporter_contact,
+        supplier: (input.supplier_name.is_some() || input.supplier_told_trust_at.is_some()).then(
+            || SupplierInput {
+                name: input.supplier_name.unwrap_or_default(),
+                aware_at: input.supplier_aware_at,
+                told_trust_at: input.supplier_told_trust_at,
+            },
+        ),
+    })
 }

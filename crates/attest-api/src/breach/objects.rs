@@ -40,6 +40,8 @@ pub struct IcoReport {
     pub reported_at: DateTime<Utc>,
     pub delay_reason: Option<String>,
     pub detail: Option<String>,
+    /// The record as it stood when this was sent: `facts`, `aware_at`, `assessment`.
+    pub sent: Option<async_graphql::Json<serde_json::Value>>,
 }
 
 #[derive(SimpleObject)]
@@ -235,6 +237,10 @@ impl From<BreachView> for Breach {
                     ico_reference: r.ico_reference,
                     reported_at: r.reported_at,
                     delay_reason: r.delay_reason,
+                    sent: r
+                        .sent
+                        .and_then(|sent| serde_json::to_value(sent).ok())
+                        .map(async_graphql::Json),
                     detail: r.detail,
                 })
                 .collect(),

@@ -65,6 +65,8 @@ impl App {
                     "assessed" => "breach.assess",
                     "ico_notified" => "breach.ico_notification",
                     "subjects_notified" => "breach.subject_notification",
+                    "other_notified" => "breach.other_notification",
+                    "facts_corrected" => "breach.correct",
                     _ => "breach.close",
                 },
                 subject_type: "breach",

@@ -127,6 +127,8 @@ impl App {
                 }
                 breach.status = breach.status.transition(BreachStatus::NotifiedIco)?;
             }
+            let mut report = report;
+            report.sent = Some(breach.record.snapshot(breach.aware_at));
             let detail = as_detail(&report)?;
             breach.record.ico_reports.push(report);
             Ok(detail)

@@ -136,7 +136,39 @@ pub(super) fn parse_list<T: FromStr<Err = DomainError> + Ord>(
     Ok(parsed)
 }
 
+/// One corrected field of a report: its name and the values before and after (article
+/// 33(4)/(5): what changed is kept, with the previous value).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FactChange {
+    pub field: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}
+
 impl BreachFacts {
+    /// The fields that differ from `earlier`, in the record's order.
+    pub fn changes_since(&self, earlier: &BreachFacts) -> Vec<FactChange> {
+        let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) =
+            (serde_json::to_value(earlier), serde_json::to_value(self))
+        else {
+            return Vec::new();
+        };
+        after
+            .into_iter()
+            .filter_map(|(field, value)| {
+                let old = before
+                    .get(&field)
+                    .cloned()
+                    .unwrap_or(serde_json::Value::Null);
+                (old != value).then(|| FactChange {
+                    field,
+                    before: old,
+                    after: value,
+                })
+            })
+            .collect()
+    }
+
     /// Checks a report made at `now`.
     pub fn parse(input: BreachFactsInput, now: DateTime<Utc>) -> Result<Self, DomainError> {
         let what_happened = required_text("what_happened", &input.what_happened, LONG_TEXT)?;

@@ -17,6 +17,18 @@ pub struct IcoReport {
     /// Why the first report came after the 72 hours.
     pub delay_reason: Option<String>,
     pub detail: Option<String>,
+    /// What the record said when this was sent (facts and assessment may be corrected
+    /// later; what the ICO was told stays as it was).
+    #[serde(default)]
+    pub sent: Option<IcoSnapshot>,
+}
+
+/// The record as it stood when something was sent to the ICO.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IcoSnapshot {
+    pub facts: BreachFacts,
+    pub aware_at: Option<DateTime<Utc>>,
+    pub assessment: Option<Assessment>,
 }
 
 impl IcoReport {
@@ -52,6 +64,7 @@ impl IcoReport {
             reported_at,
             delay_reason,
             detail: optional_text("detail", detail, LONG_TEXT)?,
+            sent: None,
         })
     }
 }
@@ -134,12 +147,22 @@ impl BreachRecord {
         for report in &mut self.ico_reports {
             report.delay_reason = None;
             report.detail = None;
+            report.sent = None;
         }
         if let Some(notice) = &mut self.subject_notice {
             notice.message = None;
         }
         for notice in &mut self.others_notified {
             notice.detail = None;
+        }
+    }
+
+    /// What the ICO is sent now: the facts and assessment as they stand.
+    pub fn snapshot(&self, aware_at: Option<DateTime<Utc>>) -> IcoSnapshot {
+        IcoSnapshot {
+            facts: self.facts.clone(),
+            aware_at,
+            assessment: self.assessment.clone(),
         }
     }
 

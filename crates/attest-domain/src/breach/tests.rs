@@ -666,3 +666,34 @@ fn the_clock_runs_from_the_discovery_until_awareness_is_confirmed_and_later_need
     );
     assert!(check_awareness(later, discovered, Some("  ")).is_err());
 }
+
+#[test]
+fn a_correction_lists_each_changed_field_with_its_previous_value() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("t");
+    let first = BreachFacts::parse(facts_input(), now).expect("valid");
+    assert!(first.changes_since(&first).is_empty());
+    let corrected = BreachFacts::parse(
+        BreachFactsInput {
+            people_affected: Some(31),
+            how_discovered: "The parent emailed the office.".to_owned(),
+            ..facts_input()
+        },
+        now,
+    )
+    .expect("valid");
+    let changes = corrected.changes_since(&first);
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["how_discovered", "people_affected"]);
+    let people = &changes[1];
+    assert_eq!(people.before, serde_json::json!(first.people_affected));
+    assert_eq!(people.after, serde_json::json!(31));
+    // What the ICO was sent stays as it was when the record changes later.
+    let mut record = BreachRecord::new(first.clone());
+    let sent = record.snapshot(Some(now));
+    record.facts = corrected;
+    assert_eq!(sent.facts, first);
+    assert_ne!(record.snapshot(Some(now)), sent);
+}
