@@ -160,7 +160,7 @@ impl BreachFacts {
                     .get(&field)
                     .cloned()
                     .unwrap_or(serde_json::Value::Null);
-                (old != value).then(|| FactChange {
+                (old != value).then_some(FactChange {
                     field,
                     before: old,
                     after: value,
