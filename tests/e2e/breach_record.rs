@@ -475,3 +475,54 @@ async fn corrections_and_reassessments_keep_what_was_before_and_what_the_ico_was
         .await;
     assert_eq!(error_code(&refused), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn the_ico_forms_questions_are_on_the_record() {
+    let case = case().await;
+    let now = case.test.clock.now();
+    let mut input = report(&case.school, &["basic_identifiers"], now);
+    input["input"]["nature"] = json!(["unauthorised_disclosure", "loss"]);
+    input["input"]["incidentType"] = json!("loss_or_theft_of_device");
+    input["input"]["preventiveMeasures"] = json!("Laptops are encrypted; staff trained yearly");
+    input["input"]["staffTrainedOn"] = json!("2026-09-02");
+    input["input"]["crossBorder"] = json!("None");
+    let id = case.test.data(&case.dpo, REPORT, input.clone()).await["reportBreach"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let query = "query($id: UUID!) { breach(id: $id) { nature aspects incidentType cyberIncidentType preventiveMeasures staffTrainedOn crossBorder } }";
+    let seen = case.test.data(&case.dpo, query, json!({ "id": id })).await["breach"].clone();
+    assert_eq!(seen["nature"], json!(["loss", "unauthorised_disclosure"]));
+    assert_eq!(seen["aspects"], json!(["availability", "confidentiality"]));
+    assert_eq!(seen["incidentType"], "loss_or_theft_of_device");
+    assert_eq!(seen["cyberIncidentType"], false);
+    assert_eq!(seen["staffTrainedOn"], "2026-09-02");
+    for (field, bad) in [
+        ("incidentType", json!("hacked")),
+        ("nature", json!(["leak"])),
+        ("staffTrainedOn", json!("2031-01-01")),
+    ] {
+        let mut wrong = input.clone();
+        wrong["input"][field] = bad;
+        let refused = case.test.graphql(Some(&case.dpo), REPORT, wrong).await;
+        assert_eq!(error_code(&refused), "BAD_USER_INPUT", "{field}: {refused}");
+    }
+    // Measures proposed, apart from those taken, on the assessment.
+    let (id, v) = triaged(&case).await;
+    let assess = "mutation($id: UUID!, $v: Int!, $input: AssessBreachInput!) { assessBreach(id: $id, version: $v, input: $input) { assessment { measuresProposed containmentActions } } }";
+    let assessed = case
+        .test
+        .data(
+            &case.dpo,
+            assess,
+            json!({ "id": id, "v": v, "input": {
+                "consequences": "c", "likelihood": "low", "severity": "low",
+                "containmentActions": "Remote wipe done", "measuresProposed": "Move to managed devices",
+                "notifyIco": false, "icoReasons": "Encrypted", "notifySubjects": false,
+                "subjectsReasons": "Encrypted"
+            }}),
+        )
+        .await["assessBreach"]["assessment"]
+        .clone();
+    assert_eq!(assessed["measuresProposed"], "Move to managed devices");
+}

@@ -32,12 +32,12 @@ pub use acceptance::{
     check_link, to_stored_precision,
 };
 pub use breach::{
-    AlertStage, Answer, Assessment, AssessmentInput, BreachFacts, BreachFactsInput, BreachRecord,
-    BreachSettings, BreachStatus, DataCategory, FactChange, ICO_HOURS, IcoReport, IcoSnapshot,
-    OtherNotice, OtherParty, PeopleCategory, REPORT_QUESTIONS, Rating, RiskLevel, SubjectNotice,
-    SubjectsException, SupplierInput, SupplierReport, alerts_due, breach_optional_text,
-    breach_reference, breach_text, check_awareness, clock_start, ico_deadline, is_overdue,
-    risk_level,
+    AlertStage, Answer, Assessment, AssessmentInput, BreachFacts, BreachFactsInput, BreachNature,
+    BreachRecord, BreachSettings, BreachStatus, DataCategory, FactChange, ICO_HOURS, IcoReport,
+    IcoSnapshot, IncidentType, OtherNotice, OtherParty, PeopleCategory, REPORT_QUESTIONS, Rating,
+    RiskLevel, SubjectNotice, SubjectsException, SupplierInput, SupplierReport, alerts_due,
+    breach_optional_text, breach_reference, breach_text, check_awareness, clock_start,
+    ico_deadline, is_overdue, risk_level,
 };
 pub use compliance::{
     ComplianceStatus, LastSignature, ResignRequired, ResignSchedule, SigningFacts, Standing,

@@ -43,6 +43,19 @@ pub struct ReportBreachInput {
     pub supplier_name: Option<String>,
     pub supplier_aware_at: Option<DateTime<Utc>>,
     pub supplier_told_trust_at: Option<DateTime<Utc>>,
+    /// What happened to the data: destruction, loss, alteration, unauthorised_disclosure,
+    /// unauthorised_access (confidentiality, integrity or availability).
+    #[graphql(default)]
+    pub nature: Vec<String>,
+    /// The ICO's incident type, e.g. data_emailed_to_incorrect_recipient,
+    /// loss_or_theft_of_device, phishing, ransomware (see `BreachNature`'s docs).
+    pub incident_type: Option<String>,
+    /// What was already in place to prevent it.
+    pub preventive_measures: Option<String>,
+    /// When the staff involved last had data protection training.
+    pub staff_trained_on: Option<chrono::NaiveDate>,
+    /// People in other countries affected, or other regulators told.
+    pub cross_border: Option<String>,
 }
 
 pub(super) fn count(field: &str, value: Option<i32>) -> async_graphql::Result<Option<u32>> {
@@ -76,6 +89,8 @@ pub struct AssessBreachInput {
     /// A high risk not told to each person: unintelligible (e.g. encrypted),
     /// risk_removed (measures since), or disproportionate (a public notice instead).
     pub subjects_exception: Option<String>,
+    /// Measures proposed, apart from those taken (`containmentActions`).
+    pub measures_proposed: Option<String>,
     /// police, action_fraud, dfe, insurer (or the RPA), local_authority, ncsc,
     /// trust_board, other.
     #[graphql(default)]

@@ -130,6 +130,7 @@ impl BreachMutation {
             notify_subjects: input.notify_subjects,
             subjects_reasons: input.subjects_reasons,
             subjects_exception: input.subjects_exception,
+            measures_proposed: input.measures_proposed,
             others_told: input.others_told,
         };
         Ok(app(ctx)?
@@ -277,5 +278,10 @@ fn facts_of(input: ReportBreachInput) -> async_graphql::Result<BreachFactsInput>
                 told_trust_at: input.supplier_told_trust_at,
             },
         ),
+        nature: input.nature,
+        incident_type: input.incident_type,
+        preventive_measures: input.preventive_measures,
+        staff_trained_on: input.staff_trained_on,
+        cross_border: input.cross_border,
     })
 }

@@ -26,6 +26,8 @@ pub struct BreachAssessment {
     /// The article 34(3) exception relied on for a high risk not told to each person:
     /// unintelligible, risk_removed or disproportionate.
     pub subjects_exception: Option<String>,
+    /// Measures proposed, apart from those taken (`containmentActions`).
+    pub measures_proposed: Option<String>,
     /// Set when a risk was found but the ICO is not being told (with the DPO's reason).
     pub ico_warning: Option<String>,
     /// police, action_fraud, dfe, insurer, local_authority, ncsc, trust_board, other.
@@ -139,6 +141,16 @@ pub struct Breach {
     pub supplier_name: Option<String>,
     pub supplier_aware_at: Option<DateTime<Utc>>,
     pub supplier_told_trust_at: Option<DateTime<Utc>>,
+    /// destruction, loss, alteration, unauthorised_disclosure, unauthorised_access.
+    pub nature: Vec<String>,
+    /// confidentiality, integrity and/or availability, from the nature.
+    pub aspects: Vec<String>,
+    pub incident_type: Option<String>,
+    /// Whether the ICO counts the incident type as cyber.
+    pub cyber_incident_type: Option<bool>,
+    pub preventive_measures: Option<String>,
+    pub staff_trained_on: Option<chrono::NaiveDate>,
+    pub cross_border: Option<String>,
     pub triage_notes: Option<String>,
     /// Why the trust became aware later than the breach was discovered.
     pub aware_reason: Option<String>,
@@ -211,11 +223,24 @@ impl From<BreachView> for Breach {
             supplier_name: facts.supplier.as_ref().map(|s| s.name.clone()),
             supplier_aware_at: facts.supplier.as_ref().and_then(|s| s.aware_at),
             supplier_told_trust_at: facts.supplier.as_ref().map(|s| s.told_trust_at),
+            nature: strings(&facts.nature),
+            aspects: {
+                let mut aspects: Vec<String> =
+                    facts.nature.iter().map(|n| n.aspect().to_owned()).collect();
+                aspects.dedup();
+                aspects
+            },
+            incident_type: facts.incident_type.map(|t| t.as_str().to_owned()),
+            cyber_incident_type: facts.incident_type.map(|t| t.is_cyber()),
+            preventive_measures: facts.preventive_measures,
+            staff_trained_on: facts.staff_trained_on,
+            cross_border: facts.cross_border,
             triage_notes: breach.record.triage_notes,
             aware_reason: breach.record.aware_reason,
             assessment: breach.record.assessment.map(|a| BreachAssessment {
                 ico_warning: a.ico_warning(),
                 subjects_exception: a.subjects_exception.map(|e| e.as_str().to_owned()),
+                measures_proposed: a.measures_proposed.clone(),
                 consequences: a.consequences,
                 likelihood: a.likelihood.to_string(),
                 severity: a.severity.to_string(),

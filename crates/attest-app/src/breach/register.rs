@@ -11,7 +11,7 @@ use super::{Sight, sight};
 use crate::signing::{csv_error, finish_csv, safe_cell};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
-pub const BREACH_CSV_HEADER: [&str; 52] = [
+pub const BREACH_CSV_HEADER: [&str; 58] = [
     "reference",
     "status",
     "schools",
@@ -64,6 +64,12 @@ pub const BREACH_CSV_HEADER: [&str; 52] = [
     "supplier",
     "supplier_aware_at",
     "supplier_told_trust_at",
+    "nature",
+    "incident_type",
+    "preventive_measures",
+    "staff_trained_on",
+    "cross_border",
+    "measures_proposed",
 ];
 
 fn london(at: Option<DateTime<Utc>>) -> String {
@@ -236,6 +242,23 @@ impl App {
                 text(facts.supplier.as_ref().map(|s| s.name.as_str())),
                 london(facts.supplier.as_ref().and_then(|s| s.aware_at)),
                 london(facts.supplier.as_ref().map(|s| s.told_trust_at)),
+                facts
+                    .nature
+                    .iter()
+                    .map(|n| format!("{} ({})", n.as_str(), n.aspect()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                facts
+                    .incident_type
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                text(facts.preventive_measures.as_deref()),
+                facts
+                    .staff_trained_on
+                    .map(|day| day.to_string())
+                    .unwrap_or_default(),
+                text(facts.cross_border.as_deref()),
+                text(assessment.and_then(|a| a.measures_proposed.as_deref())),
             ])
             .map_err(csv_error)?;
         }

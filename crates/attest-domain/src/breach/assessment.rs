@@ -34,6 +34,9 @@ pub struct Assessment {
     /// The article 34(3) exception relied on when a high risk is not told to each person.
     #[serde(default)]
     pub subjects_exception: Option<SubjectsException>,
+    /// Measures proposed, apart from those taken (`containment_actions`), as the ICO asks.
+    #[serde(default)]
+    pub measures_proposed: Option<String>,
     pub others_told: Vec<OtherParty>,
     pub assessed_at: DateTime<Utc>,
 }
@@ -50,6 +53,7 @@ pub struct AssessmentInput {
     pub subjects_reasons: Option<String>,
     /// unintelligible, risk_removed or disproportionate (article 34(3)).
     pub subjects_exception: Option<String>,
+    pub measures_proposed: Option<String>,
     pub others_told: Vec<String>,
 }
 
@@ -126,6 +130,11 @@ impl Assessment {
             notify_subjects: input.notify_subjects,
             subjects_reasons,
             subjects_exception,
+            measures_proposed: optional_text(
+                "measures_proposed",
+                input.measures_proposed.as_deref(),
+                LONG_TEXT,
+            )?,
             others_told,
             assessed_at: now,
         })

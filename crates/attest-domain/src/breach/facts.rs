@@ -65,6 +65,21 @@ pub struct BreachFacts {
     /// Reported to the trust by a processor (article 33(2)).
     #[serde(default)]
     pub supplier: Option<super::SupplierReport>,
+    /// What happened to the data: destruction, loss, alteration, disclosure, access.
+    #[serde(default)]
+    pub nature: Vec<super::BreachNature>,
+    /// How it happened, in the ICO's incident types.
+    #[serde(default)]
+    pub incident_type: Option<super::IncidentType>,
+    /// What was already in place to prevent it (the ICO asks).
+    #[serde(default)]
+    pub preventive_measures: Option<String>,
+    /// When the staff involved last had data protection training.
+    #[serde(default)]
+    pub staff_trained_on: Option<chrono::NaiveDate>,
+    /// People in other countries affected, or other regulators told.
+    #[serde(default)]
+    pub cross_border: Option<String>,
 }
 
 /// The yes / no / not known questions a report answers, by field, in the ICO's words.
@@ -99,6 +114,11 @@ pub struct BreachFactsInput {
     pub reporter_contact: Option<String>,
     /// When a supplier (processor) reported it to the trust.
     pub supplier: Option<super::SupplierInput>,
+    pub nature: Vec<String>,
+    pub incident_type: Option<String>,
+    pub preventive_measures: Option<String>,
+    pub staff_trained_on: Option<chrono::NaiveDate>,
+    pub cross_border: Option<String>,
 }
 
 pub(super) fn parse_answer(field: &'static str, raw: &str) -> Result<Answer, DomainError> {
@@ -237,6 +257,35 @@ impl BreachFacts {
                 .supplier
                 .map(|supplier| super::SupplierReport::parse(supplier, now))
                 .transpose()?,
+            nature: {
+                let mut nature = input
+                    .nature
+                    .iter()
+                    .map(|raw| raw.trim().parse::<super::BreachNature>())
+                    .collect::<Result<Vec<_>, _>>()?;
+                nature.sort();
+                nature.dedup();
+                nature
+            },
+            incident_type: input
+                .incident_type
+                .as_deref()
+                .map(str::trim)
+                .filter(|raw| !raw.is_empty())
+                .map(str::parse::<super::IncidentType>)
+                .transpose()?,
+            preventive_measures: optional_text(
+                "preventive_measures",
+                input.preventive_measures.as_deref(),
+                LONG_TEXT,
+            )?,
+            staff_trained_on: match input.staff_trained_on {
+                Some(day) if day > now.date_naive() => {
+                    return Err(DomainError::invalid("staff_trained_on", "is in the future"));
+                }
+                day => day,
+            },
+            cross_border: optional_text("cross_border", input.cross_border.as_deref(), LONG_TEXT)?,
             reporter_name: required_text("reporter_name", &input.reporter_name, SHORT_TEXT)?,
             reporter_contact: optional_text(
                 "reporter_contact",

@@ -139,6 +139,8 @@ impl BreachRecord {
         self.facts.data_other = None;
         self.facts.people_other = None;
         self.facts.containment_detail = None;
+        self.facts.preventive_measures = None;
+        self.facts.cross_border = None;
         self.triage_notes = None;
         self.aware_reason = None;
         self.assessment = None;

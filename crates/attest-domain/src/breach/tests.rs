@@ -287,6 +287,7 @@ fn assessments_need_reasons_and_high_risk_means_telling_people() {
         notify_subjects: true,
         subjects_reasons: None,
         subjects_exception: None,
+        measures_proposed: None,
         others_told: vec!["trust_board".to_owned()],
     };
     let assessed = Assessment::parse(input(), now).expect("valid");
@@ -418,6 +419,7 @@ fn late_ico_reports_need_a_reason_and_closing_needs_what_was_decided() {
                 notify_subjects: true,
                 subjects_reasons: None,
                 subjects_exception: None,
+                measures_proposed: None,
                 others_told: vec![],
             },
             now,
@@ -467,6 +469,7 @@ fn a_high_risk_untold_needs_an_article_34_3_exception_and_a_public_notice_closes
         notify_subjects: false,
         subjects_reasons: Some("Contact details are out of date for most.".to_owned()),
         subjects_exception: None,
+        measures_proposed: None,
         others_told: vec![],
     };
     let refused = Assessment::parse(high(), now).expect_err("needs an exception");
@@ -475,6 +478,7 @@ fn a_high_risk_untold_needs_an_article_34_3_exception_and_a_public_notice_closes
         let assessed = Assessment::parse(
             AssessmentInput {
                 subjects_exception: Some(exception.as_str().to_owned()),
+                measures_proposed: None,
                 ..high()
             },
             now,
@@ -486,6 +490,7 @@ fn a_high_risk_untold_needs_an_article_34_3_exception_and_a_public_notice_closes
     let unknown = Assessment::parse(
         AssessmentInput {
             subjects_exception: Some("too busy".to_owned()),
+            measures_proposed: None,
             ..high()
         },
         now,
@@ -497,6 +502,7 @@ fn a_high_risk_untold_needs_an_article_34_3_exception_and_a_public_notice_closes
             likelihood: "low".to_owned(),
             severity: "medium".to_owned(),
             subjects_exception: Some("unintelligible".to_owned()),
+            measures_proposed: None,
             ..high()
         },
         now,
@@ -507,6 +513,7 @@ fn a_high_risk_untold_needs_an_article_34_3_exception_and_a_public_notice_closes
         AssessmentInput {
             notify_subjects: true,
             subjects_exception: Some("risk_removed".to_owned()),
+            measures_proposed: None,
             ..high()
         },
         now,
@@ -523,6 +530,7 @@ fn a_high_risk_untold_needs_an_article_34_3_exception_and_a_public_notice_closes
                 notify_ico: false,
                 ico_reasons: "Reported by the processor to the ICO directly.".to_owned(),
                 subjects_exception: Some("disproportionate".to_owned()),
+                measures_proposed: None,
                 ..high()
             },
             now,
@@ -564,6 +572,7 @@ fn a_risk_the_ico_is_not_told_of_is_a_warning_on_the_record() {
         notify_subjects: true,
         subjects_reasons: None,
         subjects_exception: None,
+        measures_proposed: None,
         others_told: vec![],
     };
     let risky = Assessment::parse(input("medium", false), now).expect("valid");

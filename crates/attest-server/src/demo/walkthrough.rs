@@ -46,7 +46,7 @@ pub(super) async fn sign_in_links(app: &App, demo: &mut DemoTrust) -> anyhow::Re
 }
 
 fn facts(
-    what: &str,
+    (what, nature, incident): (&str, &str, &str),
     discovered_ago: Duration,
     now: chrono::DateTime<chrono::Utc>,
 ) -> BreachFactsInput {
@@ -69,6 +69,11 @@ fn facts(
         reporter_name: "Demo reporter".to_owned(),
         reporter_contact: None,
         supplier: None,
+        nature: vec![nature.to_owned()],
+        incident_type: Some(incident.to_owned()),
+        preventive_measures: Some("Annual data protection training; encrypted devices".to_owned()),
+        staff_trained_on: None,
+        cross_border: None,
     }
 }
 
@@ -91,7 +96,7 @@ pub(super) async fn breaches(
         .await?;
     // Staff report for the schools they work at: the reporter's is the second school.
     let school: Vec<SchoolId> = cast.schools.get(1).copied().into_iter().collect();
-    let report = |what: &'static str, ago: Duration| {
+    let report = |what: (&'static str, &'static str, &'static str), ago: Duration| {
         let (reporter, school) = (reporter.clone(), school.clone());
         async move {
             clock.set(now - ago);
@@ -102,7 +107,11 @@ pub(super) async fn breaches(
     };
 
     let told = report(
-        "A teacher's email account was phished and used to send messages to parents",
+        (
+            "A teacher's email account was phished and used to send messages to parents",
+            "unauthorised_access",
+            "phishing",
+        ),
         Duration::days(12),
     )
     .await?;
@@ -164,7 +173,11 @@ pub(super) async fn breaches(
     .await?;
 
     let running = report(
-        "A laptop with pupils' reports on it was stolen from a car",
+        (
+            "A laptop with pupils' reports on it was stolen from a car",
+            "loss",
+            "loss_or_theft_of_device",
+        ),
         Duration::hours(30),
     )
     .await?;
@@ -173,7 +186,11 @@ pub(super) async fn breaches(
         .await?;
 
     let not_a_breach = report(
-        "A class list was left on the photocopier",
+        (
+            "A class list was left on the photocopier",
+            "unauthorised_disclosure",
+            "loss_or_theft_of_paperwork_or_data_left_insecure",
+        ),
         Duration::days(20),
     )
     .await?;
@@ -191,7 +208,11 @@ pub(super) async fn breaches(
     .await?;
 
     report(
-        "Year 4 reports were emailed to the wrong parent",
+        (
+            "Year 4 reports were emailed to the wrong parent",
+            "unauthorised_disclosure",
+            "data_emailed_to_incorrect_recipient",
+        ),
         Duration::hours(2),
     )
     .await?;
@@ -210,6 +231,9 @@ fn assessment(notify: bool) -> AssessmentInput {
         notify_subjects: notify,
         subjects_reasons: Some("The families should watch for phishing".to_owned()),
         subjects_exception: None,
+        measures_proposed: Some(
+            "Move parent email to the MIS messaging with a second check".to_owned(),
+        ),
         others_told: vec!["police".to_owned()],
     }
 }

@@ -99,6 +99,7 @@ async fn act(
                 notify_subjects: fields.yes("notify_subjects")?,
                 subjects_reasons: fields.optional("subjects_reasons"),
                 subjects_exception: fields.optional("subjects_exception"),
+                measures_proposed: fields.optional("measures_proposed"),
                 others_told: fields.all("others_told"),
             };
             app.assess_breach(principal, id, version, input).await?;

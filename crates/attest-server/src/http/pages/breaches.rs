@@ -7,8 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use attest_app::{App, AppError, BreachFilter, SessionContext};
 use attest_domain::{
-    BreachFactsInput, BreachId, BreachStatus, DataCategory, LONDON, OtherParty, PeopleCategory,
-    Principal, REPORT_QUESTIONS, Rating, School, SchoolId, SubjectsException, SupplierInput,
+    BreachFactsInput, BreachId, BreachNature, BreachStatus, DataCategory, IncidentType, LONDON,
+    OtherParty, PeopleCategory, Principal, REPORT_QUESTIONS, Rating, School, SchoolId,
+    SubjectsException, SupplierInput,
 };
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
@@ -244,6 +245,10 @@ pub(super) async fn show_breach(
             data => facts.data_categories.iter().map(|category| category.label()).collect::<Vec<_>>(),
             hidden => view.special_category_hidden,
             people => facts.people_affected,
+            nature => facts.nature.iter().map(|n| format!("{} ({})", n.as_str().replace('_', " "), n.aspect())).collect::<Vec<_>>(),
+            incident => facts.incident_type.map(|t| t.label()),
+            preventive => facts.preventive_measures.clone(),
+            proposed => record.assessment.as_ref().and_then(|a| a.measures_proposed.clone()),
             supplier => facts.supplier.as_ref().map(|supplier| context! {
                 name => supplier.name.clone(),
                 aware => supplier.aware_at.map(london),
@@ -316,6 +321,8 @@ fn report_page(
             answers => REPORT_QUESTIONS.iter().map(|(name, legend)| context! { name => *name, legend => *legend }).collect::<Vec<_>>(),
             data_categories => choices(data),
             people_categories => choices(people),
+            natures => BreachNature::ALL.iter().map(|n| context! { value => n.as_str(), label => format!("{} ({})", n.as_str().replace('_', " "), n.aspect()) }).collect::<Vec<_>>(),
+            incident_types => IncidentType::ALL.iter().map(|t| context! { value => t.as_str(), label => t.label(), cyber => t.is_cyber() }).collect::<Vec<_>>(),
             values => values,
             error => error,
         },
@@ -360,6 +367,12 @@ fn facts_of(pairs: &[(String, String)]) -> BreachFactsInput {
         recovered_or_contained: one("recovered_or_contained"),
         reporter_name: one("reporter_name"),
         reporter_contact: optional("reporter_contact"),
+        nature: all("nature"),
+        incident_type: optional("incident_type"),
+        preventive_measures: optional("preventive_measures"),
+        staff_trained_on: optional("staff_trained_on")
+            .and_then(|raw| chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()),
+        cross_border: optional("cross_border"),
         supplier: optional("supplier_name").map(|name| SupplierInput {
             name,
             aware_at: optional("supplier_aware_at").and_then(|raw| uk_time(&raw)),
