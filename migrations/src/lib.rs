@@ -24,6 +24,7 @@ mod m20261123_000014_create_directory_sync;
 mod m20261124_000015_create_breach_settings;
 mod m20261201_000016_create_obligations;
 mod m20261201_000017_create_email_sign_in;
+mod m20261201_000018_add_dpo_contact;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000015_create_breach_settings::Migration),
             Box::new(m20261201_000016_create_obligations::Migration),
             Box::new(m20261201_000017_create_email_sign_in::Migration),
+            Box::new(m20261201_000018_add_dpo_contact::Migration),
         ]
     }
 }

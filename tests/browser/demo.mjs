@@ -22,6 +22,7 @@ function kindOf(path) {
     [/^\/me$/, 'me'],
     [/^\/breaches\/new$/, 'report'],
     [/^\/breaches\/[0-9a-f-]{36}$/, 'breach'],
+    [/^\/breaches\/[0-9a-f-]{36}\/ico-pack$/, 'ico-pack'],
     [/^\/breaches$/, 'breaches'],
     [/^\/receipts\/[^.]+$/, 'receipt'],
   ];
@@ -48,7 +49,7 @@ async function visit(page, path, who) {
   return page.evaluate(() =>
     [...document.querySelectorAll('a[href^="/"]')]
       .map((a) => a.getAttribute('href'))
-      .filter((href) => !/^\/(exports|auth)\//.test(href) && !href.endsWith('.txt') && !href.endsWith('.csv')),
+      .filter((href) => !/^\/(exports|auth)\//.test(href) && !href.endsWith('.txt') && !href.endsWith('.csv') && !href.includes('format=')),
   );
 }
 
@@ -122,7 +123,7 @@ try {
     await context.close();
   }
   const every = ['front', 'email-link', 'trust', 'school', 'paper', 'me', 'sign', 'breaches', 'breach', 'report', 'receipt',
-    'breach-reported', 'breach-triaged', 'breach-subjects-notified', 'breach-closed-not-a-breach'];
+    'breach-reported', 'breach-triaged', 'breach-subjects-notified', 'breach-closed-not-a-breach', 'ico-pack'];
   for (const kind of every) {
     if (!seenKinds.has(kind)) fail(`no sign-in link led to a ${kind} page`);
   }

@@ -355,3 +355,151 @@ async fn the_desk_filters_by_status_school_overdue_and_a_search() {
     // Bad filters are said so, not ignored.
     assert_eq!(get(&dpo, &test, "/breaches?status=lost").await.0, 422);
 }
+
+#[tokio::test]
+async fn the_ico_report_pack_lays_the_record_out_as_the_form_asks_for_the_dpo_only() {
+    let test = TestApp::spawn().await;
+    let alpha = test.trust("alpha").await;
+    let admin = alpha.admin.as_str();
+    let school = test.with_school(admin, "Riverside Primary", "700501").await;
+    let dee = test
+        .with_person(
+            admin,
+            "Dee Protection",
+            "dpo@alpha.example",
+            &school,
+            "SUPPORT",
+        )
+        .await;
+    grant(&test, "alpha", &dee, "dpo", None).await;
+    let sam = test
+        .with_person(
+            admin,
+            "Sam Head",
+            "sam@alpha.example",
+            &school,
+            "LEADERSHIP",
+        )
+        .await;
+    grant(&test, "alpha", &sam, "school_admin", Some(&school)).await;
+    let dpo_token = token(&test, admin, "DPO", None).await;
+    let settings = "mutation($contact: String) { setBreachSettings(trustAdminsActAsDpo: false, dpoContact: $contact) { dpoContact } }";
+    let set = test
+        .data(
+            &dpo_token,
+            settings,
+            json!({ "contact": "Dee Protection, dpo@alpha.example, 01632 960 001" }),
+        )
+        .await;
+    assert_eq!(
+        set["setBreachSettings"]["dpoContact"],
+        "Dee Protection, dpo@alpha.example, 01632 960 001"
+    );
+    // Left out, it stays; empty, it goes.
+    let kept = test.data(&dpo_token, settings, json!({})).await;
+    assert_eq!(
+        kept["setBreachSettings"]["dpoContact"],
+        "Dee Protection, dpo@alpha.example, 01632 960 001"
+    );
+    let (id, reference) = report(
+        &test,
+        &dpo_token,
+        &school,
+        "Reports emailed to the wrong parent",
+    )
+    .await;
+
+    let dpo = signed_in(&test, "alpha", admin, "dpo@alpha.example").await;
+    let (status, page) = get(&dpo, &test, &format!("/breaches/{id}/ico-pack")).await;
+    assert_eq!(status, 200, "{page}");
+    for expected in [
+        "About your report",
+        "Personal data placed at risk",
+        "Containment and recovery",
+        "Telling the people affected",
+        "dpo@alpha.example",
+        &reference,
+        "Initial report",
+        "Reports emailed to the wrong parent",
+    ] {
+        assert!(page.contains(expected), "{expected} in the pack: {page}");
+    }
+    let markdown = dpo
+        .get(test.url(&format!("/breaches/{id}/ico-pack?format=md")))
+        .send()
+        .await
+        .expect("markdown");
+    assert_eq!(markdown.status(), 200);
+    assert!(
+        markdown.headers()["content-disposition"]
+            .to_str()
+            .is_ok_and(|value| value.contains(&format!("{reference}-ico-report.md")))
+    );
+    let text = markdown.text().await.expect("text");
+    assert!(
+        text.starts_with(&format!("# Personal data breach report: {reference}")),
+        "{text}"
+    );
+    let json_pack: serde_json::Value = dpo
+        .get(test.url(&format!("/breaches/{id}/ico-pack?format=json")))
+        .send()
+        .await
+        .expect("json")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(json_pack["report_kind"], "initial");
+    assert_eq!(json_pack["sections"].as_array().map(Vec::len), Some(7));
+    assert_eq!(
+        get(&dpo, &test, &format!("/breaches/{id}/ico-pack?format=pdf"))
+            .await
+            .0,
+        422
+    );
+
+    // A school admin of the breach's school, and another trust's DPO, do not get it.
+    let head = signed_in(&test, "alpha", admin, "sam@alpha.example").await;
+    assert_eq!(
+        get(&head, &test, &format!("/breaches/{id}/ico-pack"))
+            .await
+            .0,
+        403
+    );
+    let beta = test.trust("beta").await;
+    let beta_school = test
+        .with_school(&beta.admin, "Beta Primary", "700599")
+        .await;
+    let bea = test
+        .with_person(
+            &beta.admin,
+            "Bea Beta",
+            "dpo@beta.example",
+            &beta_school,
+            "SUPPORT",
+        )
+        .await;
+    grant(&test, "beta", &bea, "dpo", None).await;
+    let other = signed_in(&test, "beta", &beta.admin, "dpo@beta.example").await;
+    assert_eq!(
+        get(&other, &test, &format!("/breaches/{id}/ico-pack"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        reqwest::Client::new()
+            .get(test.url(&format!("/breaches/{id}/ico-pack")))
+            .send()
+            .await
+            .expect("anonymous")
+            .status(),
+        401
+    );
+    let cleared = test
+        .data(&dpo_token, settings, json!({ "contact": "" }))
+        .await;
+    assert_eq!(
+        cleared["setBreachSettings"]["dpoContact"],
+        serde_json::Value::Null
+    );
+}

@@ -44,7 +44,7 @@ pub use attest_domain::{
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
 pub use breach::{
     Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, IcoNotificationInput,
-    OtherNoticeInput, SubjectNoticeInput,
+    IcoPack, OtherNoticeInput, PackAnswer, PackSection, SubjectNoticeInput,
 };
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use directory_sync::{DirectoryConnectionView, SyncRun, SyncTrigger};

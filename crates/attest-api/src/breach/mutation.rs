@@ -22,20 +22,33 @@ pub struct BreachMutation;
 
 #[Object]
 impl BreachMutation {
-    /// Whether trust admins may act as the DPO, and which schools' admins see special
-    /// category details. The DPO or a trust admin; audited.
+    /// Whether trust admins may act as the DPO, which schools' admins see special
+    /// category details, and the DPO's contact point (left as it is when not given; an
+    /// empty text clears it). The DPO or a trust admin; audited.
     async fn set_breach_settings(
         &self,
         ctx: &Context<'_>,
         trust_admins_act_as_dpo: bool,
         #[graphql(default)] special_category_school_ids: Vec<Uuid>,
+        dpo_contact: Option<String>,
     ) -> async_graphql::Result<BreachSettings> {
+        let dpo_contact = match dpo_contact {
+            Some(contact) => Some(contact).filter(|text| !text.trim().is_empty()),
+            None => {
+                app(ctx)?
+                    .breach_settings(principal(ctx)?)
+                    .await
+                    .gql()?
+                    .dpo_contact
+            }
+        };
         let settings = attest_domain::BreachSettings {
             trust_admins_act_as_dpo,
             special_category_schools: special_category_school_ids
                 .into_iter()
                 .map(SchoolId::from_uuid)
                 .collect(),
+            dpo_contact,
         };
         Ok(app(ctx)?
             .set_breach_settings(principal(ctx)?, settings)

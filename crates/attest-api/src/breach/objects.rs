@@ -300,6 +300,8 @@ pub struct BreachSettings {
     pub trust_admins_act_as_dpo: bool,
     /// Schools whose admins see special category details of their breaches.
     pub special_category_school_ids: Vec<Uuid>,
+    /// The DPO's contact point for the ICO and the people affected.
+    pub dpo_contact: Option<String>,
 }
 
 impl From<attest_domain::BreachSettings> for BreachSettings {
@@ -311,6 +313,7 @@ impl From<attest_domain::BreachSettings> for BreachSettings {
                 .iter()
                 .map(SchoolId::as_uuid)
                 .collect(),
+            dpo_contact: settings.dpo_contact,
         }
     }
 }

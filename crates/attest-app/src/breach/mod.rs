@@ -11,6 +11,7 @@ mod change;
 mod close;
 mod note;
 mod notify;
+mod pack;
 mod register;
 mod report;
 mod settings;
@@ -26,6 +27,7 @@ use crate::{App, AppError};
 pub use close::CloseBreachInput;
 pub use note::BreachNote;
 pub use notify::{IcoNotificationInput, OtherNoticeInput, SubjectNoticeInput};
+pub use pack::{IcoPack, PackAnswer, PackSection};
 pub use register::BREACH_CSV_HEADER;
 pub use triage::Awareness;
 

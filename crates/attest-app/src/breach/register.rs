@@ -11,7 +11,7 @@ use super::{Sight, sight};
 use crate::signing::{csv_error, finish_csv, safe_cell};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
-pub const BREACH_CSV_HEADER: [&str; 58] = [
+pub const BREACH_CSV_HEADER: [&str; 59] = [
     "reference",
     "status",
     "schools",
@@ -70,6 +70,7 @@ pub const BREACH_CSV_HEADER: [&str; 58] = [
     "staff_trained_on",
     "cross_border",
     "measures_proposed",
+    "dpo_contact",
 ];
 
 fn london(at: Option<DateTime<Utc>>) -> String {
@@ -119,6 +120,7 @@ impl App {
             .into_iter()
             .map(|school| (school.id, school.name.as_str().to_owned()))
             .collect();
+        let dpo_contact = self.breach_settings_of(principal).await?.dpo_contact;
         let mut breaches = self.breaches(principal, filter).await?;
         // The register reads oldest first, like a ledger.
         breaches.reverse();
@@ -259,6 +261,7 @@ impl App {
                     .unwrap_or_default(),
                 text(facts.cross_border.as_deref()),
                 text(assessment.and_then(|a| a.measures_proposed.as_deref())),
+                text(dpo_contact.as_deref()),
             ])
             .map_err(csv_error)?;
         }

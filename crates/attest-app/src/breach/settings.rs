@@ -47,6 +47,13 @@ impl App {
                 format!("{unknown} is not a school of this trust"),
             ));
         }
+        let settings = BreachSettings {
+            dpo_contact: attest_domain::breach_optional_text(
+                "dpoContact",
+                settings.dpo_contact.as_deref(),
+            )?,
+            ..settings
+        };
         let at = self.now();
         let txn = self.db.begin().await?;
         let store = TrustBreachSettings::new(&txn, &scope);

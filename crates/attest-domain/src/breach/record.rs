@@ -215,6 +215,9 @@ pub struct BreachSettings {
     pub trust_admins_act_as_dpo: bool,
     /// Schools whose admins see special category details of their schools' breaches.
     pub special_category_schools: std::collections::BTreeSet<crate::SchoolId>,
+    /// The DPO's contact point (name, email, phone) for the ICO and the people affected
+    /// (article 33(3)(b), 34(2)).
+    pub dpo_contact: Option<String>,
 }
 
 impl BreachSettings {

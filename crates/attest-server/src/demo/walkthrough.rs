@@ -91,6 +91,18 @@ pub(super) async fn breaches(
     let reporter = past
         .demo_person(trust, cast.reporter.context("the demo has no reporter")?)
         .await?;
+    let operator = past.operator_for(&demo.trust_slug).await?;
+    past.set_breach_settings(
+        &operator,
+        attest_domain::BreachSettings {
+            dpo_contact: Some(
+                "Femi Davies, Data Protection Officer: dpo@demo-trust.org.uk, 01632 960 000"
+                    .to_owned(),
+            ),
+            ..attest_domain::BreachSettings::default()
+        },
+    )
+    .await?;
     let dpo = past
         .demo_person(trust, cast.dpo.context("the demo has no DPO")?)
         .await?;

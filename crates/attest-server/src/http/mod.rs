@@ -201,6 +201,10 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 web::get().to(pages::breaches::breach_page),
             )
             .route(
+                "/breaches/{id}/ico-pack",
+                web::get().to(pages::breach_actions::ico_pack),
+            )
+            .route(
                 "/breaches/{id}/{action}",
                 web::post().to(pages::breach_actions::breach_action),
             )

@@ -7,7 +7,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use minijinja::{Environment, Value, context};
 
-const TEMPLATES: [(&str, &str); 17] = [
+const TEMPLATES: [(&str, &str); 18] = [
     ("layout.html", include_str!("pages/templates/layout.html")),
     ("receipt.html", include_str!("pages/templates/receipt.html")),
     ("sign.html", include_str!("pages/templates/sign.html")),
@@ -32,6 +32,10 @@ const TEMPLATES: [(&str, &str); 17] = [
     ("report.html", include_str!("pages/templates/report.html")),
     ("paper.html", include_str!("pages/templates/paper.html")),
     ("front.html", include_str!("pages/templates/front.html")),
+    (
+        "ico_pack.html",
+        include_str!("pages/templates/ico_pack.html"),
+    ),
     (
         "email_sent.html",
         include_str!("pages/templates/email_sent.html"),

@@ -17,6 +17,7 @@ pub struct TrustBreachSettings<'a, C> {
 struct Row {
     trust_admins_act_as_dpo: bool,
     special_category_schools: String,
+    dpo_contact: Option<String>,
 }
 
 impl<'a, C: ConnectionTrait> TrustBreachSettings<'a, C> {
@@ -27,7 +28,7 @@ impl<'a, C: ConnectionTrait> TrustBreachSettings<'a, C> {
     pub async fn get(&self) -> Result<BreachSettings, StoreError> {
         let row = Row::find_by_statement(Statement::from_sql_and_values(
             self.conn.get_database_backend(),
-            "SELECT trust_admins_act_as_dpo, special_category_schools FROM trust_breach_settings \
+            "SELECT trust_admins_act_as_dpo, special_category_schools, dpo_contact FROM trust_breach_settings \
              WHERE trust_id = $1",
             vec![self.scope.trust().as_uuid().into()],
         ))
@@ -52,6 +53,7 @@ impl<'a, C: ConnectionTrait> TrustBreachSettings<'a, C> {
         Ok(BreachSettings {
             trust_admins_act_as_dpo: row.trust_admins_act_as_dpo,
             special_category_schools,
+            dpo_contact: row.dpo_contact,
         })
     }
 
@@ -68,15 +70,17 @@ impl<'a, C: ConnectionTrait> TrustBreachSettings<'a, C> {
         self.conn
             .execute_raw(Statement::from_sql_and_values(
                 self.conn.get_database_backend(),
-                "INSERT INTO trust_breach_settings (trust_id, trust_admins_act_as_dpo, special_category_schools, updated_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (trust_id) DO UPDATE SET \
+                "INSERT INTO trust_breach_settings (trust_id, trust_admins_act_as_dpo, special_category_schools, updated_at, dpo_contact) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (trust_id) DO UPDATE SET \
                  trust_admins_act_as_dpo = excluded.trust_admins_act_as_dpo, \
-                 special_category_schools = excluded.special_category_schools, updated_at = excluded.updated_at",
+                 special_category_schools = excluded.special_category_schools, updated_at = excluded.updated_at, \
+                 dpo_contact = excluded.dpo_contact",
                 vec![
                     self.scope.trust().as_uuid().into(),
                     settings.trust_admins_act_as_dpo.into(),
                     schools.join(",").into(),
                     at.into(),
+                    settings.dpo_contact.clone().into(),
                 ],
             ))
             .await?;

@@ -183,3 +183,65 @@ pub async fn breach_action(
         Err(error) => Err(error.into()),
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct PackFormat {
+    format: Option<String>,
+}
+
+/// `GET /breaches/{id}/ico-pack`: the breach in the ICO form's sections, as a page to
+/// print or copy from, or (`?format=md`, `?format=json`) a file. The DPO only.
+pub async fn ico_pack(
+    caller: Caller,
+    app: web::Data<App>,
+    id: web::Path<BreachId>,
+    query: web::Query<PackFormat>,
+) -> Result<HttpResponse, WebError> {
+    let (_, principal) = caller.visitor()?;
+    let pack = app.ico_pack(principal, *id).await?;
+    let file = |kind: &str, extension: &str, body: String| {
+        HttpResponse::Ok()
+            .content_type(kind)
+            .insert_header((
+                "Content-Disposition",
+                format!(
+                    "attachment; filename=\"{}-ico-report.{extension}\"",
+                    pack.reference
+                ),
+            ))
+            .insert_header(("Cache-Control", "no-store"))
+            .body(body)
+    };
+    Ok(caller.answer(match query.format.as_deref() {
+        Some("md") => file("text/markdown; charset=utf-8", "md", pack.markdown()),
+        Some("json") => file(
+            "application/json",
+            "json",
+            serde_json::to_string_pretty(&pack)
+                .map_err(|error| AppError::Internal(error.to_string()))?,
+        ),
+        None | Some("") => super::page(
+            StatusCode::OK,
+            "ico_pack.html",
+            minijinja::context! {
+                nav => super::nav(principal, "/breaches"),
+                pack => minijinja::context! {
+                    reference => pack.reference.clone(),
+                    organisation => pack.organisation.clone(),
+                    report_kind => pack.report_kind,
+                    sections => pack.sections.iter().map(|section| minijinja::context! {
+                        title => section.title,
+                        answers => section.answers.iter().map(|item| minijinja::context! {
+                            question => item.question,
+                            answer => item.answer.clone(),
+                        }).collect::<Vec<_>>(),
+                    }).collect::<Vec<_>>(),
+                },
+                id => id.to_string(),
+            },
+        ),
+        Some(other) => {
+            return Err(AppError::invalid("format", format!("'{other}' is not md or json")).into());
+        }
+    }))
+}

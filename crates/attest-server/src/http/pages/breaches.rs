@@ -168,6 +168,11 @@ pub(super) async fn show_breach(
         Err(error) => return Err(error.into()),
     };
     let acts = app.may_act_as_dpo(principal).await?;
+    let dpo_contact = app
+        .breach_settings(principal)
+        .await
+        .ok()
+        .and_then(|settings| settings.dpo_contact);
     let breach = &view.breach;
     let record = &breach.record;
     let facts = &record.facts;
@@ -239,6 +244,7 @@ pub(super) async fn show_breach(
             discovered => london(facts.discovered_at),
             aware => breach.aware_at.map(london),
             aware_reason => record.aware_reason.clone(),
+            dpo_contact => dpo_contact,
             provisional => view.deadline_provisional,
             deadline => view.deadline.map(london),
             left => time_left(view.deadline, app.now()),
