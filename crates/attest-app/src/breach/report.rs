@@ -37,7 +37,11 @@ impl App {
         loop {
             attempt += 1;
             match self.try_report(principal, &facts, &schools, at).await {
-                Err(AppError::Conflict(_)) if attempt < 5 => continue,
+                // Many reports at one moment: each loser waits a little longer and takes
+                // the next number, so a burst of reports never fails back to staff.
+                Err(AppError::Conflict(_)) if attempt < 20 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+                }
                 outcome => return outcome,
             }
         }
