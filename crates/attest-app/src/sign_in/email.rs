@@ -118,15 +118,15 @@ impl App {
         Ok(setting)
     }
 
-    /// Someone at the sign-in page asks for a link for `email`. The answer is `Ok` whether
-    /// or not anyone has that address (or may sign in by email); only a malformed address,
-    /// a trust without email sign-in and asking too fast are told apart.
+    /// Someone at the sign-in page asks for a link for `email`. The answer (the trust) is
+    /// the same whether or not anyone has that address (or may sign in by email); only a
+    /// malformed address, a trust without email sign-in and asking too fast are told apart.
     pub async fn request_email_sign_in(
         &self,
         trust: &str,
         email: &str,
         address: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<Trust, AppError> {
         self.rate_limits.hit(Limit::EmailSignIn, address)?;
         let email = Email::parse(email.trim()).map_err(|_| {
             AppError::invalid("email", "enter an email address, like name@example.org")
@@ -148,27 +148,30 @@ impl App {
         let app = self.clone();
         let address = address.to_owned();
         tokio::spawn(async move {
-            if let Err(error) = app.send_if_allowed(&operator, &email, &address).await {
+            if let Err(error) = app
+                .send_if_allowed(&operator, &setting, &email, &address)
+                .await
+            {
                 tracing::error!(%error, "email sign-in: the link could not be sent");
             }
         });
-        Ok(())
+        Ok(trust)
     }
 
     async fn send_if_allowed(
         &self,
         operator: &Principal,
+        setting: &EmailSignIn,
         email: &Email,
         address: &str,
     ) -> Result<(), AppError> {
         let scope = operator.scope();
         let trust = operator.trust();
-        let setting = TrustSignInSettings::new(&self.db, &scope).email().await?;
         let Some(person) = People::new(&self.db, &scope).find_by_email(email).await? else {
             tracing::info!(%trust, "email sign-in asked for an unknown address");
             return Ok(());
         };
-        if !self.may_sign_in_by_email(&scope, &person, &setting).await? {
+        if !self.may_sign_in_by_email(&scope, &person, setting).await? {
             tracing::info!(%trust, person = %person.id, "email sign-in not allowed for this person");
             return Ok(());
         }

@@ -10,54 +10,11 @@ use attest_app::{
 };
 use attest_domain::{AssessmentInput, BreachId};
 
-use super::breaches::{show_breach, uk_time};
+use super::breaches::show_breach;
+use super::form_fields::Fields;
 use super::see_other;
 use crate::http::caller::Caller;
 use crate::http::web_error::WebError;
-
-/// A posted form's fields, some repeated (checkboxes).
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn one(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .rev()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default()
-    }
-
-    fn optional(&self, name: &str) -> Option<String> {
-        Some(self.one(name)).filter(|text| !text.trim().is_empty())
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .collect()
-    }
-
-    fn yes(&self, name: &str) -> Result<bool, AppError> {
-        match self.one(name).as_str() {
-            "yes" => Ok(true),
-            "no" => Ok(false),
-            _ => Err(AppError::invalid(name, "answer yes or no")),
-        }
-    }
-
-    /// An optional `datetime-local` field, refused when given but not a time.
-    fn time(&self, name: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-        match self.optional(name) {
-            None => Ok(None),
-            Some(raw) => uk_time(&raw)
-                .map(Some)
-                .ok_or_else(|| AppError::invalid(name, "give the date and time")),
-        }
-    }
-}
 
 async fn act(
     app: &App,

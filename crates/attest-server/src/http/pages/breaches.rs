@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
+use super::form_fields::Fields;
 use super::{form_status, london, nav, options, page, see_other};
 use crate::http::caller::Caller;
 use crate::http::web_error::WebError;
@@ -343,23 +344,10 @@ pub async fn report_form(caller: Caller, app: web::Data<App>) -> Result<HttpResp
 }
 
 /// The report's facts from the form's fields.
-fn facts_of(pairs: &[(String, String)]) -> BreachFactsInput {
-    let all = |name: &str| -> Vec<String> {
-        pairs
-            .iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .collect()
-    };
-    let one = |name: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default()
-    };
-    let optional = |name: &str| Some(one(name)).filter(|text| !text.trim().is_empty());
+fn facts_of(fields: &Fields) -> BreachFactsInput {
+    let one = |name: &str| fields.one(name);
+    let all = |name: &str| fields.all(name);
+    let optional = |name: &str| fields.optional(name);
     BreachFactsInput {
         what_happened: one("what_happened"),
         occurred_at: optional("occurred_at").and_then(|raw| uk_time(&raw)),
@@ -394,14 +382,17 @@ pub async fn report_submit(
     app: web::Data<App>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, WebError> {
-    let pairs = form.into_inner();
-    let values: BTreeMap<String, String> = pairs.iter().cloned().collect();
+    let fields = Fields(form.into_inner());
+    let values: BTreeMap<String, String> = fields.0.iter().cloned().collect();
     let one = |name: &str| values.get(name).cloned().unwrap_or_default();
     caller.confirm_form(&app, &one("csrf"))?;
     let visitor = caller.visitor()?;
     let schools = app.reporting_schools(visitor.1).await?;
     let school: Vec<SchoolId> = one("school").parse().into_iter().collect();
-    match app.report_breach(visitor.1, facts_of(&pairs), school).await {
+    match app
+        .report_breach(visitor.1, facts_of(&fields), school)
+        .await
+    {
         Ok(view) => Ok(caller.answer(see_other(format!("/breaches/{}", view.breach.id)))),
         Err(error @ (AppError::InvalidInput { .. } | AppError::Forbidden(_))) => Ok(report_page(
             visitor,

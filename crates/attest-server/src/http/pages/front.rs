@@ -116,19 +116,16 @@ pub async fn request_email_link(
         .request_email_sign_in(&trust, &form.email, &address)
         .await
     {
-        Ok(()) => {
-            let choices = app.sign_in_choices(&trust).await?;
-            Ok(page(
-                StatusCode::OK,
-                "email_sent.html",
-                context! {
-                    trust => choices.trust.name.as_str(),
-                    slug => choices.trust.slug.as_str(),
-                    email => entered.trim(),
-                    minutes => EMAIL_LINK_MINUTES,
-                },
-            ))
-        }
+        Ok(asked) => Ok(page(
+            StatusCode::OK,
+            "email_sent.html",
+            context! {
+                trust => asked.name.as_str(),
+                slug => asked.slug.as_str(),
+                email => entered.trim(),
+                minutes => EMAIL_LINK_MINUTES,
+            },
+        )),
         Err(AppError::InvalidInput { message, .. }) => {
             let choices = app.sign_in_choices(&trust).await?;
             Ok(choices_page(

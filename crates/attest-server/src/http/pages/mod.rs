@@ -10,6 +10,7 @@
 
 pub mod breach_actions;
 pub mod breaches;
+mod form_fields;
 pub mod front;
 pub mod me;
 pub mod school;
