@@ -41,6 +41,18 @@ async fn report(test: &TestApp, token: &str, school: &str, what: &str) -> (Strin
     )
 }
 
+/// A member of staff of `school` with a role (for the pages they sign in to).
+async fn staff_with_role(
+    test: &TestApp,
+    (trust, admin): (&str, &str),
+    school: &str,
+    (name, email, kind): (&str, &str, &str),
+    (role, role_school): (&str, Option<&str>),
+) {
+    let person = test.with_person(admin, name, email, school, kind).await;
+    grant(test, trust, &person, role, role_school).await;
+}
+
 /// Posts a step's form as the page shows it (its token and version) and returns the
 /// status and, for a page shown again, its text.
 async fn step(
@@ -71,26 +83,22 @@ async fn the_dpo_takes_a_breach_from_report_to_closed_on_the_pages() {
     let alpha = test.trust("alpha").await;
     let admin = alpha.admin.as_str();
     let school = test.with_school(admin, "Riverside Primary", "700201").await;
-    let dee = test
-        .with_person(
-            admin,
-            "Dee Protection",
-            "dpo@alpha.example",
-            &school,
-            "SUPPORT",
-        )
-        .await;
-    grant(&test, "alpha", &dee, "dpo", None).await;
-    let sam = test
-        .with_person(
-            admin,
-            "Sam Head",
-            "sam@alpha.example",
-            &school,
-            "LEADERSHIP",
-        )
-        .await;
-    grant(&test, "alpha", &sam, "school_admin", Some(&school)).await;
+    staff_with_role(
+        &test,
+        ("alpha", admin),
+        &school,
+        ("Dee Protection", "dpo@alpha.example", "SUPPORT"),
+        ("dpo", None),
+    )
+    .await;
+    staff_with_role(
+        &test,
+        ("alpha", admin),
+        &school,
+        ("Sam Head", "sam@alpha.example", "LEADERSHIP"),
+        ("school_admin", Some(&school)),
+    )
+    .await;
     let dpo_token = token(&test, admin, "DPO", None).await;
     let (id, reference) = report(
         &test,
@@ -258,16 +266,14 @@ async fn the_dpo_takes_a_breach_from_report_to_closed_on_the_pages() {
     let beta_school = test
         .with_school(&beta.admin, "Beta Primary", "700299")
         .await;
-    let bea = test
-        .with_person(
-            &beta.admin,
-            "Bea Beta",
-            "dpo@beta.example",
-            &beta_school,
-            "SUPPORT",
-        )
-        .await;
-    grant(&test, "beta", &bea, "dpo", None).await;
+    staff_with_role(
+        &test,
+        ("beta", &beta.admin),
+        &beta_school,
+        ("Bea Beta", "dpo@beta.example", "SUPPORT"),
+        ("dpo", None),
+    )
+    .await;
     let other = signed_in(&test, "beta", &beta.admin, "dpo@beta.example").await;
     assert_eq!(get(&other, &test, &format!("/breaches/{id}")).await.0, 404);
     let (_, theirs) = get(&other, &test, &format!("/breaches?q={reference}")).await;
@@ -297,16 +303,14 @@ async fn the_desk_filters_by_status_school_overdue_and_a_search() {
     let admin = alpha.admin.as_str();
     let north = test.with_school(admin, "North Primary", "700301").await;
     let south = test.with_school(admin, "South Primary", "700302").await;
-    let dee = test
-        .with_person(
-            admin,
-            "Dee Protection",
-            "dpo@alpha.example",
-            &north,
-            "SUPPORT",
-        )
-        .await;
-    grant(&test, "alpha", &dee, "dpo", None).await;
+    staff_with_role(
+        &test,
+        ("alpha", admin),
+        &north,
+        ("Dee Protection", "dpo@alpha.example", "SUPPORT"),
+        ("dpo", None),
+    )
+    .await;
     let dpo_token = token(&test, admin, "DPO", None).await;
     let (laptop, laptop_ref) = report(&test, &dpo_token, &north, "A laptop was stolen").await;
     // The second is discovered 40 hours later: its own 72 hours run from then.
@@ -362,26 +366,22 @@ async fn the_ico_report_pack_lays_the_record_out_as_the_form_asks_for_the_dpo_on
     let alpha = test.trust("alpha").await;
     let admin = alpha.admin.as_str();
     let school = test.with_school(admin, "Riverside Primary", "700501").await;
-    let dee = test
-        .with_person(
-            admin,
-            "Dee Protection",
-            "dpo@alpha.example",
-            &school,
-            "SUPPORT",
-        )
-        .await;
-    grant(&test, "alpha", &dee, "dpo", None).await;
-    let sam = test
-        .with_person(
-            admin,
-            "Sam Head",
-            "sam@alpha.example",
-            &school,
-            "LEADERSHIP",
-        )
-        .await;
-    grant(&test, "alpha", &sam, "school_admin", Some(&school)).await;
+    staff_with_role(
+        &test,
+        ("alpha", admin),
+        &school,
+        ("Dee Protection", "dpo@alpha.example", "SUPPORT"),
+        ("dpo", None),
+    )
+    .await;
+    staff_with_role(
+        &test,
+        ("alpha", admin),
+        &school,
+        ("Sam Head", "sam@alpha.example", "LEADERSHIP"),
+        ("school_admin", Some(&school)),
+    )
+    .await;
     let dpo_token = token(&test, admin, "DPO", None).await;
     let settings = "mutation($contact: String) { setBreachSettings(trustAdminsActAsDpo: false, dpoContact: $contact) { dpoContact } }";
     let set = test
@@ -469,16 +469,14 @@ async fn the_ico_report_pack_lays_the_record_out_as_the_form_asks_for_the_dpo_on
     let beta_school = test
         .with_school(&beta.admin, "Beta Primary", "700599")
         .await;
-    let bea = test
-        .with_person(
-            &beta.admin,
-            "Bea Beta",
-            "dpo@beta.example",
-            &beta_school,
-            "SUPPORT",
-        )
-        .await;
-    grant(&test, "beta", &bea, "dpo", None).await;
+    staff_with_role(
+        &test,
+        ("beta", &beta.admin),
+        &beta_school,
+        ("Bea Beta", "dpo@beta.example", "SUPPORT"),
+        ("dpo", None),
+    )
+    .await;
     let other = signed_in(&test, "beta", &beta.admin, "dpo@beta.example").await;
     assert_eq!(
         get(&other, &test, &format!("/breaches/{id}/ico-pack"))
