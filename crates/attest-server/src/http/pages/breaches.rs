@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
-use super::form_fields::Fields;
+use super::form_fields::{Fields, uk_time};
 use super::{form_status, london, nav, options, page, see_other};
 use crate::http::caller::Caller;
 use crate::http::web_error::WebError;
@@ -24,15 +24,6 @@ fn time_left(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Stri
     let left = deadline? - now;
     (left > chrono::Duration::zero())
         .then(|| format!("{} h {:02} min", left.num_hours(), left.num_minutes() % 60))
-}
-
-/// A `datetime-local` value (UK time) as an instant.
-pub(super) fn uk_time(raw: &str) -> Option<DateTime<Utc>> {
-    let local = chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").ok()?;
-    local
-        .and_local_timezone(LONDON)
-        .earliest()
-        .map(|at| at.with_timezone(&Utc))
 }
 
 /// The desk's filters, from its query string.

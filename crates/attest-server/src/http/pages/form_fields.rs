@@ -2,8 +2,17 @@
 //! optional one (blank is none), all of a repeated one (checkboxes), yes/no, a time.
 
 use attest_app::AppError;
+use attest_domain::LONDON;
+use chrono::{DateTime, Utc};
 
-use super::breaches::uk_time;
+/// A `datetime-local` value (UK time) as an instant.
+pub(crate) fn uk_time(raw: &str) -> Option<DateTime<Utc>> {
+    let local = chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    local
+        .and_local_timezone(LONDON)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+}
 
 /// A posted form's fields, some repeated (checkboxes).
 pub(crate) struct Fields(pub(crate) Vec<(String, String)>);
