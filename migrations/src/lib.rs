@@ -25,6 +25,7 @@ mod m20261124_000015_create_breach_settings;
 mod m20261201_000016_create_obligations;
 mod m20261201_000017_create_email_sign_in;
 mod m20261201_000018_add_dpo_contact;
+mod m20261201_000019_create_breach_evidence;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_create_obligations::Migration),
             Box::new(m20261201_000017_create_email_sign_in::Migration),
             Box::new(m20261201_000018_add_dpo_contact::Migration),
+            Box::new(m20261201_000019_create_breach_evidence::Migration),
         ]
     }
 }

@@ -15,7 +15,12 @@ use crate::portal::{field, get, grant, signed_in};
 const REPORT: &str =
     "mutation($input: ReportBreachInput!) { reportBreach(input: $input) { id reference } }";
 
-async fn report(test: &TestApp, token: &str, school: &str, what: &str) -> (String, String) {
+pub(crate) async fn report(
+    test: &TestApp,
+    token: &str,
+    school: &str,
+    what: &str,
+) -> (String, String) {
     let now = test.clock.now();
     let reported = test
         .data(
@@ -42,7 +47,7 @@ async fn report(test: &TestApp, token: &str, school: &str, what: &str) -> (Strin
 }
 
 /// A member of staff of `school` with a role (for the pages they sign in to).
-async fn staff_with_role(
+pub(crate) async fn staff_with_role(
     test: &TestApp,
     (trust, admin): (&str, &str),
     school: &str,
@@ -55,7 +60,7 @@ async fn staff_with_role(
 
 /// Posts a step's form as the page shows it (its token and version) and returns the
 /// status and, for a page shown again, its text.
-async fn step(
+pub(crate) async fn step(
     browser: &reqwest::Client,
     test: &TestApp,
     id: &str,

@@ -37,14 +37,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub use access::{DEFAULT_TOKEN_DAYS, IssuedToken, TokenExpiry};
 pub use attest_domain::{
-    Acceptance, BreachEvent, BreachFilter, ComplianceCursor, ComplianceRow, Exemption, Job,
-    OutboxMessage, PeopleFilter, PeoplePage, PersonCursor, Policy, SchoolPolicySettings,
+    Acceptance, BreachEvent, BreachFilter, ComplianceCursor, ComplianceRow, EvidenceFile,
+    Exemption, Job, OutboxMessage, PeopleFilter, PeoplePage, PersonCursor, Policy,
+    SchoolPolicySettings,
 };
 /// A policy version with its parsed document.
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
 pub use breach::{
-    Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, IcoNotificationInput,
-    IcoPack, OtherNoticeInput, PackAnswer, PackSection, SubjectNoticeInput,
+    Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, EvidenceUpload,
+    IcoNotificationInput, IcoPack, OtherNoticeInput, PackAnswer, PackSection, SubjectNoticeInput,
 };
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use directory_sync::{DirectoryConnectionView, SyncRun, SyncTrigger};

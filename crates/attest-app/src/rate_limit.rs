@@ -44,10 +44,12 @@ pub enum Limit {
     Export,
     /// Email sign-in links asked for, per address and per email address asked about.
     EmailSignIn,
+    /// Evidence files attached to breaches, per principal.
+    EvidenceUpload,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 10] = [
+    pub const ALL: [Limit; 11] = [
         Limit::SignIn,
         Limit::MagicLinkFailure,
         Limit::BearerFailure,
@@ -58,6 +60,7 @@ impl Limit {
         Limit::SignInFailureAudit,
         Limit::Export,
         Limit::EmailSignIn,
+        Limit::EvidenceUpload,
     ];
 
     fn what(self) -> &'static str {
@@ -72,6 +75,7 @@ impl Limit {
             Limit::SignInFailureAudit => "failed sign-ins from this address",
             Limit::Export => "exports",
             Limit::EmailSignIn => "sign-in links asked for",
+            Limit::EvidenceUpload => "evidence files attached",
         }
     }
 }
@@ -91,6 +95,7 @@ pub struct RateLimitSettings {
     pub sign_in_failure_audits_per_hour: u32,
     pub exports_per_hour: u32,
     pub email_sign_in_per_hour: u32,
+    pub evidence_uploads_per_hour: u32,
 }
 
 impl Default for RateLimitSettings {
@@ -106,6 +111,7 @@ impl Default for RateLimitSettings {
             sign_in_failure_audits_per_hour: 10,
             exports_per_hour: 60,
             email_sign_in_per_hour: 10,
+            evidence_uploads_per_hour: 60,
         }
     }
 }
@@ -131,6 +137,7 @@ impl RateLimitSettings {
             ),
             Limit::Export => (self.exports_per_hour, Duration::from_secs(3600)),
             Limit::EmailSignIn => (self.email_sign_in_per_hour, Duration::from_secs(3600)),
+            Limit::EvidenceUpload => (self.evidence_uploads_per_hour, Duration::from_secs(3600)),
         };
         let burst = NonZeroU32::new(count)?;
         Quota::with_period(per / count).map(|quota| quota.allow_burst(burst))

@@ -33,11 +33,12 @@ pub use acceptance::{
 };
 pub use breach::{
     AlertStage, Answer, Assessment, AssessmentInput, BreachFacts, BreachFactsInput, BreachNature,
-    BreachRecord, BreachSettings, BreachStatus, DataCategory, FactChange, ICO_HOURS, IcoReport,
-    IcoSnapshot, IncidentType, OtherNotice, OtherParty, PeopleCategory, REPORT_QUESTIONS, Rating,
-    RiskLevel, SubjectNotice, SubjectsException, SupplierInput, SupplierReport, alerts_due,
-    breach_optional_text, breach_reference, breach_text, check_awareness, clock_start,
-    ico_deadline, is_overdue, risk_level,
+    BreachRecord, BreachSettings, BreachStatus, CheckedEvidence, DataCategory, EVIDENCE_MAX_BYTES,
+    EVIDENCE_MAX_FILES, EvidenceKind, FactChange, ICO_HOURS, IcoReport, IcoSnapshot, IncidentType,
+    OtherNotice, OtherParty, PeopleCategory, REPORT_QUESTIONS, Rating, RiskLevel, SubjectNotice,
+    SubjectsException, SupplierInput, SupplierReport, alerts_due, breach_optional_text,
+    breach_reference, breach_text, check_awareness, check_evidence, clock_start,
+    evidence_too_large, ico_deadline, is_overdue, risk_level,
 };
 pub use compliance::{
     ComplianceStatus, LastSignature, ResignRequired, ResignSchedule, SigningFacts, Standing,
@@ -64,8 +65,8 @@ pub use principal::{
 };
 pub use read_model::{
     Acceptance, Breach, BreachEvent, BreachFilter, ComplianceCount, ComplianceCursor,
-    ComplianceRow, Exemption, Job, OutboxMessage, PeopleFilter, PeoplePage, PersonCursor, Policy,
-    PolicyVersion, Reach, SchoolPolicySettings, Session, SyncRunRecord,
+    ComplianceRow, EvidenceFile, Exemption, Job, OutboxMessage, PeopleFilter, PeoplePage,
+    PersonCursor, Policy, PolicyVersion, Reach, SchoolPolicySettings, Session, SyncRunRecord,
 };
 pub use records::{
     ApiToken, AuditEntry, Membership, Person, RoleGrant, School, TokenRefusal, Trust,

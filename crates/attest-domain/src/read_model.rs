@@ -8,7 +8,7 @@ mod people;
 mod policy;
 mod signing;
 
-pub use breach::{Breach, BreachEvent, BreachFilter};
+pub use breach::{Breach, BreachEvent, BreachFilter, EvidenceFile};
 pub use jobs::Job;
 pub use mail::OutboxMessage;
 pub use people::{PeopleFilter, PeoplePage, PersonCursor, Reach, Session, SyncRunRecord};

@@ -162,8 +162,56 @@ pub struct Breach {
     pub close_reason: Option<String>,
 }
 
+/// A file attached to a breach as evidence: its kind checked from its content, never
+/// shown inline. Download it from `downloadPath` with the same token.
+#[derive(SimpleObject)]
+pub struct BreachEvidence {
+    pub id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: u64,
+    /// SHA-256 of the file, hex: check a copy against it.
+    pub sha256: String,
+    pub description: Option<String>,
+    pub uploaded_at: DateTime<Utc>,
+    pub uploaded_by_kind: String,
+    pub uploaded_by_id: Option<Uuid>,
+    /// `GET` it (with this token, or signed in) for the file.
+    pub download_path: String,
+}
+
+impl From<attest_app::EvidenceFile> for BreachEvidence {
+    fn from(file: attest_app::EvidenceFile) -> Self {
+        Self {
+            download_path: format!("/exports/breaches/{}/evidence/{}", file.breach, file.id),
+            id: file.id,
+            file_name: file.file_name,
+            content_type: file.content_type,
+            size: file.size,
+            sha256: file.sha256,
+            description: file.description,
+            uploaded_at: file.uploaded_at,
+            uploaded_by_kind: file.uploaded_by_kind,
+            uploaded_by_id: file.uploaded_by,
+        }
+    }
+}
+
 #[ComplexObject]
 impl Breach {
+    /// The evidence files this caller may download, oldest first. Attach one with
+    /// `POST /breaches/{id}/evidence` (multipart, field `file`).
+    async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BreachEvidence>> {
+        Ok(app(ctx)?
+            .breach_evidence(principal(ctx)?, BreachId::from_uuid(self.id))
+            .await
+            .gql()?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
     /// Every change, oldest first. The DPO and trust admins only.
     async fn timeline(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BreachEvent>> {
         Ok(app(ctx)?

@@ -9,6 +9,7 @@ mod alerts;
 mod assess;
 mod change;
 mod close;
+mod evidence;
 mod note;
 mod notify;
 mod pack;
@@ -25,6 +26,7 @@ use chrono::{DateTime, Utc};
 use crate::{App, AppError};
 
 pub use close::CloseBreachInput;
+pub use evidence::EvidenceUpload;
 pub use note::BreachNote;
 pub use notify::{IcoNotificationInput, OtherNoticeInput, SubjectNoticeInput};
 pub use pack::{IcoPack, PackAnswer, PackSection};

@@ -58,6 +58,7 @@ macro_rules! text_enum {
 mod assessment;
 mod categories;
 mod clock;
+mod evidence;
 mod facts;
 mod ico_form;
 mod record;
@@ -69,6 +70,7 @@ mod tests;
 pub use assessment::*;
 pub use categories::*;
 pub use clock::*;
+pub use evidence::*;
 pub use facts::*;
 pub use ico_form::*;
 pub use record::*;

@@ -46,3 +46,18 @@ pub struct BreachEvent {
     pub action: String,
     pub detail: serde_json::Value,
 }
+
+/// One evidence file, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceFile {
+    pub id: uuid::Uuid,
+    pub breach: BreachId,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub description: Option<String>,
+    pub uploaded_by_kind: String,
+    pub uploaded_by: Option<uuid::Uuid>,
+    pub uploaded_at: DateTime<Utc>,
+}

@@ -205,6 +205,14 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 web::get().to(pages::breach_actions::ico_pack),
             )
             .route(
+                "/breaches/{id}/evidence",
+                web::post().to(pages::breach_evidence::attach_evidence),
+            )
+            .route(
+                "/exports/breaches/{id}/evidence/{file}",
+                web::get().to(pages::breach_evidence::download_evidence),
+            )
+            .route(
                 "/breaches/{id}/{action}",
                 web::post().to(pages::breach_actions::breach_action),
             )

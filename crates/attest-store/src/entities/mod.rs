@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod audit_entry;
 pub mod breach;
 pub mod breach_event;
+pub mod breach_evidence;
 pub mod breach_school;
 pub mod exemption;
 pub mod identity_provider;

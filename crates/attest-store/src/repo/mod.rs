@@ -3,6 +3,7 @@
 mod acceptances;
 mod api_tokens;
 mod audit;
+mod breach_evidence;
 mod breach_settings;
 mod breaches;
 mod compliance;
@@ -29,6 +30,7 @@ mod trusts;
 pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
 pub use api_tokens::{ApiTokens, NewApiToken};
 pub use audit::{Audit, NewAuditEntry};
+pub use breach_evidence::{BreachEvidenceFiles, EvidenceFile, NewEvidenceFile};
 pub use breach_settings::TrustBreachSettings;
 pub use breaches::{Breach, BreachEvent, BreachFilter, Breaches, NewBreach};
 pub use compliance::{

@@ -153,12 +153,29 @@ pub(super) async fn show_breach(
                     at => london(event.at),
                     who => event.actor_kind.clone(),
                     action => event.action.replace('_', " "),
+                    detail => timeline_detail(&event.action, &event.detail),
                 }
             })
             .collect(),
         Err(AppError::Forbidden(_)) => Vec::new(),
         Err(error) => return Err(error.into()),
     };
+    let evidence: Vec<Value> = app
+        .breach_evidence(principal, id)
+        .await?
+        .iter()
+        .map(|file| {
+            context! {
+                href => format!("/exports/breaches/{id}/evidence/{}", file.id),
+                name => file.file_name.clone(),
+                kind => file.content_type.split(';').next().unwrap_or_default().to_owned(),
+                size => human_size(file.size),
+                at => london(file.uploaded_at),
+                sha256 => file.sha256.clone(),
+                description => file.description.clone(),
+            }
+        })
+        .collect();
     let acts = app.may_act_as_dpo(principal).await?;
     let dpo_contact = app
         .breach_settings(principal)
@@ -263,8 +280,34 @@ pub(super) async fn show_breach(
             others => others,
             open => breach.status.is_open(),
             timeline => timeline,
+            evidence => evidence,
+            evidence_max_mib => attest_domain::EVIDENCE_MAX_BYTES / (1024 * 1024),
         },
     )))
+}
+
+/// A file's size as people read it.
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{} KB", bytes.div_ceil(1024)),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+/// What a timeline entry says beyond its action: the file attached, the note written.
+fn timeline_detail(action: &str, detail: &serde_json::Value) -> Option<String> {
+    let text = |key: &str| detail.get(key).and_then(serde_json::Value::as_str);
+    match action {
+        "evidence_attached" => Some(format!(
+            "{} (SHA-256 {})",
+            text("file_name")?,
+            text("sha256")?.get(..12)?
+        )),
+        "note" => text("text").map(|note| note.chars().take(200).collect()),
+        "assigned" => text("name").map(|name| format!("now with {name}")),
+        _ => None,
+    }
 }
 
 /// The report form, filled with what the person typed (or who they are), and with what

@@ -9,6 +9,7 @@
 //! as is.
 
 pub mod breach_actions;
+pub mod breach_evidence;
 pub mod breaches;
 mod form_fields;
 pub mod front;
