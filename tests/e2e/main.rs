@@ -5,6 +5,7 @@ mod access;
 mod auth;
 mod breach_desk;
 mod breach_evidence;
+mod breach_handling;
 mod breach_record;
 mod breaches;
 mod browser;

@@ -56,6 +56,9 @@ pub struct ReportBreachInput {
     pub staff_trained_on: Option<chrono::NaiveDate>,
     /// People in other countries affected, or other regulators told.
     pub cross_border: Option<String>,
+    /// Email addresses of the staff involved who are people in attest: the record links
+    /// to them (an address nobody in the trust has is refused).
+    pub staff_emails: Option<Vec<String>>,
 }
 
 pub(super) fn count(field: &str, value: Option<i32>) -> async_graphql::Result<Option<u32>> {

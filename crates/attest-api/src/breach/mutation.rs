@@ -244,6 +244,27 @@ impl BreachMutation {
             .into())
     }
 
+    /// Hands a breach to someone who acts as the DPO (see `breachHandlers`); the desk's
+    /// countdown shows who is on it.
+    async fn assign_breach(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: u32,
+        person_id: Uuid,
+    ) -> async_graphql::Result<Breach> {
+        Ok(app(ctx)?
+            .assign_breach(
+                principal(ctx)?,
+                BreachId::from_uuid(id),
+                version,
+                attest_domain::PersonId::from_uuid(person_id),
+            )
+            .await
+            .gql()?
+            .into())
+    }
+
     /// A note on the timeline, optionally describing an attachment kept elsewhere.
     async fn add_breach_note(
         &self,
@@ -296,5 +317,7 @@ fn facts_of(input: ReportBreachInput) -> async_graphql::Result<BreachFactsInput>
         preventive_measures: input.preventive_measures,
         staff_trained_on: input.staff_trained_on,
         cross_border: input.cross_border,
+        staff_emails: input.staff_emails.unwrap_or_default(),
+        staff_people: Vec::new(),
     })
 }

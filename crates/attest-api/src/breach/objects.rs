@@ -151,6 +151,8 @@ pub struct Breach {
     pub preventive_measures: Option<String>,
     pub staff_trained_on: Option<chrono::NaiveDate>,
     pub cross_border: Option<String>,
+    /// The staff involved who are people in attest.
+    pub staff_people: Vec<BreachPerson>,
     pub triage_notes: Option<String>,
     /// Why the trust became aware later than the breach was discovered.
     pub aware_reason: Option<String>,
@@ -160,6 +162,24 @@ pub struct Breach {
     pub others_notified: Vec<OtherNotice>,
     pub lessons_learned: Option<String>,
     pub close_reason: Option<String>,
+    /// Who is on it: whoever triaged it, until the DPO hands it on (`assignBreach`).
+    pub handler: Option<BreachPerson>,
+}
+
+/// A person named on a breach (who is on it, a member of staff involved), linked to their record.
+#[derive(SimpleObject)]
+pub struct BreachPerson {
+    pub person_id: Uuid,
+    pub name: String,
+}
+
+impl From<attest_domain::BreachHandler> for BreachPerson {
+    fn from(handler: attest_domain::BreachHandler) -> Self {
+        Self {
+            person_id: handler.person.as_uuid(),
+            name: handler.name,
+        }
+    }
 }
 
 /// A file attached to a breach as evidence: its kind checked from its content, never
@@ -283,6 +303,14 @@ impl From<BreachView> for Breach {
             preventive_measures: facts.preventive_measures,
             staff_trained_on: facts.staff_trained_on,
             cross_border: facts.cross_border,
+            staff_people: facts
+                .staff_people
+                .into_iter()
+                .map(|member| BreachPerson {
+                    person_id: member.person.as_uuid(),
+                    name: member.name,
+                })
+                .collect(),
             triage_notes: breach.record.triage_notes,
             aware_reason: breach.record.aware_reason,
             assessment: breach.record.assessment.map(|a| BreachAssessment {
@@ -337,6 +365,7 @@ impl From<BreachView> for Breach {
                 .collect(),
             lessons_learned: breach.record.lessons_learned,
             close_reason: breach.record.close_reason,
+            handler: breach.record.handler.map(Into::into),
         }
     }
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::context::{app, principal};
 use crate::error::{ErrorCode, OrGraphql, coded};
 
-use super::objects::{Breach, BreachSettings};
+use super::objects::{Breach, BreachPerson, BreachSettings};
 
 #[derive(Default)]
 pub struct BreachQuery;
@@ -49,6 +49,18 @@ impl BreachQuery {
         };
         Ok(app(ctx)?
             .breaches(principal(ctx)?, filter)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Who a breach may be handed to: the DPO role's holders (and trust admins where
+    /// they act as the DPO). The DPO only.
+    async fn breach_handlers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BreachPerson>> {
+        Ok(app(ctx)?
+            .breach_handlers(principal(ctx)?)
             .await
             .gql()?
             .into_iter()

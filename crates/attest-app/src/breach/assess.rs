@@ -54,6 +54,8 @@ impl App {
     ) -> Result<BreachView, AppError> {
         self.require_dpo(principal, "correct breach records")
             .await?;
+        let mut facts = facts;
+        facts.staff_people = self.staff_involved(principal, &facts.staff_emails).await?;
         self.change_breach(principal, id, version, "facts_corrected", |breach, now| {
             if !breach.status.is_open() {
                 return Err(AppError::invalid("status", "the breach is closed"));

@@ -67,6 +67,7 @@ impl App {
                     "subjects_notified" => "breach.subject_notification",
                     "other_notified" => "breach.other_notification",
                     "facts_corrected" => "breach.correct",
+                    "assigned" => "breach.assign",
                     _ => "breach.close",
                 },
                 subject_type: "breach",

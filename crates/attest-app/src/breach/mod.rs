@@ -7,6 +7,7 @@
 
 mod alerts;
 mod assess;
+mod assign;
 mod change;
 mod close;
 mod evidence;
@@ -16,6 +17,7 @@ mod pack;
 mod register;
 mod report;
 mod settings;
+mod staff;
 mod triage;
 mod view;
 

@@ -25,6 +25,8 @@ impl App {
             ));
         }
         let at = self.now();
+        let mut facts = facts;
+        facts.staff_people = self.staff_involved(principal, &facts.staff_emails).await?;
         let facts = BreachFacts::parse(facts, at)?;
         if schools.is_empty() {
             return Err(AppError::invalid("schoolIds", "name at least one school"));

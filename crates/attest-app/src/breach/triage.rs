@@ -30,6 +30,7 @@ impl App {
         awareness: Awareness,
     ) -> Result<BreachView, AppError> {
         self.require_dpo(principal, "triage breaches").await?;
+        let triager = self.handler_of(principal).await?;
         self.change_breach(principal, id, version, "triaged", |breach, now| {
             breach.status = breach.status.transition(BreachStatus::Triaged)?;
             let discovered = breach.record.facts.discovered_at;
@@ -41,6 +42,9 @@ impl App {
             breach.aware_at = Some(aware_at);
             breach.record.aware_reason = reason;
             breach.record.triage_notes = breach_optional_text("notes", awareness.notes.as_deref())?;
+            if breach.record.handler.is_none() {
+                breach.record.handler = triager;
+            }
             Ok(json!({
                 "awareAt": aware_at, "deadline": ico_deadline(aware_at),
                 "awareReason": breach.record.aware_reason, "notes": breach.record.triage_notes,

@@ -80,6 +80,17 @@ pub struct BreachFacts {
     /// People in other countries affected, or other regulators told.
     #[serde(default)]
     pub cross_border: Option<String>,
+    /// The members of staff involved who are people in attest: their records (and
+    /// training, when attest holds it) are a link away.
+    #[serde(default)]
+    pub staff_people: Vec<StaffMember>,
+}
+
+/// A member of staff involved in a breach, linked to their record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StaffMember {
+    pub person: crate::PersonId,
+    pub name: String,
 }
 
 /// The yes / no / not known questions a report answers, by field, in the ICO's words.
@@ -119,6 +130,11 @@ pub struct BreachFactsInput {
     pub preventive_measures: Option<String>,
     pub staff_trained_on: Option<chrono::NaiveDate>,
     pub cross_border: Option<String>,
+    /// The email addresses of the staff involved who are people in attest; the
+    /// application finds them in the trust (the domain cannot look people up) ...
+    pub staff_emails: Vec<String>,
+    /// ... and gives them here.
+    pub staff_people: Vec<StaffMember>,
 }
 
 pub(super) fn parse_answer(field: &'static str, raw: &str) -> Result<Answer, DomainError> {
@@ -286,6 +302,12 @@ impl BreachFacts {
                 day => day,
             },
             cross_border: optional_text("cross_border", input.cross_border.as_deref(), LONG_TEXT)?,
+            staff_people: {
+                let mut staff = input.staff_people;
+                staff.sort_by(|a, b| a.name.cmp(&b.name));
+                staff.dedup_by_key(|member| member.person);
+                staff
+            },
             reporter_name: required_text("reporter_name", &input.reporter_name, SHORT_TEXT)?,
             reporter_contact: optional_text(
                 "reporter_contact",

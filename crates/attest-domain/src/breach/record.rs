@@ -94,6 +94,13 @@ pub struct OtherNotice {
     pub detail: Option<String>,
 }
 
+/// Who is on a breach: the person working it for the DPO, shown with its countdown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BreachHandler {
+    pub person: crate::PersonId,
+    pub name: String,
+}
+
 /// Everything recorded about one breach besides its identity and status.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BreachRecord {
@@ -110,6 +117,9 @@ pub struct BreachRecord {
     pub others_notified: Vec<OtherNotice>,
     pub lessons_learned: Option<String>,
     pub close_reason: Option<String>,
+    /// Who is on it (set at triage to whoever triaged; handed on by the DPO).
+    #[serde(default)]
+    pub handler: Option<BreachHandler>,
 }
 
 impl BreachRecord {
@@ -124,6 +134,7 @@ impl BreachRecord {
             others_notified: Vec::new(),
             lessons_learned: None,
             close_reason: None,
+            handler: None,
         }
     }
 

@@ -74,6 +74,7 @@ fn facts(
         preventive_measures: Some("Annual data protection training; encrypted devices".to_owned()),
         staff_trained_on: None,
         cross_border: None,
+        ..BreachFactsInput::default()
     }
 }
 

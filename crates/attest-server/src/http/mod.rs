@@ -193,8 +193,8 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route("/breaches", web::get().to(pages::breaches::breach_desk))
             .service(
                 web::resource("/breaches/new")
-                    .route(web::get().to(pages::breaches::report_form))
-                    .route(web::post().to(pages::breaches::report_submit)),
+                    .route(web::get().to(pages::breach_report::report_form))
+                    .route(web::post().to(pages::breach_report::report_submit)),
             )
             .route(
                 "/breaches/{id}",
@@ -203,6 +203,11 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route(
                 "/breaches/{id}/ico-pack",
                 web::get().to(pages::breach_actions::ico_pack),
+            )
+            .service(
+                web::resource("/breaches/{id}/correct")
+                    .route(web::get().to(pages::breach_report::correct_form))
+                    .route(web::post().to(pages::breach_report::correct_submit)),
             )
             .route(
                 "/breaches/{id}/evidence",

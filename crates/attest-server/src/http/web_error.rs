@@ -153,6 +153,20 @@ impl From<AppError> for WebError {
     }
 }
 
+/// What a page that could not be shown is headed, by why.
+fn page_heading(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 => "Sign in",
+        403 => "Not allowed",
+        404 => "Not found",
+        400 | 413 | 422 => "That could not be used",
+        409 => "Changed by someone else",
+        429 => "Too many at once",
+        503 => "Busy",
+        _ => "Something went wrong",
+    }
+}
+
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
         match &self.problem {
@@ -168,7 +182,7 @@ impl ResponseError for WebError {
             Surface::Page => super::templates::page(
                 status,
                 "sign_in_failed.html",
-                context! { message => message },
+                context! { message => message, heading => page_heading(status) },
             ),
             Surface::Graphql => HttpResponse::build(status).json(json!({
                 "errors": [ { "message": message, "extensions": { "code": self.code().as_str() } } ]

@@ -100,6 +100,13 @@ async fn act(
             app.record_other_notification(principal, id, version, input)
                 .await?;
         }
+        "assign" => {
+            let person = fields
+                .one("person_id")
+                .parse::<attest_domain::PersonId>()
+                .map_err(|_| AppError::invalid("personId", "choose who to hand it to"))?;
+            app.assign_breach(principal, id, version, person).await?;
+        }
         "note" => {
             let note = BreachNote {
                 text: fields.one("text"),
@@ -113,7 +120,7 @@ async fn act(
 }
 
 /// `POST /breaches/{id}/{action}` (triage, assess, ico, subjects, other, close,
-/// close_not_a_breach, note), with the page's CSRF token.
+/// close_not_a_breach, assign, note), with the page's CSRF token.
 pub async fn breach_action(
     mut caller: Caller,
     app: web::Data<App>,

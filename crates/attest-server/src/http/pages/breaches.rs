@@ -1,22 +1,19 @@
-//! Breach pages: anyone reports one for a school they work at; the register with the
-//! ICO countdown; one breach with its next steps; and the DPO's actions on it.
+//! Breach pages: the register (the DPO's desk) with the ICO countdown and who is on
+//! each breach, and one breach with its record, evidence and next steps.
 
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use attest_app::{App, AppError, BreachFilter, SessionContext};
+use attest_app::{App, AppError, BreachFilter};
 use attest_domain::{
-    BreachFactsInput, BreachId, BreachNature, BreachStatus, DataCategory, IncidentType, LONDON,
-    OtherParty, PeopleCategory, Principal, REPORT_QUESTIONS, Rating, School, SchoolId,
-    SubjectsException, SupplierInput,
+    BreachId, BreachStatus, IncidentType, LONDON, OtherParty, Rating, SchoolId, SubjectsException,
 };
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
-use super::form_fields::{Fields, uk_time};
-use super::{form_status, london, nav, options, page, see_other};
+use super::{london, nav, options, page};
 use crate::http::caller::Caller;
 use crate::http::web_error::WebError;
 
@@ -35,6 +32,8 @@ pub struct DeskFilters {
     from: Option<String>,
     to: Option<String>,
     q: Option<String>,
+    incident: Option<String>,
+    reporter: Option<String>,
 }
 
 /// A `date` field (a day in England) as the instant it starts.
@@ -77,10 +76,30 @@ pub async fn breach_desk(
     let may_export = app.may_act_as_dpo(principal).await?;
     let overdue_only = query.overdue.as_deref() == Some("yes");
     let search = chosen(&query.q).map(|text| text.to_lowercase());
+    let incident = chosen(&query.incident)
+        .map(|raw| raw.parse::<IncidentType>())
+        .transpose()
+        .map_err(AppError::from)?;
+    let reporter = chosen(&query.reporter)
+        .map(|raw| raw.parse::<uuid::Uuid>())
+        .transpose()
+        .map_err(|_| AppError::invalid("reporter", "not one of the reporters listed"))?;
+    // Everyone who reported one of the breaches this person sees, by name.
+    let reporters: BTreeMap<uuid::Uuid, String> = breaches
+        .iter()
+        .filter_map(|view| {
+            Some((
+                view.breach.reported_by?,
+                view.breach.record.facts.reporter_name.clone(),
+            ))
+        })
+        .collect();
     let now = app.now();
     let rows: Vec<Value> = breaches
         .iter()
         .filter(|view| !overdue_only || view.overdue)
+        .filter(|view| incident.is_none() || view.breach.record.facts.incident_type == incident)
+        .filter(|view| reporter.is_none() || view.breach.reported_by == reporter)
         .filter(|view| {
             search.as_ref().is_none_or(|needle| {
                 view.breach.reference.to_lowercase().contains(needle)
@@ -105,6 +124,7 @@ pub async fn breach_desk(
                 left => time_left(view.deadline, now),
                 overdue => view.overdue,
                 open => view.breach.status.is_open(),
+                handler => view.breach.record.handler.as_ref().map(|handler| handler.name.clone()),
             }
         })
         .collect();
@@ -120,8 +140,10 @@ pub async fn breach_desk(
             from => query.from.clone().unwrap_or_default(),
             to => query.to.clone().unwrap_or_default(),
             q => query.q.clone().unwrap_or_default(),
+            incidents => IncidentType::ALL.iter().map(|t| context! { value => t.as_str(), label => t.label(), selected => Some(*t) == incident }).collect::<Vec<_>>(),
+            reporters => reporters.iter().map(|(id, name)| context! { id => id.to_string(), name => name.clone(), selected => Some(*id) == reporter }).collect::<Vec<_>>(),
             may_export => may_export,
-            filtered => status.is_some() || school.is_some() || overdue_only || search.is_some() || query.from.is_some() || query.to.is_some(),
+            filtered => status.is_some() || school.is_some() || overdue_only || search.is_some() || incident.is_some() || reporter.is_some() || query.from.is_some() || query.to.is_some(),
         },
     )))
 }
@@ -177,6 +199,15 @@ pub(super) async fn show_breach(
         })
         .collect();
     let acts = app.may_act_as_dpo(principal).await?;
+    let handlers: Vec<Value> = if acts && view.breach.status.is_open() {
+        app.breach_handlers(principal)
+            .await?
+            .into_iter()
+            .map(|handler| context! { id => handler.person.to_string(), name => handler.name })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let dpo_contact = app
         .breach_settings(principal)
         .await
@@ -280,6 +311,14 @@ pub(super) async fn show_breach(
             others => others,
             open => breach.status.is_open(),
             timeline => timeline,
+            handler => record.handler.as_ref().map(|handler| handler.name.clone()),
+            handlers => handlers,
+            staff => facts.staff_people.iter().map(|member| context! {
+                name => member.name.clone(),
+                record => format!("/exports/people/{}/evidence.txt", member.person),
+            }).collect::<Vec<_>>(),
+            trained_on => facts.staff_trained_on.map(|day| day.format("%-d %B %Y").to_string()),
+            records => facts.records_affected,
             evidence => evidence,
             evidence_max_mib => attest_domain::EVIDENCE_MAX_BYTES / (1024 * 1024),
         },
@@ -307,134 +346,5 @@ fn timeline_detail(action: &str, detail: &serde_json::Value) -> Option<String> {
         "note" => text("text").map(|note| note.chars().take(200).collect()),
         "assigned" => text("name").map(|name| format!("now with {name}")),
         _ => None,
-    }
-}
-
-/// The report form, filled with what the person typed (or who they are), and with what
-/// was wrong when it is shown again.
-fn report_page(
-    (context, principal): (&SessionContext, &Principal),
-    app: &App,
-    schools: &[School],
-    values: &BTreeMap<String, String>,
-    error: Option<String>,
-) -> HttpResponse {
-    let choices = |all: Vec<(&'static str, String)>| -> Vec<Value> {
-        all.into_iter()
-            .map(|(value, label)| context! { value => value, label => label })
-            .collect()
-    };
-    let data = DataCategory::offered()
-        .iter()
-        .map(|category| (category.as_str(), category.label().to_owned()))
-        .collect();
-    let people = PeopleCategory::ALL
-        .iter()
-        .map(|category| (category.as_str(), category.as_str().replace('_', " ")))
-        .collect();
-    let mut values = values.clone();
-    let person = &context.person;
-    values
-        .entry("reporter_name".to_owned())
-        .or_insert_with(|| person.full_name.as_str().to_owned());
-    values
-        .entry("reporter_contact".to_owned())
-        .or_insert_with(|| {
-            person
-                .email
-                .as_ref()
-                .map(|email| email.as_str().to_owned())
-                .unwrap_or_default()
-        });
-    values.entry("discovered_at".to_owned()).or_insert_with(|| {
-        app.now()
-            .with_timezone(&LONDON)
-            .format("%Y-%m-%dT%H:%M")
-            .to_string()
-    });
-    page(
-        form_status(error.as_ref()),
-        "report.html",
-        context! {
-            nav => nav(principal, "/breaches/new"),
-            csrf => app.csrf_token(context),
-            schools => schools.iter().map(|school| context! { id => school.id.to_string(), name => school.name.to_string() }).collect::<Vec<_>>(),
-            answers => REPORT_QUESTIONS.iter().map(|(name, legend)| context! { name => *name, legend => *legend }).collect::<Vec<_>>(),
-            data_categories => choices(data),
-            people_categories => choices(people),
-            natures => BreachNature::ALL.iter().map(|n| context! { value => n.as_str(), label => format!("{} ({})", n.as_str().replace('_', " "), n.aspect()) }).collect::<Vec<_>>(),
-            incident_types => IncidentType::ALL.iter().map(|t| context! { value => t.as_str(), label => t.label(), cyber => t.is_cyber() }).collect::<Vec<_>>(),
-            values => values,
-            error => error,
-        },
-    )
-}
-
-/// `GET /breaches/new`: any member of staff reports a breach for a school they work at.
-pub async fn report_form(caller: Caller, app: web::Data<App>) -> Result<HttpResponse, WebError> {
-    let visitor = caller.visitor()?;
-    let schools = app.reporting_schools(visitor.1).await?;
-    Ok(caller.answer(report_page(visitor, &app, &schools, &BTreeMap::new(), None)))
-}
-
-/// The report's facts from the form's fields.
-fn facts_of(fields: &Fields) -> BreachFactsInput {
-    let one = |name: &str| fields.one(name);
-    let all = |name: &str| fields.all(name);
-    let optional = |name: &str| fields.optional(name);
-    BreachFactsInput {
-        what_happened: one("what_happened"),
-        occurred_at: optional("occurred_at").and_then(|raw| uk_time(&raw)),
-        discovered_at: uk_time(&one("discovered_at")),
-        how_discovered: one("how_discovered"),
-        cyber_incident: one("cyber_incident"),
-        data_categories: all("data"),
-        people_affected: optional("people_affected").and_then(|raw| raw.trim().parse().ok()),
-        people_categories: all("people"),
-        staff_involved: one("staff_involved"),
-        recovered_or_contained: one("recovered_or_contained"),
-        reporter_name: one("reporter_name"),
-        reporter_contact: optional("reporter_contact"),
-        nature: all("nature"),
-        incident_type: optional("incident_type"),
-        preventive_measures: optional("preventive_measures"),
-        staff_trained_on: optional("staff_trained_on")
-            .and_then(|raw| chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()),
-        cross_border: optional("cross_border"),
-        supplier: optional("supplier_name").map(|name| SupplierInput {
-            name,
-            aware_at: optional("supplier_aware_at").and_then(|raw| uk_time(&raw)),
-            told_trust_at: optional("supplier_told_at").and_then(|raw| uk_time(&raw)),
-        }),
-        ..BreachFactsInput::default()
-    }
-}
-
-/// `POST /breaches/new`: the report, CSRF-checked; then the reporter's view of it.
-pub async fn report_submit(
-    mut caller: Caller,
-    app: web::Data<App>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, WebError> {
-    let fields = Fields(form.into_inner());
-    let values: BTreeMap<String, String> = fields.0.iter().cloned().collect();
-    let one = |name: &str| values.get(name).cloned().unwrap_or_default();
-    caller.confirm_form(&app, &one("csrf"))?;
-    let visitor = caller.visitor()?;
-    let schools = app.reporting_schools(visitor.1).await?;
-    let school: Vec<SchoolId> = one("school").parse().into_iter().collect();
-    match app
-        .report_breach(visitor.1, facts_of(&fields), school)
-        .await
-    {
-        Ok(view) => Ok(caller.answer(see_other(format!("/breaches/{}", view.breach.id)))),
-        Err(error @ (AppError::InvalidInput { .. } | AppError::Forbidden(_))) => Ok(report_page(
-            visitor,
-            &app,
-            &schools,
-            &values,
-            Some(error.for_people()),
-        )),
-        Err(error) => Err(error.into()),
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod breach_actions;
 pub mod breach_evidence;
+pub mod breach_report;
 pub mod breaches;
 mod form_fields;
 pub mod front;
