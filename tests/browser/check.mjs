@@ -35,7 +35,7 @@ export function checker(shots) {
   // Tab from the top of the page until `selector` has focus: the form works without a mouse.
   const reachable = async (page, selector, name) => {
     await page.locator('body').focus();
-    for (let presses = 0; presses < 80; presses += 1) {
+    for (let presses = 0; presses < 200; presses += 1) {
       await page.keyboard.press('Tab');
       if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
     }

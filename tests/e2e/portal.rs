@@ -473,7 +473,7 @@ async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
     assert!(
         page.contains("Timeline")
             && page.contains("triaged")
-            && page.contains("<td>note</td>")
+            && page.contains("<td>note")
             && !page.contains("Confirm and start the clock"),
         "{page}"
     );
@@ -572,7 +572,8 @@ async fn the_dpo_desk_counts_down_to_the_ico_deadline() {
     );
     let (_, desk) = get(&dpo, &test, "/breaches").await;
     assert_eq!(
-        desk.matches("/breaches/").count() - desk.matches("/breaches/new").count(),
+        desk.matches("<th scope=\"row\"><a href=\"/breaches/")
+            .count(),
         2,
         "both on the DPO's desk: {desk}"
     );

@@ -32,13 +32,14 @@ pub use acceptance::{
     check_link, to_stored_precision,
 };
 pub use breach::{
-    AlertStage, Answer, Assessment, AssessmentInput, BreachFacts, BreachFactsInput, BreachHandler,
-    BreachNature, BreachRecord, BreachSettings, BreachStatus, CheckedEvidence, DataCategory,
-    EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EvidenceKind, FactChange, ICO_HOURS, IcoReport,
-    IcoSnapshot, IncidentType, OtherNotice, OtherParty, PeopleCategory, REPORT_QUESTIONS, Rating,
-    RiskLevel, StaffMember, SubjectNotice, SubjectsException, SupplierInput, SupplierReport,
-    alerts_due, breach_optional_text, breach_reference, breach_text, check_awareness,
-    check_evidence, clock_start, evidence_too_large, ico_deadline, is_overdue, risk_level,
+    AlertStage, Answer, Assessment, AssessmentInput, BoardCount, BoardEntry, BoardPeriod,
+    BoardReport, BoardSpread, BreachFacts, BreachFactsInput, BreachHandler, BreachNature,
+    BreachRecord, BreachSettings, BreachStatus, CheckedEvidence, DataCategory, EVIDENCE_MAX_BYTES,
+    EVIDENCE_MAX_FILES, EvidenceKind, FactChange, ICO_HOURS, IcoReport, IcoSnapshot, IncidentType,
+    OtherNotice, OtherParty, PeopleCategory, REPORT_QUESTIONS, Rating, RiskLevel, StaffMember,
+    SubjectNotice, SubjectsException, SupplierInput, SupplierReport, alerts_due,
+    breach_optional_text, breach_reference, breach_text, check_awareness, check_evidence,
+    clock_start, evidence_too_large, ico_deadline, is_overdue, risk_level,
 };
 pub use compliance::{
     ComplianceStatus, LastSignature, ResignRequired, ResignSchedule, SigningFacts, Standing,

@@ -8,6 +8,7 @@
 mod alerts;
 mod assess;
 mod assign;
+mod board;
 mod change;
 mod close;
 mod evidence;

@@ -56,6 +56,7 @@ macro_rules! text_enum {
 }
 
 mod assessment;
+mod board;
 mod categories;
 mod clock;
 mod evidence;
@@ -68,6 +69,7 @@ mod supplier;
 mod tests;
 
 pub use assessment::*;
+pub use board::*;
 pub use categories::*;
 pub use clock::*;
 pub use evidence::*;

@@ -197,6 +197,10 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                     .route(web::post().to(pages::breach_report::report_submit)),
             )
             .route(
+                "/breaches/board-report",
+                web::get().to(pages::breach_board::board_report),
+            )
+            .route(
                 "/breaches/{id}",
                 web::get().to(pages::breaches::breach_page),
             )

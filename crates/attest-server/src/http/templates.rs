@@ -7,7 +7,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use minijinja::{Environment, Value, context};
 
-const TEMPLATES: [(&str, &str); 18] = [
+const TEMPLATES: [(&str, &str); 19] = [
     ("layout.html", include_str!("pages/templates/layout.html")),
     ("receipt.html", include_str!("pages/templates/receipt.html")),
     ("sign.html", include_str!("pages/templates/sign.html")),
@@ -35,6 +35,10 @@ const TEMPLATES: [(&str, &str); 18] = [
     (
         "ico_pack.html",
         include_str!("pages/templates/ico_pack.html"),
+    ),
+    (
+        "board_report.html",
+        include_str!("pages/templates/board_report.html"),
     ),
     (
         "email_sent.html",

@@ -330,6 +330,33 @@ impl<'a, C: ConnectionTrait> Breaches<'a, C> {
         Ok(())
     }
 
+    /// When each of these breaches first had `action` on its timeline (e.g. triage), in
+    /// one query.
+    pub async fn first_times(
+        &self,
+        action: &str,
+        ids: &[BreachId],
+    ) -> Result<BTreeMap<BreachId, DateTime<Utc>>, StoreError> {
+        if ids.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let rows: Vec<(uuid::Uuid, Option<DateTime<Utc>>)> = breach_event::Entity::find()
+            .select_only()
+            .column(breach_event::Column::BreachId)
+            .column_as(breach_event::Column::At.min(), "first")
+            .filter(breach_event::Column::TrustId.eq(self.trust()))
+            .filter(breach_event::Column::Action.eq(action))
+            .filter(breach_event::Column::BreachId.is_in(ids.iter().map(BreachId::as_uuid)))
+            .group_by(breach_event::Column::BreachId)
+            .into_tuple()
+            .all(self.conn)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, first)| Some((BreachId::from_uuid(id), first?)))
+            .collect())
+    }
+
     /// The breach's timeline, oldest first.
     pub async fn events(&self, id: BreachId) -> Result<Vec<BreachEvent>, StoreError> {
         self.get(id).await?;

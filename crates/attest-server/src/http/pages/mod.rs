@@ -9,6 +9,7 @@
 //! as is.
 
 pub mod breach_actions;
+pub mod breach_board;
 pub mod breach_evidence;
 pub mod breach_report;
 pub mod breaches;
