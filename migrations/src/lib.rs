@@ -145,4 +145,25 @@ pub(crate) mod columns {
             .to_col(to.2)
             .to_owned()
     }
+
+    /// Triggers that refuse every UPDATE and DELETE on `table`, for each backend.
+    pub fn append_only_guards(
+        table: &str,
+        backend: sea_orm_migration::sea_orm::DbBackend,
+    ) -> String {
+        match backend {
+            sea_orm_migration::sea_orm::DbBackend::Postgres => format!(
+                "CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '{table} is append-only'; END $$;
+CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
+FOR EACH ROW EXECUTE FUNCTION {table}_append_only();"
+            ),
+            _ => format!(
+                "CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
+            ),
+        }
+    }
 }

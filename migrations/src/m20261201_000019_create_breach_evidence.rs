@@ -5,7 +5,9 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
-use crate::columns::{id, index, tenant_fk, text, text_null, time, uuid, uuid_null};
+use crate::columns::{
+    append_only_guards, id, index, tenant_fk, text, text_null, time, uuid, uuid_null,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -33,20 +35,6 @@ enum Breaches {
     TrustId,
     Id,
 }
-
-const SQLITE_GUARDS: &str = "
-CREATE TRIGGER breach_evidence_no_update BEFORE UPDATE ON breach_evidence
-BEGIN SELECT RAISE(ABORT, 'breach_evidence is append-only'); END;
-CREATE TRIGGER breach_evidence_no_delete BEFORE DELETE ON breach_evidence
-BEGIN SELECT RAISE(ABORT, 'breach_evidence is append-only'); END;
-";
-
-const POSTGRES_GUARDS: &str = "
-CREATE FUNCTION breach_evidence_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'breach_evidence is append-only'; END $$;
-CREATE TRIGGER breach_evidence_no_change BEFORE UPDATE OR DELETE ON breach_evidence
-FOR EACH ROW EXECUTE FUNCTION breach_evidence_append_only();
-";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -90,11 +78,8 @@ impl MigrationTrait for Migration {
                 &[BreachEvidence::TrustId, BreachEvidence::BreachId],
             ))
             .await?;
-        let guards = match manager.get_database_backend() {
-            DbBackend::Postgres => POSTGRES_GUARDS,
-            _ => SQLITE_GUARDS,
-        };
-        manager.get_connection().execute_unprepared(guards).await?;
+        let guards = append_only_guards("breach_evidence", manager.get_database_backend());
+        manager.get_connection().execute_unprepared(&guards).await?;
         Ok(())
     }
 

@@ -17,15 +17,15 @@ impl App {
         &self,
         principal: &Principal,
     ) -> Result<Vec<BreachHandler>, AppError> {
-        self.require_dpo(principal, "hand breaches on").await?;
+        // One read of the settings decides both who may ask and who is listed.
+        let settings = self.breach_settings_of(principal).await?;
+        if !settings.may_act_as_dpo(principal) {
+            return Err(AppError::forbidden("only the DPO can hand breaches on"));
+        }
         let scope = principal.scope();
         let grants = RoleGrants::new(&self.db, &scope);
         let mut holders = grants.active_with_role(Role::Dpo, None).await?;
-        if self
-            .breach_settings_of(principal)
-            .await?
-            .trust_admins_act_as_dpo
-        {
+        if settings.trust_admins_act_as_dpo {
             holders.extend(grants.active_with_role(Role::TrustAdmin, None).await?);
         }
         let ids: Vec<PersonId> = holders.iter().map(|grant| grant.person).collect();

@@ -17,6 +17,8 @@ use crate::{DomainError, LONDON};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BoardPeriod {
     pub label: String,
+    /// `autumn-2026` for a term (what `term` reads back), `None` for a run of days.
+    pub term: Option<String>,
     pub from: NaiveDate,
     pub until: NaiveDate,
 }
@@ -57,6 +59,7 @@ impl BoardPeriod {
         label[..1].make_ascii_uppercase();
         Ok(Self {
             label: format!("{label} term {year}"),
+            term: Some(format!("{name}-{year}")),
             from: day(year, first)?,
             until,
         })
@@ -71,6 +74,7 @@ impl BoardPeriod {
         };
         Self::term(&format!("{name}-{}", day.year())).unwrap_or_else(|_| Self {
             label: day.to_string(),
+            term: None,
             from: day,
             until: day,
         })
@@ -89,6 +93,7 @@ impl BoardPeriod {
         }
         Ok(Self {
             label: format!("{} to {}", from.format("%-d %B %Y"), to.format("%-d %B %Y")),
+            term: None,
             from,
             until: to.succ_opt().unwrap_or(to),
         })
@@ -219,13 +224,7 @@ impl BoardReport {
             *by_type.entry(kind).or_insert(0) += 1;
             let risk = match (entry.status, entry.risk) {
                 (BreachStatus::ClosedNotABreach, _) => "Not a breach".to_owned(),
-                (_, Some(risk)) => {
-                    let text = risk.as_str().replace('_', " ");
-                    let mut chars = text.chars();
-                    chars.next().map_or_else(String::new, |first| {
-                        first.to_uppercase().chain(chars).collect()
-                    })
-                }
+                (_, Some(risk)) => risk.sentence(),
                 (_, None) => "Not assessed yet".to_owned(),
             };
             *by_risk.entry(risk).or_insert(0) += 1;
@@ -309,6 +308,7 @@ mod tests {
     fn terms_are_calendar_months_in_england() {
         let autumn = BoardPeriod::term("autumn-2026").expect("autumn");
         assert_eq!(autumn.label, "Autumn term 2026");
+        assert_eq!(autumn.term.as_deref(), Some("autumn-2026"));
         assert_eq!(
             autumn.from,
             NaiveDate::from_ymd_opt(2026, 9, 1).expect("day")

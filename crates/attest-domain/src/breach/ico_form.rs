@@ -72,11 +72,7 @@ impl IncidentType {
 
     /// As a form's option reads it.
     pub fn label(self) -> String {
-        let text = self.as_str().replace('_', " ");
-        let mut chars = text.chars();
-        chars.next().map_or_else(String::new, |first| {
-            first.to_uppercase().collect::<String>() + chars.as_str()
-        })
+        self.sentence()
     }
 }
 

@@ -27,6 +27,15 @@ macro_rules! text_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $text),+ }
             }
+
+            /// The stored text as words, starting with a capital ("high_risk": "High risk").
+            pub fn sentence(self) -> String {
+                let text = self.as_str().replace('_', " ");
+                let mut chars = text.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().collect::<String>() + chars.as_str()
+                })
+            }
         }
 
         impl std::str::FromStr for $name {

@@ -52,15 +52,7 @@ fn recent_terms(today: chrono::NaiveDate, chosen: &BoardPeriod) -> Vec<Value> {
     let mut day = today;
     for _ in 0..6 {
         let term = BoardPeriod::term_of(day);
-        let value = format!(
-            "{}-{}",
-            term.label
-                .split(' ')
-                .next()
-                .unwrap_or_default()
-                .to_lowercase(),
-            term.from.format("%Y")
-        );
+        let value = term.term.clone().unwrap_or_default();
         terms.push(
             context! { value => value, label => term.label.clone(), selected => term == *chosen },
         );
@@ -181,7 +173,7 @@ fn markdown(report: &BoardReport) -> String {
 }
 
 fn csv(report: &BoardReport) -> Result<String, AppError> {
-    let mut writer = csv_writer();
+    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut row = |section: &str, label: &str, value: &str| {
         writer
             .write_record([section, label, value])
@@ -206,10 +198,6 @@ fn csv(report: &BoardReport) -> Result<String, AppError> {
             .map_err(|error| AppError::Internal(error.to_string()))?,
     )
     .map_err(|error| AppError::Internal(error.to_string()))
-}
-
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(Vec::new())
 }
 
 pub async fn board_report(
