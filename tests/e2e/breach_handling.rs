@@ -9,15 +9,15 @@ use crate::access::token;
 use crate::breach_desk::{report, staff_with_role, step};
 use crate::portal::{field, get, signed_in};
 
-struct Desk {
-    test: TestApp,
-    admin: String,
-    school: String,
-    dpo_token: String,
-    teacher: String,
+pub(crate) struct Desk {
+    pub(crate) test: TestApp,
+    pub(crate) admin: String,
+    pub(crate) school: String,
+    pub(crate) dpo_token: String,
+    pub(crate) teacher: String,
 }
 
-async fn desk(urn: &str) -> Desk {
+pub(crate) async fn desk(urn: &str) -> Desk {
     let test = TestApp::spawn().await;
     let alpha = test.trust("alpha").await;
     let admin = alpha.admin.clone();
@@ -389,53 +389,4 @@ async fn the_desk_filters_by_incident_type_and_reporter() {
     );
     assert_eq!(get(&dpo, &test, "/breaches?incident=meteor").await.0, 422);
     assert_eq!(get(&dpo, &test, "/breaches?reporter=someone").await.0, 422);
-}
-
-#[tokio::test]
-async fn the_board_report_counts_a_term_for_the_dpo_only() {
-    let Desk {
-        test,
-        admin,
-        school,
-        dpo_token,
-        ..
-    } = desk("700804").await;
-    report(&test, &dpo_token, &school, "A laptop was stolen").await;
-    let dpo = signed_in(&test, "alpha", &admin, "dpo@alpha.example").await;
-    let (status, page) = get(&dpo, &test, "/breaches/board-report?term=autumn-2026").await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Autumn term 2026"), "{page}");
-    assert!(page.contains("<svg role=\"img\""), "a chart: {page}");
-    assert!(page.contains("North Primary"), "{page}");
-    assert!(!page.contains("A laptop was stolen"), "counts only: {page}");
-    let (status, csv) = get(
-        &dpo,
-        &test,
-        "/breaches/board-report?term=autumn-2026&format=csv",
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert!(csv.contains("summary,Breaches discovered,1"), "{csv}");
-    assert!(csv.contains("school,North Primary,1"), "{csv}");
-    let (_, none) = get(
-        &dpo,
-        &test,
-        "/breaches/board-report?term=spring-2026&format=md",
-    )
-    .await;
-    assert!(none.contains("| Breaches discovered | 0 |"), "{none}");
-    assert_eq!(
-        get(&dpo, &test, "/breaches/board-report?term=winter-2026")
-            .await
-            .0,
-        422
-    );
-    let head = signed_in(&test, "alpha", &admin, "sam@alpha.example").await;
-    assert_eq!(get(&head, &test, "/breaches/board-report").await.0, 403);
-    assert_eq!(
-        get(&reqwest::Client::new(), &test, "/breaches/board-report")
-            .await
-            .0,
-        401
-    );
 }

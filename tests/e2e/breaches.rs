@@ -187,7 +187,7 @@ async fn a_breach_from_report_to_close_and_the_register() {
     );
 
     let full = test
-        .data(&dpo, &format!("query($id: UUID!) {{ breach(id: $id) {{ {FIELDS} timeline {{ seq action actorKind }} }} }}"), json!({ "id": id }))
+        .data(&dpo, &format!("query($id: UUID!) {{ breach(id: $id) {{ {FIELDS} timeline {{ seq action actorKind actorName }} }} }}"), json!({ "id": id }))
         .await["breach"]
         .clone();
     let actions: Vec<&str> = full["timeline"]
@@ -208,6 +208,14 @@ async fn a_breach_from_report_to_close_and_the_register() {
             "note",
             "closed"
         ]
+    );
+    assert!(
+        full["timeline"]
+            .as_array()
+            .expect("timeline")
+            .iter()
+            .all(|event| event["actorName"] == "token \"t\""),
+        "each step names the token that took it: {full}"
     );
     assert_eq!(full["nextStatuses"], json!([]));
     assert_eq!(full["overdue"], false);

@@ -93,11 +93,24 @@ async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser(
         serde_json::from_str(report.lines().last().unwrap_or_default()).expect("report");
     assert_eq!(
         summary["checked"].as_array().map(Vec::len),
-        Some(9),
+        Some(15),
         "{summary}"
     );
     for page in [
-        "me", "sign", "signed", "report", "reported", "school", "breaches", "breach",
+        "me",
+        "sign",
+        "signed",
+        "report",
+        "reported",
+        "school",
+        "breaches",
+        "breach",
+        "breach-triaged",
+        "breach-worked",
+        "correct",
+        "ico-pack",
+        "board-report",
+        "breach-closed",
     ] {
         assert!(
             screenshots.join(format!("{page}.png")).exists(),
@@ -117,10 +130,37 @@ async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser(
         signed["compliance"]["edges"][0]["node"]["fullName"], "Ann Alpha",
         "{signed}"
     );
-    let breaches = test.data(admin, "{ breaches { status } }", json!({})).await;
+    let breaches = test
+        .data(
+            admin,
+            "{ breaches { status peopleAffected icoReports { icoReference } evidence { fileName } timeline { action actorName } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         breaches["breaches"].as_array().map(Vec::len),
         Some(1),
+        "{breaches}"
+    );
+    let worked = &breaches["breaches"][0];
+    assert_eq!(worked["status"], "closed", "{breaches}");
+    assert_eq!(worked["peopleAffected"], 31, "{breaches}");
+    assert_eq!(
+        worked["icoReports"].as_array().map(Vec::len),
+        Some(2),
+        "{breaches}"
+    );
+    assert_eq!(
+        worked["evidence"][0]["fileName"], "driver-call.txt",
+        "{breaches}"
+    );
+    // The timeline names who did each step: Ann reported it, the DPO did the rest.
+    let timeline = worked["timeline"].as_array().expect("timeline");
+    assert_eq!(timeline[0]["actorName"], "Ann Alpha", "{breaches}");
+    assert!(
+        timeline[1..]
+            .iter()
+            .all(|event| event["actorName"] == "Dee Protection"),
         "{breaches}"
     );
 }

@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod breach_board;
 mod breach_desk;
 mod breach_evidence;
 mod breach_handling;

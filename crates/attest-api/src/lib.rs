@@ -36,6 +36,7 @@ pub struct Query(
     mail::MailSettingsQuery,
     jobs::JobsQuery,
     breach::BreachQuery,
+    breach::BreachBoardQuery,
     sso::SsoQuery,
     directory_sync::DirectorySyncQuery,
 );

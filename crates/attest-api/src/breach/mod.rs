@@ -2,10 +2,12 @@
 //! ICO form's, spelled as strings (`health`, `pupils`, `yes`/`no`/`unknown`); a wrong
 //! one is `BAD_USER_INPUT` naming the field and listing the allowed values.
 
+mod board;
 mod inputs;
 mod mutation;
 mod objects;
 mod query;
 
+pub use board::BreachBoardQuery;
 pub use mutation::*;
 pub use query::*;

@@ -74,6 +74,8 @@ pub struct BreachEvent {
     pub at: DateTime<Utc>,
     pub actor_kind: String,
     pub actor_id: Option<Uuid>,
+    /// The person's full name, or the API token's name, when still known.
+    pub actor_name: Option<String>,
     /// reported, triaged, assessed, ico_notified, subjects_notified, closed, note.
     pub action: String,
     pub detail: async_graphql::Json<serde_json::Value>,
@@ -86,6 +88,7 @@ impl From<attest_app::BreachEvent> for BreachEvent {
             at: event.at,
             actor_kind: event.actor_kind,
             actor_id: event.actor_id,
+            actor_name: event.actor_name,
             action: event.action,
             detail: async_graphql::Json(event.detail),
         }

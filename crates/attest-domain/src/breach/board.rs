@@ -80,6 +80,24 @@ impl BoardPeriod {
         })
     }
 
+    /// The period someone asked for: a term, a run of days, or the term `today` is in.
+    pub fn chosen(
+        term: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        match (term.filter(|text| !text.trim().is_empty()), from, to) {
+            (Some(term), None, None) => Self::term(term),
+            (None, Some(from), Some(to)) => Self::days(from, to),
+            (None, None, None) => Ok(Self::term_of(today)),
+            _ => Err(DomainError::invalid(
+                "term",
+                "give a term (e.g. autumn-2026), or both from and to",
+            )),
+        }
+    }
+
     /// Any run of days (`until` inclusive, as people say it).
     pub fn days(from: NaiveDate, to: NaiveDate) -> Result<Self, DomainError> {
         if to < from {
@@ -301,6 +319,35 @@ mod tests {
             triaged_at: None,
             first_ico_report_at: None,
             overdue: false,
+        }
+    }
+
+    #[test]
+    fn a_period_is_a_term_or_both_ends_or_the_current_term() {
+        let today = NaiveDate::from_ymd_opt(2027, 2, 10).expect("day");
+        let from = NaiveDate::from_ymd_opt(2026, 10, 1);
+        let to = NaiveDate::from_ymd_opt(2026, 10, 31);
+        assert_eq!(
+            BoardPeriod::chosen(None, None, None, today).map(|period| period.term),
+            Ok(Some("spring-2027".to_owned()))
+        );
+        assert_eq!(
+            BoardPeriod::chosen(Some("summer-2026"), None, None, today).map(|period| period.label),
+            Ok("Summer term 2026".to_owned())
+        );
+        assert_eq!(
+            BoardPeriod::chosen(Some(" "), from, to, today).map(|period| period.term),
+            Ok(None)
+        );
+        for (term, from, to) in [
+            (Some("autumn-2026"), from, None),
+            (None, from, None),
+            (None, None, to),
+        ] {
+            assert!(
+                BoardPeriod::chosen(term, from, to, today).is_err(),
+                "{term:?} {from:?} {to:?}"
+            );
         }
     }
 

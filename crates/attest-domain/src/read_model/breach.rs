@@ -43,6 +43,8 @@ pub struct BreachEvent {
     pub at: DateTime<Utc>,
     pub actor_kind: String,
     pub actor_id: Option<uuid::Uuid>,
+    /// The person's full name or the token's name, where the actor is still known.
+    pub actor_name: Option<String>,
     pub action: String,
     pub detail: serde_json::Value,
 }

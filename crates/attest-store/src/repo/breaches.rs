@@ -11,6 +11,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use super::actor_names::actor_names;
 use crate::StoreError;
 use crate::entities::{breach, breach_event, breach_school};
 
@@ -360,17 +361,25 @@ impl<'a, C: ConnectionTrait> Breaches<'a, C> {
     /// The breach's timeline, oldest first.
     pub async fn events(&self, id: BreachId) -> Result<Vec<BreachEvent>, StoreError> {
         self.get(id).await?;
-        breach_event::Entity::find()
+        let rows = breach_event::Entity::find()
             .filter(breach_event::Column::TrustId.eq(self.trust()))
             .filter(breach_event::Column::BreachId.eq(id.as_uuid()))
             .order_by_asc(breach_event::Column::Seq)
             .all(self.conn)
-            .await?
-            .into_iter()
+            .await?;
+        let names = actor_names(
+            self.conn,
+            self.trust(),
+            rows.iter()
+                .map(|row| (row.actor_kind.as_str(), row.actor_id)),
+        )
+        .await?;
+        rows.into_iter()
             .map(|model| {
                 Ok(BreachEvent {
                     seq: u32::try_from(model.seq).unwrap_or_default(),
                     at: model.at,
+                    actor_name: model.actor_id.and_then(|actor| names.get(&actor).cloned()),
                     actor_kind: model.actor_kind,
                     actor_id: model.actor_id,
                     action: model.action,

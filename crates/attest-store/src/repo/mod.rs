@@ -1,6 +1,7 @@
 //! Tenant-scoped repositories, one per aggregate.
 
 mod acceptances;
+mod actor_names;
 mod api_tokens;
 mod audit;
 mod breach_evidence;

@@ -30,20 +30,18 @@ fn day(field: &'static str, raw: &str) -> Result<chrono::NaiveDate, AppError> {
         .map_err(|_| AppError::invalid(field, format!("'{raw}' is not a date (YYYY-MM-DD)")))
 }
 
-/// The period asked for: a term, a run of days, or the term today is in.
+/// The period asked for in the query string; empty fields count as not given.
 fn period_of(query: &BoardQuery, today: chrono::NaiveDate) -> Result<BoardPeriod, AppError> {
     let given = |value: &Option<String>| value.clone().filter(|text| !text.trim().is_empty());
-    match (given(&query.term), given(&query.from), given(&query.to)) {
-        (Some(term), None, None) => Ok(BoardPeriod::term(&term)?),
-        (None, Some(from), Some(to)) => {
-            Ok(BoardPeriod::days(day("from", &from)?, day("to", &to)?)?)
-        }
-        (None, None, None) => Ok(BoardPeriod::term_of(today)),
-        _ => Err(AppError::invalid(
-            "term",
-            "give a term (e.g. autumn-2026), or both from and to",
-        )),
-    }
+    let date = |field: &'static str, value: &Option<String>| {
+        given(value).map(|raw| day(field, &raw)).transpose()
+    };
+    Ok(BoardPeriod::chosen(
+        given(&query.term).as_deref(),
+        date("from", &query.from)?,
+        date("to", &query.to)?,
+        today,
+    )?)
 }
 
 /// This term and the five before it, for the chooser.

@@ -173,7 +173,7 @@ pub(super) async fn show_breach(
             .map(|event| {
                 context! {
                     at => london(event.at),
-                    who => event.actor_kind.clone(),
+                    who => event.actor_name.clone().unwrap_or_else(|| actor_label(&event.actor_kind)),
                     action => event.action.replace('_', " "),
                     detail => timeline_detail(&event.action, &event.detail),
                 }
@@ -346,5 +346,15 @@ fn timeline_detail(action: &str, detail: &serde_json::Value) -> Option<String> {
         "note" => text("text").map(|note| note.chars().take(200).collect()),
         "assigned" => text("name").map(|name| format!("now with {name}")),
         _ => None,
+    }
+}
+
+/// Who acted, when no name is known: the server itself, or someone since removed.
+fn actor_label(kind: &str) -> String {
+    match kind {
+        "operator" => "attest (the server)".to_owned(),
+        "api_token" => "an API token since deleted".to_owned(),
+        "person" => "someone since removed".to_owned(),
+        other => other.replace('_', " "),
     }
 }
