@@ -189,6 +189,19 @@ async fn other_bodies_told_are_kept_and_a_risk_kept_from_the_ico_is_a_warning() 
         )
         .await;
     assert_eq!(error_code(&unknown), "BAD_USER_INPUT");
+    let unnamed = case
+        .test
+        .graphql(
+            Some(&case.dpo),
+            "mutation($id: UUID!, $v: Int!) { recordOtherNotification(id: $id, version: $v, input: {party: \"other\"}) { version } }",
+            json!({ "id": id, "v": v }),
+        )
+        .await;
+    assert_eq!(error_code(&unnamed), "BAD_USER_INPUT", "{unnamed}");
+    assert!(
+        error_message(&unnamed).contains("name the body"),
+        "{unnamed}"
+    );
 
     // Only the DPO records it: a school admin is refused, another trust finds nothing,
     // anonymous is asked to sign in.

@@ -1,9 +1,6 @@
 //! Recording what the ICO, the people affected and other bodies were told.
 
-use attest_domain::{
-    BreachId, BreachStatus, IcoReport, OtherNotice, Principal, SubjectNotice, breach_optional_text,
-    breach_text,
-};
+use attest_domain::{BreachId, BreachStatus, IcoReport, OtherNotice, Principal, SubjectNotice};
 use chrono::{DateTime, Utc};
 
 use super::{BreachView, as_detail};
@@ -59,16 +56,13 @@ impl App {
             if !breach.status.is_open() {
                 return Err(AppError::invalid("status", "the breach is closed"));
             }
-            let notified_at = input.notified_at.unwrap_or(now);
-            if notified_at > now + chrono::Duration::minutes(5) {
-                return Err(AppError::invalid("notifiedAt", "is in the future"));
-            }
-            let notice = OtherNotice {
-                party: input.party.trim().parse()?,
-                notified_at,
-                reference: breach_optional_text("reference", input.reference.as_deref())?,
-                detail: breach_optional_text("detail", input.detail.as_deref())?,
-            };
+            let notice = OtherNotice::record(
+                &input.party,
+                input.notified_at,
+                input.reference.as_deref(),
+                input.detail.as_deref(),
+                now,
+            )?;
             let detail = as_detail(&notice)?;
             breach.record.others_notified.push(notice);
             Ok(detail)
@@ -161,17 +155,14 @@ impl App {
             "subjects_notified",
             |breach, now| {
                 breach.status = breach.status.transition(BreachStatus::SubjectsNotified)?;
-                let notified_at = notified_at.unwrap_or(now);
-                if notified_at > now + chrono::Duration::minutes(5) {
-                    return Err(AppError::invalid("notifiedAt", "is in the future"));
-                }
-                let notice = SubjectNotice {
+                let notice = SubjectNotice::record(
                     notified_at,
-                    how: breach_text("how", &how)?,
-                    message: Some(breach_text("message", &message)?),
+                    &how,
+                    &message,
                     people_told,
                     public_notice,
-                };
+                    now,
+                )?;
                 let detail = as_detail(&notice)?;
                 breach.record.subject_notice = Some(notice);
                 Ok(detail)

@@ -71,6 +71,7 @@ mod clock;
 mod evidence;
 mod facts;
 mod ico_form;
+mod notices;
 mod record;
 mod status;
 mod supplier;
