@@ -2,7 +2,7 @@
 //! its timeline entry and audit entry in one transaction.
 
 use attest_domain::{BreachId, Principal};
-use attest_store::{Breach, Breaches, TransactionTrait};
+use attest_store::{Breach, Breaches, ConnectionTrait, TransactionTrait};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -45,22 +45,17 @@ impl App {
             object.insert("from".to_owned(), json!(before.status));
             object.insert("to".to_owned(), json!(saved.status));
         }
-        breaches
-            .append_event(
-                id,
-                principal.actor().kind(),
-                principal.actor().id(),
-                action,
-                &detail,
-                at,
-            )
-            .await?;
-        record(
+        let after_audit =
+            json!({ "status": saved.status, "version": saved.version, "change": detail });
+        log_step(
             &txn,
             principal,
+            id,
             at,
-            Change {
-                action: match action {
+            Step {
+                event: action,
+                detail: &detail,
+                audit: match action {
                     "triaged" => "breach.triage",
                     "assessed" => "breach.assess",
                     "ico_notified" => "breach.ico_notification",
@@ -70,12 +65,8 @@ impl App {
                     "assigned" => "breach.assign",
                     _ => "breach.close",
                 },
-                subject_type: "breach",
-                subject_id: id.as_uuid(),
                 before: Some(&json!({ "status": before.status, "version": before.version })),
-                after: Some(
-                    &json!({ "status": saved.status, "version": saved.version, "change": detail }),
-                ),
+                after: &after_audit,
             },
         )
         .await?;
@@ -83,4 +74,42 @@ impl App {
         let settings = self.breach_settings_of(principal).await?;
         Ok(self.view(principal, &settings, saved))
     }
+}
+
+/// One step on a breach: its timeline entry and its audit entry, written together in
+/// the caller's transaction.
+pub(super) struct Step<'a> {
+    /// The timeline's action, e.g. `note`.
+    pub event: &'a str,
+    pub detail: &'a serde_json::Value,
+    /// The audit log's action, e.g. `breach.note`.
+    pub audit: &'static str,
+    pub before: Option<&'a serde_json::Value>,
+    pub after: &'a serde_json::Value,
+}
+
+pub(super) async fn log_step(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    id: BreachId,
+    at: DateTime<Utc>,
+    step: Step<'_>,
+) -> Result<(), AppError> {
+    let actor = principal.actor();
+    Breaches::new(conn, &principal.scope())
+        .append_event(id, actor.kind(), actor.id(), step.event, step.detail, at)
+        .await?;
+    record(
+        conn,
+        principal,
+        at,
+        Change {
+            action: step.audit,
+            subject_type: "breach",
+            subject_id: id.as_uuid(),
+            before: step.before,
+            after: Some(step.after),
+        },
+    )
+    .await
 }

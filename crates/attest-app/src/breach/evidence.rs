@@ -10,6 +10,7 @@ use attest_domain::{
 use attest_store::{BreachEvidenceFiles, Breaches, NewEvidenceFile, TransactionTrait};
 use serde_json::json;
 
+use super::change::{Step, log_step};
 use super::{BreachView, Sight, read_only_token, sight};
 use crate::audit::{Change, record};
 use crate::{App, AppError};
@@ -90,26 +91,17 @@ impl App {
             "size": file.size,
             "sha256": file.sha256,
         });
-        breaches
-            .append_event(
-                id,
-                principal.actor().kind(),
-                principal.actor().id(),
-                "evidence_attached",
-                &detail,
-                at,
-            )
-            .await?;
-        record(
+        log_step(
             &txn,
             principal,
+            id,
             at,
-            Change {
-                action: "breach.evidence_attach",
-                subject_type: "breach",
-                subject_id: id.as_uuid(),
+            Step {
+                event: "evidence_attached",
+                detail: &detail,
+                audit: "breach.evidence_attach",
                 before: None,
-                after: Some(&json!({ "reference": view.breach.reference, "evidence": detail })),
+                after: &json!({ "reference": view.breach.reference, "evidence": detail }),
             },
         )
         .await?;

@@ -4,8 +4,8 @@ use attest_domain::{BreachId, Principal, breach_optional_text, breach_text};
 use attest_store::{BreachEvent, Breaches, TransactionTrait};
 use serde_json::json;
 
+use super::change::{Step, log_step};
 use super::{Sight, sight};
-use crate::audit::{Change, record};
 use crate::{App, AppError};
 
 /// A breach's free-text note and the description of an attachment kept elsewhere.
@@ -36,26 +36,17 @@ impl App {
         let breaches = Breaches::new(&txn, &scope);
         let breach = breaches.get(id).await?;
         let detail = json!({ "text": text, "attachment": attachment });
-        breaches
-            .append_event(
-                id,
-                principal.actor().kind(),
-                principal.actor().id(),
-                "note",
-                &detail,
-                at,
-            )
-            .await?;
-        record(
+        log_step(
             &txn,
             principal,
+            id,
             at,
-            Change {
-                action: "breach.note",
-                subject_type: "breach",
-                subject_id: id.as_uuid(),
+            Step {
+                event: "note",
+                detail: &detail,
+                audit: "breach.note",
                 before: None,
-                after: Some(&json!({ "reference": breach.reference })),
+                after: &json!({ "reference": breach.reference }),
             },
         )
         .await?;
