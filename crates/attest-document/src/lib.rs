@@ -1,6 +1,6 @@
 //! attest-document: acceptable-use policy documents.
 //!
-//! The importer (plain text or Markdown → `Document`), the renderer (`Document` +
+//! The importer (plain text, Markdown, Word or PDF → `Document`), the renderer (`Document` +
 //! school variables + reader's role → Markdown, HTML or plain text), the canonical
 //! content hash, and clause-level diffs. Pure: no I/O, no async, no database types.
 
@@ -13,6 +13,7 @@ mod parse;
 pub mod placeholders;
 mod render;
 pub mod samples;
+mod source;
 mod vocabulary;
 pub mod words;
 
@@ -25,3 +26,4 @@ pub use model::{
 };
 pub use parse::{MAX_BYTES, MAX_DEPTH, ParseError, parse, parse_bytes};
 pub use render::{ContentHash, Format, Reader, content_hash, missing_variables, render};
+pub use source::{Imported, MAX_FILE_BYTES, Origin, SourceFormat, SourceLines, detect, import};

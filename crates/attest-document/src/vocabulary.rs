@@ -67,6 +67,11 @@ fn single_field(label: &str) -> Option<&'static str> {
 /// A line that is only a signature field: `Signature: _____`, `Name:\t`, `Staff name`.
 /// Returns the label as written and the normalised fields.
 pub fn signature_line(line: &str) -> Option<(String, Vec<&'static str>)> {
+    // "role." closing a wrapped sentence is not a field; "Role ....." (a leader) is.
+    let trimmed = line.trim_end();
+    if trimmed.ends_with('.') && !trimmed.ends_with("..") && !trimmed.contains('_') {
+        return None;
+    }
     let label =
         line.trim_end_matches(|c: char| c == '_' || c == '.' || c == '…' || c.is_whitespace());
     let label = label.trim();

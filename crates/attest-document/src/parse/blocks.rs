@@ -18,10 +18,26 @@ impl Builder {
             Some((number, rest)) => (Some(number), rest),
             None => (None, text.to_owned()),
         };
+        // A title written over two lines ("ACCEPTABLE USE POLICY:" / "STAFF") is one.
+        // …and headings at the title's level with nothing but titles before them are
+        // more of the title (Word files often set two or three lines in Title style).
+        let only_titles = !self.flat.is_empty()
+            && self
+                .flat
+                .iter()
+                .all(|(_, block)| block.kind == BlockKind::Title)
+            && self.title_level.is_some_and(|title| level <= title);
+        let title_continues = only_titles
+            || self.meta.title.as_deref().is_some_and(|t| {
+                (t.ends_with(':') && self.flat.len() == 1) || *t == strip_emphasis(text)
+            });
         if self.heading_is_title
-            || (!self.titles_done && number.is_none() && self.meta.title.is_none())
+            || (!self.titles_done
+                && number.is_none()
+                && (self.meta.title.is_none() || title_continues))
         {
             self.heading_is_title = false;
+            self.title_level.get_or_insert(level);
             self.title(line, text);
             return;
         }
@@ -315,7 +331,8 @@ impl Builder {
             block.text = Some(text.to_owned());
             let depth = self.section_depth();
             self.push(depth, block);
-            self.previous = Previous::Other;
+            // A question that wraps onto a second line is still one question.
+            self.previous = Previous::Paragraph;
         } else if is_first_person(text) {
             self.close_list();
             let mut block = Block::new(BlockKind::Declaration, line.number);

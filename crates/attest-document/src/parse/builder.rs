@@ -47,6 +47,8 @@ pub(super) struct Builder {
     pub(super) list_indents: Vec<usize>,
     pub(super) titles_done: bool,
     pub(super) heading_is_title: bool,
+    /// The Markdown level of a title written as a heading.
+    pub(super) title_level: Option<usize>,
     pub(super) previous: Previous,
     pub(super) blank_since: bool,
     pub(super) signature_fields: Vec<String>,
@@ -107,7 +109,20 @@ impl Builder {
             LineKind::Blank => {}
             LineKind::Heading { level, text } => self.heading(line, *level, text),
             LineKind::Meta { label, value } => self.meta_row(line, label, value),
-            LineKind::Signature { label, fields } => self.signature(line, label, fields),
+            LineKind::Signature { label, fields } => {
+                // A wrapped sentence's next line can start like a label ("School agree
+                // to the following:"); only a real blank makes it a field there.
+                let has_blank = ["_", "…", "..", "\t"].iter().any(|b| line.text.contains(b));
+                let continues = !self.blank_since
+                    && matches!(self.previous, Previous::Paragraph | Previous::Item)
+                    && !has_blank;
+                if continues {
+                    let text = crate::inline::fold_spaces(&line.text);
+                    self.text(line, &text, context);
+                } else {
+                    self.signature(line, label, fields);
+                }
+            }
             LineKind::Item {
                 marker,
                 number,

@@ -31,6 +31,31 @@ pub enum ParseError {
         line: usize,
         what: &'static str,
     },
+    #[error(
+        "the {what} is password-protected (encrypted): remove the password and import it again"
+    )]
+    Encrypted { what: &'static str },
+    #[error("this is {what}, which cannot be imported: {advice}")]
+    Unsupported {
+        what: &'static str,
+        advice: &'static str,
+    },
+    #[error(
+        "the Word document contains macros (a .docm): save it as a Word Document (.docx) and import that"
+    )]
+    MacroEnabled,
+    #[error("the Word document is damaged: {reason}")]
+    DamagedWord { reason: String },
+    #[error(
+        "the Word document's {part} expands to more than {limit} bytes: refused as a possible zip bomb"
+    )]
+    ZipBomb { part: String, limit: u64 },
+    #[error("the PDF is damaged: {reason}")]
+    DamagedPdf { reason: String },
+    #[error(
+        "the PDF has no text to read on its {pages} page(s) (a scan?): import the Word document it came from, or run it through text recognition first"
+    )]
+    Scanned { pages: usize },
 }
 
 /// Parses raw bytes: they must be UTF-8 text (a byte-order mark is allowed).
