@@ -12,6 +12,7 @@ mod model;
 mod parse;
 pub mod placeholders;
 mod render;
+mod report;
 pub mod samples;
 mod source;
 mod vocabulary;
@@ -26,4 +27,5 @@ pub use model::{
 };
 pub use parse::{MAX_BYTES, MAX_DEPTH, ParseError, parse, parse_bytes};
 pub use render::{ContentHash, Format, Reader, content_hash, missing_variables, render};
+pub use report::{AudienceClause, Found, FoundDate, ImportReport, Located, report};
 pub use source::{Imported, MAX_FILE_BYTES, Origin, SourceFormat, SourceLines, detect, import};

@@ -576,9 +576,10 @@ async fn publish_september(
         .import_policy(
             operator,
             attest_app::ImportPolicy {
-                text: attest_document::samples::ALL[1]
+                file: attest_document::samples::ALL[1]
                     .1
-                    .replace("I will", "I shall"),
+                    .replace("I will", "I shall")
+                    .into_bytes(),
                 title: None,
                 kind: PolicyKind::TrustLocked,
                 school: None,

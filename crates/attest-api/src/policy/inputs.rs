@@ -22,8 +22,13 @@ pub(super) fn variables(input: Vec<VariableInput>) -> BTreeMap<String, String> {
 
 #[derive(InputObject)]
 pub struct ImportPolicyInput {
-    /// The policy as plain text or Markdown.
-    pub text: String,
+    /// The policy as plain text or Markdown. Give this or `file`.
+    pub text: Option<String>,
+    /// The policy's file, base64: a Word document (.docx), a PDF, or text or Markdown,
+    /// told apart by content. The request must fit the GraphQL body limit
+    /// (`graphql.max_body_bytes`, 1 MiB unless set); `attest policy import` takes any
+    /// size up to 20 MiB.
+    pub file: Option<String>,
     /// Taken from the document when left out.
     pub title: Option<String>,
     #[graphql(default_with = "PolicyKind::School")]

@@ -4,6 +4,7 @@ mod inputs;
 mod mutation;
 mod objects;
 mod query;
+mod report;
 
 pub use mutation::PolicyMutation;
 pub use objects::Policy;

@@ -1,8 +1,10 @@
 //! Mutations.
 
 use async_graphql::{Context, Object};
-use attest_app::{DraftChanges, ImportPolicy, Publish};
+use attest_app::{AppError, DraftChanges, ImportPolicy, Publish};
 use attest_domain::{PolicyId, PolicyVersionId, SchoolId};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use uuid::Uuid;
 
 use crate::context::{app, principal};
@@ -27,11 +29,25 @@ impl PolicyMutation {
         ctx: &Context<'_>,
         input: ImportPolicyInput,
     ) -> async_graphql::Result<ImportedPolicy> {
+        let file = match (input.text, input.file) {
+            (Some(text), None) => text.into_bytes(),
+            (None, Some(encoded)) => STANDARD
+                .decode(encoded.trim())
+                .map_err(|error| AppError::invalid("file", format!("not base64: {error}")))
+                .gql()?,
+            _ => {
+                return Err(AppError::invalid(
+                    "file",
+                    "give the policy as text or as a file (one of the two)",
+                ))
+                .gql();
+            }
+        };
         let imported = app(ctx)?
             .import_policy(
                 principal(ctx)?,
                 ImportPolicy {
-                    text: input.text,
+                    file,
                     title: input.title,
                     kind: input.kind.into(),
                     school: input.school_id.map(SchoolId::from_uuid),

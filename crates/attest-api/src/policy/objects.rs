@@ -247,12 +247,16 @@ pub struct ImportedPolicy {
     pub policy: Policy,
     pub version: PolicyVersion,
     pub warnings: Vec<ImportWarning>,
+    /// What the importer recognised in the file, with warnings pointing into it
+    /// (null when a template was adopted rather than a file imported).
+    pub report: Option<super::report::ImportReport>,
 }
 
 impl From<attest_app::ImportedDraft> for ImportedPolicy {
     fn from(imported: attest_app::ImportedDraft) -> Self {
         Self {
             warnings: warnings(&imported.warnings),
+            report: imported.report.as_ref().map(Into::into),
             policy: Policy(imported.policy),
             version: PolicyVersion(imported.version),
         }

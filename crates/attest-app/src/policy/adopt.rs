@@ -133,6 +133,7 @@ impl App {
             policy,
             version,
             warnings,
+            report: None,
         })
     }
 }

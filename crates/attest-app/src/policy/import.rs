@@ -1,19 +1,21 @@
 //! Importing a policy's text: a new policy with its first draft, or a new draft of an
 //! existing policy.
 
-use attest_document::Warning;
+use attest_document::{ImportReport, SourceFormat, Warning, import, report};
 use attest_domain::{PolicyId, PolicyKind, Principal, SchoolId, VersionState};
 use attest_store::{
     NewPolicy, NewPolicyVersion, Policies, Policy, PolicyVersion, PolicyVersions, Schools,
     TransactionTrait,
 };
 
-use super::{parse_text, require_can_change};
+use super::require_can_change;
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
 pub struct ImportPolicy {
-    pub text: String,
+    /// The file as uploaded: text, Markdown, a Word document or a PDF (told apart by
+    /// content).
+    pub file: Vec<u8>,
     /// Taken from the document when not given.
     pub title: Option<String>,
     pub kind: PolicyKind,
@@ -27,6 +29,9 @@ pub struct ImportedDraft {
     pub policy: Policy,
     pub version: PolicyVersion,
     pub warnings: Vec<Warning>,
+    /// What was recognised, with warnings pointing into the file (none for a template
+    /// adopted rather than imported).
+    pub report: Option<ImportReport>,
 }
 
 const MAX_TITLE: usize = 200;
@@ -37,7 +42,15 @@ impl App {
         principal: &Principal,
         input: ImportPolicy,
     ) -> Result<ImportedDraft, AppError> {
-        let document = parse_text(&input.text)?;
+        let imported =
+            import(&input.file).map_err(|error| AppError::invalid("file", error.to_string()))?;
+        let import_report = report(&imported);
+        // People sign the text read from the file; a draft's later edits change it.
+        let source = match imported.format {
+            SourceFormat::Text => String::from_utf8_lossy(&input.file).into_owned(),
+            SourceFormat::Docx | SourceFormat::Pdf => imported.lines.text(),
+        };
+        let document = imported.document;
         let scope = principal.scope();
         let at = self.now();
         let txn = self.db.begin().await?;
@@ -142,7 +155,7 @@ impl App {
         let version = PolicyVersions::new(&txn, &scope)
             .insert(NewPolicyVersion {
                 policy: policy.id,
-                source: input.text,
+                source,
                 document,
                 based_on: None,
                 review_cycle_months,
@@ -159,7 +172,12 @@ impl App {
                 subject_type: "policy_version",
                 subject_id: version.id.as_uuid(),
                 before: None,
-                after: Some(&serde_json::json!({ "policy": policy.id, "number": version.number, "warnings": warnings.len() })),
+                after: Some(&serde_json::json!({
+                    "policy": policy.id,
+                    "number": version.number,
+                    "warnings": warnings.len(),
+                    "format": import_report.format,
+                })),
             },
         )
         .await?;
@@ -168,6 +186,7 @@ impl App {
             policy,
             version,
             warnings,
+            report: Some(import_report),
         })
     }
 }

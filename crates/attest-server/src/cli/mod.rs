@@ -3,6 +3,7 @@
 pub mod breach;
 pub mod compliance;
 pub mod doctor;
+mod import_report;
 pub mod jobs;
 pub mod mail;
 pub mod migrate;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use attest_document::{
-    ChangeKind, Document, Format, Reader, content_hash, diff, parse_bytes, render,
+    ChangeKind, Document, Format, Imported, Reader, content_hash, diff, import, render,
 };
 use attest_domain::MembershipKind;
 use clap::{Args, Subcommand};
@@ -21,6 +21,10 @@ pub enum PolicyCommand {
         /// Print the whole parsed document as JSON (see docs/document-format.md).
         #[arg(long)]
         json: bool,
+        /// Print the import report: what was recognised and where (paragraph, page or
+        /// line of the file), and the importer's warnings. With --json, the report as JSON.
+        #[arg(long)]
+        report: bool,
     },
     /// Render an AUP for a school and a reader.
     Render {
@@ -66,16 +70,32 @@ fn parse_variable(raw: &str) -> Result<(String, String), String> {
     Ok((key, value.to_owned()))
 }
 
-fn read(path: &Path) -> anyhow::Result<Document> {
+/// Any accepted file: text, Markdown, Word (.docx) or PDF, told apart by content.
+fn read_file(path: &Path) -> anyhow::Result<Imported> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    parse_bytes(&bytes).with_context(|| format!("{}", path.display()))
+    import(&bytes).with_context(|| format!("{}", path.display()))
+}
+
+fn read(path: &Path) -> anyhow::Result<Document> {
+    read_file(path).map(|imported| imported.document)
 }
 
 pub fn run(command: PolicyCommand) -> anyhow::Result<()> {
     match command {
         PolicyCommand::Import(_) => bail!("attest policy import is run with the database"),
-        PolicyCommand::Parse { file, json } => {
-            let document = read(&file)?;
+        PolicyCommand::Parse { file, json, report } => {
+            let imported = read_file(&file)?;
+            if report {
+                let report = attest_document::report(&imported);
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    println!("{}", file.display());
+                    super::import_report::print(&report);
+                }
+                return Ok(());
+            }
+            let document = imported.document;
             if json {
                 println!("{}", serde_json::to_string_pretty(&document)?);
             } else {

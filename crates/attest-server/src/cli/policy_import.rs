@@ -25,9 +25,13 @@ pub struct ImportArgs {
     /// trust_template (schools adopt and fill it).
     #[arg(long, value_name = "KIND")]
     kind: Option<PolicyKind>,
-    /// The AUP files (plain text or Markdown).
+    /// The AUP files: plain text, Markdown, Word (.docx) or PDF, told apart by content.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Print each file's import report (what was recognised, and warnings with where
+    /// they are in the file); always in the JSON output.
+    #[arg(long)]
+    report: bool,
     #[arg(long)]
     json: bool,
 }
@@ -65,13 +69,13 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
     let mut results: Vec<Value> = Vec::new();
     for file in &args.files {
         progress.advance(&file.display().to_string());
-        let outcome = match std::fs::read_to_string(file) {
+        let outcome = match std::fs::read(file) {
             Err(error) => Err(format!("cannot read it: {error}")),
-            Ok(text) => app
+            Ok(bytes) => app
                 .import_policy(
                     &operator,
                     ImportPolicy {
-                        text,
+                        file: bytes,
                         title: None,
                         kind,
                         school,
@@ -82,10 +86,22 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
                 .map_err(|error| error.to_string()),
         };
         results.push(match outcome {
+            Ok(draft) if args.report && !args.json => {
+                println!("{}", file.display());
+                if let Some(report) = &draft.report {
+                    super::import_report::print(report);
+                }
+                json!({
+                    "file": file.display().to_string(), "ok": true,
+                    "policy": draft.policy.id, "version": draft.version.id,
+                    "title": draft.policy.title, "warnings": draft.warnings.len(),
+                })
+            }
             Ok(draft) => json!({
                 "file": file.display().to_string(), "ok": true,
                 "policy": draft.policy.id, "version": draft.version.id,
                 "title": draft.policy.title, "warnings": draft.warnings.len(),
+                "format": draft.report.as_ref().map(|r| r.format), "report": draft.report,
             }),
             Err(error) => {
                 json!({ "file": file.display().to_string(), "ok": false, "error": error })

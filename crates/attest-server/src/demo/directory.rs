@@ -158,7 +158,7 @@ async fn publish_sample(
         .import_policy(
             operator,
             ImportPolicy {
-                text: text.to_owned(),
+                file: text.as_bytes().to_vec(),
                 title: None,
                 kind: PolicyKind::School,
                 school: Some(school),
