@@ -16,6 +16,7 @@ mod email_sign_in;
 mod http;
 mod jobs;
 mod policies;
+mod policy_files;
 mod portal;
 mod reminders;
 mod security;

@@ -580,6 +580,7 @@ async fn publish_september(
                     .1
                     .replace("I will", "I shall")
                     .into_bytes(),
+                field: "text",
                 title: None,
                 kind: PolicyKind::TrustLocked,
                 school: None,

@@ -29,12 +29,15 @@ impl PolicyMutation {
         ctx: &Context<'_>,
         input: ImportPolicyInput,
     ) -> async_graphql::Result<ImportedPolicy> {
-        let file = match (input.text, input.file) {
-            (Some(text), None) => text.into_bytes(),
-            (None, Some(encoded)) => STANDARD
-                .decode(encoded.trim())
-                .map_err(|error| AppError::invalid("file", format!("not base64: {error}")))
-                .gql()?,
+        let (file, field) = match (input.text, input.file) {
+            (Some(text), None) => (text.into_bytes(), "text"),
+            (None, Some(encoded)) => (
+                STANDARD
+                    .decode(encoded.trim())
+                    .map_err(|error| AppError::invalid("file", format!("not base64: {error}")))
+                    .gql()?,
+                "file",
+            ),
             _ => {
                 return Err(AppError::invalid(
                     "file",
@@ -48,6 +51,7 @@ impl PolicyMutation {
                 principal(ctx)?,
                 ImportPolicy {
                     file,
+                    field,
                     title: input.title,
                     kind: input.kind.into(),
                     school: input.school_id.map(SchoolId::from_uuid),

@@ -16,6 +16,8 @@ pub struct ImportPolicy {
     /// The file as uploaded: text, Markdown, a Word document or a PDF (told apart by
     /// content).
     pub file: Vec<u8>,
+    /// The input field the file came in ("text", "file"), named in errors about it.
+    pub field: &'static str,
     /// Taken from the document when not given.
     pub title: Option<String>,
     pub kind: PolicyKind,
@@ -42,8 +44,8 @@ impl App {
         principal: &Principal,
         input: ImportPolicy,
     ) -> Result<ImportedDraft, AppError> {
-        let imported =
-            import(&input.file).map_err(|error| AppError::invalid("file", error.to_string()))?;
+        let imported = import(&input.file)
+            .map_err(|error| AppError::invalid(input.field, error.to_string()))?;
         let import_report = report(&imported);
         // People sign the text read from the file; a draft's later edits change it.
         let source = match imported.format {

@@ -76,6 +76,7 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
                     &operator,
                     ImportPolicy {
                         file: bytes,
+                        field: "file",
                         title: None,
                         kind,
                         school,

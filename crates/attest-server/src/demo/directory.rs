@@ -159,6 +159,7 @@ async fn publish_sample(
             operator,
             ImportPolicy {
                 file: text.as_bytes().to_vec(),
+                field: "file",
                 title: None,
                 kind: PolicyKind::School,
                 school: Some(school),
