@@ -140,6 +140,18 @@ pub struct SignatureField {
     pub label: String,
     /// The line it is on ("Signature Date" puts two fields on one line).
     pub line: usize,
+    /// False for a field someone else fills: a headteacher's counter-signature.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub signer: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// A school-specific value the document leaves to be filled in.

@@ -1,5 +1,6 @@
 //! School-specific placeholders in template text: `*[LGfL StaffMail]*`,
-//! `[*Mojisola Omole*]`, `[School Name]`, `{{school_name}}`, `<<DPO>>`, `[insert name]`.
+//! `[*Mojisola Omole*]`, `[School Name]`, `[[School Name]]`, `{{school_name}}`, `<<DPO>>`,
+//! `[insert name]`.
 //! The importer, the renderer and the publisher all find them with this one scanner.
 
 use std::ops::Range;
@@ -74,6 +75,8 @@ pub fn scan(text: &str) -> Vec<PlaceholderMatch> {
             rest.find("*]").map(|end| (2, end, end + 2))
         } else if rest.starts_with("{{") {
             rest.find("}}").map(|end| (2, end, end + 2))
+        } else if rest.starts_with("[[") {
+            rest.find("]]").map(|end| (2, end, end + 2))
         } else if rest.starts_with("<<") {
             rest.find(">>").map(|end| (2, end, end + 2))
         } else if rest.starts_with('[') {
@@ -136,7 +139,7 @@ mod tests {
 
     #[test]
     fn every_placeholder_style_is_found() {
-        let text = "Use *[LGfL StaffMail]* and tell [*Mojisola Omole*] at [School Name], {{school_name}}, <<DPO>> or [insert name].";
+        let text = "Use *[LGfL StaffMail]* and tell [*Mojisola Omole*] at [School Name], {{school_name}}, <<DPO>> or [insert name] [[Head Teacher]].";
         assert_eq!(
             labels(text),
             [
@@ -146,6 +149,7 @@ mod tests {
                 ("school_name".to_owned(), "school_name".to_owned()),
                 ("dpo".to_owned(), "DPO".to_owned()),
                 ("insert_name".to_owned(), "insert name".to_owned()),
+                ("head_teacher".to_owned(), "Head Teacher".to_owned()),
             ]
         );
     }

@@ -69,6 +69,10 @@ fn single_field(label: &str) -> Option<&'static str> {
 pub fn signature_line(line: &str) -> Option<(String, Vec<&'static str>)> {
     // "role." closing a wrapped sentence is not a field; "Role ....." (a leader) is.
     let trimmed = line.trim_end();
+    // "**Email**" on its own is a heading in bold, not a field.
+    if trimmed.starts_with("**") && trimmed.ends_with("**") && trimmed.len() > 4 {
+        return None;
+    }
     if trimmed.ends_with('.') && !trimmed.ends_with("..") && !trimmed.contains('_') {
         return None;
     }
@@ -93,6 +97,74 @@ pub fn signature_line(line: &str) -> Option<(String, Vec<&'static str>)> {
         }
         _ => None,
     }
+}
+
+/// A line of several fields, each followed by a blank to fill in:
+/// `Full name ……… post ………`, `Name: ______ Date: ______`. Each field with its own
+/// label; `None` unless every labelled part is a field.
+pub fn multi_field_line(line: &str) -> Option<Vec<(String, &'static str)>> {
+    let mut labels = Vec::new();
+    let mut current = String::new();
+    let mut blanks = 0;
+    let chars: Vec<char> = line.chars().collect();
+    let mut index = 0;
+    while index < chars.len() {
+        let c = chars[index];
+        let run = chars[index..].iter().take_while(|next| **next == c).count();
+        let leader = (matches!(c, '_' | '.') && run >= 3) || matches!(c, '…' | '\t');
+        if leader {
+            blanks += 1;
+            if !current.trim().is_empty() {
+                labels.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            index += run;
+            continue;
+        }
+        current.push(c);
+        index += 1;
+    }
+    if !current.trim().is_empty() {
+        labels.push(current);
+    }
+    if labels.len() < 2 || blanks < labels.len() {
+        return None;
+    }
+    labels
+        .into_iter()
+        .map(|label| {
+            let label = label.trim().trim_end_matches(':').trim().to_owned();
+            let field = single_field(&normalise_label(&label)).or_else(|| {
+                // "Signed (Headteacher)": the field before the bracket.
+                let before = label.split('(').next().unwrap_or_default();
+                single_field(&normalise_label(before))
+            })?;
+            Some((label, field))
+        })
+        .collect()
+}
+
+/// A field someone other than the signer fills: the headteacher's or a line
+/// manager's counter-signature, a witness.
+pub fn is_countersignature(label: &str) -> bool {
+    let lower = strip_emphasis(label).to_lowercase();
+    [
+        "headteacher",
+        "head teacher",
+        "line manager",
+        "manager",
+        "witness",
+        "counter",
+        "on behalf of",
+        "for the school",
+        "authorised by",
+        "authorized by",
+        "approved by",
+        "dsl",
+        "principal",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
 }
 
 /// A metadata label → the field it fills.
@@ -144,6 +216,17 @@ pub fn meta_key(label: &str) -> Option<MetaKey> {
 /// "June 2025" → 2025-06-01; also "12 May 2024", "12/05/2024" (UK order), "2024-05-12".
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = fold_spaces(&strip_emphasis(text)).replace(',', "");
+    // "Sept 2024", "Sept. 2024": the one month abbreviation chrono does not know.
+    let text: String = text
+        .split(' ')
+        .map(
+            |word| match word.trim_end_matches('.').to_ascii_lowercase().as_str() {
+                "sept" => "Sep",
+                _ => word,
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(" ");
     let text = text.trim();
     let plausible = |date: &NaiveDate| (1990..=2100).contains(&date.year());
     for format in ["%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y"] {
@@ -231,6 +314,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn several_fields_on_one_line() {
+        assert_eq!(
+            multi_field_line("Full name ……………… post ………………"),
+            Some(vec![
+                ("Full name".to_owned(), "name"),
+                ("post".to_owned(), "role")
+            ])
+        );
+        assert_eq!(
+            multi_field_line("Name: ________ Date: ________"),
+            Some(vec![
+                ("Name".to_owned(), "name"),
+                ("Date".to_owned(), "date")
+            ])
+        );
+        assert_eq!(
+            multi_field_line("Signed (Headteacher) .......... Date .........."),
+            Some(vec![
+                ("Signed (Headteacher)".to_owned(), "signature"),
+                ("Date".to_owned(), "date")
+            ])
+        );
+        assert_eq!(multi_field_line("Name: ________"), None);
+        assert_eq!(multi_field_line("I agree ____ to this ____"), None);
+        assert!(is_countersignature("Signed (Headteacher)"));
+        assert!(!is_countersignature("Signature"));
+    }
+
+    #[test]
     fn signature_labels_are_normalised() {
         for (label, fields) in [
             ("Signature: _____", vec!["signature"]),
@@ -282,7 +394,15 @@ mod tests {
             parse_date("12/05/2024"),
             NaiveDate::from_ymd_opt(2024, 5, 12)
         );
-        assert_eq!(parse_date("1 Sept 2024"), None);
+        assert_eq!(
+            parse_date("1 Sept 2024"),
+            NaiveDate::from_ymd_opt(2024, 9, 1)
+        );
+        assert_eq!(parse_date("Sept 2024"), NaiveDate::from_ymd_opt(2024, 9, 1));
+        assert_eq!(
+            parse_date("Sept. 2024"),
+            NaiveDate::from_ymd_opt(2024, 9, 1)
+        );
         assert_eq!(parse_date("Annual"), None);
     }
 

@@ -64,13 +64,13 @@ fn block_text(block: &Block) -> String {
         text.push_str(body);
     }
     if block.kind == BlockKind::Signature {
-        let mut last_line = None;
+        let mut last: Option<(usize, &str)> = None;
         for field in &block.fields {
-            if last_line != Some(field.line) {
+            if last != Some((field.line, field.label.as_str())) {
                 text.push(' ');
                 text.push_str(&field.label);
             }
-            last_line = Some(field.line);
+            last = Some((field.line, field.label.as_str()));
         }
     }
     text

@@ -2,15 +2,16 @@
 //! and LibreOffice) import to the same structure as their text originals, word for word.
 
 use attest_document::inline::strip_emphasis;
-use attest_document::words::document_words;
+use attest_document::words::{document_words, source_words};
 use attest_document::{Block, BlockKind, Document, SourceFormat, import, parse};
 
-const NAMES: [&str; 5] = [
+const NAMES: [&str; 6] = [
     "000-wessex-gardens",
     "001-kensington",
     "002-the-willows",
     "003-cleves",
     "004-staff-governors-visitors",
+    "005-layouts",
 ];
 
 fn read(path: &str) -> Vec<u8> {
@@ -18,7 +19,17 @@ fn read(path: &str) -> Vec<u8> {
 }
 
 fn original(name: &str) -> Document {
-    let text = String::from_utf8(read(&format!("samples/{name}.txt"))).expect("UTF-8");
+    let path = if name.starts_with("005") {
+        format!("fixtures/layouts/{name}.txt")
+    } else {
+        format!("samples/{name}.txt")
+    };
+    let text = String::from_utf8(read(&path)).expect("UTF-8");
+    assert_eq!(
+        source_words(&text),
+        document_words(&parse(&text).expect("parses")),
+        "{name}: nothing is lost from the text"
+    );
     parse(&text).expect("the sample parses")
 }
 

@@ -5,11 +5,13 @@ use super::lines::{SourceLine, leading_number};
 
 use super::MAX_DEPTH;
 use super::builder::{
-    Builder, Context, Previous, is_first_person, is_heading_like, looks_like_school,
+    Apparatus, Builder, Context, Previous, is_first_person, is_heading_like, looks_like_school,
 };
 use crate::inline::strip_emphasis;
 use crate::model::{Block, BlockKind, Marker, MetaDate, MetaField, SignatureField};
-use crate::vocabulary::{MetaKey, audience, consent_options, marks_editable, meta_key, parse_date};
+use crate::vocabulary::{
+    MetaKey, audience, consent_options, is_countersignature, marks_editable, meta_key, parse_date,
+};
 
 impl Builder {
     pub(super) fn heading(&mut self, line: &SourceLine, level: usize, text: &str) {
@@ -99,6 +101,9 @@ impl Builder {
     }
 
     pub(super) fn meta_row(&mut self, line: &SourceLine, label: &str, value: &str) {
+        if self.version_table_row(line, label, value) {
+            return;
+        }
         let key = meta_key(label);
         if key.is_none() && self.body_started {
             // A tabbed line in the body is content (e.g. a table row), not metadata.
@@ -146,18 +151,68 @@ impl Builder {
         self.previous = Previous::Other;
     }
 
-    pub(super) fn signature(&mut self, line: &SourceLine, label: &str, fields: &[&'static str]) {
+    /// A version-history table ("Version\tDate\tAuthor\tChanges" and its rows) is
+    /// kept as metadata rows, not clauses; the last row names the current version.
+    fn version_table_row(&mut self, line: &SourceLine, label: &str, value: &str) -> bool {
+        let label_plain = strip_emphasis(label).to_lowercase();
+        let header = matches!(
+            label_plain.trim(),
+            "version" | "version no" | "version number" | "revision" | "issue" | "v"
+        ) && strip_emphasis(value).to_lowercase().contains("date");
+        if !header && self.apparatus != Apparatus::VersionTable {
+            return false;
+        }
+        if !header {
+            self.meta.version = Some(strip_emphasis(label));
+        }
+        self.apparatus = Apparatus::VersionTable;
+        self.meta.fields.push(MetaField {
+            label: strip_emphasis(label),
+            value: strip_emphasis(value),
+            line: line.number,
+        });
+        self.previous = Previous::Other;
+        true
+    }
+
+    /// "Contents" and the lines under it that repeat the headings with their pages
+    /// ("3. Email ........ 4") are kept as metadata, not sections of their own.
+    pub(super) fn contents_line(&mut self, line: &SourceLine, text: &str) -> bool {
+        let plain = strip_emphasis(text);
+        let lower = plain.trim().trim_end_matches(':').to_lowercase();
+        let starts = matches!(lower.as_str(), "contents" | "table of contents" | "index");
+        let entry = self.apparatus == Apparatus::Contents && is_contents_entry(&plain);
+        if !starts && !entry {
+            if self.apparatus == Apparatus::Contents {
+                self.apparatus = Apparatus::None;
+            }
+            return false;
+        }
+        self.apparatus = Apparatus::Contents;
+        self.meta.fields.push(MetaField {
+            label: String::new(),
+            value: plain,
+            line: line.number,
+        });
+        self.previous = Previous::Other;
+        true
+    }
+
+    pub(super) fn signature(&mut self, line: &SourceLine, labelled: &[(String, &'static str)]) {
         self.close_list();
         self.body_started = true;
-        let fields: Vec<SignatureField> = fields
+        // "Signed (Headteacher) …… Date ……": the whole line is someone else's.
+        let someone_else = labelled.iter().any(|(label, _)| is_countersignature(label));
+        let fields: Vec<SignatureField> = labelled
             .iter()
-            .map(|name| SignatureField {
+            .map(|(label, name)| SignatureField {
                 name: (*name).to_owned(),
-                label: label.to_owned(),
+                label: label.clone(),
                 line: line.number,
+                signer: !someone_else,
             })
             .collect();
-        for field in &fields {
+        for field in fields.iter().filter(|field| field.signer) {
             if !self.signature_fields.contains(&field.name) {
                 self.signature_fields.push(field.name.clone());
             }
@@ -361,4 +416,13 @@ impl Builder {
         self.push(depth, block);
         self.previous = Previous::Paragraph;
     }
+}
+
+/// A contents entry ends in its page number: "3. Email ........ 4", "Email\t4".
+fn is_contents_entry(text: &str) -> bool {
+    let trimmed = text.trim_end();
+    let without_page = trimmed.trim_end_matches(|c: char| c.is_ascii_digit());
+    without_page.len() < trimmed.len()
+        && without_page.ends_with(|c: char| c.is_whitespace() || c == '.' || c == '…')
+        && without_page.chars().any(char::is_alphabetic)
 }

@@ -53,6 +53,16 @@ pub(super) struct Builder {
     pub(super) blank_since: bool,
     pub(super) signature_fields: Vec<String>,
     pub(super) body_started: bool,
+    /// Inside a contents list or a version-history table (kept as metadata rows).
+    pub(super) apparatus: Apparatus,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Apparatus {
+    #[default]
+    None,
+    Contents,
+    VersionTable,
 }
 
 pub(super) fn is_heading_like(text: &str, context: Context) -> bool {
@@ -66,7 +76,17 @@ pub(super) fn is_heading_like(text: &str, context: Context) -> bool {
         && !matches!(first, '"' | '“' | '‘' | '\'' | '(' | '[')
         && !plain.starts_with("I ")
         && plain.chars().any(char::is_alphabetic)
-        && (context.next_is_blank || last == ':' || last == '?')
+        && (context.next_is_blank || last == ':' || last == '?' || is_emphatic(text, &plain))
+}
+
+/// A line set in capitals ("STAFF PRACTICES") or bold throughout ("**Email**") is a
+/// heading even with text straight under it.
+fn is_emphatic(text: &str, plain: &str) -> bool {
+    let letters: Vec<char> = plain.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+    let bold =
+        text.starts_with("**") && text.ends_with("**") && !text[2..text.len() - 2].contains("**");
+    capitals || bold
 }
 
 pub(super) fn looks_like_school(text: &str) -> bool {
@@ -105,6 +125,25 @@ impl Builder {
             self.blank_since = true;
             return;
         }
+        let text_of = |kind: &LineKind| match kind {
+            LineKind::Text(text) | LineKind::Heading { text, .. } => Some(text.clone()),
+            LineKind::Item {
+                number: Some(number),
+                text,
+                ..
+            } => Some(format!("{number}. {text}")),
+            LineKind::Meta { label, value } => Some(format!("{label}\t{value}")),
+            _ => None,
+        };
+        if let Some(text) = text_of(kind)
+            && self.contents_line(line, &text.replace('\t', " "))
+        {
+            self.blank_since = false;
+            return;
+        }
+        if self.apparatus == Apparatus::VersionTable && !matches!(kind, LineKind::Meta { .. }) {
+            self.apparatus = Apparatus::None;
+        }
         match kind {
             LineKind::Blank => {}
             LineKind::Heading { level, text } => self.heading(line, *level, text),
@@ -120,9 +159,12 @@ impl Builder {
                     let text = crate::inline::fold_spaces(&line.text);
                     self.text(line, &text, context);
                 } else {
-                    self.signature(line, label, fields);
+                    let labelled: Vec<(String, &'static str)> =
+                        fields.iter().map(|field| (label.clone(), *field)).collect();
+                    self.signature(line, &labelled);
                 }
             }
+            LineKind::Fields(fields) => self.signature(line, fields),
             LineKind::Item {
                 marker,
                 number,

@@ -2,7 +2,7 @@
 
 use crate::inline::{fold_spaces, normalise_tags};
 use crate::model::Marker;
-use crate::vocabulary::signature_line;
+use crate::vocabulary::{meta_key, multi_field_line, signature_line};
 
 pub struct SourceLine {
     /// 1-based.
@@ -27,6 +27,8 @@ pub enum LineKind {
         label: String,
         fields: Vec<&'static str>,
     },
+    /// Several fields on one line, each with its own label.
+    Fields(Vec<(String, &'static str)>),
     Item {
         marker: Marker,
         number: Option<String>,
@@ -61,8 +63,14 @@ pub fn classify(line: &SourceLine) -> LineKind {
     if let Some(heading) = heading(raw) {
         return heading;
     }
+    if let Some(fields) = multi_field_line(raw) {
+        return LineKind::Fields(fields);
+    }
     if let Some((label, fields)) = signature_line(raw) {
         return LineKind::Signature { label, fields };
+    }
+    if let Some((label, value)) = dashed_metadata(raw) {
+        return LineKind::Meta { label, value };
     }
     // List markers win over tabs: "- o I will…\tmore" is an item, not a metadata row.
     let text = fold_spaces(raw);
@@ -107,6 +115,17 @@ pub fn classify(line: &SourceLine) -> LineKind {
         }
     }
     LineKind::Text(text)
+}
+
+/// `Review date - June 2025`, `Version: 3`: a known metadata label, a dash or colon,
+/// a value.
+fn dashed_metadata(text: &str) -> Option<(String, String)> {
+    [" - ", " – ", " — ", ": "].iter().find_map(|separator| {
+        let (label, value) = text.split_once(separator)?;
+        let value = fold_spaces(value);
+        (meta_key(label).is_some() && !value.is_empty() && value.len() <= 120)
+            .then(|| (label.trim().to_owned(), value))
+    })
 }
 
 fn heading(text: &str) -> Option<LineKind> {

@@ -267,6 +267,21 @@ fn emit(lines: &[Line]) -> SourceLines {
             page: line.page,
             line: line.number,
         };
+        // A table cell's text that wrapped: under its column, not at the margin.
+        let wrapped_cell = previous.is_some_and(|before| {
+            before.page == line.page
+                && before.text.contains('\t')
+                && !line.text.contains('\t')
+                && !line.bullet
+                && this_level.is_none()
+                && line.y - before.y <= pitch.max(line.size) * PARAGRAPH_GAP
+                && line.x > margins[line.page - 1] + 2.0 * INDENT_STEP
+        });
+        if wrapped_cell {
+            out.append_to_last(&format!(" {}", line.text));
+            previous = Some(line);
+            continue;
+        }
         let new_paragraph = match previous {
             None => true,
             Some(before) => {
