@@ -21,7 +21,10 @@ pub struct ImportReport {
     pub consent_questions: usize,
     pub declarations: usize,
     pub placeholders: Vec<Found>,
+    /// The fields the signer fills in.
     pub signature_fields: Vec<Found>,
+    /// Fields for someone else: a headteacher's counter-signature, a witness.
+    pub countersignature_fields: Vec<Found>,
     pub audience_clauses: Vec<AudienceClause>,
     pub dates: Vec<FoundDate>,
     pub warnings: Vec<Located>,
@@ -64,12 +67,18 @@ pub fn report(imported: &Imported) -> ImportReport {
     let blocks = document.all_blocks();
     let count = |kind: BlockKind| blocks.iter().filter(|b| b.kind == kind).count();
     let mut signature_fields: Vec<Found> = Vec::new();
+    let mut countersignature_fields: Vec<Found> = Vec::new();
     for field in blocks.iter().flat_map(|block| &block.fields) {
         let here = place(field.line);
-        match signature_fields.iter_mut().find(|f| f.name == field.name) {
+        let list = if field.signer {
+            &mut signature_fields
+        } else {
+            &mut countersignature_fields
+        };
+        match list.iter_mut().find(|f| f.name == field.name) {
             Some(found) if !found.places.contains(&here) => found.places.push(here),
             Some(_) => {}
-            None => signature_fields.push(Found {
+            None => list.push(Found {
                 name: field.name.clone(),
                 label: field.label.clone(),
                 places: vec![here],
@@ -111,6 +120,7 @@ pub fn report(imported: &Imported) -> ImportReport {
             })
             .collect(),
         signature_fields,
+        countersignature_fields,
         audience_clauses: blocks
             .iter()
             .filter(|block| !block.audience.is_empty())

@@ -108,3 +108,20 @@ fn several_fields_on_a_line_and_a_counter_signature_that_is_not_the_signers() {
     );
     assert!(document.warnings.is_empty(), "{:?}", document.warnings);
 }
+
+#[test]
+fn the_report_keeps_the_signers_fields_apart_from_a_counter_signature() {
+    let imported = attest_document::import(include_bytes!("../fixtures/layouts/005-layouts.txt"))
+        .expect("imports");
+    let report = attest_document::report(&imported);
+    let signer: Vec<(&str, Vec<String>)> = report
+        .signature_fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.places.clone()))
+        .collect();
+    assert_eq!(signer[3], ("date", vec!["line 28".to_owned()]));
+    assert_eq!(report.countersignature_fields.len(), 2);
+    assert_eq!(report.countersignature_fields[0].places, ["line 29"]);
+    assert_eq!(report.dates.len(), 2);
+    assert!(report.dates.iter().all(|date| date.date.is_some()));
+}

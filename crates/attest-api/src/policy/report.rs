@@ -17,7 +17,10 @@ pub struct ImportReport {
     pub consent_questions: usize,
     pub declarations: usize,
     pub placeholders: Vec<RecognisedField>,
+    /// The fields the signer fills in.
     pub signature_fields: Vec<RecognisedField>,
+    /// Fields for someone else (a headteacher's counter-signature, a witness).
+    pub countersignature_fields: Vec<RecognisedField>,
     pub audience_clauses: Vec<AudienceClause>,
     pub dates: Vec<RecognisedDate>,
     pub warnings: Vec<LocatedWarning>,
@@ -78,6 +81,7 @@ impl From<&attest_document::ImportReport> for ImportReport {
             declarations: report.declarations,
             placeholders: fields(&report.placeholders),
             signature_fields: fields(&report.signature_fields),
+            countersignature_fields: fields(&report.countersignature_fields),
             audience_clauses: report
                 .audience_clauses
                 .iter()

@@ -26,21 +26,19 @@ pub fn print(report: &ImportReport) {
             date.field, date.text
         );
     }
-    for field in &report.signature_fields {
-        println!(
-            "  signature:    {} \"{}\" ({})",
-            field.name,
-            field.label,
-            field.places.join("; ")
-        );
-    }
-    for placeholder in &report.placeholders {
-        println!(
-            "  placeholder:  {} \"{}\" ({})",
-            placeholder.name,
-            placeholder.label,
-            placeholder.places.join("; ")
-        );
+    for (heading, found) in [
+        ("signature:   ", &report.signature_fields),
+        ("for another: ", &report.countersignature_fields),
+        ("placeholder: ", &report.placeholders),
+    ] {
+        for item in found {
+            println!(
+                "  {heading} {} \"{}\" ({})",
+                item.name,
+                item.label,
+                item.places.join("; ")
+            );
+        }
     }
     for clause in &report.audience_clauses {
         let kinds: Vec<&str> = clause.audience.iter().map(|k| k.as_str()).collect();
