@@ -1,7 +1,7 @@
 //! Importing a policy's text: a new policy with its first draft, or a new draft of an
 //! existing policy.
 
-use attest_document::{ImportReport, SourceFormat, Warning, import, report};
+use attest_document::{ImportReport, Warning, import, report};
 use attest_domain::{PolicyId, PolicyKind, Principal, SchoolId, VersionState};
 use attest_store::{
     NewPolicy, NewPolicyVersion, Policies, Policy, PolicyVersion, PolicyVersions, Schools,
@@ -48,10 +48,7 @@ impl App {
             .map_err(|error| AppError::invalid(input.field, error.to_string()))?;
         let import_report = report(&imported);
         // People sign the text read from the file; a draft's later edits change it.
-        let source = match imported.format {
-            SourceFormat::Text => String::from_utf8_lossy(&input.file).into_owned(),
-            SourceFormat::Docx | SourceFormat::Pdf => imported.lines.text(),
-        };
+        let source = imported.source;
         let document = imported.document;
         let scope = principal.scope();
         let at = self.now();

@@ -29,7 +29,7 @@ pub struct SourceLines {
 }
 
 impl SourceLines {
-    pub(crate) fn from_text(text: String) -> Self {
+    pub(crate) fn from_text(text: &str) -> Self {
         let lines = text
             .lines()
             .enumerate()

@@ -57,6 +57,8 @@ pub struct Imported {
     pub document: Document,
     pub format: SourceFormat,
     pub lines: SourceLines,
+    /// The text people sign: a text file as it was, a Word or PDF file as read.
+    pub source: String,
 }
 
 impl Imported {
@@ -111,20 +113,23 @@ pub fn import(bytes: &[u8]) -> Result<Imported, ParseError> {
     let lines = match format {
         SourceFormat::Text => {
             let document = parse_bytes(bytes)?;
-            let text = String::from_utf8_lossy(bytes).into_owned();
+            let source = String::from_utf8_lossy(bytes).into_owned();
             return Ok(Imported {
                 document,
                 format,
-                lines: SourceLines::from_text(text),
+                lines: SourceLines::from_text(&source),
+                source,
             });
         }
         SourceFormat::Docx => docx::read(bytes)?,
         SourceFormat::Pdf => pdf::read(bytes)?,
     };
-    let document = parse(&lines.text())?;
+    let source = lines.text();
+    let document = parse(&source)?;
     Ok(Imported {
         document,
         format,
         lines,
+        source,
     })
 }

@@ -22,6 +22,7 @@ pub(super) struct Page {
 pub(super) struct Collector {
     pages: Vec<Page>,
     top: f64,
+    glyphs: usize,
 }
 
 /// Refuse to hold more than this many glyphs (a 50-page policy has about 150,000).
@@ -38,10 +39,6 @@ impl Collector {
             .flat_map(|page| &page.glyphs)
             .filter(|glyph| glyph.text.chars().any(char::is_alphanumeric))
             .count()
-    }
-
-    fn glyph_count(&self) -> usize {
-        self.pages.iter().map(|page| page.glyphs.len()).sum()
     }
 }
 
@@ -72,7 +69,7 @@ impl OutputDev for Collector {
         font_size: f64,
         text: &str,
     ) -> Result<(), OutputError> {
-        if self.glyph_count() >= MAX_GLYPHS {
+        if self.glyphs >= MAX_GLYPHS {
             return Ok(());
         }
         // The size of the square with the area of the transformed em (as pdf-extract's
@@ -87,6 +84,7 @@ impl OutputDev for Collector {
         let Some(page) = self.pages.last_mut() else {
             return Ok(());
         };
+        self.glyphs += 1;
         page.glyphs.push(Glyph {
             x,
             y,
