@@ -26,6 +26,7 @@ mod m20261201_000016_create_obligations;
 mod m20261201_000017_create_email_sign_in;
 mod m20261201_000018_add_dpo_contact;
 mod m20261201_000019_create_breach_evidence;
+mod m20261202_000020_create_policy_version_files;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_create_email_sign_in::Migration),
             Box::new(m20261201_000018_add_dpo_contact::Migration),
             Box::new(m20261201_000019_create_breach_evidence::Migration),
+            Box::new(m20261202_000020_create_policy_version_files::Migration),
         ]
     }
 }

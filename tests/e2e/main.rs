@@ -17,6 +17,7 @@ mod http;
 mod jobs;
 mod policies;
 mod policy_files;
+mod policy_source;
 mod portal;
 mod reminders;
 mod security;

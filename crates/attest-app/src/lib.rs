@@ -43,6 +43,7 @@ pub use attest_domain::{
 };
 /// A policy version with its parsed document.
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
+pub use attest_store::PolicySourceFile;
 pub use breach::{
     Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, EvidenceUpload,
     IcoNotificationInput, IcoPack, OtherNoticeInput, PackAnswer, PackSection, SubjectNoticeInput,

@@ -39,7 +39,7 @@ pub use breach::{
     OtherNotice, OtherParty, PeopleCategory, REPORT_QUESTIONS, Rating, RiskLevel, StaffMember,
     SubjectNotice, SubjectsException, SupplierInput, SupplierReport, alerts_due,
     breach_optional_text, breach_reference, breach_text, check_awareness, check_evidence,
-    clock_start, evidence_too_large, ico_deadline, is_overdue, risk_level,
+    clean_file_name, clock_start, evidence_too_large, ico_deadline, is_overdue, risk_level,
 };
 pub use compliance::{
     ComplianceStatus, LastSignature, ResignRequired, ResignSchedule, SigningFacts, Standing,

@@ -581,6 +581,7 @@ async fn publish_september(
                     .replace("I will", "I shall")
                     .into_bytes(),
                 field: "text",
+                file_name: None,
                 title: None,
                 kind: PolicyKind::TrustLocked,
                 school: None,

@@ -25,14 +25,14 @@ pub use repo::{
     Exemption, Exemptions, GivenStep, IdentityProvider, IdentityProviders, Job, JobQueue, Jobs,
     MagicLink, MagicLinks, Memberships, NewAcceptance, NewApiToken, NewAuditEntry, NewBreach,
     NewEmail, NewEvidenceFile, NewExemption, NewJob, NewMagicLink, NewMembership, NewPerson,
-    NewPolicy, NewPolicyVersion, NewRoleGrant, NewSchool, NewSignInLink, NewSyncRun,
-    NewSyncedMembership, NewSyncedPerson, NewTrust, ObligationDifference, ObligationSlice,
-    Obligations, OpenMembership, Outbox, OutboxDelivery, OutboxMessage, People, PeopleFilter,
-    PeoplePage, PersonCursor, PersonIdentities, Policies, Policy, PolicySettings, PolicyVersion,
-    PolicyVersions, Reach, Refreshed, ReminderLog, Revision, RoleGrants, SchoolPolicySettings,
-    Schools, Sessions, SignInLinkRow, SignInLinks, StateChange, TrustBreachSettings,
-    TrustMailSettings, TrustSignInSettings, Trusts, find_magic_link_by_hash,
-    find_sign_in_link_by_hash, mail_settings_for_delivery, school_day,
+    NewPolicy, NewPolicySourceFile, NewPolicyVersion, NewRoleGrant, NewSchool, NewSignInLink,
+    NewSyncRun, NewSyncedMembership, NewSyncedPerson, NewTrust, ObligationDifference,
+    ObligationSlice, Obligations, OpenMembership, Outbox, OutboxDelivery, OutboxMessage, People,
+    PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies, Policy, PolicySettings,
+    PolicySourceFile, PolicyVersion, PolicyVersionFiles, PolicyVersions, Reach, Refreshed,
+    ReminderLog, Revision, RoleGrants, SchoolPolicySettings, Schools, Sessions, SignInLinkRow,
+    SignInLinks, StateChange, TrustBreachSettings, TrustMailSettings, TrustSignInSettings, Trusts,
+    find_magic_link_by_hash, find_sign_in_link_by_hash, mail_settings_for_delivery, school_day,
 };
 pub use revocations::{Generation, Revocations};
 pub use sea_orm::{

@@ -12,7 +12,13 @@ use sea_orm::ConnectionTrait;
 use crate::{Backend, Database, StoreError, backend};
 
 /// Tables whose rows are evidence: never updated, never deleted.
-pub const APPEND_ONLY_TABLES: [&str; 3] = ["audit_log", "acceptances", "breach_events"];
+pub const APPEND_ONLY_TABLES: [&str; 5] = [
+    "audit_log",
+    "acceptances",
+    "breach_events",
+    "breach_evidence",
+    "policy_version_files",
+];
 
 /// The migration history: the runtime role may read it (readiness), never write it.
 const MIGRATION_TABLE: &str = "seaql_migrations";

@@ -29,6 +29,9 @@ pub struct ImportPolicyInput {
     /// (`graphql.max_body_bytes`, 1 MiB unless set); `attest policy import` takes any
     /// size up to 20 MiB.
     pub file: Option<String>,
+    /// The file's name, kept with it for download (`PolicyVersion.sourceFile`); a name
+    /// is made from the version's number when left out.
+    pub file_name: Option<String>,
     /// Taken from the document when left out.
     pub title: Option<String>,
     #[graphql(default_with = "PolicyKind::School")]

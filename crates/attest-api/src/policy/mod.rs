@@ -5,6 +5,7 @@ mod mutation;
 mod objects;
 mod query;
 mod report;
+mod source_file;
 
 pub use mutation::PolicyMutation;
 pub use objects::Policy;

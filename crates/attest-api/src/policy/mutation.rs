@@ -52,6 +52,7 @@ impl PolicyMutation {
                 ImportPolicy {
                     file,
                     field,
+                    file_name: input.file_name,
                     title: input.title,
                     kind: input.kind.into(),
                     school: input.school_id.map(SchoolId::from_uuid),

@@ -189,6 +189,18 @@ impl PolicyVersion {
     async fn source(&self) -> &str {
         &self.0.source
     }
+    /// The file this version was imported from (Word, PDF or text), for the policy's
+    /// admins; null for a version written in attest or adopted from a template.
+    async fn source_file(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::source_file::PolicySourceFile>> {
+        let file = app(ctx)?
+            .policy_source_file(principal(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(file.map(Into::into))
+    }
     async fn placeholders(&self) -> Vec<Placeholder> {
         self.0
             .document

@@ -2,11 +2,12 @@
 //! existing policy.
 
 use attest_document::{ImportReport, Warning, import, report};
-use attest_domain::{PolicyId, PolicyKind, Principal, SchoolId, VersionState};
+use attest_domain::{PolicyId, PolicyKind, Principal, SchoolId, VersionState, clean_file_name};
 use attest_store::{
-    NewPolicy, NewPolicyVersion, Policies, Policy, PolicyVersion, PolicyVersions, Schools,
-    TransactionTrait,
+    NewPolicy, NewPolicySourceFile, NewPolicyVersion, Policies, Policy, PolicyVersion,
+    PolicyVersionFiles, PolicyVersions, Schools, TransactionTrait,
 };
+use sha2::{Digest, Sha256};
 
 use super::require_can_change;
 use crate::audit::{Change, record};
@@ -18,6 +19,8 @@ pub struct ImportPolicy {
     pub file: Vec<u8>,
     /// The input field the file came in ("text", "file"), named in errors about it.
     pub field: &'static str,
+    /// The file's name as the importer had it; kept with the file for its download.
+    pub file_name: Option<String>,
     /// Taken from the document when not given.
     pub title: Option<String>,
     pub kind: PolicyKind,
@@ -47,6 +50,14 @@ impl App {
         let imported = import(&input.file)
             .map_err(|error| AppError::invalid(input.field, error.to_string()))?;
         let import_report = report(&imported);
+        let file_name = match input.file_name.as_deref() {
+            Some(name) => Some(
+                clean_file_name(name)
+                    .map_err(|error| AppError::invalid("fileName", error.to_string()))?,
+            ),
+            None => None,
+        };
+        let format = imported.format;
         // People sign the text read from the file; a draft's later edits change it.
         let source = imported.source;
         let document = imported.document;
@@ -162,6 +173,23 @@ impl App {
                 at,
             })
             .await?;
+        let original = PolicyVersionFiles::new(&txn, &scope)
+            .insert(
+                version.id,
+                NewPolicySourceFile {
+                    file_name: file_name.unwrap_or_else(|| {
+                        format!("policy-version-{}.{}", version.number, format.extension())
+                    }),
+                    format: format.as_str(),
+                    content_type: format.media_type(),
+                    sha256: hex::encode(Sha256::digest(&input.file)),
+                    content: &input.file,
+                    uploaded_by_kind: principal.actor().kind(),
+                    uploaded_by: principal.actor().id(),
+                    at,
+                },
+            )
+            .await?;
         record(
             &txn,
             principal,
@@ -176,6 +204,11 @@ impl App {
                     "number": version.number,
                     "warnings": warnings.len(),
                     "format": import_report.format,
+                    "file": {
+                        "name": original.file_name,
+                        "size": original.size,
+                        "sha256": original.sha256,
+                    },
                 })),
             },
         )

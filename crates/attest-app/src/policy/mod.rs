@@ -7,6 +7,7 @@ mod publish;
 mod read;
 mod retire;
 mod settings;
+mod source_file;
 
 pub use draft::DraftChanges;
 pub use import::{ImportPolicy, ImportedDraft};

@@ -162,8 +162,8 @@ fn mib(bytes: usize) -> f64 {
 }
 
 /// The name kept and offered on download: the last path part, without control
-/// characters or quotes, at most 200 characters.
-fn clean_file_name(raw: &str) -> Result<String, DomainError> {
+/// characters or quotes, at most 200 characters (evidence files, imported policy files).
+pub fn clean_file_name(raw: &str) -> Result<String, DomainError> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = last
         .chars()

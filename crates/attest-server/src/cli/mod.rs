@@ -9,6 +9,7 @@ pub mod mail;
 pub mod migrate;
 pub mod policy;
 mod policy_import;
+mod policy_original;
 pub mod progress;
 pub mod sign_in;
 pub mod signing;
@@ -210,6 +211,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 std::process::exit(1)
             }
+        }
+        Command::Policy(policy::PolicyCommand::Original(args)) => {
+            policy_original::run(config, args).await
         }
         Command::Policy(command) => policy::run(command),
         Command::Acceptance(command) => signing::acceptance(config, command).await,

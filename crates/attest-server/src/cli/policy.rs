@@ -40,6 +40,8 @@ pub enum PolicyCommand {
     },
     /// Import AUP files into a trust as drafts, one policy each (needs the database).
     Import(super::policy_import::ImportArgs),
+    /// Write out the file a policy version was imported from (needs the database).
+    Original(super::policy_original::OriginalArgs),
     /// Compare two versions of an AUP clause by clause.
     Diff {
         before: PathBuf,
@@ -82,7 +84,9 @@ fn read(path: &Path) -> anyhow::Result<Document> {
 
 pub fn run(command: PolicyCommand) -> anyhow::Result<()> {
     match command {
-        PolicyCommand::Import(_) => bail!("attest policy import is run with the database"),
+        PolicyCommand::Import(_) | PolicyCommand::Original(_) => {
+            bail!("this command is run with the database")
+        }
         PolicyCommand::Parse { file, json, report } => {
             let imported = read_file(&file)?;
             if report {

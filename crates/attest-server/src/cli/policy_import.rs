@@ -77,6 +77,9 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
                     ImportPolicy {
                         file: bytes,
                         field: "file",
+                        file_name: file
+                            .file_name()
+                            .map(|name| name.to_string_lossy().into_owned()),
                         title: None,
                         kind,
                         school,
@@ -117,11 +120,12 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
         for result in &results {
             if result["ok"] == true {
                 println!(
-                    "ok    {}: draft of '{}' ({} warning(s)), policy {}",
+                    "ok    {}: draft of '{}' ({} warning(s)), policy {}, version {}",
                     result["file"].as_str().unwrap_or_default(),
                     result["title"].as_str().unwrap_or_default(),
                     result["warnings"],
-                    result["policy"].as_str().unwrap_or_default()
+                    result["policy"].as_str().unwrap_or_default(),
+                    result["version"].as_str().unwrap_or_default()
                 );
             } else {
                 println!(

@@ -160,6 +160,7 @@ async fn publish_sample(
             ImportPolicy {
                 file: text.as_bytes().to_vec(),
                 field: "file",
+                file_name: Some(attest_document::samples::ALL[index].0.to_owned()),
                 title: None,
                 kind: PolicyKind::School,
                 school: Some(school),

@@ -8,6 +8,7 @@ pub mod graphql;
 mod health;
 mod metrics;
 mod pages;
+mod policy_source;
 mod session_cookie;
 pub(crate) mod sso;
 mod templates;
@@ -224,6 +225,10 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route(
                 "/breaches/{id}/{action}",
                 web::post().to(pages::breach_actions::breach_action),
+            )
+            .route(
+                "/exports/policy-versions/{id}/source",
+                web::get().to(policy_source::download_source),
             )
             .route(
                 "/exports/breaches.csv",

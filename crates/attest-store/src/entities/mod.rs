@@ -17,6 +17,7 @@ pub mod person;
 pub mod policy;
 pub mod policy_school_setting;
 pub mod policy_version;
+pub mod policy_version_file;
 pub mod role_grant;
 pub mod school;
 pub mod trust;

@@ -21,6 +21,7 @@ mod outbox;
 mod people;
 mod policies;
 mod policy_settings;
+mod policy_version_files;
 mod policy_versions;
 mod reminder_log;
 mod role_grants;
@@ -57,6 +58,7 @@ pub use outbox::{NewEmail, Outbox, OutboxDelivery, OutboxMessage};
 pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor, Reach};
 pub use policies::{NewPolicy, Policies, Policy};
 pub use policy_settings::{PolicySettings, SchoolPolicySettings};
+pub use policy_version_files::{NewPolicySourceFile, PolicySourceFile, PolicyVersionFiles};
 pub use policy_versions::{
     DraftContent, NewPolicyVersion, PolicyVersion, PolicyVersions, StateChange,
 };
