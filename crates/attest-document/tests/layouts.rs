@@ -44,7 +44,7 @@ fn contents_lists_and_version_tables_are_metadata_not_sections() {
         .filter(|block| block.kind == BlockKind::Section)
         .filter_map(|block| block.heading.clone())
         .collect();
-    assert_eq!(headings, ["INTRODUCTION", "**Email**", "AGREEMENT"]);
+    assert_eq!(headings, ["INTRODUCTION", "Email", "AGREEMENT"]);
     let values: Vec<&str> = document
         .meta
         .fields

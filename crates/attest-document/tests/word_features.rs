@@ -22,6 +22,18 @@ fn run(text: &str) -> String {
     format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#)
 }
 
+/// A run holding a text box as Word writes it: DrawingML, with VML as the fallback, the
+/// same text in both.
+fn text_box(text: &str) -> String {
+    let content = format!(
+        "<w:txbxContent>{}</w:txbxContent>",
+        paragraph(None, None, &run(text))
+    );
+    format!(
+        r#"<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="wps"><w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData><wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:txbx>{content}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>{content}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"#
+    )
+}
+
 fn word_file() -> Vec<u8> {
     let body = [
         paragraph(Some("Title"), None, &run("Staff Acceptable Use Policy")),
@@ -53,6 +65,7 @@ fn word_file() -> Vec<u8> {
             "{}<w:r><w:fldChar w:fldCharType=\"begin\"><w:ffData><w:name w:val=\"Text1\"/><w:textInput/></w:ffData></w:fldChar></w:r><w:r><w:instrText> FORMTEXT </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>     </w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
             run("Full name: ")
         )),
+        paragraph(None, None, &text_box("Report every concern to the DSL the same day.")),
         paragraph(None, None, &format!(
             "{}<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
             run("This is page ")
@@ -124,6 +137,12 @@ fn word_numbering_styles_links_and_fields_are_read_as_word_shows_them() {
         "{text}"
     );
     assert!(text.contains("Full name: _____"), "{text}");
+    assert_eq!(
+        text.matches("Report every concern to the DSL the same day.")
+            .count(),
+        1,
+        "a text box is read once, not again from its fallback: {text}"
+    );
     assert!(
         !text.contains("FORMTEXT") && !text.contains("PAGE"),
         "{text}"

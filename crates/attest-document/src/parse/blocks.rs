@@ -6,6 +6,7 @@ use super::lines::{SourceLine, leading_number};
 use super::MAX_DEPTH;
 use super::builder::{
     Apparatus, Builder, Context, Previous, is_first_person, is_heading_like, looks_like_school,
+    unbolded,
 };
 use crate::inline::strip_emphasis;
 use crate::model::{Block, BlockKind, Marker, MetaDate, MetaField, SignatureField};
@@ -52,7 +53,7 @@ impl Builder {
         block.audience = self.audience_of(line, &format!("{heading}:"));
         block.number = number;
         block.editable = marks_editable(&heading);
-        block.heading = Some(heading);
+        block.heading = Some(unbolded(&heading));
         let depth = self.section_depth();
         self.push(depth, block);
         self.headings.push((level, true));
@@ -71,7 +72,7 @@ impl Builder {
         let mut block = Block::new(BlockKind::Section, line.number);
         block.audience = self.audience_of(line, &format!("{}:", text.trim_end_matches(':')));
         block.editable = marks_editable(text);
-        block.heading = Some(text.to_owned());
+        block.heading = Some(unbolded(text));
         let depth = self.section_depth();
         self.push(depth, block);
         self.headings.push((level, false));

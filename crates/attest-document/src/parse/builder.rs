@@ -89,6 +89,18 @@ fn is_emphatic(text: &str, plain: &str) -> bool {
     capitals || bold
 }
 
+/// A heading set wholly in bold ("**Email**") is the heading "Email": a heading's
+/// weight is the heading's, not emphasis within it.
+pub(super) fn unbolded(text: &str) -> String {
+    match text
+        .strip_prefix("**")
+        .and_then(|inner| inner.strip_suffix("**"))
+    {
+        Some(inner) if !inner.contains("**") && !inner.trim().is_empty() => inner.to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
 pub(super) fn looks_like_school(text: &str) -> bool {
     let lower = text.to_lowercase();
     ["school", "academy", "college"]
@@ -193,5 +205,22 @@ impl Builder {
             signature_fields: self.signature_fields,
             warnings: self.warnings,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unbolded;
+
+    #[test]
+    fn a_heading_wholly_in_bold_loses_its_markers_and_nothing_else_does() {
+        assert_eq!(unbolded("**Email**"), "Email");
+        assert_eq!(
+            unbolded("**Email** and **phones**"),
+            "**Email** and **phones**"
+        );
+        assert_eq!(unbolded("Email **now**"), "Email **now**");
+        assert_eq!(unbolded("****"), "****");
+        assert_eq!(unbolded("*Email*"), "*Email*");
     }
 }

@@ -10,12 +10,34 @@ pub(super) struct Glyph {
     pub(super) end: f64,
     pub(super) size: f64,
     pub(super) text: String,
+    /// Which of the page's shown strings drew it (see `weights`).
+    pub(super) string: usize,
+    pub(super) bold: bool,
 }
 
 #[derive(Debug, Default)]
 pub(super) struct Page {
     pub(super) height: f64,
     pub(super) glyphs: Vec<Glyph>,
+    /// How many strings pdf-extract showed on the page (one `begin_word` each).
+    pub(super) strings: usize,
+}
+
+impl Page {
+    /// Marks the glyphs drawn in bold, when `bold` names every string the page showed.
+    pub(super) fn set_weights(&mut self, bold: Option<&Vec<bool>>) {
+        let Some(bold) = bold.filter(|bold| bold.len() == self.strings) else {
+            return;
+        };
+        for glyph in &mut self.glyphs {
+            glyph.bold = glyph
+                .string
+                .checked_sub(1)
+                .and_then(|index| bold.get(index))
+                .copied()
+                .unwrap_or(false);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -31,6 +53,10 @@ const MAX_GLYPHS: usize = 5_000_000;
 impl Collector {
     pub(super) fn pages(self) -> Vec<Page> {
         self.pages
+    }
+
+    pub(super) fn pages_mut(&mut self) -> &mut [Page] {
+        &mut self.pages
     }
 
     pub(super) fn letters(&self) -> usize {
@@ -53,6 +79,7 @@ impl OutputDev for Collector {
         self.pages.push(Page {
             height: (media_box.ury - media_box.lly).abs().max(1.0),
             glyphs: Vec::new(),
+            strings: 0,
         });
         Ok(())
     }
@@ -91,11 +118,16 @@ impl OutputDev for Collector {
             end: x + width * size,
             size,
             text: unligature(text),
+            string: page.strings,
+            bold: false,
         });
         Ok(())
     }
 
     fn begin_word(&mut self) -> Result<(), OutputError> {
+        if let Some(page) = self.pages.last_mut() {
+            page.strings += 1;
+        }
         Ok(())
     }
 

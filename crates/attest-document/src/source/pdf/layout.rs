@@ -1,37 +1,22 @@
 //! From glyphs to the importer's lines: glyphs on one baseline form a line; wide gaps
 //! are table cells (tabs); running headers, footers and page numbers are dropped;
-//! larger type is a heading (the largest first); a vertical gap, a change of type or
-//! a bullet starts a new paragraph; indentation is kept for list nesting.
+//! larger type is a heading (the largest first); a paragraph wholly in bold (where
+//! bold is not the body's face) is written `**…**`, as Word's bold is, so the text
+//! rules make a short one a heading; a vertical gap, a change of type or weight, or a
+//! bullet starts a new paragraph; indentation is kept for list nesting.
 
-use super::glyphs::{Glyph, Page};
+use super::glyphs::Page;
+use super::rows::{Line, is_page_number, page_lines, running_key};
 use crate::source::lines::{Origin, SourceLines};
 
 /// Top and bottom bands of a page where running headers and footers live.
 const MARGIN_BAND: f64 = 0.07;
-/// A gap wider than this many ems between glyphs is a table column, not a space.
-const COLUMN_GAP: f64 = 2.5;
-const SPACE_GAP: f64 = 0.15;
 /// Type this much larger than the body text is a heading.
 const HEADING_RATIO: f64 = 1.12;
 /// A gap between lines this much larger than the usual line pitch ends a paragraph.
 const PARAGRAPH_GAP: f64 = 1.3;
 /// Word's list levels are indented by about this much (points).
 const INDENT_STEP: f64 = 18.0;
-
-#[derive(Debug, Clone)]
-struct Line {
-    page: usize,
-    number: usize,
-    x: f64,
-    y: f64,
-    size: f64,
-    text: String,
-    bullet: bool,
-    /// Where the last glyph ends, and how wide the first word is: a line wrapped when
-    /// the next line's first word would not have fitted after it.
-    end: f64,
-    first_word: f64,
-}
 
 pub(super) fn lay_out(pages: Vec<Page>) -> SourceLines {
     let page_count = pages.len();
@@ -71,168 +56,6 @@ pub(super) fn lay_out(pages: Vec<Page>) -> SourceLines {
     emit(&lines)
 }
 
-/// Glyphs on one baseline, left to right, with spaces and tabs from the gaps.
-fn page_lines(page: usize, mut glyphs: Vec<Glyph>) -> Vec<Line> {
-    glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
-    let mut rows: Vec<Vec<Glyph>> = Vec::new();
-    for glyph in glyphs {
-        match rows.last_mut() {
-            Some(row) if (row[0].y - glyph.y).abs() <= 0.35 * row[0].size.max(glyph.size) => {
-                row.push(glyph)
-            }
-            _ => rows.push(vec![glyph]),
-        }
-    }
-    rows.into_iter()
-        .filter_map(|mut row| {
-            row.sort_by(|a, b| a.x.total_cmp(&b.x));
-            line_of(page, &row)
-        })
-        .collect()
-}
-
-fn line_of(page: usize, row: &[Glyph]) -> Option<Line> {
-    let visible: Vec<&Glyph> = row.iter().filter(|g| !g.text.trim().is_empty()).collect();
-    let first = *visible.first()?;
-    let size = dominant_size(&visible);
-    let mut text = String::new();
-    let mut previous_end: Option<f64> = None;
-    let mut pending_space = false;
-    for glyph in row {
-        if glyph.text.trim().is_empty() {
-            pending_space = true;
-            continue;
-        }
-        if let Some(end) = previous_end {
-            let gap = glyph.x - end;
-            if gap > COLUMN_GAP * size {
-                text.push('\t');
-            } else if pending_space || gap > SPACE_GAP * size {
-                text.push(' ');
-            }
-        }
-        text.push_str(&glyph.text);
-        previous_end = Some(glyph.end.max(glyph.x));
-        pending_space = false;
-    }
-    let (bullet, text) = strip_marker(&text);
-    let end = visible.iter().map(|g| g.end).fold(first.x, f64::max);
-    let first_word = row
-        .iter()
-        .skip_while(|g| g.text.trim().is_empty())
-        .take_while(|g| !g.text.trim().is_empty())
-        .map(|g| g.end)
-        .fold(first.x, f64::max)
-        - first.x;
-    Some(Line {
-        page,
-        number: 0,
-        x: first.x,
-        y: first.y,
-        size,
-        text,
-        bullet,
-        end,
-        first_word,
-    })
-}
-
-fn dominant_size(glyphs: &[&Glyph]) -> f64 {
-    let mut counts: Vec<(i64, usize)> = Vec::new();
-    for glyph in glyphs {
-        let key = (glyph.size * 2.0).round() as i64;
-        match counts.iter_mut().find(|(size, _)| *size == key) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((key, 1)),
-        }
-    }
-    counts
-        .iter()
-        .max_by_key(|(size, count)| (*count, *size))
-        .map_or(0.0, |(size, _)| *size as f64 / 2.0)
-}
-
-fn is_bullet(token: &str) -> bool {
-    let mut chars = token.chars();
-    let (Some(c), None) = (chars.next(), chars.next()) else {
-        return false;
-    };
-    matches!(
-        c,
-        '•' | '●'
-            | '▪'
-            | '■'
-            | '◦'
-            | '‣'
-            | '⁃'
-            | '∙'
-            | '·'
-            | '◆'
-            | '◇'
-            | '➢'
-            | '➤'
-            | '►'
-            | '▶'
-            | '✓'
-            | '✔'
-            | '○'
-            | '□'
-            | '–'
-            | '-'
-            | '§'
-    ) || ('\u{f000}'..='\u{f0ff}').contains(&c)
-}
-
-/// A line's leading bullet glyph (and Word's "o" sub-bullet) becomes a bullet flag; a
-/// list number's column gap becomes a space ("7.\tText" → "7. Text").
-fn strip_marker(text: &str) -> (bool, String) {
-    let (head, rest) = match text.split_once(['\t', ' ']) {
-        Some((head, rest)) => (head, rest.trim_start()),
-        None => (text, ""),
-    };
-    if is_bullet(head) && !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("o\t") {
-            return (true, format!("o {}", after.trim_start()));
-        }
-        return (true, rest.to_owned());
-    }
-    if head == "o" && text[1..].starts_with('\t') && !rest.is_empty() {
-        return (true, format!("o {rest}"));
-    }
-    let is_number = head.len() <= 8
-        && (head.ends_with('.') || head.ends_with(')'))
-        && head
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '(' | ')'));
-    if is_number && text[head.len()..].starts_with('\t') && !rest.is_empty() {
-        return (false, format!("{head} {rest}"));
-    }
-    (false, text.to_owned())
-}
-
-/// Running headers and footers repeat with only their numbers changed.
-fn running_key(text: &str) -> String {
-    let digits_folded: String = text
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect();
-    digits_folded
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-fn is_page_number(key: &str) -> bool {
-    let stripped = key.trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
-    let without_hashes = stripped.replace('#', "");
-    let words: Vec<&str> = without_hashes.split_whitespace().collect();
-    stripped.contains('#')
-        && words
-            .iter()
-            .all(|w| matches!(*w, "page" | "of" | "/" | "p."))
-}
-
 fn emit(lines: &[Line]) -> SourceLines {
     let mut out = SourceLines::default();
     if lines.is_empty() {
@@ -257,6 +80,9 @@ fn emit(lines: &[Line]) -> SourceLines {
         })
     };
     let pitch = line_pitch(lines, body);
+    let stands_out = bold_stands_out(lines);
+    let bold = |line: &Line| stands_out && line.bold && !line.bullet && !line.text.contains('\t');
+    let mut bold_open = false;
     let margins = page_margins(lines);
     let right_edges = page_right_edges(lines);
     let mut previous: Option<&Line> = None;
@@ -289,11 +115,15 @@ fn emit(lines: &[Line]) -> SourceLines {
                 let gap = line.y - before.y;
                 line.bullet
                     || level(before) != this_level
+                    || bold(before) != bold(line)
                     || (same_page && gap > pitch.max(line.size) * PARAGRAPH_GAP)
                     || (!same_page && ends_sentence(&before.text) && !starts_lower(&line.text))
                     || (before.text.contains('\t') != line.text.contains('\t'))
             }
         };
+        if new_paragraph || this_level.is_some() {
+            close_bold(&mut out, &mut bold_open);
+        }
         if let Some(level) = this_level {
             match &mut heading_open {
                 Some((open, text, _))
@@ -323,6 +153,11 @@ fn emit(lines: &[Line]) -> SourceLines {
         let indent = "  ".repeat(steps.min(16));
         let text = if line.bullet {
             format!("{indent}- {}", line.text)
+        } else if this_level.is_none() && bold(line) {
+            // Bold standing alone, as Word's bold is written: the text rules make a
+            // short one a heading.
+            bold_open = true;
+            format!("{indent}**{}", line.text)
         } else {
             format!("{indent}{}", line.text)
         };
@@ -349,8 +184,22 @@ fn emit(lines: &[Line]) -> SourceLines {
         out.push(text, origin);
         previous = Some(line);
     }
+    close_bold(&mut out, &mut bold_open);
     flush_heading(&mut out, heading_open.take());
     out
+}
+
+fn close_bold(out: &mut SourceLines, open: &mut bool) {
+    if std::mem::take(open) {
+        out.append_to_last("**");
+    }
+}
+
+/// Bold marks something only where most of the text is not bold (a document set
+/// wholly in a bold face has no emphasis to find).
+fn bold_stands_out(lines: &[Line]) -> bool {
+    let bold = lines.iter().filter(|line| line.bold).count();
+    bold > 0 && bold * 2 < lines.len()
 }
 
 fn flush_heading(out: &mut SourceLines, heading: Option<(usize, String, Origin)>) {
@@ -452,37 +301,4 @@ fn page_margins(lines: &[Line]) -> Vec<f64> {
         })
         .map(|margin| if margin.is_finite() { margin } else { overall })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_numbers_and_running_text() {
-        assert!(is_page_number(&running_key("Page 3")));
-        assert!(is_page_number(&running_key("Page 3 of 12")));
-        assert!(is_page_number(&running_key("- 4 -")));
-        assert!(is_page_number(&running_key("17")));
-        assert!(!is_page_number(&running_key("Section 3 covers email")));
-        assert_eq!(running_key("Page 12  of 3"), "page ## of #");
-    }
-
-    #[test]
-    fn markers_at_the_start_of_a_line() {
-        assert_eq!(
-            strip_marker("\u{f0b7}\tI will"),
-            (true, "I will".to_owned())
-        );
-        assert_eq!(strip_marker("• I will"), (true, "I will".to_owned()));
-        assert_eq!(strip_marker("o\tI will"), (true, "o I will".to_owned()));
-        assert_eq!(
-            strip_marker("7.\tI understand"),
-            (false, "7. I understand".to_owned())
-        );
-        assert_eq!(
-            strip_marker("Name\tValue"),
-            (false, "Name\tValue".to_owned())
-        );
-    }
 }

@@ -1,10 +1,13 @@
 //! PDF files: the text layer with each glyph's position and size (pdf-extract), laid
-//! out again as lines and paragraphs. Headings come from larger type, bullets from
-//! their glyphs, table cells from wide gaps; running headers, footers and page numbers
-//! are dropped. A PDF with no text layer (a scan) is refused.
+//! out again as lines and paragraphs. Headings come from larger type, and from bold
+//! type standing alone (each string's font, from `weights`); bullets from their
+//! glyphs; table cells from wide gaps; running headers, footers and page numbers are
+//! dropped. A PDF with no text layer (a scan) is refused.
 
 mod glyphs;
 mod layout;
+mod rows;
+mod weights;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -45,6 +48,12 @@ pub(super) fn read(bytes: &[u8]) -> Result<SourceLines, ParseError> {
     }
     if collector.letters() < 20 {
         return Err(ParseError::Scanned { pages });
+    }
+    // As guarded as the extraction: weights are a refinement, never a reason to refuse.
+    let weights =
+        catch_unwind(AssertUnwindSafe(|| weights::bold_strings(&document))).unwrap_or_default();
+    for (index, page) in collector.pages_mut().iter_mut().enumerate() {
+        page.set_weights(weights.get(index).and_then(Option::as_ref));
     }
     let lines = layout::lay_out(collector.pages());
     if lines.is_empty() {

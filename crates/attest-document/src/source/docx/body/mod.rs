@@ -65,7 +65,10 @@ impl<'a> Body<'a> {
             return;
         }
         match node.tag_name().name() {
-            "p" => self.paragraph(node),
+            "p" => {
+                self.paragraph(node);
+                self.text_boxes(node, depth);
+            }
             "tbl" => self.table(node),
             "sdt" => {
                 if let Some(content) = child(node, "sdtContent") {
@@ -154,6 +157,27 @@ impl<'a> Body<'a> {
         self.lines.end_paragraph();
         self.lines.push(line, origin);
         self.lines.end_paragraph();
+    }
+
+    /// Text boxes anchored in a paragraph are read after it, as their own paragraphs.
+    /// Word writes a box twice (DrawingML, and VML as the fallback for old readers): the
+    /// fallback is skipped, and a box inside a box is read by the outer box's paragraphs.
+    fn text_boxes(&mut self, paragraph: Node<'_, '_>, depth: usize) {
+        let boxes: Vec<Node<'_, '_>> = paragraph
+            .descendants()
+            .filter(|node| is(*node, "txbxContent"))
+            .filter(|node| {
+                node.ancestors()
+                    .skip(1)
+                    .take_while(|ancestor| *ancestor != paragraph)
+                    .all(|ancestor| !is(ancestor, "Fallback") && !is(ancestor, "txbxContent"))
+            })
+            .collect();
+        for text_box in boxes {
+            for inner in text_box.children() {
+                self.block(inner, depth + 1);
+            }
+        }
     }
 
     /// Each row is one line, its cells separated by tabs (as metadata tables and
