@@ -64,6 +64,14 @@ fn single_field(label: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether a line holds something to write on: underscores, dots or an ellipsis
+/// (a leader), or a tab before an empty cell.
+pub fn has_blank_to_fill(line: &str) -> bool {
+    ["_", "…", "..", "\t"]
+        .iter()
+        .any(|blank| line.contains(blank))
+}
+
 /// A line that is only a signature field: `Signature: _____`, `Name:\t`, `Staff name`.
 /// Returns the label as written and the normalised fields.
 pub fn signature_line(line: &str) -> Option<(String, Vec<&'static str>)> {

@@ -147,7 +147,12 @@ impl Builder {
             LineKind::Meta { label, value } => Some(format!("{label}\t{value}")),
             _ => None,
         };
-        if let Some(text) = text_of(kind)
+        // Only a short line starts a contents list ("Contents", "Table of contents"):
+        // other lines are not looked at again while no list is open.
+        let may_be_contents = self.apparatus == Apparatus::Contents
+            || matches!(kind, LineKind::Text(text) | LineKind::Heading { text, .. } if text.len() <= 24);
+        if may_be_contents
+            && let Some(text) = text_of(kind)
             && self.contents_line(line, &text.replace('\t', " "))
         {
             self.blank_since = false;
@@ -163,10 +168,9 @@ impl Builder {
             LineKind::Signature { label, fields } => {
                 // A wrapped sentence's next line can start like a label ("School agree
                 // to the following:"); only a real blank makes it a field there.
-                let has_blank = ["_", "…", "..", "\t"].iter().any(|b| line.text.contains(b));
                 let continues = !self.blank_since
                     && matches!(self.previous, Previous::Paragraph | Previous::Item)
-                    && !has_blank;
+                    && !crate::vocabulary::has_blank_to_fill(&line.text);
                 if continues {
                     let text = crate::inline::fold_spaces(&line.text);
                     self.text(line, &text, context);
