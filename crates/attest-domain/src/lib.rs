@@ -6,6 +6,7 @@
 //! no I/O, so every rule in it can be tested densely and quickly.
 
 mod acceptance;
+mod approval;
 mod breach;
 mod compliance;
 mod directory;
@@ -30,6 +31,10 @@ mod values;
 pub use acceptance::{
     ChainBreak, ChainedFields, Decision, GENESIS_HASH, SigningMethod, chain_hash, check_answer,
     check_link, to_stored_precision,
+};
+pub use approval::{
+    ApprovalRule, Approver, ApproverRole, MAX_APPROVERS, MAX_REVIEWERS, Outcome, Quorum, Review,
+    ReviewError, ReviewStage, SeatDecision, Verdict, default_body, may_publish,
 };
 pub use breach::{
     AlertStage, Answer, Assessment, AssessmentInput, BoardCount, BoardEntry, BoardPeriod,
