@@ -27,6 +27,7 @@ mod m20261201_000017_create_email_sign_in;
 mod m20261201_000018_add_dpo_contact;
 mod m20261201_000019_create_breach_evidence;
 mod m20261202_000020_create_policy_version_files;
+mod m20261202_000021_create_policy_approval;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000018_add_dpo_contact::Migration),
             Box::new(m20261201_000019_create_breach_evidence::Migration),
             Box::new(m20261202_000020_create_policy_version_files::Migration),
+            Box::new(m20261202_000021_create_policy_approval::Migration),
         ]
     }
 }

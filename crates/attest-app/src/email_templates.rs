@@ -17,7 +17,7 @@ pub struct RenderedEmail {
 }
 
 /// Every kind of email, for `attest mail preview`.
-pub const EMAIL_KINDS: [&str; 7] = [
+pub const EMAIL_KINDS: [&str; 8] = [
     "magic_link",
     "reminder",
     "escalation",
@@ -25,11 +25,12 @@ pub const EMAIL_KINDS: [&str; 7] = [
     "review_alert",
     "sign_in",
     "breach_alert",
+    "approval_request",
 ];
 
 /// Every template, by the name the renderer asks for; the files live in
 /// `templates/email/<kind>/{subject,body.txt,body.html}`.
-const TEMPLATES: [(&str, &str); 23] = [
+const TEMPLATES: [(&str, &str); 26] = [
     (
         "layout.html",
         include_str!("../templates/email/layout.html"),
@@ -119,6 +120,18 @@ const TEMPLATES: [(&str, &str); 23] = [
         "review_alert.html",
         include_str!("../templates/email/review_alert/body.html"),
     ),
+    (
+        "approval_request.subject",
+        include_str!("../templates/email/approval_request/subject"),
+    ),
+    (
+        "approval_request.txt",
+        include_str!("../templates/email/approval_request/body.txt"),
+    ),
+    (
+        "approval_request.html",
+        include_str!("../templates/email/approval_request/body.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -186,6 +199,9 @@ pub fn preview(kind: &str, branding: &Branding) -> Result<RenderedEmail, AppErro
         }
         "review_alert" => {
             context! { title => "Staff Acceptable Use Policy", number => 3, date => "2026-12-20", now => false }
+        }
+        "approval_request" => {
+            context! { name => "Gita Governor", title => "Staff Acceptable Use Policy", number => 4, seat => "Chair of governors", body => "the local governing body", submitted => "2 December 2026", approvals => 1, needed => 3, url => "https://attest.example/reviews/…" }
         }
         "sign_in" => {
             context! { name => "Gita Governor", url => "https://attest.example/sign-in/email/si_…", minutes => 15 }

@@ -86,6 +86,16 @@ impl From<DomainError> for AppError {
     }
 }
 
+impl From<attest_domain::ReviewError> for AppError {
+    fn from(error: attest_domain::ReviewError) -> Self {
+        match error {
+            attest_domain::ReviewError::Invalid(error) => error.into(),
+            attest_domain::ReviewError::Conflict(message) => Self::Conflict(message),
+            attest_domain::ReviewError::NotYours(message) => Self::Forbidden(message),
+        }
+    }
+}
+
 impl From<sea_orm::DbErr> for AppError {
     fn from(error: sea_orm::DbErr) -> Self {
         StoreError::from(error).into()

@@ -101,12 +101,14 @@ impl App {
             JobKind::Reminders => {
                 let report = self.run_trust_reminders(job.trust).await?;
                 Ok(format!(
-                    "{} staff emails, {} escalation emails, {} steps, {} digests, {} review alerts",
+                    "{} staff emails, {} escalation emails, {} steps, {} digests, {} review alerts, {} approval requests, {} scheduled publications",
                     report.staff_emails,
                     report.escalation_emails,
                     report.steps,
                     report.digests,
-                    report.review_alerts
+                    report.review_alerts,
+                    report.approval_requests,
+                    report.scheduled_publications
                 ))
             }
             JobKind::BreachAlerts => {

@@ -6,6 +6,7 @@
 //! domain and the store; never on HTTP or GraphQL.
 
 mod access;
+mod approval;
 mod audit;
 mod authenticate;
 pub mod bootstrap;
@@ -43,6 +44,7 @@ pub use attest_domain::{
 };
 /// A policy version with its parsed document.
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
+pub use approval::{ApprovalRuleInput, AwaitingReview, VersionReview};
 pub use attest_store::PolicySourceFile;
 pub use breach::{
     Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, EvidenceUpload,

@@ -41,7 +41,7 @@ impl StoreError {
         }
     }
 
-    pub(crate) fn corrupt(what: &'static str) -> impl FnOnce(attest_domain::DomainError) -> Self {
+    pub(crate) fn corrupt<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Self {
         move |error| Self::Corrupt {
             what,
             detail: error.to_string(),

@@ -28,10 +28,11 @@ pub use repo::{
     NewPolicy, NewPolicySourceFile, NewPolicyVersion, NewRoleGrant, NewSchool, NewSignInLink,
     NewSyncRun, NewSyncedMembership, NewSyncedPerson, NewTrust, ObligationDifference,
     ObligationSlice, Obligations, OpenMembership, Outbox, OutboxDelivery, OutboxMessage, People,
-    PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies, Policy, PolicySettings,
-    PolicySourceFile, PolicyVersion, PolicyVersionFiles, PolicyVersions, Reach, Refreshed,
-    ReminderLog, Revision, RoleGrants, SchoolPolicySettings, Schools, Sessions, SignInLinkRow,
-    SignInLinks, StateChange, TrustBreachSettings, TrustMailSettings, TrustSignInSettings, Trusts,
+    PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies, Policy, PolicyApprovals,
+    PolicySettings, PolicySourceFile, PolicyVersion, PolicyVersionFiles, PolicyVersions, Reach,
+    Refreshed, ReminderLog, ReviewComment, ReviewRecord, Revision, RoleGrants,
+    SchoolPolicySettings, Schools, Sessions, SignInLinkRow, SignInLinks, StateChange,
+    StoredDecision, TrustBreachSettings, TrustMailSettings, TrustSignInSettings, Trusts,
     find_magic_link_by_hash, find_sign_in_link_by_hash, mail_settings_for_delivery, school_day,
 };
 pub use revocations::{Generation, Revocations};

@@ -12,12 +12,14 @@ use sea_orm::ConnectionTrait;
 use crate::{Backend, Database, StoreError, backend};
 
 /// Tables whose rows are evidence: never updated, never deleted.
-pub const APPEND_ONLY_TABLES: [&str; 5] = [
+pub const APPEND_ONLY_TABLES: [&str; 7] = [
     "audit_log",
     "acceptances",
     "breach_events",
     "breach_evidence",
     "policy_version_files",
+    "policy_review_decisions",
+    "policy_review_comments",
 ];
 
 /// The migration history: the runtime role may read it (readiness), never write it.

@@ -5,6 +5,7 @@ use attest_store::{DraftContent, Policies, PolicyVersion, PolicyVersions, Transa
 use chrono::NaiveDate;
 
 use super::{parse_text, require_can_change};
+use crate::approval::withdraw_on_edit;
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
@@ -65,6 +66,7 @@ impl App {
                 at,
             )
             .await?;
+        withdraw_on_edit(&txn, principal, &scope, id, at).await?;
         record(
             &txn,
             principal,

@@ -8,6 +8,7 @@ use attest_store::{
 };
 
 use super::require_can_change;
+use crate::approval::{check_publishable, spend_schedule};
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
@@ -19,6 +20,23 @@ pub struct Publish {
 
 const MAX_NOTE: usize = 2_000;
 
+/// A change note trimmed, empty as none, and not too long.
+pub(crate) fn checked_note(note: Option<String>) -> Result<Option<String>, AppError> {
+    let note = note
+        .map(|note| note.trim().to_owned())
+        .filter(|note| !note.is_empty());
+    if note
+        .as_ref()
+        .is_some_and(|note| note.chars().count() > MAX_NOTE)
+    {
+        return Err(AppError::invalid(
+            "changeNote",
+            format!("at most {MAX_NOTE} characters"),
+        ));
+    }
+    Ok(note)
+}
+
 impl App {
     pub async fn publish_version(
         &self,
@@ -26,19 +44,7 @@ impl App {
         id: PolicyVersionId,
         publish: Publish,
     ) -> Result<PolicyVersion, AppError> {
-        let change_note = publish
-            .change_note
-            .map(|note| note.trim().to_owned())
-            .filter(|note| !note.is_empty());
-        if change_note
-            .as_ref()
-            .is_some_and(|note| note.chars().count() > MAX_NOTE)
-        {
-            return Err(AppError::invalid(
-                "changeNote",
-                format!("at most {MAX_NOTE} characters"),
-            ));
-        }
+        let change_note = checked_note(publish.change_note)?;
         let scope = principal.scope();
         let txn = self.db.begin().await?;
         let versions = PolicyVersions::new(&txn, &scope);
@@ -52,6 +58,7 @@ impl App {
             .state
             .transition(VersionEvent::Publish)
             .map_err(|error| AppError::Conflict(error.to_string()))?;
+        let review = check_publishable(&txn, &scope, policy.id, id).await?;
 
         // Every school the version applies to must have a value for every placeholder.
         let schools = match (policy.kind, policy.school) {
@@ -143,6 +150,7 @@ impl App {
             },
         )
         .await?;
+        spend_schedule(&txn, &scope, review, at).await?;
         self.refresh_obligations(&txn, scope.trust(), ObligationSlice::policy(policy.id))
             .await?;
         txn.commit().await?;

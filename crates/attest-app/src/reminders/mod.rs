@@ -5,6 +5,7 @@
 //! second finds the record already there. Outside the send window nothing is sent and
 //! the first tick inside it catches up with one email, not several.
 
+mod approvals;
 mod school_mail;
 
 use std::collections::BTreeMap;
@@ -41,6 +42,10 @@ pub struct ReminderReport {
     pub digests: usize,
     /// Policy review alerts to trust admins.
     pub review_alerts: usize,
+    /// Requests to reviewers and approvers who have not acted on a version in review.
+    pub approval_requests: usize,
+    /// Approved versions published on the day they were scheduled for.
+    pub scheduled_publications: usize,
 }
 
 /// The people holding `role` (at `school`, or trust-wide), who can be written to.
@@ -93,6 +98,8 @@ impl App {
             report.steps += part.steps;
             report.digests += part.digests;
             report.review_alerts += part.review_alerts;
+            report.approval_requests += part.approval_requests;
+            report.scheduled_publications += part.scheduled_publications;
         }
         Ok(report)
     }
@@ -133,6 +140,8 @@ impl App {
         let mut report = ReminderReport {
             digests: self.digests(operator, trust, &contacts, &owed).await?,
             review_alerts: self.review_alerts(operator, trust).await?,
+            scheduled_publications: self.publish_scheduled(operator).await?,
+            approval_requests: self.approval_requests(operator, trust).await?,
             ..ReminderReport::default()
         };
         // What was already given, read once: a repeat tick writes nothing for people it

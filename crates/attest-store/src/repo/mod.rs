@@ -3,6 +3,7 @@
 mod acceptances;
 mod actor_names;
 mod api_tokens;
+mod approvals;
 mod audit;
 mod breach_evidence;
 mod breach_settings;
@@ -31,6 +32,7 @@ mod trusts;
 
 pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
 pub use api_tokens::{ApiTokens, NewApiToken};
+pub use approvals::{PolicyApprovals, ReviewComment, ReviewRecord, StoredDecision};
 pub use audit::{Audit, NewAuditEntry};
 pub use breach_evidence::{BreachEvidenceFiles, EvidenceFile, NewEvidenceFile};
 pub use breach_settings::TrustBreachSettings;

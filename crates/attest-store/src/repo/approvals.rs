@@ -1,0 +1,410 @@
+//! Policy governance: approval rules, versions' reviews, decisions and comments. Every
+//! read and write goes through the policy or version first, so a scope reaches only
+//! what it can see.
+
+use attest_domain::{
+    ApprovalRule, PersonId, PolicyId, PolicyVersionId, Review, ReviewStage, SeatDecision,
+    TenantScope, Verdict,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::policies::Policies;
+use super::policy_versions::PolicyVersions;
+use crate::StoreError;
+use crate::entities::{
+    policy_approval_rule, policy_review, policy_review_comment, policy_review_decision,
+};
+
+/// A version's review with what publishing it will do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRecord {
+    pub version: PolicyVersionId,
+    pub review: Review,
+    /// For a scheduled publication: the choices made when it was scheduled.
+    pub resign_required: Option<bool>,
+    pub change_note: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A decision as stored, with who made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDecision {
+    pub id: uuid::Uuid,
+    pub version: PolicyVersionId,
+    pub decision: SeatDecision,
+    pub capacity: String,
+    pub person: Option<PersonId>,
+    pub decided_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewComment {
+    pub id: uuid::Uuid,
+    pub version: PolicyVersionId,
+    pub round: u32,
+    pub author_kind: String,
+    pub author: Option<uuid::Uuid>,
+    /// The clause's number or the section's heading the comment is on.
+    pub clause: Option<String>,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct PolicyApprovals<'a, C> {
+    conn: &'a C,
+    scope: &'a TenantScope,
+}
+
+fn to_review(model: policy_review::Model) -> Result<ReviewRecord, StoreError> {
+    let stage = ReviewStage::parse(&model.stage).ok_or_else(|| StoreError::Corrupt {
+        what: "review stage",
+        detail: model.stage.clone(),
+    })?;
+    Ok(ReviewRecord {
+        version: PolicyVersionId::from_uuid(model.version_id),
+        review: Review {
+            stage,
+            round: u32::try_from(model.round).unwrap_or_default(),
+            scheduled_on: model.scheduled_on,
+        },
+        resign_required: model.resign_required,
+        change_note: model.change_note,
+        submitted_at: model.submitted_at,
+        updated_at: model.updated_at,
+    })
+}
+
+fn to_decision(model: policy_review_decision::Model) -> Result<StoredDecision, StoreError> {
+    let verdict = match model.verdict.as_str() {
+        "approve" => Verdict::Approve {
+            meeting: model.meeting.unwrap_or_default(),
+            minute: model.minute.unwrap_or_default(),
+            effective_on: model.effective_on.unwrap_or_default(),
+        },
+        "reject" => Verdict::Reject {
+            reason: model.reason.unwrap_or_default(),
+        },
+        other => {
+            return Err(StoreError::Corrupt {
+                what: "review verdict",
+                detail: other.to_owned(),
+            });
+        }
+    };
+    Ok(StoredDecision {
+        id: model.id,
+        version: PolicyVersionId::from_uuid(model.version_id),
+        decision: SeatDecision {
+            seat: usize::try_from(model.seat).unwrap_or_default(),
+            round: u32::try_from(model.round).unwrap_or_default(),
+            verdict,
+        },
+        capacity: model.capacity,
+        person: model.person_id.map(PersonId::from_uuid),
+        decided_at: model.decided_at,
+    })
+}
+
+impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
+    pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {
+        Self { conn, scope }
+    }
+
+    fn trust(&self) -> uuid::Uuid {
+        self.scope.trust().as_uuid()
+    }
+
+    pub async fn rule(&self, policy: PolicyId) -> Result<Option<ApprovalRule>, StoreError> {
+        Policies::new(self.conn, self.scope).get(policy).await?;
+        let model = policy_approval_rule::Entity::find()
+            .filter(policy_approval_rule::Column::TrustId.eq(self.trust()))
+            .filter(policy_approval_rule::Column::PolicyId.eq(policy.as_uuid()))
+            .one(self.conn)
+            .await?;
+        model
+            .map(|model| {
+                serde_json::from_str(&model.rule).map_err(StoreError::corrupt("approval rule"))
+            })
+            .transpose()
+    }
+
+    /// Sets the policy's rule, or removes it (`None`: the policy needs no approval).
+    pub async fn set_rule(
+        &self,
+        policy: PolicyId,
+        rule: Option<&ApprovalRule>,
+        by: (&'static str, Option<uuid::Uuid>),
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        Policies::new(self.conn, self.scope).get(policy).await?;
+        policy_approval_rule::Entity::delete_many()
+            .filter(policy_approval_rule::Column::TrustId.eq(self.trust()))
+            .filter(policy_approval_rule::Column::PolicyId.eq(policy.as_uuid()))
+            .exec(self.conn)
+            .await?;
+        let Some(rule) = rule else {
+            return Ok(());
+        };
+        policy_approval_rule::Entity::insert(policy_approval_rule::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            trust_id: Set(self.trust()),
+            policy_id: Set(policy.as_uuid()),
+            rule: Set(serde_json::to_string(rule).map_err(StoreError::corrupt("approval rule"))?),
+            updated_at: Set(at),
+            updated_by_kind: Set(by.0.to_owned()),
+            updated_by_id: Set(by.1),
+        })
+        .exec_without_returning(self.conn)
+        .await?;
+        Ok(())
+    }
+
+    fn reviews(&self) -> sea_orm::Select<policy_review::Entity> {
+        policy_review::Entity::find().filter(policy_review::Column::TrustId.eq(self.trust()))
+    }
+
+    pub async fn review(
+        &self,
+        version: PolicyVersionId,
+    ) -> Result<Option<ReviewRecord>, StoreError> {
+        PolicyVersions::new(self.conn, self.scope)
+            .get(version)
+            .await?;
+        self.reviews()
+            .filter(policy_review::Column::VersionId.eq(version.as_uuid()))
+            .one(self.conn)
+            .await?
+            .map(to_review)
+            .transpose()
+    }
+
+    /// Holds the version's review for the rest of the transaction (a row lock on
+    /// PostgreSQL, the write lock on SQLite), so two approvers deciding at once are
+    /// counted one after the other.
+    pub async fn lock(&self, version: PolicyVersionId) -> Result<(), StoreError> {
+        policy_review::Entity::update_many()
+            .col_expr(
+                policy_review::Column::Round,
+                Expr::col(policy_review::Column::Round).into(),
+            )
+            .filter(policy_review::Column::TrustId.eq(self.trust()))
+            .filter(policy_review::Column::VersionId.eq(version.as_uuid()))
+            .exec(self.conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Writes the version's review. `submitted` marks a new submission.
+    pub async fn save_review(
+        &self,
+        record: &ReviewRecord,
+        submitted: bool,
+    ) -> Result<(), StoreError> {
+        PolicyVersions::new(self.conn, self.scope)
+            .get(record.version)
+            .await?;
+        let existing = self
+            .reviews()
+            .filter(policy_review::Column::VersionId.eq(record.version.as_uuid()))
+            .one(self.conn)
+            .await?;
+        let round = i32::try_from(record.review.round).unwrap_or(i32::MAX);
+        match existing {
+            None => {
+                policy_review::Entity::insert(policy_review::ActiveModel {
+                    id: Set(uuid::Uuid::now_v7()),
+                    trust_id: Set(self.trust()),
+                    version_id: Set(record.version.as_uuid()),
+                    stage: Set(record.review.stage.as_str().to_owned()),
+                    round: Set(round),
+                    scheduled_on: Set(record.review.scheduled_on),
+                    resign_required: Set(record.resign_required),
+                    change_note: Set(record.change_note.clone()),
+                    submitted_at: Set(record.submitted_at),
+                    updated_at: Set(record.updated_at),
+                })
+                .exec_without_returning(self.conn)
+                .await?;
+            }
+            Some(model) => {
+                let mut active: policy_review::ActiveModel = model.into();
+                active.stage = Set(record.review.stage.as_str().to_owned());
+                active.round = Set(round);
+                active.scheduled_on = Set(record.review.scheduled_on);
+                active.resign_required = Set(record.resign_required);
+                active.change_note = Set(record.change_note.clone());
+                if submitted {
+                    active.submitted_at = Set(record.submitted_at);
+                }
+                active.updated_at = Set(record.updated_at);
+                policy_review::Entity::update(active)
+                    .exec(self.conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reviews not yet published (in review or approved), oldest submission first,
+    /// of the versions this scope sees.
+    pub async fn open_reviews(&self) -> Result<Vec<ReviewRecord>, StoreError> {
+        let models = self
+            .reviews()
+            .filter(policy_review::Column::Stage.is_in([
+                ReviewStage::InReview.as_str(),
+                ReviewStage::Approved.as_str(),
+            ]))
+            .order_by_asc(policy_review::Column::SubmittedAt)
+            .all(self.conn)
+            .await?;
+        let versions = PolicyVersions::new(self.conn, self.scope);
+        let mut out = Vec::with_capacity(models.len());
+        for model in models {
+            let record = to_review(model)?;
+            if versions.get(record.version).await.is_ok() {
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Approved versions whose publication day has come.
+    pub async fn due_for_publication(
+        &self,
+        today: NaiveDate,
+    ) -> Result<Vec<ReviewRecord>, StoreError> {
+        self.reviews()
+            .filter(policy_review::Column::Stage.eq(ReviewStage::Approved.as_str()))
+            .filter(policy_review::Column::ScheduledOn.lte(today))
+            .order_by_asc(policy_review::Column::ScheduledOn)
+            .all(self.conn)
+            .await?
+            .into_iter()
+            .map(to_review)
+            .collect()
+    }
+
+    /// Every decision on the version, all rounds, in the order made.
+    pub async fn decisions(
+        &self,
+        version: PolicyVersionId,
+    ) -> Result<Vec<StoredDecision>, StoreError> {
+        PolicyVersions::new(self.conn, self.scope)
+            .get(version)
+            .await?;
+        policy_review_decision::Entity::find()
+            .filter(policy_review_decision::Column::TrustId.eq(self.trust()))
+            .filter(policy_review_decision::Column::VersionId.eq(version.as_uuid()))
+            .order_by_asc(policy_review_decision::Column::DecidedAt)
+            .order_by_asc(policy_review_decision::Column::Id)
+            .all(self.conn)
+            .await?
+            .into_iter()
+            .map(to_decision)
+            .collect()
+    }
+
+    pub async fn add_decision(
+        &self,
+        version: PolicyVersionId,
+        decision: &SeatDecision,
+        capacity: &str,
+        person: Option<PersonId>,
+        at: DateTime<Utc>,
+    ) -> Result<StoredDecision, StoreError> {
+        PolicyVersions::new(self.conn, self.scope)
+            .get(version)
+            .await?;
+        let id = uuid::Uuid::now_v7();
+        let (verdict, meeting, minute, effective_on, reason) = match &decision.verdict {
+            Verdict::Approve {
+                meeting,
+                minute,
+                effective_on,
+            } => (
+                "approve",
+                Some(meeting.clone()),
+                Some(minute.clone()),
+                Some(*effective_on),
+                None,
+            ),
+            Verdict::Reject { reason } => ("reject", None, None, None, Some(reason.clone())),
+        };
+        policy_review_decision::Entity::insert(policy_review_decision::ActiveModel {
+            id: Set(id),
+            trust_id: Set(self.trust()),
+            version_id: Set(version.as_uuid()),
+            round: Set(i32::try_from(decision.round).unwrap_or(i32::MAX)),
+            seat: Set(i32::try_from(decision.seat).unwrap_or(i32::MAX)),
+            capacity: Set(capacity.to_owned()),
+            person_id: Set(person.map(|person| person.as_uuid())),
+            verdict: Set(verdict.to_owned()),
+            meeting: Set(meeting),
+            minute: Set(minute),
+            effective_on: Set(effective_on),
+            reason: Set(reason),
+            decided_at: Set(at),
+        })
+        .exec_without_returning(self.conn)
+        .await?;
+        Ok(StoredDecision {
+            id,
+            version,
+            decision: decision.clone(),
+            capacity: capacity.to_owned(),
+            person,
+            decided_at: at,
+        })
+    }
+
+    pub async fn comments(
+        &self,
+        version: PolicyVersionId,
+    ) -> Result<Vec<ReviewComment>, StoreError> {
+        PolicyVersions::new(self.conn, self.scope)
+            .get(version)
+            .await?;
+        Ok(policy_review_comment::Entity::find()
+            .filter(policy_review_comment::Column::TrustId.eq(self.trust()))
+            .filter(policy_review_comment::Column::VersionId.eq(version.as_uuid()))
+            .order_by_asc(policy_review_comment::Column::CreatedAt)
+            .order_by_asc(policy_review_comment::Column::Id)
+            .all(self.conn)
+            .await?
+            .into_iter()
+            .map(|model| ReviewComment {
+                id: model.id,
+                version,
+                round: u32::try_from(model.round).unwrap_or_default(),
+                author_kind: model.author_kind,
+                author: model.author_id,
+                clause: model.clause,
+                body: model.body,
+                created_at: model.created_at,
+            })
+            .collect())
+    }
+
+    pub async fn add_comment(&self, comment: &ReviewComment) -> Result<(), StoreError> {
+        PolicyVersions::new(self.conn, self.scope)
+            .get(comment.version)
+            .await?;
+        policy_review_comment::Entity::insert(policy_review_comment::ActiveModel {
+            id: Set(comment.id),
+            trust_id: Set(self.trust()),
+            version_id: Set(comment.version.as_uuid()),
+            round: Set(i32::try_from(comment.round).unwrap_or(i32::MAX)),
+            author_kind: Set(comment.author_kind.clone()),
+            author_id: Set(comment.author),
+            clause: Set(comment.clause.clone()),
+            body: Set(comment.body.clone()),
+            created_at: Set(comment.created_at),
+        })
+        .exec_without_returning(self.conn)
+        .await?;
+        Ok(())
+    }
+}
