@@ -2,6 +2,7 @@
 //! HTTP to it. One binary, several modules, to keep link time down.
 
 mod access;
+mod approval;
 mod auth;
 mod breach_board;
 mod breach_desk;

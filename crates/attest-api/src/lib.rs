@@ -4,6 +4,7 @@
 //!
 //! Knows GraphQL; must never know HTTP, SQL or the store.
 
+mod approval;
 mod breach;
 mod context;
 mod cost;
@@ -31,6 +32,7 @@ pub use guard::{CostedDocument, DocumentLimits, DocumentRefused, admit, cost_doc
 pub struct Query(
     directory::DirectoryQuery,
     policy::PolicyQuery,
+    approval::ApprovalQuery,
     signing::SigningQuery,
     mail::MailQuery,
     mail::MailSettingsQuery,
@@ -46,6 +48,7 @@ pub struct Query(
 pub struct Mutation(
     directory::DirectoryMutation,
     policy::PolicyMutation,
+    approval::ApprovalMutation,
     signing::SigningMutation,
     mail::MailMutation,
     jobs::JobsMutation,

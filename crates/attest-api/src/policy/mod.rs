@@ -8,5 +8,5 @@ mod report;
 mod source_file;
 
 pub use mutation::PolicyMutation;
-pub use objects::Policy;
+pub use objects::{Policy, PolicyChange, VersionState};
 pub use query::PolicyQuery;

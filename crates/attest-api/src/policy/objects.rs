@@ -57,6 +57,18 @@ impl Policy {
     async fn kind(&self) -> PolicyKind {
         self.0.kind.into()
     }
+    /// Who approves its versions before they are published; null when its admins
+    /// publish at once.
+    async fn approval_rule(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::approval::ApprovalRule>> {
+        let rule = app(ctx)?
+            .approval_rule(principal(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(rule.map(crate::approval::ApprovalRule))
+    }
     /// The owning school; null for the trust's policies.
     async fn school(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<School>> {
         let Some(school) = self.0.school else {

@@ -5,7 +5,9 @@ use attest_domain::{
     ApprovalRule, PolicyId, PolicyVersionId, Principal, ReviewStage, SeatDecision, Verdict,
     VersionState,
 };
-use attest_store::{Policy, PolicyApprovals, ReviewComment, ReviewRecord, StoredDecision};
+use attest_store::{
+    Policy, PolicyApprovals, PolicyVersions, ReviewComment, ReviewRecord, StoredDecision,
+};
 
 use crate::{App, AppError};
 
@@ -106,6 +108,22 @@ impl App {
             open_seats,
             owns: governed.owns,
         })
+    }
+
+    /// What changed from the version in use to this one, clause by clause, for whoever
+    /// may read the review; `None` for a policy's first version.
+    pub async fn review_changes(
+        &self,
+        principal: &Principal,
+        version: PolicyVersionId,
+    ) -> Result<Option<Vec<attest_document::Change>>, AppError> {
+        let governed = self.governed(&self.db, principal, version).await?;
+        let published = PolicyVersions::new(&self.db, &governed.scope)
+            .in_state(governed.policy.id, VersionState::Published)
+            .await?;
+        Ok(published.map(|published| {
+            attest_document::diff(&published.document, &governed.version.document)
+        }))
     }
 
     /// Versions in review or approved and waiting to be published that the caller

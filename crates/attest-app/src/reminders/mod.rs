@@ -110,10 +110,20 @@ impl App {
         let settings = TrustMailSettings::new(&self.db, &operator.scope())
             .get()
             .await?;
+        // Publishing is not mail: an approved version goes out on its day, whatever the
+        // send window says.
+        let scheduled_publications = self.publish_scheduled(&operator).await?;
         if !settings.window.contains(self.now()) {
-            return Ok(ReminderReport::default());
+            return Ok(ReminderReport {
+                scheduled_publications,
+                ..ReminderReport::default()
+            });
         }
-        self.remind_trust(&operator, &settings.plan).await
+        let report = self.remind_trust(&operator, &settings.plan).await?;
+        Ok(ReminderReport {
+            scheduled_publications,
+            ..report
+        })
     }
 
     async fn remind_trust(
@@ -140,7 +150,6 @@ impl App {
         let mut report = ReminderReport {
             digests: self.digests(operator, trust, &contacts, &owed).await?,
             review_alerts: self.review_alerts(operator, trust).await?,
-            scheduled_publications: self.publish_scheduled(operator).await?,
             approval_requests: self.approval_requests(operator, trust).await?,
             ..ReminderReport::default()
         };
