@@ -162,6 +162,7 @@ async fn a_schools_aup_is_reviewed_approved_and_published_on_its_day() {
         test,
         admin,
         version,
+        head: head_id,
         ..
     } = school_with_rule().await;
     let v = json!({ "v": version });
@@ -287,6 +288,32 @@ async fn a_schools_aup_is_reviewed_approved_and_published_on_its_day() {
     assert_eq!(done["versionReview"]["scheduledOn"], Value::Null);
     let again = test.app.run_reminders().await.expect("tick");
     assert_eq!(again.scheduled_publications, 0, "published once");
+
+    // What staff sign says who approved it, at which meeting.
+    let paper = test
+        .data(
+            &admin,
+            "mutation($input: RecordPaperAcceptanceInput!) { recordPaperAcceptance(input: $input) { id } }",
+            json!({ "input": { "personId": head_id, "versionId": version, "typedName": "Hana Head", "answers": [], "note": "Signed at the staff meeting" } }),
+        )
+        .await;
+    let receipt = test
+        .client
+        .get(test.url(&format!(
+            "/receipts/{}.txt",
+            paper["recordPaperAcceptance"]["id"].as_str().expect("id")
+        )))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("receipt")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        receipt.contains("Approval:      approved by the local governing body, in effect from 10 December 2026 (Chair of governors at Local governing body, 1 December 2026, minute 7.2; Headteacher at Local governing body, 1 December 2026, minute 7.2)"),
+        "{receipt}"
+    );
 }
 
 #[tokio::test]

@@ -304,6 +304,9 @@ pub struct SignedText {
     pub html: String,
     /// The stored version, re-rendered, still hashes to the acceptance's content hash.
     pub verified: bool,
+    /// Who approved the version before it was published, with the meeting and minute;
+    /// null when it was published without an approval step.
+    pub approval: Option<String>,
 }
 
 impl From<&AcceptanceEvidence> for SignedText {
@@ -312,6 +315,7 @@ impl From<&AcceptanceEvidence> for SignedText {
             markdown: evidence.markdown.clone(),
             html: evidence.html.clone(),
             verified: evidence.text_verified,
+            approval: evidence.approval.clone(),
         }
     }
 }

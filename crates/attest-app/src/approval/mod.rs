@@ -8,6 +8,7 @@ mod read;
 mod rule;
 mod submit;
 
+pub(crate) use read::approval_note;
 pub use read::{AwaitingReview, VersionReview};
 pub use rule::ApprovalRuleInput;
 pub(crate) use submit::{check_publishable, spend_schedule, withdraw_on_edit};

@@ -148,3 +148,52 @@ impl App {
         Ok(out)
     }
 }
+
+/// What a receipt says of the version's approval: the body, the day it took effect and
+/// each approving seat's meeting and minute (the decisions of the round that approved
+/// it). `None` when the version was not approved (published with no rule).
+pub(crate) async fn approval_note(
+    conn: &impl attest_store::ConnectionTrait,
+    scope: &attest_domain::TenantScope,
+    policy: PolicyId,
+    version: PolicyVersionId,
+) -> Result<Option<String>, AppError> {
+    let approvals = PolicyApprovals::new(conn, scope);
+    let Some(record) = approvals
+        .review(version)
+        .await?
+        .filter(|record| record.review.stage == ReviewStage::Approved)
+    else {
+        return Ok(None);
+    };
+    let body = approvals
+        .rule(policy)
+        .await?
+        .map_or_else(|| "its approvers".to_owned(), |rule| rule.body);
+    let mut effective = None;
+    let seats: Vec<String> = approvals
+        .decisions(version)
+        .await?
+        .into_iter()
+        .filter(|stored| stored.decision.round == record.review.round)
+        .filter_map(|stored| match stored.decision.verdict {
+            Verdict::Approve {
+                meeting,
+                minute,
+                effective_on,
+            } => {
+                effective = effective.max(Some(effective_on));
+                Some(format!("{} at {meeting}, minute {minute}", stored.capacity))
+            }
+            Verdict::Reject { .. } => None,
+        })
+        .collect();
+    let Some(effective) = effective else {
+        return Ok(None);
+    };
+    Ok(Some(format!(
+        "approved by {body}, in effect from {} ({})",
+        effective.format("%-d %B %Y"),
+        seats.join("; ")
+    )))
+}

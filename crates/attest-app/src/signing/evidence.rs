@@ -21,6 +21,10 @@ pub struct AcceptanceEvidence {
     pub html: String,
     /// Whether the re-rendered text still hashes to the stored content hash.
     pub text_verified: bool,
+    /// Who approved the version before it was published, with the meeting and minute
+    /// ("Approved by the trust board, in effect from 8 December 2026: …"); `None` for
+    /// a version published without an approval step.
+    pub approval: Option<String>,
 }
 
 /// The outcome of re-checking one acceptance.
@@ -125,7 +129,10 @@ impl App {
         let markdown = rendered(&version, &acceptance, Format::Markdown);
         let html = rendered(&version, &acceptance, Format::Html);
         let text_verified = check(&version, &acceptance).text_matches;
+        let approval =
+            crate::approval::approval_note(&self.db, scope, policy.id, version.id).await?;
         Ok(AcceptanceEvidence {
+            approval,
             acceptance,
             person,
             policy,

@@ -36,7 +36,7 @@ pub fn receipt_text(evidence: &AcceptanceEvidence) -> String {
          Role:          {role}\n\
          Answers:       {answers}\n\
          {decline}{note}\
-         Method:        {method}\n\
+         {approval}Method:        {method}\n\
          Signed at:     {at} (UTC), {on} in England\n\
          IP address:    {ip}\n\
          User agent:    {agent}\n\
@@ -62,6 +62,11 @@ pub fn receipt_text(evidence: &AcceptanceEvidence) -> String {
             .note
             .as_ref()
             .map(|note| format!("Note:          {note}\n"))
+            .unwrap_or_default(),
+        approval = evidence
+            .approval
+            .as_ref()
+            .map(|approval| format!("Approval:      {approval}\n"))
             .unwrap_or_default(),
         at = a.signed_at.to_rfc3339(),
         on = a.signed_on,

@@ -123,8 +123,16 @@ impl App {
             .get(recorded.school)
             .await?;
         let found = signer.found;
+        let approval = crate::approval::approval_note(
+            &self.db,
+            &signer.scope,
+            found.policy.id,
+            found.version.id,
+        )
+        .await?;
         let reader = found.reader();
         let receipt = AcceptanceEvidence {
+            approval,
             markdown: render(&found.version.document, &reader, Format::Markdown),
             html: render(&found.version.document, &reader, Format::Html),
             // The text was rendered for this person once, and its hash is what they signed.

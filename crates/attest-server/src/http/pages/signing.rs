@@ -57,6 +57,7 @@ pub(crate) fn receipt(evidence: &AcceptanceEvidence) -> HttpResponse {
             person => evidence.person.full_name.as_str(),
             school => evidence.school.name.as_str(),
             version => evidence.version.number,
+            approval => evidence.approval.clone(),
             typed_name => a.typed_name.clone(),
             role => a.role.clone(),
             answers => a.answers.clone(),
