@@ -58,3 +58,17 @@ export function launch() {
     args: ['--no-sandbox'],
   });
 }
+
+// Signs `account` in through the OpenID test provider in a new browser context; the
+// front door sends each person to their start page.
+export async function signIn(browser, base, account, viewport) {
+  const context = await browser.newContext({ bypassCSP: true, viewport });
+  const page = await context.newPage();
+  await page.goto(`${base}/auth/alpha/oidc/login`);
+  await page.fill('input[name=login]', account);
+  await page.fill('input[name=password]', 'any password');
+  await page.click('button[type=submit]');
+  await page.click('button[type=submit]');
+  await page.waitForURL((url) => /^\/(me|schools\/|breaches|trust)/.test(url.pathname));
+  return page;
+}

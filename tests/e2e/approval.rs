@@ -9,14 +9,14 @@ use serde_json::{Value, json};
 use crate::access::token;
 use crate::portal::{field, get, signed_in};
 
-const TEXT: &str = "Staff Acceptable Use Policy\n\n## 1 Email\n\n1.1 I will use school email for school work only.\n\n1.2 I will not share my password.\n\nSigned ____________ Date ____________\n";
+pub(crate) const TEXT: &str = "Staff Acceptable Use Policy\n\n## 1 Email\n\n1.1 I will use school email for school work only.\n\n1.2 I will not share my password.\n\nSigned ____________ Date ____________\n";
 const EDITED: &str = "Staff Acceptable Use Policy\n\n## 1 Email\n\n1.1 I will use school email for school work only.\n\n1.2 I will never share my password, even with IT.\n\nSigned ____________ Date ____________\n";
 
-const IMPORT: &str = "mutation($input: ImportPolicyInput!) { importPolicy(input: $input) { policy { id } version { id } } }";
-const SET_RULE: &str = "mutation($p: UUID!, $rule: ApprovalRuleInput) { setApprovalRule(policyId: $p, rule: $rule) { body needed allMustApprove approvers { capacity personId role } reviewerIds } }";
-const SUBMIT: &str =
+pub(crate) const IMPORT: &str = "mutation($input: ImportPolicyInput!) { importPolicy(input: $input) { policy { id } version { id } } }";
+pub(crate) const SET_RULE: &str = "mutation($p: UUID!, $rule: ApprovalRuleInput) { setApprovalRule(policyId: $p, rule: $rule) { body needed allMustApprove approvers { capacity personId role } reviewerIds } }";
+pub(crate) const SUBMIT: &str =
     "mutation($v: UUID!) { submitForReview(versionId: $v) { stage round approvals needed } }";
-const REVIEW: &str = "query($v: UUID!) { versionReview(versionId: $v) { stage round approvals needed myOpenSeats canManage scheduledOn versionState
+pub(crate) const REVIEW: &str = "query($v: UUID!) { versionReview(versionId: $v) { stage round approvals needed myOpenSeats canManage scheduledOn versionState
     decisions { round capacity verdict meeting minute effectiveOn reason withdrawn }
     comments { clause body round } changes { change number } } }";
 const APPROVE: &str = "mutation($v: UUID!, $on: NaiveDate) { approveVersion(versionId: $v, input: { meeting: \"Local governing body, 1 December 2026\", minute: \"7.2\", effectiveOn: $on }) { stage approvals needed } }";

@@ -17,6 +17,44 @@ use crate::portal::grant;
 use crate::sign_in::{Provider, add_provider};
 use crate::signing::fixture;
 
+/// Runs one of `tests/browser`'s scripts with node against the running test server and
+/// answers with its summary (`{ checked, problems }`) and where its screenshots are.
+pub(crate) async fn run_script(
+    script: &str,
+    chromium: PathBuf,
+    env: Vec<(&'static str, String)>,
+) -> (serde_json::Value, PathBuf) {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let screenshots = if std::env::var_os("ATTEST_UPDATE_SCREENSHOTS").is_some() {
+        here.join("../docs/screenshots")
+    } else {
+        std::env::temp_dir().join(format!("attest-screenshots-{}", std::process::id()))
+    };
+    let script = here.join("browser").join(script);
+    let shots = screenshots.clone();
+    // The script blocks a thread of its own while this runtime serves its requests.
+    let run = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .envs(env)
+            .env("SCREENSHOTS", shots)
+            .env("CHROMIUM", chromium)
+            .output()
+            .expect("node runs the browser script")
+    })
+    .await
+    .expect("browser script");
+    let report = String::from_utf8_lossy(&run.stdout).into_owned();
+    let errors = String::from_utf8_lossy(&run.stderr).into_owned();
+    eprintln!("{report}\n{errors}");
+    assert!(
+        run.status.success(),
+        "the browser script failed:\n{errors}\n{report}"
+    );
+    let summary = serde_json::from_str(report.lines().last().unwrap_or_default()).expect("report");
+    (summary, screenshots)
+}
+
 #[tokio::test]
 async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser() {
     let chromium = attest_test_support::peers::chromium();
@@ -61,36 +99,15 @@ async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser(
     add_provider(&test, admin, &provider, json!({})).await;
     assert!(test.clock.now() > chrono::Utc::now() - chrono::Duration::minutes(5));
 
-    let screenshots = if std::env::var_os("ATTEST_UPDATE_SCREENSHOTS").is_some() {
-        here.join("../docs/screenshots")
-    } else {
-        std::env::temp_dir().join(format!("attest-screenshots-{}", std::process::id()))
-    };
-    let script = here.join("browser/walkthrough.mjs");
-    let (url, school) = (test.address.clone(), f.school.clone());
-    let shots = screenshots.clone();
-    // The walkthrough blocks a thread of its own while this runtime serves its requests.
-    let run = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .env("ATTEST_URL", url)
-            .env("SCHOOL_ID", school)
-            .env("SCREENSHOTS", shots)
-            .env("CHROMIUM", chromium)
-            .output()
-            .expect("node runs the browser walkthrough")
-    })
-    .await
-    .expect("walkthrough");
-    let report = String::from_utf8_lossy(&run.stdout).into_owned();
-    let errors = String::from_utf8_lossy(&run.stderr).into_owned();
-    eprintln!("{report}\n{errors}");
-    assert!(
-        run.status.success(),
-        "the browser walkthrough failed:\n{errors}\n{report}"
-    );
-    let summary: serde_json::Value =
-        serde_json::from_str(report.lines().last().unwrap_or_default()).expect("report");
+    let (summary, screenshots) = run_script(
+        "walkthrough.mjs",
+        chromium,
+        vec![
+            ("ATTEST_URL", test.address.clone()),
+            ("SCHOOL_ID", f.school.clone()),
+        ],
+    )
+    .await;
     assert_eq!(
         summary["checked"].as_array().map(Vec::len),
         Some(15),

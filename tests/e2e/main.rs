@@ -11,6 +11,7 @@ mod breach_handling;
 mod breach_record;
 mod breaches;
 mod browser;
+mod browser_approval;
 mod directory;
 mod directory_sync;
 mod email_sign_in;

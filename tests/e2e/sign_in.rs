@@ -57,7 +57,8 @@ impl Provider {
                 "ten": { "email": "ann@alpha.example", "email_verified": true, "name": "Other tenant", "tid": "99999999-2222-3333-4444-555555555555", "hd": "alpha.example" },
                 "zed": { "email": "zed@beta.example", "email_verified": true, "name": "Zed Beta", "tid": TENANT, "hd": "alpha.example" },
                 "sam": { "email": "sam@alpha.example", "email_verified": true, "name": "Sam Head", "tid": TENANT, "hd": "alpha.example" },
-                "dee": { "email": "dpo@alpha.example", "email_verified": true, "name": "Dee Protection", "tid": TENANT, "hd": "alpha.example" }
+                "dee": { "email": "dpo@alpha.example", "email_verified": true, "name": "Dee Protection", "tid": TENANT, "hd": "alpha.example" },
+                "gita": { "email": "gita@alpha.example", "email_verified": true, "name": "Gita Governor", "tid": TENANT, "hd": "alpha.example" }
             }
         });
         // The provider is a pinned npm package: installed on first use.

@@ -15,6 +15,8 @@ pub struct VersionReview {
     pub version: PolicyVersionId,
     pub number: u32,
     pub state: VersionState,
+    /// The version's text, as reviewers read it (without any school's values).
+    pub document: attest_document::Document,
     pub policy: Policy,
     pub rule: Option<ApprovalRule>,
     pub record: Option<ReviewRecord>,
@@ -100,6 +102,7 @@ impl App {
             version,
             number: governed.version.number,
             state: governed.version.state,
+            document: governed.version.document,
             policy: governed.policy,
             rule: governed.rule,
             record,

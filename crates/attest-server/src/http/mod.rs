@@ -226,6 +226,12 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 "/breaches/{id}/{action}",
                 web::post().to(pages::breach_actions::breach_action),
             )
+            .route("/reviews", web::get().to(pages::reviews::reviews))
+            .route("/reviews/{id}", web::get().to(pages::reviews::review_page))
+            .route(
+                "/reviews/{id}/{action}",
+                web::post().to(pages::reviews::review_action),
+            )
             .route(
                 "/exports/policy-versions/{id}/source",
                 web::get().to(policy_source::download_source),

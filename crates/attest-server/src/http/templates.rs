@@ -7,13 +7,15 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use minijinja::{Environment, Value, context};
 
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 21] = [
     ("layout.html", include_str!("pages/templates/layout.html")),
     ("receipt.html", include_str!("pages/templates/receipt.html")),
     ("sign.html", include_str!("pages/templates/sign.html")),
     ("done.html", include_str!("pages/templates/done.html")),
     ("invalid.html", include_str!("pages/templates/invalid.html")),
     ("me.html", include_str!("pages/templates/me.html")),
+    ("reviews.html", include_str!("pages/templates/reviews.html")),
+    ("review.html", include_str!("pages/templates/review.html")),
     (
         "signed_out.html",
         include_str!("pages/templates/signed_out.html"),

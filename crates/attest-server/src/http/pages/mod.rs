@@ -16,6 +16,7 @@ pub mod breaches;
 mod form_fields;
 pub mod front;
 pub mod me;
+pub mod reviews;
 pub mod school;
 pub mod signing;
 pub mod trust;
@@ -71,6 +72,7 @@ pub(crate) fn nav(principal: &Principal, current: &str) -> Vec<Value> {
     {
         items.push((format!("/schools/{school}"), "My school"));
     }
+    items.push(("/reviews".to_owned(), "Policy reviews"));
     items.push(("/breaches".to_owned(), "Breaches"));
     items.push(("/breaches/new".to_owned(), "Report a breach"));
     items
