@@ -174,3 +174,95 @@ async fn a_named_governor_decides_on_the_page_and_no_one_else_can() {
     assert_eq!(status, 409, "{again}");
     assert!(again.contains("already approved"), "{again}");
 }
+
+#[tokio::test]
+async fn the_trust_page_lists_what_waits_for_approval_and_each_reviews_task() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let admin = trust.admin.as_str();
+    let school = test.with_school(admin, "Riverside Primary", "600021").await;
+    let chair = test
+        .with_person(
+            admin,
+            "Gita Governor",
+            "chair@600021.sch.uk",
+            &school,
+            "GOVERNOR",
+        )
+        .await;
+    let tara = test
+        .with_person(
+            admin,
+            "Tara Trust",
+            "tara@600021.sch.uk",
+            &school,
+            "SUPPORT",
+        )
+        .await;
+    crate::portal::grant(&test, "alpha", &tara, "trust_admin", None).await;
+    // In use since last year, with its review due on 1 January 2027.
+    let dated = TEXT.replace(
+        "Staff Acceptable Use Policy\n",
+        "Staff Acceptable Use Policy\n\nNext review: 1 January 2027\n",
+    );
+    let first = test
+        .data(
+            admin,
+            IMPORT,
+            json!({ "input": { "text": dated, "schoolId": school } }),
+        )
+        .await;
+    let policy = first["importPolicy"]["policy"]["id"].clone();
+    test.data(
+        admin,
+        "mutation($id: UUID!) { publishVersion(id: $id, input: {resignRequired: true}) { state } }",
+        json!({ "id": first["importPolicy"]["version"]["id"] }),
+    )
+    .await;
+    const DUE: &str =
+        "{ policiesDueForReview(withinDays: 60) { nextReviewOn nextDraftId nextDraftStage } }";
+    let due = test.data(admin, DUE, json!({})).await;
+    assert_eq!(
+        due["policiesDueForReview"],
+        json!([{ "nextReviewOn": "2027-01-01", "nextDraftId": null, "nextDraftStage": null }])
+    );
+    let tara_browser = signed_in(&test, "alpha", admin, "tara@600021.sch.uk").await;
+    let (_, page) = get(&tara_browser, &test, "/trust").await;
+    assert!(
+        page.contains("for the school&#x27;s admins: no new draft yet"),
+        "{page}"
+    );
+
+    // The owner starts the next version and sends it to the governors.
+    let next = test
+        .data(
+            admin,
+            IMPORT,
+            json!({ "input": { "text": dated, "policyId": policy } }),
+        )
+        .await;
+    let draft = next["importPolicy"]["version"]["id"]
+        .as_str()
+        .expect("draft")
+        .to_owned();
+    test.data(
+        admin,
+        SET_RULE,
+        json!({ "p": policy, "rule": { "approvers": [{ "personId": chair, "capacity": "Chair of governors" }] } }),
+    )
+    .await;
+    test.data(admin, SUBMIT, json!({ "v": draft })).await;
+    let due = test.data(admin, DUE, json!({})).await;
+    assert_eq!(due["policiesDueForReview"][0]["nextDraftId"], draft);
+    assert_eq!(
+        due["policiesDueForReview"][0]["nextDraftStage"],
+        "IN_REVIEW"
+    );
+    let (status, page) = get(&tara_browser, &test, "/trust").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("the new draft is in review"), "{page}");
+    assert!(
+        page.contains("Staff Acceptable Use Policy, version 2</a>: 0 of 1 approvals from the local governing body"),
+        "{page}"
+    );
+}

@@ -397,6 +397,10 @@ pub struct PolicyDueForReview {
     pub version: PolicyVersion,
     pub next_review_on: NaiveDate,
     pub overdue: bool,
+    /// The review task: the next version being written (null until its owner starts
+    /// one) and its stage.
+    pub next_draft_id: Option<Uuid>,
+    pub next_draft_stage: Option<crate::approval::ReviewStage>,
 }
 
 #[ComplexObject]

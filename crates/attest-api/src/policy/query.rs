@@ -117,6 +117,8 @@ impl PolicyQuery {
                 version: PolicyVersion(d.version),
                 next_review_on: d.next_review_on,
                 overdue: d.overdue,
+                next_draft_id: d.next_draft.map(|(id, _)| id.as_uuid()),
+                next_draft_stage: d.next_draft.map(|(_, stage)| stage.into()),
             })
             .collect())
     }

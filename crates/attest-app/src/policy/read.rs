@@ -38,6 +38,9 @@ pub struct DueForReview {
     pub version: PolicyVersion,
     pub next_review_on: NaiveDate,
     pub overdue: bool,
+    /// The review task: the next version being written, and where it is on its way
+    /// (`None` when its owner has not started one).
+    pub next_draft: Option<(PolicyVersionId, attest_domain::ReviewStage)>,
 }
 
 impl App {
@@ -206,11 +209,27 @@ impl App {
             {
                 continue;
             }
+            let next_draft = match PolicyVersions::new(&self.db, &scope)
+                .in_state(policy.id, VersionState::Draft)
+                .await?
+            {
+                None => None,
+                Some(draft) => {
+                    let stage = attest_store::PolicyApprovals::new(&self.db, &scope)
+                        .review(draft.id)
+                        .await?
+                        .map_or(attest_domain::ReviewStage::Drafting, |record| {
+                            record.review.stage
+                        });
+                    Some((draft.id, stage))
+                }
+            };
             due.push(DueForReview {
                 policy: policy.clone(),
                 version,
                 next_review_on,
                 overdue: next_review_on < today,
+                next_draft,
             });
         }
         Ok(due)

@@ -209,7 +209,8 @@ impl App {
         Ok(report)
     }
 
-    /// Trust admins hear about a policy's review 30 days before its date and on it.
+    /// A policy's owners hear about its review 30 days before its date and on it: the
+    /// review task is theirs (the trust page shows how far the next version has got).
     async fn review_alerts(
         &self,
         operator: &Principal,
@@ -222,9 +223,20 @@ impl App {
         if due.is_empty() {
             return Ok(0);
         }
-        let admins = holders(self, &scope, Role::TrustAdmin, None).await?;
+        let trust_admins = holders(self, &scope, Role::TrustAdmin, None).await?;
         let mut sent = 0;
         for review in due {
+            // The review is its owner's task: a school's admins for its own policies
+            // (the trust's admins when the school has none), the trust's for the trust's.
+            let school_admins = match review.policy.school {
+                Some(school) => holders(self, &scope, Role::SchoolAdmin, Some(school)).await?,
+                None => Vec::new(),
+            };
+            let admins = if school_admins.is_empty() {
+                &trust_admins
+            } else {
+                &school_admins
+            };
             let stage = if review.next_review_on <= today {
                 "due"
             } else {
@@ -235,7 +247,7 @@ impl App {
                 trust,
                 context! { title => review.policy.title.clone(), number => review.version.number, date => review.next_review_on.to_string(), now => stage == "due" },
             )?;
-            for admin in &admins {
+            for admin in admins {
                 let Some(email) = &admin.email else { continue };
                 let queued = Outbox::new(&self.db, &scope)
                     .enqueue(NewEmail {

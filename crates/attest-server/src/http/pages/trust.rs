@@ -1,5 +1,5 @@
-//! The trust overview: every school side by side, policies due for review, and the
-//! directory sync.
+//! The trust overview: every school side by side, policies waiting for approval and
+//! due for review, and the directory sync.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +24,7 @@ pub async fn trust_overview(caller: Caller, app: web::Data<App>) -> Result<HttpR
     let summary = app.compliance_summary(principal, None, None).await?;
     let schools = app.schools(principal).await?;
     let reviews = app.policies_due_for_review(principal, 60).await?;
+    let awaiting = app.awaiting_review(principal).await?;
     // Only trust admins see the directory sync; others simply do not get that part.
     let sync = match app.sync_runs(principal, 1).await {
         Ok(runs) => runs.into_iter().next().map(|run| {
@@ -65,6 +66,24 @@ pub async fn trust_overview(caller: Caller, app: web::Data<App>) -> Result<HttpR
                 title => review.policy.title.clone(),
                 on => review.next_review_on.format("%-d %b %Y").to_string(),
                 overdue => review.overdue,
+                owner => if review.policy.school.is_some() { "the school's admins" } else { "the trust's admins" },
+                task => match review.next_draft {
+                    None => "no new draft yet",
+                    Some((_, attest_domain::ReviewStage::Drafting)) => "a new draft is being written",
+                    Some((_, attest_domain::ReviewStage::InReview)) => "the new draft is in review",
+                    Some((_, attest_domain::ReviewStage::Approved)) => "the new draft is approved",
+                },
+                draft => review.next_draft.map(|(id, _)| id.as_uuid().to_string()),
+            }).collect::<Vec<_>>(),
+            awaiting => awaiting.iter().map(|item| context! {
+                id => item.review.version.as_uuid().to_string(),
+                title => item.review.policy.title.as_str(),
+                number => item.review.number,
+                approved => item.review.stage() == attest_domain::ReviewStage::Approved,
+                approvals => item.review.approvals(),
+                needed => item.review.needed(),
+                body => item.review.rule.as_ref().map(|rule| rule.body.clone()),
+                scheduled => item.review.record.as_ref().and_then(|record| record.review.scheduled_on).map(|on| on.format("%-d %b %Y").to_string()),
             }).collect::<Vec<_>>(),
             sync => sync,
         },
