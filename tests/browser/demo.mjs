@@ -25,6 +25,8 @@ function kindOf(path) {
     [/^\/breaches\/[0-9a-f-]{36}\/ico-pack$/, 'ico-pack'],
     [/^\/breaches$/, 'breaches'],
     [/^\/receipts\/[^.]+$/, 'receipt'],
+    [/^\/reviews\/[0-9a-f-]{36}$/, 'review'],
+    [/^\/reviews$/, 'reviews'],
   ];
   const found = rules.find(([pattern]) => pattern.test(path));
   return found ? found[1] : null;
@@ -100,6 +102,16 @@ try {
       await page.goto(`${base}/breaches?status=triaged&q=laptop`);
       await audit(page, 'breaches-filtered');
     }
+    if (part.startsWith('governor')) {
+      // The chair of governors approves the AUP waiting for them, as minuted.
+      await page.goto(`${base}/reviews`);
+      await page.click('main a[href^="/reviews/"]');
+      await page.fill('#meeting', 'Local governing body, autumn term');
+      await page.fill('#minute', '4.1');
+      await Promise.all([page.waitForNavigation(), page.click('form[action$="/approve"] button[type=submit]')]);
+      if (!(await page.textContent('main')).includes('Chair of governors approved')) fail('the approval did not show on the review');
+      await audit(page, 'review-approved');
+    }
     if (phone) {
       // The member of staff signs what they owe, and gets a receipt.
       await page.goto(`${base}/me`);
@@ -123,7 +135,8 @@ try {
     await context.close();
   }
   const every = ['front', 'email-link', 'trust', 'school', 'paper', 'me', 'sign', 'breaches', 'breach', 'report', 'receipt',
-    'breach-reported', 'breach-triaged', 'breach-subjects-notified', 'breach-closed-not-a-breach', 'ico-pack'];
+    'breach-reported', 'breach-triaged', 'breach-subjects-notified', 'breach-closed-not-a-breach', 'ico-pack',
+    'reviews', 'review'];
   for (const kind of every) {
     if (!seenKinds.has(kind)) fail(`no sign-in link led to a ${kind} page`);
   }

@@ -74,7 +74,8 @@ fn every_page_of_the_demo_is_reached_from_its_printed_sign_in_links() {
             "trust admin",
             "DPO",
             "school admin",
-            "member of staff with a policy to sign"
+            "member of staff with a policy to sign",
+            "governor asked to approve a policy"
         ],
         "{}",
         banner.join("")
@@ -104,7 +105,7 @@ fn every_page_of_the_demo_is_reached_from_its_printed_sign_in_links() {
         serde_json::from_str(report.lines().last().unwrap_or_default()).expect("report");
     let checked = summary["checked"].as_array().expect("checked");
     assert!(
-        checked.len() >= 12 + 4,
+        checked.len() >= 14 + 5,
         "every kind of page and every sign-in: {checked:?}"
     );
 }

@@ -65,14 +65,20 @@ pub async fn reminders(config: Config, command: RemindersCommand) -> anyhow::Res
         println!(
             "{}",
             json!({ "staff_emails": report.staff_emails, "escalation_emails": report.escalation_emails,
-                    "steps": report.steps, "sent": delivered.sent, "failed": delivered.failed, "retried": delivered.retried })
+                    "steps": report.steps, "digests": report.digests, "review_alerts": report.review_alerts,
+                    "approval_requests": report.approval_requests, "scheduled_publications": report.scheduled_publications,
+                    "sent": delivered.sent, "failed": delivered.failed, "retried": delivered.retried })
         );
     } else {
         println!(
-            "queued {} staff email(s) and {} escalation(s) ({} steps); sent {}, failed {}, will retry {}",
+            "queued {} staff email(s), {} escalation(s) ({} steps), {} digest(s), {} review alert(s) and {} approval request(s); published {} scheduled version(s); sent {}, failed {}, will retry {}",
             report.staff_emails,
             report.escalation_emails,
             report.steps,
+            report.digests,
+            report.review_alerts,
+            report.approval_requests,
+            report.scheduled_publications,
             delivered.sent,
             delivered.failed,
             delivered.retried

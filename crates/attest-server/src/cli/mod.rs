@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod policy;
 mod policy_import;
 mod policy_original;
+mod policy_review;
 pub mod progress;
 pub mod sign_in;
 pub mod signing;
@@ -214,6 +215,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Policy(policy::PolicyCommand::Original(args)) => {
             policy_original::run(config, args).await
+        }
+        Command::Policy(policy::PolicyCommand::Approval(args)) => {
+            policy_review::approval(config, args).await
+        }
+        Command::Policy(policy::PolicyCommand::Review(args)) => {
+            policy_review::review(config, args).await
+        }
+        Command::Policy(policy::PolicyCommand::Reviews(args)) => {
+            policy_review::reviews(config, args).await
         }
         Command::Policy(command) => policy::run(command),
         Command::Acceptance(command) => signing::acceptance(config, command).await,

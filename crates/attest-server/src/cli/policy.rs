@@ -42,6 +42,12 @@ pub enum PolicyCommand {
     Import(super::policy_import::ImportArgs),
     /// Write out the file a policy version was imported from (needs the database).
     Original(super::policy_original::OriginalArgs),
+    /// Show or set who approves a policy's versions (needs the database).
+    Approval(super::policy_review::ApprovalArgs),
+    /// Show a version's review; submit it, take it back or schedule its publication.
+    Review(super::policy_review::ReviewArgs),
+    /// List the versions waiting for review or approval.
+    Reviews(super::policy_review::ReviewsArgs),
     /// Compare two versions of an AUP clause by clause.
     Diff {
         before: PathBuf,
@@ -84,7 +90,11 @@ fn read(path: &Path) -> anyhow::Result<Document> {
 
 pub fn run(command: PolicyCommand) -> anyhow::Result<()> {
     match command {
-        PolicyCommand::Import(_) | PolicyCommand::Original(_) => {
+        PolicyCommand::Import(_)
+        | PolicyCommand::Original(_)
+        | PolicyCommand::Approval(_)
+        | PolicyCommand::Review(_)
+        | PolicyCommand::Reviews(_) => {
             bail!("this command is run with the database")
         }
         PolicyCommand::Parse { file, json, report } => {

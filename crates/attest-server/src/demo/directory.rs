@@ -97,6 +97,9 @@ pub(super) async fn seed_directory(app: &App) -> anyhow::Result<DemoTrust> {
             if index == 1 && *title == "Teaching Assistant" {
                 cast.reporter = Some(person.id);
             }
+            if index == 0 && *kind == "governor" {
+                cast.governor = Some(person.id);
+            }
         }
     }
     // Trust IT: a person of the central team (attached to the first school), so that

@@ -2,6 +2,7 @@
 //! their staff, governors and volunteers, and an admin token), then the server.
 
 mod directory;
+mod governance;
 mod graph;
 mod seed;
 mod walkthrough;
@@ -47,6 +48,8 @@ pub struct Cast {
     pub reporter: Option<attest_domain::PersonId>,
     /// A member of staff with a policy still to sign.
     pub signer: Option<attest_domain::PersonId>,
+    /// The first school's chair of governors, asked to approve its next AUP.
+    pub governor: Option<attest_domain::PersonId>,
 }
 
 #[derive(Args)]
@@ -143,6 +146,9 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "  breaches:   {} on the DPO's desk (just reported, clock running, reported to the ICO, closed)",
         demo.breaches
+    );
+    println!(
+        "  approval:   the first school's next AUP is in review: its chair of governors and headteacher approve it at /reviews"
     );
     println!(
         "  compliance: http://{address}/exports/compliance.csv   (with the token), or `attest report compliance --trust demo`"

@@ -144,6 +144,7 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
     }
     demo.cast.signer = unsigned.get(3).map(|row| row.person);
     super::walkthrough::breaches(&past, &clock, &mut demo).await?;
+    super::governance::policy_in_review(app, &demo).await?;
     super::walkthrough::sign_in_links(app, &mut demo).await?;
     demo.signatures = signatures;
     demo.signing_link = signing_link;

@@ -1,6 +1,6 @@
 //! What makes the demo walkable in a browser: email sign-in turned on, single-use
-//! sign-in links for a trust admin, the DPO, a school admin and a member of staff, and
-//! breaches on the DPO's desk in different states.
+//! sign-in links for a trust admin, the DPO, a school admin, a member of staff and a
+//! governor, and breaches on the DPO's desk in different states.
 
 use std::sync::Arc;
 
@@ -30,6 +30,7 @@ pub(super) async fn sign_in_links(app: &App, demo: &mut DemoTrust) -> anyhow::Re
         ("DPO", cast.dpo),
         ("school admin", cast.school_admin),
         ("member of staff with a policy to sign", cast.signer),
+        ("governor asked to approve a policy", cast.governor),
     ];
     for (part, person) in parts {
         let person = person.with_context(|| format!("the demo has no {part}"))?;
