@@ -3,6 +3,7 @@
 
 mod access;
 mod approval;
+mod approval_access;
 mod approval_pages;
 mod auth;
 mod breach_board;

@@ -7,5 +7,5 @@ mod objects;
 mod query;
 
 pub use mutation::ApprovalMutation;
-pub use objects::{ApprovalRule, ReviewStage};
+pub use objects::{ApprovalRule, ReviewStage, VersionReview};
 pub use query::ApprovalQuery;

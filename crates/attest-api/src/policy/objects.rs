@@ -201,6 +201,18 @@ impl PolicyVersion {
     async fn source(&self) -> &str {
         &self.0.source
     }
+    /// Its review and approval: the stage, the rule, decisions (withdrawn ones marked)
+    /// and comments; part of the version's evidence.
+    async fn review(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::approval::VersionReview> {
+        app(ctx)?
+            .version_review(principal(ctx)?, self.0.id)
+            .await
+            .map(crate::approval::VersionReview)
+            .gql()
+    }
     /// The file this version was imported from (Word, PDF or text), for the policy's
     /// admins; null for a version written in attest or adopted from a template.
     async fn source_file(
