@@ -188,7 +188,7 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
         policy_review::Entity::update_many()
             .col_expr(
                 policy_review::Column::Round,
-                Expr::col(policy_review::Column::Round).into(),
+                Expr::col(policy_review::Column::Round),
             )
             .filter(policy_review::Column::TrustId.eq(self.trust()))
             .filter(policy_review::Column::VersionId.eq(version.as_uuid()))
