@@ -3,6 +3,27 @@
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
+
+/// A stored file as a download: an attachment under its own name, sandboxed should a
+/// browser try to show it, never cached, with its SHA-256 in `hash_header`.
+pub(crate) fn stored_file(
+    content_type: &str,
+    file_name: &str,
+    hash_header: &'static str,
+    sha256: &str,
+    bytes: Vec<u8>,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(file_name.to_owned())],
+        })
+        .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header((hash_header, sha256.to_owned()))
+        .body(bytes)
+}
 use attest_app::App;
 use attest_domain::PolicyVersionId;
 
@@ -19,17 +40,11 @@ pub async fn download_source(
         .policy_source_file_bytes(principal, path.into_inner())
         .await
         .map_err(WebError::download)?;
-    Ok(caller.answer(
-        HttpResponse::Ok()
-            .content_type(file.content_type.as_str())
-            .insert_header(ContentDisposition {
-                disposition: DispositionType::Attachment,
-                parameters: vec![DispositionParam::Filename(file.file_name.clone())],
-            })
-            // A school's file is shown to no one as a page of this site.
-            .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
-            .insert_header(("Cache-Control", "no-store"))
-            .insert_header(("X-Source-SHA256", file.sha256.clone()))
-            .body(bytes),
-    ))
+    Ok(caller.answer(stored_file(
+        &file.content_type,
+        &file.file_name,
+        "X-Source-SHA256",
+        &file.sha256,
+        bytes,
+    )))
 }

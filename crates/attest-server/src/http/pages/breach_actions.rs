@@ -12,7 +12,7 @@ use attest_domain::{AssessmentInput, BreachId};
 
 use super::breaches::show_breach;
 use super::form_fields::Fields;
-use super::see_other;
+use super::{see_other, shown_again};
 use crate::http::caller::Caller;
 use crate::http::web_error::WebError;
 
@@ -132,19 +132,7 @@ pub async fn breach_action(
     caller.confirm_form(&app, &fields.one("csrf"))?;
     match act(&app, &caller, id, &action, &fields).await {
         Ok(()) => Ok(caller.answer(see_other(format!("/breaches/{id}")))),
-        Err(error @ AppError::InvalidInput { .. }) => {
-            show_breach(
-                &caller,
-                &app,
-                id,
-                Some((StatusCode::UNPROCESSABLE_ENTITY, error.for_people())),
-            )
-            .await
-        }
-        Err(AppError::Conflict(message)) => {
-            show_breach(&caller, &app, id, Some((StatusCode::CONFLICT, message))).await
-        }
-        Err(error) => Err(error.into()),
+        Err(error) => show_breach(&caller, &app, id, Some(shown_again(error)?)).await,
     }
 }
 

@@ -5,7 +5,6 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
 use attest_app::{App, AppError, EvidenceUpload};
 use attest_domain::{BreachId, EVIDENCE_MAX_BYTES, evidence_too_large};
@@ -184,16 +183,11 @@ pub async fn download_evidence(
         .breach_evidence_file(principal, id, evidence)
         .await
         .map_err(WebError::download)?;
-    Ok(caller.answer(
-        HttpResponse::Ok()
-            .content_type(file.content_type.as_str())
-            .insert_header(ContentDisposition {
-                disposition: DispositionType::Attachment,
-                parameters: vec![DispositionParam::Filename(file.file_name.clone())],
-            })
-            .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
-            .insert_header(("Cache-Control", "no-store"))
-            .insert_header(("X-Evidence-SHA256", file.sha256.clone()))
-            .body(bytes),
-    ))
+    Ok(caller.answer(crate::http::policy_source::stored_file(
+        &file.content_type,
+        &file.file_name,
+        "X-Evidence-SHA256",
+        &file.sha256,
+        bytes,
+    )))
 }

@@ -46,6 +46,18 @@ fn form_status(error: Option<&String>) -> StatusCode {
     }
 }
 
+/// A refused form is shown again on its page with what was wrong (422) or why it
+/// cannot happen now (409); any other error is the error page's.
+fn shown_again(error: attest_app::AppError) -> Result<(StatusCode, String), attest_app::AppError> {
+    match error {
+        error @ attest_app::AppError::InvalidInput { .. } => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, error.for_people()))
+        }
+        attest_app::AppError::Conflict(message) => Ok((StatusCode::CONFLICT, message)),
+        other => Err(other),
+    }
+}
+
 fn see_other(location: String) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", location))

@@ -10,7 +10,7 @@ use attest_domain::{LONDON, PolicyVersionId, ReviewStage, Verdict};
 use minijinja::{Value, context};
 
 use super::form_fields::Fields;
-use super::{nav, page, see_other};
+use super::{nav, page, see_other, shown_again};
 use crate::http::caller::Caller;
 use crate::http::web_error::WebError;
 
@@ -218,26 +218,16 @@ pub async fn review_action(
     let (version, action) = path.into_inner();
     let fields = Fields(form.into_inner());
     caller.confirm_form(&app, &fields.one("csrf"))?;
-    match act(&app, &caller, version, &action, &fields).await {
+    // A seat already used is said on the page, as a state the version is in.
+    let outcome =
+        act(&app, &caller, version, &action, &fields)
+            .await
+            .map_err(|error| match error {
+                AppError::Forbidden(message) => AppError::Conflict(message),
+                other => other,
+            });
+    match outcome {
         Ok(()) => Ok(caller.answer(see_other(format!("/reviews/{}", version.as_uuid())))),
-        Err(error @ AppError::InvalidInput { .. }) => {
-            show_review(
-                &caller,
-                &app,
-                version,
-                Some((StatusCode::UNPROCESSABLE_ENTITY, error.for_people())),
-            )
-            .await
-        }
-        Err(AppError::Conflict(message)) | Err(AppError::Forbidden(message)) => {
-            show_review(
-                &caller,
-                &app,
-                version,
-                Some((StatusCode::CONFLICT, message)),
-            )
-            .await
-        }
-        Err(error) => Err(error.into()),
+        Err(error) => show_review(&caller, &app, version, Some(shown_again(error)?)).await,
     }
 }
