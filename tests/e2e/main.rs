@@ -4,6 +4,7 @@
 mod access;
 mod approval;
 mod approval_access;
+mod approval_defaults;
 mod approval_pages;
 mod auth;
 mod breach_board;

@@ -19,21 +19,22 @@ pub use connect::{
 };
 pub use error::StoreError;
 pub use repo::{
-    Acceptance, Acceptances, ApiTokens, Audit, Breach, BreachEvent, BreachEvidenceFiles,
-    BreachFilter, Breaches, ChainHead, Compliance, ComplianceCount, ComplianceCursor,
-    ComplianceQuery, ComplianceRow, Directory, DirectoryConnection, DraftContent, EvidenceFile,
-    Exemption, Exemptions, GivenStep, IdentityProvider, IdentityProviders, Job, JobQueue, Jobs,
-    MagicLink, MagicLinks, Memberships, NewAcceptance, NewApiToken, NewAuditEntry, NewBreach,
-    NewEmail, NewEvidenceFile, NewExemption, NewJob, NewMagicLink, NewMembership, NewPerson,
-    NewPolicy, NewPolicySourceFile, NewPolicyVersion, NewRoleGrant, NewSchool, NewSignInLink,
-    NewSyncRun, NewSyncedMembership, NewSyncedPerson, NewTrust, ObligationDifference,
-    ObligationSlice, Obligations, OpenMembership, Outbox, OutboxDelivery, OutboxMessage, People,
-    PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies, Policy, PolicyApprovals,
-    PolicySettings, PolicySourceFile, PolicyVersion, PolicyVersionFiles, PolicyVersions, Reach,
-    Refreshed, ReminderLog, ReviewComment, ReviewRecord, Revision, RoleGrants,
-    SchoolPolicySettings, Schools, Sessions, SignInLinkRow, SignInLinks, StateChange,
-    StoredDecision, TrustBreachSettings, TrustMailSettings, TrustSignInSettings, Trusts,
-    find_magic_link_by_hash, find_sign_in_link_by_hash, mail_settings_for_delivery, school_day,
+    Acceptance, Acceptances, ApiTokens, ApprovalDefaults, Audit, Breach, BreachEvent,
+    BreachEvidenceFiles, BreachFilter, Breaches, ChainHead, Compliance, ComplianceCount,
+    ComplianceCursor, ComplianceQuery, ComplianceRow, Directory, DirectoryConnection, DraftContent,
+    EvidenceFile, Exemption, Exemptions, GivenStep, IdentityProvider, IdentityProviders, Job,
+    JobQueue, Jobs, MagicLink, MagicLinks, Memberships, NewAcceptance, NewApiToken, NewAuditEntry,
+    NewBreach, NewEmail, NewEvidenceFile, NewExemption, NewJob, NewMagicLink, NewMembership,
+    NewPerson, NewPolicy, NewPolicySourceFile, NewPolicyVersion, NewRoleGrant, NewSchool,
+    NewSignInLink, NewSyncRun, NewSyncedMembership, NewSyncedPerson, NewTrust,
+    ObligationDifference, ObligationSlice, Obligations, OpenMembership, Outbox, OutboxDelivery,
+    OutboxMessage, People, PeopleFilter, PeoplePage, PersonCursor, PersonIdentities, Policies,
+    Policy, PolicyApprovals, PolicySettings, PolicySourceFile, PolicyVersion, PolicyVersionFiles,
+    PolicyVersions, Reach, Refreshed, ReminderLog, ReviewComment, ReviewRecord, Revision,
+    RoleGrants, RuleSetting, SchoolPolicySettings, Schools, Sessions, SignInLinkRow, SignInLinks,
+    StateChange, StoredDecision, TrustBreachSettings, TrustMailSettings, TrustSignInSettings,
+    Trusts, find_magic_link_by_hash, find_sign_in_link_by_hash, mail_settings_for_delivery,
+    school_day,
 };
 pub use revocations::{Generation, Revocations};
 pub use sea_orm::{

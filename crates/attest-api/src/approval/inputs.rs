@@ -1,17 +1,12 @@
 //! Inputs for approval rules and decisions.
 
-use async_graphql::{Enum, InputObject};
+use async_graphql::InputObject;
 use attest_app::{AppError, ApprovalRuleInput as UseCaseRule};
 use attest_domain::{Approver, PersonId, Quorum};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "attest_domain::ApproverRole")]
-pub enum ApproverRole {
-    Dpo,
-    TrustAdmin,
-}
+use crate::policy::ApproverRole;
 
 /// A seat: a named person with the capacity they approve in, or an attest role.
 #[derive(InputObject)]

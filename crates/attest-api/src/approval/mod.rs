@@ -3,9 +3,7 @@
 
 mod inputs;
 mod mutation;
-mod objects;
 mod query;
 
 pub use mutation::ApprovalMutation;
-pub use objects::{ApprovalRule, ReviewStage, VersionReview};
 pub use query::ApprovalQuery;

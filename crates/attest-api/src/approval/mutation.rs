@@ -2,16 +2,17 @@
 //! approvers' (comment, approve, reject).
 
 use async_graphql::{Context, Object};
-use attest_app::Publish;
+use attest_app::{AppError, Publish, RuleChoice};
 use attest_domain::{PolicyId, PolicyVersionId, Verdict};
 use uuid::Uuid;
 
 use super::inputs::{
     ApprovalRuleInput, ApproveVersionInput, CommentInput, SchedulePublicationInput,
 };
-use super::objects::{ApprovalRule, ReviewComment, VersionReview};
 use crate::context::{app, principal};
 use crate::error::OrGraphql;
+use crate::policy::PolicyKind;
+use crate::policy::{ApprovalRule, ReviewComment, VersionReview};
 
 #[derive(Default)]
 pub struct ApprovalMutation;
@@ -29,12 +30,42 @@ async fn review(
 
 #[Object]
 impl ApprovalMutation {
-    /// Sets who approves the policy's versions; with no `rule`, its admins publish at
-    /// once. A changed rule withdraws decisions already made on a draft in review.
+    /// Sets who approves the policy's versions: its own `rule`; or with no rule, none
+    /// (its admins publish at once), or with `followTrustDefault`, the trust's default
+    /// for its kind. Answers with the rule it now follows. A change withdraws decisions
+    /// already made on a draft in review.
     async fn set_approval_rule(
         &self,
         ctx: &Context<'_>,
         policy_id: Uuid,
+        rule: Option<ApprovalRuleInput>,
+        #[graphql(default)] follow_trust_default: bool,
+    ) -> async_graphql::Result<Option<ApprovalRule>> {
+        let choice = match (rule, follow_trust_default) {
+            (Some(_), true) => {
+                return Err(AppError::invalid(
+                    "followTrustDefault",
+                    "give a rule or follow the trust's default, not both",
+                ))
+                .gql();
+            }
+            (Some(rule), false) => RuleChoice::Own(rule.into_use_case().gql()?),
+            (None, true) => RuleChoice::TrustDefault,
+            (None, false) => RuleChoice::NoApproval,
+        };
+        let set = app(ctx)?
+            .set_approval_rule(principal(ctx)?, PolicyId::from_uuid(policy_id), choice)
+            .await
+            .gql()?;
+        Ok(set.map(ApprovalRule))
+    }
+
+    /// The rule every policy of `kind` without one of its own follows (trust admins);
+    /// with no `rule`, none.
+    async fn set_default_approval_rule(
+        &self,
+        ctx: &Context<'_>,
+        kind: PolicyKind,
         rule: Option<ApprovalRuleInput>,
     ) -> async_graphql::Result<Option<ApprovalRule>> {
         let rule = rule
@@ -42,7 +73,7 @@ impl ApprovalMutation {
             .transpose()
             .gql()?;
         let set = app(ctx)?
-            .set_approval_rule(principal(ctx)?, PolicyId::from_uuid(policy_id), rule)
+            .set_default_approval_rule(principal(ctx)?, kind.into(), rule)
             .await
             .gql()?;
         Ok(set.map(ApprovalRule))

@@ -4,9 +4,9 @@ use async_graphql::{Context, Object};
 use attest_domain::PolicyVersionId;
 use uuid::Uuid;
 
-use super::objects::VersionReview;
 use crate::context::{app, principal};
 use crate::error::OrGraphql;
+use crate::policy::{ApprovalRule, DefaultApprovalRule, VersionReview};
 
 #[derive(Default)]
 pub struct ApprovalQuery;
@@ -26,6 +26,24 @@ impl ApprovalQuery {
             .await
             .map(VersionReview)
             .gql()
+    }
+
+    /// The trust's default approval rule for each policy kind that has one.
+    async fn default_approval_rules(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<DefaultApprovalRule>> {
+        let rules = app(ctx)?
+            .default_approval_rules(principal(ctx)?)
+            .await
+            .gql()?;
+        Ok(rules
+            .into_iter()
+            .map(|(kind, rule)| DefaultApprovalRule {
+                kind: kind.into(),
+                rule: ApprovalRule(rule),
+            })
+            .collect())
     }
 
     /// Versions in review or approved and not yet published that you manage, see or

@@ -5,8 +5,13 @@ mod mutation;
 mod objects;
 mod query;
 mod report;
+mod review_objects;
 mod source_file;
+mod values;
 
 pub use mutation::PolicyMutation;
-pub use objects::{Policy, PolicyChange, VersionState};
+pub use objects::{Policy, PolicyKind};
 pub use query::PolicyQuery;
+pub use review_objects::{
+    ApprovalRule, ApproverRole, DefaultApprovalRule, ReviewComment, VersionReview,
+};

@@ -11,22 +11,7 @@ use crate::loaders::VersionsOf;
 
 use crate::school::{MembershipKind, School};
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "attest_domain::PolicyKind")]
-pub enum PolicyKind {
-    TrustLocked,
-    TrustTemplate,
-    School,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "attest_domain::VersionState")]
-pub enum VersionState {
-    Draft,
-    Published,
-    Superseded,
-    Retired,
-}
+pub use super::values::{PolicyChange, PolicyKind, VersionState};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "attest_document::Format")]
@@ -34,14 +19,6 @@ pub enum RenderFormat {
     Markdown,
     Html,
     Text,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "attest_document::ChangeKind")]
-pub enum ChangeKind {
-    Added,
-    Removed,
-    Changed,
 }
 
 pub struct Policy(pub attest_app::Policy);
@@ -57,17 +34,28 @@ impl Policy {
     async fn kind(&self) -> PolicyKind {
         self.0.kind.into()
     }
+    /// Whether it follows the trust's default approval rule for its kind (it has no
+    /// setting of its own).
+    async fn follows_default_approval_rule(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<bool> {
+        app(ctx)?
+            .follows_default_approval(principal(ctx)?, self.0.id)
+            .await
+            .gql()
+    }
     /// Who approves its versions before they are published; null when its admins
     /// publish at once.
     async fn approval_rule(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<crate::approval::ApprovalRule>> {
+    ) -> async_graphql::Result<Option<super::review_objects::ApprovalRule>> {
         let rule = app(ctx)?
             .approval_rule(principal(ctx)?, self.0.id)
             .await
             .gql()?;
-        Ok(rule.map(crate::approval::ApprovalRule))
+        Ok(rule.map(super::review_objects::ApprovalRule))
     }
     /// The owning school; null for the trust's policies.
     async fn school(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<School>> {
@@ -206,11 +194,11 @@ impl PolicyVersion {
     async fn review(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<crate::approval::VersionReview> {
+    ) -> async_graphql::Result<super::review_objects::VersionReview> {
         app(ctx)?
             .version_review(principal(ctx)?, self.0.id)
             .await
-            .map(crate::approval::VersionReview)
+            .map(super::review_objects::VersionReview)
             .gql()
     }
     /// The file this version was imported from (Word, PDF or text), for the policy's
@@ -308,52 +296,6 @@ pub struct RenderedPolicy {
     pub missing: Vec<String>,
 }
 
-#[derive(SimpleObject)]
-pub struct WordChange {
-    /// equal, insert or delete.
-    pub op: String,
-    pub text: String,
-}
-
-#[derive(SimpleObject)]
-pub struct PolicyChange {
-    pub change: ChangeKind,
-    /// section, clause, item, paragraph, …
-    pub kind: String,
-    pub number: Option<String>,
-    pub section: Option<String>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub words: Vec<WordChange>,
-}
-
-impl From<attest_document::Change> for PolicyChange {
-    fn from(change: attest_document::Change) -> Self {
-        let name = |value: serde_json::Result<serde_json::Value>| {
-            value
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        };
-        Self {
-            change: change.change.into(),
-            kind: name(serde_json::to_value(change.kind)),
-            number: change.number,
-            section: change.section,
-            before: change.before,
-            after: change.after,
-            words: change
-                .words
-                .into_iter()
-                .map(|w| WordChange {
-                    op: name(serde_json::to_value(w.op)),
-                    text: w.text,
-                })
-                .collect(),
-        }
-    }
-}
-
 /// A newer template version than the one a school's copy is pinned to.
 #[derive(SimpleObject)]
 pub struct TemplateUpdate {
@@ -412,7 +354,7 @@ pub struct PolicyDueForReview {
     /// The review task: the next version being written (null until its owner starts
     /// one) and its stage.
     pub next_draft_id: Option<Uuid>,
-    pub next_draft_stage: Option<crate::approval::ReviewStage>,
+    pub next_draft_stage: Option<super::review_objects::ReviewStage>,
 }
 
 #[ComplexObject]

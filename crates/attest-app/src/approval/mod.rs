@@ -10,8 +10,10 @@ mod submit;
 
 pub(crate) use read::approval_note;
 pub use read::{AwaitingReview, VersionReview};
-pub use rule::ApprovalRuleInput;
-pub(crate) use submit::{check_publishable, spend_schedule, withdraw_on_edit};
+pub use rule::{ApprovalRuleInput, RuleChoice};
+pub(crate) use submit::{
+    audit_step, check_publishable, owner_only, spend_schedule, withdraw_on_edit,
+};
 
 use attest_domain::{ApprovalRule, PolicyVersionId, Principal, TenantScope};
 use attest_store::{Policies, Policy, PolicyApprovals, PolicyVersion, PolicyVersions};

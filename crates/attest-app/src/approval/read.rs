@@ -73,6 +73,19 @@ impl App {
             .await?)
     }
 
+    /// Whether the policy follows the trust's default rule for its kind (it has no
+    /// setting of its own).
+    pub async fn follows_default_approval(
+        &self,
+        principal: &Principal,
+        policy: PolicyId,
+    ) -> Result<bool, AppError> {
+        Ok(PolicyApprovals::new(&self.db, &principal.scope())
+            .own_rule(policy)
+            .await?
+            .is_none())
+    }
+
     pub async fn version_review(
         &self,
         principal: &Principal,

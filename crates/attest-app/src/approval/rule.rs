@@ -1,12 +1,16 @@
-//! Setting a policy's approval rule. A changed rule withdraws decisions made under the
-//! old one: a draft in review starts a new round.
+//! Setting who approves: a policy's own rule (or that it needs none, or that it follows
+//! the trust's default for its kind), and the trust's defaults per kind. A change to the
+//! rule a draft in review follows withdraws the decisions made under the old one.
 
 use attest_domain::{
-    ApprovalRule, Approver, PersonId, PolicyId, Principal, Quorum, VersionState, default_body,
+    ApprovalRule, Approver, PersonId, PolicyId, PolicyKind, PolicyVersionId, Principal, Quorum,
+    TenantScope, VersionState, default_body,
 };
 use attest_store::{
-    People, Policies, PolicyApprovals, PolicyVersions, ReviewRecord, TransactionTrait,
+    ApprovalDefaults, ConnectionTrait, People, Policies, PolicyApprovals, PolicyVersions,
+    ReviewRecord, RuleSetting, TransactionTrait,
 };
+use chrono::{DateTime, Utc};
 
 use super::owns;
 use crate::audit::{Change, record};
@@ -21,14 +25,93 @@ pub struct ApprovalRuleInput {
     pub reviewers: Vec<PersonId>,
 }
 
+/// A policy's own approval setting, as asked for.
+pub enum RuleChoice {
+    /// Follow the trust's default for its kind.
+    TrustDefault,
+    /// Its admins publish at once.
+    NoApproval,
+    Own(ApprovalRuleInput),
+}
+
+/// The rule checked: its seats, its quorum, and that every person it names is within
+/// the setter's scope.
+async fn checked_rule(
+    conn: &impl ConnectionTrait,
+    scope: &TenantScope,
+    kind: PolicyKind,
+    input: ApprovalRuleInput,
+) -> Result<ApprovalRule, AppError> {
+    let rule = ApprovalRule::new(
+        input.body.as_deref().unwrap_or(default_body(kind)),
+        input.approvers,
+        input.quorum,
+        input.reviewers,
+    )?;
+    rule.check_for(kind)?;
+    let people = People::new(conn, scope);
+    for person in rule.named_people() {
+        people.get(person).await.map_err(|_| {
+            AppError::invalid(
+                "approvers",
+                format!("no one with id {} is in your schools", person.as_uuid()),
+            )
+        })?;
+    }
+    Ok(rule)
+}
+
+/// When the rule a policy's draft follows changed while it is in review: a new round
+/// under the new rule, or back to drafting when no rule is left.
+async fn withdraw_if_changed(
+    conn: &impl ConnectionTrait,
+    scope: &TenantScope,
+    policy: PolicyId,
+    before: &Option<ApprovalRule>,
+    at: DateTime<Utc>,
+) -> Result<Option<PolicyVersionId>, AppError> {
+    let approvals = PolicyApprovals::new(conn, scope);
+    let after = approvals.rule(policy).await?;
+    if *before == after {
+        return Ok(None);
+    }
+    let Some(draft) = PolicyVersions::new(conn, scope)
+        .in_state(policy, VersionState::Draft)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(open) = approvals.review(draft.id).await? else {
+        return Ok(None);
+    };
+    let review = if after.is_some() {
+        open.review.edited()
+    } else {
+        open.review.return_to_draft().unwrap_or(open.review)
+    };
+    if review == open.review {
+        return Ok(None);
+    }
+    approvals
+        .save_review(
+            &ReviewRecord {
+                review,
+                updated_at: at,
+                ..open
+            },
+            false,
+        )
+        .await?;
+    Ok(Some(draft.id))
+}
+
 impl App {
-    /// Sets who approves the policy's versions, or with `None` lets its admins publish
-    /// at once.
+    /// Sets who approves the policy's versions; answers with the rule it now follows.
     pub async fn set_approval_rule(
         &self,
         principal: &Principal,
         policy: PolicyId,
-        input: Option<ApprovalRuleInput>,
+        choice: RuleChoice,
     ) -> Result<Option<ApprovalRule>, AppError> {
         let scope = principal.scope();
         let at = self.now();
@@ -39,66 +122,31 @@ impl App {
                 "only the policy's admins choose who approves it",
             ));
         }
-        let rule = match input {
-            None => None,
-            Some(input) => Some(ApprovalRule::new(
-                input.body.as_deref().unwrap_or(default_body(policy.kind)),
-                input.approvers,
-                input.quorum,
-                input.reviewers,
-            )?),
+        let (own, follow_default) = match choice {
+            RuleChoice::Own(input) => (
+                Some(checked_rule(&txn, &scope, policy.kind, input).await?),
+                false,
+            ),
+            RuleChoice::TrustDefault => (None, true),
+            RuleChoice::NoApproval => (None, false),
         };
-        if let Some(rule) = &rule {
-            let people = People::new(&txn, &scope);
-            for person in rule.named_people() {
-                people.get(person).await.map_err(|_| {
-                    AppError::invalid(
-                        "approvers",
-                        format!("no one with id {} is in your schools", person.as_uuid()),
-                    )
-                })?;
-            }
-        }
+        let setting = match (&own, follow_default) {
+            (Some(rule), _) => RuleSetting::Rule(rule),
+            (None, true) => RuleSetting::Default,
+            (None, false) => RuleSetting::NoApproval,
+        };
         let approvals = PolicyApprovals::new(&txn, &scope);
         let before = approvals.rule(policy.id).await?;
-        if before == rule {
-            return Ok(rule);
-        }
         approvals
             .set_rule(
                 policy.id,
-                rule.as_ref(),
+                setting,
                 (principal.actor().kind(), principal.actor().id()),
                 at,
             )
             .await?;
-        let draft = PolicyVersions::new(&txn, &scope)
-            .in_state(policy.id, VersionState::Draft)
-            .await?;
-        let mut withdrawn = None;
-        if let Some(draft) = draft
-            && let Some(open) = approvals.review(draft.id).await?
-        {
-            let review = if rule.is_some() {
-                open.review.edited()
-            } else {
-                // No rule: nothing left to approve; the draft is the admins' to publish.
-                open.review.return_to_draft().unwrap_or(open.review)
-            };
-            if review != open.review {
-                approvals
-                    .save_review(
-                        &ReviewRecord {
-                            review,
-                            updated_at: at,
-                            ..open
-                        },
-                        false,
-                    )
-                    .await?;
-                withdrawn = Some(draft.id);
-            }
-        }
+        let withdrawn = withdraw_if_changed(&txn, &scope, policy.id, &before, at).await?;
+        let after = approvals.rule(policy.id).await?;
         record(
             &txn,
             principal,
@@ -108,9 +156,81 @@ impl App {
                 subject_type: "policy",
                 subject_id: policy.id.as_uuid(),
                 before: Some(&serde_json::json!({ "rule": before })),
-                after: Some(
-                    &serde_json::json!({ "rule": rule, "decisions_withdrawn_on": withdrawn }),
-                ),
+                after: Some(&serde_json::json!({ "rule": after, "follows_default": follow_default, "decisions_withdrawn_on": withdrawn })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+}
+
+impl App {
+    /// The trust's default rule for each kind that has one.
+    pub async fn default_approval_rules(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<(PolicyKind, ApprovalRule)>, AppError> {
+        Ok(ApprovalDefaults::new(&self.db, &principal.scope())
+            .all()
+            .await?)
+    }
+
+    /// Sets (or with `None` removes) the rule every policy of `kind` without one of its
+    /// own follows. Trust admins only.
+    pub async fn set_default_approval_rule(
+        &self,
+        principal: &Principal,
+        kind: PolicyKind,
+        input: Option<ApprovalRuleInput>,
+    ) -> Result<Option<ApprovalRule>, AppError> {
+        if !principal.can_administer_trust() {
+            return Err(AppError::forbidden(
+                "only trust admins set the trust's default approval rules",
+            ));
+        }
+        let scope = principal.scope();
+        let at = self.now();
+        let txn = self.db.begin().await?;
+        let rule = match input {
+            Some(input) => Some(checked_rule(&txn, &scope, kind, input).await?),
+            None => None,
+        };
+        let defaults = ApprovalDefaults::new(&txn, &scope);
+        let before = defaults.get(kind).await?;
+        // The rules in force before, for every policy of this kind, to withdraw
+        // decisions on drafts in review whose rule this changes.
+        let approvals = PolicyApprovals::new(&txn, &scope);
+        let mut followed = Vec::new();
+        for policy in Policies::new(&txn, &scope).list(None).await? {
+            if policy.kind == kind && approvals.own_rule(policy.id).await?.is_none() {
+                followed.push((policy.id, approvals.rule(policy.id).await?));
+            }
+        }
+        defaults
+            .set(
+                kind,
+                rule.as_ref(),
+                (principal.actor().kind(), principal.actor().id()),
+                at,
+            )
+            .await?;
+        let mut withdrawn = Vec::new();
+        for (policy, before) in &followed {
+            if let Some(draft) = withdraw_if_changed(&txn, &scope, *policy, before, at).await? {
+                withdrawn.push(draft);
+            }
+        }
+        record(
+            &txn,
+            principal,
+            at,
+            Change {
+                action: "trust.default_approval_rule",
+                subject_type: "trust",
+                subject_id: scope.trust().as_uuid(),
+                before: Some(&serde_json::json!({ "kind": kind, "rule": before })),
+                after: Some(&serde_json::json!({ "kind": kind, "rule": rule, "decisions_withdrawn_on": withdrawn })),
             },
         )
         .await?;

@@ -1,19 +1,19 @@
-//! The owner's steps: submit a draft for review, take it back, schedule an approved
-//! version's publication; and what editing and publishing a draft do to its review.
+//! The owner's steps: submit a draft for review, take it back; and what editing and
+//! publishing a draft do to its review.
 
 use attest_domain::{
     PolicyId, PolicyVersionId, Principal, Review, ReviewStage, TenantScope, VersionState,
     may_publish,
 };
 use attest_store::{ConnectionTrait, PolicyApprovals, ReviewRecord, TransactionTrait};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::Governed;
 use crate::audit::{Change, record};
-use crate::{App, AppError, Publish};
+use crate::{App, AppError};
 
-fn owner_only(governed: &Governed) -> Result<(), AppError> {
+pub(crate) fn owner_only(governed: &Governed) -> Result<(), AppError> {
     if governed.owns {
         Ok(())
     } else {
@@ -113,56 +113,9 @@ impl App {
         txn.commit().await?;
         Ok(())
     }
-
-    /// An approved version is published by the reminder tick on `on` (the day its
-    /// approval takes effect, or later).
-    pub async fn schedule_publication(
-        &self,
-        principal: &Principal,
-        version: PolicyVersionId,
-        on: NaiveDate,
-        publish: Publish,
-    ) -> Result<(), AppError> {
-        let change_note = crate::policy::checked_note(publish.change_note)?;
-        let at = self.now();
-        let txn = self.db.begin().await?;
-        let governed = self.governed(&txn, principal, version).await?;
-        owner_only(&governed)?;
-        let approvals = PolicyApprovals::new(&txn, &governed.scope);
-        approvals.lock(version).await?;
-        let open = approvals.review(version).await?.ok_or_else(|| {
-            AppError::Conflict(
-                "only an approved version can be scheduled for publication".to_owned(),
-            )
-        })?;
-        let review = open.review.schedule(on, self.today())?;
-        approvals
-            .save_review(
-                &ReviewRecord {
-                    review,
-                    resign_required: Some(publish.resign_required),
-                    change_note,
-                    updated_at: at,
-                    ..open
-                },
-                false,
-            )
-            .await?;
-        audit_step(
-            &txn,
-            principal,
-            version,
-            at,
-            "policy_version.schedule_publication",
-            json!({ "on": on, "resign_required": publish.resign_required }),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
-    }
 }
 
-async fn audit_step(
+pub(crate) async fn audit_step(
     conn: &impl ConnectionTrait,
     principal: &Principal,
     version: PolicyVersionId,

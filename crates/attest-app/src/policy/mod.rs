@@ -6,13 +6,13 @@ mod import;
 mod publish;
 mod read;
 mod retire;
+mod schedule;
 mod settings;
 mod source_file;
 
 pub use draft::DraftChanges;
 pub use import::{ImportPolicy, ImportedDraft};
 pub use publish::Publish;
-pub(crate) use publish::checked_note;
 pub use read::{DueForReview, RenderRequest, Rendered, TemplateUpdate};
 
 use attest_domain::Principal;

@@ -134,13 +134,13 @@ impl App {
             }
             let people = match approver {
                 Approver::Person { person, .. } => writable(self, &scope, &[*person]).await?,
-                Approver::Role { role } => {
-                    let role = match role {
-                        ApproverRole::Dpo => Role::Dpo,
-                        ApproverRole::TrustAdmin => Role::TrustAdmin,
-                    };
-                    holders(self, &scope, role, None).await?
-                }
+                Approver::Role {
+                    role: ApproverRole::SchoolAdmin,
+                } => match rule.school {
+                    Some(school) => holders(self, &scope, Role::SchoolAdmin, Some(school)).await?,
+                    None => Vec::new(),
+                },
+                Approver::Role { role } => holders(self, &scope, role.role(), None).await?,
             };
             for person in people {
                 if !asked.iter().any(|known| known.person.id == person.id) {

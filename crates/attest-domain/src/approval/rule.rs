@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, PersonId, PolicyKind, Principal, Role};
+use crate::{DomainError, PersonId, PolicyKind, Principal, Role, SchoolId};
 
 /// A seat on the approving body: a named person ("Chair of governors": Jane Smith), or
 /// whoever holds a role in attest (the DPO). A seat is filled by one decision.
@@ -19,6 +19,9 @@ pub enum Approver {
 pub enum ApproverRole {
     Dpo,
     TrustAdmin,
+    /// An admin of the policy's own school (usually the headteacher): only for school
+    /// policies, so a trust-wide default rule for them can name "the school's" seat.
+    SchoolAdmin,
 }
 
 impl ApproverRole {
@@ -26,13 +29,15 @@ impl ApproverRole {
         match self {
             Self::Dpo => "Data Protection Officer",
             Self::TrustAdmin => "Trust administrator",
+            Self::SchoolAdmin => "School administrator",
         }
     }
 
-    const fn role(self) -> Role {
+    pub const fn role(self) -> Role {
         match self {
             Self::Dpo => Role::Dpo,
             Self::TrustAdmin => Role::TrustAdmin,
+            Self::SchoolAdmin => Role::SchoolAdmin,
         }
     }
 }
@@ -67,6 +72,10 @@ pub struct ApprovalRule {
     /// staff representative).
     #[serde(default)]
     pub reviewers: Vec<PersonId>,
+    /// The school of the policy the rule is applied to, which a school admin's seat
+    /// belongs to (set by `for_policy`, never stored).
+    #[serde(skip)]
+    pub school: Option<SchoolId>,
 }
 
 pub const MAX_APPROVERS: usize = 30;
@@ -167,7 +176,34 @@ impl ApprovalRule {
             approvers: checked,
             quorum,
             reviewers: unique_reviewers,
+            school: None,
         })
+    }
+
+    /// Whether the rule can govern policies of `kind`: a school admin's seat needs the
+    /// policy's school.
+    pub fn check_for(&self, kind: PolicyKind) -> Result<(), DomainError> {
+        let school_seat = self.approvers.iter().any(|approver| {
+            matches!(
+                approver,
+                Approver::Role {
+                    role: ApproverRole::SchoolAdmin
+                }
+            )
+        });
+        if school_seat && kind.is_trust_level() {
+            return Err(DomainError::invalid(
+                "approvers",
+                "a trust policy belongs to no school: its rule cannot have a school admin's seat",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rule as it applies to one policy (of `school`, or the trust's).
+    pub fn for_policy(mut self, school: Option<SchoolId>) -> Self {
+        self.school = school;
+        self
     }
 
     /// How many approvals publish a version.
@@ -190,6 +226,16 @@ impl ApprovalRule {
             .filter(|(_, approver)| match approver {
                 Approver::Person { person: named, .. } => person == Some(*named),
                 // A role's seat is a person's: a token cannot sit on a board.
+                Approver::Role {
+                    role: ApproverRole::SchoolAdmin,
+                } => {
+                    person.is_some()
+                        && self.school.is_some_and(|school| {
+                            principal.roles().iter().any(|held| {
+                                held.role() == Role::SchoolAdmin && held.school() == Some(school)
+                            })
+                        })
+                }
                 Approver::Role { role } => person.is_some() && principal.has_role(role.role()),
             })
             .map(|(seat, _)| seat)

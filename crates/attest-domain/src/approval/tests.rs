@@ -435,3 +435,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_school_admins_seat_is_the_policys_own_schools() {
+    let trust = TrustId::generate();
+    let (north, south) = (crate::SchoolId::generate(), crate::SchoolId::generate());
+    let rule = ApprovalRule::new(
+        "the local governing body",
+        vec![
+            Approver::Role {
+                role: ApproverRole::SchoolAdmin,
+            },
+            Approver::Role {
+                role: ApproverRole::Dpo,
+            },
+        ],
+        Quorum::All,
+        vec![],
+    )
+    .expect("rule");
+    assert!(rule.check_for(crate::PolicyKind::School).is_ok());
+    assert!(rule.check_for(crate::PolicyKind::TrustLocked).is_err());
+    let head_of = |school| {
+        Principal::mint(
+            trust,
+            Actor::Person(PersonId::generate()),
+            vec![RoleAssignment::new(Role::SchoolAdmin, Some(school)).expect("role")],
+        )
+    };
+    let norths = rule.clone().for_policy(Some(north));
+    assert_eq!(norths.seats_of(&head_of(north)), vec![0]);
+    assert!(
+        norths.seats_of(&head_of(south)).is_empty(),
+        "not another school's head"
+    );
+    assert!(
+        rule.seats_of(&head_of(north)).is_empty(),
+        "no school, no seat"
+    );
+}

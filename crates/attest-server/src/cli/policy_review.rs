@@ -4,9 +4,10 @@
 //! session): the command line holds no seat.
 
 use anyhow::{Context as _, bail};
-use attest_app::{App, ApprovalRuleInput, Publish, VersionReview};
+use attest_app::{App, ApprovalRuleInput, Publish, RuleChoice, VersionReview};
 use attest_domain::{
-    Approver, ApproverRole, PersonId, PolicyId, PolicyVersionId, Principal, Quorum, Verdict,
+    Approver, ApproverRole, PersonId, PolicyId, PolicyKind, PolicyVersionId, Principal, Quorum,
+    Verdict,
 };
 use chrono::NaiveDate;
 use clap::Args;
@@ -19,11 +20,21 @@ use crate::startup::{open_app, print_json};
 pub struct ApprovalArgs {
     #[arg(long)]
     trust: String,
-    policy: PolicyId,
+    /// The policy; or --default-for a kind.
+    #[arg(required_unless_present = "default_for")]
+    policy: Option<PolicyId>,
+    /// Set (or show, or remove with --none) the trust's default rule for a kind of
+    /// policy: trust_locked, trust_template or school.
+    #[arg(long, value_name = "KIND", conflicts_with_all = ["policy", "follow_default"])]
+    default_for: Option<PolicyKind>,
+    /// The policy follows the trust's default for its kind.
+    #[arg(long, conflicts_with_all = ["approvers", "roles", "quorum", "body", "reviewers", "none"])]
+    follow_default: bool,
     /// A named approver: PERSON_ID=CAPACITY, e.g. 0193…=Chair of governors (repeatable).
     #[arg(long = "approver", value_name = "PERSON_ID=CAPACITY", value_parser = parse_approver)]
     approvers: Vec<(PersonId, String)>,
-    /// A seat held by whoever has this role: dpo or trust_admin (repeatable).
+    /// A seat held by whoever has this role: dpo, trust_admin, or school_admin (the
+    /// policy's own school's) (repeatable).
     #[arg(long = "approver-role", value_name = "ROLE", value_parser = parse_role)]
     roles: Vec<ApproverRole>,
     /// How many seats must approve (every seat when left out).
@@ -92,17 +103,16 @@ fn parse_role(raw: &str) -> Result<ApproverRole, String> {
     match raw {
         "dpo" => Ok(ApproverRole::Dpo),
         "trust_admin" => Ok(ApproverRole::TrustAdmin),
-        other => Err(format!("'{other}' is not dpo or trust_admin")),
+        "school_admin" => Ok(ApproverRole::SchoolAdmin),
+        other => Err(format!("'{other}' is not dpo, trust_admin or school_admin")),
     }
 }
 
 pub async fn approval(config: Config, args: ApprovalArgs) -> anyhow::Result<()> {
     let app = open_app(&config).await?;
     let operator = app.operator_for(&args.trust).await?;
-    let rule = if args.show {
-        app.approval_rule(&operator, args.policy).await?
-    } else if args.none {
-        app.set_approval_rule(&operator, args.policy, None).await?
+    let input = if args.show || args.none || args.follow_default {
+        None
     } else {
         let mut approvers: Vec<Approver> = args
             .approvers
@@ -111,30 +121,55 @@ pub async fn approval(config: Config, args: ApprovalArgs) -> anyhow::Result<()> 
             .collect();
         approvers.extend(args.roles.into_iter().map(|role| Approver::Role { role }));
         if approvers.is_empty() {
-            bail!("name an approver (--approver or --approver-role), or give --none or --show");
+            bail!(
+                "name an approver (--approver or --approver-role), or give --none, --follow-default or --show"
+            );
         }
-        let input = ApprovalRuleInput {
+        Some(ApprovalRuleInput {
             body: args.body,
             approvers,
             quorum: args.quorum.map_or(Quorum::All, Quorum::AtLeast),
             reviewers: args.reviewers,
-        };
-        app.set_approval_rule(&operator, args.policy, Some(input))
-            .await?
+        })
+    };
+    let (subject, rule) = match (args.default_for, args.policy) {
+        (Some(kind), _) => {
+            let rule = if args.show {
+                app.default_approval_rules(&operator)
+                    .await?
+                    .into_iter()
+                    .find(|(found, _)| *found == kind)
+                    .map(|(_, rule)| rule)
+            } else {
+                app.set_default_approval_rule(&operator, kind, input)
+                    .await?
+            };
+            (format!("{kind} policies by default"), rule)
+        }
+        (None, Some(policy)) => {
+            let rule = if args.show {
+                app.approval_rule(&operator, policy).await?
+            } else {
+                let choice = match input {
+                    Some(input) => RuleChoice::Own(input),
+                    None if args.follow_default => RuleChoice::TrustDefault,
+                    None => RuleChoice::NoApproval,
+                };
+                app.set_approval_rule(&operator, policy, choice).await?
+            };
+            (format!("policy {policy}"), rule)
+        }
+        (None, None) => bail!("name a policy, or --default-for a kind"),
     };
     if args.json {
-        print_json(&json!({ "policy": args.policy, "rule": rule }));
+        print_json(&json!({ "subject": subject, "rule": rule }));
         return Ok(());
     }
     match rule {
-        None => println!(
-            "policy {}: no approval; its admins publish at once",
-            args.policy
-        ),
+        None => println!("{subject}: no approval; admins publish at once"),
         Some(rule) => {
             println!(
-                "policy {}: approved by {} ({} of {} seats)",
-                args.policy,
+                "{subject}: approved by {} ({} of {} seats)",
                 rule.body,
                 rule.needed(),
                 rule.approvers.len()

@@ -4,7 +4,7 @@
 //! review waiting for them.
 
 use anyhow::Context as _;
-use attest_app::{App, ApprovalRuleInput, ImportPolicy};
+use attest_app::{App, ApprovalRuleInput, ImportPolicy, RuleChoice};
 use attest_domain::{Approver, PolicyKind, Quorum, VersionState};
 
 use super::DemoTrust;
@@ -30,7 +30,7 @@ pub(super) async fn policy_in_review(app: &App, demo: &DemoTrust) -> anyhow::Res
     app.set_approval_rule(
         &operator,
         policy.id,
-        Some(ApprovalRuleInput {
+        RuleChoice::Own(ApprovalRuleInput {
             body: None,
             approvers: vec![
                 Approver::Person {

@@ -15,6 +15,7 @@ pub mod membership;
 pub mod outbox_message;
 pub mod person;
 pub mod policy;
+pub mod policy_approval_default;
 pub mod policy_approval_rule;
 pub mod policy_review;
 pub mod policy_review_comment;

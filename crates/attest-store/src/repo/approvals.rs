@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use super::approval_defaults::ApprovalDefaults;
 use super::policies::Policies;
 use super::policy_versions::PolicyVersions;
 use crate::StoreError;
@@ -51,6 +52,16 @@ pub struct ReviewComment {
     pub clause: Option<String>,
     pub body: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// What a policy's own approval setting is.
+#[derive(Debug, Clone, Copy)]
+pub enum RuleSetting<'r> {
+    /// Follow the trust's default for the policy's kind.
+    Default,
+    /// Published by its admins at once, whatever the default.
+    NoApproval,
+    Rule(&'r ApprovalRule),
 }
 
 pub struct PolicyApprovals<'a, C> {
@@ -117,7 +128,27 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
         self.scope.trust().as_uuid()
     }
 
+    /// The rule a policy follows: its own, else the trust's default for its kind (a
+    /// policy set to need no approval follows none), applied to the policy's school.
     pub async fn rule(&self, policy: PolicyId) -> Result<Option<ApprovalRule>, StoreError> {
+        let found = Policies::new(self.conn, self.scope).get(policy).await?;
+        let rule = match self.own_rule(policy).await? {
+            Some(own) => own,
+            None => {
+                ApprovalDefaults::new(self.conn, self.scope)
+                    .get(found.kind)
+                    .await?
+            }
+        };
+        Ok(rule.map(|rule| rule.for_policy(found.school)))
+    }
+
+    /// The policy's own setting: `None` when it follows the trust's default, `Some(None)`
+    /// when it needs no approval.
+    pub async fn own_rule(
+        &self,
+        policy: PolicyId,
+    ) -> Result<Option<Option<ApprovalRule>>, StoreError> {
         Policies::new(self.conn, self.scope).get(policy).await?;
         let model = policy_approval_rule::Entity::find()
             .filter(policy_approval_rule::Column::TrustId.eq(self.trust()))
@@ -131,11 +162,12 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
             .transpose()
     }
 
-    /// Sets the policy's rule, or removes it (`None`: the policy needs no approval).
+    /// Sets the policy's own rule, its exemption from approval, or returns it to the
+    /// trust's default.
     pub async fn set_rule(
         &self,
         policy: PolicyId,
-        rule: Option<&ApprovalRule>,
+        setting: RuleSetting<'_>,
         by: (&'static str, Option<uuid::Uuid>),
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -145,14 +177,16 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
             .filter(policy_approval_rule::Column::PolicyId.eq(policy.as_uuid()))
             .exec(self.conn)
             .await?;
-        let Some(rule) = rule else {
-            return Ok(());
+        let stored: Option<&ApprovalRule> = match setting {
+            RuleSetting::Default => return Ok(()),
+            RuleSetting::NoApproval => None,
+            RuleSetting::Rule(rule) => Some(rule),
         };
         policy_approval_rule::Entity::insert(policy_approval_rule::ActiveModel {
             id: Set(uuid::Uuid::now_v7()),
             trust_id: Set(self.trust()),
             policy_id: Set(policy.as_uuid()),
-            rule: Set(serde_json::to_string(rule).map_err(StoreError::corrupt("approval rule"))?),
+            rule: Set(serde_json::to_string(&stored).map_err(StoreError::corrupt("approval rule"))?),
             updated_at: Set(at),
             updated_by_kind: Set(by.0.to_owned()),
             updated_by_id: Set(by.1),

@@ -3,6 +3,7 @@
 mod acceptances;
 mod actor_names;
 mod api_tokens;
+mod approval_defaults;
 mod approvals;
 mod audit;
 mod breach_evidence;
@@ -32,7 +33,8 @@ mod trusts;
 
 pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
 pub use api_tokens::{ApiTokens, NewApiToken};
-pub use approvals::{PolicyApprovals, ReviewComment, ReviewRecord, StoredDecision};
+pub use approval_defaults::ApprovalDefaults;
+pub use approvals::{PolicyApprovals, ReviewComment, ReviewRecord, RuleSetting, StoredDecision};
 pub use audit::{Audit, NewAuditEntry};
 pub use breach_evidence::{BreachEvidenceFiles, EvidenceFile, NewEvidenceFile};
 pub use breach_settings::TrustBreachSettings;

@@ -1,14 +1,23 @@
-//! Output types: a policy's rule and a version's review.
+//! Output types of policy governance: a policy's approval rule and a version's review
+//! (the approval module's queries and mutations answer with them).
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use attest_domain::{Approver, Verdict};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::inputs::ApproverRole;
+use super::values::{PolicyChange, PolicyKind, VersionState};
 use crate::context::{app, principal};
 use crate::error::OrGraphql;
-use crate::policy::PolicyChange;
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "attest_domain::ApproverRole")]
+pub enum ApproverRole {
+    Dpo,
+    TrustAdmin,
+    /// An admin of the policy's own school (school policies only).
+    SchoolAdmin,
+}
 
 pub struct ApprovalRule(pub attest_domain::ApprovalRule);
 
@@ -53,6 +62,13 @@ impl ApprovalRule {
     async fn reviewer_ids(&self) -> Vec<Uuid> {
         self.0.reviewers.iter().map(|id| id.as_uuid()).collect()
     }
+}
+
+/// The rule a kind of policy follows unless a policy has its own.
+#[derive(SimpleObject)]
+pub struct DefaultApprovalRule {
+    pub kind: PolicyKind,
+    pub rule: ApprovalRule,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -130,7 +146,7 @@ impl VersionReview {
         self.0.stage().into()
     }
     /// The version's own state: a published version's review is history.
-    async fn version_state(&self) -> crate::policy::VersionState {
+    async fn version_state(&self) -> VersionState {
         self.0.state.into()
     }
     async fn round(&self) -> u32 {
