@@ -5,7 +5,7 @@ use attest_document::{Block, Document};
 use attest_domain::{
     Actor, Outcome, PolicyVersionId, Principal, ReviewStage, SeatDecision, Verdict,
 };
-use attest_store::{PolicyApprovals, ReviewComment, ReviewRecord, TransactionTrait};
+use attest_store::{PolicyApprovals, ReviewComment, TransactionTrait};
 use serde_json::json;
 
 use crate::audit::{Change, record};
@@ -73,16 +73,7 @@ impl App {
         approvals
             .add_decision(version, &decision, &capacity, person, at)
             .await?;
-        approvals
-            .save_review(
-                &ReviewRecord {
-                    review,
-                    updated_at: at,
-                    ..open
-                },
-                false,
-            )
-            .await?;
+        approvals.advance(open, review, at).await?;
         let action = match decision.verdict {
             Verdict::Approve { .. } => "policy_version.approve",
             Verdict::Reject { .. } => "policy_version.reject",

@@ -8,7 +8,7 @@ use attest_domain::{
 };
 use attest_store::{
     ApprovalDefaults, ConnectionTrait, People, Policies, PolicyApprovals, PolicyVersions,
-    ReviewRecord, RuleSetting, TransactionTrait,
+    RuleSetting, TransactionTrait,
 };
 use chrono::{DateTime, Utc};
 
@@ -92,16 +92,7 @@ async fn withdraw_if_changed(
     if review == open.review {
         return Ok(None);
     }
-    approvals
-        .save_review(
-            &ReviewRecord {
-                review,
-                updated_at: at,
-                ..open
-            },
-            false,
-        )
-        .await?;
+    approvals.advance(open, review, at).await?;
     Ok(Some(draft.id))
 }
 

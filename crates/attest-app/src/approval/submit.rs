@@ -91,16 +91,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Conflict("this version is not in review".to_owned()))?;
         let review = open.review.return_to_draft()?;
-        approvals
-            .save_review(
-                &ReviewRecord {
-                    review,
-                    updated_at: at,
-                    ..open
-                },
-                false,
-            )
-            .await?;
+        approvals.advance(open, review, at).await?;
         audit_step(
             &txn,
             principal,
@@ -154,16 +145,7 @@ pub(crate) async fn withdraw_on_edit(
         return Ok(());
     }
     let review = open.review.edited();
-    approvals
-        .save_review(
-            &ReviewRecord {
-                review,
-                updated_at: at,
-                ..open
-            },
-            false,
-        )
-        .await?;
+    approvals.advance(open, review, at).await?;
     audit_step(
         conn,
         principal,

@@ -282,6 +282,24 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
         Ok(())
     }
 
+    /// Moves an existing review to `review` (not a new submission).
+    pub async fn advance(
+        &self,
+        open: ReviewRecord,
+        review: Review,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.save_review(
+            &ReviewRecord {
+                review,
+                updated_at: at,
+                ..open
+            },
+            false,
+        )
+        .await
+    }
+
     /// Reviews not yet published (in review or approved), oldest submission first,
     /// of the versions this scope sees.
     pub async fn open_reviews(&self) -> Result<Vec<ReviewRecord>, StoreError> {
