@@ -260,7 +260,8 @@ async fn the_demo_trust_is_complete() {
             "trust admin",
             "DPO",
             "school admin",
-            "member of staff with a policy to sign"
+            "member of staff with a policy to sign",
+            "governor asked to approve a policy"
         ]
     );
     assert!(

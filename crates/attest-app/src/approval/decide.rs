@@ -19,10 +19,13 @@ fn names_a_clause(document: &Document, clause: &str) -> bool {
     fn walk(blocks: &[Block], clause: &str) -> bool {
         blocks.iter().any(|block| {
             block.number.as_deref() == Some(clause)
-                || block
-                    .heading
-                    .as_deref()
-                    .is_some_and(|heading| heading.eq_ignore_ascii_case(clause))
+                || block.heading.as_deref().is_some_and(|heading| {
+                    // "3 Email" is named "3 Email" or "Email".
+                    let words = heading
+                        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                        .trim();
+                    heading.eq_ignore_ascii_case(clause) || words.eq_ignore_ascii_case(clause)
+                })
                 || walk(&block.children, clause)
         })
     }
@@ -198,6 +201,7 @@ mod tests {
         assert!(super::names_a_clause(&document, "3.1"));
         assert!(super::names_a_clause(&document, "3.2."));
         assert!(super::names_a_clause(&document, "email"));
+        assert!(super::names_a_clause(&document, "3 Email"));
         assert!(!super::names_a_clause(&document, "4.1"));
     }
 }
