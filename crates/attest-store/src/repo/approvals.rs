@@ -14,9 +14,7 @@ use super::approval_defaults::ApprovalDefaults;
 use super::policies::Policies;
 use super::policy_versions::PolicyVersions;
 use crate::StoreError;
-use crate::entities::{
-    policy_approval_rule, policy_review, policy_review_comment, policy_review_decision,
-};
+use crate::entities::{policy_approval_rule, policy_review, policy_review_decision};
 
 /// A version's review with what publishing it will do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,19 +39,6 @@ pub struct StoredDecision {
     pub decided_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewComment {
-    pub id: uuid::Uuid,
-    pub version: PolicyVersionId,
-    pub round: u32,
-    pub author_kind: String,
-    pub author: Option<uuid::Uuid>,
-    /// The clause's number or the section's heading the comment is on.
-    pub clause: Option<String>,
-    pub body: String,
-    pub created_at: DateTime<Utc>,
-}
-
 /// What a policy's own approval setting is.
 #[derive(Debug, Clone, Copy)]
 pub enum RuleSetting<'r> {
@@ -65,8 +50,8 @@ pub enum RuleSetting<'r> {
 }
 
 pub struct PolicyApprovals<'a, C> {
-    conn: &'a C,
-    scope: &'a TenantScope,
+    pub(super) conn: &'a C,
+    pub(super) scope: &'a TenantScope,
 }
 
 fn to_review(model: policy_review::Model) -> Result<ReviewRecord, StoreError> {
@@ -124,7 +109,7 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
         Self { conn, scope }
     }
 
-    fn trust(&self) -> uuid::Uuid {
+    pub(super) fn trust(&self) -> uuid::Uuid {
         self.scope.trust().as_uuid()
     }
 
@@ -410,53 +395,5 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
             person,
             decided_at: at,
         })
-    }
-
-    pub async fn comments(
-        &self,
-        version: PolicyVersionId,
-    ) -> Result<Vec<ReviewComment>, StoreError> {
-        PolicyVersions::new(self.conn, self.scope)
-            .get(version)
-            .await?;
-        Ok(policy_review_comment::Entity::find()
-            .filter(policy_review_comment::Column::TrustId.eq(self.trust()))
-            .filter(policy_review_comment::Column::VersionId.eq(version.as_uuid()))
-            .order_by_asc(policy_review_comment::Column::CreatedAt)
-            .order_by_asc(policy_review_comment::Column::Id)
-            .all(self.conn)
-            .await?
-            .into_iter()
-            .map(|model| ReviewComment {
-                id: model.id,
-                version,
-                round: u32::try_from(model.round).unwrap_or_default(),
-                author_kind: model.author_kind,
-                author: model.author_id,
-                clause: model.clause,
-                body: model.body,
-                created_at: model.created_at,
-            })
-            .collect())
-    }
-
-    pub async fn add_comment(&self, comment: &ReviewComment) -> Result<(), StoreError> {
-        PolicyVersions::new(self.conn, self.scope)
-            .get(comment.version)
-            .await?;
-        policy_review_comment::Entity::insert(policy_review_comment::ActiveModel {
-            id: Set(comment.id),
-            trust_id: Set(self.trust()),
-            version_id: Set(comment.version.as_uuid()),
-            round: Set(i32::try_from(comment.round).unwrap_or(i32::MAX)),
-            author_kind: Set(comment.author_kind.clone()),
-            author_id: Set(comment.author),
-            clause: Set(comment.clause.clone()),
-            body: Set(comment.body.clone()),
-            created_at: Set(comment.created_at),
-        })
-        .exec_without_returning(self.conn)
-        .await?;
-        Ok(())
     }
 }

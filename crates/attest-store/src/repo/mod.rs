@@ -26,6 +26,7 @@ mod policy_settings;
 mod policy_version_files;
 mod policy_versions;
 mod reminder_log;
+mod review_comments;
 mod role_grants;
 mod schools;
 mod sign_in;
@@ -34,7 +35,7 @@ mod trusts;
 pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
 pub use api_tokens::{ApiTokens, NewApiToken};
 pub use approval_defaults::ApprovalDefaults;
-pub use approvals::{PolicyApprovals, ReviewComment, ReviewRecord, RuleSetting, StoredDecision};
+pub use approvals::{PolicyApprovals, ReviewRecord, RuleSetting, StoredDecision};
 pub use audit::{Audit, NewAuditEntry};
 pub use breach_evidence::{BreachEvidenceFiles, EvidenceFile, NewEvidenceFile};
 pub use breach_settings::TrustBreachSettings;
@@ -67,6 +68,7 @@ pub use policy_versions::{
     DraftContent, NewPolicyVersion, PolicyVersion, PolicyVersions, StateChange,
 };
 pub use reminder_log::{GivenStep, ReminderLog};
+pub use review_comments::ReviewComment;
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
 pub use sign_in::{PersonIdentities, Sessions};
