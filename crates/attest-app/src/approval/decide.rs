@@ -14,22 +14,41 @@ use crate::{App, AppError};
 const MAX_COMMENT: usize = 4_000;
 const MAX_CLAUSE: usize = 200;
 
-/// Whether `clause` names one of the document's numbered blocks ("3.1") or headings.
-fn names_a_clause(document: &Document, clause: &str) -> bool {
-    fn walk(blocks: &[Block], clause: &str) -> bool {
-        blocks.iter().any(|block| {
-            block.number.as_deref() == Some(clause)
-                || block.heading.as_deref().is_some_and(|heading| {
-                    // "3 Email" is named "3 Email" or "Email".
-                    let words = heading
-                        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
-                        .trim();
-                    heading.eq_ignore_ascii_case(clause) || words.eq_ignore_ascii_case(clause)
-                })
-                || walk(&block.children, clause)
-        })
+/// Every block of the document, parents before their children.
+fn all_blocks(document: &Document) -> Vec<&Block> {
+    fn walk<'d>(blocks: &'d [Block], out: &mut Vec<&'d Block>) {
+        for block in blocks {
+            out.push(block);
+            walk(&block.children, out);
+        }
     }
-    walk(&document.blocks, clause.trim_end_matches('.'))
+    let mut out = Vec::new();
+    walk(&document.blocks, &mut out);
+    out
+}
+
+/// What a comment may be on: each numbered block's number ("3.1") and each unnumbered
+/// block's heading, in document order (the review page offers these).
+pub fn clause_names(document: &Document) -> Vec<String> {
+    all_blocks(document)
+        .into_iter()
+        .filter_map(|block| block.number.as_ref().or(block.heading.as_ref()).cloned())
+        .collect()
+}
+
+/// Whether `clause` names one of the document's blocks: its number ("3.1." as "3.1"),
+/// or its heading in any case, with or without a leading number ("3 Email", "Email").
+fn names_a_clause(document: &Document, clause: &str) -> bool {
+    let clause = clause.trim_end_matches('.');
+    all_blocks(document).into_iter().any(|block| {
+        block.number.as_deref() == Some(clause)
+            || block.heading.as_deref().is_some_and(|heading| {
+                let words = heading
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                    .trim();
+                heading.eq_ignore_ascii_case(clause) || words.eq_ignore_ascii_case(clause)
+            })
+    })
 }
 
 impl App {

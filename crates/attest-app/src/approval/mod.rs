@@ -8,6 +8,7 @@ mod read;
 mod rule;
 mod submit;
 
+pub use decide::clause_names;
 pub(crate) use read::approval_note;
 pub use read::{AwaitingReview, VersionReview};
 pub use rule::{ApprovalRuleInput, RuleChoice};

@@ -49,32 +49,48 @@ async fn checked_rule(
         input.reviewers,
     )?;
     rule.check_for(kind)?;
-    let people = People::new(conn, scope);
-    for person in rule.named_people() {
-        people.get(person).await.map_err(|_| {
-            AppError::invalid(
-                "approvers",
-                format!("no one with id {} is in your schools", person.as_uuid()),
-            )
-        })?;
+    let named = rule.named_people();
+    let found = People::new(conn, scope).by_ids(&named).await?;
+    if let Some(missing) = named
+        .iter()
+        .find(|person| !found.iter().any(|known| known.id == **person))
+    {
+        return Err(AppError::invalid(
+            "approvers",
+            format!("no one with id {} is in your schools", missing.as_uuid()),
+        ));
     }
     Ok(rule)
 }
 
-/// When the rule a policy's draft follows changed while it is in review: a new round
-/// under the new rule, or back to drafting when no rule is left.
+/// The rule a policy follows now, and, when it changed while the policy's draft is in
+/// review, that draft: a new round under the new rule, or back to drafting when no rule
+/// is left.
 async fn withdraw_if_changed(
     conn: &impl ConnectionTrait,
     scope: &TenantScope,
     policy: PolicyId,
     before: &Option<ApprovalRule>,
     at: DateTime<Utc>,
-) -> Result<Option<PolicyVersionId>, AppError> {
+) -> Result<(Option<ApprovalRule>, Option<PolicyVersionId>), AppError> {
     let approvals = PolicyApprovals::new(conn, scope);
     let after = approvals.rule(policy).await?;
     if *before == after {
-        return Ok(None);
+        return Ok((after, None));
     }
+    let withdrawn = withdraw_draft(conn, scope, policy, after.is_some(), at).await?;
+    Ok((after, withdrawn))
+}
+
+/// Withdraws the decisions on the policy's draft in review, if it has one.
+async fn withdraw_draft(
+    conn: &impl ConnectionTrait,
+    scope: &TenantScope,
+    policy: PolicyId,
+    still_governed: bool,
+    at: DateTime<Utc>,
+) -> Result<Option<PolicyVersionId>, AppError> {
+    let approvals = PolicyApprovals::new(conn, scope);
     let Some(draft) = PolicyVersions::new(conn, scope)
         .in_state(policy, VersionState::Draft)
         .await?
@@ -84,7 +100,7 @@ async fn withdraw_if_changed(
     let Some(open) = approvals.review(draft.id).await? else {
         return Ok(None);
     };
-    let review = if after.is_some() {
+    let review = if still_governed {
         open.review.edited()
     } else {
         open.review.return_to_draft().unwrap_or(open.review)
@@ -136,8 +152,7 @@ impl App {
                 at,
             )
             .await?;
-        let withdrawn = withdraw_if_changed(&txn, &scope, policy.id, &before, at).await?;
-        let after = approvals.rule(policy.id).await?;
+        let (after, withdrawn) = withdraw_if_changed(&txn, &scope, policy.id, &before, at).await?;
         record(
             &txn,
             principal,
@@ -189,15 +204,6 @@ impl App {
         };
         let defaults = ApprovalDefaults::new(&txn, &scope);
         let before = defaults.get(kind).await?;
-        // The rules in force before, for every policy of this kind, to withdraw
-        // decisions on drafts in review whose rule this changes.
-        let approvals = PolicyApprovals::new(&txn, &scope);
-        let mut followed = Vec::new();
-        for policy in Policies::new(&txn, &scope).list(None).await? {
-            if policy.kind == kind && approvals.own_rule(policy.id).await?.is_none() {
-                followed.push((policy.id, approvals.rule(policy.id).await?));
-            }
-        }
         defaults
             .set(
                 kind,
@@ -206,10 +212,24 @@ impl App {
                 at,
             )
             .await?;
+        // Only drafts in review can lose decisions: those of this kind's policies that
+        // follow the default (no rule of their own).
         let mut withdrawn = Vec::new();
-        for (policy, before) in &followed {
-            if let Some(draft) = withdraw_if_changed(&txn, &scope, *policy, before, at).await? {
-                withdrawn.push(draft);
+        if before != rule {
+            let approvals = PolicyApprovals::new(&txn, &scope);
+            let versions = PolicyVersions::new(&txn, &scope);
+            let policies = Policies::new(&txn, &scope);
+            for open in approvals.open_reviews().await? {
+                let version = versions.get(open.version).await?;
+                let policy = policies.get(version.policy).await?;
+                if policy.kind == kind
+                    && version.state == VersionState::Draft
+                    && approvals.own_rule(policy.id).await?.is_none()
+                    && let Some(draft) =
+                        withdraw_draft(&txn, &scope, policy.id, rule.is_some(), at).await?
+                {
+                    withdrawn.push(draft);
+                }
             }
         }
         record(

@@ -117,7 +117,7 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
     /// policy set to need no approval follows none), applied to the policy's school.
     pub async fn rule(&self, policy: PolicyId) -> Result<Option<ApprovalRule>, StoreError> {
         let found = Policies::new(self.conn, self.scope).get(policy).await?;
-        let rule = match self.own_rule(policy).await? {
+        let rule = match self.own_row(policy).await? {
             Some(own) => own,
             None => {
                 ApprovalDefaults::new(self.conn, self.scope)
@@ -135,6 +135,11 @@ impl<'a, C: ConnectionTrait> PolicyApprovals<'a, C> {
         policy: PolicyId,
     ) -> Result<Option<Option<ApprovalRule>>, StoreError> {
         Policies::new(self.conn, self.scope).get(policy).await?;
+        self.own_row(policy).await
+    }
+
+    /// `own_rule` for a policy already checked to be visible.
+    async fn own_row(&self, policy: PolicyId) -> Result<Option<Option<ApprovalRule>>, StoreError> {
         let model = policy_approval_rule::Entity::find()
             .filter(policy_approval_rule::Column::TrustId.eq(self.trust()))
             .filter(policy_approval_rule::Column::PolicyId.eq(policy.as_uuid()))

@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use attest_app::{App, AppError, VersionReview};
-use attest_document::{Block, ChangeKind, Format, Reader, render};
+use attest_document::{ChangeKind, Format, Reader, render};
 use attest_domain::{LONDON, PolicyVersionId, ReviewStage, Verdict};
 use minijinja::{Value, context};
 
@@ -46,18 +46,6 @@ pub async fn reviews(caller: Caller, app: web::Data<App>) -> Result<HttpResponse
         "reviews.html",
         context! { items => items, nav => nav(principal, "/reviews") },
     )))
-}
-
-/// Numbered clauses and headings, for the comment form's choice of clause.
-fn clauses(blocks: &[Block], out: &mut Vec<String>) {
-    for block in blocks {
-        if let Some(number) = &block.number {
-            out.push(number.clone());
-        } else if let Some(heading) = &block.heading {
-            out.push(heading.clone());
-        }
-        clauses(&block.children, out);
-    }
 }
 
 pub(crate) async fn show_review(
@@ -116,8 +104,6 @@ pub(crate) async fn show_review(
             earlier => comment.round < review.round(),
         })
         .collect();
-    let mut clause_names = Vec::new();
-    clauses(&review.document.blocks, &mut clause_names);
     let (status, message) = error.map_or((StatusCode::OK, None), |(status, message)| {
         (status, Some(message))
     });
@@ -140,7 +126,7 @@ pub(crate) async fn show_review(
             changes => changes,
             decisions => decisions,
             comments => comments,
-            clauses => clause_names,
+            clauses => attest_app::clause_names(&review.document),
             today => app.today().to_string(),
             html => render(&review.document, &Reader::default(), Format::Html),
             error => message,
