@@ -18,6 +18,7 @@ mod browser_approval;
 mod directory;
 mod directory_sync;
 mod email_sign_in;
+mod evidence;
 mod http;
 mod jobs;
 mod policies;

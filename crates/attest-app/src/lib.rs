@@ -45,6 +45,7 @@ pub use attest_domain::{
 /// A policy version with its parsed document.
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
 pub use approval::{ApprovalRuleInput, AwaitingReview, RuleChoice, VersionReview, clause_names};
+pub use attest_store::ChainAnchor;
 pub use attest_store::{PolicySourceFile, ReviewComment};
 pub use breach::{
     Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, EvidenceUpload,
@@ -73,11 +74,12 @@ pub use sign_in::{
     SESSION_IDLE, SessionContext, SignInChoices, SignInLinkPreview, SignedIn, VerifiedLogin,
 };
 pub use signing::{
-    AcceptanceCheck, AcceptanceEvidence, ChainReport, CheckReport, ComplianceFilter,
-    CompliancePage, ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy, GrantExemption,
-    MAX_COMPLIANCE_PAGE, MagicLinkSent, Origin, PaperAcceptance, PaperOutcome, ProgressPoint,
-    RebuildReport, SUMMARY_TTL, SchoolProgress, SchoolReminders, SignPolicy, SigningAnswer,
-    SigningForm, SigningOutcome, SigningSubmission, Tally, percent, receipt_text, status_key,
+    AcceptanceCheck, AcceptanceEvidence, AnchorCheck, ChainReport, ChangesSince, CheckReport,
+    ComplianceFilter, CompliancePage, ComplianceSummary, DEFAULT_LINK_DAYS, DeclinePolicy,
+    GrantExemption, HeadSeal, MAX_COMPLIANCE_PAGE, MagicLinkSent, Origin, PaperAcceptance,
+    PaperOutcome, ProgressPoint, PublishedKey, RebuildReport, SUMMARY_TTL, SchoolProgress,
+    SchoolReminders, SealReport, SignPolicy, SigningAnswer, SigningForm, SigningOutcome,
+    SigningSubmission, Tally, percent, receipt_text, status_key,
 };
 pub use sso::IdentityProviderView;
 
@@ -100,6 +102,8 @@ pub struct App {
     signing_texts: Arc<signing::SigningTexts>,
     /// Seals identity providers' client secrets at rest; `None` until configured.
     sealing_key: Option<Arc<attest_auth::SealingKey>>,
+    /// The key chain heads and anchors are signed with, once loaded (or made).
+    chain_key: Arc<tokio::sync::Mutex<Option<Arc<attest_auth::ChainSigningKey>>>>,
     rate_limits: RateLimits,
     /// API tokens kept in memory until a revocation is heard.
     credentials: Arc<authenticate::Credentials>,
@@ -123,6 +127,7 @@ impl App {
             chain_writer: Arc::default(),
             signing_texts: Arc::default(),
             sealing_key: None,
+            chain_key: Arc::default(),
             rate_limits: RateLimits::default(),
             allow_local_providers: false,
         }

@@ -4,11 +4,13 @@
 //!
 //! No database and no HTTP here: callers store hashes and read headers.
 
+mod chain_key;
 mod seal;
 mod session;
 
 use sha2::{Digest, Sha256};
 
+pub use chain_key::{ChainSigningKey, chain_key_id, commitment_salt};
 pub use seal::SealingKey;
 pub use session::{SessionClaims, SessionTokens};
 

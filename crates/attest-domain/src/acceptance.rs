@@ -136,6 +136,8 @@ pub enum ChainBreak {
     WrongPrevious { seq: i64 },
     /// The row's fields no longer hash to its stored hash (it was altered).
     Altered { seq: i64 },
+    /// The row's personal fields (kept apart) no longer match its commitment.
+    PersonalAltered { seq: i64 },
     /// The chain head records a later row than the last one present (rows were removed
     /// from the end).
     Truncated { head_seq: i64, last_seq: i64 },
@@ -158,6 +160,10 @@ impl fmt::Display for ChainBreak {
                 )
             }
             Self::Altered { seq } => write!(f, "row {seq} was changed after it was written"),
+            Self::PersonalAltered { seq } => write!(
+                f,
+                "the personal fields of row {seq} were changed after it was written"
+            ),
             Self::Truncated { head_seq, last_seq } => write!(
                 f,
                 "the chain ends at row {last_seq} but row {head_seq} was written"
@@ -166,29 +172,40 @@ impl fmt::Display for ChainBreak {
     }
 }
 
+/// A row as the chain walk checks it: its position, its stored hashes and the hash
+/// its fields give now.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredLink<'a> {
+    pub seq: i64,
+    pub stored_previous: &'a str,
+    pub stored_hash: &'a str,
+    pub expected_hash: &'a str,
+}
+
 /// Checks one row against its predecessor (`None` for the first row of the trust).
-pub fn check_link(
-    previous: Option<(i64, &str)>,
-    fields: &ChainedFields<'_>,
-    stored_previous: &str,
-    stored_hash: &str,
-) -> Vec<ChainBreak> {
+pub fn check_link(previous: Option<(i64, &str)>, link: StoredLink<'_>) -> Vec<ChainBreak> {
+    let StoredLink {
+        seq,
+        stored_previous,
+        stored_hash,
+        expected_hash,
+    } = link;
     let mut breaks = Vec::new();
     let (expected_seq, expected_previous) = match previous {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH),
     };
-    if fields.seq != expected_seq {
+    if seq != expected_seq {
         breaks.push(ChainBreak::Gap {
             expected_seq,
-            found_seq: fields.seq,
+            found_seq: seq,
         });
     }
     if stored_previous != expected_previous {
-        breaks.push(ChainBreak::WrongPrevious { seq: fields.seq });
+        breaks.push(ChainBreak::WrongPrevious { seq });
     }
-    if chain_hash(stored_previous, fields) != stored_hash {
-        breaks.push(ChainBreak::Altered { seq: fields.seq });
+    if expected_hash != stored_hash {
+        breaks.push(ChainBreak::Altered { seq });
     }
     breaks
 }
@@ -281,15 +298,30 @@ mod tests {
         let (answers, variables) = (BTreeMap::new(), BTreeMap::new());
         let first = fields(1, &answers, &variables);
         let first_hash = chain_hash(GENESIS_HASH, &first);
-        assert!(check_link(None, &first, GENESIS_HASH, &first_hash).is_empty());
+        let check = |before: Option<(i64, &str)>,
+                     fields: &ChainedFields<'_>,
+                     previous: &str,
+                     stored: &str| {
+            let expected = chain_hash(previous, fields);
+            check_link(
+                before,
+                StoredLink {
+                    seq: fields.seq,
+                    stored_previous: previous,
+                    stored_hash: stored,
+                    expected_hash: &expected,
+                },
+            )
+        };
+        assert!(check(None, &first, GENESIS_HASH, &first_hash).is_empty());
         let second = fields(2, &answers, &variables);
         let second_hash = chain_hash(&first_hash, &second);
-        assert!(check_link(Some((1, &first_hash)), &second, &first_hash, &second_hash).is_empty());
+        assert!(check(Some((1, &first_hash)), &second, &first_hash, &second_hash).is_empty());
 
         let third = fields(3, &answers, &variables);
         let third_hash = chain_hash(&second_hash, &third);
         assert_eq!(
-            check_link(Some((1, &first_hash)), &third, &second_hash, &third_hash),
+            check(Some((1, &first_hash)), &third, &second_hash, &third_hash),
             vec![
                 ChainBreak::Gap {
                     expected_seq: 2,
@@ -304,7 +336,7 @@ mod tests {
             ..second.clone()
         };
         assert_eq!(
-            check_link(Some((1, &first_hash)), &altered, &first_hash, &second_hash),
+            check(Some((1, &first_hash)), &altered, &first_hash, &second_hash),
             vec![ChainBreak::Altered { seq: 2 }]
         );
     }

@@ -11,6 +11,7 @@ mod breach;
 mod compliance;
 mod directory;
 mod error;
+mod evidence;
 mod identity;
 mod ids;
 mod jobs;
@@ -29,8 +30,8 @@ mod sync_plan;
 mod values;
 
 pub use acceptance::{
-    ChainBreak, ChainedFields, Decision, GENESIS_HASH, SigningMethod, chain_hash, check_answer,
-    check_link, to_stored_precision,
+    ChainBreak, ChainedFields, Decision, GENESIS_HASH, SigningMethod, StoredLink, chain_hash,
+    check_answer, check_link, to_stored_precision,
 };
 pub use approval::{
     ApprovalRule, Approver, ApproverRole, MAX_APPROVERS, MAX_REVIEWERS, Outcome, Quorum, Review,
@@ -55,6 +56,11 @@ pub use directory::{
     DirectorySettings, GOOGLE_ISSUER, RuleInput, SyncRulesInput, apply_changes,
 };
 pub use error::DomainError;
+pub use evidence::{
+    ChainFormat, ChainStatement, ChangesShown, MAX_READING_SECONDS, PersonalCheck, PersonalFields,
+    ReadingRule, SALT_BYTES, SealedFields, SignerIdentity, ViewEvidence, sealed_hash,
+    statement_time,
+};
 pub use identity::{ProviderInput, ProviderKind, ProviderSettings};
 pub use ids::{
     AcceptanceId, ApiTokenId, AuditEntryId, BreachId, ExemptionId, IdentityProviderId, JobId,

@@ -93,6 +93,8 @@ pub struct Principal {
     roles: Vec<RoleAssignment>,
     /// For a person with a session: how that session was started (kept with what they sign).
     signed_in_by: Option<SignInMethod>,
+    /// The session they act through, whose identity their signatures record.
+    session: Option<uuid::Uuid>,
 }
 
 impl Principal {
@@ -104,7 +106,20 @@ impl Principal {
             actor,
             roles,
             signed_in_by: None,
+            session: None,
         }
+    }
+
+    /// The same principal, acting through session `id`.
+    #[must_use]
+    pub fn in_session(mut self, id: uuid::Uuid) -> Self {
+        self.session = Some(id);
+        self
+    }
+
+    /// The session this person acts through, if any.
+    pub const fn session(&self) -> Option<uuid::Uuid> {
+        self.session
     }
 
     /// The same principal, known to have signed in by `method` (attest-app's sessions).

@@ -308,6 +308,10 @@ async fn generate(app: &App, db: &Database, now: DateTime<Utc>) -> anyhow::Resul
                     renew_on: schedule.next_after(signed_on),
                     ip: Some("192.0.2.1".to_owned()),
                     user_agent: Some("signing_bench".to_owned()),
+                    identity: attest_domain::SignerIdentity::Direct,
+                    viewed: None,
+                    changes_shown: None,
+                    salt: "00".repeat(32),
                 })
                 .await?;
             count += 1;

@@ -12,7 +12,7 @@ use sea_orm::ConnectionTrait;
 use crate::{Backend, Database, StoreError, backend};
 
 /// Tables whose rows are evidence: never updated, never deleted.
-pub const APPEND_ONLY_TABLES: [&str; 7] = [
+pub const APPEND_ONLY_TABLES: [&str; 9] = [
     "audit_log",
     "acceptances",
     "breach_events",
@@ -20,7 +20,13 @@ pub const APPEND_ONLY_TABLES: [&str; 7] = [
     "policy_version_files",
     "policy_review_decisions",
     "policy_review_comments",
+    "acceptance_erasures",
+    "chain_anchors",
 ];
+
+/// Tables whose rows are never changed but may be erased under the retention schedule
+/// (a signature's personal fields: the chain keeps a commitment to them).
+pub const ERASE_ONLY_TABLES: [&str; 1] = ["acceptance_personal"];
 
 /// The migration history: the runtime role may read it (readiness), never write it.
 const MIGRATION_TABLE: &str = "seaql_migrations";
@@ -128,6 +134,9 @@ pub async fn grant_runtime(db: &Database, runtime: &str) -> Result<(), StoreErro
     ];
     for table in APPEND_ONLY_TABLES {
         statements.push(format!("REVOKE UPDATE, DELETE ON {table} FROM {runtime}"));
+    }
+    for table in ERASE_ONLY_TABLES {
+        statements.push(format!("REVOKE UPDATE ON {table} FROM {runtime}"));
     }
     for statement in statements {
         db.execute_unprepared(&statement).await?;

@@ -316,6 +316,10 @@ async fn check(world: World) -> Result<(), TestCaseError> {
                 renew_on: world.schedule.next_after(day(on)),
                 ip: None,
                 user_agent: None,
+                identity: attest_domain::SignerIdentity::Direct,
+                viewed: None,
+                changes_shown: None,
+                salt: "00".repeat(32),
             })
             .await
             .expect("acceptance");

@@ -421,6 +421,10 @@ impl Trust {
                     .flatten(),
                 ip: None,
                 user_agent: None,
+                identity: attest_domain::SignerIdentity::Direct,
+                viewed: None,
+                changes_shown: None,
+                salt: "00".repeat(32),
             })
             .await
             .expect("answer");

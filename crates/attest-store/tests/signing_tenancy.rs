@@ -115,6 +115,10 @@ fn acceptance(world: &World) -> NewAcceptance {
         renew_on: None,
         ip: None,
         user_agent: None,
+        identity: attest_domain::SignerIdentity::Direct,
+        viewed: None,
+        changes_shown: None,
+        salt: "00".repeat(32),
     }
 }
 

@@ -15,3 +15,4 @@ pub use query::PolicyQuery;
 pub use review_objects::{
     ApprovalRule, ApproverRole, DefaultApprovalRule, ReviewComment, VersionReview,
 };
+pub use values::PolicyChange;

@@ -30,6 +30,9 @@ pub struct SignPolicyInput {
     pub answers: Vec<Answer>,
     /// For staff without SSO: the secret from their signing link.
     pub magic_link_token: Option<String>,
+    /// From `signingForm`: the view the text was read in (kept as evidence; needed
+    /// when the trust sets a reading rule).
+    pub view_id: Option<Uuid>,
 }
 
 #[derive(InputObject)]
@@ -40,6 +43,7 @@ pub struct DeclinePolicyInput {
     /// Shown to your school admin.
     pub reason: String,
     pub magic_link_token: Option<String>,
+    pub view_id: Option<Uuid>,
 }
 
 #[derive(InputObject)]

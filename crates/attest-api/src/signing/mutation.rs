@@ -35,6 +35,7 @@ impl SigningMutation {
             typed_name: input.typed_name,
             role: input.role,
             answers: answers_map(input.answers),
+            view: input.view_id,
         };
         let signed = match input.magic_link_token {
             Some(token) => {
@@ -63,6 +64,7 @@ impl SigningMutation {
             school: input.school_id.map(SchoolId::from_uuid),
             content_hash: input.content_hash,
             reason: input.reason,
+            view: input.view_id,
         };
         let declined = match input.magic_link_token {
             Some(token) => {
@@ -171,6 +173,41 @@ impl SigningMutation {
             )
             .await
             .map(Policy)
+            .gql()
+    }
+
+    /// What a reader must do before the sign button works (trust admins): open the
+    /// text for at least `minSeconds` (the server enforces it without scripts), and/or
+    /// reach its end (`toEnd`).
+    async fn set_signing_reading_rule(
+        &self,
+        ctx: &Context<'_>,
+        min_seconds: u32,
+        to_end: bool,
+    ) -> async_graphql::Result<super::objects::ReadingRule> {
+        app(ctx)?
+            .set_reading_rule(
+                principal(ctx)?,
+                attest_domain::ReadingRule {
+                    min_seconds,
+                    to_end,
+                },
+            )
+            .await
+            .map(Into::into)
+            .gql()
+    }
+
+    /// Signs the trust's chain head now and keeps it as an anchor (trust admins; the
+    /// reminders job does this daily).
+    async fn anchor_acceptance_chain(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<super::objects::ChainAnchor> {
+        app(ctx)?
+            .anchor_chain(principal(ctx)?)
+            .await
+            .map(Into::into)
             .gql()
     }
 }

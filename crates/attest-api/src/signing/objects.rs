@@ -153,6 +153,39 @@ pub struct SigningForm {
     pub questions: Vec<ConsentQuestion>,
     pub role: String,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Send this back with `signPolicy`: the view the text was read in (it records
+    /// when it was opened; the trust's reading rule may ask for a minimum time).
+    pub view_id: Option<Uuid>,
+    /// For a re-signer: what changed since the version they last signed.
+    pub changes_since_signed: Option<ChangesSinceSigned>,
+    pub reading_rule: ReadingRule,
+}
+
+/// The clause-level changes since the version a re-signer last signed.
+#[derive(SimpleObject)]
+pub struct ChangesSinceSigned {
+    pub since_version_id: Uuid,
+    pub since_version_number: u32,
+    pub changes: Vec<crate::policy::PolicyChange>,
+}
+
+/// What a reader must do before the sign button works.
+#[derive(SimpleObject)]
+pub struct ReadingRule {
+    /// Seconds the text must have been open (0: none).
+    pub min_seconds: u32,
+    /// The reader must reach the end of the text (the signing page knows; API callers
+    /// cannot satisfy this and should use the page).
+    pub to_end: bool,
+}
+
+impl From<attest_domain::ReadingRule> for ReadingRule {
+    fn from(rule: attest_domain::ReadingRule) -> Self {
+        Self {
+            min_seconds: rule.min_seconds,
+            to_end: rule.to_end,
+        }
+    }
 }
 
 impl From<attest_app::SigningForm> for SigningForm {
@@ -175,6 +208,13 @@ impl From<attest_app::SigningForm> for SigningForm {
                 .collect(),
             role: form.role,
             expires_at: form.expires_at,
+            view_id: form.view,
+            changes_since_signed: form.changes.map(|since| ChangesSinceSigned {
+                since_version_id: since.shown.since_version,
+                since_version_number: since.since_version_number,
+                changes: since.changes.into_iter().map(Into::into).collect(),
+            }),
+            reading_rule: form.reading_rule.into(),
         }
     }
 }
@@ -205,3 +245,30 @@ impl From<attest_app::AcceptanceCheck> for AcceptanceVerification {
 }
 
 pub type ComplianceConnection = Connection<String, ComplianceEntry>;
+
+/// A signed statement of the trust's chain head at a moment.
+#[derive(SimpleObject)]
+pub struct ChainAnchor {
+    pub id: Uuid,
+    /// The last row the anchor vouches for (the chain's row count then).
+    pub seq: i64,
+    pub head_hash: String,
+    pub anchored_at: DateTime<Utc>,
+    /// The signing key's id (see `/.well-known/attest-chain-keys.json`).
+    pub key_id: String,
+    /// Base64 Ed25519 signature over the statement in docs/signing.md.
+    pub signature: String,
+}
+
+impl From<attest_app::ChainAnchor> for ChainAnchor {
+    fn from(anchor: attest_app::ChainAnchor) -> Self {
+        Self {
+            id: anchor.id,
+            seq: anchor.seq,
+            head_hash: anchor.head_hash,
+            anchored_at: anchor.anchored_at,
+            key_id: anchor.key_id,
+            signature: anchor.signature,
+        }
+    }
+}

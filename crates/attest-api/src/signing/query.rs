@@ -41,6 +41,31 @@ pub struct SigningQuery;
 
 #[Object]
 impl SigningQuery {
+    /// The trust's reading rule for the sign button.
+    async fn signing_reading_rule(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<super::objects::ReadingRule> {
+        app(ctx)?
+            .signing_reading_rule(principal(ctx)?)
+            .await
+            .map(Into::into)
+            .gql()
+    }
+
+    /// The trust's chain anchors, oldest first (trust admins and the DPO): each a
+    /// signed statement of the chain's head that a later rewrite would contradict.
+    async fn acceptance_chain_anchors(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::objects::ChainAnchor>> {
+        app(ctx)?
+            .chain_anchors(principal(ctx)?)
+            .await
+            .map(|anchors| anchors.into_iter().map(Into::into).collect())
+            .gql()
+    }
+
     /// People × policies with their status, ordered by name. `asOf` asks about another
     /// instant (what was the position at the last inspection?).
     #[graphql(

@@ -113,6 +113,8 @@ impl App {
         // Publishing is not mail: an approved version goes out on its day, whatever the
         // send window says.
         let scheduled_publications = self.publish_scheduled(&operator).await?;
+        // Nor is sealing: the chain is anchored once a day.
+        self.anchor_daily(trust).await?;
         if !settings.window.contains(self.now()) {
             return Ok(ReminderReport {
                 scheduled_publications,

@@ -2,7 +2,7 @@
 //! shows whom it signs in without using it (mail scanners open links); pressing the
 //! button uses it up and starts the session.
 
-use attest_domain::{Email, Person, PersonId, Principal, SignInMethod, Trust};
+use attest_domain::{Email, Person, PersonId, Principal, SignInMethod, SignerIdentity, Trust};
 use attest_store::{
     NewSignInLink, People, SignInLinks, TransactionTrait, TrustSignInSettings,
     find_sign_in_link_by_hash,
@@ -177,6 +177,11 @@ impl App {
             txn,
             (trust, person),
             ("email", SignInMethod::EmailLink),
+            |session| SignerIdentity::EmailLink {
+                session,
+                link: row.id,
+                sent_to: row.sent_to.clone(),
+            },
             at,
             (
                 "sign_in.email",

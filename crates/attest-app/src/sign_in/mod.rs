@@ -8,7 +8,7 @@ mod email_link;
 mod session;
 
 use attest_domain::{
-    Email, Person, Principal, ProviderSettings, SignInMethod, Slug, Trust, TrustId,
+    Email, Person, Principal, ProviderSettings, SignInMethod, SignerIdentity, Slug, Trust, TrustId,
 };
 use attest_store::{IdentityProviders, People, PersonIdentities, TransactionTrait, Trusts};
 use chrono::{DateTime, Duration, Utc};
@@ -43,6 +43,9 @@ pub struct VerifiedLogin {
     pub oid: Option<String>,
     /// Google: the account's Workspace domain.
     pub hd: Option<String>,
+    /// When the provider authenticated the person (`auth_time`), and how (`amr`).
+    pub auth_time: Option<chrono::DateTime<chrono::Utc>>,
+    pub amr: Vec<String>,
 }
 
 /// The provider a sign-in starts with.
@@ -265,6 +268,18 @@ impl App {
             txn,
             (trust, person),
             (settings.slug.as_str(), SignInMethod::Sso),
+            |session| SignerIdentity::Sso {
+                session,
+                provider: settings.slug.as_str().to_owned(),
+                issuer: login.issuer.clone(),
+                subject: login.subject.clone(),
+                tenant: login.tid.clone(),
+                object_id: login.oid.clone(),
+                hosted_domain: login.hd.clone(),
+                email: login.email.clone(),
+                authenticated_at: login.auth_time,
+                methods: login.amr.clone(),
+            },
             at,
             (
                 "sso.login",

@@ -2,7 +2,7 @@
 //! and idle limits, revocation), renewing it, and signing out.
 
 use attest_auth::SessionTokens;
-use attest_domain::{Person, PersonId, Principal, SignInMethod, Trust, TrustId};
+use attest_domain::{Person, PersonId, Principal, SignInMethod, SignerIdentity, Trust, TrustId};
 use attest_store::{Memberships, People, RoleGrants, Sessions, TransactionTrait};
 use chrono::{DateTime, Utc};
 
@@ -59,6 +59,7 @@ impl App {
         txn: attest_store::DatabaseTransaction,
         (trust, person): (Trust, Person),
         how: (&str, SignInMethod),
+        identity: impl FnOnce(uuid::Uuid) -> SignerIdentity,
         at: DateTime<Utc>,
         (action, detail): (&'static str, serde_json::Value),
     ) -> Result<super::SignedIn, AppError> {
@@ -78,7 +79,13 @@ impl App {
         let session = uuid::Uuid::now_v7();
         let expires_at = at + SESSION_ABSOLUTE;
         Sessions::new(&txn, &scope)
-            .create(session, person.id, how, at, expires_at)
+            .create(
+                session,
+                person.id,
+                how,
+                &identity(session),
+                (at, expires_at),
+            )
             .await?;
         let principal = crate::principals::person(trust.id, person.id, Vec::new());
         record(
@@ -141,7 +148,9 @@ impl App {
                 None
             };
         Ok(SessionContext {
-            principal: crate::principals::person(trust, person, roles).signed_in_by(session.method),
+            principal: crate::principals::person(trust, person, roles)
+                .signed_in_by(session.method)
+                .in_session(session.id),
             person: People::new(&self.db, &scope).get(person).await?,
             trust: self.trust(&operator).await?,
             session,

@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    Decision, MagicLinkId, PolicyVersionId, Principal, SchoolId, SigningMethod, TenantScope,
-    typed_name_matches,
+    ChangesShown, Decision, MagicLinkId, PolicyVersionId, Principal, SchoolId, SignerIdentity,
+    SigningMethod, TenantScope, ViewEvidence, typed_name_matches,
 };
 use attest_store::{Acceptance, NewAcceptance};
 use chrono::NaiveDate;
 
 use super::chain_writer::Answered;
 use super::obligation::{Obligation, check_answers};
+use super::signer::Signer;
 use crate::{App, AppError};
 
 pub(super) const MAX_TEXT: usize = 200;
@@ -32,6 +33,8 @@ pub struct SignPolicy {
     /// Their role as they write it on the form; defaults to their job title.
     pub role: Option<String>,
     pub answers: BTreeMap<String, String>,
+    /// The view the text was read in (from the signing page or `renderForSigning`).
+    pub view: Option<uuid::Uuid>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +43,14 @@ pub struct DeclinePolicy {
     pub school: Option<SchoolId>,
     pub content_hash: String,
     pub reason: String,
+    pub view: Option<uuid::Uuid>,
+}
+
+/// What the signer was shown before answering.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Shown {
+    pub(super) viewed: Option<ViewEvidence>,
+    pub(super) changes: Option<ChangesShown>,
 }
 
 /// Where a request came from, kept as evidence.
@@ -56,6 +67,8 @@ pub(super) struct Answer {
     pub(super) answers: BTreeMap<String, String>,
     pub(super) method: SigningMethod,
     pub(super) recorded_by: Option<uuid::Uuid>,
+    pub(super) identity: SignerIdentity,
+    pub(super) shown: Shown,
     pub(super) note: Option<String>,
     pub(super) decline_reason: Option<String>,
     pub(super) signed_on: NaiveDate,
@@ -143,19 +156,22 @@ impl App {
 
     pub(super) fn signature(
         &self,
-        found: &Obligation,
+        signer: &Signer,
         input: &SignPolicy,
-        method: SigningMethod,
+        shown: Shown,
         origin: Origin,
     ) -> Result<Answer, AppError> {
+        let found = &signer.found;
         check_hash(found, &input.content_hash)?;
         Ok(Answer {
             decision: Decision::Accepted,
             typed_name: self.limited_name_check(found, &input.typed_name)?,
             role: role_of(found, input.role.as_deref())?,
             answers: check_answers(&found.questions, &input.answers)?,
-            method,
+            method: signer.method,
             recorded_by: None,
+            identity: signer.identity.clone(),
+            shown,
             note: None,
             decline_reason: None,
             signed_on: self.today(),
@@ -165,11 +181,12 @@ impl App {
 
     pub(super) fn decline(
         &self,
-        found: &Obligation,
+        signer: &Signer,
         input: &DeclinePolicy,
-        method: SigningMethod,
+        shown: Shown,
         origin: Origin,
     ) -> Result<Answer, AppError> {
+        let found = &signer.found;
         check_hash(found, &input.content_hash)?;
         let reason = bounded("reason", &input.reason, MAX_NOTE)?;
         if reason.is_empty() {
@@ -183,8 +200,10 @@ impl App {
             typed_name: found.person.full_name.as_str().to_owned(),
             role: role_of(found, None)?,
             answers: BTreeMap::new(),
-            method,
+            method: signer.method,
             recorded_by: None,
+            identity: signer.identity.clone(),
+            shown,
             note: None,
             decline_reason: Some(reason),
             signed_on: self.today(),
@@ -229,6 +248,11 @@ impl App {
             renew_on,
             ip: answer.origin.ip,
             user_agent: answer.origin.user_agent,
+            identity: answer.identity,
+            viewed: answer.shown.viewed,
+            changes_shown: answer.shown.changes,
+            salt: attest_auth::commitment_salt()
+                .map_err(|error| AppError::Internal(error.to_string()))?,
         };
         self.chain_writer
             .submit(

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use attest_domain::{
-    ChainBreak, PersonId, PolicyVersionId, Principal, SchoolId, SigningMethod, check_link,
+    ChainBreak, ChainFormat, PersonId, PersonalCheck, PolicyVersionId, Principal, SchoolId,
+    SigningMethod, StoredLink, check_link,
 };
 use attest_store::{
     Acceptances, ChainHead, People, Policies, PolicyVersion, PolicyVersions, Schools,
@@ -22,13 +23,19 @@ pub struct ChainReport {
     pub breaks: Vec<ChainBreak>,
     /// Acceptances whose signed text no longer re-renders to its hash.
     pub text_mismatches: Vec<AcceptanceCheck>,
+    /// Rows in chain format 2 (personal fields under a commitment).
+    pub sealed_rows: u64,
+    /// Rows whose personal fields were erased (their commitments still verify).
+    pub erased_rows: u64,
+    /// The server's signatures over the head and the anchors.
+    pub seals: super::seal_check::SealReport,
 }
 
 pub(super) const CHAIN_PAGE: u64 = 1_000;
 
 impl ChainReport {
     pub fn ok(&self) -> bool {
-        self.breaks.is_empty() && self.text_mismatches.is_empty()
+        self.breaks.is_empty() && self.text_mismatches.is_empty() && self.seals.ok()
     }
 }
 
@@ -46,11 +53,15 @@ impl App {
         let ChainHead { last_seq, .. } = acceptances.head().await?;
         let versions = PolicyVersions::new(&self.db, &scope);
         let mut cache: HashMap<PolicyVersionId, PolicyVersion> = HashMap::new();
+        let mut walk = self.seal_walk(&scope).await?;
         let mut report = ChainReport {
             rows: 0,
             head_seq: last_seq,
             breaks: Vec::new(),
             text_mismatches: Vec::new(),
+            sealed_rows: 0,
+            erased_rows: 0,
+            seals: super::seal_check::SealReport::default(),
         };
         let mut previous: Option<(i64, String)> = None;
         loop {
@@ -61,12 +72,29 @@ impl App {
             }
             for row in page {
                 report.rows += 1;
+                let expected = row.expected_hash();
                 report.breaks.extend(check_link(
                     previous.as_ref().map(|(seq, hash)| (*seq, hash.as_str())),
-                    &row.chained_fields(),
-                    &row.prev_hash,
-                    &row.row_hash,
+                    StoredLink {
+                        seq: row.seq,
+                        stored_previous: &row.prev_hash,
+                        stored_hash: &row.row_hash,
+                        expected_hash: &expected,
+                    },
                 ));
+                if row.format == ChainFormat::V2 {
+                    report.sealed_rows += 1;
+                }
+                match row.personal_check() {
+                    PersonalCheck::Altered => {
+                        report
+                            .breaks
+                            .push(ChainBreak::PersonalAltered { seq: row.seq });
+                    }
+                    PersonalCheck::Erased => report.erased_rows += 1,
+                    PersonalCheck::Intact | PersonalCheck::InRow => {}
+                }
+                walk.saw(row.seq, &row.row_hash);
                 let version = match cache.entry(row.version) {
                     std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
                     std::collections::hash_map::Entry::Vacant(slot) => {
@@ -87,6 +115,7 @@ impl App {
                 last_seq: last,
             });
         }
+        report.seals = walk.finish(last, report.sealed_rows);
         Ok(report)
     }
 

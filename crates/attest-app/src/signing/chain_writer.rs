@@ -20,6 +20,12 @@ use attest_store::{
 };
 use tokio::sync::{mpsc, oneshot};
 
+use attest_auth::ChainSigningKey;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+use super::seal::sign_head_in;
+
 use super::signer::invalid_link;
 use crate::audit::{Change, entry};
 use crate::principals::system;
@@ -113,6 +119,20 @@ async fn write_batch(db: &Database, batch: Vec<Job>) {
             .1
             .push((job.answered, job.reply));
     }
+    // The key is read (or made) before the transaction: it must hold one pooled
+    // connection, not wait for a second.
+    let mut keys = BTreeMap::new();
+    for (trust, (app, _)) in &by_trust {
+        match app.chain_key().await {
+            Ok(key) => {
+                keys.insert(*trust, (key, app.now()));
+            }
+            Err(error) => {
+                tracing::error!(%error, "the chain signing key could not be read; heads stay unsigned");
+                keys.insert(*trust, (None, app.now()));
+            }
+        }
+    }
     let txn = match db.begin().await {
         Ok(txn) => txn,
         Err(error) => {
@@ -130,7 +150,8 @@ async fn write_batch(db: &Database, batch: Vec<Job>) {
     for (trust, (app, jobs)) in by_trust {
         let (entries, replies): (Vec<Answered>, Vec<Reply>) = jobs.into_iter().unzip();
         let mut people = Vec::new();
-        match in_savepoint(&txn, trust, entries).await {
+        let key = keys.remove(&trust).unwrap_or((None, app.now()));
+        match in_savepoint(&txn, trust, entries, key).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     match outcome {
@@ -178,9 +199,19 @@ async fn in_savepoint(
     txn: &DatabaseTransaction,
     trust: TrustId,
     entries: Vec<Answered>,
+    (key, now): (Option<Arc<ChainSigningKey>>, DateTime<Utc>),
 ) -> Result<Vec<Result<Acceptance, AppError>>, AppError> {
     let savepoint = txn.begin().await?;
-    match append_answers(&savepoint, trust, entries).await {
+    let appended = match append_answers(&savepoint, trust, entries).await {
+        Ok(outcomes) => match &key {
+            Some(key) => sign_head_in(&savepoint, trust, key, now)
+                .await
+                .map(|()| outcomes),
+            None => Ok(outcomes),
+        },
+        Err(error) => Err(error),
+    };
+    match appended {
         Ok(outcomes) => {
             savepoint.commit().await?;
             Ok(outcomes)

@@ -60,8 +60,10 @@ pub(super) fn check(version: &PolicyVersion, acceptance: &Acceptance) -> Accepta
         audience: Some(acceptance.audience_kind),
     };
     let rendered_content_hash = content_hash(&version.document, &reader).0;
-    let row_intact = attest_domain::chain_hash(&acceptance.prev_hash, &acceptance.chained_fields())
-        == acceptance.row_hash;
+    // The row's own hash, and (format 2) its personal fields against their commitment;
+    // erased fields leave the row intact.
+    let row_intact = acceptance.expected_hash() == acceptance.row_hash
+        && acceptance.personal_check() != attest_domain::PersonalCheck::Altered;
     AcceptanceCheck {
         acceptance: acceptance.id,
         seq: acceptance.seq,

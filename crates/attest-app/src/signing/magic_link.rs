@@ -34,6 +34,12 @@ pub struct SigningForm {
     pub role: String,
     /// For a magic link: when it stops working.
     pub expires_at: Option<DateTime<Utc>>,
+    /// The view this page records (none for a paper form).
+    pub view: Option<uuid::Uuid>,
+    /// For a re-signer: what changed since the version they last signed.
+    pub changes: Option<super::ChangesSince>,
+    /// What the trust asks of a reader before the sign button works.
+    pub reading_rule: attest_domain::ReadingRule,
 }
 
 impl App {
@@ -160,7 +166,29 @@ impl App {
     /// What a magic link shows. Unknown, expired and used links get the same error.
     pub async fn open_signing_form(&self, secret: &str) -> Result<SigningForm, AppError> {
         let signer = self.link_holder(secret, None).await?;
-        Ok(signing_form(&signer.found, signer.expires_at))
+        self.form_for_reader(&signer.scope, &signer.found, signer.expires_at, None)
+            .await
+    }
+
+    /// The form for a reader: a view recorded (or `view` kept, when the form is shown
+    /// again after a refusal), the changes since their last signature and the rule.
+    pub(super) async fn form_for_reader(
+        &self,
+        scope: &attest_domain::TenantScope,
+        found: &super::obligation::Obligation,
+        expires_at: Option<DateTime<Utc>>,
+        view: Option<uuid::Uuid>,
+    ) -> Result<SigningForm, AppError> {
+        let view = match view {
+            Some(view) => view,
+            None => self.open_view(scope, found).await?,
+        };
+        Ok(SigningForm {
+            view: Some(view),
+            changes: self.changes_since_signed(scope, found).await?,
+            reading_rule: self.reading_rule(scope).await?,
+            ..signing_form(found, expires_at)
+        })
     }
 
     /// What the signed-in member of staff is asked to read and sign for a version.
@@ -183,7 +211,7 @@ impl App {
             self.today(),
         )
         .await?;
-        Ok(signing_form(&found, None))
+        self.form_for_reader(scope, &found, None, None).await
     }
 }
 
@@ -221,6 +249,9 @@ pub(super) fn signing_form(
             .clone()
             .unwrap_or_else(|| found.kind.as_str().to_owned()),
         expires_at,
+        view: None,
+        changes: None,
+        reading_rule: attest_domain::ReadingRule::default(),
     }
 }
 

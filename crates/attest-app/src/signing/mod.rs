@@ -12,6 +12,9 @@ mod model;
 mod obligation;
 mod paper;
 mod receipt;
+mod seal;
+mod seal_check;
+mod shown;
 mod sign;
 mod signer;
 mod signing_texts;
@@ -36,4 +39,7 @@ pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningF
 pub use model::{CheckReport, RebuildReport};
 pub use paper::{PaperAcceptance, PaperOutcome};
 pub use receipt::receipt_text;
+pub use seal::PublishedKey;
+pub use seal_check::{AnchorCheck, HeadSeal, SealReport};
+pub use shown::ChangesSince;
 pub use submit::{SigningAnswer, SigningOutcome, SigningSubmission};

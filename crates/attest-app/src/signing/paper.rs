@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    Decision, PersonId, PolicyVersionId, Principal, SchoolId, SigningMethod, TenantScope,
+    Decision, PersonId, PolicyVersionId, Principal, SchoolId, SignerIdentity, SigningMethod,
+    TenantScope,
 };
 use attest_store::Acceptance;
 use chrono::NaiveDate;
@@ -12,7 +13,7 @@ use super::magic_link::{SigningForm, signing_form};
 use super::obligation::{Obligation, check_answers, obligation};
 use crate::{App, AppError};
 
-use super::answer::{Answer, MAX_NOTE, Origin, bounded, check_name, clean_origin, role_of};
+use super::answer::{Answer, MAX_NOTE, Origin, Shown, bounded, check_name, clean_origin, role_of};
 
 /// A paper form, recorded by a school admin.
 #[derive(Debug, Clone)]
@@ -159,6 +160,11 @@ impl App {
             answers: check_answers(&found.questions, &input.answers)?,
             method: SigningMethod::Paper,
             recorded_by: principal.actor().id(),
+            identity: SignerIdentity::Paper {
+                recorded_by: principal.actor().id(),
+                kept_at: note.clone(),
+            },
+            shown: Shown::default(),
             note: Some(note),
             decline_reason: None,
             signed_on,

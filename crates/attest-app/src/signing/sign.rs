@@ -4,7 +4,9 @@
 use attest_domain::Principal;
 use attest_store::Acceptance;
 
-use super::answer::{DeclinePolicy, Origin, SignPolicy};
+use attest_domain::ViewEvidence;
+
+use super::answer::{DeclinePolicy, Origin, Shown, SignPolicy};
 use super::signer::Signer;
 use crate::{App, AppError};
 
@@ -62,7 +64,18 @@ impl App {
         input: &SignPolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
-        let answer = self.signature(&signer.found, input, signer.method, origin)?;
+        let viewed = self
+            .view_evidence(&signer.scope, &signer.found, input.view)
+            .await?;
+        if let Some(unmet) = self
+            .reading_rule(&signer.scope)
+            .await?
+            .unmet(viewed.as_ref())
+        {
+            return Err(AppError::invalid("viewId", unmet));
+        }
+        let shown = self.shown(signer, viewed).await?;
+        let answer = self.signature(signer, input, shown, origin)?;
         self.write_answer(
             &signer.principal,
             &signer.scope,
@@ -79,7 +92,11 @@ impl App {
         input: &DeclinePolicy,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
-        let answer = self.decline(&signer.found, input, signer.method, origin)?;
+        let viewed = self
+            .view_evidence(&signer.scope, &signer.found, input.view)
+            .await?;
+        let shown = self.shown(signer, viewed).await?;
+        let answer = self.decline(signer, input, shown, origin)?;
         self.write_answer(
             &signer.principal,
             &signer.scope,
@@ -88,5 +105,22 @@ impl App {
             signer.link,
         )
         .await
+    }
+
+    /// With a view, the changes since the last signature were on the page above the
+    /// text (the page and `renderForSigning` show them whenever there are any).
+    async fn shown(
+        &self,
+        signer: &Signer,
+        viewed: Option<ViewEvidence>,
+    ) -> Result<Shown, AppError> {
+        let changes = match viewed {
+            Some(_) => self
+                .changes_since_signed(&signer.scope, &signer.found)
+                .await?
+                .map(|since| since.shown),
+            None => None,
+        };
+        Ok(Shown { viewed, changes })
     }
 }

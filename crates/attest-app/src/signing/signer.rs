@@ -2,9 +2,10 @@
 //! magic link (unknown, expired and used links all get the same answer).
 
 use attest_domain::{
-    MagicLinkId, PersonId, PolicyVersionId, Principal, SchoolId, SigningMethod, TenantScope,
+    MagicLinkId, PersonId, PolicyVersionId, Principal, SchoolId, SignerIdentity, SigningMethod,
+    TenantScope,
 };
-use attest_store::find_magic_link_by_hash;
+use attest_store::{Sessions, find_magic_link_by_hash};
 use chrono::{DateTime, Utc};
 
 use super::obligation::{Obligation, obligation};
@@ -26,6 +27,8 @@ pub(super) struct Signer {
     pub scope: TenantScope,
     pub found: Obligation,
     pub method: SigningMethod,
+    /// How they were authenticated, recorded with the answer.
+    pub identity: SignerIdentity,
     pub link: Option<MagicLinkId>,
     /// For a magic link: when it stops working (the form shows it).
     pub expires_at: Option<DateTime<Utc>>,
@@ -70,10 +73,19 @@ impl App {
             self.today(),
         )
         .await?;
+        // Sessions started before identities were kept record nothing more.
+        let identity = match principal.session() {
+            Some(session) => Sessions::new(&self.db, &scope)
+                .identity(session)
+                .await?
+                .unwrap_or(SignerIdentity::Direct),
+            None => SignerIdentity::Direct,
+        };
         Ok(Signer {
             principal: principal.clone(),
             scope,
             found,
+            identity,
             // A person acts through a session; the demo and tests sign as a person
             // directly, recorded like a provider sign-in.
             method: principal.sign_in_method().map_or(
@@ -110,8 +122,16 @@ impl App {
         Ok(Signer {
             principal: link.principal,
             scope: link.scope,
-            found,
             method: SigningMethod::MagicLink,
+            identity: SignerIdentity::MagicLink {
+                link: link.id.as_uuid(),
+                sent_to: found
+                    .person
+                    .email
+                    .as_ref()
+                    .map(|email| email.as_str().to_owned()),
+            },
+            found,
             link: Some(link.id),
             expires_at: Some(link.expires_at),
         })

@@ -11,7 +11,7 @@ use attest_store::Schools;
 
 use super::answer::{DeclinePolicy, Origin, SignPolicy};
 use super::evidence::AcceptanceEvidence;
-use super::magic_link::{SigningForm, signing_form};
+use super::magic_link::SigningForm;
 use super::signer::Signer;
 use crate::{App, AppError};
 
@@ -23,11 +23,21 @@ pub enum SigningAnswer {
         typed_name: String,
         role: Option<String>,
         answers: BTreeMap<String, String>,
+        view: Option<uuid::Uuid>,
     },
     Decline {
         content_hash: String,
         reason: String,
+        view: Option<uuid::Uuid>,
     },
+}
+
+impl SigningAnswer {
+    fn view(&self) -> Option<uuid::Uuid> {
+        match self {
+            Self::Sign { view, .. } | Self::Decline { view, .. } => *view,
+        }
+    }
 }
 
 /// A page's answer and, where the person works at more than one school, whose copy.
@@ -83,12 +93,14 @@ impl App {
     ) -> Result<SigningOutcome, AppError> {
         let version = signer.found.version.id;
         let school = signer.found.school;
-        let recorded = match answer {
+        let view = answer.view();
+        let outcome = match answer {
             SigningAnswer::Sign {
                 content_hash,
                 typed_name,
                 role,
                 answers,
+                view,
             } => {
                 let input = SignPolicy {
                     version,
@@ -97,27 +109,28 @@ impl App {
                     typed_name,
                     role,
                     answers,
+                    view,
                 };
-                match self.sign_as(&signer, &input, origin).await {
-                    Err(error) => return refusal(error, &signer),
-                    Ok(acceptance) => acceptance,
-                }
+                self.sign_as(&signer, &input, origin).await
             }
             SigningAnswer::Decline {
                 content_hash,
                 reason,
+                view,
             } => {
                 let input = DeclinePolicy {
                     version,
                     school: Some(school),
                     content_hash,
                     reason,
+                    view,
                 };
-                match self.decline_as(&signer, &input, origin).await {
-                    Err(error) => return refusal(error, &signer),
-                    Ok(acceptance) => acceptance,
-                }
+                self.decline_as(&signer, &input, origin).await
             }
+        };
+        let recorded = match outcome {
+            Ok(acceptance) => acceptance,
+            Err(error) => return self.refusal(error, &signer, view).await,
         };
         let school = Schools::new(&self.db, &signer.scope)
             .get(recorded.school)
@@ -149,13 +162,26 @@ impl App {
     }
 }
 
-/// Mistakes the person can put right are the form again; anything else is the caller's.
-fn refusal(error: AppError, signer: &Signer) -> Result<SigningOutcome, AppError> {
-    match error {
-        AppError::InvalidInput { .. } | AppError::Conflict(_) => Ok(SigningOutcome::Refused {
-            problem: error.for_people(),
-            form: Box::new(signing_form(&signer.found, signer.expires_at)),
-        }),
-        other => Err(other),
+impl App {
+    /// Mistakes the person can put right are the form again (in the same view, so the
+    /// time they have spent reading counts); anything else is the caller's.
+    async fn refusal(
+        &self,
+        error: AppError,
+        signer: &Signer,
+        view: Option<uuid::Uuid>,
+    ) -> Result<SigningOutcome, AppError> {
+        match error {
+            AppError::InvalidInput { .. } | AppError::Conflict(_) => {
+                let form = self
+                    .form_for_reader(&signer.scope, &signer.found, signer.expires_at, view)
+                    .await?;
+                Ok(SigningOutcome::Refused {
+                    problem: error.for_people(),
+                    form: Box::new(form),
+                })
+            }
+            other => Err(other),
+        }
     }
 }

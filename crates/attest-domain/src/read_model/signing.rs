@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::evidence::{
+    ChainFormat, ChangesShown, PersonalCheck, PersonalFields, SealedFields, SignerIdentity,
+    ViewEvidence, sealed_hash,
+};
 use crate::{
     AcceptanceId, ChainedFields, ComplianceStatus, Decision, ExemptionId, MembershipKind, PersonId,
     PolicyId, PolicyVersionId, SchoolId, SigningMethod, TrustId,
@@ -48,9 +52,93 @@ pub struct Acceptance {
     pub user_agent: Option<String>,
     pub prev_hash: String,
     pub row_hash: String,
+    /// Which fields the row hash covers.
+    pub format: ChainFormat,
+    /// That the text was open before the answer (format 2, from a page).
+    pub viewed: Option<ViewEvidence>,
+    /// That a re-signer was shown the changes since their last signature.
+    pub changes_shown: Option<ChangesShown>,
+    /// How the signer was authenticated (format 2; `None` once erased).
+    pub identity: Option<SignerIdentity>,
+    /// Format 2: the salted commitment to the personal fields the chain covers.
+    pub personal_commitment: Option<String>,
+    /// Format 2: the commitment's salt, hex (`None` once erased).
+    pub salt: Option<String>,
+    /// When the personal fields were erased under the retention schedule.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl Acceptance {
+    /// The personal fields as they stand (format 2 commits to these).
+    pub fn personal_fields(&self) -> Option<PersonalFields> {
+        Some(PersonalFields {
+            typed_name: self.typed_name.clone(),
+            role: self.role.clone(),
+            answers: self.answers.clone(),
+            note: self.note.clone(),
+            ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+            identity: self.identity.clone()?,
+        })
+    }
+
+    /// The format-2 fields the row hash covers.
+    pub fn sealed_fields(&self) -> SealedFields<'_> {
+        SealedFields {
+            format: self.format.number(),
+            id: self.id.as_uuid(),
+            trust: self.trust.as_uuid(),
+            seq: self.seq,
+            person: self.person.as_uuid(),
+            policy: self.policy.as_uuid(),
+            version: self.version.as_uuid(),
+            school: self.school.as_uuid(),
+            decision: self.decision,
+            content_hash: &self.content_hash,
+            audience_kind: self.audience_kind.as_str(),
+            variables: &self.variables,
+            method: self.method,
+            recorded_by: self.recorded_by,
+            decline_reason: self.decline_reason.as_deref(),
+            signed_at: self.signed_at,
+            signed_on: self.signed_on,
+            renew_on: self.renew_on,
+            viewed: self.viewed.as_ref(),
+            changes_shown: self.changes_shown.as_ref(),
+            personal_commitment: self.personal_commitment.as_deref().unwrap_or(""),
+        }
+    }
+
+    /// What the row's hash must be, from its fields and its stored previous hash.
+    pub fn expected_hash(&self) -> String {
+        match self.format {
+            ChainFormat::V1 => crate::chain_hash(&self.prev_hash, &self.chained_fields()),
+            ChainFormat::V2 => sealed_hash(&self.prev_hash, &self.sealed_fields()),
+        }
+    }
+
+    /// Whether the personal fields still match what the chain committed to.
+    pub fn personal_check(&self) -> PersonalCheck {
+        if self.format == ChainFormat::V1 {
+            return PersonalCheck::InRow;
+        }
+        if self.erased_at.is_some() {
+            return PersonalCheck::Erased;
+        }
+        match (
+            self.personal_fields(),
+            &self.salt,
+            &self.personal_commitment,
+        ) {
+            (Some(fields), Some(salt), Some(commitment))
+                if fields.commitment(salt) == *commitment =>
+            {
+                PersonalCheck::Intact
+            }
+            _ => PersonalCheck::Altered,
+        }
+    }
+
     /// The fields the chain hash covers.
     pub fn chained_fields(&self) -> ChainedFields<'_> {
         ChainedFields {

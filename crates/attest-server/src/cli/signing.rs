@@ -2,7 +2,7 @@
 //! reports at the server's own command line (the operator of one trust).
 
 use anyhow::{Context as _, bail};
-use attest_app::{ComplianceFilter, status_key};
+use attest_app::{ComplianceFilter, HeadSeal, status_key};
 use attest_domain::{AcceptanceId, ComplianceStatus, SchoolId};
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -113,8 +113,9 @@ pub async fn acceptance(config: Config, command: AcceptanceCommand) -> anyhow::R
                         mismatch.acceptance, mismatch.seq
                     );
                 }
+                print_seals(&report);
                 if report.ok() {
-                    println!("every link and every signed text verifies");
+                    println!("every link, every signed text and every signature verifies");
                 }
             }
             if !report.ok() {
@@ -124,6 +125,37 @@ pub async fn acceptance(config: Config, command: AcceptanceCommand) -> anyhow::R
         _ => bail!("give an acceptance id, or --all for the whole chain"),
     }
     Ok(())
+}
+
+fn print_seals(report: &attest_app::ChainReport) {
+    println!(
+        "  rows with sealed evidence (format 2): {}; personal fields erased: {}",
+        report.sealed_rows, report.erased_rows
+    );
+    match &report.seals.head {
+        HeadSeal::Valid { key_id, signed_at } => println!(
+            "  head: signed by key {key_id} at {}",
+            signed_at.to_rfc3339()
+        ),
+        HeadSeal::Unsigned => println!("  head: not signed (written before signing began)"),
+        HeadSeal::Invalid { problem } => println!("  head: SIGNATURE FAILS: {problem}"),
+    }
+    for anchor in &report.seals.anchors {
+        match &anchor.problem {
+            None => println!(
+                "  anchor {} (row {}, key {}): holds",
+                anchor.anchored_at.to_rfc3339(),
+                anchor.seq,
+                anchor.key_id
+            ),
+            Some(problem) => println!(
+                "  anchor {} (row {}): FAILS: {problem}",
+                anchor.anchored_at.to_rfc3339(),
+                anchor.seq
+            ),
+        }
+    }
+    println!("  {}", report.seals.exposure);
 }
 
 pub async fn report(config: Config, command: ReportCommand) -> anyhow::Result<()> {

@@ -103,6 +103,7 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
                 content_hash: form.content_hash,
                 reason: "I need to talk to the head about the personal devices section first"
                     .to_owned(),
+                view: form.view,
             },
             origin.clone(),
         )
@@ -222,6 +223,7 @@ async fn sign_as(
             typed_name: form.person_name,
             role: None,
             answers,
+            view: form.view,
         },
         origin.clone(),
     )

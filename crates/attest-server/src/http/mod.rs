@@ -2,6 +2,7 @@
 
 mod access_log;
 mod caller;
+mod chain_keys;
 mod client_address;
 mod downloads;
 pub mod graphql;
@@ -243,6 +244,14 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route(
                 "/exports/people/{id}/evidence.txt",
                 web::get().to(downloads::person_evidence),
+            )
+            .route(
+                "/.well-known/attest-chain-keys.json",
+                web::get().to(chain_keys::chain_keys),
+            )
+            .route(
+                "/sign/views/{view}/end",
+                web::get().to(pages::signing::reached_end),
             )
             .route("/receipts/{id}.txt", web::get().to(downloads::receipt_file))
             .route("/receipts/{id}", web::get().to(downloads::receipt_page))

@@ -75,7 +75,7 @@ pub(crate) fn page(status: StatusCode, name: &str, data: Value) -> HttpResponse 
             .content_type("text/html; charset=utf-8")
             .insert_header((
                 "Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             ))
             .insert_header(("Cache-Control", "no-store"))
             .body(html),

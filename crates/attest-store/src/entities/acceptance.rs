@@ -31,6 +31,9 @@ pub struct Model {
     pub user_agent: Option<String>,
     pub prev_hash: String,
     pub row_hash: String,
+    pub chain_format: i32,
+    pub evidence: Option<Json>,
+    pub personal_commitment: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

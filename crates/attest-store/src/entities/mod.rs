@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table, mirroring the migrations.
 
 pub mod acceptance;
+pub mod acceptance_personal;
 pub mod api_token;
 pub mod audit_entry;
 pub mod breach;

@@ -4,18 +4,18 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    AcceptanceId, Decision, GENESIS_HASH, MembershipKind, PersonId, PolicyId, PolicyVersionId,
-    SchoolId, SigningMethod, TenantScope, TrustId, chain_hash, to_stored_precision,
+    AcceptanceId, ChangesShown, Decision, GENESIS_HASH, MembershipKind, PersonId, PolicyId,
+    PolicyVersionId, SchoolId, SignerIdentity, SigningMethod, TenantScope, ViewEvidence,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     Statement, TransactionSession, TransactionTrait,
 };
-use serde::Serialize;
 
+use super::acceptance_rows::{chained, hydrate, personal_model, to_model};
 use crate::StoreError;
-use crate::entities::acceptance;
+use crate::entities::{acceptance, acceptance_personal};
 
 pub use attest_domain::Acceptance;
 
@@ -40,6 +40,14 @@ pub struct NewAcceptance {
     pub renew_on: Option<NaiveDate>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// How the signer was authenticated.
+    pub identity: SignerIdentity,
+    /// That the text was open before the answer (from a signing page).
+    pub viewed: Option<ViewEvidence>,
+    /// That a re-signer was shown what changed since their last signature.
+    pub changes_shown: Option<ChangesShown>,
+    /// Random, hex: salts the commitment to the personal fields.
+    pub salt: String,
 }
 
 /// Where a trust's chain ends.
@@ -74,6 +82,18 @@ impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
         }
     }
 
+    pub(super) fn backend(&self) -> sea_orm::DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub(super) fn connection(&self) -> &'a C {
+        self.conn
+    }
+
+    pub(super) fn scope(&self) -> &'a TenantScope {
+        self.scope
+    }
+
     fn statement(&self, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
         Statement::from_sql_and_values(self.conn.get_database_backend(), sql, values)
     }
@@ -100,12 +120,16 @@ impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
     }
 
     pub async fn get(&self, id: AcceptanceId) -> Result<Acceptance, StoreError> {
-        self.visible()
+        let model = self
+            .visible()
             .filter(acceptance::Column::Id.eq(id.as_uuid()))
             .one(self.conn)
             .await?
+            .ok_or(StoreError::NotFound("acceptance"))?;
+        hydrate(self.conn, vec![model])
+            .await?
+            .pop()
             .ok_or(StoreError::NotFound("acceptance"))
-            .and_then(to_acceptance)
     }
 
     /// Everything the person has signed or declined, oldest first.
@@ -116,7 +140,7 @@ impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
             .order_by_asc(acceptance::Column::Seq)
             .all(self.conn)
             .await?;
-        models.into_iter().map(to_acceptance).collect()
+        hydrate(self.conn, models).await
     }
 
     /// A page of the chain in order, rows after `after_seq`. Reads the whole trust
@@ -133,7 +157,7 @@ impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
             .limit(limit)
             .all(self.conn)
             .await?;
-        models.into_iter().map(to_acceptance).collect()
+        hydrate(self.conn, models).await
     }
 
     /// Rows the scope may see in chain order, a page at a time after `after_seq`;
@@ -153,7 +177,7 @@ impl<'a, C: ConnectionTrait> Acceptances<'a, C> {
             .limit(limit)
             .all(self.conn)
             .await?;
-        models.into_iter().map(to_acceptance).collect()
+        hydrate(self.conn, models).await
     }
 }
 
@@ -238,6 +262,15 @@ impl<C: ConnectionTrait> Acceptances<'_, C> {
             acceptance::Entity::insert_many(models)
                 .exec_without_returning(self.conn)
                 .await?;
+            let personal = chunk
+                .iter()
+                .filter_map(personal_model)
+                .collect::<Result<Vec<_>, _>>()?;
+            if !personal.is_empty() {
+                acceptance_personal::Entity::insert_many(personal)
+                    .exec_without_returning(self.conn)
+                    .await?;
+            }
         }
         self.conn
             .execute_raw(self.statement(
@@ -255,122 +288,3 @@ impl<C: ConnectionTrait> Acceptances<'_, C> {
 
 /// Rows per INSERT: well inside both databases' limits on bound values.
 const APPEND_CHUNK: usize = 200;
-
-/// The row `new` becomes at `seq`, hashed onto `prev_hash`.
-fn chained(trust: TrustId, seq: i64, prev_hash: String, new: NewAcceptance) -> Acceptance {
-    let row = Acceptance {
-        id: AcceptanceId::generate(),
-        trust,
-        seq,
-        person: new.person,
-        policy: new.policy,
-        version: new.version,
-        school: new.school,
-        decision: new.decision,
-        content_hash: new.content_hash,
-        audience_kind: new.audience_kind,
-        variables: new.variables,
-        typed_name: new.typed_name,
-        role: new.role,
-        answers: new.answers,
-        method: new.method,
-        recorded_by: new.recorded_by,
-        note: new.note,
-        decline_reason: new.decline_reason,
-        signed_at: to_stored_precision(new.signed_at),
-        signed_on: new.signed_on,
-        renew_on: new.renew_on,
-        ip: new.ip,
-        user_agent: new.user_agent,
-        prev_hash,
-        row_hash: String::new(),
-    };
-    let row_hash = chain_hash(&row.prev_hash, &row.chained_fields());
-    Acceptance { row_hash, ..row }
-}
-
-fn to_json<T: Serialize>(value: &T, what: &'static str) -> Result<serde_json::Value, StoreError> {
-    serde_json::to_value(value).map_err(|error| StoreError::Corrupt {
-        what,
-        detail: error.to_string(),
-    })
-}
-
-fn to_model(row: &Acceptance) -> Result<acceptance::ActiveModel, StoreError> {
-    Ok(acceptance::ActiveModel {
-        id: Set(row.id.as_uuid()),
-        trust_id: Set(row.trust.as_uuid()),
-        seq: Set(row.seq),
-        person_id: Set(row.person.as_uuid()),
-        policy_id: Set(row.policy.as_uuid()),
-        version_id: Set(row.version.as_uuid()),
-        school_id: Set(row.school.as_uuid()),
-        decision: Set(row.decision.as_str().to_owned()),
-        content_hash: Set(row.content_hash.clone()),
-        audience_kind: Set(row.audience_kind.as_str().to_owned()),
-        variables: Set(to_json(&row.variables, "variables")?),
-        typed_name: Set(row.typed_name.clone()),
-        role: Set(row.role.clone()),
-        answers: Set(to_json(&row.answers, "answers")?),
-        method: Set(row.method.as_str().to_owned()),
-        recorded_by: Set(row.recorded_by),
-        note: Set(row.note.clone()),
-        decline_reason: Set(row.decline_reason.clone()),
-        signed_at: Set(row.signed_at),
-        signed_on: Set(row.signed_on),
-        renew_on: Set(row.renew_on),
-        ip: Set(row.ip.clone()),
-        user_agent: Set(row.user_agent.clone()),
-        prev_hash: Set(row.prev_hash.clone()),
-        row_hash: Set(row.row_hash.clone()),
-    })
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-    what: &'static str,
-) -> Result<T, StoreError> {
-    serde_json::from_value(value).map_err(|error| StoreError::Corrupt {
-        what,
-        detail: error.to_string(),
-    })
-}
-
-fn to_acceptance(model: acceptance::Model) -> Result<Acceptance, StoreError> {
-    Ok(Acceptance {
-        id: AcceptanceId::from_uuid(model.id),
-        trust: TrustId::from_uuid(model.trust_id),
-        seq: model.seq,
-        person: PersonId::from_uuid(model.person_id),
-        policy: PolicyId::from_uuid(model.policy_id),
-        version: PolicyVersionId::from_uuid(model.version_id),
-        school: SchoolId::from_uuid(model.school_id),
-        decision: model
-            .decision
-            .parse()
-            .map_err(StoreError::corrupt("decision"))?,
-        content_hash: model.content_hash,
-        audience_kind: model
-            .audience_kind
-            .parse()
-            .map_err(StoreError::corrupt("audience kind"))?,
-        variables: from_json(model.variables, "variables")?,
-        typed_name: model.typed_name,
-        role: model.role,
-        answers: from_json(model.answers, "answers")?,
-        method: model
-            .method
-            .parse()
-            .map_err(StoreError::corrupt("method"))?,
-        recorded_by: model.recorded_by,
-        note: model.note,
-        decline_reason: model.decline_reason,
-        signed_at: model.signed_at,
-        signed_on: model.signed_on,
-        renew_on: model.renew_on,
-        ip: model.ip,
-        user_agent: model.user_agent,
-        prev_hash: model.prev_hash,
-        row_hash: model.row_hash,
-    })
-}

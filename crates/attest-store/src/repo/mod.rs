@@ -1,5 +1,6 @@
 //! Tenant-scoped repositories, one per aggregate.
 
+mod acceptance_rows;
 mod acceptances;
 mod actor_names;
 mod api_tokens;
@@ -9,6 +10,7 @@ mod audit;
 mod breach_evidence;
 mod breach_settings;
 mod breaches;
+mod chain_seals;
 mod compliance;
 mod directory;
 mod email_sign_in;
@@ -30,6 +32,7 @@ mod review_comments;
 mod role_grants;
 mod schools;
 mod sign_in;
+mod signing_views;
 mod trusts;
 
 pub use acceptances::{Acceptance, Acceptances, ChainHead, NewAcceptance};
@@ -40,6 +43,7 @@ pub use audit::{Audit, NewAuditEntry};
 pub use breach_evidence::{BreachEvidenceFiles, EvidenceFile, NewEvidenceFile};
 pub use breach_settings::TrustBreachSettings;
 pub use breaches::{Breach, BreachEvent, BreachFilter, Breaches, NewBreach};
+pub use chain_seals::{ChainAnchor, ChainAnchors, ChainKeys, SignedHead, StoredSigningKey};
 pub use compliance::{
     Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,
 };
@@ -72,6 +76,7 @@ pub use review_comments::ReviewComment;
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
 pub use sign_in::{PersonIdentities, Sessions};
+pub use signing_views::{SigningViews, StoredView, TrustSigningSettings, mark_view_end};
 pub use trusts::{NewTrust, Trusts};
 
 use attest_domain::{Role, RoleAssignment, SchoolId};

@@ -1,7 +1,7 @@
 //! Which provider account is which person, and sessions (server-side, so they can be
 //! revoked and expire when idle).
 
-use attest_domain::{PersonId, Session, SignInMethod, TenantScope};
+use attest_domain::{PersonId, Session, SignInMethod, SignerIdentity, TenantScope};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 
@@ -102,12 +102,16 @@ impl<'a, C: ConnectionTrait> Sessions<'a, C> {
         id: uuid::Uuid,
         person: PersonId,
         (provider_slug, method): (&str, SignInMethod),
-        at: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
+        identity: &SignerIdentity,
+        (at, expires_at): (DateTime<Utc>, DateTime<Utc>),
     ) -> Result<(), StoreError> {
+        let identity = serde_json::to_value(identity).map_err(|error| StoreError::Corrupt {
+            what: "session identity",
+            detail: error.to_string(),
+        })?;
         self.execute(
-            "INSERT INTO sessions (id, trust_id, person_id, provider_slug, method, created_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $7, $5, $5, $6)",
+            "INSERT INTO sessions (id, trust_id, person_id, provider_slug, method, created_at, last_seen_at, expires_at, identity) \
+             VALUES ($1, $2, $3, $4, $7, $5, $5, $6, $8)",
             vec![
                 id.into(),
                 self.scope.trust().as_uuid().into(),
@@ -116,10 +120,34 @@ impl<'a, C: ConnectionTrait> Sessions<'a, C> {
                 at.into(),
                 expires_at.into(),
                 method.as_str().into(),
+                identity.into(),
             ],
         )
         .await?;
         Ok(())
+    }
+
+    /// How the session's person was authenticated (sessions started before this was
+    /// kept have none).
+    pub async fn identity(&self, id: uuid::Uuid) -> Result<Option<SignerIdentity>, StoreError> {
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_sql_and_values(
+                self.conn.get_database_backend(),
+                "SELECT identity FROM sessions WHERE trust_id = $1 AND id = $2",
+                vec![self.scope.trust().as_uuid().into(), id.into()],
+            ))
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let value: Option<serde_json::Value> = row.try_get("", "identity")?;
+        value
+            .map(|value| {
+                serde_json::from_value(value).map_err(|error| StoreError::Corrupt {
+                    what: "session identity",
+                    detail: error.to_string(),
+                })
+            })
+            .transpose()
     }
 
     pub async fn get(&self, id: uuid::Uuid) -> Result<Option<Session>, StoreError> {

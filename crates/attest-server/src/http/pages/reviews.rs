@@ -57,23 +57,7 @@ pub(crate) async fn show_review(
     let (context, principal) = caller.visitor()?;
     let review: VersionReview = app.version_review(principal, version).await?;
     let changes = app.review_changes(principal, version).await?;
-    let changes: Option<Vec<Value>> = changes.map(|changes| {
-        changes
-            .iter()
-            .map(|change| {
-                context! {
-                    change => match change.change {
-                        ChangeKind::Added => "added",
-                        ChangeKind::Removed => "removed",
-                        ChangeKind::Changed => "changed",
-                    },
-                    number => change.number.clone(),
-                    before => change.before.clone(),
-                    after => change.after.clone(),
-                }
-            })
-            .collect()
-    });
+    let changes: Option<Vec<Value>> = changes.as_deref().map(change_rows);
     let decisions: Vec<Value> = review
         .decisions
         .iter()
@@ -216,4 +200,24 @@ pub async fn review_action(
         Ok(()) => Ok(caller.answer(see_other(format!("/reviews/{}", version.as_uuid())))),
         Err(error) => show_review(&caller, &app, version, Some(shown_again(error)?)).await,
     }
+}
+
+/// Clause-level changes as a page's table rows.
+pub(crate) fn change_rows(changes: &[attest_document::Change]) -> Vec<Value> {
+    changes
+        .iter()
+        .map(|change| {
+            context! {
+                change => match change.change {
+                    ChangeKind::Added => "added",
+                    ChangeKind::Removed => "removed",
+                    ChangeKind::Changed => "changed",
+                },
+                number => change.number.clone(),
+                section => change.section.clone(),
+                before => change.before.clone(),
+                after => change.after.clone(),
+            }
+        })
+        .collect()
 }

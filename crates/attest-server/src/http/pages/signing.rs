@@ -38,6 +38,13 @@ pub(crate) fn sign_form(
             role => form.role.clone(),
             error => error,
             csrf => csrf,
+            view => form.view.map(|view| view.to_string()),
+            changes => form.changes.as_ref().map(|since| context! {
+                since_number => since.since_version_number,
+                rows => super::reviews::change_rows(&since.changes),
+            }),
+            min_seconds => form.reading_rule.min_seconds,
+            to_end => form.reading_rule.to_end,
         },
     )
 }
@@ -134,10 +141,12 @@ pub async fn sign_submit(
 pub(crate) fn read_submission(form: &BTreeMap<String, String>) -> SigningSubmission {
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let school = form.get("school").and_then(|id| id.parse().ok());
+    let view = form.get("view").and_then(|id| id.parse().ok());
     let answer = if field("decision") == "decline" {
         SigningAnswer::Decline {
             content_hash: field("content_hash"),
             reason: field("reason"),
+            view,
         }
     } else {
         SigningAnswer::Sign {
@@ -150,6 +159,7 @@ pub(crate) fn read_submission(form: &BTreeMap<String, String>) -> SigningSubmiss
                     Some((name.strip_prefix("answer.")?.to_owned(), value.clone()))
                 })
                 .collect(),
+            view,
         }
     };
     SigningSubmission { school, answer }
@@ -172,4 +182,27 @@ pub(crate) fn answered(outcome: &SigningOutcome, csrf: Option<&str>) -> HttpResp
         ),
         SigningOutcome::Refused { form, problem } => sign_form(form, Some(problem.clone()), csrf),
     }
+}
+
+/// A transparent 1×1 GIF: the end-of-text marker's answer, whatever the id.
+const MARKER_GIF: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// `GET /sign/views/{view}/end`: the image at the end of a signing page's text. It loads
+/// lazily, so the browser asks for it only when the reader scrolls near the end of the
+/// text, with no script needed. Known and unknown views get the same answer.
+pub async fn reached_end(app: web::Data<App>, view: web::Path<String>) -> HttpResponse {
+    let Ok(view) = view.parse::<uuid::Uuid>() else {
+        return HttpResponse::NotFound().finish();
+    };
+    if let Err(error) = app.reached_end_of_text(view).await {
+        tracing::warn!(%error, "the end of a signing page's text was not recorded");
+    }
+    HttpResponse::Ok()
+        .content_type("image/gif")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(MARKER_GIF)
 }

@@ -58,6 +58,9 @@ struct ExtraClaims {
     tid: Option<String>,
     oid: Option<String>,
     hd: Option<String>,
+    auth_time: Option<i64>,
+    #[serde(default)]
+    amr: Vec<String>,
 }
 
 fn extra_claims(id_token: &str) -> ExtraClaims {
@@ -201,6 +204,10 @@ pub async fn callback(
         tid: extra.tid,
         oid: extra.oid,
         hd: extra.hd,
+        auth_time: extra
+            .auth_time
+            .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0)),
+        amr: extra.amr.into_iter().take(16).collect(),
     };
     match app.complete_sign_in(&found, login).await {
         Ok(signed_in) => {

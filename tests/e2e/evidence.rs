@@ -1,0 +1,365 @@
+//! Evidence a signature carries (issue 21): who signed (the link and where it was sent),
+//! that the text was open and read to its end, the trust's reading rule enforced by the
+//! server, the signed chain head and anchors, and a tamper suite that verification
+//! catches (a personal field edited, a row rewritten with the whole chain and its head,
+//! an anchor replayed), and erasure that leaves the chain verifiable.
+
+use attest_store::ConnectionTrait;
+use attest_test_support::TestApp;
+use serde_json::json;
+
+use crate::signing::{fixture, magic_link, sign_with_link};
+
+fn field<'a>(page: &'a str, name: &str) -> &'a str {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{name} in {page}"))
+        + marker.len();
+    let end = page[at..].find('"').expect("closing quote") + at;
+    &page[at..end]
+}
+
+async fn open_page(test: &TestApp, secret: &str) -> String {
+    test.client
+        .get(test.url(&format!("/sign/{secret}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html")
+}
+
+async fn post_sign(test: &TestApp, secret: &str, page: &str, name: &str) -> String {
+    let form = [
+        ("content_hash", field(page, "content_hash")),
+        ("view", field(page, "view")),
+        ("typed_name", name),
+        ("answer.consent_1", "agree"),
+        ("decision", "sign"),
+    ];
+    test.client
+        .post(test.url(&format!("/sign/{secret}")))
+        .form(&form)
+        .send()
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("html")
+}
+
+async fn exec(test: &TestApp, sql: &str, values: Vec<attest_store::Value>) {
+    test.db
+        .execute_raw(attest_store::Statement::from_sql_and_values(
+            test.db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await
+        .unwrap_or_else(|error| panic!("{sql}: {error}"));
+}
+
+/// Turns the append-only guards off, as someone with the database's owner rights could.
+async fn drop_guards(test: &TestApp) {
+    let sql = if attest_store::backend(&test.db) == attest_store::Backend::Postgres {
+        "ALTER TABLE acceptances DISABLE TRIGGER ALL; ALTER TABLE acceptance_personal DISABLE TRIGGER ALL; ALTER TABLE chain_anchors DISABLE TRIGGER ALL"
+    } else {
+        "DROP TRIGGER acceptances_no_update; DROP TRIGGER acceptances_no_delete; DROP TRIGGER acceptance_personal_no_update; DROP TRIGGER chain_anchors_no_update; DROP TRIGGER chain_anchors_no_delete"
+    };
+    for statement in sql.split("; ") {
+        test.db
+            .execute_unprepared(statement)
+            .await
+            .expect(statement);
+    }
+}
+
+#[tokio::test]
+async fn a_signature_records_who_signed_what_they_saw_and_how_long() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let f = fixture(&test, &trust.admin, "310001", &["Ada Reader"]).await;
+
+    // The reading rule: a minute, to the end. Only a trust admin sets it, within bounds.
+    let rule = "mutation($s: Int!, $e: Boolean!) { setSigningReadingRule(minSeconds: $s, toEnd: $e) { minSeconds toEnd } }";
+    let too_long = test
+        .graphql(Some(&trust.admin), rule, json!({ "s": 4000, "e": true }))
+        .await;
+    assert_eq!(
+        too_long["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+    let reader = crate::access::token(&test, &trust.admin, "READ_ONLY", None).await;
+    let refused = test
+        .graphql(Some(&reader), rule, json!({ "s": 60, "e": true }))
+        .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let anonymous = test
+        .graphql(None, rule, json!({ "s": 60, "e": true }))
+        .await;
+    assert_eq!(
+        anonymous["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+    let set = test
+        .data(&trust.admin, rule, json!({ "s": 60, "e": true }))
+        .await;
+    assert_eq!(
+        set["setSigningReadingRule"],
+        json!({ "minSeconds": 60, "toEnd": true })
+    );
+
+    let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    let page = open_page(&test, &secret).await;
+    assert!(
+        page.contains("at least 60 seconds"),
+        "the rule is on the page"
+    );
+    let view = field(&page, "view").to_owned();
+    assert!(
+        page.contains(&format!("/sign/views/{view}/end")),
+        "the end marker"
+    );
+
+    // Too soon, and not read to the end: the form again, with what to do.
+    let early = post_sign(&test, &secret, &page, "Ada Reader").await;
+    assert!(early.contains("at least 1 minute"), "{early}");
+    test.clock.advance(chrono::Duration::seconds(61));
+    let unread = post_sign(&test, &secret, &page, "Ada Reader").await;
+    assert!(unread.contains("to its end"), "{unread}");
+
+    // The marker: a malformed id is not found; an unknown one looks like any other.
+    let marker = |id: &str| {
+        test.client
+            .get(test.url(&format!("/sign/views/{id}/end")))
+            .send()
+    };
+    assert_eq!(marker("not-a-view").await.expect("marker").status(), 404);
+    assert_eq!(
+        marker(&uuid::Uuid::new_v4().to_string())
+            .await
+            .expect("marker")
+            .status(),
+        200
+    );
+    let seen = marker(&view).await.expect("marker");
+    assert_eq!(seen.headers()["content-type"], "image/gif");
+    test.clock.advance(chrono::Duration::seconds(5));
+    let done = post_sign(&test, &secret, &page, "Ada Reader").await;
+    assert!(done.contains("you have signed"), "{done}");
+
+    let rows = test
+        .data(
+            &trust.admin,
+            "query($p: UUID!) { acceptances(personId: $p) { id } }",
+            json!({ "p": f.people[0] }),
+        )
+        .await;
+    let id: attest_domain::AcceptanceId = rows["acceptances"][0]["id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("uuid");
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    let row = test.app.acceptance(&operator, id).await.expect("row");
+    assert_eq!(row.format, attest_domain::ChainFormat::V2);
+    let viewed = row.viewed.expect("viewed");
+    assert_eq!(viewed.view.to_string(), view);
+    assert_eq!(viewed.seconds_open, 66);
+    assert!(viewed.reached_end);
+    match row.identity.clone().expect("identity") {
+        attest_domain::SignerIdentity::MagicLink { sent_to, .. } => {
+            assert_eq!(sent_to.as_deref(), Some("ada.reader@310001.sch.uk"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(row.personal_check(), attest_domain::PersonalCheck::Intact);
+    // The personal fields are not in the chained row itself.
+    let stored = test
+        .db
+        .query_one_raw(attest_store::Statement::from_sql_and_values(
+            test.db.get_database_backend(),
+            "SELECT typed_name FROM acceptances WHERE id = $1",
+            vec![id.as_uuid().into()],
+        ))
+        .await
+        .expect("read")
+        .expect("row");
+    let typed: String = stored.try_get("", "typed_name").expect("column");
+    assert_eq!(typed, "");
+}
+
+#[tokio::test]
+async fn verification_catches_edits_rewrites_and_replays_and_survives_erasure() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let names = ["Ivy One", "Jon Two", "Kit Three"];
+    let f = fixture(&test, &trust.admin, "310002", &names).await;
+    for (person, name) in f.people.iter().zip(names) {
+        let secret = magic_link(&test, &trust.admin, "alpha", person, &f.policy).await;
+        sign_with_link(&test, &secret, name).await;
+    }
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    let anchored = test
+        .data(
+            &trust.admin,
+            "mutation { anchorAcceptanceChain { seq keyId signature } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(anchored["anchorAcceptanceChain"]["seq"], 3);
+    let reader = crate::access::token(&test, &trust.admin, "READ_ONLY", None).await;
+    let refused = test
+        .graphql(
+            Some(&reader),
+            "mutation { anchorAcceptanceChain { seq } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let clean = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(clean.ok(), "{clean:?}");
+    assert!(
+        matches!(clean.seals.head, attest_app::HeadSeal::Valid { .. }),
+        "{clean:?}"
+    );
+    assert_eq!(clean.seals.anchored_through_seq, 3);
+
+    // The published key verifies the head's signature with nothing but the statement.
+    let keys: serde_json::Value = test
+        .client
+        .get(test.url("/.well-known/attest-chain-keys.json"))
+        .send()
+        .await
+        .expect("keys")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(keys["keys"][0]["algorithm"], "Ed25519");
+
+    drop_guards(&test).await;
+    let first_id = test
+        .app
+        .acceptance(&operator, {
+            let rows = test
+                .data(
+                    &trust.admin,
+                    "query($p: UUID!) { acceptances(personId: $p) { id } }",
+                    json!({ "p": f.people[1] }),
+                )
+                .await;
+            rows["acceptances"][0]["id"]
+                .as_str()
+                .expect("id")
+                .parse()
+                .expect("uuid")
+        })
+        .await
+        .expect("row");
+
+    // Erasure: the personal fields and salt go; the chain still verifies.
+    let erased = first_id.id.as_uuid();
+    exec(
+        &test,
+        "DELETE FROM acceptance_personal WHERE acceptance_id = $1",
+        vec![erased.into()],
+    )
+    .await;
+    exec(
+        &test,
+        "INSERT INTO acceptance_erasures (acceptance_id, trust_id, erased_at, reason) VALUES ($1, $2, $3, 'test')",
+        vec![erased.into(), first_id.trust.as_uuid().into(), first_id.signed_at.into()],
+    )
+    .await;
+    let after_erasure = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(
+        after_erasure.ok() && after_erasure.erased_rows == 1,
+        "{after_erasure:?}"
+    );
+
+    // An edited personal field (of another row) no longer matches its commitment.
+    exec(
+        &test,
+        "UPDATE acceptance_personal SET salt = $1 WHERE acceptance_id <> $2",
+        vec!["1".repeat(64).into(), erased.into()],
+    )
+    .await;
+    let edited = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(!edited.ok());
+    assert!(
+        edited
+            .breaks
+            .iter()
+            .any(|b| matches!(b, attest_domain::ChainBreak::PersonalAltered { .. })),
+        "{edited:?}"
+    );
+
+    // A rewrite of the last row with its hash recomputed and the head moved to match:
+    // the head's signature and the anchor both contradict it.
+    let mut last = test
+        .app
+        .acceptance(&operator, {
+            let rows = test
+                .data(
+                    &trust.admin,
+                    "query($p: UUID!) { acceptances(personId: $p) { id } }",
+                    json!({ "p": f.people[2] }),
+                )
+                .await;
+            rows["acceptances"][0]["id"]
+                .as_str()
+                .expect("id")
+                .parse()
+                .expect("uuid")
+        })
+        .await
+        .expect("row");
+    last.renew_on = None;
+    let forged = last.expected_hash();
+    exec(
+        &test,
+        "UPDATE acceptances SET renew_on = NULL, row_hash = $1 WHERE id = $2",
+        vec![forged.clone().into(), last.id.as_uuid().into()],
+    )
+    .await;
+    exec(
+        &test,
+        "UPDATE acceptance_chains SET last_hash = $1",
+        vec![forged.into()],
+    )
+    .await;
+    let rewritten = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(
+        matches!(rewritten.seals.head, attest_app::HeadSeal::Invalid { .. }),
+        "{rewritten:?}"
+    );
+    assert!(
+        rewritten.seals.anchors[0]
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("rewritten")),
+        "{rewritten:?}"
+    );
+
+    // An old anchor replayed as a new one (a later time) does not carry a valid signature.
+    exec(
+        &test,
+        "INSERT INTO chain_anchors (id, trust_id, seq, head_hash, anchored_at, key_id, signature) \
+         SELECT $1, trust_id, seq, head_hash, $2, key_id, signature FROM chain_anchors",
+        vec![
+            uuid::Uuid::new_v4().into(),
+            (first_id.signed_at + chrono::Duration::days(1)).into(),
+        ],
+    )
+    .await;
+    let replayed = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(
+        replayed.seals.anchors[1]
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("signature")),
+        "{replayed:?}"
+    );
+}
