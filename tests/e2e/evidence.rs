@@ -363,3 +363,126 @@ async fn verification_catches_edits_rewrites_and_replays_and_survives_erasure() 
         "{replayed:?}"
     );
 }
+
+/// The value after `label` on its line of a certificate.
+fn line_after<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find_map(|line| line.strip_prefix(label))
+        .unwrap_or_else(|| panic!("{label} in {text}"))
+        .trim()
+}
+
+fn shell(script: &str, env: &[(&str, &str)], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .expect("sh runs")
+}
+
+#[tokio::test]
+async fn a_certificate_is_checked_with_standard_tools_alone() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let f = fixture(&test, &trust.admin, "310003", &["Una Checker"]).await;
+    let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    let signed = sign_with_link(&test, &secret, "Una Checker").await;
+    let id = signed["data"]["signPolicy"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    test.data(
+        &trust.admin,
+        "mutation { anchorAcceptanceChain { seq } }",
+        json!({}),
+    )
+    .await;
+    let text = test
+        .client
+        .get(test.url(&format!("/receipts/{id}.txt")))
+        .bearer_auth(&trust.admin)
+        .send()
+        .await
+        .expect("receipt")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        line_after(&text, "Identity:").contains("signing link"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().expect("dir");
+
+    // The row hash: SHA-256 of the previous hash, a newline and the hash input.
+    let row = shell(
+        "printf '%s\\n%s' \"$PREV\" \"$INPUT\" | sha256sum | cut -d' ' -f1",
+        &[
+            ("PREV", line_after(&text, "Previous hash:")),
+            ("INPUT", line_after(&text, "Hash input:")),
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&row.stdout).trim(),
+        line_after(&text, "Row hash:")
+    );
+
+    // The seal: an anchor's statement, checked with OpenSSL and the published key.
+    let sealed = line_after(&text, "Sealed by:");
+    let (head, signature) = sealed.rsplit_once(": ").expect("signature");
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let at = words[2];
+    let seq = words[4].trim_end_matches(',');
+    let hash = words[6].trim_end_matches("),");
+    let key_id = words[10];
+    let keys: serde_json::Value = test
+        .client
+        .get(test.url("/.well-known/attest-chain-keys.json"))
+        .send()
+        .await
+        .expect("keys")
+        .json()
+        .await
+        .expect("json");
+    let key = keys["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|key| key["keyId"] == key_id)
+        .expect("the sealing key is published");
+    let trust_id = test
+        .app
+        .operator_for("alpha")
+        .await
+        .expect("operator")
+        .trust()
+        .to_string();
+    let recipe = "printf 'attest chain head v1\\ntrust: %s\\nseq: %s\\nhash: %s\\nat: %s\\n' \"$TRUST\" \"$SEQ\" \"$HASH\" \"$AT\" > statement.txt
+echo \"$SIGNATURE\" | base64 -d > signature.bin
+(printf '\\060\\052\\060\\005\\006\\003\\053\\145\\160\\003\\041\\000'; echo \"$PUBLIC_KEY\" | base64 -d) > key.der
+openssl pkeyutl -verify -pubin -inkey key.der -keyform DER -rawin -in statement.txt -sigfile signature.bin";
+    let public_key = key["publicKey"].as_str().expect("key");
+    let mut env = vec![
+        ("TRUST", trust_id.as_str()),
+        ("SEQ", seq),
+        ("HASH", hash),
+        ("AT", at),
+        ("SIGNATURE", signature),
+        ("PUBLIC_KEY", public_key),
+    ];
+    let verified = shell(recipe, &env, dir.path());
+    assert!(
+        verified.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    env[1] = ("SEQ", "2");
+    let forged = shell(recipe, &env, dir.path());
+    assert!(
+        !forged.status.success(),
+        "another row count does not verify"
+    );
+}

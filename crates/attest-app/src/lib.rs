@@ -79,7 +79,7 @@ pub use signing::{
     GrantExemption, HeadSeal, MAX_COMPLIANCE_PAGE, MagicLinkSent, Origin, PaperAcceptance,
     PaperOutcome, ProgressPoint, PublishedKey, RebuildReport, SUMMARY_TTL, SchoolProgress,
     SchoolReminders, SealReport, SignPolicy, SigningAnswer, SigningForm, SigningOutcome,
-    SigningSubmission, Tally, percent, receipt_text, status_key,
+    SigningSubmission, Tally, certificate, percent, receipt_text, status_key,
 };
 pub use sso::IdentityProviderView;
 

@@ -99,6 +99,20 @@ pub struct ChainedFields<'a> {
 /// `sha256(previous hash, newline, canonical JSON of the row)`, hex encoded. Times are
 /// hashed to the microsecond, the precision both databases keep.
 pub fn chain_hash(previous: &str, fields: &ChainedFields<'_>) -> String {
+    hash_line(previous, &chained_json(fields))
+}
+
+/// `sha256(previous, "\n", json)`, hex: how every row of the chain is hashed.
+pub(crate) fn hash_line(previous: &str, json: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(previous.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(json.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// The canonical JSON a format-1 row's hash covers.
+pub fn chained_json(fields: &ChainedFields<'_>) -> String {
     #[derive(Serialize)]
     struct Canonical<'a> {
         #[serde(flatten)]
@@ -112,12 +126,7 @@ pub fn chain_hash(previous: &str, fields: &ChainedFields<'_>) -> String {
             .to_rfc3339_opts(SecondsFormat::Micros, true),
     };
     // Serialising plain fields, strings and sorted maps cannot fail.
-    let json = serde_json::to_string(&canonical).unwrap_or_default();
-    let mut hasher = Sha256::new();
-    hasher.update(previous.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(json.as_bytes());
-    hex::encode(hasher.finalize())
+    serde_json::to_string(&canonical).unwrap_or_default()
 }
 
 /// A time as both databases keep it: whole microseconds.

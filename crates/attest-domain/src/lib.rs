@@ -31,7 +31,7 @@ mod values;
 
 pub use acceptance::{
     ChainBreak, ChainedFields, Decision, GENESIS_HASH, SigningMethod, StoredLink, chain_hash,
-    check_answer, check_link, to_stored_precision,
+    chained_json, check_answer, check_link, to_stored_precision,
 };
 pub use approval::{
     ApprovalRule, Approver, ApproverRole, MAX_APPROVERS, MAX_REVIEWERS, Outcome, Quorum, Review,
@@ -58,7 +58,7 @@ pub use directory::{
 pub use error::DomainError;
 pub use evidence::{
     ChainFormat, ChainStatement, ChangesShown, MAX_READING_SECONDS, PersonalCheck, PersonalFields,
-    ReadingRule, SALT_BYTES, SealedFields, SignerIdentity, ViewEvidence, sealed_hash,
+    ReadingRule, SALT_BYTES, SealedFields, SignerIdentity, ViewEvidence, sealed_hash, sealed_json,
     statement_time,
 };
 pub use identity::{ProviderInput, ProviderKind, ProviderSettings};

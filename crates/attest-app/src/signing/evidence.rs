@@ -25,6 +25,9 @@ pub struct AcceptanceEvidence {
     /// ("Approved by the trust board, in effect from 8 December 2026: …"); `None` for
     /// a version published without an approval step.
     pub approval: Option<String>,
+    /// The server's signed statement that covers this row: the first anchor at or
+    /// after it, else the signed head.
+    pub seal: Option<String>,
 }
 
 /// The outcome of re-checking one acceptance.
@@ -133,8 +136,10 @@ impl App {
         let text_verified = check(&version, &acceptance).text_matches;
         let approval =
             crate::approval::approval_note(&self.db, scope, policy.id, version.id).await?;
+        let seal = self.seal_note(scope.trust(), acceptance.seq).await?;
         Ok(AcceptanceEvidence {
             approval,
+            seal,
             acceptance,
             person,
             policy,

@@ -38,7 +38,7 @@ pub use exemption::GrantExemption;
 pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningForm};
 pub use model::{CheckReport, RebuildReport};
 pub use paper::{PaperAcceptance, PaperOutcome};
-pub use receipt::receipt_text;
+pub use receipt::{certificate, receipt_text};
 pub use seal::PublishedKey;
 pub use seal_check::{AnchorCheck, HeadSeal, SealReport};
 pub use shown::ChangesSince;

@@ -44,6 +44,7 @@ pub fn receipt_text(evidence: &AcceptanceEvidence) -> String {
          Content hash:  {content} (SHA-256 of the text below){verified}\n\
          Previous hash: {prev}\n\
          Row hash:      {row}\n\
+         {evidence}\
          ==========================================================\n\n{text}",
         id = a.id,
         title = evidence.policy.title,
@@ -81,6 +82,61 @@ pub fn receipt_text(evidence: &AcceptanceEvidence) -> String {
         },
         prev = a.prev_hash,
         row = a.row_hash,
+        evidence = certificate(evidence),
         text = evidence.markdown,
     )
+}
+
+/// The evidence beyond the answer, and what anyone needs to check it with standard
+/// tools (docs/signing.md).
+pub fn certificate(evidence: &AcceptanceEvidence) -> String {
+    let a = &evidence.acceptance;
+    let mut lines = Vec::new();
+    if let Some(identity) = &a.identity {
+        lines.push(format!("Identity:      {}", identity.describe()));
+    }
+    if let Some(viewed) = &a.viewed {
+        lines.push(format!(
+            "Viewed:        opened {}, open {} s when answered, {}",
+            viewed
+                .opened_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            viewed.seconds_open,
+            if viewed.reached_end {
+                "read to the end"
+            } else {
+                "end of the text not reached"
+            }
+        ));
+    }
+    if let Some(changes) = &a.changes_shown {
+        lines.push(format!(
+            "Changes shown: {} clause change(s) since the version signed in acceptance {}",
+            changes.clauses_changed, changes.since_acceptance
+        ));
+    }
+    if let Some(at) = a.erased_at {
+        lines.push(format!(
+            "Erased:        personal fields erased under the retention schedule on {}",
+            at.date_naive()
+        ));
+    }
+    lines.push(format!(
+        "Chain format:  {} (row hash = SHA-256 of previous hash, a newline, and this line:)",
+        a.format.number()
+    ));
+    lines.push(format!("Hash input:    {}", a.hash_input()));
+    if let (Some(fields), Some(salt), Some(commitment)) =
+        (a.personal_fields(), &a.salt, &a.personal_commitment)
+    {
+        lines.push(format!(
+            "Personal:      {} (commitment {commitment} = SHA-256 of \"attest personal v1\", \
+             a newline, the salt {salt}, a newline, and this JSON)",
+            fields.canonical_json()
+        ));
+    }
+    if let Some(seal) = &evidence.seal {
+        lines.push(format!("Sealed by:     {seal}"));
+    }
+    lines.iter().map(|line| format!("{line}\n")).collect()
 }

@@ -234,4 +234,41 @@ impl App {
         }
         self.anchor_chain(&operator).await.map(Some)
     }
+
+    /// The signed statement covering row `seq`, in words with what to check it with:
+    /// the first anchor at or after it, else the signed head.
+    pub(crate) async fn seal_note(
+        &self,
+        trust: TrustId,
+        seq: i64,
+    ) -> Result<Option<String>, AppError> {
+        let chain = system(trust, SystemTask::SigningChain).scope();
+        let anchors = ChainAnchors::new(&self.db, &chain).list().await?;
+        if let Some(anchor) = anchors.iter().find(|anchor| anchor.seq >= seq) {
+            return Ok(Some(format!(
+                "anchor of {} (row {}, hash {}), signed by key {}: {}",
+                anchor
+                    .anchored_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                anchor.seq,
+                anchor.head_hash,
+                anchor.key_id,
+                anchor.signature
+            )));
+        }
+        let head = Acceptances::new(&self.db, &chain).signed_head().await?;
+        Ok(head.and_then(|head| {
+            let (Some(at), Some(key), Some(signature)) =
+                (head.signed_at, head.key_id, head.signature)
+            else {
+                return None;
+            };
+            Some(format!(
+                "chain head of {} (row {}, hash {}), signed by key {key}: {signature}",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                head.last_seq,
+                head.last_hash
+            ))
+        }))
+    }
 }

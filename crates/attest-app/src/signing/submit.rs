@@ -144,8 +144,10 @@ impl App {
         )
         .await?;
         let reader = found.reader();
+        let seal = self.seal_note(signer.scope.trust(), recorded.seq).await?;
         let receipt = AcceptanceEvidence {
             approval,
+            seal,
             markdown: render(&found.version.document, &reader, Format::Markdown),
             html: render(&found.version.document, &reader, Format::Html),
             // The text was rendered for this person once, and its hash is what they signed.

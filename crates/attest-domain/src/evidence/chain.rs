@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::{ChangesShown, ViewEvidence};
 use crate::{Decision, SigningMethod};
@@ -71,10 +70,10 @@ fn micros<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::
 /// `sha256(previous hash, newline, canonical JSON of the fields)`, hex encoded: the
 /// same construction as format 1, over the format-2 fields.
 pub fn sealed_hash(previous: &str, fields: &SealedFields<'_>) -> String {
-    let json = serde_json::to_string(fields).unwrap_or_default();
-    let mut hasher = Sha256::new();
-    hasher.update(previous.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(json.as_bytes());
-    hex::encode(hasher.finalize())
+    crate::acceptance::hash_line(previous, &sealed_json(fields))
+}
+
+/// The canonical JSON a format-2 row's hash covers (one line).
+pub fn sealed_json(fields: &SealedFields<'_>) -> String {
+    serde_json::to_string(fields).unwrap_or_default()
 }

@@ -10,7 +10,7 @@ mod seal;
 #[cfg(test)]
 mod tests;
 
-pub use chain::{ChainFormat, SealedFields, sealed_hash};
+pub use chain::{ChainFormat, SealedFields, sealed_hash, sealed_json};
 pub use identity::{ChangesShown, MAX_READING_SECONDS, ReadingRule, SignerIdentity, ViewEvidence};
 pub use personal::{PersonalCheck, PersonalFields, SALT_BYTES};
 pub use seal::{ChainStatement, statement_time};

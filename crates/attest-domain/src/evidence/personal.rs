@@ -29,14 +29,21 @@ impl PersonalFields {
     /// `sha256("attest personal v1" \n salt \n canonical JSON)`, hex encoded. The salt
     /// is hex, so it holds no newline.
     pub fn commitment(&self, salt_hex: &str) -> String {
-        // Plain fields, strings and sorted maps: serialising cannot fail.
-        let json = serde_json::to_string(self).unwrap_or_default();
+        let json = self.canonical_json();
         let mut hasher = Sha256::new();
         hasher.update(b"attest personal v1\n");
         hasher.update(salt_hex.as_bytes());
         hasher.update(b"\n");
         hasher.update(json.as_bytes());
         hex::encode(hasher.finalize())
+    }
+}
+
+impl PersonalFields {
+    /// The JSON the commitment covers (one line).
+    pub fn canonical_json(&self) -> String {
+        // Plain fields, strings and sorted maps: serialising cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 

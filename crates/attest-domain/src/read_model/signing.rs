@@ -109,6 +109,15 @@ impl Acceptance {
         }
     }
 
+    /// The one line of JSON the row's hash covers: `row_hash = sha256(prev_hash "\n"
+    /// this)`, which anyone can recompute with standard tools.
+    pub fn hash_input(&self) -> String {
+        match self.format {
+            ChainFormat::V1 => crate::chained_json(&self.chained_fields()),
+            ChainFormat::V2 => crate::sealed_json(&self.sealed_fields()),
+        }
+    }
+
     /// What the row's hash must be, from its fields and its stored previous hash.
     pub fn expected_hash(&self) -> String {
         match self.format {

@@ -78,6 +78,8 @@ pub(crate) fn receipt(evidence: &AcceptanceEvidence) -> HttpResponse {
             content_hash => a.content_hash.clone(),
             prev_hash => a.prev_hash.clone(),
             row_hash => a.row_hash.clone(),
+            identity => a.identity.as_ref().map(attest_domain::SignerIdentity::describe),
+            certificate => attest_app::certificate(evidence),
             html => evidence.html.clone(),
         },
     )
