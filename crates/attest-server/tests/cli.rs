@@ -933,3 +933,67 @@ async fn policy_import_takes_many_files_and_names_the_ones_it_could_not() {
         stderr(&output)
     );
 }
+
+#[tokio::test]
+async fn the_chain_is_anchored_keys_rotate_and_verification_reports_the_seals() {
+    let database = TestDatabase::migrated().await.expect("database");
+    let app = App::new(database.db().clone(), Arc::new(SystemClock));
+    attest_server::demo::seed(&app).await.expect("seed");
+    let key = attest_auth::SealingKey::generate().expect("key");
+    let run = |args: &[&str], key: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_attest"));
+        command
+            .args(args)
+            .env("ATTEST_DATABASE_URL", database.url())
+            .env("ATTEST_LOG", "warn");
+        if let Some(key) = key {
+            command.env("ATTEST_SECRET_KEY", key);
+        }
+        command.output().expect("run attest")
+    };
+    let keyless = run(&["chain", "anchor", "--trust", "demo"], None);
+    assert!(!keyless.status.success());
+    assert!(
+        stderr(&keyless).contains("ATTEST_SECRET_KEY"),
+        "{}",
+        stderr(&keyless)
+    );
+
+    let anchor = stdout_json(&run(
+        &["chain", "anchor", "--trust", "demo", "--json"],
+        Some(&key),
+    ));
+    let seq = anchor["seq"].as_i64().expect("seq");
+    assert!(seq > 0, "{anchor}");
+    let keys = stdout_json(&run(&["chain", "keys", "--json"], Some(&key)));
+    assert_eq!(keys["keys"].as_array().expect("keys").len(), 1);
+    assert_eq!(keys["keys"][0]["keyId"], anchor["keyId"]);
+
+    let rotated = run(&["chain", "rotate-key"], Some(&key));
+    assert!(rotated.status.success(), "{}", stderr(&rotated));
+    let second = stdout_json(&run(
+        &["chain", "anchor", "--trust", "demo", "--json"],
+        Some(&key),
+    ));
+    assert_ne!(second["keyId"], anchor["keyId"], "the new key signs");
+    let keys = stdout_json(&run(&["chain", "keys", "--json"], Some(&key)));
+    let keys = keys["keys"].as_array().expect("keys");
+    assert_eq!(keys.len(), 2);
+    assert!(keys[0]["retiredAt"].is_string() && keys[1]["retiredAt"].is_null());
+    let listed = run(&["chain", "anchors", "--trust", "demo"], Some(&key));
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout).lines().count(),
+        3,
+        "a header and two anchors"
+    );
+
+    // Both anchors, signed by the retired key and the new one, still verify.
+    let verified = run(
+        &["acceptance", "verify", "--all", "--trust", "demo"],
+        Some(&key),
+    );
+    let text = String::from_utf8_lossy(&verified.stdout).into_owned();
+    assert!(verified.status.success(), "{text}");
+    assert_eq!(text.matches(": holds").count(), 2, "{text}");
+    assert!(text.contains("vouched for by a signed anchor"), "{text}");
+}

@@ -94,7 +94,7 @@ impl App {
                     PersonalCheck::Erased => report.erased_rows += 1,
                     PersonalCheck::Intact | PersonalCheck::InRow => {}
                 }
-                walk.saw(row.seq, &row.row_hash);
+                walk.saw(row.seq, &row.row_hash, row.signed_at);
                 let version = match cache.entry(row.version) {
                     std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
                     std::collections::hash_map::Entry::Vacant(slot) => {
@@ -115,7 +115,7 @@ impl App {
                 last_seq: last,
             });
         }
-        report.seals = walk.finish(last, report.sealed_rows);
+        report.seals = walk.finish(last);
         Ok(report)
     }
 

@@ -65,15 +65,19 @@ pub(super) struct SealWalk {
     trust: uuid::Uuid,
     head: Option<SignedHead>,
     keys: HashMap<String, Vec<u8>>,
+    /// When the first key was made: rows written after it had their head signed.
+    signing_since: Option<DateTime<Utc>>,
+    /// When the last row was written.
+    last_written: Option<DateTime<Utc>>,
     anchors: Vec<ChainAnchor>,
     named: BTreeMap<i64, Option<String>>,
 }
 
 impl App {
     pub(super) async fn seal_walk(&self, scope: &TenantScope) -> Result<SealWalk, AppError> {
-        let keys = ChainKeys::new(&self.db)
-            .all()
-            .await?
+        let stored = ChainKeys::new(&self.db).all().await?;
+        let signing_since = stored.iter().map(|key| key.created_at).min();
+        let keys = stored
             .into_iter()
             .filter_map(|key| Some((key.key_id, STANDARD.decode(key.public_key).ok()?)))
             .collect();
@@ -83,6 +87,8 @@ impl App {
             trust: scope.trust().as_uuid(),
             head: Acceptances::new(&self.db, scope).signed_head().await?,
             keys,
+            signing_since,
+            last_written: None,
             anchors,
             named,
         })
@@ -90,7 +96,8 @@ impl App {
 }
 
 impl SealWalk {
-    pub(super) fn saw(&mut self, seq: i64, hash: &str) {
+    pub(super) fn saw(&mut self, seq: i64, hash: &str, written: DateTime<Utc>) {
+        self.last_written = Some(written);
         if let Some(slot) = self.named.get_mut(&seq) {
             *slot = Some(hash.to_owned());
         }
@@ -115,7 +122,7 @@ impl SealWalk {
         }
     }
 
-    fn head_seal(&self, sealed_rows: u64) -> HeadSeal {
+    fn head_seal(&self) -> HeadSeal {
         let Some(head) = &self.head else {
             return HeadSeal::Unsigned;
         };
@@ -137,11 +144,17 @@ impl SealWalk {
                     },
                 }
             }
-            _ if sealed_rows > 0 && !self.keys.is_empty() => HeadSeal::Invalid {
-                problem: "the head carries no signature, though rows were written since the \
-                          server began signing"
-                    .to_owned(),
-            },
+            _ if self
+                .signing_since
+                .zip(self.last_written)
+                .is_some_and(|(since, written)| since <= written) =>
+            {
+                HeadSeal::Invalid {
+                    problem: "the head carries no signature, though rows were written after \
+                              the server began signing"
+                        .to_owned(),
+                }
+            }
             _ => HeadSeal::Unsigned,
         }
     }
@@ -198,8 +211,8 @@ impl SealWalk {
         }
     }
 
-    pub(super) fn finish(self, last: i64, sealed_rows: u64) -> SealReport {
-        let head = self.head_seal(sealed_rows);
+    pub(super) fn finish(self, last: i64) -> SealReport {
+        let head = self.head_seal();
         let mut anchors = Vec::with_capacity(self.anchors.len());
         for (index, anchor) in self.anchors.iter().enumerate() {
             let before = index.checked_sub(1).and_then(|i| self.anchors.get(i));

@@ -1,6 +1,7 @@
 //! The command line. Each command opens the application and calls one use case.
 
 pub mod breach;
+pub mod chain;
 pub mod compliance;
 pub mod doctor;
 mod import_report;
@@ -71,6 +72,9 @@ pub enum Command {
     /// Signatures as evidence: verify one, or the trust's whole hash chain.
     #[command(subcommand)]
     Acceptance(signing::AcceptanceCommand),
+    /// The server's signatures on each trust's chain: anchors and keys.
+    #[command(subcommand)]
+    Chain(chain::ChainCommand),
     /// Reports: who has signed what.
     #[command(subcommand)]
     Report(signing::ReportCommand),
@@ -228,6 +232,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Policy(command) => policy::run(command),
         Command::Acceptance(command) => signing::acceptance(config, command).await,
         Command::Report(command) => signing::report(config, command).await,
+        Command::Chain(command) => chain::run(config, command).await,
         Command::Mail(command) => mail::run(config, command).await,
         Command::Reminders(command) => mail::reminders(config, command).await,
         Command::Jobs(command) => jobs::run(config, command).await,
