@@ -30,6 +30,7 @@ mod m20261202_000020_create_policy_version_files;
 mod m20261202_000021_create_policy_approval;
 mod m20261202_000022_create_policy_approval_defaults;
 mod m20261202_000023_create_signing_evidence;
+mod m20261202_000024_create_trust_retention;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_create_policy_approval::Migration),
             Box::new(m20261202_000022_create_policy_approval_defaults::Migration),
             Box::new(m20261202_000023_create_signing_evidence::Migration),
+            Box::new(m20261202_000024_create_trust_retention::Migration),
         ]
     }
 }

@@ -26,6 +26,7 @@ mod policy_files;
 mod policy_source;
 mod portal;
 mod reminders;
+mod retention;
 mod security;
 mod sign_in;
 mod signing;

@@ -17,6 +17,7 @@ mod loaders;
 mod mail;
 mod people;
 mod policy;
+mod retention;
 mod school;
 mod signing;
 mod sso;
@@ -41,6 +42,7 @@ pub struct Query(
     breach::BreachBoardQuery,
     sso::SsoQuery,
     directory_sync::DirectorySyncQuery,
+    retention::RetentionQuery,
 );
 
 /// Every mutation.
@@ -55,6 +57,7 @@ pub struct Mutation(
     breach::BreachMutation,
     sso::SsoMutation,
     directory_sync::DirectorySyncMutation,
+    retention::RetentionMutation,
 );
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -25,6 +25,7 @@ mod policy;
 mod principals;
 mod rate_limit;
 mod reminders;
+mod retention;
 mod school;
 mod sign_in;
 mod signing;
@@ -68,6 +69,7 @@ pub use policy::{
 };
 pub use rate_limit::{Limit, RateLimitSettings, RateLimits};
 pub use reminders::ReminderReport;
+pub use retention::{RetentionItem, RetentionPlan};
 pub use school::{SchoolChanges, SchoolInput};
 pub use sign_in::{
     EMAIL_LINK_MINUTES, IssuedSignInLink, LoginProvider, MAX_ISSUED_LINK_HOURS, SESSION_ABSOLUTE,

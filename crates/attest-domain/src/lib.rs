@@ -23,6 +23,7 @@ mod policy;
 mod principal;
 mod read_model;
 mod records;
+mod retention;
 mod role;
 mod schedule;
 mod sign_in;
@@ -83,6 +84,7 @@ pub use read_model::{
 pub use records::{
     ApiToken, AuditEntry, Membership, Person, RoleGrant, School, TokenRefusal, Trust,
 };
+pub use retention::{Disposal, Keep, RecordKind, RetentionSchedule};
 pub use role::{Role, RoleAssignment};
 pub use schedule::{LONDON, ReminderPlan, ReminderStep, SendWindow};
 pub use sign_in::{EmailSignIn, SignInMethod};

@@ -38,6 +38,8 @@ pub enum SystemTask {
     /// Writing answers to a trust's chain several at a time, each already checked
     /// against its own signer's scope.
     SigningChain,
+    /// Applying a trust's retention schedule.
+    Retention,
 }
 
 impl SystemTask {
@@ -53,6 +55,7 @@ impl SystemTask {
             Self::Demo => "demo",
             Self::Compliance => "compliance",
             Self::SigningChain => "signing_chain",
+            Self::Retention => "retention",
         }
     }
 }

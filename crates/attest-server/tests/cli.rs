@@ -996,4 +996,73 @@ async fn the_chain_is_anchored_keys_rotate_and_verification_reports_the_seals() 
     assert!(verified.status.success(), "{text}");
     assert_eq!(text.matches(": holds").count(), 2, "{text}");
     assert!(text.contains("vouched for by a signed anchor"), "{text}");
+
+    // The retention schedule: a plan, a period set, bad input named.
+    let plan = stdout_json(&run(
+        &["retention", "plan", "--trust", "demo", "--json"],
+        None,
+    ));
+    assert_eq!(plan["items"].as_array().expect("items").len(), 6);
+    assert_eq!(plan["applied"], false);
+    let set = run(
+        &[
+            "retention",
+            "set",
+            "--trust",
+            "demo",
+            "--record",
+            "sessions",
+            "--keep",
+            "P30D",
+            "--automatic",
+            "on",
+        ],
+        None,
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(
+        String::from_utf8_lossy(&set.stdout)
+            .contains("sessions                 keep P30D   (trust's)"),
+        "{}",
+        String::from_utf8_lossy(&set.stdout)
+    );
+    let bad = run(
+        &[
+            "retention",
+            "set",
+            "--trust",
+            "demo",
+            "--record",
+            "sessions",
+            "--keep",
+            "P6W",
+        ],
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("P90D"), "{}", stderr(&bad));
+    let unknown = run(
+        &[
+            "retention",
+            "set",
+            "--trust",
+            "demo",
+            "--record",
+            "pupils",
+            "--keep",
+            "P1Y",
+        ],
+        None,
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("signature_personal_data"),
+        "{}",
+        stderr(&unknown)
+    );
+    let applied = stdout_json(&run(
+        &["retention", "apply", "--trust", "demo", "--json"],
+        None,
+    ));
+    assert_eq!(applied["applied"], true);
 }

@@ -33,9 +33,9 @@ pub use repo::{
     PolicyVersion, PolicyVersionFiles, PolicyVersions, Reach, Refreshed, ReminderLog,
     ReviewComment, ReviewRecord, Revision, RoleGrants, RuleSetting, SchoolPolicySettings, Schools,
     Sessions, SignInLinkRow, SignInLinks, SignedHead, SigningViews, StateChange, StoredDecision,
-    StoredSigningKey, StoredView, TrustBreachSettings, TrustMailSettings, TrustSignInSettings,
-    TrustSigningSettings, Trusts, find_magic_link_by_hash, find_sign_in_link_by_hash,
-    mail_settings_for_delivery, mark_view_end, school_day,
+    StoredSigningKey, StoredView, TrustBreachSettings, TrustMailSettings, TrustRetention,
+    TrustSignInSettings, TrustSigningSettings, Trusts, find_magic_link_by_hash,
+    find_sign_in_link_by_hash, mail_settings_for_delivery, mark_view_end, school_day,
 };
 pub use revocations::{Generation, Revocations};
 pub use sea_orm::{

@@ -115,6 +115,8 @@ impl App {
         let scheduled_publications = self.publish_scheduled(&operator).await?;
         // Nor is sealing: the chain is anchored once a day.
         self.anchor_daily(trust).await?;
+        // Nor is the retention schedule, where the trust has turned it on.
+        self.apply_retention_daily(trust).await?;
         if !settings.window.contains(self.now()) {
             return Ok(ReminderReport {
                 scheduled_publications,

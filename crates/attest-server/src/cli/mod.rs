@@ -13,6 +13,7 @@ mod policy_import;
 mod policy_original;
 mod policy_review;
 pub mod progress;
+pub mod retention;
 pub mod sign_in;
 pub mod signing;
 pub mod sso;
@@ -75,6 +76,9 @@ pub enum Command {
     /// The server's signatures on each trust's chain: anchors and keys.
     #[command(subcommand)]
     Chain(chain::ChainCommand),
+    /// The retention schedule: what is due, applying it, the trust's periods.
+    #[command(subcommand)]
+    Retention(retention::RetentionCommand),
     /// Reports: who has signed what.
     #[command(subcommand)]
     Report(signing::ReportCommand),
@@ -233,6 +237,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Acceptance(command) => signing::acceptance(config, command).await,
         Command::Report(command) => signing::report(config, command).await,
         Command::Chain(command) => chain::run(config, command).await,
+        Command::Retention(command) => retention::run(config, command).await,
         Command::Mail(command) => mail::run(config, command).await,
         Command::Reminders(command) => mail::reminders(config, command).await,
         Command::Jobs(command) => jobs::run(config, command).await,

@@ -28,6 +28,7 @@ mod policy_settings;
 mod policy_version_files;
 mod policy_versions;
 mod reminder_log;
+mod retention;
 mod review_comments;
 mod role_grants;
 mod schools;
@@ -72,6 +73,7 @@ pub use policy_versions::{
     DraftContent, NewPolicyVersion, PolicyVersion, PolicyVersions, StateChange,
 };
 pub use reminder_log::{GivenStep, ReminderLog};
+pub use retention::TrustRetention;
 pub use review_comments::ReviewComment;
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
