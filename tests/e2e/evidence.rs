@@ -486,3 +486,98 @@ openssl pkeyutl -verify -pubin -inkey key.der -keyform DER -rawin -in statement.
         "another row count does not verify"
     );
 }
+
+/// OpenSSL's time-stamping authority behind a loopback HTTP port (tests/tsa/tsa.py).
+struct Authority {
+    child: std::process::Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Authority {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_authority() -> Authority {
+    use std::io::BufRead;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let dir = tempfile::tempdir().expect("dir");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tsa/tsa.py");
+    let mut child = std::process::Command::new("python3")
+        .arg(script)
+        .arg(port.to_string())
+        .arg(dir.path().join("tsa"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs the authority");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("ready line");
+    assert_eq!(line.trim(), "ready", "the authority started");
+    Authority {
+        child,
+        url: format!("http://127.0.0.1:{port}/"),
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn anchors_carry_a_trusted_timestamp_that_verification_checks() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let f = fixture(&test, &trust.admin, "310004", &["Tia Stamp"]).await;
+    let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    sign_with_link(&test, &secret, "Tia Stamp").await;
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    let authority = start_authority();
+    let stamping = test
+        .app
+        .clone()
+        .with_timestamp_authority(Some(&authority.url));
+    let first = stamping.anchor_chain(&operator).await.expect("anchor");
+    assert!(first.timestamp_token.is_some(), "{first:?}");
+    test.clock.advance(chrono::Duration::hours(1));
+    let second = stamping.anchor_chain(&operator).await.expect("anchor");
+    let report = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(report.ok(), "{report:?}");
+    let checked = &report.seals.anchors[0];
+    assert!(checked.timestamp_time.is_some(), "{checked:?}");
+    assert!(
+        checked
+            .timestamp_authority
+            .as_deref()
+            .is_some_and(|name| name.contains("attest test TSA")),
+        "{checked:?}"
+    );
+
+    // An authority that cannot be reached leaves the anchor signed, untimestamped.
+    drop(authority);
+    let unstamped = stamping.anchor_chain(&operator).await.expect("anchor");
+    assert!(unstamped.timestamp_token.is_none());
+
+    // A token moved from one anchor to another does not cover its statement.
+    drop_guards(&test).await;
+    exec(
+        &test,
+        "UPDATE chain_anchors SET timestamp_token = $1 WHERE id = $2",
+        vec![first.timestamp_token.clone().into(), second.id.into()],
+    )
+    .await;
+    let swapped = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(
+        swapped.seals.anchors[1]
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("timestamp")),
+        "{swapped:?}"
+    );
+}

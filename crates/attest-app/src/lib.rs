@@ -106,6 +106,8 @@ pub struct App {
     sealing_key: Option<Arc<attest_auth::SealingKey>>,
     /// The key chain heads and anchors are signed with, once loaded (or made).
     chain_key: Arc<tokio::sync::Mutex<Option<Arc<attest_auth::ChainSigningKey>>>>,
+    /// The RFC 3161 authority that timestamps chain anchors, if the operator set one.
+    timestamp_authority: Option<Arc<str>>,
     rate_limits: RateLimits,
     /// API tokens kept in memory until a revocation is heard.
     credentials: Arc<authenticate::Credentials>,
@@ -130,9 +132,17 @@ impl App {
             signing_texts: Arc::default(),
             sealing_key: None,
             chain_key: Arc::default(),
+            timestamp_authority: None,
             rate_limits: RateLimits::default(),
             allow_local_providers: false,
         }
+    }
+
+    /// The RFC 3161 authority chain anchors are timestamped by
+    /// (`ATTEST_TIMESTAMP_AUTHORITY_URL`).
+    pub fn with_timestamp_authority(mut self, url: Option<&str>) -> Self {
+        self.timestamp_authority = url.map(Arc::from);
+        self
     }
 
     /// Sets the rate limits (`ATTEST_RATE_LIMITS__*`).

@@ -7,12 +7,14 @@
 mod chain_key;
 mod seal;
 mod session;
+mod timestamp;
 
 use sha2::{Digest, Sha256};
 
 pub use chain_key::{ChainSigningKey, chain_key_id, commitment_salt};
 pub use seal::SealingKey;
 pub use session::{SessionClaims, SessionTokens};
+pub use timestamp::{CheckedTimestamp, check_response, check_token, timestamp_request};
 
 /// Every API token starts with this, so leaked tokens are easy to spot and scan for.
 pub const TOKEN_PREFIX: &str = "attest_";
@@ -33,6 +35,8 @@ pub enum AuthError {
     Sealed(String),
     #[error("the session token is not valid: {0}")]
     Session(String),
+    #[error("the timestamp is not valid: {0}")]
+    Timestamp(String),
 }
 
 /// A freshly minted token: the secret to show once, and the hash to store.

@@ -46,6 +46,9 @@ pub struct Config {
     /// Base64 of 32 random bytes that seals secrets at rest (identity providers' client
     /// secrets); `attest sso key` makes one. Without it, providers cannot be added.
     pub secret_key: Option<String>,
+    /// An RFC 3161 time-stamping authority (its http(s) URL) that timestamps each chain
+    /// anchor; none by default.
+    pub timestamp_authority_url: Option<String>,
     /// Mark session cookies `Secure`; turn off only for plain-http local use.
     pub cookie_secure: bool,
     /// Let trusts point attest at loopback, private addresses and plain http for their
@@ -109,6 +112,7 @@ impl Default for Config {
             job_workers: 2,
             job_poll_seconds: 2,
             secret_key: None,
+            timestamp_authority_url: None,
             cookie_secure: true,
             allow_local_providers: false,
             migration_database_url: None,
@@ -204,6 +208,7 @@ impl fmt::Debug for Config {
                 "secret_key",
                 &self.secret_key.as_ref().map(|_| "[redacted]"),
             )
+            .field("timestamp_authority_url", &self.timestamp_authority_url)
             .field("cookie_secure", &self.cookie_secure)
             .field("allow_local_providers", &self.allow_local_providers)
             .field(

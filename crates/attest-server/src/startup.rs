@@ -25,7 +25,8 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     let app = App::new(db, Arc::new(SystemClock))
         .with_public_url(&config.public_url)
         .with_rate_limits(&config.rate_limits)
-        .with_local_providers(config.allow_local_providers);
+        .with_local_providers(config.allow_local_providers)
+        .with_timestamp_authority(config.timestamp_authority_url.as_deref());
     Ok(match &config.secret_key {
         Some(key) => app.with_sealing_key(attest_auth::SealingKey::from_base64(key)?),
         None => app,

@@ -258,6 +258,10 @@ pub struct ChainAnchor {
     pub key_id: String,
     /// Base64 Ed25519 signature over the statement in docs/signing.md.
     pub signature: String,
+    /// The RFC 3161 authority that timestamped the statement, if one is configured.
+    pub timestamp_authority: Option<String>,
+    /// Base64 DER of the authority's token (CMS SignedData over a TSTInfo).
+    pub timestamp_token: Option<String>,
 }
 
 impl From<attest_app::ChainAnchor> for ChainAnchor {
@@ -269,6 +273,8 @@ impl From<attest_app::ChainAnchor> for ChainAnchor {
             anchored_at: anchor.anchored_at,
             key_id: anchor.key_id,
             signature: anchor.signature,
+            timestamp_authority: anchor.timestamp_authority,
+            timestamp_token: anchor.timestamp_token,
         }
     }
 }

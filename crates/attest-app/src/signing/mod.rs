@@ -20,6 +20,7 @@ mod signer;
 mod signing_texts;
 mod submit;
 mod summary_cache;
+mod timestamp;
 
 pub(crate) use chain_writer::ChainWriter;
 pub(crate) use compliance::{csv_error, finish_csv, safe_cell};

@@ -157,6 +157,7 @@ impl App {
             hash: head.last_hash.clone(),
             at,
         };
+        let stamped = self.timestamp(&statement).await;
         let anchor = ChainAnchor {
             id: uuid::Uuid::now_v7(),
             trust_id: trust.as_uuid(),
@@ -165,8 +166,8 @@ impl App {
             anchored_at: at,
             key_id: key.key_id().to_owned(),
             signature: key.sign(statement.message().as_bytes()),
-            timestamp_authority: None,
-            timestamp_token: None,
+            timestamp_authority: stamped.authority,
+            timestamp_token: stamped.token,
         };
         let txn = self.db.begin().await?;
         ChainAnchors::new(&txn, &chain).append(&anchor).await?;
@@ -185,6 +186,7 @@ impl App {
                     "keyId": anchor.key_id,
                     "signature": anchor.signature,
                     "timestamped": anchor.timestamp_token.is_some(),
+                    "timestampError": stamped.error,
                 })),
             },
         )

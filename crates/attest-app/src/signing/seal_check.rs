@@ -37,6 +37,10 @@ pub struct AnchorCheck {
     pub seq: i64,
     pub key_id: String,
     pub timestamped: bool,
+    /// The authority's time, when the token checks.
+    pub timestamp_time: Option<DateTime<Utc>>,
+    /// The authority's certificate subject, when the token checks.
+    pub timestamp_authority: Option<String>,
     /// `None` when the anchor holds; else what is wrong.
     pub problem: Option<String>,
 }
@@ -202,11 +206,34 @@ impl SealWalk {
                 anchor.seq, before.seq
             ));
         }
+        let mut stamp = None;
+        if let Some(token) = &anchor.timestamp_token {
+            match STANDARD
+                .decode(token)
+                .map_err(|error| error.to_string())
+                .and_then(|token| {
+                    attest_auth::check_token(&token, statement.message().as_bytes())
+                        .map_err(|error| error.to_string())
+                }) {
+                Ok(checked) if checked.time < anchor.anchored_at - chrono::Duration::minutes(5) => {
+                    problem.get_or_insert(format!(
+                        "its trusted timestamp ({}) is before the anchor's own time: backdated",
+                        checked.time.to_rfc3339()
+                    ));
+                }
+                Ok(checked) => stamp = Some(checked),
+                Err(error) => {
+                    problem.get_or_insert(format!("its trusted timestamp fails: {error}"));
+                }
+            }
+        }
         AnchorCheck {
             anchored_at: anchor.anchored_at,
             seq: anchor.seq,
             key_id: anchor.key_id.clone(),
             timestamped: anchor.timestamp_token.is_some(),
+            timestamp_time: stamp.as_ref().map(|checked| checked.time),
+            timestamp_authority: stamp.map(|checked| checked.authority),
             problem,
         }
     }

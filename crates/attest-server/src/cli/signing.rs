@@ -143,10 +143,17 @@ fn print_seals(report: &attest_app::ChainReport) {
     for anchor in &report.seals.anchors {
         match &anchor.problem {
             None => println!(
-                "  anchor {} (row {}, key {}): holds",
+                "  anchor {} (row {}, key {}): holds{}",
                 anchor.anchored_at.to_rfc3339(),
                 anchor.seq,
-                anchor.key_id
+                anchor.key_id,
+                match (&anchor.timestamp_time, &anchor.timestamp_authority) {
+                    (Some(at), Some(authority)) => format!(
+                        "; timestamped {} by {authority}",
+                        at.to_rfc3339()
+                    ),
+                    _ => String::new(),
+                }
             ),
             Some(problem) => println!(
                 "  anchor {} (row {}): FAILS: {problem}",
