@@ -581,3 +581,56 @@ async fn anchors_carry_a_trusted_timestamp_that_verification_checks() {
         "{swapped:?}"
     );
 }
+
+#[tokio::test]
+async fn the_daily_tick_anchors_the_chain_and_the_dpo_gets_it_once_a_week() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let f = fixture(&test, &trust.admin, "310005", &["Rae Signer", "Dee Pio"]).await;
+    let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    sign_with_link(&test, &secret, "Rae Signer").await;
+    crate::portal::grant(&test, "alpha", &f.people[1], "DPO", None).await;
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    let anchors = |test: &TestApp| {
+        let app = test.app.clone();
+        let operator = operator.clone();
+        async move { app.chain_anchors(&operator).await.expect("anchors").len() }
+    };
+    let anchor_emails = |test: &TestApp| {
+        let db = test.db.clone();
+        let scope = operator.scope();
+        async move {
+            attest_store::Outbox::new(&db, &scope)
+                .recent(100)
+                .await
+                .expect("outbox")
+                .into_iter()
+                .filter(|message| message.kind == "chain_anchor")
+                .collect::<Vec<_>>()
+        }
+    };
+    test.app.run_reminders().await.expect("tick");
+    assert_eq!(anchors(&test).await, 1);
+    let sent = anchor_emails(&test).await;
+    assert_eq!(sent.len(), 1, "the DPO gets the anchor");
+    assert_eq!(sent[0].to_address, "dee.pio@310005.sch.uk");
+    assert!(
+        sent[0].body_text.contains("Rows:         1"),
+        "{}",
+        sent[0].body_text
+    );
+
+    // A second tick the same day writes nothing; the next day anchors again, but the
+    // DPO's email waits for next week.
+    test.app.run_reminders().await.expect("tick");
+    assert_eq!(anchors(&test).await, 1);
+    test.clock.advance(chrono::Duration::days(1));
+    test.app.run_reminders().await.expect("tick");
+    assert_eq!(anchors(&test).await, 2);
+    assert_eq!(anchor_emails(&test).await.len(), 1);
+    test.clock.advance(chrono::Duration::days(7));
+    test.app.run_reminders().await.expect("tick");
+    assert_eq!(anchor_emails(&test).await.len(), 2);
+    let report = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(report.ok() && report.seals.anchors.len() == 3, "{report:?}");
+}

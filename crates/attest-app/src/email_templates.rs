@@ -17,7 +17,7 @@ pub struct RenderedEmail {
 }
 
 /// Every kind of email, for `attest mail preview`.
-pub const EMAIL_KINDS: [&str; 8] = [
+pub const EMAIL_KINDS: [&str; 9] = [
     "magic_link",
     "reminder",
     "escalation",
@@ -26,11 +26,12 @@ pub const EMAIL_KINDS: [&str; 8] = [
     "sign_in",
     "breach_alert",
     "approval_request",
+    "chain_anchor",
 ];
 
 /// Every template, by the name the renderer asks for; the files live in
 /// `templates/email/<kind>/{subject,body.txt,body.html}`.
-const TEMPLATES: [(&str, &str); 26] = [
+const TEMPLATES: [(&str, &str); 29] = [
     (
         "layout.html",
         include_str!("../templates/email/layout.html"),
@@ -132,6 +133,18 @@ const TEMPLATES: [(&str, &str); 26] = [
         "approval_request.html",
         include_str!("../templates/email/approval_request/body.html"),
     ),
+    (
+        "chain_anchor.subject",
+        include_str!("../templates/email/chain_anchor/subject"),
+    ),
+    (
+        "chain_anchor.txt",
+        include_str!("../templates/email/chain_anchor/body.txt"),
+    ),
+    (
+        "chain_anchor.html",
+        include_str!("../templates/email/chain_anchor/body.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -202,6 +215,9 @@ pub fn preview(kind: &str, branding: &Branding) -> Result<RenderedEmail, AppErro
         }
         "approval_request" => {
             context! { name => "Gita Governor", title => "Staff Acceptable Use Policy", number => 4, seat => "Chair of governors", body => "the local governing body", submitted => "2 December 2026", approvals => 1, needed => 3, url => "https://attest.example/reviews/…" }
+        }
+        "chain_anchor" => {
+            context! { name => "Dina DPO", trust_name => "Riverside Learning Trust", week => "2026-W49", at => "2026-12-02T06:00:00Z", rows => 77_000, hash => "9f2c…", short_hash => "9f2c1a0b", key_id => "06368d5d8f0a8f06", keys_url => "https://attest.example/.well-known/attest-chain-keys.json", signature => "base64…", timestamped => true, authority => "CN=Example TSA" }
         }
         "sign_in" => {
             context! { name => "Gita Governor", url => "https://attest.example/sign-in/email/si_…", minutes => 15 }

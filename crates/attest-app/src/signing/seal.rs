@@ -234,7 +234,72 @@ impl App {
         if anchored_today {
             return Ok(None);
         }
-        self.anchor_chain(&operator).await.map(Some)
+        let anchor = self.anchor_chain(&operator).await?;
+        self.send_anchor_to_dpo(trust, &anchor).await?;
+        Ok(Some(anchor))
+    }
+
+    /// The week's first anchor goes to the DPO(s) (the trust admins where there is
+    /// none), once per ISO week: a copy of the chain's state held outside attest.
+    async fn send_anchor_to_dpo(
+        &self,
+        trust: TrustId,
+        anchor: &ChainAnchor,
+    ) -> Result<usize, AppError> {
+        use chrono::Datelike;
+        let operator = system(trust, SystemTask::Reminders);
+        let scope = operator.scope();
+        let mut recipients =
+            crate::reminders::holders(self, &scope, attest_domain::Role::Dpo, None).await?;
+        if recipients.is_empty() {
+            recipients =
+                crate::reminders::holders(self, &scope, attest_domain::Role::TrustAdmin, None)
+                    .await?;
+        }
+        let week = anchor
+            .anchored_at
+            .with_timezone(&crate::SCHOOL_TIME_ZONE)
+            .date_naive()
+            .iso_week();
+        let week = format!("{}-W{:02}", week.year(), week.week());
+        let branding = self.branding(&operator).await?;
+        let trust_name = branding.trust.clone();
+        let outbox = attest_store::Outbox::new(&self.db, &scope);
+        let mut sent = 0;
+        for person in recipients {
+            let Some(email) = &person.email else { continue };
+            let body = crate::email_templates::render_email(
+                "chain_anchor",
+                &branding,
+                minijinja::context! {
+                    name => person.full_name.as_str(),
+                    trust_name => trust_name.clone(),
+                    week => week.clone(),
+                    at => anchor.anchored_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    rows => anchor.seq,
+                    hash => anchor.head_hash.clone(),
+                    short_hash => anchor.head_hash.chars().take(8).collect::<String>(),
+                    key_id => anchor.key_id.clone(),
+                    keys_url => format!("{}/.well-known/attest-chain-keys.json", self.public_url()),
+                    signature => anchor.signature.clone(),
+                    timestamped => anchor.timestamp_token.is_some(),
+                    authority => anchor.timestamp_authority.clone(),
+                },
+            )?;
+            let queued = outbox
+                .enqueue(attest_store::NewEmail {
+                    kind: "chain_anchor",
+                    to_address: email.as_str().to_owned(),
+                    subject: body.subject,
+                    body_text: body.text,
+                    body_html: Some(body.html),
+                    dedupe_key: Some(format!("chain_anchor:{}:{week}", person.id)),
+                    at: self.now(),
+                })
+                .await?;
+            sent += usize::from(queued.is_some());
+        }
+        Ok(sent)
     }
 
     /// The signed statement covering row `seq`, in words with what to check it with:

@@ -148,10 +148,8 @@ fn print_seals(report: &attest_app::ChainReport) {
                 anchor.seq,
                 anchor.key_id,
                 match (&anchor.timestamp_time, &anchor.timestamp_authority) {
-                    (Some(at), Some(authority)) => format!(
-                        "; timestamped {} by {authority}",
-                        at.to_rfc3339()
-                    ),
+                    (Some(at), Some(authority)) =>
+                        format!("; timestamped {} by {authority}", at.to_rfc3339()),
                     _ => String::new(),
                 }
             ),
