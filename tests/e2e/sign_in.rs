@@ -47,7 +47,8 @@ impl Provider {
                 "redirect_uris": redirect_uris,
                 "response_types": ["code"],
                 "grant_types": ["authorization_code"],
-                "token_endpoint_auth_method": "client_secret_basic"
+                "token_endpoint_auth_method": "client_secret_basic",
+                "require_auth_time": true
             }],
             "accounts": {
                 "ann": { "email": "ann@alpha.example", "email_verified": true, "name": "Ann Alpha", "tid": TENANT, "oid": "oid-ann", "hd": "alpha.example" },
@@ -571,4 +572,74 @@ async fn pkce_rotated_keys_foreign_issuers_and_idle_sessions() {
         .await
         .expect_err("refused");
     assert!(foreign.to_string().contains("another issuer"), "{foreign}");
+}
+
+#[tokio::test]
+async fn a_signature_in_an_sso_session_records_the_account_behind_it() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let redirects = ["http://localhost:8080/auth/alpha/oidc/callback".to_owned()];
+    let provider = Provider::start(&redirects);
+    add_provider(&test, &trust.admin, &provider, json!({})).await;
+    let f = crate::signing::fixture(&test, &trust.admin, "330002", &[]).await;
+    let ann = test
+        .with_person(
+            &trust.admin,
+            "Ann Alpha",
+            "ann@alpha.example",
+            &f.school,
+            "TEACHING",
+        )
+        .await;
+    let (browser, status) = sign_in(&test, &provider, "ann").await;
+    assert!(status < 400, "{status}");
+    let link = test.url(&format!("/me/sign/{}?school={}", f.version, f.school));
+    let form = browser
+        .get(&link)
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("html");
+    let field = |name: &str| crate::portal::field(&form, name).to_owned();
+    let answers = [
+        ("content_hash", field("content_hash")),
+        ("view", field("view")),
+        ("csrf", field("csrf")),
+        ("typed_name", "Ann Alpha".to_owned()),
+        ("answer.consent_1", "agree".to_owned()),
+        ("decision", "sign".to_owned()),
+    ];
+    let done = browser
+        .post(&link)
+        .form(&answers)
+        .send()
+        .await
+        .expect("sign");
+    assert_eq!(done.status(), 200);
+    let evidence = test
+        .data(
+            &trust.admin,
+            "query($p: UUID!) { acceptances(personId: $p) { method evidence { chainFormat identity { kind issuer subject tenant objectId hostedDomain email authenticatedAt sessionId description } viewed { secondsOpen } } } }",
+            json!({ "p": ann }),
+        )
+        .await;
+    let row = &evidence["acceptances"][0];
+    assert_eq!(row["method"], "SSO");
+    assert_eq!(row["evidence"]["chainFormat"], 2);
+    let identity = &row["evidence"]["identity"];
+    assert_eq!(identity["kind"], "sso");
+    assert_eq!(identity["issuer"], provider.issuer());
+    assert_eq!(identity["subject"], "ann");
+    assert_eq!(identity["tenant"], TENANT);
+    assert_eq!(identity["objectId"], "oid-ann");
+    assert_eq!(identity["hostedDomain"], "alpha.example");
+    assert_eq!(identity["email"], "ann@alpha.example");
+    assert!(
+        identity["authenticatedAt"].is_string(),
+        "auth_time from the ID token: {identity}"
+    );
+    assert!(identity["sessionId"].is_string());
+    assert!(row["evidence"]["viewed"]["secondsOpen"].is_number());
 }

@@ -217,6 +217,11 @@ impl Acceptance {
     async fn method(&self) -> SigningMethod {
         self.0.method.into()
     }
+    /// Who signed and how they were authenticated, that the text was open, the changes
+    /// shown, the personal-field commitment, and any erasure.
+    async fn evidence(&self) -> crate::signing::SignatureEvidence {
+        (&self.0).into()
+    }
     /// True for a paper form recorded by a school admin.
     async fn paper_form(&self) -> bool {
         self.0.method == attest_domain::SigningMethod::Paper

@@ -2,10 +2,12 @@
 //! evidence, and the mutations that sign, decline, record paper forms, exempt and send
 //! magic links. Each resolver is one call into attest-app.
 
+mod evidence;
 mod inputs;
 mod mutation;
 mod objects;
 mod query;
 
+pub use evidence::SignatureEvidence;
 pub use mutation::*;
 pub use query::*;
