@@ -296,41 +296,60 @@ async fn verification_catches_edits_rewrites_and_replays_and_survives_erasure() 
         "{edited:?}"
     );
 
-    // A rewrite of the last row with its hash recomputed and the head moved to match:
-    // the head's signature and the anchor both contradict it.
-    let mut last = test
-        .app
-        .acceptance(&operator, {
-            let rows = test
-                .data(
-                    &trust.admin,
-                    "query($p: UUID!) { acceptances(personId: $p) { id } }",
-                    json!({ "p": f.people[2] }),
-                )
-                .await;
-            rows["acceptances"][0]["id"]
-                .as_str()
-                .expect("id")
-                .parse()
-                .expect("uuid")
-        })
-        .await
-        .expect("row");
-    last.renew_on = None;
-    let forged = last.expected_hash();
-    exec(
-        &test,
-        "UPDATE acceptances SET renew_on = NULL, row_hash = $1 WHERE id = $2",
-        vec![forged.clone().into(), last.id.as_uuid().into()],
-    )
-    .await;
+    // The whole chain rewritten from row 1 (its renewal date), every later row's hashes
+    // recomputed and the head moved to match: the head's signature and the anchor both
+    // contradict it.
+    let mut rows = Vec::new();
+    for person in &f.people {
+        let listed = test
+            .data(
+                &trust.admin,
+                "query($p: UUID!) { acceptances(personId: $p) { id } }",
+                json!({ "p": person }),
+            )
+            .await;
+        let id = listed["acceptances"][0]["id"]
+            .as_str()
+            .expect("id")
+            .parse()
+            .expect("uuid");
+        rows.push(test.app.acceptance(&operator, id).await.expect("row"));
+    }
+    rows.sort_by_key(|row| row.seq);
+    let mut previous = attest_domain::GENESIS_HASH.to_owned();
+    for (index, row) in rows.iter_mut().enumerate() {
+        if index == 0 {
+            row.renew_on = None;
+        }
+        row.prev_hash = previous.clone();
+        let forged = row.expected_hash();
+        exec(
+            &test,
+            "UPDATE acceptances SET renew_on = $1, prev_hash = $2, row_hash = $3 WHERE id = $4",
+            vec![
+                row.renew_on.into(),
+                row.prev_hash.clone().into(),
+                forged.clone().into(),
+                row.id.as_uuid().into(),
+            ],
+        )
+        .await;
+        previous = forged;
+    }
     exec(
         &test,
         "UPDATE acceptance_chains SET last_hash = $1",
-        vec![forged.into()],
+        vec![previous.into()],
     )
     .await;
     let rewritten = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(
+        rewritten
+            .breaks
+            .iter()
+            .all(|b| matches!(b, attest_domain::ChainBreak::PersonalAltered { .. })),
+        "the links themselves hold: {rewritten:?}"
+    );
     assert!(
         matches!(rewritten.seals.head, attest_app::HeadSeal::Invalid { .. }),
         "{rewritten:?}"
@@ -342,6 +361,7 @@ async fn verification_catches_edits_rewrites_and_replays_and_survives_erasure() 
             .is_some_and(|p| p.contains("rewritten")),
         "{rewritten:?}"
     );
+    assert!(!rewritten.ok());
 
     // An old anchor replayed as a new one (a later time) does not carry a valid signature.
     exec(
@@ -633,4 +653,78 @@ async fn the_daily_tick_anchors_the_chain_and_the_dpo_gets_it_once_a_week() {
     assert_eq!(anchor_emails(&test).await.len(), 2);
     let report = test.app.verify_chain(&operator).await.expect("verify");
     assert!(report.ok() && report.seals.anchors.len() == 3, "{report:?}");
+}
+
+#[tokio::test]
+async fn a_re_signer_sees_what_changed_and_the_signature_says_so() {
+    let test = TestApp::spawn().await;
+    let trust = test.trust("alpha").await;
+    let f = fixture(&test, &trust.admin, "310006", &["Hal Again"]).await;
+    let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    let first_page = open_page(&test, &secret).await;
+    assert!(
+        !first_page.contains("What changed since you signed"),
+        "a first signature has nothing to compare"
+    );
+    let done = post_sign(&test, &secret, &first_page, "Hal Again").await;
+    assert!(done.contains("you have signed"), "{done}");
+
+    let draft = test
+        .data(
+            &trust.admin,
+            "mutation($input: ImportPolicyInput!) { importPolicy(input: $input) { version { id } } }",
+            json!({ "input": { "text": crate::signing::sample().replace("professional purposes", "school purposes"), "policyId": f.policy } }),
+        )
+        .await;
+    let v2 = draft["importPolicy"]["version"]["id"]
+        .as_str()
+        .expect("v2")
+        .to_owned();
+    test.data(
+        &trust.admin,
+        "mutation($id: UUID!) { publishVersion(id: $id, input: {resignRequired: true}) { id } }",
+        json!({ "id": v2 }),
+    )
+    .await;
+
+    let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
+    let page = open_page(&test, &secret).await;
+    assert!(
+        page.contains("What changed since you signed version 1"),
+        "{page}"
+    );
+    let changes_at = page.find("What changed since").expect("changes");
+    let text_at = page.find("class=\"policy\"").expect("text");
+    assert!(changes_at < text_at, "the changes come above the full text");
+    assert!(page.contains("school purposes") && page.contains("professional purposes"));
+    let form = test
+        .graphql(
+            None,
+            "query($t: String) { signingForm(magicLinkToken: $t) { viewId changesSinceSigned { sinceVersionNumber changes { change } } } }",
+            json!({ "t": secret }),
+        )
+        .await;
+    assert_eq!(
+        form["data"]["signingForm"]["changesSinceSigned"]["sinceVersionNumber"], 1,
+        "{form}"
+    );
+    assert!(form["data"]["signingForm"]["viewId"].is_string(), "{form}");
+    let done = post_sign(&test, &secret, &page, "Hal Again").await;
+    assert!(done.contains("you have signed"), "{done}");
+    let rows = test
+        .data(
+            &trust.admin,
+            "query($p: UUID!) { acceptances(personId: $p) { id evidence { changesShown { sinceAcceptanceId clausesChanged } } } }",
+            json!({ "p": f.people[0] }),
+        )
+        .await;
+    let list = rows["acceptances"].as_array().expect("rows");
+    assert_eq!(list.len(), 2);
+    assert!(list[0]["evidence"]["changesShown"].is_null());
+    let shown = &list[1]["evidence"]["changesShown"];
+    assert_eq!(shown["sinceAcceptanceId"], list[0]["id"]);
+    assert!(
+        shown["clausesChanged"].as_u64().is_some_and(|n| n >= 1),
+        "{shown}"
+    );
 }

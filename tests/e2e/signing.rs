@@ -21,7 +21,7 @@ const SIGN: &str = "mutation($input: SignPolicyInput!) { signPolicy(input: $inpu
 const COMPLIANCE: &str = "query($s: UUID, $status: ComplianceStatus, $asOf: DateTime) { compliance(schoolId: $s, status: $status, asOf: $asOf, first: 100) { edges { node { personId fullName status dueOn dueAt declinedAt declineReason exemptUntil lastAcceptance { id method } } } pageInfo { hasNextPage } } }";
 
 /// The sample with a placeholder for each school to fill in.
-fn sample() -> String {
+pub fn sample() -> String {
     SAMPLE.replacen(
         "Images of pupils",
         "At *[School Name]*, images of pupils",
