@@ -997,6 +997,36 @@ async fn the_chain_is_anchored_keys_rotate_and_verification_reports_the_seals() 
     assert_eq!(text.matches(": holds").count(), 2, "{text}");
     assert!(text.contains("vouched for by a signed anchor"), "{text}");
 
+    // The reading rule.
+    let rule = stdout_json(&run(
+        &[
+            "acceptance",
+            "reading-rule",
+            "--trust",
+            "demo",
+            "--min-seconds",
+            "45",
+            "--to-end",
+            "on",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(rule, serde_json::json!({ "minSeconds": 45, "toEnd": true }));
+    let too_long = run(
+        &[
+            "acceptance",
+            "reading-rule",
+            "--trust",
+            "demo",
+            "--min-seconds",
+            "4000",
+        ],
+        None,
+    );
+    assert!(!too_long.status.success());
+    assert!(stderr(&too_long).contains("1800"), "{}", stderr(&too_long));
+
     // The retention schedule: a plan, a period set, bad input named.
     let plan = stdout_json(&run(
         &["retention", "plan", "--trust", "demo", "--json"],

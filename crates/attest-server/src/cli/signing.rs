@@ -28,6 +28,19 @@ pub enum AcceptanceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// What a reader must do before the sign button works: open the text for at least
+    /// --min-seconds (0: none; at most 1800) and/or reach its end (--to-end on|off).
+    /// No flag: show the rule.
+    ReadingRule {
+        #[arg(long)]
+        trust: String,
+        #[arg(long)]
+        min_seconds: Option<u32>,
+        #[arg(long, value_parser = ["on", "off"])]
+        to_end: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -53,12 +66,20 @@ pub enum ReportCommand {
 }
 
 pub async fn acceptance(config: Config, command: AcceptanceCommand) -> anyhow::Result<()> {
-    let AcceptanceCommand::Verify {
-        id,
-        all,
-        trust,
-        json,
-    } = command;
+    let (id, all, trust, json) = match command {
+        AcceptanceCommand::Verify {
+            id,
+            all,
+            trust,
+            json,
+        } => (id, all, trust, json),
+        AcceptanceCommand::ReadingRule {
+            trust,
+            min_seconds,
+            to_end,
+            json,
+        } => return reading_rule(config, &trust, (min_seconds, to_end), json).await,
+    };
     let app = open_app(&config).await?;
     let operator = app.operator_for(&trust).await?;
     match (id, all) {
@@ -123,6 +144,43 @@ pub async fn acceptance(config: Config, command: AcceptanceCommand) -> anyhow::R
             }
         }
         _ => bail!("give an acceptance id, or --all for the whole chain"),
+    }
+    Ok(())
+}
+
+async fn reading_rule(
+    config: Config,
+    trust: &str,
+    (min_seconds, to_end): (Option<u32>, Option<String>),
+    json: bool,
+) -> anyhow::Result<()> {
+    let app = open_app(&config).await?;
+    let operator = app.operator_for(trust).await?;
+    let mut rule = app.signing_reading_rule(&operator).await?;
+    if min_seconds.is_some() || to_end.is_some() {
+        if let Some(seconds) = min_seconds {
+            rule.min_seconds = seconds;
+        }
+        if let Some(to_end) = to_end {
+            rule.to_end = to_end == "on";
+        }
+        rule = app.set_reading_rule(&operator, rule).await?;
+    }
+    if json {
+        println!(
+            "{}",
+            json!({ "minSeconds": rule.min_seconds, "toEnd": rule.to_end })
+        );
+    } else {
+        println!(
+            "before signing: at least {} s with the text open; {}",
+            rule.min_seconds,
+            if rule.to_end {
+                "read to its end"
+            } else {
+                "reaching the end not required"
+            }
+        );
     }
     Ok(())
 }
