@@ -336,6 +336,22 @@ async fn a_link_asked_for_by_email_arrives_signs_in_once_and_is_kept_as_evidence
         done.contains("signed in with a single-use link sent to their email"),
         "the receipt names how they signed in: {done}"
     );
+    // …and the signature itself holds the link and the address it was sent to.
+    let signed_by = app
+        .person_evidence(&operator, signer.id)
+        .await
+        .expect("evidence")
+        .pop()
+        .expect("the signature")
+        .acceptance
+        .identity
+        .expect("identity");
+    match signed_by {
+        attest_domain::SignerIdentity::EmailLink { sent_to, .. } => {
+            assert_eq!(sent_to, address);
+        }
+        other => panic!("{other:?}"),
+    }
 
     // No email went to the addresses that were not allowed, unknown or of another trust.
     tokio::time::sleep(Duration::from_secs(2)).await;
