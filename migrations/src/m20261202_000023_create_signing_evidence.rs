@@ -57,6 +57,7 @@ enum SigningViews {
     SchoolId,
     OpenedAt,
     ReachedEndAt,
+    ScriptsOffAt,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -197,6 +198,7 @@ impl Migration {
                     .col(uuid(SigningViews::SchoolId))
                     .col(time(SigningViews::OpenedAt))
                     .col(time_null(SigningViews::ReachedEndAt))
+                    .col(time_null(SigningViews::ScriptsOffAt))
                     .foreign_key(&mut tenant_fk(
                         "fk_signing_views_person",
                         (

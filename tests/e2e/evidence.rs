@@ -137,6 +137,15 @@ async fn a_signature_records_who_signed_what_they_saw_and_how_long() {
             .send()
     };
     assert_eq!(marker("not-a-view").await.expect("marker").status(), 404);
+    let other = test
+        .client
+        .get(test.url(&format!("/sign/views/{view}/elsewhere")))
+        .send();
+    assert_eq!(
+        other.await.expect("marker").status(),
+        404,
+        "only end and noscript"
+    );
     assert_eq!(
         marker(&uuid::Uuid::new_v4().to_string())
             .await

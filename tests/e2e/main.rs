@@ -15,6 +15,7 @@ mod breach_record;
 mod breaches;
 mod browser;
 mod browser_approval;
+mod browser_resign;
 mod directory;
 mod directory_sync;
 mod email_sign_in;

@@ -46,7 +46,7 @@ pub use attest_domain::{
 /// A policy version with its parsed document.
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
 pub use approval::{ApprovalRuleInput, AwaitingReview, RuleChoice, VersionReview, clause_names};
-pub use attest_store::ChainAnchor;
+pub use attest_store::{ChainAnchor, ViewMarker};
 pub use attest_store::{PolicySourceFile, ReviewComment};
 pub use breach::{
     Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, EvidenceUpload,

@@ -34,8 +34,8 @@ pub use repo::{
     ReviewComment, ReviewRecord, Revision, RoleGrants, RuleSetting, SchoolPolicySettings, Schools,
     Sessions, SignInLinkRow, SignInLinks, SignedHead, SigningViews, StateChange, StoredDecision,
     StoredSigningKey, StoredView, TrustBreachSettings, TrustMailSettings, TrustRetention,
-    TrustSignInSettings, TrustSigningSettings, Trusts, find_magic_link_by_hash,
-    find_sign_in_link_by_hash, mail_settings_for_delivery, mark_view_end, school_day,
+    TrustSignInSettings, TrustSigningSettings, Trusts, ViewMarker, find_magic_link_by_hash,
+    find_sign_in_link_by_hash, mail_settings_for_delivery, mark_view, school_day,
 };
 pub use revocations::{Generation, Revocations};
 pub use sea_orm::{

@@ -6,8 +6,8 @@ use attest_domain::{
     ChangesShown, Decision, MAX_READING_SECONDS, Principal, ReadingRule, TenantScope, ViewEvidence,
 };
 use attest_store::{
-    Acceptances, PolicyVersions, SigningViews, TransactionTrait, TrustSigningSettings,
-    mark_view_end,
+    Acceptances, PolicyVersions, SigningViews, TransactionTrait, TrustSigningSettings, ViewMarker,
+    mark_view,
 };
 
 use super::obligation::Obligation;
@@ -66,10 +66,11 @@ impl App {
             .await?)
     }
 
-    /// The marker at the end of a signing page's text was fetched: the reader reached
-    /// the end. Unknown ids change nothing (and say nothing).
-    pub async fn reached_end_of_text(&self, view: uuid::Uuid) -> Result<(), AppError> {
-        mark_view_end(&self.db, view, self.now()).await?;
+    /// A signing page's marker image was fetched: the end of the text was reached, or
+    /// (the `<noscript>` one) the browser runs no scripts. Unknown ids change nothing
+    /// (and say nothing).
+    pub async fn view_marker(&self, view: uuid::Uuid, marker: ViewMarker) -> Result<(), AppError> {
+        mark_view(&self.db, view, marker, self.now()).await?;
         Ok(())
     }
 

@@ -101,6 +101,10 @@ pub struct ViewEvidence {
     /// The browser fetched the marker at the end of the text (it loads lazily, so only
     /// when the reader scrolled near it).
     pub reached_end: bool,
+    /// The browser ran no scripts: it loads lazy images at once, so whether the end was
+    /// reached cannot be known (and is not asked).
+    #[serde(default)]
+    pub scripts_off: bool,
 }
 
 /// That a re-signer was shown what changed since the version they last signed.
@@ -111,7 +115,8 @@ pub struct ChangesShown {
     pub clauses_changed: u32,
 }
 
-/// What a trust asks of a reader before the sign button works.
+/// What a trust asks of a reader before the sign button works. Without scripts a
+/// browser cannot say where the reader scrolled, so there only the time is enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ReadingRule {
     /// Seconds the text must have been open; 0 for none.
@@ -140,7 +145,7 @@ impl ReadingRule {
                 seconds_text(view.seconds_open.max(0))
             ));
         }
-        if self.to_end && !view.reached_end {
+        if self.to_end && !view.reached_end && !view.scripts_off {
             return Some("please read the policy to its end before you sign".to_owned());
         }
         None

@@ -77,6 +77,7 @@ fn a_sealed_hash_covers_the_view_the_changes_and_the_commitment() {
         opened_at: at,
         seconds_open: 42,
         reached_end: true,
+        scripts_off: false,
     };
     let fields = SealedFields {
         format: 2,
@@ -144,6 +145,7 @@ fn the_reading_rule_asks_for_time_and_the_end() {
         opened_at: at,
         seconds_open,
         reached_end,
+        scripts_off: false,
     };
     assert_eq!(ReadingRule::default().unmet(None), None);
     let rule = ReadingRule {
@@ -165,6 +167,20 @@ fn the_reading_rule_asks_for_time_and_the_end() {
     };
     assert_eq!(time_only.unmet(Some(&view(60, false))), None);
     assert!(time_only.unmet(Some(&view(59, true))).is_some());
+    // Without scripts only the time is asked: the end cannot be known.
+    let scripts_off = ViewEvidence {
+        scripts_off: true,
+        ..view(90, false)
+    };
+    assert_eq!(rule.unmet(Some(&scripts_off)), None);
+    let hurried = ViewEvidence {
+        scripts_off: true,
+        ..view(10, false)
+    };
+    assert!(
+        rule.unmet(Some(&hurried))
+            .is_some_and(|why| why.contains("at least"))
+    );
 }
 
 #[test]

@@ -250,8 +250,8 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 web::get().to(chain_keys::chain_keys),
             )
             .route(
-                "/sign/views/{view}/end",
-                web::get().to(pages::signing::reached_end),
+                "/sign/views/{view}/{marker}",
+                web::get().to(pages::signing::view_marker),
             )
             .route("/receipts/{id}.txt", web::get().to(downloads::receipt_file))
             .route("/receipts/{id}", web::get().to(downloads::receipt_page))

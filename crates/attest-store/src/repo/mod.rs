@@ -78,7 +78,7 @@ pub use review_comments::ReviewComment;
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
 pub use sign_in::{PersonIdentities, Sessions};
-pub use signing_views::{SigningViews, StoredView, TrustSigningSettings, mark_view_end};
+pub use signing_views::{SigningViews, StoredView, TrustSigningSettings, ViewMarker, mark_view};
 pub use trusts::{NewTrust, Trusts};
 
 use attest_domain::{Role, RoleAssignment, SchoolId};

@@ -16,6 +16,9 @@ pub struct StoredView {
     pub school_id: uuid::Uuid,
     pub opened_at: DateTime<Utc>,
     pub reached_end_at: Option<DateTime<Utc>>,
+    /// The browser had scripts off: it loads lazy images at once, so the end marker
+    /// says nothing (the `<noscript>` marker says so).
+    pub scripts_off_at: Option<DateTime<Utc>>,
 }
 
 impl StoredView {
@@ -25,7 +28,9 @@ impl StoredView {
             view: self.id,
             opened_at: self.opened_at,
             seconds_open: (at - self.opened_at).num_seconds().max(0),
-            reached_end: self.reached_end_at.is_some_and(|end| end <= at),
+            reached_end: self.scripts_off_at.is_none()
+                && self.reached_end_at.is_some_and(|end| end <= at),
+            scripts_off: self.scripts_off_at.is_some(),
         }
     }
 }
@@ -74,7 +79,7 @@ impl<'a, C: ConnectionTrait> SigningViews<'a, C> {
     /// The view, if it is this trust's and the scope reaches its person.
     pub async fn get(&self, id: uuid::Uuid) -> Result<Option<StoredView>, StoreError> {
         let found = StoredView::find_by_statement(self.statement(
-            "SELECT id, person_id, version_id, school_id, opened_at, reached_end_at \
+            "SELECT id, person_id, version_id, school_id, opened_at, reached_end_at, scripts_off_at \
              FROM signing_views WHERE trust_id = $1 AND id = $2",
             vec![self.scope.trust().as_uuid().into(), id.into()],
         ))
@@ -141,17 +146,35 @@ impl<'a, C: ConnectionTrait> TrustSigningSettings<'a, C> {
     }
 }
 
-/// Marks a view's end reached by its id alone (the end-of-text marker is an image
-/// request with no session: the unguessable id is the capability).
-pub async fn mark_view_end<C: ConnectionTrait>(
+/// What a signing page's marker images report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewMarker {
+    /// The lazily loaded image at the end of the text.
+    ReachedEnd,
+    /// The image inside `<noscript>`: the browser runs no scripts.
+    ScriptsOff,
+}
+
+/// Records a marker by the view's id alone (a marker is an image request with no
+/// session: the unguessable id is the capability). The first time only.
+pub async fn mark_view<C: ConnectionTrait>(
     conn: &C,
     id: uuid::Uuid,
+    marker: ViewMarker,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
+    let sql = match marker {
+        ViewMarker::ReachedEnd => {
+            "UPDATE signing_views SET reached_end_at = $2 WHERE id = $1 AND reached_end_at IS NULL"
+        }
+        ViewMarker::ScriptsOff => {
+            "UPDATE signing_views SET scripts_off_at = $2 WHERE id = $1 AND scripts_off_at IS NULL"
+        }
+    };
     Ok(conn
         .execute_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),
-            "UPDATE signing_views SET reached_end_at = $2 WHERE id = $1 AND reached_end_at IS NULL",
+            sql,
             vec![id.into(), at.into()],
         ))
         .await?

@@ -193,15 +193,23 @@ const MARKER_GIF: &[u8] = &[
     0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
 ];
 
-/// `GET /sign/views/{view}/end`: the image at the end of a signing page's text. It loads
-/// lazily, so the browser asks for it only when the reader scrolls near the end of the
-/// text, with no script needed. Known and unknown views get the same answer.
-pub async fn reached_end(app: web::Data<App>, view: web::Path<String>) -> HttpResponse {
+/// `GET /sign/views/{view}/{marker}`: a signing page's marker images. `end` sits at the
+/// end of the text and loads lazily, so a browser running scripts asks for it only when
+/// the reader scrolls near it (our page needs no script for that); `noscript` loads
+/// only where scripts are off (such a browser loads lazy images at once, so the end
+/// marker says nothing there). Known and unknown views get the same answer.
+pub async fn view_marker(app: web::Data<App>, path: web::Path<(String, String)>) -> HttpResponse {
+    let (view, marker) = path.into_inner();
+    let marker = match marker.as_str() {
+        "end" => attest_app::ViewMarker::ReachedEnd,
+        "noscript" => attest_app::ViewMarker::ScriptsOff,
+        _ => return HttpResponse::NotFound().finish(),
+    };
     let Ok(view) = view.parse::<uuid::Uuid>() else {
         return HttpResponse::NotFound().finish();
     };
-    if let Err(error) = app.reached_end_of_text(view).await {
-        tracing::warn!(%error, "the end of a signing page's text was not recorded");
+    if let Err(error) = app.view_marker(view, marker).await {
+        tracing::warn!(%error, "a signing page's marker was not recorded");
     }
     HttpResponse::Ok()
         .content_type("image/gif")
