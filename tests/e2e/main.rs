@@ -20,6 +20,7 @@ mod directory;
 mod directory_sync;
 mod email_sign_in;
 mod evidence;
+mod evidence_seals;
 mod http;
 mod jobs;
 mod policies;
