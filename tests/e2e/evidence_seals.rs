@@ -375,3 +375,61 @@ async fn the_daily_tick_anchors_the_chain_and_the_dpo_gets_it_once_a_week() {
     let report = test.app.verify_chain(&operator).await.expect("verify");
     assert!(report.ok() && report.seals.anchors.len() == 3, "{report:?}");
 }
+
+#[tokio::test]
+async fn anchoring_by_hand_is_limited_and_kept_to_the_trust() {
+    let test = TestApp::spawn().await;
+    let alpha = test.trust("alpha").await;
+    let beta = test.trust("beta").await;
+    let f = fixture(&test, &alpha.admin, "310007", &["Ola One"]).await;
+    let secret = magic_link(&test, &alpha.admin, "alpha", &f.people[0], &f.policy).await;
+    sign_with_link(&test, &secret, "Ola One").await;
+    // Beta's anchor is of beta's (empty) chain, and beta cannot read alpha's anchors.
+    let theirs = test
+        .data(
+            &beta.admin,
+            "mutation { anchorAcceptanceChain { seq } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(theirs["anchorAcceptanceChain"]["seq"], 0);
+    let listed = test
+        .data(&beta.admin, "{ acceptanceChainAnchors { seq } }", json!({}))
+        .await;
+    assert_eq!(
+        listed["acceptanceChainAnchors"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let anonymous = test
+        .graphql(None, "{ acceptanceChainAnchors { seq } }", json!({}))
+        .await;
+    assert_eq!(
+        anonymous["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+    let mut limited = None;
+    for _ in 0..80 {
+        let answer = test
+            .graphql(
+                Some(&alpha.admin),
+                "mutation { anchorAcceptanceChain { seq } }",
+                json!({}),
+            )
+            .await;
+        if !answer["errors"].is_null() {
+            limited = Some(answer);
+            break;
+        }
+    }
+    let limited = limited.expect("anchoring by hand is limited");
+    assert_eq!(
+        limited["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{limited}"
+    );
+    // The daily job is not held back by the people's limit.
+    test.clock.advance(chrono::Duration::days(1));
+    test.app.run_reminders().await.expect("tick");
+    let operator = test.app.operator_for("alpha").await.expect("operator");
+    let report = test.app.verify_chain(&operator).await.expect("verify");
+    assert!(report.ok(), "{report:?}");
+}

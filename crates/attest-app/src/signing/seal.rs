@@ -141,6 +141,13 @@ impl App {
                 "only a trust admin can anchor the trust's chain",
             ));
         }
+        // People and tokens anchor by hand; a burst of anchors is noise in the evidence.
+        if principal.system_task().is_none() {
+            self.rate_limits.hit(
+                crate::Limit::Export,
+                &crate::rate_limit::principal_key(principal),
+            )?;
+        }
         let key = self.chain_key().await?.ok_or_else(|| {
             AppError::invalid(
                 "ATTEST_SECRET_KEY",
