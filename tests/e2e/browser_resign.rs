@@ -24,23 +24,7 @@ async fn a_re_signer_reads_the_changes_and_to_the_end_without_scripts() {
         let secret = magic_link(&test, &trust.admin, "alpha", person, &f.policy).await;
         sign_with_link(&test, &secret, name).await;
     }
-    let draft = test
-        .data(
-            &trust.admin,
-            "mutation($input: ImportPolicyInput!) { importPolicy(input: $input) { version { id } } }",
-            json!({ "input": { "text": crate::signing::sample().replace("professional purposes", "school purposes"), "policyId": f.policy } }),
-        )
-        .await;
-    let v2 = draft["importPolicy"]["version"]["id"]
-        .as_str()
-        .expect("v2")
-        .to_owned();
-    test.data(
-        &trust.admin,
-        "mutation($id: UUID!) { publishVersion(id: $id, input: {resignRequired: true}) { id } }",
-        json!({ "id": v2 }),
-    )
-    .await;
+    crate::evidence::publish_changed_version(&test, &trust.admin, &f.policy).await;
     test.data(
         &trust.admin,
         "mutation { setSigningReadingRule(minSeconds: 3, toEnd: true) { minSeconds } }",

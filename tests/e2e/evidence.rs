@@ -171,6 +171,36 @@ async fn a_signature_records_who_signed_what_they_saw_and_how_long() {
     let typed: String = stored.try_get("", "typed_name").expect("column");
     assert_eq!(typed, "");
 }
+/// Publishes a second version of the sample policy with one clause reworded, which
+/// everyone must sign again.
+pub(crate) async fn publish_changed_version(test: &TestApp, admin: &str, policy: &str) {
+    let draft = test
+        .data(
+            admin,
+            "mutation($input: ImportPolicyInput!) { importPolicy(input: $input) { version { id } } }",
+            json!({ "input": { "text": crate::signing::sample().replace("professional purposes", "school purposes"), "policyId": policy } }),
+        )
+        .await;
+    test.data(
+        admin,
+        "mutation($id: UUID!) { publishVersion(id: $id, input: {resignRequired: true}) { id } }",
+        json!({ "id": draft["importPolicy"]["version"]["id"] }),
+    )
+    .await;
+}
+
+/// The server's published chain keys.
+pub(crate) async fn published_keys(test: &TestApp) -> serde_json::Value {
+    test.client
+        .get(test.url("/.well-known/attest-chain-keys.json"))
+        .send()
+        .await
+        .expect("keys")
+        .json()
+        .await
+        .expect("json")
+}
+
 /// The value after `label` on its line of a certificate.
 fn line_after<'a>(text: &'a str, label: &str) -> &'a str {
     text.lines()
@@ -244,15 +274,7 @@ async fn a_certificate_is_checked_with_standard_tools_alone() {
     let seq = words[4].trim_end_matches(',');
     let hash = words[6].trim_end_matches("),");
     let key_id = words[10];
-    let keys: serde_json::Value = test
-        .client
-        .get(test.url("/.well-known/attest-chain-keys.json"))
-        .send()
-        .await
-        .expect("keys")
-        .json()
-        .await
-        .expect("json");
+    let keys = published_keys(&test).await;
     let key = keys["keys"]
         .as_array()
         .expect("keys")
@@ -307,23 +329,7 @@ async fn a_re_signer_sees_what_changed_and_the_signature_says_so() {
     let done = post_sign(&test, &secret, &first_page, "Hal Again").await;
     assert!(done.contains("you have signed"), "{done}");
 
-    let draft = test
-        .data(
-            &trust.admin,
-            "mutation($input: ImportPolicyInput!) { importPolicy(input: $input) { version { id } } }",
-            json!({ "input": { "text": crate::signing::sample().replace("professional purposes", "school purposes"), "policyId": f.policy } }),
-        )
-        .await;
-    let v2 = draft["importPolicy"]["version"]["id"]
-        .as_str()
-        .expect("v2")
-        .to_owned();
-    test.data(
-        &trust.admin,
-        "mutation($id: UUID!) { publishVersion(id: $id, input: {resignRequired: true}) { id } }",
-        json!({ "id": v2 }),
-    )
-    .await;
+    publish_changed_version(&test, &trust.admin, &f.policy).await;
 
     let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
     let page = open_page(&test, &secret).await;

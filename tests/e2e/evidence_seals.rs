@@ -72,15 +72,7 @@ async fn verification_catches_edits_rewrites_and_replays_and_survives_erasure() 
     assert_eq!(clean.seals.anchored_through_seq, 3);
 
     // The published key verifies the head's signature with nothing but the statement.
-    let keys: serde_json::Value = test
-        .client
-        .get(test.url("/.well-known/attest-chain-keys.json"))
-        .send()
-        .await
-        .expect("keys")
-        .json()
-        .await
-        .expect("json");
+    let keys = crate::evidence::published_keys(&test).await;
     assert_eq!(keys["keys"][0]["algorithm"], "Ed25519");
 
     drop_guards(&test).await;
