@@ -169,6 +169,49 @@ impl App {
         Ok(after)
     }
 
+    /// Purges the append-only kinds past their period (the audit log, closed breach
+    /// records) through `owner`, the database owner's connection (the command line's
+    /// `attest retention purge`): the server's own role cannot. Audited afterwards.
+    pub async fn purge_retention(
+        &self,
+        principal: &Principal,
+        owner: &attest_store::Database,
+    ) -> Result<attest_store::Purged, AppError> {
+        Self::may_change_retention(principal)?;
+        let scope = principal.scope();
+        let schedule = TrustRetention::new(&self.db, &scope).schedule().await?;
+        let today = self.today();
+        let cutoff = |kind: RecordKind| {
+            schedule
+                .keep(kind)
+                .cutoff(today)
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+        };
+        let purged = attest_store::purge_append_only(
+            owner,
+            scope.trust().as_uuid(),
+            cutoff(RecordKind::AuditLog),
+            cutoff(RecordKind::BreachRecords),
+        )
+        .await?;
+        record(
+            &self.db,
+            principal,
+            self.now(),
+            Change {
+                action: "retention.purge",
+                subject_type: "trust",
+                subject_id: scope.trust().as_uuid(),
+                before: None::<&attest_store::Purged>,
+                after: Some(&purged),
+            },
+        )
+        .await?;
+        Ok(purged)
+    }
+
     /// The daily job's part: applies the schedule where the trust turned that on.
     pub(crate) async fn apply_retention_daily(
         &self,

@@ -22,6 +22,15 @@ pub enum RetentionCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Delete the audit entries and closed breach records past their period. They are
+    /// append-only to the server, so this runs as the database owner
+    /// (ATTEST_MIGRATION_DATABASE_URL when set, else the database URL).
+    Purge {
+        #[arg(long)]
+        trust: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Set a record kind's period (`--keep P6Y`, or `default`), and/or whether the daily
     /// job applies the schedule (`--automatic on|off`).
     Set {
@@ -49,6 +58,25 @@ pub async fn run(config: Config, command: RetentionCommand) -> anyhow::Result<()
         RetentionCommand::Apply { trust, json } => {
             let operator = app.operator_for(&trust).await?;
             (app.apply_retention(&operator).await?, json)
+        }
+        RetentionCommand::Purge { trust, json } => {
+            let operator = app.operator_for(&trust).await?;
+            let owner_url = config
+                .migration_database_url
+                .clone()
+                .unwrap_or_else(|| config.database_url.clone());
+            let owner = attest_app::bootstrap::connect(&owner_url, 1).await?;
+            let purged = app.purge_retention(&operator, &owner).await?;
+            owner.close().await?;
+            if json {
+                println!("{}", serde_json::to_string(&purged)?);
+            } else {
+                println!(
+                    "purged {} audit entries and {} closed breach records past their periods",
+                    purged.audit_entries, purged.breaches
+                );
+            }
+            return Ok(());
         }
         RetentionCommand::Set {
             trust,

@@ -29,6 +29,7 @@ mod policy_version_files;
 mod policy_versions;
 mod reminder_log;
 mod retention;
+mod retention_purge;
 mod review_comments;
 mod role_grants;
 mod schools;
@@ -74,6 +75,7 @@ pub use policy_versions::{
 };
 pub use reminder_log::{GivenStep, ReminderLog};
 pub use retention::TrustRetention;
+pub use retention_purge::{Purged, purge_append_only};
 pub use review_comments::ReviewComment;
 pub use role_grants::{NewRoleGrant, RoleGrants};
 pub use schools::{NewSchool, Schools};
