@@ -19,6 +19,7 @@ mod people;
 mod policy;
 mod retention;
 mod school;
+mod signature_evidence;
 mod signing;
 mod sso;
 

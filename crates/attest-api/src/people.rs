@@ -219,7 +219,7 @@ impl Acceptance {
     }
     /// Who signed and how they were authenticated, that the text was open, the changes
     /// shown, the personal-field commitment, and any erasure.
-    async fn evidence(&self) -> crate::signing::SignatureEvidence {
+    async fn evidence(&self) -> crate::signature_evidence::SignatureEvidence {
         (&self.0).into()
     }
     /// True for a paper form recorded by a school admin.

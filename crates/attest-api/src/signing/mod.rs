@@ -2,12 +2,10 @@
 //! evidence, and the mutations that sign, decline, record paper forms, exempt and send
 //! magic links. Each resolver is one call into attest-app.
 
-mod evidence;
 mod inputs;
 mod mutation;
 mod objects;
 mod query;
 
-pub use evidence::SignatureEvidence;
 pub use mutation::*;
 pub use query::*;

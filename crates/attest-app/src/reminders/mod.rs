@@ -5,6 +5,7 @@
 //! second finds the record already there. Outside the send window nothing is sent and
 //! the first tick inside it catches up with one email, not several.
 
+mod anchors;
 mod approvals;
 mod school_mail;
 

@@ -3,19 +3,51 @@
 //! salted commitment), and stored rows read back with their personal fields, if not
 //! erased.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use attest_domain::{
-    AcceptanceId, ChainFormat, ChangesShown, PersonId, PersonalFields, PolicyId, PolicyVersionId,
-    SchoolId, TrustId, ViewEvidence, to_stored_precision,
+    Acceptance, AcceptanceId, ChainFormat, ChangesShown, Decision, MembershipKind, PersonId,
+    PersonalFields, PolicyId, PolicyVersionId, SchoolId, SignerIdentity, SigningMethod, TrustId,
+    ViewEvidence, to_stored_precision,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement};
 use serde::{Deserialize, Serialize};
 
-use super::acceptances::{Acceptance, NewAcceptance};
 use crate::StoreError;
 use crate::entities::{acceptance, acceptance_personal};
+
+/// An answer to append to a trust's chain.
+pub struct NewAcceptance {
+    pub person: PersonId,
+    pub policy: PolicyId,
+    pub version: PolicyVersionId,
+    pub school: SchoolId,
+    pub decision: Decision,
+    pub content_hash: String,
+    pub audience_kind: MembershipKind,
+    pub variables: BTreeMap<String, String>,
+    pub typed_name: String,
+    pub role: String,
+    pub answers: BTreeMap<String, String>,
+    pub method: SigningMethod,
+    pub recorded_by: Option<uuid::Uuid>,
+    pub note: Option<String>,
+    pub decline_reason: Option<String>,
+    pub signed_at: DateTime<Utc>,
+    pub signed_on: NaiveDate,
+    pub renew_on: Option<NaiveDate>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// How the signer was authenticated.
+    pub identity: SignerIdentity,
+    /// That the text was open before the answer (from a signing page).
+    pub viewed: Option<ViewEvidence>,
+    /// That a re-signer was shown what changed since their last signature.
+    pub changes_shown: Option<ChangesShown>,
+    /// Random, hex: salts the commitment to the personal fields.
+    pub salt: String,
+}
 
 /// The public evidence kept in the row (and hashed with it).
 #[derive(Debug, Default, Serialize, Deserialize)]

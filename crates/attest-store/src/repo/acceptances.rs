@@ -1,54 +1,18 @@
 //! The acceptance log of the scope's trust: append (extending the trust's hash chain)
 //! and read. The database refuses UPDATE and DELETE on the table (see the migration).
 
-use std::collections::BTreeMap;
-
-use attest_domain::{
-    AcceptanceId, ChangesShown, Decision, GENESIS_HASH, MembershipKind, PersonId, PolicyId,
-    PolicyVersionId, SchoolId, SignerIdentity, SigningMethod, TenantScope, ViewEvidence,
-};
-use chrono::{DateTime, NaiveDate, Utc};
+use attest_domain::{AcceptanceId, GENESIS_HASH, PersonId, SchoolId, TenantScope};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     Statement, TransactionSession, TransactionTrait,
 };
 
+pub use super::acceptance_rows::NewAcceptance;
 use super::acceptance_rows::{chained, hydrate, personal_model, to_model};
 use crate::StoreError;
 use crate::entities::{acceptance, acceptance_personal};
 
 pub use attest_domain::Acceptance;
-
-pub struct NewAcceptance {
-    pub person: PersonId,
-    pub policy: PolicyId,
-    pub version: PolicyVersionId,
-    pub school: SchoolId,
-    pub decision: Decision,
-    pub content_hash: String,
-    pub audience_kind: MembershipKind,
-    pub variables: BTreeMap<String, String>,
-    pub typed_name: String,
-    pub role: String,
-    pub answers: BTreeMap<String, String>,
-    pub method: SigningMethod,
-    pub recorded_by: Option<uuid::Uuid>,
-    pub note: Option<String>,
-    pub decline_reason: Option<String>,
-    pub signed_at: DateTime<Utc>,
-    pub signed_on: NaiveDate,
-    pub renew_on: Option<NaiveDate>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    /// How the signer was authenticated.
-    pub identity: SignerIdentity,
-    /// That the text was open before the answer (from a signing page).
-    pub viewed: Option<ViewEvidence>,
-    /// That a re-signer was shown what changed since their last signature.
-    pub changes_shown: Option<ChangesShown>,
-    /// Random, hex: salts the commitment to the personal fields.
-    pub salt: String,
-}
 
 /// Where a trust's chain ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
