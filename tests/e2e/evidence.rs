@@ -8,15 +8,7 @@ use serde_json::json;
 
 use crate::signing::{fixture, magic_link, sign_with_link};
 
-fn field<'a>(page: &'a str, name: &str) -> &'a str {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("{name} in {page}"))
-        + marker.len();
-    let end = page[at..].find('"').expect("closing quote") + at;
-    &page[at..end]
-}
+use crate::portal::field;
 
 async fn open_page(test: &TestApp, secret: &str) -> String {
     test.client

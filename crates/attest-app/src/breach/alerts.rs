@@ -4,14 +4,13 @@
 //! weekends, so these ignore the trust's send window. Each goes once (by outbox key).
 
 use attest_domain::{
-    AlertStage, Person, Principal, Role, TenantScope, TrustId, alerts_due, clock_start,
-    ico_deadline,
+    AlertStage, Person, Principal, TenantScope, TrustId, alerts_due, clock_start, ico_deadline,
 };
 use attest_store::{Breach, BreachFilter, Breaches, ConnectionTrait, NewEmail, Outbox};
 use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
-use crate::reminders::holders;
+use crate::reminders::dpos_or_trust_admins;
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
 pub(super) struct ReportAlert {
@@ -33,11 +32,7 @@ fn stage_text(stage: AlertStage) -> &'static str {
 impl App {
     /// Who hears about breaches: the DPO(s), or the trust admins where there is none.
     async fn breach_recipients(&self, scope: &TenantScope) -> Result<Vec<Person>, AppError> {
-        let dpos = holders(self, scope, Role::Dpo, None).await?;
-        if dpos.is_empty() {
-            return holders(self, scope, Role::TrustAdmin, None).await;
-        }
-        Ok(dpos)
+        dpos_or_trust_admins(self, scope).await
     }
 
     async fn queue_alert(

@@ -24,9 +24,8 @@ impl App {
         }
         let today = self.today();
         let anchored_today = ChainAnchors::new(&self.db, &chain)
-            .list()
+            .latest()
             .await?
-            .last()
             .is_some_and(|last| {
                 last.anchored_at
                     .with_timezone(&crate::SCHOOL_TIME_ZONE)
@@ -51,11 +50,7 @@ impl App {
         use chrono::Datelike;
         let operator = system(trust, SystemTask::Reminders);
         let scope = operator.scope();
-        let mut recipients = super::holders(self, &scope, attest_domain::Role::Dpo, None).await?;
-        if recipients.is_empty() {
-            recipients =
-                super::holders(self, &scope, attest_domain::Role::TrustAdmin, None).await?;
-        }
+        let recipients = super::dpos_or_trust_admins(self, &scope).await?;
         let week = anchor
             .anchored_at
             .with_timezone(&crate::SCHOOL_TIME_ZONE)

@@ -65,6 +65,18 @@ pub(crate) async fn holders(
     writable(app, scope, &ids).await
 }
 
+/// Who hears what the DPO must: the DPO(s), or the trust admins where there is none.
+pub(crate) async fn dpos_or_trust_admins(
+    app: &App,
+    scope: &attest_domain::TenantScope,
+) -> Result<Vec<attest_domain::Person>, AppError> {
+    let dpos = holders(app, scope, Role::Dpo, None).await?;
+    if dpos.is_empty() {
+        return holders(app, scope, Role::TrustAdmin, None).await;
+    }
+    Ok(dpos)
+}
+
 /// Those of `ids` who have an email address, each once.
 pub(crate) async fn writable(
     app: &App,

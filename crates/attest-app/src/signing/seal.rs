@@ -221,8 +221,10 @@ impl App {
         seq: i64,
     ) -> Result<Option<String>, AppError> {
         let chain = system(trust, SystemTask::SigningChain).scope();
-        let anchors = ChainAnchors::new(&self.db, &chain).list().await?;
-        if let Some(anchor) = anchors.iter().find(|anchor| anchor.seq >= seq) {
+        if let Some(anchor) = ChainAnchors::new(&self.db, &chain)
+            .first_covering(seq)
+            .await?
+        {
             return Ok(Some(format!(
                 "anchor of {} (row {}, hash {}), signed by key {}: {}",
                 anchor

@@ -169,16 +169,42 @@ impl<'a, C: ConnectionTrait> ChainAnchors<'a, C> {
         Ok(())
     }
 
-    /// The trust's anchors, oldest first.
-    pub async fn list(&self) -> Result<Vec<ChainAnchor>, StoreError> {
-        Ok(ChainAnchor::find_by_statement(Statement::from_sql_and_values(
+    fn select(&self, filter_and_order: &str, mut values: Vec<Value>) -> Statement {
+        values.insert(0, self.scope.trust().as_uuid().into());
+        Statement::from_sql_and_values(
             self.conn.get_database_backend(),
             format!(
-                "SELECT {ANCHOR_COLUMNS} FROM chain_anchors WHERE trust_id = $1 ORDER BY anchored_at, id"
+                "SELECT {ANCHOR_COLUMNS} FROM chain_anchors WHERE trust_id = $1 {filter_and_order}"
             ),
-            vec![self.scope.trust().as_uuid().into()],
+            values,
+        )
+    }
+
+    /// The trust's anchors, oldest first.
+    pub async fn list(&self) -> Result<Vec<ChainAnchor>, StoreError> {
+        Ok(
+            ChainAnchor::find_by_statement(self.select("ORDER BY anchored_at, id", Vec::new()))
+                .all(self.conn)
+                .await?,
+        )
+    }
+
+    /// The trust's newest anchor.
+    pub async fn latest(&self) -> Result<Option<ChainAnchor>, StoreError> {
+        Ok(ChainAnchor::find_by_statement(
+            self.select("ORDER BY anchored_at DESC, id DESC LIMIT 1", Vec::new()),
+        )
+        .one(self.conn)
+        .await?)
+    }
+
+    /// The oldest anchor that vouches for row `seq` (at or after it).
+    pub async fn first_covering(&self, seq: i64) -> Result<Option<ChainAnchor>, StoreError> {
+        Ok(ChainAnchor::find_by_statement(self.select(
+            "AND seq >= $2 ORDER BY anchored_at, id LIMIT 1",
+            vec![seq.into()],
         ))
-        .all(self.conn)
+        .one(self.conn)
         .await?)
     }
 }
