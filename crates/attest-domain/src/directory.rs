@@ -17,6 +17,9 @@ use crate::{
 /// Share of a school's people a sync may mark as left before it stops for confirmation.
 pub const DEFAULT_MAX_LEAVER_SHARE: f64 = 0.10;
 
+/// The issuer under which a SCIM-provisioned account's attest-made id is kept.
+pub const SCIM_ISSUER: &str = "urn:scim";
+
 /// Where Google's ID tokens come from: a Google account's directory id is its `sub`.
 pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 
@@ -25,6 +28,8 @@ pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 pub enum DirectoryKind {
     Microsoft,
     Google,
+    /// Pushed to attest over SCIM 2.0 rather than read from the provider.
+    Scim,
 }
 
 impl DirectoryKind {
@@ -32,6 +37,7 @@ impl DirectoryKind {
         match self {
             Self::Microsoft => "microsoft",
             Self::Google => "google",
+            Self::Scim => "scim",
         }
     }
 }
@@ -43,9 +49,10 @@ impl FromStr for DirectoryKind {
         match raw.trim() {
             "microsoft" => Ok(Self::Microsoft),
             "google" => Ok(Self::Google),
+            "scim" => Ok(Self::Scim),
             other => Err(DomainError::invalid(
                 "kind",
-                format!("'{other}' is not microsoft or google"),
+                format!("'{other}' is not microsoft, google or scim"),
             )),
         }
     }
@@ -151,6 +158,31 @@ impl DirectorySettings {
                     max_leaver_share,
                 })
             }
+            DirectoryKind::Scim => {
+                // An Entra tenant, when named, lets a SCIM user whose externalId is an
+                // object id keep the identity that sync and sign-in know it by.
+                let tenant_id = match input.tenant_id.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(tenant) if is_guid(tenant) => Some(tenant.to_lowercase()),
+                    Some(tenant) => {
+                        return Err(DomainError::invalid(
+                            "tenant_id",
+                            format!("'{tenant}' is not a directory (tenant) id GUID"),
+                        ));
+                    }
+                };
+                Ok(Self {
+                    kind,
+                    tenant_id,
+                    client_id: None,
+                    service_account: None,
+                    admin_subject: None,
+                    customer: None,
+                    api_base: String::new(),
+                    token_url: String::new(),
+                    max_leaver_share,
+                })
+            }
             DirectoryKind::Google => {
                 let service_account = email_like(
                     "service_account",
@@ -217,6 +249,7 @@ impl DirectorySettings {
                 self.tenant_id.as_deref().unwrap_or_default()
             ),
             DirectoryKind::Google => GOOGLE_ISSUER.to_owned(),
+            DirectoryKind::Scim => SCIM_ISSUER.to_owned(),
         }
     }
 }
@@ -246,13 +279,14 @@ pub struct SyncRulesInput {
 }
 
 impl MatchField {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Group,
         Self::OrgUnit,
         Self::Department,
         Self::OfficeLocation,
         Self::JobTitle,
         Self::EmailDomain,
+        Self::Organization,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -263,6 +297,7 @@ impl MatchField {
             Self::OfficeLocation => "office_location",
             Self::JobTitle => "job_title",
             Self::EmailDomain => "email_domain",
+            Self::Organization => "organization",
         }
     }
 }
@@ -290,13 +325,23 @@ fn matcher(
             )
         })?;
     let usable = match kind {
-        DirectoryKind::Microsoft => field != MatchField::OrgUnit,
-        DirectoryKind::Google => field != MatchField::Group,
+        DirectoryKind::Microsoft => {
+            !matches!(field, MatchField::OrgUnit | MatchField::Organization)
+        }
+        DirectoryKind::Google => !matches!(field, MatchField::Group | MatchField::Organization),
+        DirectoryKind::Scim => field != MatchField::OrgUnit,
     };
     if !usable {
         let why = match kind {
-            DirectoryKind::Microsoft => "Entra ID has no org units; use group or department",
-            DirectoryKind::Google => "Google Workspace accounts are mapped by org unit, not group",
+            DirectoryKind::Microsoft => {
+                "Entra ID sync reads no org units or organization; use group or department"
+            }
+            DirectoryKind::Google => {
+                "Google Workspace accounts are mapped by org unit, not group or organization"
+            }
+            DirectoryKind::Scim => {
+                "SCIM users have no org unit; use group, organization or department"
+            }
         };
         return Err(rule_error(list, index, "field", why));
     }

@@ -26,6 +26,7 @@ mod records;
 mod retention;
 mod role;
 mod schedule;
+pub mod scim;
 mod sign_in;
 mod sync_plan;
 mod values;
@@ -54,7 +55,7 @@ pub use compliance::{
 };
 pub use directory::{
     AccountChange, DEFAULT_MAX_LEAVER_SHARE, DirectoryChanges, DirectoryInput, DirectoryKind,
-    DirectorySettings, GOOGLE_ISSUER, RuleInput, SyncRulesInput, apply_changes,
+    DirectorySettings, GOOGLE_ISSUER, RuleInput, SCIM_ISSUER, SyncRulesInput, apply_changes,
 };
 pub use error::DomainError;
 pub use evidence::{

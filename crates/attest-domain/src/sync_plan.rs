@@ -25,6 +25,9 @@ pub struct DirectoryUser {
     pub office_location: Option<String>,
     /// Google org unit path, e.g. `/Staff/Riverside`.
     pub org_unit: Option<String>,
+    /// SCIM's enterprise `organization` (what Entra calls the company name).
+    #[serde(default)]
+    pub organization: Option<String>,
     /// Group names or ids the account belongs to.
     pub groups: Vec<String>,
 }
@@ -40,6 +43,8 @@ pub enum MatchField {
     OfficeLocation,
     JobTitle,
     EmailDomain,
+    /// SCIM's enterprise `organization`.
+    Organization,
 }
 
 /// "Accounts whose `field` is `value`": case-insensitive, exact (org units by prefix).
@@ -70,6 +75,7 @@ impl Matcher {
             MatchField::Department => same(&user.department),
             MatchField::OfficeLocation => same(&user.office_location),
             MatchField::JobTitle => same(&user.job_title),
+            MatchField::Organization => same(&user.organization),
             MatchField::EmailDomain => user.email.as_deref().is_some_and(|email| {
                 email
                     .rsplit_once('@')
