@@ -31,6 +31,7 @@ mod m20261202_000021_create_policy_approval;
 mod m20261202_000022_create_policy_approval_defaults;
 mod m20261202_000023_create_signing_evidence;
 mod m20261202_000024_create_trust_retention;
+mod m20261202_000025_create_scim;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_create_policy_approval_defaults::Migration),
             Box::new(m20261202_000023_create_signing_evidence::Migration),
             Box::new(m20261202_000024_create_trust_retention::Migration),
+            Box::new(m20261202_000025_create_scim::Migration),
         ]
     }
 }

@@ -14,7 +14,8 @@ use crate::error::OrGraphql;
 #[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "SyncRuleInput")]
 pub struct SyncRule {
-    /// group, org_unit, department, office_location, job_title or email_domain.
+    /// group, org_unit, department, office_location, job_title, email_domain or
+    /// organization (SCIM's enterprise organization).
     pub field: String,
     pub value: String,
     /// A school's slug (school rules), a membership kind (kind rules), or empty (ignore).
@@ -118,9 +119,11 @@ impl From<DirectoryConnectionView> for DirectoryConnection {
 
 #[derive(InputObject)]
 pub struct ConnectDirectoryInput {
-    /// microsoft or google.
+    /// microsoft, google, or scim (the identity system pushes users and groups to
+    /// `/scim/v2`; no secret).
     pub kind: String,
-    /// Microsoft: the tenant id and the app registration's client id.
+    /// Microsoft: the tenant id and the app registration's client id. SCIM: the Entra
+    /// tenant whose object ids arrive as externalId, to keep one identity per person.
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
     /// Google: the service account's email, the admin it acts as, the customer id.
@@ -128,7 +131,8 @@ pub struct ConnectDirectoryInput {
     pub admin_subject: Option<String>,
     pub customer: Option<String>,
     /// Microsoft: the client secret; Google: the service account's private key (PEM).
-    /// Sealed at rest; never returned.
+    /// Sealed at rest; never returned. Empty for scim.
+    #[graphql(default)]
     pub secret: String,
     pub api_base: Option<String>,
     pub token_url: Option<String>,

@@ -30,6 +30,8 @@ pub enum Role {
     Dpo,
     SchoolAdmin,
     ReadOnly,
+    /// For an identity system's SCIM token only: good at `/scim/v2` and nowhere else.
+    Scim,
 }
 
 impl Role {

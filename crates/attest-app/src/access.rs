@@ -77,6 +77,12 @@ impl App {
     ) -> Result<RoleGrant, AppError> {
         require_trust_admin(principal, "grant roles")?;
         let assignment = self.assignment(role, school)?;
+        if assignment.role() == Role::Scim {
+            return Err(AppError::invalid(
+                "role",
+                "the scim role is for an identity system's token (attest token create --role scim), not a person",
+            ));
+        }
         let scope = principal.scope();
         let txn = self.db.begin().await?;
         People::new(&txn, &scope).get(person).await?;

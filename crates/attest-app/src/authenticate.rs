@@ -81,7 +81,29 @@ impl App {
         self.credentials.revocations.current().is_some()
     }
 
+    /// A token for the GraphQL API and exports: any role but `scim`.
     pub async fn authenticate_api_token(&self, secret: &str) -> Result<Principal, AppError> {
+        let principal = self.authenticate_token(secret).await?;
+        if principal.has_role(attest_domain::Role::Scim) {
+            return Err(AppError::forbidden(
+                "a SCIM token works at /scim/v2 only; use an API token here",
+            ));
+        }
+        Ok(principal)
+    }
+
+    /// A token for `/scim/v2`: the `scim` role only.
+    pub async fn authenticate_scim_token(&self, secret: &str) -> Result<Principal, AppError> {
+        let principal = self.authenticate_token(secret).await?;
+        if !principal.has_role(attest_domain::Role::Scim) {
+            return Err(AppError::forbidden(
+                "SCIM needs a token with the scim role (attest token create --role scim)",
+            ));
+        }
+        Ok(principal)
+    }
+
+    async fn authenticate_token(&self, secret: &str) -> Result<Principal, AppError> {
         let secret = attest_auth::parse_token(secret)
             .map_err(|error| AppError::Unauthenticated(error.to_string()))?;
         let hash = attest_auth::hash_token(secret);

@@ -20,6 +20,8 @@ pub use http::Retry;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DirectoryError {
+    #[error("this trust's directory pushes to attest over SCIM; there is nothing to read from it")]
+    Pushed,
     #[error("could not reach {provider} ({what}): {message}")]
     Unreachable {
         provider: &'static str,
@@ -87,6 +89,7 @@ impl Directory {
         let provider = match settings.kind {
             DirectoryKind::Microsoft => "Microsoft Graph",
             DirectoryKind::Google => "Google Directory API",
+            DirectoryKind::Scim => "SCIM",
         };
         Self {
             settings,
@@ -128,6 +131,7 @@ impl Directory {
                 fetched.throttled = self.client.throttled();
                 Ok(fetched)
             }
+            DirectoryKind::Scim => Err(DirectoryError::Pushed),
         }
     }
 }

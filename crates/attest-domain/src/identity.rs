@@ -78,7 +78,7 @@ pub struct ProviderSettings {
     pub link_by_email: bool,
 }
 
-pub(crate) fn is_guid(text: &str) -> bool {
+pub fn is_guid(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() == 5
         && [8, 4, 4, 4, 12]

@@ -63,7 +63,7 @@ pub use evidence::{
     ReadingRule, SALT_BYTES, SealedFields, SignerIdentity, ViewEvidence, sealed_hash, sealed_json,
     statement_time,
 };
-pub use identity::{ProviderInput, ProviderKind, ProviderSettings};
+pub use identity::{ProviderInput, ProviderKind, ProviderSettings, is_guid};
 pub use ids::{
     AcceptanceId, ApiTokenId, AuditEntryId, BreachId, ExemptionId, IdentityProviderId, JobId,
     MagicLinkId, MembershipId, OutboxMessageId, PersonId, PolicyId, PolicyVersionId, RoleGrantId,
@@ -91,6 +91,6 @@ pub use schedule::{LONDON, ReminderPlan, ReminderStep, SendWindow};
 pub use sign_in::{EmailSignIn, SignInMethod};
 pub use sync_plan::{
     DirectoryUser, FieldChange, KnownPerson, LeaverAlarm, MappingRules, MatchField, Matcher,
-    PlannedAdd, PlannedUpdate, SyncPlan, Unmapped, leaver_alarms, plan_sync,
+    PlannedAdd, PlannedUpdate, SyncPlan, Unmapped, day_leaver_alarms, leaver_alarms, plan_sync,
 };
 pub use values::{Email, PersonName, SchoolName, Slug, TokenName, TrustName, Urn};

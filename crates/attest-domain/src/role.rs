@@ -18,14 +18,18 @@ pub enum Role {
     SchoolAdmin,
     /// Auditors and compliance leads: reads the whole trust, changes nothing.
     ReadOnly,
+    /// An identity system pushing users and groups over SCIM: held by tokens only, and
+    /// good for `/scim/v2` alone.
+    Scim,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Self::TrustAdmin,
         Self::Dpo,
         Self::SchoolAdmin,
         Self::ReadOnly,
+        Self::Scim,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -34,6 +38,7 @@ impl Role {
             Self::Dpo => "dpo",
             Self::SchoolAdmin => "school_admin",
             Self::ReadOnly => "read_only",
+            Self::Scim => "scim",
         }
     }
 

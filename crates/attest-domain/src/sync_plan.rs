@@ -338,6 +338,55 @@ pub fn leaver_alarms(plan: &SyncPlan, known: &[KnownPerson], max_share: f64) -> 
             people.entry(*school).or_default().insert(person.person);
         }
     }
+    leaving_by_school(plan)
+        .into_iter()
+        .filter_map(|(school, gone)| {
+            let total = people.get(&school).map_or(0, BTreeSet::len);
+            alarm(school, gone.len(), total, max_share)
+        })
+        .collect()
+}
+
+/// For a push that touches a few accounts at a time (SCIM), the plan's leavers are
+/// weighed with the day's: `headcounts` holds, per school, the people who are members
+/// today and the people whose memberships ended today. A push that takes a school's
+/// leavers for the day past `max_share` of those it had at the start of the day stops,
+/// so a mis-scoped provisioning job cannot empty a school one request at a time.
+pub fn day_leaver_alarms(
+    plan: &SyncPlan,
+    headcounts: &HashMap<SchoolId, (usize, usize)>,
+    max_share: f64,
+) -> Vec<LeaverAlarm> {
+    leaving_by_school(plan)
+        .into_iter()
+        .filter_map(|(school, gone)| {
+            let (members, ended_today) = headcounts.get(&school).copied().unwrap_or_default();
+            alarm(
+                school,
+                gone.len() + ended_today,
+                members + ended_today,
+                max_share,
+            )
+        })
+        .collect()
+}
+
+fn alarm(school: SchoolId, leaving: usize, people: usize, max_share: f64) -> Option<LeaverAlarm> {
+    #[allow(clippy::cast_precision_loss)]
+    let share = if people == 0 {
+        0.0
+    } else {
+        leaving as f64 / people as f64
+    };
+    (share > max_share).then_some(LeaverAlarm {
+        school,
+        leaving,
+        people,
+    })
+}
+
+/// Who the plan takes out of each school (a move within a school is not leaving it).
+fn leaving_by_school(plan: &SyncPlan) -> BTreeMap<SchoolId, BTreeSet<PersonId>> {
     let mut leaving: BTreeMap<SchoolId, BTreeSet<PersonId>> = BTreeMap::new();
     for (person, memberships) in &plan.leave {
         for (school, _) in memberships {
@@ -353,22 +402,6 @@ pub fn leaver_alarms(plan: &SyncPlan, known: &[KnownPerson], max_share: f64) -> 
         }
     }
     leaving
-        .into_iter()
-        .filter_map(|(school, gone)| {
-            let total = people.get(&school).map_or(0, BTreeSet::len);
-            #[allow(clippy::cast_precision_loss)]
-            let share = if total == 0 {
-                0.0
-            } else {
-                gone.len() as f64 / total as f64
-            };
-            (share > max_share).then_some(LeaverAlarm {
-                school,
-                leaving: gone.len(),
-                people: total,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -32,11 +32,11 @@ pub use repo::{
     PersonIdentities, Policies, Policy, PolicyApprovals, PolicySettings, PolicySourceFile,
     PolicyVersion, PolicyVersionFiles, PolicyVersions, Purged, Reach, Refreshed, ReminderLog,
     ReviewComment, ReviewRecord, Revision, RoleGrants, RuleSetting, SchoolPolicySettings, Schools,
-    Sessions, SignInLinkRow, SignInLinks, SignedHead, SigningViews, StateChange, StoredDecision,
-    StoredSigningKey, StoredView, TrustBreachSettings, TrustMailSettings, TrustRetention,
-    TrustSignInSettings, TrustSigningSettings, Trusts, ViewMarker, find_magic_link_by_hash,
-    find_sign_in_link_by_hash, mail_settings_for_delivery, mark_view, purge_append_only,
-    school_day,
+    Scim, ScimGroupRow, ScimKey, ScimRecord, ScimUserRow, Sessions, SignInLinkRow, SignInLinks,
+    SignedHead, SigningViews, StateChange, StoredDecision, StoredSigningKey, StoredView,
+    TrustBreachSettings, TrustMailSettings, TrustRetention, TrustSignInSettings,
+    TrustSigningSettings, Trusts, ViewMarker, find_magic_link_by_hash, find_sign_in_link_by_hash,
+    mail_settings_for_delivery, mark_view, purge_append_only, school_day,
 };
 pub use revocations::{Generation, Revocations};
 pub use sea_orm::{

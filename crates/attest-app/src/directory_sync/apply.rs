@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use attest_domain::{
-    DirectoryUser, Email, MembershipId, MembershipKind, Person, PersonId, PersonName, Principal,
+    DirectoryKind, DirectoryUser, Email, MembershipId, MembershipKind, Person, PersonId, PersonName, Principal,
     SchoolId, SyncPlan, apply_changes,
 };
 use attest_store::{
@@ -22,12 +22,12 @@ use crate::{App, AppError};
 
 /// What applying a plan writes.
 #[derive(Default)]
-struct Writes {
+pub(crate) struct Writes {
     new_people: Vec<NewSyncedPerson>,
     new_memberships: Vec<NewSyncedMembership>,
     /// Directory account → person.
-    links: Vec<(String, PersonId)>,
-    memberships_to_end: Vec<MembershipId>,
+    pub(crate) links: Vec<(String, PersonId)>,
+    pub(crate) memberships_to_end: Vec<MembershipId>,
     renamed: Vec<Person>,
 }
 
@@ -53,19 +53,24 @@ impl App {
         let row = store.run(run).await?;
         check_applicable(&row, &connection)?;
         let (changes, delta_link) = store.run_changes(run).await?;
-        let snapshot = if changes.full {
-            BTreeMap::new()
-        } else {
-            store.snapshot().await?
-        };
         // Planned again against the people as they are now, inside the transaction.
-        let (known, open) = store.known_people(&issuer, today).await?;
-        let planned = plan_against(
-            apply_changes(&snapshot, &changes),
-            known,
-            &rules,
-            connection.settings.max_leaver_share,
-        );
+        let (planned, open, adopted) = if connection.settings.kind == DirectoryKind::Scim {
+            self.plan_scim_directory(&txn, &scope, &connection).await?
+        } else {
+            let snapshot = if changes.full {
+                BTreeMap::new()
+            } else {
+                store.snapshot().await?
+            };
+            let (known, open) = store.known_people(&issuer, today).await?;
+            let planned = plan_against(
+                apply_changes(&snapshot, &changes),
+                known,
+                &rules,
+                connection.settings.max_leaver_share,
+            );
+            (planned, open, Vec::new())
+        };
         if !planned.alarms.is_empty() && !confirm_leavers {
             drop(txn);
             let message = stopped_message(&planned, &slugs, connection.settings.max_leaver_share);
@@ -76,24 +81,10 @@ impl App {
                 .await?;
             return Err(AppError::Conflict(message));
         }
-        let mut writes = additions(&planned);
-        let people = People::new(&txn, &scope);
-        let current = people.by_ids(&renamed_people(&planned.plan)).await?;
-        updates(&planned.plan, current, &open, &mut writes)?;
-        leavers(&planned.plan, &open, &mut writes);
-        for person in &writes.renamed {
-            people.update(person, at).await?;
-        }
-        store.insert_people(&writes.new_people, at).await?;
-        store
-            .end_memberships(&writes.memberships_to_end, today, at)
+        let writes = self
+            .write_plan(&txn, &scope, &issuer, &planned, &open)
             .await?;
-        store
-            .insert_memberships(&writes.new_memberships, today, at)
-            .await?;
-        store.link(&issuer, &writes.links, at).await?;
-        self.refresh_obligations(&txn, scope.trust(), touched(&writes, &open))
-            .await?;
+        store.link(&issuer, &adopted, at).await?;
         store
             .advance(
                 connection.generation,
@@ -107,6 +98,41 @@ impl App {
         record_applied(&txn, principal, at, run, &summary).await?;
         txn.commit().await?;
         self.sync_run(principal, run).await
+    }
+}
+
+impl App {
+    /// Writes a plan in the caller's transaction: renames, new people with their first
+    /// membership and account link, memberships started and ended; obligations follow.
+    pub(crate) async fn write_plan(
+        &self,
+        txn: &attest_store::DatabaseTransaction,
+        scope: &attest_domain::TenantScope,
+        issuer: &str,
+        planned: &Planned,
+        open: &[OpenMembership],
+    ) -> Result<Writes, AppError> {
+        let (today, at) = (self.today(), self.now());
+        let store = DirectoryStore::new(txn, scope);
+        let mut writes = additions(planned);
+        let people = People::new(txn, scope);
+        let current = people.by_ids(&renamed_people(&planned.plan)).await?;
+        updates(&planned.plan, current, open, &mut writes)?;
+        leavers(&planned.plan, open, &mut writes);
+        for person in &writes.renamed {
+            people.update(person, at).await?;
+        }
+        store.insert_people(&writes.new_people, at).await?;
+        store
+            .end_memberships(&writes.memberships_to_end, today, at)
+            .await?;
+        store
+            .insert_memberships(&writes.new_memberships, today, at)
+            .await?;
+        store.link(issuer, &writes.links, at).await?;
+        self.refresh_obligations(txn, scope.trust(), touched(&writes, open))
+            .await?;
+        Ok(writes)
     }
 }
 

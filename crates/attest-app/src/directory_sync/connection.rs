@@ -42,18 +42,22 @@ impl App {
     ) -> Result<DirectoryConnectionView, AppError> {
         require_trust_admin(principal, "connect the trust's directory")?;
         let settings = DirectorySettings::parse(&input)?;
-        attest_domain::check_provider_url(
-            "tokenUrl",
-            &settings.token_url,
-            self.allow_local_providers,
-        )?;
-        attest_domain::check_provider_url(
-            "apiBase",
-            &settings.api_base,
-            self.allow_local_providers,
-        )?;
+        // A SCIM directory pushes to attest: no provider address, no secret.
+        let pushed = settings.kind == attest_domain::DirectoryKind::Scim;
+        if !pushed {
+            attest_domain::check_provider_url(
+                "tokenUrl",
+                &settings.token_url,
+                self.allow_local_providers,
+            )?;
+            attest_domain::check_provider_url(
+                "apiBase",
+                &settings.api_base,
+                self.allow_local_providers,
+            )?;
+        }
         let secret = secret.trim();
-        if secret.is_empty() {
+        if secret.is_empty() && !pushed {
             return Err(AppError::invalid("secret", "is required"));
         }
         let scope = principal.scope();

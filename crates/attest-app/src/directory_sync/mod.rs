@@ -7,6 +7,7 @@
 mod apply;
 mod connection;
 mod plan;
+mod push;
 mod rules;
 mod runs;
 
@@ -46,7 +47,7 @@ pub enum SyncTrigger {
 }
 
 impl SyncTrigger {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Self::Cli => "cli",
             Self::Api => "api",

@@ -53,14 +53,14 @@ pub(super) fn screen(users: Vec<DirectoryUser>) -> (Vec<DirectoryUser>, Vec<Unma
     (usable, refused)
 }
 
-pub(super) struct Planned {
-    pub(super) plan: SyncPlan,
-    pub(super) alarms: Vec<LeaverAlarm>,
-    pub(super) known: Vec<KnownPerson>,
-    pub(super) directory: BTreeMap<String, DirectoryUser>,
+pub(crate) struct Planned {
+    pub(crate) plan: SyncPlan,
+    pub(crate) alarms: Vec<LeaverAlarm>,
+    pub(crate) known: Vec<KnownPerson>,
+    pub(crate) directory: BTreeMap<String, DirectoryUser>,
 }
 
-pub(super) fn plan_against(
+pub(crate) fn plan_against(
     directory: BTreeMap<String, DirectoryUser>,
     known: Vec<KnownPerson>,
     rules: &MappingRules,
@@ -120,7 +120,7 @@ impl App {
             .map_err(|error| AppError::invalid("directory", error.to_string()))
     }
 
-    pub(super) fn plan_view(&self, planned: &Planned, slugs: &HashMap<SchoolId, String>) -> Value {
+    pub(crate) fn plan_view(&self, planned: &Planned, slugs: &HashMap<SchoolId, String>) -> Value {
         let school = |id: &SchoolId| slugs.get(id).cloned().unwrap_or_else(|| id.to_string());
         let membership = |(id, kind): &(SchoolId, MembershipKind)| json!({"school": school(id), "kind": kind.as_str()});
         let names: HashMap<PersonId, &str> = planned
@@ -175,6 +175,11 @@ impl App {
             Some(id) => format!("{}:{id}", actor.kind()),
             None => actor.kind().to_owned(),
         };
+        if connection.settings.kind == attest_domain::DirectoryKind::Scim {
+            return self
+                .plan_scim_sync(principal, &connection, trigger, requested_by)
+                .await;
+        }
         let fetched = match self
             .fetch_directory(&connection, scope.trust(), &rules)
             .await
@@ -230,6 +235,52 @@ impl App {
                 base_generation: connection.generation,
                 changes: &fetched.changes,
                 delta_link: fetched.delta_link.as_deref(),
+                summary: &summary,
+                plan: &view,
+                error: None,
+                requested_by,
+                at,
+            })
+            .await?;
+        txn.commit().await?;
+        self.sync_run(principal, id).await
+    }
+}
+
+impl App {
+    /// A SCIM connection's plan: every provisioned account against everyone attest knows.
+    async fn plan_scim_sync(
+        &self,
+        principal: &Principal,
+        connection: &DirectoryConnection,
+        trigger: SyncTrigger,
+        requested_by: &str,
+    ) -> Result<SyncRun, AppError> {
+        let scope = principal.scope();
+        let (planned, _, _) = self.plan_scim_directory(&self.db, &scope, connection).await?;
+        let fetched = Fetched {
+            changes: attest_domain::DirectoryChanges {
+                full: true,
+                ..Default::default()
+            },
+            ..Fetched::default()
+        };
+        let slugs = self.school_slugs(principal).await?;
+        let view = self.plan_view(&planned, &slugs);
+        let summary = summary(&planned, &fetched);
+        let id = uuid::Uuid::now_v7();
+        let at = self.now();
+        let txn = self.db.begin().await?;
+        let store = DirectoryStore::new(&txn, &scope);
+        store.supersede_plans(at).await?;
+        store
+            .insert_run(NewSyncRun {
+                id,
+                status: "planned",
+                trigger: trigger.as_str(),
+                base_generation: connection.generation,
+                changes: &fetched.changes,
+                delta_link: None,
                 summary: &summary,
                 plan: &view,
                 error: None,

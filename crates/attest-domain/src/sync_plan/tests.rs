@@ -212,3 +212,29 @@ fn a_plan_that_empties_a_school_raises_an_alarm() {
     let quiet = plan_sync(&users, &staff[..17], &w.rules);
     assert!(leaver_alarms(&quiet, &staff[..17], 0.10).is_empty());
 }
+
+#[test]
+fn a_push_is_weighed_with_the_days_leavers_at_the_school() {
+    let school = SchoolId::generate();
+    let person = PersonId::generate();
+    let plan = SyncPlan {
+        leave: vec![(person, vec![(school, MembershipKind::Teaching)])],
+        ..SyncPlan::default()
+    };
+    let mut counts = HashMap::new();
+    // 20 people this morning, none gone yet: one leaver is 5%.
+    counts.insert(school, (20, 0));
+    assert!(day_leaver_alarms(&plan, &counts, 0.10).is_empty());
+    // Two already gone today: the third is 3 of 20, past 10%.
+    counts.insert(school, (18, 2));
+    assert_eq!(
+        day_leaver_alarms(&plan, &counts, 0.10),
+        [LeaverAlarm {
+            school,
+            leaving: 3,
+            people: 20
+        }]
+    );
+    // Nobody leaving: no alarm however many left earlier.
+    assert!(day_leaver_alarms(&SyncPlan::default(), &counts, 0.10).is_empty());
+}

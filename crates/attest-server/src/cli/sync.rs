@@ -23,10 +23,10 @@ pub enum SyncCommand {
     Connect {
         #[arg(long)]
         trust: String,
-        /// microsoft or google.
+        /// microsoft, google, or scim (pushed to /scim/v2: no secret).
         #[arg(long)]
         kind: String,
-        /// Microsoft: the trust's tenant id.
+        /// Microsoft: the trust's tenant id; scim: the Entra tenant whose object ids arrive as externalId.
         #[arg(long)]
         tenant_id: Option<String>,
         /// Microsoft: the app registration's client id.
@@ -306,6 +306,7 @@ pub async fn run(config: Config, command: SyncCommand) -> anyhow::Result<()> {
                     (Some(email), key)
                 }
                 (None, Some(path)) => (None, read_secret(path)?),
+                (None, None) if kind.trim() == "scim" => (None, String::new()),
                 (None, None) => (
                     None,
                     std::env::var("ATTEST_DIRECTORY_SECRET").context(

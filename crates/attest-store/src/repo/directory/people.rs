@@ -40,6 +40,76 @@ impl<C: ConnectionTrait> Directory<'_, C> {
         issuer: &str,
         today: NaiveDate,
     ) -> Result<(Vec<KnownPerson>, Vec<OpenMembership>), StoreError> {
+        self.known_people_in(issuer, today, None).await
+    }
+
+    /// The people a push about some accounts can touch: those linked to `subjects` under
+    /// `issuer` (or to `linked_elsewhere`, the `(issuer, subject)` pairs other systems
+    /// know them by), and those whose email is one of `emails`.
+    pub async fn known_people_among(
+        &self,
+        issuer: &str,
+        today: NaiveDate,
+        subjects: &[String],
+        linked_elsewhere: &[(String, String)],
+        emails: &[String],
+    ) -> Result<(Vec<KnownPerson>, Vec<OpenMembership>), StoreError> {
+        #[derive(FromQueryResult)]
+        struct IdRow {
+            id: uuid::Uuid,
+        }
+        let mut ids: BTreeSet<uuid::Uuid> = BTreeSet::new();
+        let pairs = subjects
+            .iter()
+            .map(|subject| (issuer.to_owned(), subject.clone()))
+            .chain(linked_elsewhere.iter().cloned());
+        for (issuer, subject) in pairs {
+            let found = IdRow::find_by_statement(self.statement(
+                "SELECT person_id AS id FROM person_identities WHERE trust_id = $1 AND issuer = $2 AND subject = $3",
+                vec![self.trust(), issuer.into(), subject.into()],
+            ))
+            .all(self.conn)
+            .await?;
+            ids.extend(found.into_iter().map(|row| row.id));
+        }
+        for email in emails {
+            let found = IdRow::find_by_statement(self.statement(
+                "SELECT id FROM people WHERE trust_id = $1 AND email = $2",
+                vec![self.trust(), email.to_lowercase().into()],
+            ))
+            .all(self.conn)
+            .await?;
+            ids.extend(found.into_iter().map(|row| row.id));
+        }
+        if ids.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        self.known_people_in(issuer, today, Some(ids.into_iter().collect()))
+            .await
+    }
+
+    async fn known_people_in(
+        &self,
+        issuer: &str,
+        today: NaiveDate,
+        only: Option<Vec<uuid::Uuid>>,
+    ) -> Result<(Vec<KnownPerson>, Vec<OpenMembership>), StoreError> {
+        // `only` is a handful of people (one push); the whole trust reads without a list.
+        let among = |column: &str, first: usize| match &only {
+            None => String::new(),
+            Some(ids) => {
+                let placeholders: Vec<String> = (0..ids.len())
+                    .map(|at| format!("${}", first + at))
+                    .collect();
+                format!(" AND {column} IN ({})", placeholders.join(", "))
+            }
+        };
+        let with_ids = |mut values: Vec<Value>| {
+            if let Some(ids) = &only {
+                values.extend(ids.iter().map(|id| Value::from(*id)));
+            }
+            values
+        };
         #[derive(FromQueryResult)]
         struct PersonRow {
             id: uuid::Uuid,
@@ -59,15 +129,21 @@ impl<C: ConnectionTrait> Directory<'_, C> {
             kind: String,
         }
         let people = PersonRow::find_by_statement(self.statement(
-            "SELECT id, full_name, email FROM people WHERE trust_id = $1 ORDER BY id",
-            vec![self.trust()],
+            &format!(
+                "SELECT id, full_name, email FROM people WHERE trust_id = $1{} ORDER BY id",
+                among("id", 2)
+            ),
+            with_ids(vec![self.trust()]),
         ))
         .all(self.conn)
         .await?;
         let links: HashMap<uuid::Uuid, String> = LinkRow::find_by_statement(self.statement(
-            "SELECT person_id, subject FROM person_identities WHERE trust_id = $1 AND issuer = $2 \
-             ORDER BY created_at",
-            vec![self.trust(), issuer.into()],
+            &format!(
+                "SELECT person_id, subject FROM person_identities WHERE trust_id = $1 AND issuer = $2{} \
+                 ORDER BY created_at",
+                among("person_id", 3)
+            ),
+            with_ids(vec![self.trust(), issuer.into()]),
         ))
         .all(self.conn)
         .await?
@@ -75,9 +151,12 @@ impl<C: ConnectionTrait> Directory<'_, C> {
         .map(|row| (row.person_id, row.subject))
         .collect();
         let open = MembershipRow::find_by_statement(self.statement(
-            "SELECT id, person_id, school_id, kind FROM memberships WHERE trust_id = $1 \
-             AND (ended_on IS NULL OR ended_on > $2)",
-            vec![self.trust(), today.into()],
+            &format!(
+                "SELECT id, person_id, school_id, kind FROM memberships WHERE trust_id = $1 \
+                 AND (ended_on IS NULL OR ended_on > $2){}",
+                among("person_id", 3)
+            ),
+            with_ids(vec![self.trust(), today.into()]),
         ))
         .all(self.conn)
         .await?
@@ -256,5 +335,49 @@ impl<C: ConnectionTrait> Directory<'_, C> {
                 .await?;
         }
         Ok(ended)
+    }
+}
+
+impl<C: ConnectionTrait> Directory<'_, C> {
+    /// For each school, how many people are members on `today` and how many people's
+    /// memberships ended on `today`: the day's leavers a push is weighed against.
+    pub async fn school_headcounts(
+        &self,
+        today: NaiveDate,
+    ) -> Result<HashMap<SchoolId, (usize, usize)>, StoreError> {
+        #[derive(FromQueryResult)]
+        struct CountRow {
+            school_id: uuid::Uuid,
+            people: i64,
+        }
+        let count = |sql: &'static str| async move {
+            CountRow::find_by_statement(self.statement(sql, vec![self.trust(), today.into()]))
+                .all(self.conn)
+                .await
+        };
+        let mut counts: HashMap<SchoolId, (usize, usize)> = HashMap::new();
+        for row in count(
+            "SELECT school_id, COUNT(DISTINCT person_id) AS people FROM memberships \
+             WHERE trust_id = $1 AND (ended_on IS NULL OR ended_on > $2) GROUP BY school_id",
+        )
+        .await?
+        {
+            counts
+                .entry(SchoolId::from_uuid(row.school_id))
+                .or_default()
+                .0 = usize::try_from(row.people).unwrap_or_default();
+        }
+        for row in count(
+            "SELECT school_id, COUNT(DISTINCT person_id) AS people FROM memberships \
+             WHERE trust_id = $1 AND ended_on = $2 GROUP BY school_id",
+        )
+        .await?
+        {
+            counts
+                .entry(SchoolId::from_uuid(row.school_id))
+                .or_default()
+                .1 = usize::try_from(row.people).unwrap_or_default();
+        }
+        Ok(counts)
     }
 }
