@@ -29,6 +29,8 @@ mod policy_source;
 mod portal;
 mod reminders;
 mod retention;
+mod scim;
+mod scim_providers;
 mod security;
 mod sign_in;
 mod signing;

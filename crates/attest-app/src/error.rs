@@ -31,6 +31,10 @@ pub enum AppError {
         message: String,
         retry_after: std::time::Duration,
     },
+    /// A SCIM request that RFC 7644 answers with its own error (`invalidFilter`,
+    /// `uniqueness`, `noTarget`…): status and keyword as SCIM clients expect them.
+    #[error("{0}")]
+    Scim(attest_domain::scim::ScimError),
     /// Something broke inside attest. The detail is for the log, never for a client.
     #[error("internal error: {0}")]
     Internal(String),

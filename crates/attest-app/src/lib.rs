@@ -26,6 +26,7 @@ mod principals;
 mod rate_limit;
 mod reminders;
 mod retention;
+pub mod scim;
 mod school;
 mod sign_in;
 mod signing;

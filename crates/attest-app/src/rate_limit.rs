@@ -46,10 +46,12 @@ pub enum Limit {
     EmailSignIn,
     /// Evidence files attached to breaches, per principal.
     EvidenceUpload,
+    /// SCIM requests, per SCIM token.
+    Scim,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 11] = [
+    pub const ALL: [Limit; 12] = [
         Limit::SignIn,
         Limit::MagicLinkFailure,
         Limit::BearerFailure,
@@ -61,6 +63,7 @@ impl Limit {
         Limit::Export,
         Limit::EmailSignIn,
         Limit::EvidenceUpload,
+        Limit::Scim,
     ];
 
     fn what(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Limit {
             Limit::Export => "exports",
             Limit::EmailSignIn => "sign-in links asked for",
             Limit::EvidenceUpload => "evidence files attached",
+            Limit::Scim => "SCIM requests with this token",
         }
     }
 }
@@ -96,6 +100,8 @@ pub struct RateLimitSettings {
     pub exports_per_hour: u32,
     pub email_sign_in_per_hour: u32,
     pub evidence_uploads_per_hour: u32,
+    /// Per SCIM token: Entra ID's provisioning service stays well under this.
+    pub scim_requests_per_minute: u32,
 }
 
 impl Default for RateLimitSettings {
@@ -112,6 +118,7 @@ impl Default for RateLimitSettings {
             exports_per_hour: 60,
             email_sign_in_per_hour: 10,
             evidence_uploads_per_hour: 60,
+            scim_requests_per_minute: 6000,
         }
     }
 }
@@ -138,6 +145,7 @@ impl RateLimitSettings {
             Limit::Export => (self.exports_per_hour, Duration::from_secs(3600)),
             Limit::EmailSignIn => (self.email_sign_in_per_hour, Duration::from_secs(3600)),
             Limit::EvidenceUpload => (self.evidence_uploads_per_hour, Duration::from_secs(3600)),
+            Limit::Scim => (self.scim_requests_per_minute, Duration::from_secs(60)),
         };
         let burst = NonZeroU32::new(count)?;
         Quota::with_period(per / count).map(|quota| quota.allow_burst(burst))

@@ -31,6 +31,8 @@ pub struct TestApp {
 struct Pool {
     connections: u32,
     acquire: std::time::Duration,
+    /// The server's rate limits, when not the defaults.
+    rate_limits: Option<attest_app::RateLimitSettings>,
 }
 
 impl Default for Pool {
@@ -38,6 +40,7 @@ impl Default for Pool {
         Self {
             connections: 5,
             acquire: attest_store::DEFAULT_ACQUIRE_TIMEOUT,
+            rate_limits: None,
         }
     }
 }
@@ -62,6 +65,16 @@ impl TestApp {
     pub async fn spawn_public() -> Self {
         let database = TestDatabase::migrated().await.expect("test database");
         Self::start(database, |_| {}, true).await
+    }
+
+    /// A public server (see `spawn_public`) with these rate limits.
+    pub async fn spawn_with_rate_limits(limits: attest_app::RateLimitSettings) -> Self {
+        let database = TestDatabase::migrated().await.expect("test database");
+        let pool = Pool {
+            rate_limits: Some(limits),
+            ..Pool::default()
+        };
+        Self::launch(database, |_| {}, (true, true), None, pool).await
     }
 
     /// A server that, like production, refuses providers on loopback, private
@@ -113,6 +126,7 @@ impl TestApp {
             Pool {
                 connections,
                 acquire,
+                rate_limits: None,
             },
         )
         .await
@@ -150,6 +164,9 @@ impl TestApp {
             .with_sealing_key(attest_auth::SealingKey::from_base64(&key).expect("key"));
         if public {
             app = app.with_public_url(&address);
+        }
+        if let Some(limits) = &pool.rate_limits {
+            app = app.with_rate_limits(limits);
         }
         let settings = ServerSettings {
             graphql,

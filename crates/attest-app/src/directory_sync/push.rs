@@ -293,3 +293,23 @@ fn held_message(
         (max_share * 100.0).round()
     )
 }
+
+impl App {
+    /// Whether the trust's SCIM mapping rules name any of these groups: only then does a
+    /// change of membership move anyone between schools or kinds.
+    pub(crate) async fn rules_name_groups(
+        &self,
+        conn: &impl ConnectionTrait,
+        trust: attest_domain::TrustId,
+        names: &[&str],
+    ) -> Result<bool, AppError> {
+        let operator = crate::principals::system(trust, attest_domain::SystemTask::DirectorySync);
+        let Some(connection) = scim_connection(conn, &operator.scope()).await? else {
+            return Ok(false);
+        };
+        let named = connection.rules.map(|rules| rules.groups()).unwrap_or_default();
+        Ok(names
+            .iter()
+            .any(|name| named.iter().any(|group| group.trim().eq_ignore_ascii_case(name.trim()))))
+    }
+}

@@ -10,6 +10,7 @@ mod health;
 mod metrics;
 mod pages;
 mod policy_source;
+mod scim;
 mod session_cookie;
 pub(crate) mod sso;
 mod templates;
@@ -141,6 +142,7 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                     .route(web::post().to(graphql::post))
                     .route(web::get().to(graphql::get)),
             )
+            .configure(scim::routes)
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
             .route("/metrics", web::get().to(metrics::metrics))
