@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use crate::access::token;
 
 const CONNECT: &str = "mutation($input: ConnectDirectoryInput!) { connectDirectory(input: $input) { kind tenantId } }";
-const RULES: &str = "mutation($rules: SyncRulesInput!) { setSyncRules(rules: $rules) { rules { defaultKind } } }";
+const RULES: &str =
+    "mutation($rules: SyncRulesInput!) { setSyncRules(rules: $rules) { rules { defaultKind } } }";
 
 /// A trust's SCIM client: its token and the server's SCIM root.
 pub struct Scim {
@@ -97,7 +98,10 @@ pub async fn school(test: &TestApp, admin: &str, name: &str, urn: &str) -> Strin
             json!({ "input": { "name": name, "urn": urn } }),
         )
         .await;
-    data["createSchool"]["slug"].as_str().expect("slug").to_owned()
+    data["createSchool"]["slug"]
+        .as_str()
+        .expect("slug")
+        .to_owned()
 }
 
 /// Where scim2-tester is importable from, installed from PyPI once into
@@ -129,7 +133,10 @@ fn scim_tester() -> std::path::PathBuf {
             .args(PACKAGES)
             .status()
             .expect("python3 with pip is needed for the SCIM tests (Debian: apt-get install python3-pip)");
-        assert!(installed.success() && importable(), "could not install scim2-tester");
+        assert!(
+            installed.success() && importable(),
+            "could not install scim2-tester"
+        );
     }
     dir
 }
@@ -167,17 +174,27 @@ async fn scim2_tester_passes_every_check_it_runs() {
     .await
     .expect("joined");
     let report = String::from_utf8_lossy(&output.stdout);
-    let passed = report.lines().filter(|line| line.starts_with("SUCCESS")).count();
+    let passed = report
+        .lines()
+        .filter(|line| line.starts_with("SUCCESS"))
+        .count();
     let failed: Vec<&str> = report
         .lines()
         .filter(|line| line.starts_with("ERROR") || line.starts_with("CRITICAL"))
         .collect();
     let total = passed
         + failed.len()
-        + report.lines().filter(|line| line.starts_with("SKIPPED")).count();
+        + report
+            .lines()
+            .filter(|line| line.starts_with("SKIPPED"))
+            .count();
     eprintln!("scim2-tester: {passed} checks passed of {total}");
     assert!(failed.is_empty(), "scim2-tester failed checks:\n{report}");
-    assert!(output.status.success(), "scim2-tester: {report}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "scim2-tester: {report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // Every check of every kind ran: discovery, CRUD, attributes, the three PATCH kinds.
     assert_eq!(passed, total, "{report}");
     assert!(passed >= 80, "only {passed} checks ran:\n{report}");
@@ -204,7 +221,10 @@ async fn scim_refuses_everyone_but_its_own_trusts_scim_token() {
     assert_eq!(anonymous.status().as_u16(), 401);
     assert!(anonymous.headers().contains_key("www-authenticate"));
     let body: Value = anonymous.json().await.expect("json");
-    assert_eq!(body["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error");
+    assert_eq!(
+        body["schemas"][0],
+        "urn:ietf:params:scim:api:messages:2.0:Error"
+    );
     assert_eq!(body["status"], "401");
     // A wrong token, then an API token of another role: 401, 403.
     let forged = Scim::new(&test, format!("attest_{}", "0".repeat(64)));
@@ -212,10 +232,19 @@ async fn scim_refuses_everyone_but_its_own_trusts_scim_token() {
     let admin_api = Scim::new(&test, token(&test, &alpha.admin, "TRUST_ADMIN", None).await);
     let (status, body) = admin_api.get("/Users").await;
     assert_eq!(status, 403, "{body}");
-    assert!(body["detail"].as_str().unwrap_or_default().contains("scim role"));
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("scim role")
+    );
     // A SCIM token is good nowhere else: GraphQL refuses it.
     let answer = test
-        .graphql(Some(&ours.token), "{ viewer { trust { name } } }", json!({}))
+        .graphql(
+            Some(&ours.token),
+            "{ viewer { trust { name } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(error_code(&answer), "FORBIDDEN", "{answer}");
     // Nor can a person be granted the scim role.
@@ -223,7 +252,13 @@ async fn scim_refuses_everyone_but_its_own_trusts_scim_token() {
         .with_school(&alpha.admin, "Alpha Primary", "330101")
         .await;
     let someone = test
-        .with_person(&alpha.admin, "Sam Someone", "sam@alpha.example", &person, "TEACHING")
+        .with_person(
+            &alpha.admin,
+            "Sam Someone",
+            "sam@alpha.example",
+            &person,
+            "TEACHING",
+        )
         .await;
     let granted = test
         .graphql(
@@ -236,36 +271,82 @@ async fn scim_refuses_everyone_but_its_own_trusts_scim_token() {
 
     // Another trust's token sees nothing of this trust and changes nothing.
     assert_eq!(theirs.get(&format!("/Users/{ann}")).await.0, 404);
-    let (_, list) = theirs.get("/Users?filter=userName%20eq%20%22ann@alpha.example%22").await;
+    let (_, list) = theirs
+        .get("/Users?filter=userName%20eq%20%22ann@alpha.example%22")
+        .await;
     assert_eq!(list["totalResults"], 0);
     let (status, _) = theirs
-        .patch(&format!("/Users/{ann}"), json!([{ "op": "replace", "path": "active", "value": false }]))
+        .patch(
+            &format!("/Users/{ann}"),
+            json!([{ "op": "replace", "path": "active", "value": false }]),
+        )
         .await;
     assert_eq!(status, 404);
-    assert_eq!(theirs.call(Method::DELETE, &format!("/Users/{ann}"), None).await.0, 404);
+    assert_eq!(
+        theirs
+            .call(Method::DELETE, &format!("/Users/{ann}"), None)
+            .await
+            .0,
+        404
+    );
     let (status, body) = theirs
-        .post("/Groups", json!({ "displayName": "Stolen", "members": [{ "value": ann }] }))
+        .post(
+            "/Groups",
+            json!({ "displayName": "Stolen", "members": [{ "value": ann }] }),
+        )
         .await;
     assert_eq!(status, 400, "{body}");
-    assert!(body["detail"].as_str().unwrap_or_default().contains("no user of this trust"));
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no user of this trust")
+    );
     let (_, mine) = ours.get(&format!("/Users/{ann}")).await;
     assert_eq!(mine["active"], Value::Null);
     assert_eq!(mine["userName"], "ann@alpha.example");
 
     // Bad input: each refused with SCIM's keyword, nothing stored.
     let (status, body) = ours
-        .call(Method::POST, "/Users", Some(Value::String("{not json".to_owned())))
+        .call(
+            Method::POST,
+            "/Users",
+            Some(Value::String("{not json".to_owned())),
+        )
         .await;
-    assert_eq!((status, body["scimType"].as_str()), (400, Some("invalidSyntax")), "{body}");
+    assert_eq!(
+        (status, body["scimType"].as_str()),
+        (400, Some("invalidSyntax")),
+        "{body}"
+    );
     let (status, body) = ours.get("/Users?filter=userName%20eq").await;
-    assert_eq!((status, body["scimType"].as_str()), (400, Some("invalidFilter")), "{body}");
+    assert_eq!(
+        (status, body["scimType"].as_str()),
+        (400, Some("invalidFilter")),
+        "{body}"
+    );
     let (status, body) = ours
         .post("/Users", json!({ "userName": "ANN@alpha.example" }))
         .await;
-    assert_eq!((status, body["scimType"].as_str()), (409, Some("uniqueness")), "{body}");
-    let (status, body) = ours.post("/Users", json!({ "displayName": "No userName" })).await;
-    assert_eq!((status, body["scimType"].as_str()), (400, Some("invalidValue")), "{body}");
-    assert!(body["detail"].as_str().unwrap_or_default().contains("userName"));
+    assert_eq!(
+        (status, body["scimType"].as_str()),
+        (409, Some("uniqueness")),
+        "{body}"
+    );
+    let (status, body) = ours
+        .post("/Users", json!({ "displayName": "No userName" }))
+        .await;
+    assert_eq!(
+        (status, body["scimType"].as_str()),
+        (400, Some("invalidValue")),
+        "{body}"
+    );
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("userName")
+    );
     let (status, _) = ours.get("/Users/not-a-uuid").await;
     assert_eq!(status, 404);
     let (status, body) = ours.get("/Widgets").await;
@@ -276,18 +357,31 @@ async fn scim_refuses_everyone_but_its_own_trusts_scim_token() {
     let (status, body) = ours.post("/Users", huge).await;
     assert_eq!(status, 413, "{body}");
     let (status, body) = ours
-        .patch(&format!("/Users/{ann}"), json!([{ "op": "replace", "path": "userName", "value": "" }]))
+        .patch(
+            &format!("/Users/{ann}"),
+            json!([{ "op": "replace", "path": "userName", "value": "" }]),
+        )
         .await;
-    assert_eq!((status, body["scimType"].as_str()), (400, Some("invalidValue")), "{body}");
+    assert_eq!(
+        (status, body["scimType"].as_str()),
+        (400, Some("invalidValue")),
+        "{body}"
+    );
     let (_, list) = ours.get("/Users").await;
-    assert_eq!(list["totalResults"], 1, "nothing but Ann was stored: {list}");
+    assert_eq!(
+        list["totalResults"], 1,
+        "nothing but Ann was stored: {list}"
+    );
     // A stale version is refused (ETag / If-Match).
     let stale = test
         .client
         .patch(format!("{}/Users/{ann}", ours.base))
         .bearer_auth(&ours.token)
         .header("if-match", "W/\"99\"")
-        .body(json!({ "Operations": [{ "op": "replace", "path": "title", "value": "Head" }] }).to_string())
+        .body(
+            json!({ "Operations": [{ "op": "replace", "path": "title", "value": "Head" }] })
+                .to_string(),
+        )
         .send()
         .await
         .expect("request");

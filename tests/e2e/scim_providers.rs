@@ -38,7 +38,10 @@ async fn memberships(test: &TestApp, admin: &str) -> Vec<(String, Vec<String>)> 
                     )
                 })
                 .collect();
-            (person["email"].as_str().unwrap_or_default().to_owned(), open)
+            (
+                person["email"].as_str().unwrap_or_default().to_owned(),
+                open,
+            )
         })
         .collect();
     people.sort();
@@ -101,7 +104,10 @@ async fn entra_provisions_updates_groups_disables_and_deletes_a_member_of_staff(
         .create_user(entra_user("ann@alpha.example", ANN_OID, "Riverside"))
         .await;
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "ann@alpha.example"), [format!("{riverside}:TEACHING")]);
+    assert_eq!(
+        of(&people, "ann@alpha.example"),
+        [format!("{riverside}:TEACHING")]
+    );
     // Sign-in knows her by her Entra object id (the same identity a sync would give).
     let linked = attest_store::ConnectionTrait::query_one_raw(
         &test.db,
@@ -119,9 +125,15 @@ async fn entra_provisions_updates_groups_disables_and_deletes_a_member_of_staff(
     assert_eq!(linked, 1);
     // Entra's retry of the same create: 409 uniqueness, nothing doubled.
     let (status, again) = scim
-        .post("/Users", entra_user("ann@alpha.example", ANN_OID, "Riverside"))
+        .post(
+            "/Users",
+            entra_user("ann@alpha.example", ANN_OID, "Riverside"),
+        )
         .await;
-    assert_eq!((status, again["scimType"].as_str()), (409, Some("uniqueness")));
+    assert_eq!(
+        (status, again["scimType"].as_str()),
+        (409, Some("uniqueness"))
+    );
 
     // An update as Entra sends it: capitalised ops, the extension by its full name.
     let (status, updated) = scim
@@ -138,7 +150,10 @@ async fn entra_provisions_updates_groups_disables_and_deletes_a_member_of_staff(
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated[ENTERPRISE]["department"], "Hill");
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "ann@alpha.example"), [format!("{hill}:TEACHING")]);
+    assert_eq!(
+        of(&people, "ann@alpha.example"),
+        [format!("{hill}:TEACHING")]
+    );
 
     // Governors: Entra looks the group up without its members, creates it, adds her.
     let (_, probe) = scim
@@ -166,7 +181,10 @@ async fn entra_provisions_updates_groups_disables_and_deletes_a_member_of_staff(
         .await;
     assert_eq!(status, 204);
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "ann@alpha.example"), [format!("{hill}:GOVERNOR")]);
+    assert_eq!(
+        of(&people, "ann@alpha.example"),
+        [format!("{hill}:GOVERNOR")]
+    );
     let (_, read) = scim.get(&format!("/Groups/{governors}")).await;
     assert_eq!(read["members"], json!([{ "value": ann }]));
     let (status, _) = scim
@@ -177,7 +195,10 @@ async fn entra_provisions_updates_groups_disables_and_deletes_a_member_of_staff(
         .await;
     assert_eq!(status, 204);
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "ann@alpha.example"), [format!("{hill}:TEACHING")]);
+    assert_eq!(
+        of(&people, "ann@alpha.example"),
+        [format!("{hill}:TEACHING")]
+    );
 
     // Disabled (Entra sends the boolean as a string), then enabled again.
     let (status, _) = scim
@@ -195,10 +216,15 @@ async fn entra_provisions_updates_groups_disables_and_deletes_a_member_of_staff(
     )
     .await;
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "ann@alpha.example"), [format!("{hill}:TEACHING")]);
+    assert_eq!(
+        of(&people, "ann@alpha.example"),
+        [format!("{hill}:TEACHING")]
+    );
 
     // Deleted: the SCIM user goes, the person and her history stay, her memberships end.
-    let (status, _) = scim.call(Method::DELETE, &format!("/Users/{ann}"), None).await;
+    let (status, _) = scim
+        .call(Method::DELETE, &format!("/Users/{ann}"), None)
+        .await;
     assert_eq!(status, 204);
     assert_eq!(scim.get(&format!("/Users/{ann}")).await.0, 404);
     let people = memberships(&test, &alpha.admin).await;
@@ -208,7 +234,10 @@ async fn entra_provisions_updates_groups_disables_and_deletes_a_member_of_staff(
     let runs = test.data(&alpha.admin, RUNS, json!({})).await;
     let runs = runs["syncRuns"].as_array().expect("runs");
     assert!(runs.len() >= 6, "{runs:?}");
-    assert!(runs.iter().all(|run| run["trigger"] == "scim" && run["status"] == "applied"));
+    assert!(
+        runs.iter()
+            .all(|run| run["trigger"] == "scim" && run["status"] == "applied")
+    );
     let audit = test
         .data(
             &alpha.admin,
@@ -249,14 +278,23 @@ async fn a_person_added_by_hand_keeps_one_identity_when_scim_brings_them() {
         .and_then(|school| school["id"].as_str())
         .expect("riverside")
         .to_owned();
-    test.with_person(&alpha.admin, "Ann Archer", "ann@alpha.example", &school_id, "SUPPORT")
-        .await;
+    test.with_person(
+        &alpha.admin,
+        "Ann Archer",
+        "ann@alpha.example",
+        &school_id,
+        "SUPPORT",
+    )
+    .await;
     let scim = Scim::connect(&test, &alpha.admin, rules, (Some(TENANT), 1.0)).await;
     scim.create_user(entra_user("ann@alpha.example", ANN_OID, "Riverside"))
         .await;
     let people = memberships(&test, &alpha.admin).await;
     assert_eq!(people.len(), 1, "one person, not two: {people:?}");
-    assert_eq!(of(&people, "ann@alpha.example"), [format!("{riverside}:TEACHING")]);
+    assert_eq!(
+        of(&people, "ann@alpha.example"),
+        [format!("{riverside}:TEACHING")]
+    );
 }
 
 #[tokio::test]
@@ -270,8 +308,10 @@ async fn okta_creates_replaces_deactivates_and_manages_group_members() {
     let (_, _, beta_rules) = rules_for_beta(&test, &beta.admin).await;
     let other = Scim::connect(&test, &beta.admin, beta_rules, (None, 1.0)).await;
     other
-        .create_user(json!({ "userName": "bob@beta.example", "displayName": "Bob Beta",
-            ENTERPRISE: { "organization": "Beta School" } }))
+        .create_user(
+            json!({ "userName": "bob@beta.example", "displayName": "Bob Beta",
+            ENTERPRISE: { "organization": "Beta School" } }),
+        )
         .await;
 
     // Okta: GET ?filter=userName eq … &startIndex=1&count=100, then POST with a password
@@ -295,9 +335,15 @@ async fn okta_creates_replaces_deactivates_and_manages_group_members() {
     });
     let cal = scim.create_user(body.clone()).await;
     let (_, stored) = scim.get(&format!("/Users/{cal}")).await;
-    assert!(stored.get("password").is_none() && stored.get("locale").is_none(), "{stored}");
+    assert!(
+        stored.get("password").is_none() && stored.get("locale").is_none(),
+        "{stored}"
+    );
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "cal@alpha.example"), [format!("{hill}:TEACHING")]);
+    assert_eq!(
+        of(&people, "cal@alpha.example"),
+        [format!("{hill}:TEACHING")]
+    );
     assert!(people.iter().all(|(email, _)| email != "bob@beta.example"));
 
     // Okta updates a profile with PUT: the whole resource.
@@ -312,7 +358,10 @@ async fn okta_creates_replaces_deactivates_and_manages_group_members() {
     assert_eq!(status, 200, "{after}");
     assert_eq!(after[ENTERPRISE], json!({ "department": "Riverside" }));
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "cal@alpha.example"), [format!("{riverside}:TEACHING")]);
+    assert_eq!(
+        of(&people, "cal@alpha.example"),
+        [format!("{riverside}:TEACHING")]
+    );
     let names = test.data(&alpha.admin, PEOPLE, json!({})).await;
     assert!(names.to_string().contains("Cal Carter-Jones"));
 
@@ -331,9 +380,14 @@ async fn okta_creates_replaces_deactivates_and_manages_group_members() {
         .await;
     assert_eq!(status, 204);
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "cal@alpha.example"), [format!("{riverside}:GOVERNOR")]);
+    assert_eq!(
+        of(&people, "cal@alpha.example"),
+        [format!("{riverside}:GOVERNOR")]
+    );
     let (_, list) = scim
-        .get(&format!("/Groups?filter=members%5Bvalue%20eq%20%22{cal}%22%5D"))
+        .get(&format!(
+            "/Groups?filter=members%5Bvalue%20eq%20%22{cal}%22%5D"
+        ))
         .await;
     assert_eq!(list["totalResults"], 1, "{list}");
     scim.patch(
@@ -342,14 +396,20 @@ async fn okta_creates_replaces_deactivates_and_manages_group_members() {
     )
     .await;
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(of(&people, "cal@alpha.example"), [format!("{riverside}:TEACHING")]);
+    assert_eq!(
+        of(&people, "cal@alpha.example"),
+        [format!("{riverside}:TEACHING")]
+    );
     let (status, renamed) = scim
         .patch(
             &format!("/Groups/{governors}"),
             json!([{ "op": "replace", "value": { "id": governors, "displayName": "Trustees" } }]),
         )
         .await;
-    assert_eq!((status, renamed["displayName"].as_str()), (200, Some("Trustees")));
+    assert_eq!(
+        (status, renamed["displayName"].as_str()),
+        (200, Some("Trustees"))
+    );
 
     // Deactivated with a path-less replace, as Okta does.
     let (status, _) = scim
@@ -362,7 +422,9 @@ async fn okta_creates_replaces_deactivates_and_manages_group_members() {
     let people = memberships(&test, &alpha.admin).await;
     assert!(of(&people, "cal@alpha.example").is_empty());
     assert_eq!(
-        scim.call(Method::DELETE, &format!("/Groups/{governors}"), None).await.0,
+        scim.call(Method::DELETE, &format!("/Groups/{governors}"), None)
+            .await
+            .0,
         204
     );
     // Bob, in the other trust, is untouched by all of it.
@@ -415,7 +477,10 @@ async fn a_push_that_would_empty_a_school_waits_for_an_admin() {
     let people = memberships(&test, &alpha.admin).await;
     let open = people.iter().filter(|(_, open)| !open.is_empty()).count();
     assert_eq!(open, 9, "{people:?}");
-    assert_eq!(of(&people, "staff1@alpha.example"), [format!("{riverside}:TEACHING")]);
+    assert_eq!(
+        of(&people, "staff1@alpha.example"),
+        [format!("{riverside}:TEACHING")]
+    );
     let runs = test.data(&alpha.admin, RUNS, json!({})).await;
     let stopped = runs["syncRuns"]
         .as_array()
@@ -424,13 +489,19 @@ async fn a_push_that_would_empty_a_school_waits_for_an_admin() {
         .find(|run| run["status"] == "stopped")
         .expect("a stopped run")
         .clone();
-    assert!(stopped["summary"]["stoppedBecause"]
-        .as_str()
-        .unwrap_or_default()
-        .contains(&format!("2 of 10 people at {riverside}")));
+    assert!(
+        stopped["summary"]["stoppedBecause"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("2 of 10 people at {riverside}"))
+    );
     // The admin plans the whole SCIM directory and confirms the leavers.
     let plan = test
-        .data(&alpha.admin, "mutation { syncPlan { id summary } }", json!({}))
+        .data(
+            &alpha.admin,
+            "mutation { syncPlan { id summary } }",
+            json!({}),
+        )
         .await;
     assert_eq!(plan["syncPlan"]["summary"]["toLeave"], 1, "{plan}");
     let run = plan["syncPlan"]["id"].as_str().expect("run");
@@ -455,5 +526,8 @@ async fn a_push_that_would_empty_a_school_waits_for_an_admin() {
     assert_eq!(applied["applySync"]["status"], "applied");
     let people = memberships(&test, &alpha.admin).await;
     assert!(of(&people, "staff1@alpha.example").is_empty());
-    assert_eq!(people.iter().filter(|(_, open)| !open.is_empty()).count(), 8);
+    assert_eq!(
+        people.iter().filter(|(_, open)| !open.is_empty()).count(),
+        8
+    );
 }

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use attest_domain::{
-    DirectoryKind, DirectoryUser, Email, MembershipId, MembershipKind, Person, PersonId, PersonName, Principal,
-    SchoolId, SyncPlan, apply_changes,
+    DirectoryKind, DirectoryUser, Email, MembershipId, MembershipKind, Person, PersonId,
+    PersonName, Principal, SchoolId, SyncPlan, apply_changes,
 };
 use attest_store::{
     Directory as DirectoryStore, DirectoryConnection, NewSyncedMembership, NewSyncedPerson,

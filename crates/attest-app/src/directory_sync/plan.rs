@@ -257,7 +257,9 @@ impl App {
         requested_by: &str,
     ) -> Result<SyncRun, AppError> {
         let scope = principal.scope();
-        let (planned, _, _) = self.plan_scim_directory(&self.db, &scope, connection).await?;
+        let (planned, _, _) = self
+            .plan_scim_directory(&self.db, &scope, connection)
+            .await?;
         let fetched = Fetched {
             changes: attest_domain::DirectoryChanges {
                 full: true,

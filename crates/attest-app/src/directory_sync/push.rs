@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use attest_domain::scim::directory_user;
 use attest_domain::{
-    DirectoryKind, DirectorySettings, DirectoryUser, KnownPerson, PersonId, Principal,
-    SCIM_ISSUER, TenantScope, day_leaver_alarms, is_guid,
+    DirectoryKind, DirectorySettings, DirectoryUser, KnownPerson, PersonId, Principal, SCIM_ISSUER,
+    TenantScope, day_leaver_alarms, is_guid,
 };
 use attest_store::{
     ConnectionTrait, DatabaseTransaction, Directory as DirectoryStore, NewSyncRun,
@@ -176,14 +176,21 @@ impl App {
             return Ok(());
         }
         let headcounts = if planned.plan.leave.is_empty()
-            && planned.plan.update.iter().all(|update| update.leave.is_empty())
+            && planned
+                .plan
+                .update
+                .iter()
+                .all(|update| update.leave.is_empty())
         {
             HashMap::new()
         } else {
             store.school_headcounts(today).await?
         };
-        planned.alarms =
-            day_leaver_alarms(&planned.plan, &headcounts, connection.settings.max_leaver_share);
+        planned.alarms = day_leaver_alarms(
+            &planned.plan,
+            &headcounts,
+            connection.settings.max_leaver_share,
+        );
         let slugs = self.school_slugs(&operator).await?;
         let view = self.plan_view(&planned, &slugs);
         let mut summary = json!({
@@ -213,15 +220,19 @@ impl App {
         if !planned.alarms.is_empty() {
             let message = held_message(&planned, &slugs, connection.settings.max_leaver_share, id);
             summary["stoppedBecause"] = json!(message);
-            store.insert_run(run("stopped", &summary, Some(&message))).await?;
+            store
+                .insert_run(run("stopped", &summary, Some(&message)))
+                .await?;
             return Ok(());
         }
         let writes = self
             .write_plan(txn, &scope, SCIM_ISSUER, &planned, &open)
             .await?;
         store.link(SCIM_ISSUER, &adopted, at).await?;
-        let entra: HashMap<&str, &EntraLink> =
-            links.iter().map(|link| (link.scim_id.as_str(), link)).collect();
+        let entra: HashMap<&str, &EntraLink> = links
+            .iter()
+            .map(|link| (link.scim_id.as_str(), link))
+            .collect();
         for (scim_id, person) in &writes.links {
             if let Some(link) = entra.get(scim_id.as_str()) {
                 store
@@ -255,15 +266,26 @@ impl App {
         conn: &impl ConnectionTrait,
         scope: &TenantScope,
         connection: &attest_store::DirectoryConnection,
-    ) -> Result<(Planned, Vec<attest_store::OpenMembership>, Vec<(String, PersonId)>), AppError>
-    {
+    ) -> Result<
+        (
+            Planned,
+            Vec<attest_store::OpenMembership>,
+            Vec<(String, PersonId)>,
+        ),
+        AppError,
+    > {
         let rules = connection.rules.clone().unwrap_or_default();
         let (directory, links) = scim_directory(conn, scope, &connection.settings, None).await?;
         let (mut known, open) = DirectoryStore::new(conn, scope)
             .known_people(SCIM_ISSUER, self.today())
             .await?;
         let adopted = adopt_entra_links(conn, scope, &mut known, &links).await?;
-        let planned = plan_against(directory, known, &rules, connection.settings.max_leaver_share);
+        let planned = plan_against(
+            directory,
+            known,
+            &rules,
+            connection.settings.max_leaver_share,
+        );
         Ok((planned, open, adopted))
     }
 }
@@ -307,9 +329,14 @@ impl App {
         let Some(connection) = scim_connection(conn, &operator.scope()).await? else {
             return Ok(false);
         };
-        let named = connection.rules.map(|rules| rules.groups()).unwrap_or_default();
-        Ok(names
-            .iter()
-            .any(|name| named.iter().any(|group| group.trim().eq_ignore_ascii_case(name.trim()))))
+        let named = connection
+            .rules
+            .map(|rules| rules.groups())
+            .unwrap_or_default();
+        Ok(names.iter().any(|name| {
+            named
+                .iter()
+                .any(|group| group.trim().eq_ignore_ascii_case(name.trim()))
+        }))
     }
 }

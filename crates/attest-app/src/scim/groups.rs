@@ -6,8 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use attest_domain::Principal;
 use attest_domain::scim::{
-    Filter, Op, PatchOperation, ResourceKind, ScimError, apply_patch, field,
-    parse_patch, project,
+    Filter, Op, PatchOperation, ResourceKind, ScimError, apply_patch, field, parse_patch, project,
 };
 use attest_store::{Scim, ScimGroupRow, ScimRecord, TransactionTrait};
 use serde_json::{Map, Value, json};
@@ -37,7 +36,9 @@ fn member_entries(entries: Vec<Value>) -> Result<Members, AppError> {
     entries
         .into_iter()
         .map(|entry| {
-            let value = field(&entry, "value").and_then(Value::as_str).unwrap_or_default();
+            let value = field(&entry, "value")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let user = uuid::Uuid::parse_str(value).map_err(|_| {
                 AppError::Scim(ScimError::invalid_value(format!(
                     "members: '{value}' is not the id of a user of this trust"
@@ -81,7 +82,10 @@ fn membership_only(operations: &[PatchOperation]) -> Option<(Vec<Value>, Vec<Str
     let mut removed = Vec::new();
     for operation in operations {
         let path = operation.path.as_ref()?;
-        if !path.attr.attr.eq_ignore_ascii_case("members") || path.attr.sub.is_some() || path.sub.is_some() {
+        if !path.attr.attr.eq_ignore_ascii_case("members")
+            || path.attr.sub.is_some()
+            || path.sub.is_some()
+        {
             return None;
         }
         match (operation.op, &path.filter, &operation.value) {
@@ -98,7 +102,9 @@ fn membership_only(operations: &[PatchOperation]) -> Option<(Vec<Value>, Vec<Str
                     removed.push(field(&entry, "value")?.as_str()?.to_owned());
                 }
             }
-            (Op::Remove, Some(filter), None) => removed.push(filter.equality_on("value")?.to_owned()),
+            (Op::Remove, Some(filter), None) => {
+                removed.push(filter.equality_on("value")?.to_owned())
+            }
             _ => return None,
         }
     }
@@ -121,9 +127,20 @@ impl App {
         let (resource, members) = split_members(&scim, cleaned).await?;
         scim.insert_group(&group_row(id, &resource)?, at).await?;
         scim.add_members(id, &members).await?;
-        audit(&txn, (principal, at), "scim.group_created", id, None, Some(&summary(&resource, members.len(), 0))).await?;
+        audit(
+            &txn,
+            (principal, at),
+            "scim.group_created",
+            id,
+            None,
+            Some(&summary(&resource, members.len(), 0)),
+        )
+        .await?;
         let name = text_of(&resource, "displayName").unwrap_or_default();
-        if self.rules_name_groups(&txn, principal.trust(), &[&name]).await? {
+        if self
+            .rules_name_groups(&txn, principal.trust(), &[&name])
+            .await?
+        {
             let touched: Vec<uuid::Uuid> = members.iter().map(|(user, _)| *user).collect();
             self.provision_pushed(&txn, principal, &touched, &format!("POST /Groups ({name})"))
                 .await?;
@@ -143,7 +160,10 @@ impl App {
         let scope = admit(self, principal)?;
         let id = parse_id(id, "group")?;
         let scim = Scim::new(&self.db, &scope);
-        let record = scim.group(id).await?.ok_or_else(|| not_found("group", id))?;
+        let record = scim
+            .group(id)
+            .await?
+            .ok_or_else(|| not_found("group", id))?;
         let mut members = if projection.wants("members") {
             scim.members(&[id]).await?
         } else {
@@ -161,8 +181,10 @@ impl App {
         base: &str,
     ) -> Result<Value, AppError> {
         let cleaned = ResourceKind::Group.clean(body).map_err(AppError::Scim)?;
-        self.save_group(principal, id, write, "scim.group_replaced", move |_| Ok(cleaned))
-            .await?;
+        self.save_group(principal, id, write, "scim.group_replaced", move |_| {
+            Ok(cleaned)
+        })
+        .await?;
         self.scim_group(principal, id, &ScimProjection::default(), base)
             .await
     }
@@ -178,7 +200,8 @@ impl App {
     ) -> Result<Option<Value>, AppError> {
         let operations = parse_patch(body).map_err(AppError::Scim)?;
         if let Some((added, removed)) = membership_only(&operations) {
-            self.change_members(principal, id, write, added, removed).await?;
+            self.change_members(principal, id, write, added, removed)
+                .await?;
             return Ok(None);
         }
         self.save_group(principal, id, write, "scim.group_patched", |full| {
@@ -204,7 +227,10 @@ impl App {
         let at = self.now();
         let txn = self.db.begin().await?;
         let scim = Scim::new(&txn, &scope);
-        let record = scim.group(id).await?.ok_or_else(|| not_found("group", id))?;
+        let record = scim
+            .group(id)
+            .await?
+            .ok_or_else(|| not_found("group", id))?;
         write.check(record.version)?;
         let cleaned = ResourceKind::Group
             .clean(&json!({"displayName": "members", "members": added}))
@@ -216,16 +242,35 @@ impl App {
             .collect();
         scim.add_members(id, &added).await?;
         scim.remove_members(id, &removed).await?;
-        if !scim.update_group(&group_row(id, &record.resource)?, record.version, at).await? {
+        if !scim
+            .update_group(&group_row(id, &record.resource)?, record.version, at)
+            .await?
+        {
             return Err(changed_meanwhile());
         }
-        audit(&txn, (principal, at), "scim.group_patched", id, None, Some(&summary(&record.resource, added.len(), removed.len()))).await?;
+        audit(
+            &txn,
+            (principal, at),
+            "scim.group_patched",
+            id,
+            None,
+            Some(&summary(&record.resource, added.len(), removed.len())),
+        )
+        .await?;
         let name = text_of(&record.resource, "displayName").unwrap_or_default();
-        if self.rules_name_groups(&txn, principal.trust(), &[&name]).await? {
+        if self
+            .rules_name_groups(&txn, principal.trust(), &[&name])
+            .await?
+        {
             let touched: Vec<uuid::Uuid> =
                 added.iter().map(|(user, _)| *user).chain(removed).collect();
-            self.provision_pushed(&txn, principal, &touched, &format!("PATCH /Groups ({name})"))
-                .await?;
+            self.provision_pushed(
+                &txn,
+                principal,
+                &touched,
+                &format!("PATCH /Groups ({name})"),
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(())
@@ -244,21 +289,30 @@ impl App {
         let at = self.now();
         let txn = self.db.begin().await?;
         let scim = Scim::new(&txn, &scope);
-        let record = scim.group(id).await?.ok_or_else(|| not_found("group", id))?;
+        let record = scim
+            .group(id)
+            .await?
+            .ok_or_else(|| not_found("group", id))?;
         write.check(record.version)?;
         let before_members = scim.members(&[id]).await?.remove(&id).unwrap_or_default();
         let mut full = record.resource.clone();
         if !before_members.is_empty() {
             full.insert(
                 "members".to_owned(),
-                Value::Array(before_members.iter().map(|(_, entry)| entry.clone()).collect()),
+                Value::Array(
+                    before_members
+                        .iter()
+                        .map(|(_, entry)| entry.clone())
+                        .collect(),
+                ),
             );
         }
         let changed = ResourceKind::Group
             .clean(&Value::Object(change(&full)?))
             .map_err(AppError::Scim)?;
         let (resource, after_members) = split_members(&scim, changed).await?;
-        let before_ids: BTreeSet<uuid::Uuid> = before_members.iter().map(|(user, _)| *user).collect();
+        let before_ids: BTreeSet<uuid::Uuid> =
+            before_members.iter().map(|(user, _)| *user).collect();
         let after_ids: BTreeSet<uuid::Uuid> = after_members.iter().map(|(user, _)| *user).collect();
         let gone: Vec<uuid::Uuid> = before_ids.difference(&after_ids).copied().collect();
         let new: Members = after_members
@@ -268,10 +322,21 @@ impl App {
             .collect();
         scim.remove_members(id, &gone).await?;
         scim.add_members(id, &new).await?;
-        if !scim.update_group(&group_row(id, &resource)?, record.version, at).await? {
+        if !scim
+            .update_group(&group_row(id, &resource)?, record.version, at)
+            .await?
+        {
             return Err(changed_meanwhile());
         }
-        audit(&txn, (principal, at), action, id, None, Some(&summary(&resource, new.len(), gone.len()))).await?;
+        audit(
+            &txn,
+            (principal, at),
+            action,
+            id,
+            None,
+            Some(&summary(&resource, new.len(), gone.len())),
+        )
+        .await?;
         let old_name = text_of(&record.resource, "displayName").unwrap_or_default();
         let new_name = text_of(&resource, "displayName").unwrap_or_default();
         if self
@@ -284,8 +349,20 @@ impl App {
             } else {
                 before_ids.union(&after_ids).copied().collect()
             };
-            self.provision_pushed(&txn, principal, &touched, &format!("{} /Groups ({new_name})", if action == "scim.group_patched" { "PATCH" } else { "PUT" }))
-                .await?;
+            self.provision_pushed(
+                &txn,
+                principal,
+                &touched,
+                &format!(
+                    "{} /Groups ({new_name})",
+                    if action == "scim.group_patched" {
+                        "PATCH"
+                    } else {
+                        "PUT"
+                    }
+                ),
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(())
@@ -304,14 +381,36 @@ impl App {
         let at = self.now();
         let txn = self.db.begin().await?;
         let scim = Scim::new(&txn, &scope);
-        let record = scim.group(id).await?.ok_or_else(|| not_found("group", id))?;
+        let record = scim
+            .group(id)
+            .await?
+            .ok_or_else(|| not_found("group", id))?;
         write.check(record.version)?;
-        let members = scim.delete_group(id).await?.ok_or_else(|| not_found("group", id))?;
-        audit(&txn, (principal, at), "scim.group_deleted", id, Some(&summary(&record.resource, 0, members.len())), None).await?;
+        let members = scim
+            .delete_group(id)
+            .await?
+            .ok_or_else(|| not_found("group", id))?;
+        audit(
+            &txn,
+            (principal, at),
+            "scim.group_deleted",
+            id,
+            Some(&summary(&record.resource, 0, members.len())),
+            None,
+        )
+        .await?;
         let name = text_of(&record.resource, "displayName").unwrap_or_default();
-        if self.rules_name_groups(&txn, principal.trust(), &[&name]).await? {
-            self.provision_pushed(&txn, principal, &members, &format!("DELETE /Groups ({name})"))
-                .await?;
+        if self
+            .rules_name_groups(&txn, principal.trust(), &[&name])
+            .await?
+        {
+            self.provision_pushed(
+                &txn,
+                principal,
+                &members,
+                &format!("DELETE /Groups ({name})"),
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(())
@@ -321,7 +420,10 @@ impl App {
 /// What the audit log keeps of a group change: its name and how many members moved.
 fn summary(resource: &Map<String, Value>, added: usize, removed: usize) -> Map<String, Value> {
     let mut out = Map::new();
-    out.insert("displayName".to_owned(), resource.get("displayName").cloned().unwrap_or(Value::Null));
+    out.insert(
+        "displayName".to_owned(),
+        resource.get("displayName").cloned().unwrap_or(Value::Null),
+    );
     out.insert("membersAdded".to_owned(), json!(added));
     out.insert("membersRemoved".to_owned(), json!(removed));
     out
@@ -341,7 +443,12 @@ pub(super) fn render_group(
         );
     }
     let full = ResourceKind::Group.render(&record.id.to_string(), &resource, &meta(record), base);
-    project(ResourceKind::Group, full, &projection.attributes, &projection.excluded)
+    project(
+        ResourceKind::Group,
+        full,
+        &projection.attributes,
+        &projection.excluded,
+    )
 }
 
 /// Whether a filter could look at members (they are read for it only then).
@@ -364,14 +471,18 @@ mod tests {
         .expect("members only");
         assert_eq!(added, [json!({"value": "a"})]);
         assert_eq!(removed, ["b", "c"]);
-        assert!(membership_only(&ops(json!([
-            {"op": "replace", "path": "displayName", "value": "x"},
-        ])))
-        .is_none());
+        assert!(
+            membership_only(&ops(json!([
+                {"op": "replace", "path": "displayName", "value": "x"},
+            ])))
+            .is_none()
+        );
         assert!(membership_only(&ops(json!([{"op": "remove", "path": "members"}]))).is_none());
-        assert!(membership_only(&ops(json!([
-            {"op": "remove", "path": "members[display co \"x\"]"},
-        ])))
-        .is_none());
+        assert!(
+            membership_only(&ops(json!([
+                {"op": "remove", "path": "members[display co \"x\"]"},
+            ])))
+            .is_none()
+        );
     }
 }

@@ -103,7 +103,10 @@ impl App {
                         render_group(&record, members.remove(&record.id), &full, base)
                     }
                 };
-                if filter.as_ref().is_none_or(|filter| filter.matches(*kind, &served)) {
+                if filter
+                    .as_ref()
+                    .is_none_or(|filter| filter.matches(*kind, &served))
+                {
                     matched.push((*kind, served));
                 }
             }

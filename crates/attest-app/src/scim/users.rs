@@ -5,9 +5,7 @@ use attest_domain::scim::{Meta, ResourceKind, ScimError, apply_patch, parse_patc
 use attest_store::{Scim, ScimRecord, ScimUserRow, TransactionTrait};
 use serde_json::{Map, Value};
 
-use super::{
-    ScimProjection, ScimWrite, admit, changed_meanwhile, not_found, parse_id, text_of,
-};
+use super::{ScimProjection, ScimWrite, admit, changed_meanwhile, not_found, parse_id, text_of};
 use crate::audit::{Change, record};
 use crate::{App, AppError};
 
@@ -53,7 +51,15 @@ impl App {
                 }
                 other => other.into(),
             })?;
-        audit(&txn, (principal, at), "scim.user_created", id, None, Some(&resource)).await?;
+        audit(
+            &txn,
+            (principal, at),
+            "scim.user_created",
+            id,
+            None,
+            Some(&resource),
+        )
+        .await?;
         self.provision_pushed(&txn, principal, &[id], "POST /Users")
             .await?;
         txn.commit().await?;
@@ -89,8 +95,10 @@ impl App {
         let scope = admit(self, principal)?;
         let id = parse_id(id, "user")?;
         let resource = ResourceKind::User.clean(body).map_err(AppError::Scim)?;
-        self.save_user(principal, &scope, id, write, "scim.user_replaced", |_| Ok(resource))
-            .await?;
+        self.save_user(principal, &scope, id, write, "scim.user_replaced", |_| {
+            Ok(resource)
+        })
+        .await?;
         self.scim_user(principal, &id.to_string(), &ScimProjection::default(), base)
             .await
     }
@@ -106,9 +114,14 @@ impl App {
         let scope = admit(self, principal)?;
         let id = parse_id(id, "user")?;
         let operations = parse_patch(body).map_err(AppError::Scim)?;
-        self.save_user(principal, &scope, id, write, "scim.user_patched", |stored| {
-            apply_patch(ResourceKind::User, stored, &operations).map_err(AppError::Scim)
-        })
+        self.save_user(
+            principal,
+            &scope,
+            id,
+            write,
+            "scim.user_patched",
+            |stored| apply_patch(ResourceKind::User, stored, &operations).map_err(AppError::Scim),
+        )
         .await?;
         self.scim_user(principal, &id.to_string(), &ScimProjection::default(), base)
             .await
@@ -144,10 +157,22 @@ impl App {
         if !saved {
             return Err(changed_meanwhile());
         }
-        audit(&txn, (principal, at), action, id, Some(&before.resource), Some(&after)).await?;
+        audit(
+            &txn,
+            (principal, at),
+            action,
+            id,
+            Some(&before.resource),
+            Some(&after),
+        )
+        .await?;
         let what = format!(
             "{} /Users ({})",
-            if action == "scim.user_patched" { "PATCH" } else { "PUT" },
+            if action == "scim.user_patched" {
+                "PATCH"
+            } else {
+                "PUT"
+            },
             text_of(&after, "userName").unwrap_or_default()
         );
         self.provision_pushed(&txn, principal, &[id], &what).await?;
@@ -171,7 +196,15 @@ impl App {
         if !scim.delete_user(id).await? {
             return Err(not_found("user", id));
         }
-        audit(&txn, (principal, self.now()), "scim.user_deleted", id, Some(&before.resource), None).await?;
+        audit(
+            &txn,
+            (principal, self.now()),
+            "scim.user_deleted",
+            id,
+            Some(&before.resource),
+            None,
+        )
+        .await?;
         self.provision_pushed(&txn, principal, &[id], "DELETE /Users")
             .await?;
         txn.commit().await?;
@@ -180,7 +213,12 @@ impl App {
 }
 
 pub(super) fn render(record: &ScimRecord, projection: &ScimProjection, base: &str) -> Value {
-    let full = ResourceKind::User.render(&record.id.to_string(), &record.resource, &meta(record), base);
+    let full = ResourceKind::User.render(
+        &record.id.to_string(),
+        &record.resource,
+        &meta(record),
+        base,
+    );
     project(
         ResourceKind::User,
         full,
@@ -197,7 +235,8 @@ pub(super) async fn audit(
     before: Option<&Map<String, Value>>,
     after: Option<&Map<String, Value>>,
 ) -> Result<(), AppError> {
-    let as_value = |resource: Option<&Map<String, Value>>| resource.map(|r| Value::Object(r.clone()));
+    let as_value =
+        |resource: Option<&Map<String, Value>>| resource.map(|r| Value::Object(r.clone()));
     let (before, after) = (as_value(before), as_value(after));
     record(
         txn,

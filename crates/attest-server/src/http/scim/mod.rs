@@ -39,7 +39,10 @@ fn scim_error(error: AppError) -> ScimError {
         AppError::Unavailable { message, .. } => ScimError::status(503, message),
         other => {
             tracing::error!(error = %other, "a SCIM request failed inside attest");
-            ScimError::status(500, "attest could not complete the request; it has been logged")
+            ScimError::status(
+                500,
+                "attest could not complete the request; it has been logged",
+            )
         }
     }
 }
@@ -97,7 +100,9 @@ async fn caller(app: &App, request: &HttpRequest) -> Result<Principal, AppError>
             )
         })?
         .to_str()
-        .map_err(|_| AppError::Unauthenticated("the Authorization header is not text".to_owned()))?;
+        .map_err(|_| {
+            AppError::Unauthenticated("the Authorization header is not text".to_owned())
+        })?;
     let authenticated = match attest_auth::bearer_token(presented) {
         Ok(token) => app.authenticate_scim_token(token).await,
         Err(error) => Err(AppError::Unauthenticated(error.to_string())),
@@ -113,7 +118,9 @@ async fn json_body(mut payload: web::Payload) -> Result<Value, AppError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| {
-            AppError::Scim(ScimError::invalid_syntax("the request body could not be read"))
+            AppError::Scim(ScimError::invalid_syntax(
+                "the request body could not be read",
+            ))
         })?;
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(AppError::Scim(ScimError::status(
@@ -162,7 +169,10 @@ async fn discovery(app: web::Data<App>, request: HttpRequest) -> HttpResponse {
             .into_iter()
             .find(|kind| kind["id"].as_str() == Some(id.as_str())),
         ("Schemas", None) => Some(list(
-            all_schemas().iter().map(|schema| schema.to_json(&base)).collect(),
+            all_schemas()
+                .iter()
+                .map(|schema| schema.to_json(&base))
+                .collect(),
         )),
         ("Schemas", Some(id)) => all_schemas()
             .iter()

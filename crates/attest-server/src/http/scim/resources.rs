@@ -22,7 +22,11 @@ fn read_only(path: &str) -> actix_web::Resource {
 async fn not_allowed(request: HttpRequest) -> HttpResponse {
     let mut response = respond_error(AppError::Scim(ScimError::status(
         405,
-        format!("{} {} is not allowed: it is read-only", request.method(), request.path()),
+        format!(
+            "{} {} is not allowed: it is read-only",
+            request.method(),
+            request.path()
+        ),
     )));
     response
         .headers_mut()
@@ -105,7 +109,9 @@ fn search_query(body: &Value) -> Result<ScimListQuery, AppError> {
     };
     let number = |key: &str| field(body, key).and_then(Value::as_i64);
     list_query(ListParams {
-        filter: field(body, "filter").and_then(Value::as_str).map(str::to_owned),
+        filter: field(body, "filter")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         start_index: number("startIndex"),
         count: number("count"),
         attributes: names("attributes"),
@@ -125,7 +131,8 @@ async fn list(app: web::Data<App>, request: HttpRequest, kind: web::Path<String>
         let principal = caller(&app, &request).await?;
         let kind = kind_of(&kind)?;
         let query = list_query(query_params(&request)?)?;
-        app.scim_list(&principal, &[kind], &query, &base(&app)).await
+        app.scim_list(&principal, &[kind], &query, &base(&app))
+            .await
     };
     match answer.await {
         Ok(body) => respond(StatusCode::OK, &body),
@@ -143,7 +150,8 @@ async fn search(
         let principal = caller(&app, &request).await?;
         let kind = kind_of(&kind)?;
         let query = search_query(&json_body(payload).await?)?;
-        app.scim_list(&principal, &[kind], &query, &base(&app)).await
+        app.scim_list(&principal, &[kind], &query, &base(&app))
+            .await
     };
     match answer.await {
         Ok(body) => respond(StatusCode::OK, &body),
@@ -151,7 +159,11 @@ async fn search(
     }
 }
 
-async fn search_all(app: web::Data<App>, request: HttpRequest, payload: web::Payload) -> HttpResponse {
+async fn search_all(
+    app: web::Data<App>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
     let answer = async {
         let principal = caller(&app, &request).await?;
         let query = search_query(&json_body(payload).await?)?;
