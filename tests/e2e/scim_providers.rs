@@ -13,6 +13,7 @@ use crate::scim::{Scim, school};
 
 const TENANT: &str = "6b9a2c4e-1f3d-4c8e-9a7b-2d5e8f1a3c6b";
 const ANN_OID: &str = "0f6c1f2e-8d0b-4a55-9b7a-1d2e3f4a5b6c";
+const DAN_OID: &str = "5e1d2c3b-4a59-4867-8f9e-0a1b2c3d4e5f";
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const PEOPLE: &str = "query { people(includeLeft: true, first: 100) { nodes { id fullName email memberships(includeLeft: true) { kind active school { slug } } } } }";
 const RUNS: &str = "query { syncRuns(first: 100) { status trigger summary } }";
@@ -286,13 +287,49 @@ async fn a_person_added_by_hand_keeps_one_identity_when_scim_brings_them() {
         "SUPPORT",
     )
     .await;
+    // Dan was synced from Entra (or signed in with it) before the trust moved to SCIM:
+    // attest knows him by his object id, under an address Entra no longer uses.
+    let dan = test
+        .with_person(
+            &alpha.admin,
+            "Dan Dale",
+            "dan.old@alpha.example",
+            &school_id,
+            "SUPPORT",
+        )
+        .await;
+    attest_store::ConnectionTrait::execute_raw(
+        &test.db,
+        attest_store::Statement::from_sql_and_values(
+            test.db.get_database_backend(),
+            "INSERT INTO person_identities (trust_id, issuer, subject, person_id, created_at) \
+             SELECT trust_id, $1, $2, id, created_at FROM people WHERE id = $3",
+            vec![
+                format!("urn:entra:{TENANT}").into(),
+                DAN_OID.into(),
+                uuid::Uuid::parse_str(&dan).expect("uuid").into(),
+            ],
+        ),
+    )
+    .await
+    .expect("identity");
     let scim = Scim::connect(&test, &alpha.admin, rules, (Some(TENANT), 1.0)).await;
     scim.create_user(entra_user("ann@alpha.example", ANN_OID, "Riverside"))
         .await;
+    scim.create_user(entra_user("dan@alpha.example", DAN_OID, "Riverside"))
+        .await;
     let people = memberships(&test, &alpha.admin).await;
-    assert_eq!(people.len(), 1, "one person, not two: {people:?}");
+    assert_eq!(
+        people.len(),
+        2,
+        "one person each, matched by email and by object id: {people:?}"
+    );
     assert_eq!(
         of(&people, "ann@alpha.example"),
+        [format!("{riverside}:TEACHING")]
+    );
+    assert_eq!(
+        of(&people, "dan@alpha.example"),
         [format!("{riverside}:TEACHING")]
     );
 }

@@ -5,6 +5,7 @@
 
 mod groups;
 mod list;
+mod members;
 mod users;
 
 use attest_domain::scim::{AttrPath, ScimError, etag};

@@ -2,22 +2,25 @@
 //! filters, PATCH, and what a provisioned user means to directory sync. The service
 //! provider itself (storage, tokens, HTTP) lives above.
 
+mod discovery;
 mod error;
 mod filter;
 mod patch;
+mod patch_request;
 mod path;
+mod projection;
 mod resource;
 mod schema;
 mod user;
 
+pub use discovery::{known_schema, resource_types, service_provider_config};
 pub use error::{ERROR_SCHEMA, ScimError};
 pub use filter::{CompareOp, Filter, MAX_FILTER_LENGTH};
-pub use patch::{MAX_OPERATIONS, Op, PATCH_SCHEMA, PatchOperation, apply_patch, parse_patch};
-pub use path::{AttrPath, PatchPath};
-pub use resource::{
-    MAX_MEMBERS, MAX_VALUE_LENGTH, MAX_VALUES, Meta, ResourceKind, etag, field, known_schema,
-    project, resource_types, service_provider_config,
-};
+pub use patch::apply_patch;
+pub use patch_request::{MAX_OPERATIONS, Op, PATCH_SCHEMA, PatchOperation, PatchPath, parse_patch};
+pub use path::AttrPath;
+pub use projection::project;
+pub use resource::{MAX_MEMBERS, MAX_VALUE_LENGTH, MAX_VALUES, Meta, ResourceKind, etag, field};
 pub use schema::{
     AttrType, Attribute, ENTERPRISE_SCHEMA, GROUP_SCHEMA, Mutability, Schema, USER_SCHEMA,
     all_schemas,

@@ -1,10 +1,7 @@
 //! Attribute paths (RFC 7644 §3.10): `userName`, `name.givenName`,
-//! `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`, and the
-//! PATCH paths that add a value filter, `members[value eq "…"]` or
-//! `emails[type eq "work"].value`.
+//! `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`.
 
 use super::error::ScimError;
-use super::filter::Filter;
 use super::schema::{ENTERPRISE_SCHEMA, GROUP_SCHEMA, USER_SCHEMA};
 
 /// An attribute, maybe qualified by its schema, maybe naming one sub-attribute.
@@ -17,16 +14,7 @@ pub struct AttrPath {
     pub sub: Option<String>,
 }
 
-/// Where a PATCH operation points.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PatchPath {
-    pub attr: AttrPath,
-    pub filter: Option<Filter>,
-    /// The sub-attribute after a value filter: `emails[type eq "work"].value`.
-    pub sub: Option<String>,
-}
-
-fn valid_name(name: &str) -> bool {
+pub(super) fn valid_name(name: &str) -> bool {
     name == "$ref"
         || name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name
@@ -90,45 +78,5 @@ impl AttrPath {
             out.push_str(sub);
         }
         out
-    }
-}
-
-impl PatchPath {
-    pub fn parse(raw: &str) -> Result<Self, ScimError> {
-        let raw = raw.trim();
-        let Some(open) = raw.find('[') else {
-            return Ok(Self {
-                attr: AttrPath::parse(raw)?,
-                filter: None,
-                sub: None,
-            });
-        };
-        let close = raw
-            .rfind(']')
-            .filter(|close| *close > open)
-            .ok_or_else(|| ScimError::invalid_path(format!("'{raw}' has no closing ']'")))?;
-        let attr = AttrPath::parse(&raw[..open])?;
-        if attr.sub.is_some() || attr.attr.is_empty() {
-            return Err(ScimError::invalid_path(format!(
-                "'{raw}': a value filter follows a multi-valued attribute"
-            )));
-        }
-        let filter = Filter::parse(&raw[open + 1..close])
-            .map_err(|error| ScimError::invalid_path(format!("'{raw}': {}", error.detail)))?;
-        let after = &raw[close + 1..];
-        let sub = match after.strip_prefix('.') {
-            Some(sub) if valid_name(sub) => Some(sub.to_owned()),
-            None if after.is_empty() => None,
-            _ => {
-                return Err(ScimError::invalid_path(format!(
-                    "'{raw}': '{after}' after the filter is not a sub-attribute"
-                )));
-            }
-        };
-        Ok(Self {
-            attr,
-            filter: Some(filter),
-            sub,
-        })
     }
 }
