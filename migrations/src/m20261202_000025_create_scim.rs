@@ -169,6 +169,13 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(index(
+                "ix_scim_group_members_group",
+                ScimGroupMembers::Table,
+                &[ScimGroupMembers::TrustId, ScimGroupMembers::GroupId],
+            ))
+            .await?;
+        manager
+            .create_index(index(
                 "ix_scim_group_members_user",
                 ScimGroupMembers::Table,
                 &[ScimGroupMembers::TrustId, ScimGroupMembers::UserId],
