@@ -61,10 +61,13 @@ impl App {
             return Err(AppError::invalid("secret", "is required"));
         }
         let scope = principal.scope();
-        let sealed = self
-            .directory_key()?
-            .seal(secret, &seal_context(scope.trust()))
-            .map_err(|error| AppError::Internal(error.to_string()))?;
+        let sealed = if pushed {
+            String::new()
+        } else {
+            self.directory_key()?
+                .seal(secret, &seal_context(scope.trust()))
+                .map_err(|error| AppError::Internal(error.to_string()))?
+        };
         let at = self.now();
         let txn = self.db.begin().await?;
         DirectoryStore::new(&txn, &scope)
