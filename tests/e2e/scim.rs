@@ -412,6 +412,36 @@ async fn a_scim_token_past_its_rate_is_told_when_to_come_back() {
     assert!(response.headers().contains_key("retry-after"));
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["status"], "429");
+    // A revoked SCIM token stops at once.
+    let issued = test
+        .data(
+            &alpha.admin,
+            "mutation { issueApiToken(input: {name: \"Okta\", role: SCIM}) { token apiToken { id } } }",
+            json!({}),
+        )
+        .await;
+    let okta = Scim::new(
+        &test,
+        issued["issueApiToken"]["token"]
+            .as_str()
+            .expect("token")
+            .to_owned(),
+    );
+    assert_eq!(okta.get("/Schemas").await.0, 200);
+    test.data(
+        &alpha.admin,
+        "mutation($id: UUID!) { revokeApiToken(id: $id) { id } }",
+        json!({ "id": issued["issueApiToken"]["apiToken"]["id"] }),
+    )
+    .await;
+    let (status, body) = okta.get("/Schemas").await;
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("revoked")
+    );
     // Each token has its own rate: another trust's is not slowed.
     let theirs = Scim::new(&test, token(&test, &beta.admin, "SCIM", None).await);
     assert_eq!(theirs.get("/Users").await.0, 200);

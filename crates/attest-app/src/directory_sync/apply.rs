@@ -155,9 +155,9 @@ fn check_applicable(
     Ok(())
 }
 
-/// Why the safety valve stopped a plan, school by school.
-fn stopped_message(planned: &Planned, slugs: &HashMap<SchoolId, String>, max_share: f64) -> String {
-    let described: Vec<String> = planned
+/// The schools the safety valve stopped a plan for: "2 of 10 people at riverside (20%)".
+pub(super) fn alarmed_schools(planned: &Planned, slugs: &HashMap<SchoolId, String>) -> String {
+    planned
         .alarms
         .iter()
         .map(|alarm| {
@@ -169,10 +169,15 @@ fn stopped_message(planned: &Planned, slugs: &HashMap<SchoolId, String>, max_sha
                 alarm.leaving * 100 / alarm.people.max(1)
             )
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why the safety valve stopped a plan, school by school.
+fn stopped_message(planned: &Planned, slugs: &HashMap<SchoolId, String>, max_share: f64) -> String {
     format!(
         "stopped: the plan would mark {} as left, more than the {}% allowed; check the mapping rules and the directory, then apply again confirming the leavers",
-        described.join(", "),
+        alarmed_schools(planned, slugs),
         (max_share * 100.0).round()
     )
 }

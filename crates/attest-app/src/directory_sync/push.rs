@@ -296,22 +296,9 @@ fn held_message(
     max_share: f64,
     run: uuid::Uuid,
 ) -> String {
-    let schools: Vec<String> = planned
-        .alarms
-        .iter()
-        .map(|alarm| {
-            format!(
-                "{} of {} people at {} ({}%)",
-                alarm.leaving,
-                alarm.people,
-                slugs.get(&alarm.school).cloned().unwrap_or_default(),
-                alarm.leaving * 100 / alarm.people.max(1)
-            )
-        })
-        .collect();
     format!(
         "stopped: this push would bring today's leavers to {}, more than the {}% allowed; the SCIM change is kept and no one has left yet. Check the identity system's scope, then plan and apply a sync confirming the leavers (run {run})",
-        schools.join(", "),
+        super::apply::alarmed_schools(planned, slugs),
         (max_share * 100.0).round()
     )
 }

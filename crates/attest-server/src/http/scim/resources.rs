@@ -119,6 +119,17 @@ fn search_query(body: &Value) -> Result<ScimListQuery, AppError> {
     })
 }
 
+/// The answer to a request: `status` with the resource, or SCIM's error.
+async fn reply(
+    status: StatusCode,
+    answer: impl std::future::Future<Output = Result<Value, AppError>>,
+) -> HttpResponse {
+    match answer.await {
+        Ok(body) => respond(status, &body),
+        Err(error) => respond_error(error),
+    }
+}
+
 fn if_match(request: &HttpRequest) -> Option<&str> {
     request
         .headers()
@@ -134,10 +145,7 @@ async fn list(app: web::Data<App>, request: HttpRequest, kind: web::Path<String>
         app.scim_list(&principal, &[kind], &query, &base(&app))
             .await
     };
-    match answer.await {
-        Ok(body) => respond(StatusCode::OK, &body),
-        Err(error) => respond_error(error),
-    }
+    reply(StatusCode::OK, answer).await
 }
 
 async fn search(
@@ -153,10 +161,7 @@ async fn search(
         app.scim_list(&principal, &[kind], &query, &base(&app))
             .await
     };
-    match answer.await {
-        Ok(body) => respond(StatusCode::OK, &body),
-        Err(error) => respond_error(error),
-    }
+    reply(StatusCode::OK, answer).await
 }
 
 async fn search_all(
@@ -175,10 +180,7 @@ async fn search_all(
         )
         .await
     };
-    match answer.await {
-        Ok(body) => respond(StatusCode::OK, &body),
-        Err(error) => respond_error(error),
-    }
+    reply(StatusCode::OK, answer).await
 }
 
 async fn create(
@@ -197,10 +199,7 @@ async fn create(
             ResourceKind::Group => app.scim_create_group(&principal, &body, &base).await,
         }
     };
-    match answer.await {
-        Ok(body) => respond(StatusCode::CREATED, &body),
-        Err(error) => respond_error(error),
-    }
+    reply(StatusCode::CREATED, answer).await
 }
 
 async fn read(
@@ -223,10 +222,7 @@ async fn read(
             ResourceKind::Group => app.scim_group(&principal, &id, &projection, &base).await,
         }
     };
-    match answer.await {
-        Ok(body) => respond(StatusCode::OK, &body),
-        Err(error) => respond_error(error),
-    }
+    reply(StatusCode::OK, answer).await
 }
 
 async fn replace(
@@ -255,10 +251,7 @@ async fn replace(
             }
         }
     };
-    match answer.await {
-        Ok(body) => respond(StatusCode::OK, &body),
-        Err(error) => respond_error(error),
-    }
+    reply(StatusCode::OK, answer).await
 }
 
 async fn patch(
