@@ -490,10 +490,48 @@ async fn a_push_that_would_empty_a_school_waits_for_an_admin() {
         ids.push(
             scim.create_user(json!({
                 "userName": format!("staff{n}@alpha.example"),
+                "emails": [{ "value": format!("staff{n}@alpha.example"), "type": "work" }],
                 "displayName": format!("Staff Member {n}"),
                 ENTERPRISE: { "department": "Riverside" },
             }))
             .await,
+        );
+    }
+    // Paged, cut to the attributes asked for, and filtered the ways the issue names.
+    let (_, page) = scim
+        .get("/Users?startIndex=3&count=4&attributes=userName")
+        .await;
+    assert_eq!(
+        (
+            &page["totalResults"],
+            &page["startIndex"],
+            &page["itemsPerPage"]
+        ),
+        (&json!(10), &json!(3), &json!(4))
+    );
+    assert_eq!(page["Resources"][0]["userName"], "staff2@alpha.example");
+    assert!(page["Resources"][0].get("displayName").is_none());
+    for (filter, found) in [
+        ("userName sw \"staff1\"", 1),
+        ("emails co \"@alpha\" and displayName pr", 10),
+        (
+            "displayName eq \"Staff Member 7\" or userName eq \"staff8@alpha.example\"",
+            2,
+        ),
+        ("externalId pr", 0),
+        ("not (userName ew \"0@alpha.example\")", 9),
+    ] {
+        let (status, list) = scim
+            .call(
+                Method::POST,
+                "/Users/.search",
+                Some(json!({ "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": filter, "count": 0 })),
+            )
+            .await;
+        assert_eq!(
+            (status, list["totalResults"].as_u64()),
+            (200, Some(found)),
+            "{filter}: {list}"
         );
     }
     let disable = |id: String| {
