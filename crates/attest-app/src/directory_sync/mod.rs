@@ -69,12 +69,7 @@ impl App {
         &self,
         principal: &Principal,
     ) -> Result<HashMap<SchoolId, String>, AppError> {
-        Ok(Schools::new(&self.db, &principal.scope())
-            .list()
-            .await?
-            .into_iter()
-            .map(|school| (school.id, school.slug.to_string()))
-            .collect())
+        school_slugs_in(&self.db, &principal.scope()).await
     }
 
     async fn connection_of(&self, principal: &Principal) -> Result<DirectoryConnection, AppError> {
@@ -88,4 +83,18 @@ impl App {
                 )
             })
     }
+}
+
+/// The trust's school slugs read through `conn` (a push's own transaction: a second
+/// connection taken while holding one could wait for ever on a busy pool).
+pub(super) async fn school_slugs_in(
+    conn: &impl attest_store::ConnectionTrait,
+    scope: &attest_domain::TenantScope,
+) -> Result<HashMap<SchoolId, String>, AppError> {
+    Ok(Schools::new(conn, scope)
+        .list()
+        .await?
+        .into_iter()
+        .map(|school| (school.id, school.slug.to_string()))
+        .collect())
 }

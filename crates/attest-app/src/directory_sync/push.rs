@@ -191,7 +191,7 @@ impl App {
             &headcounts,
             connection.settings.max_leaver_share,
         );
-        let slugs = self.school_slugs(&operator).await?;
+        let slugs = super::school_slugs_in(txn, &scope).await?;
         let view = self.plan_view(&planned, &slugs);
         let mut summary = json!({
             "scim": what,
