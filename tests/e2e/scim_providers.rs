@@ -606,3 +606,33 @@ async fn a_push_that_would_empty_a_school_waits_for_an_admin() {
         8
     );
 }
+
+#[tokio::test]
+async fn pushes_in_parallel_all_land_and_each_person_once() {
+    let test = TestApp::spawn_public().await;
+    let alpha = test.trust("alpha").await;
+    let (riverside, _, rules) = rules(&test, &alpha.admin).await;
+    let scim = Scim::connect(&test, &alpha.admin, rules, (None, 0.1)).await;
+    // More requests at once than the server has database connections (5 in tests).
+    let pushes = (0..24).map(|n| {
+        scim.post(
+            "/Users",
+            json!({
+                "userName": format!("p{n}@alpha.example"),
+                "displayName": format!("Parallel Person {n}"),
+                ENTERPRISE: { "department": "Riverside" },
+            }),
+        )
+    });
+    let answers = futures_util::future::join_all(pushes).await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 201, "{body}");
+    }
+    let people = memberships(&test, &alpha.admin).await;
+    assert_eq!(people.len(), 24);
+    assert!(
+        people
+            .iter()
+            .all(|(_, open)| open == &[format!("{riverside}:TEACHING")])
+    );
+}
