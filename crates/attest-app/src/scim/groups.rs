@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use attest_domain::Principal;
 use attest_domain::scim::{Filter, ResourceKind, apply_patch, parse_patch, project};
+use attest_domain::{Principal, TenantScope};
 use attest_store::{Scim, ScimRecord, TransactionTrait};
 use serde_json::{Map, Value, json};
 
@@ -49,7 +49,7 @@ impl App {
                 .await?;
         }
         txn.commit().await?;
-        self.scim_group(principal, &id.to_string(), &ScimProjection::default(), base)
+        self.read_group(&scope, id, &ScimProjection::default(), base)
             .await
     }
 
@@ -61,8 +61,19 @@ impl App {
         base: &str,
     ) -> Result<Value, AppError> {
         let scope = admit(self, principal)?;
-        let id = parse_id(id, "group")?;
-        let scim = Scim::new(&self.db, &scope);
+        self.read_group(&scope, parse_id(id, "group")?, projection, base)
+            .await
+    }
+
+    /// A group as served, read after a write without counting the request twice.
+    async fn read_group(
+        &self,
+        scope: &TenantScope,
+        id: uuid::Uuid,
+        projection: &ScimProjection,
+        base: &str,
+    ) -> Result<Value, AppError> {
+        let scim = Scim::new(&self.db, scope);
         let record = scim
             .group(id)
             .await?
@@ -84,11 +95,12 @@ impl App {
         base: &str,
     ) -> Result<Value, AppError> {
         let cleaned = ResourceKind::Group.clean(body).map_err(AppError::Scim)?;
-        self.save_group(principal, id, write, "scim.group_replaced", move |_| {
-            Ok(cleaned)
-        })
-        .await?;
-        self.scim_group(principal, id, &ScimProjection::default(), base)
+        let (scope, id) = self
+            .save_group(principal, id, write, "scim.group_replaced", move |_| {
+                Ok(cleaned)
+            })
+            .await?;
+        self.read_group(&scope, id, &ScimProjection::default(), base)
             .await
     }
 
@@ -107,12 +119,13 @@ impl App {
                 .await?;
             return Ok(None);
         }
-        self.save_group(principal, id, write, "scim.group_patched", |full| {
-            apply_patch(ResourceKind::Group, full, &operations).map_err(AppError::Scim)
-        })
-        .await?;
+        let (scope, id) = self
+            .save_group(principal, id, write, "scim.group_patched", |full| {
+                apply_patch(ResourceKind::Group, full, &operations).map_err(AppError::Scim)
+            })
+            .await?;
         Ok(Some(
-            self.scim_group(principal, id, &ScimProjection::default(), base)
+            self.read_group(&scope, id, &ScimProjection::default(), base)
                 .await?,
         ))
     }
@@ -186,7 +199,7 @@ impl App {
         write: &ScimWrite<'_>,
         action: &'static str,
         change: impl FnOnce(&Map<String, Value>) -> Result<Map<String, Value>, AppError>,
-    ) -> Result<(), AppError> {
+    ) -> Result<(TenantScope, uuid::Uuid), AppError> {
         let scope = admit(self, principal)?;
         let id = parse_id(id, "group")?;
         let at = self.now();
@@ -268,7 +281,7 @@ impl App {
             .await?;
         }
         txn.commit().await?;
-        Ok(())
+        Ok((scope, id))
     }
 
     /// DELETE: the group and its memberships go; people and their memberships follow

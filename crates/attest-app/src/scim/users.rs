@@ -1,7 +1,7 @@
 //! Users: create, read, replace, patch and delete; each write provisions the person.
 
-use attest_domain::Principal;
 use attest_domain::scim::{Meta, ResourceKind, ScimError, apply_patch, parse_patch, project};
+use attest_domain::{Principal, TenantScope};
 use attest_store::{Scim, ScimRecord, ScimUserRow, TransactionTrait};
 use serde_json::{Map, Value};
 
@@ -63,7 +63,7 @@ impl App {
         self.provision_pushed(&txn, principal, &[id], "POST /Users")
             .await?;
         txn.commit().await?;
-        self.scim_user(principal, &id.to_string(), &ScimProjection::default(), base)
+        self.read_user(&scope, id, &ScimProjection::default(), base)
             .await
     }
 
@@ -75,8 +75,19 @@ impl App {
         base: &str,
     ) -> Result<Value, AppError> {
         let scope = admit(self, principal)?;
-        let id = parse_id(id, "user")?;
-        let record = Scim::new(&self.db, &scope)
+        self.read_user(&scope, parse_id(id, "user")?, projection, base)
+            .await
+    }
+
+    /// A user as served, read after a write without counting the request twice.
+    async fn read_user(
+        &self,
+        scope: &TenantScope,
+        id: uuid::Uuid,
+        projection: &ScimProjection,
+        base: &str,
+    ) -> Result<Value, AppError> {
+        let record = Scim::new(&self.db, scope)
             .user(id)
             .await?
             .ok_or_else(|| not_found("user", id))?;
@@ -99,7 +110,7 @@ impl App {
             Ok(resource)
         })
         .await?;
-        self.scim_user(principal, &id.to_string(), &ScimProjection::default(), base)
+        self.read_user(&scope, id, &ScimProjection::default(), base)
             .await
     }
 
@@ -123,7 +134,7 @@ impl App {
             |stored| apply_patch(ResourceKind::User, stored, &operations).map_err(AppError::Scim),
         )
         .await?;
-        self.scim_user(principal, &id.to_string(), &ScimProjection::default(), base)
+        self.read_user(&scope, id, &ScimProjection::default(), base)
             .await
     }
 
