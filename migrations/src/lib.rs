@@ -32,6 +32,7 @@ mod m20261202_000022_create_policy_approval_defaults;
 mod m20261202_000023_create_signing_evidence;
 mod m20261202_000024_create_trust_retention;
 mod m20261202_000025_create_scim;
+mod m20261203_000026_create_learning;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000023_create_signing_evidence::Migration),
             Box::new(m20261202_000024_create_trust_retention::Migration),
             Box::new(m20261202_000025_create_scim::Migration),
+            Box::new(m20261203_000026_create_learning::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod directory_sync;
 mod error;
 mod guard;
 mod jobs;
+mod learning;
 mod loaders;
 mod mail;
 mod people;
@@ -44,6 +45,7 @@ pub struct Query(
     sso::SsoQuery,
     directory_sync::DirectorySyncQuery,
     retention::RetentionQuery,
+    learning::LearningQuery,
 );
 
 /// Every mutation.
@@ -59,6 +61,7 @@ pub struct Mutation(
     sso::SsoMutation,
     directory_sync::DirectorySyncMutation,
     retention::RetentionMutation,
+    learning::LearningMutation,
 );
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;

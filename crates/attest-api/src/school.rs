@@ -105,6 +105,12 @@ pub enum SigningMethod {
     Paper,
     /// Signed in by a single-use link sent to their email address.
     EmailLink,
+    /// A training course's certificate, recorded by the school.
+    Certificate,
+    /// On the register of an in-house training session.
+    Attendance,
+    /// From an external training provider's completions file.
+    Import,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

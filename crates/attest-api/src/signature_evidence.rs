@@ -1,7 +1,7 @@
 //! The evidence a signature carries beyond its answer, as GraphQL reads it.
 
 use async_graphql::SimpleObject;
-use attest_domain::SignerIdentity;
+use attest_domain::{CompletionEvidence, SignerIdentity};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -89,6 +89,12 @@ impl From<&SignerIdentity> for SignerIdentityView {
                 kept_at: Some(kept_at),
                 ..Self::default()
             },
+            SignerIdentity::Recorded { recorded_by } => Self {
+                kind: "recorded".to_owned(),
+                description,
+                recorded_by,
+                ..Self::default()
+            },
             SignerIdentity::Direct => Self {
                 kind: "direct".to_owned(),
                 description,
@@ -125,6 +131,8 @@ pub struct SignatureEvidence {
     pub identity: Option<SignerIdentityView>,
     pub viewed: Option<ViewedView>,
     pub changes_shown: Option<ChangesShownView>,
+    /// A read-and-understand's passed check, or a training completion's evidence.
+    pub completion: Option<CompletionView>,
     pub personal_commitment: Option<String>,
     /// When the personal fields were erased under the retention schedule.
     pub erased_at: Option<DateTime<Utc>>,
@@ -146,8 +154,94 @@ impl From<&attest_app::Acceptance> for SignatureEvidence {
                 since_acceptance_id: changes.since_acceptance,
                 clauses_changed: changes.clauses_changed,
             }),
+            completion: row.completion.as_ref().map(Into::into),
             personal_commitment: row.personal_commitment.clone(),
             erased_at: row.erased_at,
+        }
+    }
+}
+
+/// What showed a read-and-understand or a training was completed. Which fields are set
+/// depends on `kind`: `understood` (the attempt and its score), `certificate` (the file
+/// and its hash), `attendance` (the session), `imported` (the file, its line and the
+/// provider's reference).
+#[derive(SimpleObject, Default)]
+pub struct CompletionView {
+    pub kind: String,
+    /// One line an auditor reads.
+    pub description: String,
+    pub attempt_id: Option<Uuid>,
+    pub correct: Option<u32>,
+    pub total: Option<u32>,
+    pub pass_mark: Option<u32>,
+    pub certificate_id: Option<Uuid>,
+    pub file_name: Option<String>,
+    pub sha256: Option<String>,
+    pub session_id: Option<Uuid>,
+    pub held_on: Option<chrono::NaiveDate>,
+    pub trainer: Option<String>,
+    pub import_id: Option<Uuid>,
+    pub provider: Option<String>,
+    pub line: Option<u32>,
+    pub reference: Option<String>,
+}
+
+impl From<&CompletionEvidence> for CompletionView {
+    fn from(evidence: &CompletionEvidence) -> Self {
+        let description = evidence.describe();
+        match evidence.clone() {
+            CompletionEvidence::Understood {
+                attempt,
+                correct,
+                total,
+                pass_mark,
+            } => Self {
+                kind: "understood".to_owned(),
+                description,
+                attempt_id: Some(attempt),
+                correct: Some(correct),
+                total: Some(total),
+                pass_mark: Some(pass_mark),
+                ..Self::default()
+            },
+            CompletionEvidence::Certificate {
+                file,
+                file_name,
+                sha256,
+            } => Self {
+                kind: "certificate".to_owned(),
+                description,
+                certificate_id: Some(file),
+                file_name: Some(file_name),
+                sha256: Some(sha256),
+                ..Self::default()
+            },
+            CompletionEvidence::Attendance {
+                session,
+                held_on,
+                trainer,
+            } => Self {
+                kind: "attendance".to_owned(),
+                description,
+                session_id: Some(session),
+                held_on: Some(held_on),
+                trainer: Some(trainer),
+                ..Self::default()
+            },
+            CompletionEvidence::Imported {
+                import,
+                provider,
+                line,
+                reference,
+            } => Self {
+                kind: "imported".to_owned(),
+                description,
+                import_id: Some(import),
+                provider: Some(provider),
+                line: Some(line),
+                reference,
+                ..Self::default()
+            },
         }
     }
 }

@@ -16,6 +16,7 @@ mod directory_sync;
 mod email_templates;
 mod error;
 mod jobs;
+mod learning;
 mod mail;
 mod mail_delivery;
 mod mail_settings;
@@ -60,6 +61,10 @@ pub use email_templates::{
 };
 pub use error::{AppError, field_camel_case, field_words};
 pub use jobs::{JOB_MAX_ATTEMPTS, JobRound, WorkerSettings};
+pub use learning::{
+    CertificateUpload, CompletionImport, ImportedCompletions, NewTrainingSession, ReaderCheck,
+    ReaderQuestion, TrainingCompletion,
+};
 pub use mail::OUTBOX_STATUSES;
 pub use mail_delivery::{Delivered, MailDelivery};
 pub use membership::MembershipInput;

@@ -48,10 +48,15 @@ pub enum Limit {
     EvidenceUpload,
     /// SCIM requests, per SCIM token.
     Scim,
+    /// Attempts at a check of understanding, per reader.
+    UnderstandingAttempt,
+    /// Training completions recorded (certificates, registers, imported files), per
+    /// principal.
+    TrainingRecord,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 12] = [
+    pub const ALL: [Limit; 14] = [
         Limit::SignIn,
         Limit::MagicLinkFailure,
         Limit::BearerFailure,
@@ -64,6 +69,8 @@ impl Limit {
         Limit::EmailSignIn,
         Limit::EvidenceUpload,
         Limit::Scim,
+        Limit::UnderstandingAttempt,
+        Limit::TrainingRecord,
     ];
 
     fn what(self) -> &'static str {
@@ -80,6 +87,8 @@ impl Limit {
             Limit::EmailSignIn => "sign-in links asked for",
             Limit::EvidenceUpload => "evidence files attached",
             Limit::Scim => "SCIM requests with this token",
+            Limit::UnderstandingAttempt => "attempts at the check of understanding",
+            Limit::TrainingRecord => "training records",
         }
     }
 }
@@ -102,6 +111,10 @@ pub struct RateLimitSettings {
     pub evidence_uploads_per_hour: u32,
     /// Per SCIM token: Entra ID's provisioning service stays well under this.
     pub scim_requests_per_minute: u32,
+    /// Per reader: enough to learn from mistakes, too few to try every combination.
+    pub understanding_attempts_per_hour: u32,
+    /// Per principal: certificates, session registers and completion files recorded.
+    pub training_records_per_hour: u32,
 }
 
 impl Default for RateLimitSettings {
@@ -119,6 +132,8 @@ impl Default for RateLimitSettings {
             email_sign_in_per_hour: 10,
             evidence_uploads_per_hour: 60,
             scim_requests_per_minute: 6000,
+            understanding_attempts_per_hour: 10,
+            training_records_per_hour: 600,
         }
     }
 }
@@ -146,6 +161,11 @@ impl RateLimitSettings {
             Limit::EmailSignIn => (self.email_sign_in_per_hour, Duration::from_secs(3600)),
             Limit::EvidenceUpload => (self.evidence_uploads_per_hour, Duration::from_secs(3600)),
             Limit::Scim => (self.scim_requests_per_minute, Duration::from_secs(60)),
+            Limit::UnderstandingAttempt => (
+                self.understanding_attempts_per_hour,
+                Duration::from_secs(3600),
+            ),
+            Limit::TrainingRecord => (self.training_records_per_hour, Duration::from_secs(3600)),
         };
         let burst = NonZeroU32::new(count)?;
         Quota::with_period(per / count).map(|quota| quota.allow_burst(burst))

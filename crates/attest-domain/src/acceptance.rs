@@ -24,6 +24,12 @@ pub enum SigningMethod {
     /// Signed in by a single-use sign-in link sent to their email address (people
     /// without a school Microsoft or Google account: governors, volunteers, visitors).
     EmailLink,
+    /// A training course's certificate, recorded by the school.
+    Certificate,
+    /// On the register of an in-house training session.
+    Attendance,
+    /// From an external training provider's completions file.
+    Import,
 }
 
 /// Whether the person signed or declined.
@@ -61,7 +67,7 @@ macro_rules! text_enum {
     };
 }
 
-text_enum!(SigningMethod, "method", [Sso => "sso", MagicLink => "magic_link", Paper => "paper", EmailLink => "email_link"]);
+text_enum!(SigningMethod, "method", [Sso => "sso", MagicLink => "magic_link", Paper => "paper", EmailLink => "email_link", Certificate => "certificate", Attendance => "attendance", Import => "import"]);
 text_enum!(Decision, "decision", [Accepted => "accepted", Declined => "declined"]);
 
 /// The hash the first row of a trust's chain points back to.

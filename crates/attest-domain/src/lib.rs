@@ -15,6 +15,7 @@ mod evidence;
 mod identity;
 mod ids;
 mod jobs;
+mod learning;
 mod mail_settings;
 mod membership;
 mod network;
@@ -70,6 +71,12 @@ pub use ids::{
     SchoolId, TrustId,
 };
 pub use jobs::{JobKind, JobStatus, retry_backoff, tick_key};
+pub use learning::{
+    Attendee, COMPLETIONS_MAX_ROWS, CheckQuestion, CompletionEvidence, CompletionRow,
+    CompletionRowError, MAX_CHECK_QUESTIONS, MAX_OPTIONS, ObligationKind, Score,
+    TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt, UnderstandingCheck,
+    parse_completion_date, parse_completions,
+};
 pub use mail_settings::{MailSettings, MailSettingsInput, clock_text};
 pub use membership::MembershipKind;
 pub use network::{check_provider_url, is_public_ip};

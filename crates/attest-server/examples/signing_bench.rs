@@ -311,6 +311,7 @@ async fn generate(app: &App, db: &Database, now: DateTime<Utc>) -> anyhow::Resul
                     identity: attest_domain::SignerIdentity::Direct,
                     viewed: None,
                     changes_shown: None,
+                    completion: None,
                     salt: attest_auth::commitment_salt()?,
                 })
                 .await?;
@@ -589,6 +590,7 @@ async fn publish_september(
                 title: None,
                 kind: PolicyKind::TrustLocked,
                 school: None,
+                obligation: attest_domain::ObligationKind::Sign,
                 policy: Some(aup),
             },
         )

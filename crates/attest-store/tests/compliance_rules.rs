@@ -319,6 +319,7 @@ async fn check(world: World) -> Result<(), TestCaseError> {
                 identity: attest_domain::SignerIdentity::Direct,
                 viewed: None,
                 changes_shown: None,
+                completion: None,
                 salt: "00".repeat(32),
             })
             .await

@@ -424,6 +424,7 @@ impl Trust {
                 identity: attest_domain::SignerIdentity::Direct,
                 viewed: None,
                 changes_shown: None,
+                completion: None,
                 salt: "00".repeat(32),
             })
             .await

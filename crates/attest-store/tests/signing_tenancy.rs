@@ -118,6 +118,7 @@ fn acceptance(world: &World) -> NewAcceptance {
         identity: attest_domain::SignerIdentity::Direct,
         viewed: None,
         changes_shown: None,
+        completion: None,
         salt: "00".repeat(32),
     }
 }

@@ -40,6 +40,10 @@ pub struct ImportPolicyInput {
     pub school_id: Option<Uuid>,
     /// Import as a new draft of this existing policy.
     pub policy_id: Option<Uuid>,
+    /// For a new policy: sign it (an AUP), READ it and confirm (KCSIE), or complete
+    /// TRAINING (a course renewed on its schedule).
+    #[graphql(default_with = "crate::learning::ObligationKind::Sign")]
+    pub obligation: crate::learning::ObligationKind,
 }
 
 #[derive(InputObject)]

@@ -57,6 +57,7 @@ impl PolicyMutation {
                     kind: input.kind.into(),
                     school: input.school_id.map(SchoolId::from_uuid),
                     policy: input.policy_id.map(PolicyId::from_uuid),
+                    obligation: input.obligation.into(),
                 },
             )
             .await

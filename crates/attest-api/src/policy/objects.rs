@@ -28,6 +28,10 @@ impl Policy {
     async fn id(&self) -> Uuid {
         self.0.id.as_uuid()
     }
+    /// What each member of staff must do: SIGN, READ and confirm, or complete TRAINING.
+    async fn obligation(&self) -> crate::learning::ObligationKind {
+        self.0.obligation.into()
+    }
     async fn title(&self) -> &str {
         &self.0.title
     }

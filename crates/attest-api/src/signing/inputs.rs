@@ -33,6 +33,11 @@ pub struct SignPolicyInput {
     /// From `signingForm`: the view the text was read in (kept as evidence; needed
     /// when the trust sets a reading rule).
     pub view_id: Option<Uuid>,
+    /// A read-and-understand text's check of understanding: the option chosen for each
+    /// question (from 0), in order. Every attempt is kept; a fail is refused with the
+    /// score.
+    #[graphql(default)]
+    pub understanding: Vec<u32>,
 }
 
 #[derive(InputObject)]

@@ -36,6 +36,11 @@ impl SigningMutation {
             role: input.role,
             answers: answers_map(input.answers),
             view: input.view_id,
+            understanding: input
+                .understanding
+                .iter()
+                .map(|choice| usize::try_from(*choice).unwrap_or(usize::MAX))
+                .collect(),
         };
         let signed = match input.magic_link_token {
             Some(token) => {

@@ -159,6 +159,11 @@ pub struct SigningForm {
     /// For a re-signer: what changed since the version they last signed.
     pub changes_since_signed: Option<ChangesSinceSigned>,
     pub reading_rule: ReadingRule,
+    /// SIGN, or READ (read and confirm; a training course has no form).
+    pub obligation: crate::learning::ObligationKind,
+    /// A read-and-understand text's check of understanding: answer it in
+    /// `signPolicy(understanding:)`, one option index (from 0) per question.
+    pub understanding_check: Option<crate::learning::ReaderCheck>,
 }
 
 /// The clause-level changes since the version a re-signer last signed.
@@ -215,6 +220,8 @@ impl From<attest_app::SigningForm> for SigningForm {
                 changes: since.changes.into_iter().map(Into::into).collect(),
             }),
             reading_rule: form.reading_rule.into(),
+            obligation: form.obligation.into(),
+            understanding_check: form.understanding.map(Into::into),
         }
     }
 }

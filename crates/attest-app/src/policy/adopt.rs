@@ -75,6 +75,14 @@ impl App {
                         at,
                     })
                     .await?;
+                // The copy asks what the template asks (read, complete), not a signature.
+                let policy = if policy.obligation == template_policy.obligation {
+                    policy
+                } else {
+                    policies
+                        .set_obligation(policy.id, template_policy.obligation, at)
+                        .await?
+                };
                 record(
                     &txn,
                     principal,
@@ -113,6 +121,10 @@ impl App {
                 at,
             })
             .await?;
+        let learning = attest_store::Learning::new(&txn, &scope);
+        if let Some(check) = learning.check(template.id).await? {
+            learning.set_check(version.id, Some(&check), at).await?;
+        }
         record(
             &txn,
             principal,

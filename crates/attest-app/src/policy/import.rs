@@ -2,7 +2,9 @@
 //! existing policy.
 
 use attest_document::{ImportReport, Warning, import, report};
-use attest_domain::{PolicyId, PolicyKind, Principal, SchoolId, VersionState, clean_file_name};
+use attest_domain::{
+    ObligationKind, PolicyId, PolicyKind, Principal, SchoolId, VersionState, clean_file_name,
+};
 use attest_store::{
     NewPolicy, NewPolicySourceFile, NewPolicyVersion, Policies, Policy, PolicyVersion,
     PolicyVersionFiles, PolicyVersions, Schools, TransactionTrait,
@@ -28,6 +30,8 @@ pub struct ImportPolicy {
     pub school: Option<SchoolId>,
     /// Import as a new draft of this policy instead of creating one.
     pub policy: Option<PolicyId>,
+    /// For a new policy: what it asks of each member of staff.
+    pub obligation: ObligationKind,
 }
 
 pub struct ImportedDraft {
@@ -139,6 +143,14 @@ impl App {
                         at,
                     })
                     .await?;
+                let policy = match input.obligation {
+                    ObligationKind::Sign => policy,
+                    other => {
+                        Policies::new(&txn, &scope)
+                            .set_obligation(policy.id, other, at)
+                            .await?
+                    }
+                };
                 record(
                     &txn,
                     principal,

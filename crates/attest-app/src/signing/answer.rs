@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use attest_domain::{
-    ChangesShown, Decision, MagicLinkId, PolicyVersionId, Principal, SchoolId, SignerIdentity,
-    SigningMethod, TenantScope, ViewEvidence, typed_name_matches,
+    ChangesShown, CompletionEvidence, Decision, MagicLinkId, PolicyVersionId, Principal, SchoolId,
+    SignerIdentity, SigningMethod, TenantScope, ViewEvidence, typed_name_matches,
 };
 use attest_store::{Acceptance, NewAcceptance};
 use chrono::NaiveDate;
@@ -35,6 +35,9 @@ pub struct SignPolicy {
     pub answers: BTreeMap<String, String>,
     /// The view the text was read in (from the signing page or `renderForSigning`).
     pub view: Option<uuid::Uuid>,
+    /// For a read-and-understand text with a check of understanding: the option chosen
+    /// for each question, in order, from 0.
+    pub understanding: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +76,8 @@ pub(super) struct Answer {
     pub(super) decline_reason: Option<String>,
     pub(super) signed_on: NaiveDate,
     pub(super) origin: Origin,
+    /// A passed check of understanding, or a training's evidence.
+    pub(super) completion: Option<CompletionEvidence>,
 }
 
 pub(super) fn bounded(field: &str, value: &str, max: usize) -> Result<String, AppError> {
@@ -176,6 +181,7 @@ impl App {
             decline_reason: None,
             signed_on: self.today(),
             origin: clean_origin(origin),
+            completion: None,
         })
     }
 
@@ -208,6 +214,7 @@ impl App {
             decline_reason: Some(reason),
             signed_on: self.today(),
             origin: clean_origin(origin),
+            completion: None,
         })
     }
 
@@ -251,6 +258,7 @@ impl App {
             identity: answer.identity,
             viewed: answer.shown.viewed,
             changes_shown: answer.shown.changes,
+            completion: answer.completion,
             salt: attest_auth::commitment_salt()
                 .map_err(|error| AppError::Internal(error.to_string()))?,
         };

@@ -40,6 +40,10 @@ pub struct SigningForm {
     pub changes: Option<super::ChangesSince>,
     /// What the trust asks of a reader before the sign button works.
     pub reading_rule: attest_domain::ReadingRule,
+    /// Sign, or read and confirm (a training course has no form).
+    pub obligation: attest_domain::ObligationKind,
+    /// A read-and-understand text's check of understanding, without its answers.
+    pub understanding: Option<crate::ReaderCheck>,
 }
 
 impl App {
@@ -187,6 +191,11 @@ impl App {
             view: Some(view),
             changes: self.changes_since_signed(scope, found).await?,
             reading_rule: self.reading_rule(scope).await?,
+            understanding: self
+                .reader_check(scope, found)
+                .await?
+                .as_ref()
+                .map(crate::ReaderCheck::from),
             ..signing_form(found, expires_at)
         })
     }
@@ -252,6 +261,8 @@ pub(super) fn signing_form(
         view: None,
         changes: None,
         reading_rule: attest_domain::ReadingRule::default(),
+        obligation: found.policy.obligation,
+        understanding: None,
     }
 }
 

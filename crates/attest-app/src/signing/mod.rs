@@ -4,6 +4,7 @@
 mod answer;
 mod chain;
 mod chain_writer;
+mod completion;
 mod compliance;
 mod evidence;
 mod exemption;
@@ -23,7 +24,9 @@ mod summary_cache;
 mod timestamp;
 
 pub(crate) use chain_writer::ChainWriter;
+pub(crate) use completion::Completed;
 pub(crate) use compliance::{csv_error, finish_csv, safe_cell};
+pub(crate) use obligation::Obligation;
 pub(crate) use signing_texts::SigningTexts;
 pub use summary_cache::SUMMARY_TTL;
 pub(crate) use summary_cache::SummaryCache;

@@ -131,6 +131,7 @@ impl App {
         input: PaperAcceptance,
         origin: Origin,
     ) -> Result<Acceptance, AppError> {
+        super::sign::answered_by_the_person(found)?;
         let today = self.today();
         let note = bounded("note", &input.note, MAX_NOTE)?;
         if note.is_empty() {
@@ -169,6 +170,7 @@ impl App {
             decline_reason: None,
             signed_on,
             origin: clean_origin(origin),
+            completion: None,
         };
         self.write_answer(principal, scope, found, answer, None)
             .await

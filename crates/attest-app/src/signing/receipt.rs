@@ -25,6 +25,9 @@ pub fn receipt_text(evidence: &AcceptanceEvidence) -> String {
         SigningMethod::MagicLink => "single-use link sent to their email",
         SigningMethod::Paper => "PAPER FORM recorded by a school admin",
         SigningMethod::EmailLink => "signed in with a single-use link sent to their email",
+        SigningMethod::Certificate => "TRAINING CERTIFICATE recorded by the school",
+        SigningMethod::Attendance => "TRAINING SESSION register recorded by the school",
+        SigningMethod::Import => "TRAINING PROVIDER'S completions file imported by the school",
     };
     format!(
         "attest receipt {id}\n\
@@ -108,6 +111,9 @@ pub fn certificate(evidence: &AcceptanceEvidence) -> String {
                 "end of the text not reached"
             }
         ));
+    }
+    if let Some(completion) = &a.completion {
+        lines.push(format!("Completion:    {}", completion.describe()));
     }
     if let Some(changes) = &a.changes_shown {
         lines.push(format!(

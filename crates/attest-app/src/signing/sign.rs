@@ -7,8 +7,21 @@ use attest_store::Acceptance;
 use attest_domain::ViewEvidence;
 
 use super::answer::{DeclinePolicy, Origin, Shown, SignPolicy};
+use super::obligation::Obligation;
 use super::signer::Signer;
 use crate::{App, AppError};
+
+/// A training course is completed, not signed: the school records it with evidence.
+pub(super) fn answered_by_the_person(found: &Obligation) -> Result<(), AppError> {
+    if found.policy.obligation.answered_by_the_person() {
+        return Ok(());
+    }
+    Err(AppError::Conflict(format!(
+        "'{}' is a training course: your school records your completion (a certificate, a \
+         session's register or the provider's file), so there is nothing to sign",
+        found.policy.title
+    )))
+}
 
 impl App {
     /// The signed-in member of staff signs a policy version.
@@ -74,8 +87,17 @@ impl App {
         {
             return Err(AppError::invalid("viewId", unmet));
         }
+        answered_by_the_person(&signer.found)?;
         let shown = self.shown(signer, viewed).await?;
-        let answer = self.signature(signer, input, shown, origin)?;
+        let mut answer = self.signature(signer, input, shown, origin)?;
+        answer.completion = self
+            .understood(
+                &signer.principal,
+                &signer.scope,
+                &signer.found,
+                &input.understanding,
+            )
+            .await?;
         self.write_answer(
             &signer.principal,
             &signer.scope,
@@ -95,6 +117,7 @@ impl App {
         let viewed = self
             .view_evidence(&signer.scope, &signer.found, input.view)
             .await?;
+        answered_by_the_person(&signer.found)?;
         let shown = self.shown(signer, viewed).await?;
         let answer = self.decline(signer, input, shown, origin)?;
         self.write_answer(

@@ -24,6 +24,8 @@ pub enum SigningAnswer {
         role: Option<String>,
         answers: BTreeMap<String, String>,
         view: Option<uuid::Uuid>,
+        /// The check of understanding's answers, if the text has one.
+        understanding: Vec<usize>,
     },
     Decline {
         content_hash: String,
@@ -101,6 +103,7 @@ impl App {
                 role,
                 answers,
                 view,
+                understanding,
             } => {
                 let input = SignPolicy {
                     version,
@@ -110,6 +113,7 @@ impl App {
                     role,
                     answers,
                     view,
+                    understanding,
                 };
                 self.sign_as(&signer, &input, origin).await
             }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::{ChangesShown, ViewEvidence};
-use crate::{Decision, SigningMethod};
+use crate::{CompletionEvidence, Decision, SigningMethod};
 
 /// Which fields a row's hash covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,6 +60,10 @@ pub struct SealedFields<'a> {
     pub renew_on: Option<NaiveDate>,
     pub viewed: Option<&'a ViewEvidence>,
     pub changes_shown: Option<&'a ChangesShown>,
+    /// Absent from every row but a read-and-understand's or a training's, so rows
+    /// written before it existed hash as they always did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completion: Option<&'a CompletionEvidence>,
     pub personal_commitment: &'a str,
 }
 

@@ -41,6 +41,8 @@ pub enum SignerIdentity {
         recorded_by: Option<uuid::Uuid>,
         kept_at: String,
     },
+    /// A training completion recorded by the school (the evidence is sealed with it).
+    Recorded { recorded_by: Option<uuid::Uuid> },
     /// Acting as the person with no session or link (the demo, and tests).
     Direct,
 }
@@ -85,6 +87,10 @@ impl SignerIdentity {
             } => match recorded_by {
                 Some(by) => format!("paper form recorded by {by}; kept at: {kept_at}"),
                 None => format!("paper form; kept at: {kept_at}"),
+            },
+            Self::Recorded { recorded_by } => match recorded_by {
+                Some(by) => format!("completion recorded by {by}"),
+                None => "completion recorded by the school".to_owned(),
             },
             Self::Direct => "recorded directly (no sign-in)".to_owned(),
         }

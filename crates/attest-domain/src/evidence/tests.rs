@@ -100,9 +100,17 @@ fn a_sealed_hash_covers_the_view_the_changes_and_the_commitment() {
         renew_on: None,
         viewed: Some(&viewed),
         changes_shown: None,
+        completion: None,
         personal_commitment: "c1",
     };
     let hash = sealed_hash(crate::GENESIS_HASH, &fields);
+    // A row without completion evidence hashes as rows did before the field existed.
+    assert!(!sealed_json(&fields).contains("completion"));
+    let certificate = crate::CompletionEvidence::Certificate {
+        file: uuid::Uuid::nil(),
+        file_name: "cert.pdf".to_owned(),
+        sha256: "ab".to_owned(),
+    };
     let shorter = ViewEvidence {
         seconds_open: 41,
         ..viewed
@@ -123,6 +131,10 @@ fn a_sealed_hash_covers_the_view_the_changes_and_the_commitment() {
         },
         SealedFields {
             changes_shown: Some(&changes),
+            ..fields.clone()
+        },
+        SealedFields {
+            completion: Some(&certificate),
             ..fields.clone()
         },
         SealedFields {

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::{
-    MembershipKind, PolicyId, PolicyKind, PolicyVersionId, ResignSchedule, SchoolId, TrustId,
-    VersionState,
+    MembershipKind, ObligationKind, PolicyId, PolicyKind, PolicyVersionId, ResignSchedule,
+    SchoolId, TrustId, VersionState,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,6 +17,8 @@ pub struct Policy {
     /// The owning school; `None` for the trust's policies.
     pub school: Option<SchoolId>,
     pub kind: PolicyKind,
+    /// What each member of staff must do: sign, read and confirm, or complete training.
+    pub obligation: ObligationKind,
     pub title: String,
     /// For a school's adopted copy: the trust template it came from.
     pub template: Option<PolicyId>,

@@ -11,8 +11,8 @@ use crate::evidence::{
     ViewEvidence, sealed_hash,
 };
 use crate::{
-    AcceptanceId, ChainedFields, ComplianceStatus, Decision, ExemptionId, MembershipKind, PersonId,
-    PolicyId, PolicyVersionId, SchoolId, SigningMethod, TrustId,
+    AcceptanceId, ChainedFields, CompletionEvidence, ComplianceStatus, Decision, ExemptionId,
+    MembershipKind, PersonId, PolicyId, PolicyVersionId, SchoolId, SigningMethod, TrustId,
 };
 
 /// One signature or decline, with all its evidence.
@@ -58,6 +58,8 @@ pub struct Acceptance {
     pub viewed: Option<ViewEvidence>,
     /// That a re-signer was shown the changes since their last signature.
     pub changes_shown: Option<ChangesShown>,
+    /// What showed a read-and-understand or a training was completed.
+    pub completion: Option<CompletionEvidence>,
     /// How the signer was authenticated (format 2; `None` once erased).
     pub identity: Option<SignerIdentity>,
     /// Format 2: the salted commitment to the personal fields the chain covers.
@@ -105,6 +107,7 @@ impl Acceptance {
             renew_on: self.renew_on,
             viewed: self.viewed.as_ref(),
             changes_shown: self.changes_shown.as_ref(),
+            completion: self.completion.as_ref(),
             personal_commitment: self.personal_commitment.as_deref().unwrap_or(""),
         }
     }

@@ -83,6 +83,7 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
                         title: None,
                         kind,
                         school,
+                        obligation: attest_domain::ObligationKind::Sign,
                         policy: None,
                     },
                 )

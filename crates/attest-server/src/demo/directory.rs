@@ -167,6 +167,7 @@ async fn publish_sample(
                 title: None,
                 kind: PolicyKind::School,
                 school: Some(school),
+                obligation: attest_domain::ObligationKind::Sign,
                 policy: None,
             },
         )

@@ -69,6 +69,7 @@ pub(super) async fn policy_in_review(app: &App, demo: &DemoTrust) -> anyhow::Res
                 title: None,
                 kind: PolicyKind::School,
                 school: None,
+                obligation: attest_domain::ObligationKind::Sign,
                 policy: Some(policy.id),
             },
         )

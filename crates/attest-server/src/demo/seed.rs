@@ -224,6 +224,7 @@ async fn sign_as(
             role: None,
             answers,
             view: form.view,
+            understanding: Vec::new(),
         },
         origin.clone(),
     )

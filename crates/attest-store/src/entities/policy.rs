@@ -17,6 +17,7 @@ pub struct Model {
     pub retired_at: Option<DateTimeUtc>,
     pub resign_schedule: String,
     pub grace_days: i32,
+    pub obligation: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

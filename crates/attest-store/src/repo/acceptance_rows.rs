@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use attest_domain::{
-    Acceptance, AcceptanceId, ChainFormat, ChangesShown, Decision, MembershipKind, PersonId,
-    PersonalFields, PolicyId, PolicyVersionId, SchoolId, SignerIdentity, SigningMethod, TrustId,
-    ViewEvidence, to_stored_precision,
+    Acceptance, AcceptanceId, ChainFormat, ChangesShown, CompletionEvidence, Decision,
+    MembershipKind, PersonId, PersonalFields, PolicyId, PolicyVersionId, SchoolId, SignerIdentity,
+    SigningMethod, TrustId, ViewEvidence, to_stored_precision,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement};
@@ -45,6 +45,8 @@ pub struct NewAcceptance {
     pub viewed: Option<ViewEvidence>,
     /// That a re-signer was shown what changed since their last signature.
     pub changes_shown: Option<ChangesShown>,
+    /// A read-and-understand's passed check, or a training's evidence.
+    pub completion: Option<CompletionEvidence>,
     /// Random, hex: salts the commitment to the personal fields.
     pub salt: String,
 }
@@ -56,6 +58,8 @@ struct PublicEvidence {
     viewed: Option<ViewEvidence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     changes_shown: Option<ChangesShown>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    completion: Option<CompletionEvidence>,
 }
 
 /// The row `new` becomes at `seq`, hashed onto `prev_hash` (format 2).
@@ -107,6 +111,7 @@ pub(super) fn chained(
             ..viewed
         }),
         changes_shown: new.changes_shown,
+        completion: new.completion,
         identity: Some(personal.identity),
         personal_commitment: Some(commitment),
         salt: Some(new.salt),
@@ -139,6 +144,7 @@ pub(super) fn to_model(row: &Acceptance) -> Result<acceptance::ActiveModel, Stor
     let evidence = PublicEvidence {
         viewed: row.viewed,
         changes_shown: row.changes_shown,
+        completion: row.completion.clone(),
     };
     Ok(acceptance::ActiveModel {
         id: Set(row.id.as_uuid()),
@@ -312,6 +318,7 @@ fn to_acceptance(
         format,
         viewed: evidence.viewed,
         changes_shown: evidence.changes_shown,
+        completion: evidence.completion,
         identity: None,
         personal_commitment: model.personal_commitment,
         salt,

@@ -17,6 +17,7 @@ mod email_sign_in;
 mod exemptions;
 mod identity_providers;
 mod jobs;
+mod learning;
 mod magic_links;
 mod mail_settings;
 mod memberships;
@@ -60,6 +61,7 @@ pub use email_sign_in::{
 pub use exemptions::{Exemption, Exemptions, NewExemption};
 pub use identity_providers::{IdentityProvider, IdentityProviders};
 pub use jobs::{Job, JobQueue, Jobs, NewJob};
+pub use learning::{Learning, NewCertificate, NewImport, NewSession};
 pub use magic_links::{MagicLink, MagicLinks, NewMagicLink, find_magic_link_by_hash};
 pub use mail_settings::{TrustMailSettings, mail_settings_for_delivery};
 pub use memberships::{Memberships, NewMembership};

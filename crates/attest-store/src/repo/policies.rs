@@ -1,7 +1,9 @@
 //! Policies of the scope's trust. A school-restricted scope sees its schools' own
 //! policies and the trust's policies (which apply to every school).
 
-use attest_domain::{PolicyId, PolicyKind, ResignSchedule, SchoolId, TenantScope, TrustId};
+use attest_domain::{
+    ObligationKind, PolicyId, PolicyKind, ResignSchedule, SchoolId, TenantScope, TrustId,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{ExprTrait, Query, SelectStatement};
 use sea_orm::{
@@ -138,6 +140,7 @@ impl<'a, C: ConnectionTrait> Policies<'a, C> {
             retired_at: Set(None),
             resign_schedule: Set(schedule_text(ResignSchedule::EveryMonths { months: 12 })),
             grace_days: Set(14),
+            obligation: Set(ObligationKind::Sign.as_str().to_owned()),
         }
         .insert(self.conn)
         .await?;
@@ -164,6 +167,28 @@ impl<'a, C: ConnectionTrait> Policies<'a, C> {
             update = update.col_expr(policy::Column::RetiredAt, Some(retired_at).into());
         }
         if update.exec(self.conn).await?.rows_affected == 0 {
+            return Err(StoreError::NotFound("policy"));
+        }
+        self.get(id).await
+    }
+
+    /// Sets what each member of staff must do (only before the first publication: the
+    /// caller checks).
+    pub async fn set_obligation(
+        &self,
+        id: PolicyId,
+        obligation: ObligationKind,
+        at: DateTime<Utc>,
+    ) -> Result<Policy, StoreError> {
+        let result = policy::Entity::update_many()
+            .col_expr(policy::Column::UpdatedAt, at.into())
+            .col_expr(policy::Column::Obligation, obligation.as_str().into())
+            .filter(policy::Column::TrustId.eq(self.scope.trust().as_uuid()))
+            .filter(policy::Column::Id.eq(id.as_uuid()))
+            .filter(policy::Column::Id.in_subquery(visible_policy_ids(self.scope)))
+            .exec(self.conn)
+            .await?;
+        if result.rows_affected == 0 {
             return Err(StoreError::NotFound("policy"));
         }
         self.get(id).await
@@ -224,5 +249,9 @@ fn to_policy(model: policy::Model) -> Result<Policy, StoreError> {
             }
         })?,
         grace_days: u32::try_from(model.grace_days).unwrap_or_default(),
+        obligation: model
+            .obligation
+            .parse()
+            .map_err(StoreError::corrupt("obligation kind"))?,
     })
 }

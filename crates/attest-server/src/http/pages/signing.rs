@@ -45,6 +45,14 @@ pub(crate) fn sign_form(
             }),
             min_seconds => form.reading_rule.min_seconds,
             to_end => form.reading_rule.to_end,
+            reading => form.obligation == attest_domain::ObligationKind::Read,
+            check => form.understanding.as_ref().map(|check| context! {
+                pass_mark => check.pass_mark,
+                questions => check.questions.iter().map(|question| context! {
+                    prompt => question.prompt.clone(),
+                    options => question.options.clone(),
+                }).collect::<Vec<_>>(),
+            }),
         },
     )
 }
@@ -162,9 +170,25 @@ pub(crate) fn read_submission(form: &BTreeMap<String, String>) -> SigningSubmiss
                 })
                 .collect(),
             view,
+            understanding: understanding_answers(form),
         }
     };
     SigningSubmission { school, answer }
+}
+
+/// The check of understanding's radio buttons (`check.0`, `check.1`, …), in question
+/// order. A question left unanswered shortens the list, which the check refuses
+/// ("answer all N questions").
+fn understanding_answers(form: &BTreeMap<String, String>) -> Vec<usize> {
+    let mut chosen: Vec<(usize, usize)> = form
+        .iter()
+        .filter_map(|(name, value)| {
+            let question = name.strip_prefix("check.")?.parse().ok()?;
+            Some((question, value.trim().parse().unwrap_or(usize::MAX)))
+        })
+        .collect();
+    chosen.sort_unstable();
+    chosen.into_iter().map(|(_, option)| option).collect()
 }
 
 /// The page after an answer: the receipt, or the form again with what was wrong.

@@ -1,0 +1,88 @@
+//! Queries.
+
+use async_graphql::{Context, Object};
+use attest_domain::{PersonId, PolicyId, PolicyVersionId};
+use uuid::Uuid;
+
+use crate::context::{app, principal};
+use crate::error::OrGraphql;
+
+use super::objects::{
+    TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt, UnderstandingCheck,
+};
+
+#[derive(Default)]
+pub struct LearningQuery;
+
+#[Object]
+impl LearningQuery {
+    /// A read-and-understand version's check of understanding, with its answers.
+    async fn understanding_check(
+        &self,
+        ctx: &Context<'_>,
+        version_id: Uuid,
+    ) -> async_graphql::Result<Option<UnderstandingCheck>> {
+        app(ctx)?
+            .understanding_check(principal(ctx)?, PolicyVersionId::from_uuid(version_id))
+            .await
+            .map(|check| check.map(Into::into))
+            .gql()
+    }
+
+    /// A person's attempts at checks of understanding, newest first.
+    async fn understanding_attempts(
+        &self,
+        ctx: &Context<'_>,
+        person_id: Uuid,
+        policy_id: Option<Uuid>,
+    ) -> async_graphql::Result<Vec<UnderstandingAttempt>> {
+        app(ctx)?
+            .understanding_attempts(
+                principal(ctx)?,
+                PersonId::from_uuid(person_id),
+                policy_id.map(PolicyId::from_uuid),
+            )
+            .await
+            .map(|attempts| attempts.into_iter().map(Into::into).collect())
+            .gql()
+    }
+
+    /// In-house sessions (of one course, or all) at your schools, with registers.
+    async fn training_sessions(
+        &self,
+        ctx: &Context<'_>,
+        policy_id: Option<Uuid>,
+    ) -> async_graphql::Result<Vec<TrainingSession>> {
+        app(ctx)?
+            .training_sessions(principal(ctx)?, policy_id.map(PolicyId::from_uuid))
+            .await
+            .map(|sessions| sessions.into_iter().map(Into::into).collect())
+            .gql()
+    }
+
+    /// The certificates kept for a person.
+    async fn training_certificates(
+        &self,
+        ctx: &Context<'_>,
+        person_id: Uuid,
+    ) -> async_graphql::Result<Vec<TrainingCertificate>> {
+        app(ctx)?
+            .training_certificates(principal(ctx)?, PersonId::from_uuid(person_id))
+            .await
+            .map(|found| found.into_iter().map(Into::into).collect())
+            .gql()
+    }
+
+    /// The providers' completion files imported for a course.
+    async fn training_imports(
+        &self,
+        ctx: &Context<'_>,
+        policy_id: Uuid,
+    ) -> async_graphql::Result<Vec<TrainingImport>> {
+        app(ctx)?
+            .training_imports(principal(ctx)?, PolicyId::from_uuid(policy_id))
+            .await
+            .map(|found| found.into_iter().map(Into::into).collect())
+            .gql()
+    }
+}

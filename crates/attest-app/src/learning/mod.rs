@@ -1,0 +1,16 @@
+//! Obligations beyond signing: the obligation kind of a policy, read-and-understand
+//! checks and their attempts, and training completions (certificates, session
+//! registers, providers' completion files). Each completion is an answer on the trust's
+//! chain, written through the same chain writer as a signature, so the obligations read
+//! model, statuses, reminders, exports and receipts cover it.
+
+mod completion;
+mod import;
+mod kind;
+mod sessions;
+mod understanding;
+
+pub use completion::{CertificateUpload, TrainingCompletion};
+pub use import::{CompletionImport, ImportedCompletions};
+pub use sessions::NewTrainingSession;
+pub use understanding::{ReaderCheck, ReaderQuestion};
