@@ -23,6 +23,7 @@ mod evidence;
 mod evidence_seals;
 mod http;
 mod jobs;
+mod learning;
 mod policies;
 mod policy_files;
 mod policy_source;

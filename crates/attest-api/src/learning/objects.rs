@@ -140,7 +140,7 @@ pub struct TrainingCertificate {
 impl From<attest_domain::TrainingCertificate> for TrainingCertificate {
     fn from(certificate: attest_domain::TrainingCertificate) -> Self {
         Self {
-            download_path: format!("/training/certificates/{}", certificate.id),
+            download_path: format!("/exports/training/certificates/{}", certificate.id),
             id: certificate.id,
             person_id: certificate.person.as_uuid(),
             policy_id: certificate.policy.as_uuid(),

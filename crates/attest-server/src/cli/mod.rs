@@ -18,6 +18,7 @@ pub mod sign_in;
 pub mod signing;
 pub mod sso;
 pub mod sync;
+pub mod training;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -106,6 +107,10 @@ pub enum Command {
     /// The obligations model behind every status: rebuild it, check it.
     #[command(subcommand)]
     Compliance(compliance::ComplianceCommand),
+    /// Obligations beyond signing: read-and-understand texts and their checks, and
+    /// training completions (certificates, session registers, providers' files).
+    #[command(subcommand)]
+    Training(training::TrainingCommand),
 }
 
 #[derive(Args)]
@@ -246,6 +251,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sso(command) => sso::run(config, command).await,
         Command::SignIn(command) => sign_in::run(config, command).await,
         Command::Sync(command) => sync::run(config, command).await,
+        Command::Training(command) => training::run(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())

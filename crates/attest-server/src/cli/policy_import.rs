@@ -25,6 +25,10 @@ pub struct ImportArgs {
     /// trust_template (schools adopt and fill it).
     #[arg(long, value_name = "KIND")]
     kind: Option<PolicyKind>,
+    /// What each policy asks of staff: sign (the default), read (read and confirm, e.g.
+    /// KCSIE) or training (a course, completed and renewed).
+    #[arg(long, value_name = "KIND", default_value = "sign")]
+    obligation: attest_domain::ObligationKind,
     /// The AUP files: plain text, Markdown, Word (.docx) or PDF, told apart by content.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -83,7 +87,7 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
                         title: None,
                         kind,
                         school,
-                        obligation: attest_domain::ObligationKind::Sign,
+                        obligation: args.obligation,
                         policy: None,
                     },
                 )

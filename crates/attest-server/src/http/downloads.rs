@@ -223,3 +223,24 @@ pub async fn person_evidence(
         out,
     ))
 }
+
+/// `GET /exports/training/certificates/{id}`: a training certificate as an attachment,
+/// for those who may see the person (and the person themselves).
+pub async fn training_certificate(
+    caller: Caller,
+    app: web::Data<App>,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, WebError> {
+    let principal = caller.required("send an API token: Authorization: Bearer attest_…")?;
+    let (certificate, bytes) = app
+        .training_certificate(principal, id.into_inner())
+        .await
+        .map_err(WebError::download)?;
+    Ok(caller.answer(crate::http::policy_source::stored_file(
+        &certificate.content_type,
+        &certificate.file_name,
+        "X-Certificate-SHA256",
+        &certificate.sha256,
+        bytes,
+    )))
+}

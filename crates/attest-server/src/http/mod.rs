@@ -244,6 +244,10 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 web::get().to(downloads::breaches_csv),
             )
             .route(
+                "/exports/training/certificates/{id}",
+                web::get().to(downloads::training_certificate),
+            )
+            .route(
                 "/exports/people/{id}/evidence.txt",
                 web::get().to(downloads::person_evidence),
             )
