@@ -33,6 +33,7 @@ mod m20261202_000023_create_signing_evidence;
 mod m20261202_000024_create_trust_retention;
 mod m20261202_000025_create_scim;
 mod m20261203_000026_create_learning;
+mod m20261203_000027_create_attributes;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000024_create_trust_retention::Migration),
             Box::new(m20261202_000025_create_scim::Migration),
             Box::new(m20261203_000026_create_learning::Migration),
+            Box::new(m20261203_000027_create_attributes::Migration),
         ]
     }
 }

@@ -24,7 +24,8 @@ const COURSE: &str = "# Safeguarding and online safety training\n\n\
 2. It covers filtering and monitoring.\n";
 
 const IMPORT: &str = "mutation($input: ImportPolicyInput!) { importPolicy(input: $input) { policy { id obligation } version { id } } }";
-const PUBLISH: &str = "mutation($id: UUID!) { publishVersion(id: $id, input: {resignRequired: true}) { id } }";
+const PUBLISH: &str =
+    "mutation($id: UUID!) { publishVersion(id: $id, input: {resignRequired: true}) { id } }";
 const SET_CHECK: &str = "mutation($v: UUID!, $input: UnderstandingCheckInput!) { setUnderstandingCheck(versionId: $v, input: $input) { passMark questions { prompt options correct } } }";
 const FORM: &str = "query($t: String) { signingForm(magicLinkToken: $t) { versionId contentHash obligation understandingCheck { passMark questions { prompt options } } } }";
 const SIGN: &str = "mutation($input: SignPolicyInput!) { signPolicy(input: $input) { id method evidence { completion { kind description attemptId correct total passMark certificateId sha256 sessionId importId line reference } } signedOn renewOn } }";
@@ -35,7 +36,8 @@ const SESSION: &str = "mutation($input: RecordTrainingSessionInput!) { recordTra
 const IMPORT_CSV: &str = "mutation($input: ImportTrainingCompletionsInput!) { importTrainingCompletions(input: $input) { import { lines recorded skipped provider } alreadyRecordedLines } }";
 
 /// A minimal PDF: its kind is read from its first bytes.
-const CERTIFICATE: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const CERTIFICATE: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 fn check_input() -> Value {
     json!({ "passMark": 2, "questions": [
@@ -92,9 +94,17 @@ fn status_of(data: &Value, name: &str, policy: &str) -> String {
 async fn a_read_and_understand_text_keeps_every_attempt_and_seals_the_pass() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = test.with_school(&trust.admin, "Oak Primary", "310001").await;
+    let school = test
+        .with_school(&trust.admin, "Oak Primary", "310001")
+        .await;
     let ann = test
-        .with_person(&trust.admin, "Ann Smith", "ann@oak.sch.uk", &school, "TEACHING")
+        .with_person(
+            &trust.admin,
+            "Ann Smith",
+            "ann@oak.sch.uk",
+            &school,
+            "TEACHING",
+        )
         .await;
     let (policy, version) = published(
         &test,
@@ -105,7 +115,9 @@ async fn a_read_and_understand_text_keeps_every_attempt_and_seals_the_pass() {
         Some(check_input()),
     )
     .await;
-    let before = test.data(&trust.admin, STATUS, json!({ "s": school })).await;
+    let before = test
+        .data(&trust.admin, STATUS, json!({ "s": school }))
+        .await;
     assert_eq!(status_of(&before, "Ann Smith", &policy), "DUE");
 
     let secret = magic_link(&test, &trust.admin, "alpha", &ann, &policy).await;
@@ -133,7 +145,9 @@ async fn a_read_and_understand_text_keeps_every_attempt_and_seals_the_pass() {
         error_message(&failed).contains("you answered 1 of 3 questions correctly and 2 are needed"),
         "{failed}"
     );
-    let still_due = test.data(&trust.admin, STATUS, json!({ "s": school })).await;
+    let still_due = test
+        .data(&trust.admin, STATUS, json!({ "s": school }))
+        .await;
     assert_eq!(status_of(&still_due, "Ann Smith", &policy), "DUE");
 
     test.clock.advance(Duration::minutes(5));
@@ -141,8 +155,13 @@ async fn a_read_and_understand_text_keeps_every_attempt_and_seals_the_pass() {
     let acceptance = &passed["data"]["signPolicy"];
     let completion = &acceptance["evidence"]["completion"];
     assert_eq!(completion["kind"], "understood", "{passed}");
-    assert_eq!((completion["correct"].clone(), completion["total"].clone()), (json!(2), json!(3)));
-    let after = test.data(&trust.admin, STATUS, json!({ "s": school })).await;
+    assert_eq!(
+        (completion["correct"].clone(), completion["total"].clone()),
+        (json!(2), json!(3))
+    );
+    let after = test
+        .data(&trust.admin, STATUS, json!({ "s": school }))
+        .await;
     assert_eq!(status_of(&after, "Ann Smith", &policy), "COMPLIANT");
 
     let attempts = test.data(&trust.admin, ATTEMPTS, json!({ "p": ann })).await;
@@ -163,8 +182,12 @@ async fn a_read_and_understand_text_keeps_every_attempt_and_seals_the_pass() {
 async fn a_check_of_understanding_is_set_only_on_a_read_draft_by_those_who_may_change_it() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = test.with_school(&trust.admin, "Oak Primary", "310002").await;
-    let other_school = test.with_school(&trust.admin, "Elm Primary", "310003").await;
+    let school = test
+        .with_school(&trust.admin, "Oak Primary", "310002")
+        .await;
+    let other_school = test
+        .with_school(&trust.admin, "Elm Primary", "310003")
+        .await;
     let imported = test
         .data(
             &trust.admin,
@@ -178,14 +201,21 @@ async fn a_check_of_understanding_is_set_only_on_a_read_draft_by_those_who_may_c
         let test = &test;
         let version = version.clone();
         async move {
-            test.graphql(token.as_deref(), SET_CHECK, json!({ "v": version, "input": input }))
-                .await
+            test.graphql(
+                token.as_deref(),
+                SET_CHECK,
+                json!({ "v": version, "input": input }),
+            )
+            .await
         }
     };
     let anonymous = set(None, check_input()).await;
     assert_eq!(error_code(&anonymous), "UNAUTHENTICATED");
     let read_only = token(&test, &trust.admin, "READ_ONLY", None).await;
-    assert_eq!(error_code(&set(Some(read_only), check_input()).await), "FORBIDDEN");
+    assert_eq!(
+        error_code(&set(Some(read_only), check_input()).await),
+        "FORBIDDEN"
+    );
     let elsewhere = token(&test, &trust.admin, "SCHOOL_ADMIN", Some(&other_school)).await;
     let refused = set(Some(elsewhere), check_input()).await;
     assert!(
@@ -196,10 +226,16 @@ async fn a_check_of_understanding_is_set_only_on_a_read_draft_by_those_who_may_c
     bad["questions"][1]["options"] = json!(["Only option"]);
     let malformed = set(Some(trust.admin.clone()), bad).await;
     assert_eq!(error_code(&malformed), "BAD_USER_INPUT");
-    assert!(error_message(&malformed).contains("question 2: 1 options"), "{malformed}");
+    assert!(
+        error_message(&malformed).contains("question 2: 1 options"),
+        "{malformed}"
+    );
     let mut high = check_input();
     high["passMark"] = json!(4);
-    assert_eq!(error_code(&set(Some(trust.admin.clone()), high).await), "BAD_USER_INPUT");
+    assert_eq!(
+        error_code(&set(Some(trust.admin.clone()), high).await),
+        "BAD_USER_INPUT"
+    );
     let own_admin = token(&test, &trust.admin, "SCHOOL_ADMIN", Some(&school)).await;
     let ok = set(Some(own_admin), check_input()).await;
     assert_eq!(ok["data"]["setUnderstandingCheck"]["passMark"], 2, "{ok}");
@@ -221,7 +257,8 @@ async fn a_check_of_understanding_is_set_only_on_a_read_draft_by_those_who_may_c
         )
         .await;
     assert_eq!(error_code(&wrong_kind), "BAD_USER_INPUT");
-    test.data(&trust.admin, PUBLISH, json!({ "id": version })).await;
+    test.data(&trust.admin, PUBLISH, json!({ "id": version }))
+        .await;
     let published = set(Some(trust.admin.clone()), check_input()).await;
     assert_eq!(error_code(&published), "CONFLICT");
     let change_kind = test
@@ -254,9 +291,17 @@ fn certificate(file_name: &str, bytes: &[u8]) -> Value {
 async fn training_is_recorded_by_the_school_with_a_certificate_and_renewed_on_schedule() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = test.with_school(&trust.admin, "Oak Primary", "310004").await;
+    let school = test
+        .with_school(&trust.admin, "Oak Primary", "310004")
+        .await;
     let ann = test
-        .with_person(&trust.admin, "Ann Smith", "ann@oak.sch.uk", &school, "TEACHING")
+        .with_person(
+            &trust.admin,
+            "Ann Smith",
+            "ann@oak.sch.uk",
+            &school,
+            "TEACHING",
+        )
         .await;
     let policy = course(&test, &trust.admin, &school).await;
 
@@ -276,14 +321,15 @@ async fn training_is_recorded_by_the_school_with_a_certificate_and_renewed_on_sc
     assert!(error_message(&self_signed).contains("is a training course"));
 
     let completed_on = (test.app.today() - Duration::days(30)).to_string();
-    let input = |file: Value, on: &str| {
-        json!({ "input": { "personId": ann, "policyId": policy, "completedOn": on, "certificate": file } })
-    };
+    let input = |file: Value, on: &str| json!({ "input": { "personId": ann, "policyId": policy, "completedOn": on, "certificate": file } });
     let html = test
         .graphql(
             Some(&trust.admin),
             RECORD,
-            input(certificate("cert.pdf", b"<html><script>alert(1)</script></html>"), &completed_on),
+            input(
+                certificate("cert.pdf", b"<html><script>alert(1)</script></html>"),
+                &completed_on,
+            ),
         )
         .await;
     assert_eq!(error_code(&html), "BAD_USER_INPUT", "{html}");
@@ -324,26 +370,45 @@ async fn training_is_recorded_by_the_school_with_a_certificate_and_renewed_on_sc
         recorded["acceptance"]["evidence"]["completion"]["sha256"], sha,
         "the certificate's hash is sealed with the completion"
     );
-    let renew_on = recorded["acceptance"]["renewOn"].as_str().expect("renewal").to_owned();
-    let now = test.data(&trust.admin, STATUS, json!({ "s": school })).await;
+    let renew_on = recorded["acceptance"]["renewOn"]
+        .as_str()
+        .expect("renewal")
+        .to_owned();
+    let now = test
+        .data(&trust.admin, STATUS, json!({ "s": school }))
+        .await;
     assert_eq!(status_of(&now, "Ann Smith", &policy), "COMPLIANT");
 
     let download = test
         .client
-        .get(test.url(recorded["certificate"]["downloadPath"].as_str().expect("path")))
+        .get(
+            test.url(
+                recorded["certificate"]["downloadPath"]
+                    .as_str()
+                    .expect("path"),
+            ),
+        )
         .bearer_auth(&trust.admin)
         .send()
         .await
         .expect("download");
     assert_eq!(download.status(), 200);
     assert_eq!(
-        download.headers()["x-certificate-sha256"].to_str().expect("header"),
+        download.headers()["x-certificate-sha256"]
+            .to_str()
+            .expect("header"),
         sha
     );
     assert_eq!(download.bytes().await.expect("bytes").as_ref(), CERTIFICATE);
     let anonymous = test
         .client
-        .get(test.url(recorded["certificate"]["downloadPath"].as_str().expect("path")))
+        .get(
+            test.url(
+                recorded["certificate"]["downloadPath"]
+                    .as_str()
+                    .expect("path"),
+            ),
+        )
         .send()
         .await
         .expect("download");
@@ -359,23 +424,38 @@ async fn training_is_recorded_by_the_school_with_a_certificate_and_renewed_on_sc
             ),
         )
         .await;
-    assert_eq!(error_code(&older), "CONFLICT", "an older completion would not count");
+    assert_eq!(
+        error_code(&older),
+        "CONFLICT",
+        "an older completion would not count"
+    );
 
     // A year on, the training is due again.
     test.clock.advance(Duration::days(340));
-    let later = test.data(&trust.admin, STATUS, json!({ "s": school })).await;
-    assert_eq!(status_of(&later, "Ann Smith", &policy), "DUE", "renew by {renew_on}");
+    let later = test
+        .data(&trust.admin, STATUS, json!({ "s": school }))
+        .await;
+    assert_eq!(
+        status_of(&later, "Ann Smith", &policy),
+        "DUE",
+        "renew by {renew_on}"
+    );
 }
 
 #[tokio::test]
 async fn a_session_register_and_a_providers_file_record_completions_for_many() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = test.with_school(&trust.admin, "Oak Primary", "310005").await;
+    let school = test
+        .with_school(&trust.admin, "Oak Primary", "310005")
+        .await;
     let names = ["Ann Smith", "Bob Jones", "Cat Brown", "Dan Green"];
     let mut people = Vec::new();
     for name in names {
-        let email = format!("{}@oak.sch.uk", name.split(' ').next().unwrap_or("x").to_lowercase());
+        let email = format!(
+            "{}@oak.sch.uk",
+            name.split(' ').next().unwrap_or("x").to_lowercase()
+        );
         people.push(
             test.with_person(&trust.admin, name, &email, &school, "SUPPORT")
                 .await,
@@ -392,26 +472,38 @@ async fn a_session_register_and_a_providers_file_record_completions_for_many() {
         .await;
     assert_eq!(error_code(&empty), "BAD_USER_INPUT");
     let session = test
-        .data(&trust.admin, SESSION, session_input(vec![&people[0], &people[1]]))
+        .data(
+            &trust.admin,
+            SESSION,
+            session_input(vec![&people[0], &people[1]]),
+        )
         .await;
-    let attendees = session["recordTrainingSession"]["attendees"].as_array().expect("register");
+    let attendees = session["recordTrainingSession"]["attendees"]
+        .as_array()
+        .expect("register");
     assert_eq!(attendees.len(), 2);
     assert!(attendees.iter().all(|a| a["acceptanceId"].is_string()));
     let listed = test
-        .data(&trust.admin, "query($p: UUID) { trainingSessions(policyId: $p) { trainer attendees { personId } } }", json!({ "p": policy }))
+        .data(
+            &trust.admin,
+            "query($p: UUID) { trainingSessions(policyId: $p) { trainer attendees { personId } } }",
+            json!({ "p": policy }),
+        )
         .await;
     assert_eq!(listed["trainingSessions"][0]["trainer"], "The DSL");
 
     // The provider's file: Ann is already recorded more recently; one line is wrong.
-    let older = (test.app.today() - Duration::days(20)).format("%d/%m/%Y").to_string();
-    let recent = (test.app.today() - Duration::days(1)).format("%d/%m/%Y").to_string();
+    let older = (test.app.today() - Duration::days(20))
+        .format("%d/%m/%Y")
+        .to_string();
+    let recent = (test.app.today() - Duration::days(1))
+        .format("%d/%m/%Y")
+        .to_string();
     let bad_file = format!(
         "Learner,Email Address,Date Completed,Certificate Number\n\
          Ann,ann@oak.sch.uk,{older},C-1\nCat,cat@oak.sch.uk,{recent},C-2\nNobody,nobody@oak.sch.uk,{recent},C-3\nDan,dan@oak.sch.uk,31/02/2026,C-4\n"
     );
-    let import = |csv: String| {
-        json!({ "input": { "policyId": policy, "provider": "National College", "csv": csv } })
-    };
+    let import = |csv: String| json!({ "input": { "policyId": policy, "provider": "National College", "csv": csv } });
     let refused = test
         .graphql(Some(&trust.admin), IMPORT_CSV, import(bad_file))
         .await;
@@ -428,11 +520,18 @@ async fn a_session_register_and_a_providers_file_record_completions_for_many() {
         )
         .await;
     assert!(
-        error_message(&unknown).contains("line 2, email: nobody@oak.sch.uk is not anyone at your schools"),
+        error_message(&unknown)
+            .contains("line 2, email: nobody@oak.sch.uk is not anyone at your schools"),
         "{unknown}"
     );
-    let nothing = test.data(&trust.admin, STATUS, json!({ "s": school })).await;
-    assert_eq!(status_of(&nothing, "Cat Brown", &policy), "DUE", "nothing was written");
+    let nothing = test
+        .data(&trust.admin, STATUS, json!({ "s": school }))
+        .await;
+    assert_eq!(
+        status_of(&nothing, "Cat Brown", &policy),
+        "DUE",
+        "nothing was written"
+    );
 
     let good_file = format!(
         "Learner,Email Address,Date Completed,Certificate Number\n\
@@ -444,7 +543,9 @@ async fn a_session_register_and_a_providers_file_record_completions_for_many() {
         json!({ "import": { "lines": 3, "recorded": 2, "skipped": 1, "provider": "National College" },
                 "alreadyRecordedLines": [2] })
     );
-    let after = test.data(&trust.admin, STATUS, json!({ "s": school })).await;
+    let after = test
+        .data(&trust.admin, STATUS, json!({ "s": school }))
+        .await;
     for name in names {
         assert_eq!(status_of(&after, name, &policy), "COMPLIANT", "{name}");
     }
@@ -465,16 +566,28 @@ async fn training_records_stay_inside_their_trust_and_school() {
     let test = TestApp::spawn().await;
     let alpha = test.trust("alpha").await;
     let beta = test.trust("beta").await;
-    let oak = test.with_school(&alpha.admin, "Oak Primary", "310006").await;
-    let elm = test.with_school(&alpha.admin, "Elm Primary", "310007").await;
+    let oak = test
+        .with_school(&alpha.admin, "Oak Primary", "310006")
+        .await;
+    let elm = test
+        .with_school(&alpha.admin, "Elm Primary", "310007")
+        .await;
     let ann = test
-        .with_person(&alpha.admin, "Ann Smith", "ann@oak.sch.uk", &oak, "TEACHING")
+        .with_person(
+            &alpha.admin,
+            "Ann Smith",
+            "ann@oak.sch.uk",
+            &oak,
+            "TEACHING",
+        )
         .await;
     let policy = course(&test, &alpha.admin, &oak).await;
     let on = (test.app.today() - Duration::days(3)).to_string();
     let record = json!({ "input": { "personId": ann, "policyId": policy, "completedOn": on,
                                     "certificate": certificate("c.pdf", CERTIFICATE) } });
-    let other_trust = test.graphql(Some(&beta.admin), RECORD, record.clone()).await;
+    let other_trust = test
+        .graphql(Some(&beta.admin), RECORD, record.clone())
+        .await;
     assert_eq!(error_code(&other_trust), "NOT_FOUND", "{other_trust}");
     let elm_admin = token(&test, &alpha.admin, "SCHOOL_ADMIN", Some(&elm)).await;
     let other_school = test.graphql(Some(&elm_admin), RECORD, record.clone()).await;

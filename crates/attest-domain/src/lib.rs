@@ -7,6 +7,7 @@
 
 mod acceptance;
 mod approval;
+mod attributes;
 mod breach;
 mod compliance;
 mod directory;
@@ -39,6 +40,9 @@ pub use acceptance::{
 pub use approval::{
     ApprovalRule, Approver, ApproverRole, MAX_APPROVERS, MAX_REVIEWERS, Outcome, Quorum, Review,
     ReviewError, ReviewStage, SeatDecision, Verdict, default_body, may_publish,
+};
+pub use attributes::{
+    Attribute, AttributeRow, DirectoryField, DirectoryRule, attribute_key, parse_attribute_file,
 };
 pub use breach::{
     AlertStage, Answer, Assessment, AssessmentInput, BoardCount, BoardEntry, BoardPeriod,

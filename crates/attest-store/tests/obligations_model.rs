@@ -2,7 +2,8 @@
 //! order) always equals a from-scratch recomputation: the set-based SQL (`Compliance`)
 //! and a rebuild from the records, now and at past instants, for random sequences of
 //! joiners, movers, leavers, signatures of old and new versions, refusals, re-sign
-//! required versions, exemptions starting later, audience changes and time passing.
+//! required versions, exemptions starting later, audience changes, attributes set and
+//! cleared, policies' attribute conditions changing, and time passing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,7 +13,7 @@ use attest_domain::{
     TrustName, VersionState,
 };
 use attest_store::{
-    Acceptances, Compliance, ComplianceQuery, DatabaseConnection, Exemptions, Memberships,
+    Acceptances, AttributeSource, Attributes, Compliance, ComplianceQuery, DatabaseConnection, Exemptions, Memberships,
     NewAcceptance, NewExemption, NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewSchool,
     NewTrust, ObligationSlice, Obligations, People, Policies, PolicySettings, PolicyVersions,
     Revision, Schools, StateChange, Trusts,
@@ -69,7 +70,20 @@ enum Event {
         school: usize,
         kinds: Vec<usize>,
     },
+    /// A person starts or stops holding one of the trust's attributes.
+    Attribute {
+        person: usize,
+        key: usize,
+        held: bool,
+    },
+    /// A policy's attribute conditions change.
+    Conditions {
+        policy: usize,
+        requires: Vec<(usize, bool)>,
+    },
 }
+
+const ATTRIBUTES: [&str; 2] = ["works_with_children", "dsl"];
 
 fn event() -> impl Strategy<Value = Event> {
     let person = 0..PEOPLE;
@@ -87,6 +101,10 @@ fn event() -> impl Strategy<Value = Event> {
             .prop_map(|(policy, resign_required)| Event::Publish { policy, resign_required }),
         1 => (0..2_usize, 0..2_usize, proptest::collection::vec(0..3_usize, 0..3))
             .prop_map(|(policy, school, kinds)| Event::Audience { policy, school, kinds }),
+        2 => (0..PEOPLE, 0..2_usize, any::<bool>())
+            .prop_map(|(person, key, held)| Event::Attribute { person, key, held }),
+        1 => (0..2_usize, proptest::collection::btree_map(0..2_usize, any::<bool>(), 0..3))
+            .prop_map(|(policy, requires)| Event::Conditions { policy, requires: requires.into_iter().collect() }),
     ]
 }
 
@@ -117,7 +135,7 @@ struct Trust {
     policies: Vec<PolicyId>,
     versions: Vec<Vec<PolicyVersionId>>,
     people: Vec<PersonId>,
-    /// The day of the last audience change.
+    /// The day of the last audience or attribute-condition change.
     seq_day: u64,
 }
 
@@ -162,6 +180,20 @@ impl Trust {
                 .await
                 .expect("person");
             people.push(person.id);
+        }
+        for key in ATTRIBUTES {
+            Attributes::new(&db, &scope)
+                .save(
+                    &attest_domain::Attribute {
+                        key: key.to_owned(),
+                        label: key.to_owned(),
+                        description: None,
+                        directory_rule: None,
+                    },
+                    noon(0),
+                )
+                .await
+                .expect("attribute");
         }
         let mut trust = Self {
             db,
@@ -362,6 +394,27 @@ impl Trust {
                 let kinds: BTreeSet<usize> = kinds.iter().copied().collect();
                 current.audience = kinds.into_iter().map(|k| KINDS[k]).collect();
                 settings.save(&current, at).await.expect("audience");
+                self.seq_day = on;
+                ObligationSlice::policy(self.policies[*policy])
+            }
+            Event::Attribute { person, key, held } => {
+                let person = self.people[*person];
+                Attributes::new(&self.db, &self.scope)
+                    .set(person, ATTRIBUTES[*key], *held, AttributeSource::Hand, None, at)
+                    .await
+                    .expect("attribute");
+                ObligationSlice::person(person)
+            }
+            Event::Conditions { policy, requires } => {
+                let requires: Vec<(String, bool)> = requires
+                    .iter()
+                    .map(|(key, held)| (ATTRIBUTES[*key].to_owned(), *held))
+                    .collect();
+                Attributes::new(&self.db, &self.scope)
+                    .set_rules(self.policies[*policy], &requires)
+                    .await
+                    .expect("conditions");
+                // Like an audience, the recomputation reads today's conditions.
                 self.seq_day = on;
                 ObligationSlice::policy(self.policies[*policy])
             }

@@ -30,6 +30,9 @@ pub struct PolicyFacts {
     pub versions: Vec<VersionFact>,
     /// Each school's audience; a school not listed, or an empty list, means everyone.
     pub audiences: BTreeMap<SchoolId, Vec<MembershipKind>>,
+    /// Attributes a person must hold (`true`) or not hold (`false`) to owe it, e.g.
+    /// "works directly with children" for KCSIE Part one; empty for everyone.
+    pub requires: Vec<(String, bool)>,
 }
 
 /// A policy's published state at an instant.
@@ -111,12 +114,22 @@ pub struct ExemptionFact {
     pub created_at: DateTime<Utc>,
 }
 
+/// A span of time a person held an attribute the trust defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeFact {
+    pub key: String,
+    pub from: DateTime<Utc>,
+    /// When it stopped being held; `None` while it is.
+    pub until: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonFacts {
     pub person: PersonId,
     pub memberships: Vec<MembershipFact>,
     pub answers: Vec<AnswerFact>,
     pub exemptions: Vec<ExemptionFact>,
+    pub attributes: Vec<AttributeFact>,
 }
 
 impl PersonFacts {
@@ -126,6 +139,21 @@ impl PersonFacts {
             memberships: Vec::new(),
             answers: Vec::new(),
             exemptions: Vec::new(),
+            attributes: Vec::new(),
         }
+    }
+
+    /// Whether the person held attribute `key` at the instant `at`.
+    pub fn holds(&self, key: &str, at: DateTime<Utc>) -> bool {
+        self.attributes.iter().any(|held| {
+            held.key == key && held.from <= at && held.until.is_none_or(|until| until > at)
+        })
+    }
+
+    /// Whether the person meets a policy's attribute conditions at `at`.
+    pub(super) fn meets(&self, requires: &[(String, bool)], at: DateTime<Utc>) -> bool {
+        requires
+            .iter()
+            .all(|(key, held)| self.holds(key, at) == *held)
     }
 }

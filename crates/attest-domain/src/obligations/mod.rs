@@ -15,7 +15,9 @@ mod tests;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-pub use facts::{AnswerFact, ExemptionFact, MembershipFact, PersonFacts, PolicyFacts, VersionFact};
+pub use facts::{
+    AnswerFact, AttributeFact, ExemptionFact, MembershipFact, PersonFacts, PolicyFacts, VersionFact,
+};
 pub use timeline::{Revision, start_of_day, timeline};
 
 use crate::{
@@ -85,6 +87,9 @@ pub fn states_at(
         let Some(published) = policy.published_at(at) else {
             continue;
         };
+        if !person.meets(&policy.requires, at) {
+            continue;
+        }
         // Per school: the smallest kind among the memberships the policy reaches, and
         // the earliest day one of them was obliged.
         let mut schools: Vec<(SchoolId, MembershipKind, NaiveDate)> = Vec::new();

@@ -43,6 +43,7 @@ fn policy(v2: Option<(u64, bool)>, audience: Vec<MembershipKind>, school: School
         retired_at: None,
         versions,
         audiences: BTreeMap::from([(school, audience)]),
+        requires: Vec::new(),
     }
 }
 
@@ -306,5 +307,90 @@ fn a_refusal_after_the_last_signature_is_shown_and_one_before_it_is_not() {
     assert_eq!(
         state.last_acceptance,
         Some(AcceptanceId::from_uuid(id(102)))
+    );
+}
+
+proptest! {
+    /// A policy that names attributes is owed exactly while the person's attributes
+    /// meet every condition; held spans are half-open (held from `from`, not at `until`).
+    #[test]
+    fn attribute_conditions_decide_who_owes_a_policy(
+        spans in proptest::collection::vec((0..2_usize, 0..100_u64, proptest::option::of(1..60_u64)), 0..5),
+        requires in proptest::collection::vec((0..2_usize, any::<bool>()), 0..3),
+        asks in proptest::collection::vec(0..200_u64, 6),
+    ) {
+        const KEYS: [&str; 2] = ["works_with_children", "dsl"];
+        let school = SchoolId::from_uuid(id(2));
+        let mut policy = policy(None, Vec::new(), school);
+        policy.requires = requires.iter().map(|(key, held)| (KEYS[*key].to_owned(), *held)).collect();
+        let mut person = PersonFacts::new(PersonId::from_uuid(id(1)));
+        person.memberships.push(MembershipFact {
+            school,
+            kind: MembershipKind::Teaching,
+            started_on: day(0),
+            ended_on: None,
+        });
+        for (key, from, length) in &spans {
+            person.attributes.push(AttributeFact {
+                key: KEYS[*key].to_owned(),
+                from: noon(*from),
+                until: length.map(|length| noon(from + length)),
+            });
+        }
+        for ask in &asks {
+            let at = noon(*ask);
+            let held = |key: &str| {
+                spans.iter().any(|(k, from, length)| {
+                    KEYS[*k] == key && *from <= *ask && length.is_none_or(|length| *ask < from + length)
+                })
+            };
+            let owes = requires.iter().all(|(key, wanted)| held(KEYS[*key]) == *wanted);
+            let states = states_at(std::slice::from_ref(&policy), &person, at, day(*ask));
+            prop_assert_eq!(!states.is_empty(), owes, "ask {} requires {:?}", ask, requires);
+        }
+    }
+}
+
+#[test]
+fn kcsie_part_one_and_annex_a_split_staff_by_one_attribute() {
+    let school = SchoolId::from_uuid(id(2));
+    let mut part_one = policy(None, Vec::new(), school);
+    part_one.requires = vec![("works_with_children".to_owned(), true)];
+    let mut annex_a = policy(None, Vec::new(), school);
+    annex_a.id = PolicyId::from_uuid(id(20));
+    annex_a.requires = vec![("works_with_children".to_owned(), false)];
+    let mut person = PersonFacts::new(PersonId::from_uuid(id(1)));
+    person.memberships.push(MembershipFact {
+        school,
+        kind: MembershipKind::Support,
+        started_on: day(0),
+        ended_on: None,
+    });
+    let owed = |person: &PersonFacts, at: u64| -> Vec<PolicyId> {
+        states_at(
+            &[part_one.clone(), annex_a.clone()],
+            person,
+            noon(at),
+            day(at),
+        )
+        .into_iter()
+        .map(|state| state.policy)
+        .collect()
+    };
+    assert_eq!(
+        owed(&person, 5),
+        vec![annex_a.id],
+        "without the attribute: Annex A"
+    );
+    person.attributes.push(AttributeFact {
+        key: "works_with_children".to_owned(),
+        from: noon(10),
+        until: None,
+    });
+    assert_eq!(owed(&person, 5), vec![annex_a.id], "before it was set");
+    assert_eq!(
+        owed(&person, 10),
+        vec![part_one.id],
+        "from the instant it is set: Part one"
     );
 }

@@ -27,8 +27,8 @@ fn day_of(at: DateTime<Utc>) -> NaiveDate {
 }
 
 /// Every change of `person`'s obligations up to `until`, oldest first: at each answer,
-/// exemption, publication and retirement, and at the start of each day a membership
-/// or exemption begins or a membership ends. Consecutive equal states are one revision.
+/// exemption, publication, retirement and attribute set or cleared, and at the start of
+/// each day a membership or exemption begins or a membership ends. Consecutive equal states are one revision.
 pub fn timeline(
     policies: &[PolicyFacts],
     person: &PersonFacts,
@@ -38,6 +38,10 @@ pub fn timeline(
     instants.extend(person.answers.iter().map(|a| a.signed_at));
     instants.extend(person.exemptions.iter().map(|e| e.created_at));
     instants.extend(person.exemptions.iter().map(|e| start_of_day(e.starts_on)));
+    for held in &person.attributes {
+        instants.push(held.from);
+        instants.extend(held.until);
+    }
     for membership in &person.memberships {
         instants.push(start_of_day(membership.started_on));
         instants.extend(membership.ended_on.map(start_of_day));

@@ -216,6 +216,8 @@ pub struct ComplianceRow {
     pub kind: MembershipKind,
     pub policy: PolicyId,
     pub policy_title: String,
+    /// What the policy asks: sign, read and confirm, or complete training.
+    pub obligation: crate::ObligationKind,
     pub status: ComplianceStatus,
     pub due_on: Option<NaiveDate>,
     pub obliged_since: NaiveDate,

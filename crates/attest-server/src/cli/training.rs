@@ -142,7 +142,11 @@ pub async fn run(config: Config, command: TrainingCommand) -> anyhow::Result<()>
             if json {
                 print_json(&json!({ "policy": policy.id, "obligation": policy.obligation }));
             } else {
-                println!("'{}' now asks staff to {}", policy.title, policy.obligation.verb());
+                println!(
+                    "'{}' now asks staff to {}",
+                    policy.title,
+                    policy.obligation.verb()
+                );
             }
         }
         TrainingCommand::Check {
@@ -255,7 +259,10 @@ async fn school_id(app: &App, operator: &Principal, wanted: &str) -> anyhow::Res
         .into_iter()
         .find(|school| {
             school.slug.as_str() == wanted
-                || school.urn.as_ref().is_some_and(|urn| urn.as_str() == wanted)
+                || school
+                    .urn
+                    .as_ref()
+                    .is_some_and(|urn| urn.as_str() == wanted)
                 || school.id.to_string() == wanted
         })
         .with_context(|| format!("the trust has no school '{wanted}'"))?
@@ -273,9 +280,12 @@ async fn session(app: &App, args: SessionArgs) -> anyhow::Result<()> {
         if email.is_empty() || email.starts_with('#') {
             continue;
         }
-        let person = app.person_by_email(&operator, email).await.map_err(|error| {
-            anyhow::anyhow!("{}: line {}: {error}", args.register.display(), index + 1)
-        })?;
+        let person = app
+            .person_by_email(&operator, email)
+            .await
+            .map_err(|error| {
+                anyhow::anyhow!("{}: line {}: {error}", args.register.display(), index + 1)
+            })?;
         attendees.push(person.id);
     }
     let session = app

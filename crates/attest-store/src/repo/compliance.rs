@@ -91,6 +91,7 @@ pub(crate) struct RawRow {
     kind: String,
     policy_id: uuid::Uuid,
     title: String,
+    obligation: String,
     status: String,
     due_on: Option<NaiveDate>,
     obliged_since: NaiveDate,
@@ -212,7 +213,16 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                   AND (m.ended_on IS NULL OR m.ended_on > {day})
                   -- The audience is a JSON array of kinds; empty (or no settings) means everyone.
                   AND (st.audience IS NULL OR CAST(st.audience AS TEXT) = '[]'
-                       OR CAST(st.audience AS TEXT) LIKE '%\"' || m.kind || '\"%'){membership_filter}
+                       OR CAST(st.audience AS TEXT) LIKE '%\"' || m.kind || '\"%')
+                  -- Every attribute condition of the policy met at the instant asked about.
+                  AND NOT EXISTS (
+                      SELECT 1 FROM policy_attribute_rules r
+                      WHERE r.trust_id = {trust} AND r.policy_id = a.policy_id
+                        AND r.held <> EXISTS (
+                            SELECT 1 FROM person_attributes pa
+                            WHERE pa.trust_id = {trust} AND pa.person_id = m.person_id
+                              AND pa.attribute = r.attribute AND pa.held_from <= {as_of}
+                              AND (pa.held_until IS NULL OR pa.held_until > {as_of}))){membership_filter}
                 GROUP BY m.person_id, a.policy_id, m.school_id, a.title, a.grace_days,
                          a.current_number, a.resign_version, a.resign_since, a.current_version_id
             ),
@@ -293,6 +303,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
         let sql = format!(
             "{graded}
             SELECT g.person_id, pe.full_name, pe.email, g.school_id, g.kind, g.policy_id, g.title,
+                   pp.obligation,
                    g.status, g.due_on, g.obliged_since, g.current_number, g.current_version_id,
                    CAST(g.grace_days AS BIGINT) AS grace_days,
                    g.acceptance_id, g.signed_at, g.exempt_until,
@@ -304,6 +315,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                         THEN g.decline_reason END AS decline_reason
             FROM graded g
             JOIN people pe ON pe.trust_id = {trust} AND pe.id = g.person_id
+            JOIN policies pp ON pp.trust_id = {trust} AND pp.id = g.policy_id
             WHERE 1 = 1{filter}
             ORDER BY pe.full_name, g.person_id, g.policy_id, g.school_id
             LIMIT {limit}",
@@ -405,6 +417,10 @@ pub(crate) fn to_row(raw: RawRow) -> Result<ComplianceRow, StoreError> {
             .map_err(StoreError::corrupt("membership kind"))?,
         policy: PolicyId::from_uuid(raw.policy_id),
         policy_title: raw.title,
+        obligation: raw
+            .obligation
+            .parse()
+            .map_err(StoreError::corrupt("obligation kind"))?,
         status: parse_status(&raw.status)?,
         due_on: raw.due_on,
         obliged_since: raw.obliged_since,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use attest_domain::obligations::{
-    AnswerFact, ExemptionFact, MembershipFact, PersonFacts, PolicyFacts, VersionFact,
+    AnswerFact, AttributeFact, ExemptionFact, MembershipFact, PersonFacts, PolicyFacts, VersionFact,
 };
 use attest_domain::{
     AcceptanceId, MembershipKind, PersonId, PolicyId, PolicyKind, PolicyVersionId, SchoolId,
@@ -42,6 +42,21 @@ struct AudienceRow {
     policy_id: Uuid,
     school_id: Uuid,
     audience: serde_json::Value,
+}
+
+#[derive(FromQueryResult)]
+struct RuleRow {
+    policy_id: Uuid,
+    attribute: String,
+    held: bool,
+}
+
+#[derive(FromQueryResult)]
+struct AttributeRow {
+    person_id: Uuid,
+    attribute: String,
+    held_from: DateTime<Utc>,
+    held_until: Option<DateTime<Utc>>,
 }
 
 #[derive(FromQueryResult)]
@@ -139,6 +154,14 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                     "SELECT policy_id, school_id, audience FROM policy_school_settings \
                      WHERE trust_id = $1{filter}"
                 ),
+                values.clone(),
+            )
+            .await?;
+        let rules: Vec<RuleRow> = self
+            .rows(
+                format!(
+                    "SELECT policy_id, attribute, held FROM policy_attribute_rules                      WHERE trust_id = $1{filter} ORDER BY attribute"
+                ),
                 values,
             )
             .await?;
@@ -154,8 +177,14 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                     retired_at: row.retired_at,
                     versions: Vec::new(),
                     audiences: BTreeMap::new(),
+                    requires: Vec::new(),
                 },
             );
+        }
+        for row in rules {
+            if let Some(policy) = facts.get_mut(&row.policy_id) {
+                policy.requires.push((row.attribute, row.held));
+            }
         }
         for row in versions {
             if let Some(policy) = facts.get_mut(&row.policy_id) {
@@ -294,7 +323,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                      WHERE e.trust_id = $1{}",
                     person_filter.replace("{t}", "e")
                 ),
-                values,
+                values.clone(),
             )
             .await?;
         for row in exemptions {
@@ -304,6 +333,25 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                     starts_on: row.starts_on,
                     ends_on: row.ends_on,
                     created_at: row.created_at,
+                });
+            }
+        }
+        let attributes: Vec<AttributeRow> = self
+            .rows(
+                format!(
+                    "SELECT person_id, attribute, held_from, held_until FROM person_attributes pa \
+                     WHERE pa.trust_id = $1{}",
+                    person_filter.replace("{t}", "pa")
+                ),
+                values,
+            )
+            .await?;
+        for row in attributes {
+            if let Some(person) = people.get_mut(&PersonId::from_uuid(row.person_id)) {
+                person.attributes.push(AttributeFact {
+                    key: row.attribute,
+                    from: row.held_from,
+                    until: row.held_until,
                 });
             }
         }

@@ -160,7 +160,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         let filter = if first { "1 = 1" } else { filter };
         let sql = format!(
             "{with}SELECT o.person_id, pe.full_name, pe.email, o.school_id, o.kind, o.policy_id,
-                    p.title, {status} AS status, o.due_on, o.obliged_since,
+                    p.title, p.obligation, {status} AS status, o.due_on, o.obliged_since,
                     CAST(o.current_number AS BIGINT) AS current_number, o.current_version_id,
                     CAST(o.grace_days AS BIGINT) AS grace_days, o.acceptance_id, o.signed_at,
                     o.exempt_until, o.declined_at, o.decline_reason
