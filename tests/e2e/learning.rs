@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::access::token;
 use crate::signing::magic_link;
 
-const KCSIE: &str = "# Keeping Children Safe in Education: Part one\n\n\
+pub(crate) const KCSIE: &str = "# Keeping Children Safe in Education: Part one\n\n\
 ## Safeguarding information for all staff\n\n\
 1. Everyone who comes into contact with children has a role to play in safeguarding.\n\
 2. If you have a concern about a child, speak to the designated safeguarding lead.\n\
@@ -48,7 +48,7 @@ fn check_input() -> Value {
 }
 
 /// A school, its staff, and a published policy of `obligation` kind from `text`.
-async fn published(
+pub(crate) async fn published(
     test: &TestApp,
     admin: &str,
     school: &str,

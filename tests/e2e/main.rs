@@ -6,6 +6,7 @@ mod approval;
 mod approval_access;
 mod approval_defaults;
 mod approval_pages;
+mod attributes;
 mod auth;
 mod breach_board;
 mod breach_desk;

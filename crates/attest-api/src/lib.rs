@@ -5,6 +5,7 @@
 //! Knows GraphQL; must never know HTTP, SQL or the store.
 
 mod approval;
+mod attributes;
 mod breach;
 mod context;
 mod cost;
@@ -46,6 +47,7 @@ pub struct Query(
     directory_sync::DirectorySyncQuery,
     retention::RetentionQuery,
     learning::LearningQuery,
+    attributes::AttributesQuery,
 );
 
 /// Every mutation.
@@ -62,6 +64,7 @@ pub struct Mutation(
     directory_sync::DirectorySyncMutation,
     retention::RetentionMutation,
     learning::LearningMutation,
+    attributes::AttributesMutation,
 );
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;

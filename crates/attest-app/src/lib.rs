@@ -7,6 +7,7 @@
 
 mod access;
 mod approval;
+mod attributes;
 mod audit;
 mod authenticate;
 pub mod bootstrap;
@@ -50,6 +51,7 @@ pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>
 pub use approval::{ApprovalRuleInput, AwaitingReview, RuleChoice, VersionReview, clause_names};
 pub use attest_store::{ChainAnchor, ViewMarker};
 pub use attest_store::{PolicySourceFile, ReviewComment};
+pub use attributes::{AttributesImported, MAX_ATTRIBUTES};
 pub use breach::{
     Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, EvidenceUpload,
     IcoNotificationInput, IcoPack, OtherNoticeInput, PackAnswer, PackSection, SubjectNoticeInput,

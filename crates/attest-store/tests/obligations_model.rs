@@ -13,10 +13,10 @@ use attest_domain::{
     TrustName, VersionState,
 };
 use attest_store::{
-    Acceptances, AttributeSource, Attributes, Compliance, ComplianceQuery, DatabaseConnection, Exemptions, Memberships,
-    NewAcceptance, NewExemption, NewMembership, NewPerson, NewPolicy, NewPolicyVersion, NewSchool,
-    NewTrust, ObligationSlice, Obligations, People, Policies, PolicySettings, PolicyVersions,
-    Revision, Schools, StateChange, Trusts,
+    Acceptances, AttributeSource, Attributes, Compliance, ComplianceQuery, DatabaseConnection,
+    Exemptions, Memberships, NewAcceptance, NewExemption, NewMembership, NewPerson, NewPolicy,
+    NewPolicyVersion, NewSchool, NewTrust, ObligationSlice, Obligations, People, Policies,
+    PolicySettings, PolicyVersions, Revision, Schools, StateChange, Trusts,
 };
 use attest_test_support::TestDatabase;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
@@ -400,7 +400,14 @@ impl Trust {
             Event::Attribute { person, key, held } => {
                 let person = self.people[*person];
                 Attributes::new(&self.db, &self.scope)
-                    .set(person, ATTRIBUTES[*key], *held, AttributeSource::Hand, None, at)
+                    .set(
+                        person,
+                        ATTRIBUTES[*key],
+                        *held,
+                        AttributeSource::Hand,
+                        None,
+                        at,
+                    )
                     .await
                     .expect("attribute");
                 ObligationSlice::person(person)

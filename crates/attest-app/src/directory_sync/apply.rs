@@ -130,9 +130,41 @@ impl App {
             .insert_memberships(&writes.new_memberships, today, at)
             .await?;
         store.link(issuer, &writes.links, at).await?;
-        self.refresh_obligations(txn, scope.trust(), touched(&writes, open))
+        let ruled = self
+            .directory_attributes(txn, scope, planned, &writes.links, at)
             .await?;
+        let mut slice = touched(&writes, open);
+        if let Some(people) = slice.people.as_mut() {
+            people.extend(ruled);
+            people.sort_unstable();
+            people.dedup();
+        }
+        self.refresh_obligations(txn, scope.trust(), slice).await?;
         Ok(writes)
+    }
+
+    /// The synced accounts' people's attributes set by the trust's directory rules.
+    pub(crate) async fn directory_attributes(
+        &self,
+        txn: &attest_store::DatabaseTransaction,
+        scope: &attest_domain::TenantScope,
+        planned: &Planned,
+        links: &[(String, PersonId)],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<PersonId>, AppError> {
+        let mut person_of: BTreeMap<&str, PersonId> = planned
+            .known
+            .iter()
+            .filter_map(|known| Some((known.directory_id.as_deref()?, known.person)))
+            .collect();
+        person_of.extend(links.iter().map(|(id, person)| (id.as_str(), *person)));
+        let accounts: Vec<(PersonId, &attest_domain::DirectoryUser)> = planned
+            .directory
+            .iter()
+            .filter(|(_, user)| user.enabled)
+            .filter_map(|(id, user)| Some((*person_of.get(id.as_str())?, user)))
+            .collect();
+        crate::attributes::apply_directory_rules(txn, scope, &accounts, at).await
     }
 }
 

@@ -12,7 +12,7 @@ use attest_domain::{
     TenantScope, day_leaver_alarms, is_guid,
 };
 use attest_store::{
-    ConnectionTrait, DatabaseTransaction, Directory as DirectoryStore, NewSyncRun,
+    ConnectionTrait, DatabaseTransaction, Directory as DirectoryStore, NewSyncRun, ObligationSlice,
     PersonIdentities, Scim,
 };
 use serde_json::json;
@@ -173,6 +173,15 @@ impl App {
         let mut planned = plan_against(directory, known, &rules, 1.0);
         let changes = planned.plan.add.len() + planned.plan.update.len() + planned.plan.leave.len();
         if changes == 0 && planned.plan.unmapped.is_empty() && adopted.is_empty() {
+            // No one joins, moves or leaves, but a changed job title may still move an
+            // attribute the directory sets.
+            let ruled = self
+                .directory_attributes(txn, &scope, &planned, &[], self.now())
+                .await?;
+            if !ruled.is_empty() {
+                self.refresh_obligations(txn, scope.trust(), ObligationSlice::people(ruled))
+                    .await?;
+            }
             return Ok(());
         }
         let headcounts = if planned.plan.leave.is_empty()

@@ -11,6 +11,7 @@ mod sessions;
 mod understanding;
 
 pub use completion::{CertificateUpload, TrainingCompletion};
+pub(crate) use import::MAX_IMPORT_BYTES;
 pub use import::{CompletionImport, ImportedCompletions};
 pub use sessions::NewTrainingSession;
 pub use understanding::{ReaderCheck, ReaderQuestion};

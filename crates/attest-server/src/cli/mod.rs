@@ -1,5 +1,6 @@
 //! The command line. Each command opens the application and calls one use case.
 
+pub mod attributes;
 pub mod breach;
 pub mod chain;
 pub mod compliance;
@@ -111,6 +112,9 @@ pub enum Command {
     /// training completions (certificates, session registers, providers' files).
     #[command(subcommand)]
     Training(training::TrainingCommand),
+    /// Attributes that decide who owes what (e.g. works directly with children).
+    #[command(subcommand)]
+    Attributes(attributes::AttributesCommand),
 }
 
 #[derive(Args)]
@@ -252,6 +256,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SignIn(command) => sign_in::run(config, command).await,
         Command::Sync(command) => sync::run(config, command).await,
         Command::Training(command) => training::run(config, command).await,
+        Command::Attributes(command) => attributes::run(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())
