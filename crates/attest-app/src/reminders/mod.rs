@@ -331,21 +331,29 @@ impl App {
                     continue;
                 }
                 name.clone_from(&item.row.full_name);
-                let minted = attest_auth::mint_magic_link()
-                    .map_err(|error| AppError::Internal(error.to_string()))?;
-                links.push(NewMagicLink {
-                    person,
-                    version,
-                    school: item.row.school,
-                    token_hash: minted.hash,
-                    at: now,
-                    expires_at: now + Duration::days(DEFAULT_LINK_DAYS),
-                });
+                // A course is completed, not signed: no link, but what to do.
+                let url = if item.row.obligation.answered_by_the_person() {
+                    let minted = attest_auth::mint_magic_link()
+                        .map_err(|error| AppError::Internal(error.to_string()))?;
+                    links.push(NewMagicLink {
+                        person,
+                        version,
+                        school: item.row.school,
+                        token_hash: minted.hash,
+                        at: now,
+                        expires_at: now + Duration::days(DEFAULT_LINK_DAYS),
+                    });
+                    Some(format!("{}/sign/{}", self.public_url(), minted.secret))
+                } else {
+                    None
+                };
                 lines.push(context! {
                     title => item.row.policy_title.clone(),
+                    kind => item.row.obligation.as_str(),
+                    verb => item.row.obligation.verb(),
                     due => item.row.due_on.map(|day| day.format("%-d %B %Y").to_string()).unwrap_or_default(),
                     overdue => item.row.status == ComplianceStatus::Overdue,
-                    url => format!("{}/sign/{}", self.public_url(), minted.secret),
+                    url => url,
                 });
             }
             if lines.is_empty() {
@@ -354,7 +362,12 @@ impl App {
             let body = render_email(
                 "reminder",
                 trust,
-                context! { name => name, items => lines, link_days => DEFAULT_LINK_DAYS },
+                context! {
+                    name => name,
+                    all_sign => items.iter().all(|item| item.row.obligation == attest_domain::ObligationKind::Sign),
+                    items => lines,
+                    link_days => DEFAULT_LINK_DAYS,
+                },
             )?;
             emails.push(NewEmail {
                 kind: "reminder",
