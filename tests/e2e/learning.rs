@@ -638,9 +638,17 @@ async fn training_records_stay_inside_their_trust_and_school() {
 async fn a_reminder_asks_for_each_kind_in_its_own_words() {
     let test = TestApp::spawn().await;
     let trust = test.trust("alpha").await;
-    let school = test.with_school(&trust.admin, "Oak Primary", "310008").await;
-    test.with_person(&trust.admin, "Ann Smith", "ann@oak.sch.uk", &school, "TEACHING")
+    let school = test
+        .with_school(&trust.admin, "Oak Primary", "310008")
         .await;
+    test.with_person(
+        &trust.admin,
+        "Ann Smith",
+        "ann@oak.sch.uk",
+        &school,
+        "TEACHING",
+    )
+    .await;
     published(&test, &trust.admin, &school, KCSIE, "READ", None).await;
     course(&test, &trust.admin, &school).await;
     let tick = test.app.run_reminders().await.expect("tick");
@@ -650,11 +658,27 @@ async fn a_reminder_asks_for_each_kind_in_its_own_words() {
         .recent(5)
         .await
         .expect("outbox");
-    let reminder = sent.iter().find(|m| m.kind == "reminder").expect("a reminder");
+    let reminder = sent
+        .iter()
+        .find(|m| m.kind == "reminder")
+        .expect("a reminder");
     assert_eq!(reminder.subject, "Your school asks 2 things of you");
     let body = &reminder.body_text;
-    assert!(body.contains("- read and confirm Keeping Children Safe in Education"), "{body}");
-    assert!(body.contains("- complete Safeguarding and online safety training"), "{body}");
-    assert_eq!(body.matches("/sign/").count(), 1, "a link for the reading only: {body}");
-    assert!(body.contains("your school records this when you complete it"), "{body}");
+    assert!(
+        body.contains("- read and confirm Keeping Children Safe in Education"),
+        "{body}"
+    );
+    assert!(
+        body.contains("- complete Safeguarding and online safety training"),
+        "{body}"
+    );
+    assert_eq!(
+        body.matches("/sign/").count(),
+        1,
+        "a link for the reading only: {body}"
+    );
+    assert!(
+        body.contains("your school records this when you complete it"),
+        "{body}"
+    );
 }

@@ -166,7 +166,7 @@ async fn staff_sign_on_their_page_and_their_school_admin_sees_it() {
     let done = done.text().await.expect("html");
     assert!(done.contains("you have signed"), "{done}");
     let (_, me) = get(&cara, &test, "/me").await;
-    assert!(me.contains("Nothing to sign at the moment"), "{me}");
+    assert!(me.contains("Nothing to do at the moment"), "{me}");
     // Her receipt, with the evidence, is hers alone.
     let receipt = me
         .split("href=\"/receipts/")

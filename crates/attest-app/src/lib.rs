@@ -64,8 +64,8 @@ pub use email_templates::{
 pub use error::{AppError, field_camel_case, field_words};
 pub use jobs::{JOB_MAX_ATTEMPTS, JobRound, WorkerSettings};
 pub use learning::{
-    CertificateUpload, CompletionImport, ImportedCompletions, NewTrainingSession, ReaderCheck,
-    ReaderQuestion, TrainingCompletion,
+    CertificateUpload, CompletionImport, ImportedCompletions, MatrixCell, MatrixColumn, MatrixRow,
+    NewTrainingSession, ObligationMatrix, ReaderCheck, ReaderQuestion, TrainingCompletion,
 };
 pub use mail::OUTBOX_STATUSES;
 pub use mail_delivery::{Delivered, MailDelivery};

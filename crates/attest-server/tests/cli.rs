@@ -519,13 +519,44 @@ async fn acceptances_verify_and_compliance_reports_from_the_command_line() {
     );
     assert!(csv.status.success(), "{}", stderr(&csv));
     let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
-    assert_eq!(csv.lines().count(), 43, "a header and 42 people × 1 policy");
+    assert_eq!(
+        csv.lines().count(),
+        211,
+        "a header and 42 people × 5 (the AUP, KCSIE Part one or Annex A, three courses)"
+    );
     let summary = stdout_json(&attest(
         &database,
         &["report", "compliance", "--trust", "demo", "--json"],
     ));
-    assert_eq!(summary["overall"]["total"], 42);
+    assert_eq!(summary["overall"]["total"], 210);
     assert_eq!(summary["schools"].as_array().expect("schools").len(), 5);
+    // The inspector's view of the first school: a column per obligation, everyone's
+    // dates, and who is out of date.
+    let school = demo.cast.schools[0].to_string();
+    let matrix = stdout_json(&attest(
+        &database,
+        &["report", "obligations", "--trust", "demo", "--school", &school, "--json"],
+    ));
+    let columns: Vec<&str> = matrix["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .filter_map(|column| column["obligation"].as_str())
+        .collect();
+    assert_eq!(columns, ["read", "read", "training", "training", "training", "sign"], "{matrix}");
+    let rows = matrix["rows"].as_array().expect("rows");
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|row| row["cells"].as_array().map(Vec::len) == Some(6)),
+        "{matrix}"
+    );
+    assert!(
+        !matrix["out_of_date"].as_array().expect("list").is_empty(),
+        "the demo has people out of date"
+    );
+    let text = attest(&database, &["report", "obligations", "--trust", "demo", "--school", &school]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    assert!(String::from_utf8_lossy(&text.stdout).contains("out of date"));
 
     // Someone edits a published policy's words in the database after people signed it.
     let backend_cast = if attest_store::backend(database.db()) == attest_store::Backend::Postgres {

@@ -8,7 +8,8 @@ use crate::context::{app, principal};
 use crate::error::OrGraphql;
 
 use super::objects::{
-    TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt, UnderstandingCheck,
+    ObligationMatrix, TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt,
+    UnderstandingCheck,
 };
 
 #[derive(Default)]
@@ -70,6 +71,27 @@ impl LearningQuery {
             .training_certificates(principal(ctx)?, PersonId::from_uuid(person_id))
             .await
             .map(|found| found.into_iter().map(Into::into).collect())
+            .gql()
+    }
+
+    /// Each member of staff of a school × each obligation (KCSIE read, safeguarding
+    /// training, online safety, the AUP…) with the day it was last met and whether it is
+    /// out of date: the view an inspector asks for. Now, or at a past instant.
+    #[graphql(complexity = "crate::cost::PERSON_READ * 10 + child_complexity")]
+    async fn school_obligation_matrix(
+        &self,
+        ctx: &Context<'_>,
+        school_id: Uuid,
+        as_of: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> async_graphql::Result<ObligationMatrix> {
+        app(ctx)?
+            .school_obligation_matrix(
+                principal(ctx)?,
+                attest_domain::SchoolId::from_uuid(school_id),
+                as_of,
+            )
+            .await
+            .map(Into::into)
             .gql()
     }
 

@@ -7,11 +7,13 @@
 mod completion;
 mod import;
 mod kind;
+mod matrix;
 mod sessions;
 mod understanding;
 
 pub use completion::{CertificateUpload, TrainingCompletion};
 pub(crate) use import::MAX_IMPORT_BYTES;
 pub use import::{CompletionImport, ImportedCompletions};
+pub use matrix::{MatrixCell, MatrixColumn, MatrixRow, ObligationMatrix};
 pub use sessions::NewTrainingSession;
 pub use understanding::{ReaderCheck, ReaderQuestion};

@@ -275,6 +275,7 @@ impl App {
             "exempt_until",
             "declined_at",
             "decline_reason",
+            "obligation",
         ];
         out.write_record(header).map_err(csv_error)?;
         for row in rows {
@@ -298,6 +299,7 @@ impl App {
                 row.exempt_until.map(|d| d.to_string()).unwrap_or_default(),
                 row.declined_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                 safe_cell(row.decline_reason.as_deref().unwrap_or("")),
+                row.obligation.as_str().to_owned(),
             ])
             .map_err(csv_error)?;
         }

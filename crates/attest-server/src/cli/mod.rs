@@ -9,6 +9,7 @@ mod import_report;
 pub mod jobs;
 pub mod mail;
 pub mod migrate;
+mod obligations_report;
 pub mod policy;
 mod policy_import;
 mod policy_original;

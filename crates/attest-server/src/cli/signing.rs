@@ -63,6 +63,23 @@ pub enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The inspector's view of one school: each member of staff with the day each
+    /// obligation (KCSIE read, safeguarding training, online safety, the AUP…) was last
+    /// met, and who is out of date.
+    Obligations {
+        #[arg(long)]
+        trust: String,
+        /// The school (its slug, URN or id).
+        #[arg(long)]
+        school: String,
+        #[arg(long)]
+        as_of: Option<DateTime<Utc>>,
+        /// Print CSV (the same as GET /exports/schools/{id}/obligations.csv).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn acceptance(config: Config, command: AcceptanceCommand) -> anyhow::Result<()> {
@@ -222,13 +239,25 @@ fn print_seals(report: &attest_app::ChainReport) {
 }
 
 pub async fn report(config: Config, command: ReportCommand) -> anyhow::Result<()> {
-    let ReportCommand::Compliance {
-        trust,
-        school,
-        as_of,
-        csv,
-        json,
-    } = command;
+    let (trust, school, as_of, csv, json) = match command {
+        ReportCommand::Compliance {
+            trust,
+            school,
+            as_of,
+            csv,
+            json,
+        } => (trust, school, as_of, csv, json),
+        ReportCommand::Obligations {
+            trust,
+            school,
+            as_of,
+            csv,
+            json,
+        } => {
+            return super::obligations_report::run(config, (&trust, &school), as_of, (csv, json))
+                .await;
+        }
+    };
     let app = open_app(&config).await?;
     let operator = app.operator_for(&trust).await?;
     if csv {

@@ -5,6 +5,7 @@ mod directory;
 mod governance;
 mod graph;
 mod seed;
+mod statutory;
 mod walkthrough;
 
 pub use seed::seed;

@@ -33,8 +33,9 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
         ip: Some("192.0.2.10".to_owned()),
         user_agent: Some("attest demo (simulated sign-in)".to_owned()),
     };
+    let statutory = super::statutory::seed_statutory(&past, &clock, &operator, now).await?;
     clock.set(now - Duration::days(50));
-    let mut signatures = 0;
+    let mut signatures = statutory;
     let mut unsigned = Vec::new();
     for (n, row) in rows.iter().enumerate() {
         let version = past

@@ -244,3 +244,22 @@ pub async fn training_certificate(
         bytes,
     )))
 }
+
+/// `GET /exports/schools/{id}/obligations.csv`: the inspector's view of a school as CSV.
+pub async fn school_obligations_csv(
+    caller: Caller,
+    app: web::Data<App>,
+    school: web::Path<SchoolId>,
+) -> Result<HttpResponse, WebError> {
+    let principal = caller.required(ANONYMOUS)?;
+    let school = school.into_inner();
+    let csv = app
+        .school_obligation_matrix_csv(principal, school, None)
+        .await
+        .map_err(WebError::download)?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        format!("obligations-{school}-{}.csv", app.today()),
+        csv,
+    ))
+}

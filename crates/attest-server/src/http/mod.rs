@@ -244,6 +244,14 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 web::get().to(downloads::breaches_csv),
             )
             .route(
+                "/schools/{id}/obligations",
+                web::get().to(pages::obligations::school_obligations),
+            )
+            .route(
+                "/exports/schools/{id}/obligations.csv",
+                web::get().to(downloads::school_obligations_csv),
+            )
+            .route(
                 "/exports/training/certificates/{id}",
                 web::get().to(downloads::training_certificate),
             )

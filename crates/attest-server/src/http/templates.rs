@@ -7,10 +7,14 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use minijinja::{Environment, Value, context};
 
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 22] = [
     ("layout.html", include_str!("pages/templates/layout.html")),
     ("receipt.html", include_str!("pages/templates/receipt.html")),
     ("sign.html", include_str!("pages/templates/sign.html")),
+    (
+        "obligations.html",
+        include_str!("pages/templates/obligations.html"),
+    ),
     ("done.html", include_str!("pages/templates/done.html")),
     ("invalid.html", include_str!("pages/templates/invalid.html")),
     ("me.html", include_str!("pages/templates/me.html")),

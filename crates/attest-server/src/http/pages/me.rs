@@ -30,6 +30,8 @@ fn my_policies_page(context: &SessionContext, rows: &[ComplianceRow], csrf: &str
                 title => row.policy_title.clone(),
                 version => row.current_version_id.to_string(),
                 school => row.school.to_string(),
+                kind => row.obligation.as_str(),
+                verb => row.obligation.verb(),
                 status => status_key(row.status),
                 due => row.due_on.map(|day| day.format("%-d %B %Y").to_string()),
             }
@@ -41,6 +43,7 @@ fn my_policies_page(context: &SessionContext, rows: &[ComplianceRow], csrf: &str
             row.last_signed_at.map(|at| {
                 context! {
                     title => row.policy_title.clone(),
+                    kind => row.obligation.as_str(),
                     receipt => row.last_acceptance.map(|id| id.to_string()),
                     signed => at.with_timezone(&LONDON).format("%-d %B %Y").to_string(),
                 }

@@ -16,6 +16,7 @@ pub mod breaches;
 mod form_fields;
 pub mod front;
 pub mod me;
+pub mod obligations;
 pub mod reviews;
 pub mod school;
 pub mod signing;

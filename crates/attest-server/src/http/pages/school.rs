@@ -122,6 +122,7 @@ pub async fn school_dashboard(
                 version => row.current_version_id.to_string(),
                 kind => row.kind.as_str(),
                 policy => row.policy_title.clone(),
+                obligation => row.obligation.as_str(),
                 status => status_key(row.status),
                 due => row.due_on.map(|day| day.format("%-d %b %Y").to_string()),
             }

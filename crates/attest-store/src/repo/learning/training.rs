@@ -382,3 +382,41 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         .collect())
     }
 }
+
+#[derive(FromQueryResult)]
+struct DayRow {
+    id: uuid::Uuid,
+    signed_on: NaiveDate,
+}
+
+impl<C: ConnectionTrait> Learning<'_, C> {
+    /// The day each answer was given (for a training completion: the day the course
+    /// was completed), by answer id.
+    pub async fn answer_days(
+        &self,
+        answers: &[uuid::Uuid],
+    ) -> Result<BTreeMap<uuid::Uuid, NaiveDate>, StoreError> {
+        let mut days = BTreeMap::new();
+        for chunk in answers.chunks(500) {
+            let mut values = vec![self.trust()];
+            let marks: Vec<String> = chunk
+                .iter()
+                .map(|id| {
+                    values.push((*id).into());
+                    format!("${}", values.len())
+                })
+                .collect();
+            let rows = DayRow::find_by_statement(self.statement(
+                &format!(
+                    "SELECT id, signed_on FROM acceptances WHERE trust_id = $1 AND id IN ({})",
+                    marks.join(", ")
+                ),
+                values,
+            ))
+            .all(self.conn)
+            .await?;
+            days.extend(rows.into_iter().map(|row| (row.id, row.signed_on)));
+        }
+        Ok(days)
+    }
+}

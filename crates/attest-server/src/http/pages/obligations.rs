@@ -1,0 +1,94 @@
+//! `GET /schools/{id}/obligations`: the inspector's view of a school: each member of
+//! staff with the day each obligation was last met, and who is out of date.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::web;
+use attest_app::{App, MatrixCell, status_key};
+use attest_domain::{ObligationKind, SchoolId};
+use minijinja::{Value, context};
+
+use super::{london, nav, page};
+use crate::http::caller::Caller;
+use crate::http::web_error::WebError;
+
+fn cell(cell: Option<&MatrixCell>) -> Value {
+    match cell {
+        None => context! { text => "not required", status => "none" },
+        Some(cell) => {
+            let done = cell.done_on.map(|day| day.format("%-d %b %Y").to_string());
+            let due = cell.due_on.map(|day| day.format("%-d %b %Y").to_string());
+            let text = match (status_key(cell.status), done, due) {
+                ("exempt", _, _) => format!(
+                    "exempt{}",
+                    cell.exempt_until
+                        .map(|day| format!(" until {}", day.format("%-d %b %Y")))
+                        .unwrap_or_default()
+                ),
+                (status @ ("due" | "overdue"), Some(done), Some(due)) => {
+                    format!("{status} since {due} (last {done})")
+                }
+                (status @ ("due" | "overdue"), None, Some(due)) => format!("{status} since {due}"),
+                (_, Some(done), Some(due)) => format!("{done} (renew by {due})"),
+                (_, Some(done), None) => done,
+                (status, None, _) => status.to_owned(),
+            };
+            context! { text => text, status => status_key(cell.status), out_of_date => cell.out_of_date() }
+        }
+    }
+}
+
+fn kind_label(kind: ObligationKind) -> &'static str {
+    match kind {
+        ObligationKind::Read => "read and confirmed",
+        ObligationKind::Training => "training",
+        ObligationKind::Sign => "signed",
+    }
+}
+
+pub async fn school_obligations(
+    caller: Caller,
+    app: web::Data<App>,
+    school: web::Path<SchoolId>,
+) -> Result<HttpResponse, WebError> {
+    let (_, principal) = caller.visitor()?;
+    let school = *school;
+    let matrix = app
+        .school_obligation_matrix(principal, school, None)
+        .await?;
+    let columns: Vec<Value> = matrix
+        .columns
+        .iter()
+        .map(|column| context! { title => column.title.clone(), kind => kind_label(column.obligation) })
+        .collect();
+    let rows: Vec<Value> = matrix
+        .rows
+        .iter()
+        .map(|row| {
+            context! {
+                name => row.full_name.clone(),
+                kind => row.kind.as_str(),
+                out_of_date => row.out_of_date(),
+                cells => row.cells.iter().map(|c| cell(c.as_ref())).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    let out_of_date: Vec<String> = matrix
+        .out_of_date()
+        .map(|row| row.full_name.clone())
+        .collect();
+    Ok(caller.answer(page(
+        StatusCode::OK,
+        "obligations.html",
+        context! {
+            nav => nav(principal, &format!("/schools/{school}")),
+            school => matrix.school_name.clone(),
+            school_id => school.to_string(),
+            as_of => london(matrix.as_of),
+            columns => columns,
+            rows => rows,
+            out_of_date => out_of_date,
+            staff => matrix.rows.len(),
+        },
+    )))
+}
