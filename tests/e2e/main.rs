@@ -25,6 +25,7 @@ mod evidence_seals;
 mod http;
 mod jobs;
 mod learning;
+mod obligations_report;
 mod policies;
 mod policy_files;
 mod policy_source;

@@ -64,8 +64,9 @@ pub use email_templates::{
 pub use error::{AppError, field_camel_case, field_words};
 pub use jobs::{JOB_MAX_ATTEMPTS, JobRound, WorkerSettings};
 pub use learning::{
-    CertificateUpload, CompletionImport, ImportedCompletions, MatrixCell, MatrixColumn, MatrixRow,
-    NewTrainingSession, ObligationMatrix, ReaderCheck, ReaderQuestion, TrainingCompletion,
+    CertificateUpload, ColumnKey, CompletionImport, ImportedCompletions, MatrixCell, MatrixColumn,
+    MatrixRow, NewTrainingSession, ObligationColumns, ObligationHeading, ObligationMatrix,
+    ReaderCheck, ReaderQuestion, TrainingCompletion,
 };
 pub use mail::OUTBOX_STATUSES;
 pub use mail_delivery::{Delivered, MailDelivery};

@@ -535,7 +535,15 @@ async fn acceptances_verify_and_compliance_reports_from_the_command_line() {
     let school = demo.cast.schools[0].to_string();
     let matrix = stdout_json(&attest(
         &database,
-        &["report", "obligations", "--trust", "demo", "--school", &school, "--json"],
+        &[
+            "report",
+            "obligations",
+            "--trust",
+            "demo",
+            "--school",
+            &school,
+            "--json",
+        ],
     ));
     let columns: Vec<&str> = matrix["columns"]
         .as_array()
@@ -543,18 +551,33 @@ async fn acceptances_verify_and_compliance_reports_from_the_command_line() {
         .iter()
         .filter_map(|column| column["obligation"].as_str())
         .collect();
-    assert_eq!(columns, ["read", "read", "training", "training", "training", "sign"], "{matrix}");
+    assert_eq!(
+        columns,
+        ["read", "read", "training", "training", "training", "sign"],
+        "{matrix}"
+    );
     let rows = matrix["rows"].as_array().expect("rows");
     assert!(!rows.is_empty());
     assert!(
-        rows.iter().all(|row| row["cells"].as_array().map(Vec::len) == Some(6)),
+        rows.iter()
+            .all(|row| row["cells"].as_array().map(Vec::len) == Some(6)),
         "{matrix}"
     );
     assert!(
         !matrix["out_of_date"].as_array().expect("list").is_empty(),
         "the demo has people out of date"
     );
-    let text = attest(&database, &["report", "obligations", "--trust", "demo", "--school", &school]);
+    let text = attest(
+        &database,
+        &[
+            "report",
+            "obligations",
+            "--trust",
+            "demo",
+            "--school",
+            &school,
+        ],
+    );
     assert!(text.status.success(), "{}", stderr(&text));
     assert!(String::from_utf8_lossy(&text.stdout).contains("out of date"));
 

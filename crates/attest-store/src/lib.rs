@@ -30,14 +30,15 @@ pub use repo::{
     NewSchool, NewSession, NewSignInLink, NewSyncRun, NewSyncedMembership, NewSyncedPerson,
     NewTrust, ObligationDifference, ObligationSlice, Obligations, OpenMembership, Outbox,
     OutboxDelivery, OutboxMessage, People, PeopleFilter, PeoplePage, PersonCursor,
-    PersonIdentities, Policies, Policy, PolicyApprovals, PolicySettings, PolicySourceFile,
-    PolicyVersion, PolicyVersionFiles, PolicyVersions, Purged, Reach, Refreshed, ReminderLog,
-    ReviewComment, ReviewRecord, Revision, RoleGrants, RuleSetting, SchoolPolicySettings, Schools,
-    Scim, ScimGroupRow, ScimKey, ScimRecord, ScimUserRow, Sessions, SignInLinkRow, SignInLinks,
-    SignedHead, SigningViews, StateChange, StoredDecision, StoredSigningKey, StoredView,
-    TrustBreachSettings, TrustMailSettings, TrustRetention, TrustSignInSettings,
-    TrustSigningSettings, Trusts, ViewMarker, find_magic_link_by_hash, find_sign_in_link_by_hash,
-    mail_settings_for_delivery, mark_view, purge_append_only, school_day,
+    PersonIdentities, Policies, Policy, PolicyApprovals, PolicyCount, PolicySettings,
+    PolicySourceFile, PolicyVersion, PolicyVersionFiles, PolicyVersions, Purged, Reach, Refreshed,
+    ReminderLog, ReviewComment, ReviewRecord, Revision, RoleGrants, RuleSetting,
+    SchoolPolicySettings, Schools, Scim, ScimGroupRow, ScimKey, ScimRecord, ScimUserRow, Sessions,
+    SignInLinkRow, SignInLinks, SignedHead, SigningViews, StateChange, StoredDecision,
+    StoredSigningKey, StoredView, TrustBreachSettings, TrustMailSettings, TrustRetention,
+    TrustSignInSettings, TrustSigningSettings, Trusts, ViewMarker, find_magic_link_by_hash,
+    find_sign_in_link_by_hash, mail_settings_for_delivery, mark_view, purge_append_only,
+    school_day,
 };
 pub use revocations::{Generation, Revocations};
 pub use sea_orm::{

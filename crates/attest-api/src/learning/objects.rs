@@ -321,3 +321,79 @@ impl From<attest_app::ObligationMatrix> for ObligationMatrix {
         }
     }
 }
+
+/// A dashboard column: one obligation (a trust policy, a template all schools adopt,
+/// or each school's own policies together).
+#[derive(SimpleObject)]
+pub struct ObligationHeading {
+    /// The trust policy or template; null for schools' own readings and courses (grouped
+    /// by title) and for "the school's own policies".
+    pub policy_id: Option<Uuid>,
+    pub title: String,
+    pub obligation: ObligationKind,
+}
+
+#[derive(SimpleObject)]
+pub struct ObligationTally {
+    pub compliant: u64,
+    pub due: u64,
+    pub overdue: u64,
+    pub exempt: u64,
+    pub total: u64,
+    pub percent_compliant: f64,
+}
+
+#[derive(SimpleObject)]
+pub struct SchoolObligations {
+    pub school_id: Uuid,
+    /// One per heading, in the headings' order (all zero where nothing is owed).
+    pub tallies: Vec<ObligationTally>,
+}
+
+#[derive(SimpleObject)]
+pub struct ComplianceByObligation {
+    pub as_of: DateTime<Utc>,
+    pub headings: Vec<ObligationHeading>,
+    pub schools: Vec<SchoolObligations>,
+}
+
+impl From<attest_app::ObligationColumns> for ComplianceByObligation {
+    fn from(columns: attest_app::ObligationColumns) -> Self {
+        use attest_domain::ComplianceStatus as S;
+        Self {
+            as_of: columns.as_of,
+            headings: columns
+                .headings
+                .into_iter()
+                .map(|heading| ObligationHeading {
+                    policy_id: match heading.key {
+                        attest_app::ColumnKey::Trust(policy) => Some(policy.as_uuid()),
+                        attest_app::ColumnKey::Titled(..) | attest_app::ColumnKey::SchoolOwn => {
+                            None
+                        }
+                    },
+                    title: heading.title,
+                    obligation: heading.obligation.into(),
+                })
+                .collect(),
+            schools: columns
+                .schools
+                .into_iter()
+                .map(|(school, tallies)| SchoolObligations {
+                    school_id: school.as_uuid(),
+                    tallies: tallies
+                        .iter()
+                        .map(|tally| ObligationTally {
+                            compliant: tally.count(S::Compliant),
+                            due: tally.count(S::Due),
+                            overdue: tally.count(S::Overdue),
+                            exempt: tally.count(S::Exempt),
+                            total: tally.total(),
+                            percent_compliant: tally.percent(S::Compliant),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

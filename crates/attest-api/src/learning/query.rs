@@ -8,8 +8,8 @@ use crate::context::{app, principal};
 use crate::error::OrGraphql;
 
 use super::objects::{
-    ObligationMatrix, TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt,
-    UnderstandingCheck,
+    ComplianceByObligation, ObligationMatrix, TrainingCertificate, TrainingImport, TrainingSession,
+    UnderstandingAttempt, UnderstandingCheck,
 };
 
 #[derive(Default)]
@@ -90,6 +90,20 @@ impl LearningQuery {
                 attest_domain::SchoolId::from_uuid(school_id),
                 as_of,
             )
+            .await
+            .map(Into::into)
+            .gql()
+    }
+
+    /// For each school you can see, how many are compliant, due, overdue or exempt with
+    /// each obligation: a dashboard's column per obligation.
+    async fn compliance_by_obligation(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> async_graphql::Result<ComplianceByObligation> {
+        app(ctx)?
+            .compliance_by_obligation(principal(ctx)?, as_of)
             .await
             .map(Into::into)
             .gql()

@@ -4,6 +4,7 @@
 //! chain, written through the same chain writer as a signature, so the obligations read
 //! model, statuses, reminders, exports and receipts cover it.
 
+mod columns;
 mod completion;
 mod import;
 mod kind;
@@ -11,6 +12,7 @@ mod matrix;
 mod sessions;
 mod understanding;
 
+pub use columns::{ColumnKey, ObligationColumns, ObligationHeading};
 pub use completion::{CertificateUpload, TrainingCompletion};
 pub(crate) use import::MAX_IMPORT_BYTES;
 pub use import::{CompletionImport, ImportedCompletions};

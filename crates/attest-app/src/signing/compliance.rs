@@ -95,7 +95,7 @@ pub struct ComplianceSummary {
 impl App {
     /// The query, and which revision of the model answers it (after rolling the model
     /// forward to today).
-    async fn compliance_query(
+    pub(crate) async fn compliance_query(
         &self,
         trust: attest_domain::TrustId,
         filter: &ComplianceFilter,

@@ -68,7 +68,8 @@ pub use magic_links::{MagicLink, MagicLinks, NewMagicLink, find_magic_link_by_ha
 pub use mail_settings::{TrustMailSettings, mail_settings_for_delivery};
 pub use memberships::{Memberships, NewMembership};
 pub use obligations::{
-    ObligationDifference, ObligationSlice, Obligations, Refreshed, Revision, school_day,
+    ObligationDifference, ObligationSlice, Obligations, PolicyCount, Refreshed, Revision,
+    school_day,
 };
 pub use outbox::{NewEmail, Outbox, OutboxDelivery, OutboxMessage};
 pub use people::{NewPerson, People, PeopleFilter, PeoplePage, PersonCursor, Reach};

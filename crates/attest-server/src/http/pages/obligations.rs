@@ -92,3 +92,30 @@ pub async fn school_obligations(
         },
     )))
 }
+
+/// A dashboard's column headings, one per obligation.
+pub(crate) fn headings(columns: &attest_app::ObligationColumns) -> Vec<Value> {
+    columns
+        .headings
+        .iter()
+        .map(|heading| context! { title => heading.title.clone(), kind => kind_label(heading.obligation) })
+        .collect()
+}
+
+/// A school's cells under those headings: the share compliant and how many are overdue.
+pub(crate) fn tally_cells(tallies: &[attest_app::Tally]) -> Vec<Value> {
+    tallies
+        .iter()
+        .map(|tally| {
+            if tally.total() == 0 {
+                return context! { empty => true };
+            }
+            context! {
+                percent => tally.percent(attest_domain::ComplianceStatus::Compliant),
+                overdue => tally.count(attest_domain::ComplianceStatus::Overdue),
+                due => tally.count(attest_domain::ComplianceStatus::Due),
+                total => tally.total(),
+            }
+        })
+        .collect()
+}

@@ -93,6 +93,11 @@ pub async fn school_dashboard(
         )
         .await?;
     let name = app.school(principal, school).await?.name.to_string();
+    let columns = app.compliance_by_obligation(principal, None).await?;
+    let by_obligation = columns
+        .schools
+        .get(&school)
+        .map(|tallies| super::obligations::tally_cells(tallies));
     let tally = &progress.tally;
     let statuses: Vec<&str> = ComplianceStatus::ALL
         .iter()
@@ -136,6 +141,8 @@ pub async fn school_dashboard(
             nav => nav(principal, &current),
             school => name,
             school_id => school.to_string(),
+            headings => super::obligations::headings(&columns),
+            by_obligation => by_obligation,
             as_of => london(progress.as_of),
             percent => tally.percent(ComplianceStatus::Compliant),
             total => tally.total(),

@@ -22,6 +22,7 @@ pub async fn trust_overview(caller: Caller, app: web::Data<App>) -> Result<HttpR
         )));
     }
     let summary = app.compliance_summary(principal, None, None).await?;
+    let columns = app.compliance_by_obligation(principal, None).await?;
     let schools = app.schools(principal).await?;
     let reviews = app.policies_due_for_review(principal, 60).await?;
     let awaiting = app.awaiting_review(principal).await?;
@@ -62,6 +63,15 @@ pub async fn trust_overview(caller: Caller, app: web::Data<App>) -> Result<HttpR
             as_of => london(summary.as_of),
             percent => summary.overall.percent(ComplianceStatus::Compliant),
             schools => rows,
+            headings => super::obligations::headings(&columns),
+            by_obligation => schools.iter().filter_map(|school| {
+                let tallies = columns.schools.get(&school.id)?;
+                Some(context! {
+                    id => school.id.to_string(),
+                    name => school.name.to_string(),
+                    cells => super::obligations::tally_cells(tallies),
+                })
+            }).collect::<Vec<_>>(),
             reviews => reviews.iter().map(|review| context! {
                 title => review.policy.title.clone(),
                 on => review.next_review_on.format("%-d %b %Y").to_string(),

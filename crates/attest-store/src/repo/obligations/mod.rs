@@ -3,8 +3,10 @@
 //! every event that changes it, and kept as revisions so a past instant is a range
 //! lookup. `Compliance` (the set-based recomputation) is what it is checked against.
 
+mod by_policy;
 mod facts;
 mod read;
+pub use by_policy::PolicyCount;
 pub use read::Revision;
 mod revisions;
 

@@ -26,7 +26,7 @@ pub enum Revision {
 /// `WHERE` for `o.` (the trust, the rows in force now or at the instant asked
 /// about, the caller's reach and the query's filters but not status) and the day's
 /// parameter.
-fn selection(
+pub(super) fn selection(
     scope: &TenantScope,
     query: &ComplianceQuery,
     revision: Option<Revision>,
@@ -73,13 +73,13 @@ fn selection(
     Selection { filter: sql, day }
 }
 
-struct Selection {
-    filter: String,
-    day: String,
+pub(super) struct Selection {
+    pub(super) filter: String,
+    pub(super) day: String,
 }
 
 /// The status on `day` of an `o.` row: `attest_domain::ObligationState::status_on`.
-fn status(day: &str) -> String {
+pub(super) fn status(day: &str) -> String {
     format!(
         "CASE WHEN o.exempt_until IS NOT NULL AND o.exempt_until >= {day} THEN 'exempt' \
               WHEN o.due_on IS NULL OR o.due_on > {day} THEN 'compliant' \
