@@ -34,6 +34,7 @@ mod m20261202_000024_create_trust_retention;
 mod m20261202_000025_create_scim;
 mod m20261203_000026_create_learning;
 mod m20261203_000027_create_attributes;
+mod m20261203_000028_create_induction;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000025_create_scim::Migration),
             Box::new(m20261203_000026_create_learning::Migration),
             Box::new(m20261203_000027_create_attributes::Migration),
+            Box::new(m20261203_000028_create_induction::Migration),
         ]
     }
 }

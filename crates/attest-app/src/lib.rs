@@ -66,7 +66,7 @@ pub use jobs::{JOB_MAX_ATTEMPTS, JobRound, WorkerSettings};
 pub use learning::{
     CertificateUpload, ColumnKey, CompletionImport, ImportedCompletions, MatrixCell, MatrixColumn,
     MatrixRow, NewTrainingSession, ObligationColumns, ObligationHeading, ObligationMatrix,
-    ReaderCheck, ReaderQuestion, TrainingCompletion,
+    ReaderCheck, ReaderQuestion, StarterChecklist, TrainingCompletion,
 };
 pub use mail::OUTBOX_STATUSES;
 pub use mail_delivery::{Delivered, MailDelivery};

@@ -76,10 +76,11 @@ pub use ids::{
 };
 pub use jobs::{JobKind, JobStatus, retry_backoff, tick_key};
 pub use learning::{
-    Attendee, COMPLETIONS_MAX_ROWS, CheckQuestion, CompletionEvidence, CompletionRow,
-    CompletionRowError, MAX_CHECK_QUESTIONS, MAX_OPTIONS, ObligationKind, Score,
+    Attendee, COMPLETIONS_MAX_ROWS, CheckQuestion, Checklist, ChecklistItem, CompletionEvidence,
+    CompletionRow, CompletionRowError, InductionBundle, ItemState, MAX_CHECK_QUESTIONS,
+    MAX_INDUCTION_DAYS, MAX_INDUCTION_ITEMS, MAX_OPTIONS, ObligationKind, Score,
     TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt, UnderstandingCheck,
-    parse_completion_date, parse_completions,
+    checklist, parse_completion_date, parse_completions,
 };
 pub use mail_settings::{MailSettings, MailSettingsInput, clock_text};
 pub use membership::MembershipKind;

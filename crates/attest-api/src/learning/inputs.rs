@@ -62,3 +62,14 @@ pub struct ImportTrainingCompletionsInput {
     /// day-first dates), optionally a certificate reference.
     pub csv: String,
 }
+
+#[derive(InputObject)]
+pub struct InductionBundleInput {
+    /// Replace this bundle; a new one when left out.
+    pub id: Option<Uuid>,
+    pub name: String,
+    /// Days after starting by which every item must be done (1 to 180).
+    pub within_days: u32,
+    /// The obligations a new starter owes (up to 30).
+    pub policy_ids: Vec<Uuid>,
+}

@@ -15,12 +15,12 @@ use crate::people::Acceptance;
 use crate::policy::Policy;
 
 use super::inputs::{
-    ImportTrainingCompletionsInput, RecordTrainingCompletionInput, RecordTrainingSessionInput,
-    UnderstandingCheckInput,
+    ImportTrainingCompletionsInput, InductionBundleInput, RecordTrainingCompletionInput,
+    RecordTrainingSessionInput, UnderstandingCheckInput,
 };
 use super::objects::{
-    ObligationKind, TrainingCompletionRecorded, TrainingImportResult, TrainingSession,
-    UnderstandingCheck,
+    InductionBundle, ObligationKind, TrainingCompletionRecorded, TrainingImportResult,
+    TrainingSession, UnderstandingCheck,
 };
 
 #[derive(Default)]
@@ -72,6 +72,30 @@ impl LearningMutation {
             )
             .await
             .map(|check| check.map(Into::into))
+            .gql()
+    }
+
+    /// Adds an induction bundle (or replaces one): obligations a new starter owes within
+    /// N days of starting, tracked as one checklist. Trust admins only.
+    async fn save_induction_bundle(
+        &self,
+        ctx: &Context<'_>,
+        input: InductionBundleInput,
+    ) -> async_graphql::Result<InductionBundle> {
+        app(ctx)?
+            .save_induction_bundle(
+                principal(ctx)?,
+                input.id,
+                &input.name,
+                input.within_days,
+                input
+                    .policy_ids
+                    .into_iter()
+                    .map(PolicyId::from_uuid)
+                    .collect(),
+            )
+            .await
+            .map(Into::into)
             .gql()
     }
 

@@ -397,3 +397,81 @@ impl From<attest_app::ObligationColumns> for ComplianceByObligation {
         }
     }
 }
+
+#[derive(SimpleObject)]
+pub struct InductionBundle {
+    pub id: Uuid,
+    pub name: String,
+    /// Days after starting by which every item must be done.
+    pub within_days: u32,
+    pub policy_ids: Vec<Uuid>,
+}
+
+impl From<attest_domain::InductionBundle> for InductionBundle {
+    fn from(bundle: attest_domain::InductionBundle) -> Self {
+        Self {
+            id: bundle.id,
+            name: bundle.name,
+            within_days: bundle.within_days,
+            policy_ids: bundle.items.iter().map(|item| item.as_uuid()).collect(),
+        }
+    }
+}
+
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "attest_domain::ItemState")]
+pub enum ChecklistItemState {
+    Done,
+    Exempt,
+    Outstanding,
+    NotRequired,
+}
+
+#[derive(SimpleObject)]
+pub struct ChecklistItem {
+    pub policy_id: Uuid,
+    pub state: ChecklistItemState,
+    pub done_on: Option<NaiveDate>,
+}
+
+/// A new starter's induction checklist.
+#[derive(SimpleObject)]
+pub struct StarterChecklist {
+    pub person_id: Uuid,
+    pub full_name: String,
+    pub bundle_id: Uuid,
+    pub bundle_name: String,
+    pub started_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub complete: bool,
+    /// Past the deadline with something still to do.
+    pub overdue: bool,
+    pub outstanding: u32,
+    pub items: Vec<ChecklistItem>,
+}
+
+impl StarterChecklist {
+    pub(crate) fn of(starter: attest_app::StarterChecklist, today: NaiveDate) -> Self {
+        let list = &starter.checklist;
+        Self {
+            complete: list.complete(),
+            overdue: list.overdue(today),
+            outstanding: u32::try_from(list.outstanding()).unwrap_or(u32::MAX),
+            started_on: list.started_on,
+            deadline: list.deadline,
+            items: list
+                .items
+                .iter()
+                .map(|item| ChecklistItem {
+                    policy_id: item.policy.as_uuid(),
+                    state: item.state.into(),
+                    done_on: item.done_on,
+                })
+                .collect(),
+            person_id: starter.person.as_uuid(),
+            full_name: starter.full_name,
+            bundle_id: starter.bundle,
+            bundle_name: starter.bundle_name,
+        }
+    }
+}

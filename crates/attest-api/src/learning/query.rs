@@ -8,8 +8,8 @@ use crate::context::{app, principal};
 use crate::error::OrGraphql;
 
 use super::objects::{
-    ComplianceByObligation, ObligationMatrix, TrainingCertificate, TrainingImport, TrainingSession,
-    UnderstandingAttempt, UnderstandingCheck,
+    ComplianceByObligation, InductionBundle, ObligationMatrix, StarterChecklist,
+    TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt, UnderstandingCheck,
 };
 
 #[derive(Default)]
@@ -107,6 +107,40 @@ impl LearningQuery {
             .await
             .map(Into::into)
             .gql()
+    }
+
+    /// The trust's induction bundles.
+    async fn induction_bundles(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<InductionBundle>> {
+        app(ctx)?
+            .induction_bundles(principal(ctx)?)
+            .await
+            .map(|found| found.into_iter().map(Into::into).collect())
+            .gql()
+    }
+
+    /// The induction checklists of a school's starters of the last year, newest first.
+    async fn induction_checklists(
+        &self,
+        ctx: &Context<'_>,
+        school_id: Uuid,
+    ) -> async_graphql::Result<Vec<StarterChecklist>> {
+        let app = app(ctx)?;
+        let today = app.today();
+        app.induction_checklists(
+            principal(ctx)?,
+            attest_domain::SchoolId::from_uuid(school_id),
+        )
+        .await
+        .map(|found| {
+            found
+                .into_iter()
+                .map(|starter| StarterChecklist::of(starter, today))
+                .collect()
+        })
+        .gql()
     }
 
     /// The providers' completion files imported for a course.

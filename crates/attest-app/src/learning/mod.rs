@@ -7,6 +7,7 @@
 mod columns;
 mod completion;
 mod import;
+mod induction;
 mod kind;
 mod matrix;
 mod sessions;
@@ -16,6 +17,7 @@ pub use columns::{ColumnKey, ObligationColumns, ObligationHeading};
 pub use completion::{CertificateUpload, TrainingCompletion};
 pub(crate) use import::MAX_IMPORT_BYTES;
 pub use import::{CompletionImport, ImportedCompletions};
+pub use induction::StarterChecklist;
 pub use matrix::{MatrixCell, MatrixColumn, MatrixRow, ObligationMatrix};
 pub use sessions::NewTrainingSession;
 pub use understanding::{ReaderCheck, ReaderQuestion};

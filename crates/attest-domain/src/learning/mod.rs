@@ -5,6 +5,7 @@
 //! every kind alike.
 
 mod completions;
+mod induction;
 mod records;
 mod understanding;
 
@@ -22,6 +23,10 @@ use crate::DomainError;
 pub use completions::{
     COMPLETIONS_MAX_ROWS, CompletionRow, CompletionRowError, parse_completion_date,
     parse_completions,
+};
+pub use induction::{
+    Checklist, ChecklistItem, InductionBundle, ItemState, MAX_INDUCTION_DAYS, MAX_INDUCTION_ITEMS,
+    checklist,
 };
 pub use records::{
     Attendee, TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt,

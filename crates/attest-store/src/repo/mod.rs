@@ -17,6 +17,7 @@ mod directory;
 mod email_sign_in;
 mod exemptions;
 mod identity_providers;
+mod induction;
 mod jobs;
 mod learning;
 mod magic_links;
@@ -62,6 +63,7 @@ pub use email_sign_in::{
 };
 pub use exemptions::{Exemption, Exemptions, NewExemption};
 pub use identity_providers::{IdentityProvider, IdentityProviders};
+pub use induction::Inductions;
 pub use jobs::{Job, JobQueue, Jobs, NewJob};
 pub use learning::{Learning, NewCertificate, NewImport, NewSession};
 pub use magic_links::{MagicLink, MagicLinks, NewMagicLink, find_magic_link_by_hash};

@@ -73,6 +73,33 @@ pub async fn school_obligations(
             }
         })
         .collect();
+    let today = app.today();
+    let titles: std::collections::BTreeMap<_, _> = matrix
+        .columns
+        .iter()
+        .map(|column| (column.policy, column.title.clone()))
+        .collect();
+    let starters: Vec<Value> = app
+        .induction_checklists(principal, school)
+        .await?
+        .into_iter()
+        .map(|starter| {
+            let list = &starter.checklist;
+            context! {
+                name => starter.full_name.clone(),
+                bundle => starter.bundle_name.clone(),
+                started => list.started_on.format("%-d %b %Y").to_string(),
+                deadline => list.deadline.format("%-d %b %Y").to_string(),
+                complete => list.complete(),
+                overdue => list.overdue(today),
+                outstanding => list.outstanding(),
+                items => list.items.iter().filter(|item| item.state != attest_domain::ItemState::NotRequired).map(|item| context! {
+                    title => titles.get(&item.policy).cloned().unwrap_or_default(),
+                    done => item.state == attest_domain::ItemState::Done || item.state == attest_domain::ItemState::Exempt,
+                }).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
     let out_of_date: Vec<String> = matrix
         .out_of_date()
         .map(|row| row.full_name.clone())
@@ -89,6 +116,7 @@ pub async fn school_obligations(
             rows => rows,
             out_of_date => out_of_date,
             staff => matrix.rows.len(),
+            starters => starters,
         },
     )))
 }
