@@ -35,6 +35,7 @@ mod retention;
 mod scim;
 mod scim_providers;
 mod security;
+mod settings_file;
 mod sign_in;
 mod signing;
 mod sso;

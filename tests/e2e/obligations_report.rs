@@ -263,15 +263,29 @@ async fn a_new_starter_owes_an_induction_within_its_window_as_one_checklist() {
     let trust = test.trust("alpha").await;
     let oak = school(&test, &trust.admin, "alpha", "330004").await;
     let school_admin = token(&test, &trust.admin, "SCHOOL_ADMIN", Some(&oak.id)).await;
-    let input = |within: u32, items: Vec<&String>| {
-        json!({ "input": { "name": "New staff induction", "withinDays": within, "policyIds": items } })
-    };
+    let input = |within: u32, items: Vec<&String>| json!({ "input": { "name": "New staff induction", "withinDays": within, "policyIds": items } });
     assert_eq!(
-        error_code(&test.graphql(Some(&school_admin), SAVE_BUNDLE, input(10, vec![&oak.reading])).await),
+        error_code(
+            &test
+                .graphql(
+                    Some(&school_admin),
+                    SAVE_BUNDLE,
+                    input(10, vec![&oak.reading])
+                )
+                .await
+        ),
         "FORBIDDEN"
     );
     assert_eq!(
-        error_code(&test.graphql(Some(&trust.admin), SAVE_BUNDLE, input(0, vec![&oak.reading])).await),
+        error_code(
+            &test
+                .graphql(
+                    Some(&trust.admin),
+                    SAVE_BUNDLE,
+                    input(0, vec![&oak.reading])
+                )
+                .await
+        ),
         "BAD_USER_INPUT"
     );
     let stranger = uuid::Uuid::now_v7().to_string();
@@ -280,27 +294,54 @@ async fn a_new_starter_owes_an_induction_within_its_window_as_one_checklist() {
         .await;
     assert_eq!(error_code(&unknown), "BAD_USER_INPUT", "{unknown}");
     let saved = test
-        .data(&trust.admin, SAVE_BUNDLE, input(10, vec![&oak.reading, &oak.course]))
+        .data(
+            &trust.admin,
+            SAVE_BUNDLE,
+            input(10, vec![&oak.reading, &oak.course]),
+        )
         .await;
     assert_eq!(saved["saveInductionBundle"]["withinDays"], 10);
 
-    let lists = test.data(&school_admin, CHECKLISTS, json!({ "s": oak.id })).await;
-    let lists = lists["inductionChecklists"].as_array().expect("lists").clone();
+    let lists = test
+        .data(&school_admin, CHECKLISTS, json!({ "s": oak.id }))
+        .await;
+    let lists = lists["inductionChecklists"]
+        .as_array()
+        .expect("lists")
+        .clone();
     assert_eq!(lists.len(), 2, "both started today: {lists:?}");
-    let ann = lists.iter().find(|l| l["fullName"] == "Ann Teacher").expect("Ann");
+    let ann = lists
+        .iter()
+        .find(|l| l["fullName"] == "Ann Teacher")
+        .expect("Ann");
     assert_eq!(
-        (ann["complete"].clone(), ann["outstanding"].clone(), ann["overdue"].clone()),
+        (
+            ann["complete"].clone(),
+            ann["outstanding"].clone(),
+            ann["overdue"].clone()
+        ),
         (json!(false), json!(1), json!(false)),
         "read done, course to do: {ann}"
     );
-    assert_eq!(ann["deadline"], (test.app.today() + Duration::days(10)).to_string());
-    let bob = lists.iter().find(|l| l["fullName"] == "Bob Office").expect("Bob");
-    assert_eq!(bob["complete"], true, "his course is recorded and the reading is not his: {bob}");
+    assert_eq!(
+        ann["deadline"],
+        (test.app.today() + Duration::days(10)).to_string()
+    );
+    let bob = lists
+        .iter()
+        .find(|l| l["fullName"] == "Bob Office")
+        .expect("Bob");
+    assert_eq!(
+        bob["complete"], true,
+        "his course is recorded and the reading is not his: {bob}"
+    );
     assert_eq!(bob["items"][0]["state"], "NOT_REQUIRED");
 
     // Eleven days on, Ann's induction is overdue; the page says so.
     test.clock.advance(Duration::days(11));
-    let later = test.data(&school_admin, CHECKLISTS, json!({ "s": oak.id })).await;
+    let later = test
+        .data(&school_admin, CHECKLISTS, json!({ "s": oak.id }))
+        .await;
     let ann = later["inductionChecklists"]
         .as_array()
         .expect("lists")
@@ -317,10 +358,16 @@ async fn a_new_starter_owes_an_induction_within_its_window_as_one_checklist() {
 
     // Another trust sees neither the bundle nor the checklists.
     let beta = test.trust("beta").await;
-    let theirs = test.data(&beta.admin, "{ inductionBundles { id } }", json!({})).await;
+    let theirs = test
+        .data(&beta.admin, "{ inductionBundles { id } }", json!({}))
+        .await;
     assert_eq!(theirs["inductionBundles"], json!([]));
     assert_eq!(
-        error_code(&test.graphql(Some(&beta.admin), CHECKLISTS, json!({ "s": oak.id })).await),
+        error_code(
+            &test
+                .graphql(Some(&beta.admin), CHECKLISTS, json!({ "s": oak.id }))
+                .await
+        ),
         "NOT_FOUND"
     );
 }

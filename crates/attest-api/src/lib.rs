@@ -65,6 +65,7 @@ pub struct Mutation(
     retention::RetentionMutation,
     learning::LearningMutation,
     attributes::AttributesMutation,
+    learning::SettingsMutation,
 );
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;

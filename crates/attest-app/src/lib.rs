@@ -30,6 +30,7 @@ mod reminders;
 mod retention;
 mod school;
 pub mod scim;
+mod settings_file;
 mod sign_in;
 mod signing;
 mod sso;
@@ -80,6 +81,7 @@ pub use rate_limit::{Limit, RateLimitSettings, RateLimits};
 pub use reminders::ReminderReport;
 pub use retention::{RetentionItem, RetentionPlan};
 pub use school::{SchoolChanges, SchoolInput};
+pub use settings_file::{SETTINGS_FORMAT, SettingsFile, SettingsImported};
 pub use sign_in::{
     EMAIL_LINK_MINUTES, IssuedSignInLink, LoginProvider, MAX_ISSUED_LINK_HOURS, SESSION_ABSOLUTE,
     SESSION_IDLE, SessionContext, SignInChoices, SignInLinkPreview, SignedIn, VerifiedLogin,

@@ -58,6 +58,17 @@ impl App {
         }
     }
 
+    /// The trust's schedule as set (its own periods over the defaults).
+    pub async fn retention_schedule(
+        &self,
+        principal: &Principal,
+    ) -> Result<attest_domain::RetentionSchedule, AppError> {
+        Self::may_read_retention(principal)?;
+        Ok(TrustRetention::new(&self.db, &principal.scope())
+            .schedule()
+            .await?)
+    }
+
     /// What each rule finds due today.
     pub async fn retention_plan(&self, principal: &Principal) -> Result<RetentionPlan, AppError> {
         Self::may_read_retention(principal)?;

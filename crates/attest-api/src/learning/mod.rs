@@ -6,6 +6,6 @@ mod mutation;
 mod objects;
 mod query;
 
-pub use mutation::LearningMutation;
+pub use mutation::{LearningMutation, SettingsMutation};
 pub(crate) use objects::{ObligationKind, ReaderCheck};
 pub use query::LearningQuery;

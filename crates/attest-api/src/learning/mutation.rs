@@ -186,3 +186,43 @@ impl LearningMutation {
         })
     }
 }
+
+#[derive(Default)]
+pub struct SettingsMutation;
+
+#[derive(async_graphql::SimpleObject)]
+pub struct SettingsImported {
+    /// The trust-wide parts replaced (mail, reading_rule, retention, breach).
+    pub parts: Vec<String>,
+    pub policies: u32,
+    pub school_settings: u32,
+    pub attributes: u32,
+    pub inductions: u32,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[Object]
+impl SettingsMutation {
+    /// Imports a settings file (as `settingsExport` gives it): every part is checked
+    /// against this trust first, and nothing changes while anything is wrong.
+    async fn import_settings(
+        &self,
+        ctx: &Context<'_>,
+        file: String,
+    ) -> async_graphql::Result<SettingsImported> {
+        let imported = app(ctx)?
+            .import_settings(principal(ctx)?, file.as_bytes())
+            .await
+            .gql()?;
+        Ok(SettingsImported {
+            parts: imported.parts,
+            policies: count(imported.policies),
+            school_settings: count(imported.school_settings),
+            attributes: count(imported.attributes),
+            inductions: count(imported.inductions),
+        })
+    }
+}

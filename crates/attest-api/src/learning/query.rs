@@ -109,6 +109,15 @@ impl LearningQuery {
             .gql()
     }
 
+    /// The trust's and its schools' settings as one JSON file (format
+    /// attest-settings/1), for `importSettings` or `attest settings import`.
+    async fn settings_export(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let exported = app(ctx)?.export_settings(principal(ctx)?).await.gql()?;
+        serde_json::to_string_pretty(&exported)
+            .map_err(|error| attest_app::AppError::Internal(error.to_string()))
+            .gql()
+    }
+
     /// The trust's induction bundles.
     async fn induction_bundles(
         &self,

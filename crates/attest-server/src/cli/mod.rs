@@ -16,6 +16,7 @@ mod policy_original;
 mod policy_review;
 pub mod progress;
 pub mod retention;
+pub mod settings;
 pub mod sign_in;
 pub mod signing;
 pub mod sso;
@@ -116,6 +117,9 @@ pub enum Command {
     /// Attributes that decide who owes what (e.g. works directly with children).
     #[command(subcommand)]
     Attributes(attributes::AttributesCommand),
+    /// The trust's and its schools' settings as one file: export and import.
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
 }
 
 #[derive(Args)]
@@ -258,6 +262,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync(command) => sync::run(config, command).await,
         Command::Training(command) => training::run(config, command).await,
         Command::Attributes(command) => attributes::run(config, command).await,
+        Command::Settings(command) => settings::run(config, command).await,
         Command::Schema(SchemaCommand::Print) => {
             print!("{}", attest_api::sdl());
             Ok(())
