@@ -22,6 +22,22 @@ pub(crate) async fn signed_in(
     admin: &str,
     email: &str,
 ) -> reqwest::Client {
+    let token = session_token(test, trust, admin, email).await;
+    // A cookie jar, as a browser keeps one: renewed session cookies replace the first.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        &format!("attest_session={token}; Path=/"),
+        &test.url("/").parse().expect("url"),
+    );
+    reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("browser")
+}
+
+/// The session token `email` gets on signing in through the trust's provider.
+pub(crate) async fn session_token(test: &TestApp, trust: &str, admin: &str, email: &str) -> String {
     let exists = test
         .data(admin, "{ identityProviders { slug } }", json!({}))
         .await;
@@ -59,17 +75,7 @@ pub(crate) async fn signed_in(
         )
         .await
         .expect("signed in");
-    // A cookie jar, as a browser keeps one: renewed session cookies replace the first.
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    jar.add_cookie_str(
-        &format!("attest_session={}; Path=/", signed.token),
-        &test.url("/").parse().expect("url"),
-    );
-    reqwest::Client::builder()
-        .cookie_provider(jar)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("browser")
+    signed.token
 }
 
 pub(crate) async fn get(browser: &reqwest::Client, test: &TestApp, path: &str) -> (u16, String) {

@@ -199,6 +199,7 @@ pub(crate) fn answered(outcome: &SigningOutcome, csrf: Option<&str>) -> HttpResp
             "done.html",
             context! {
                 declined => receipt.acceptance.decision == Decision::Declined,
+                reading => receipt.policy.obligation == attest_domain::ObligationKind::Read,
                 title => receipt.policy.title.clone(),
                 version_number => receipt.version.number,
                 id => receipt.acceptance.id.to_string(),
