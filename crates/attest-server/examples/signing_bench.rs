@@ -6,7 +6,10 @@
 //! 3. the September rush: 12,000 `signPolicy` calls as fast as they go.
 //!
 //! Runs on SQLite by default; set `ATTEST_TEST_DATABASE_URL=postgres://…` for PostgreSQL
-//! (a fresh database is created and dropped). Release build:
+//! (a fresh database is created and dropped). `BENCH_OBLIGATIONS=statutory` gives
+//! everyone five obligations of every kind instead of three signatures: the trust's AUP
+//! and their school's (sign), KCSIE (read), safeguarding and online-safety training
+//! (training, completions recorded over the same two years). Release build:
 //!
 //! ```text
 //! cargo run --release -p attest-server --example signing_bench -- [seconds per load run]
@@ -76,6 +79,11 @@ fn at(now: DateTime<Utc>, days_ago: u64) -> DateTime<Utc> {
     now - chrono::Duration::days(i64::try_from(days_ago).unwrap_or(0))
 }
 
+/// `BENCH_OBLIGATIONS=statutory`: five obligations of every kind per person.
+fn statutory() -> bool {
+    std::env::var("BENCH_OBLIGATIONS").as_deref() == Ok("statutory")
+}
+
 async fn generate(app: &App, db: &Database, now: DateTime<Utc>) -> anyhow::Result<Generated> {
     let trust = app
         .create_trust("Largest Learning Trust", "largest")
@@ -99,21 +107,50 @@ async fn generate(app: &App, db: &Database, now: DateTime<Utc>) -> anyhow::Resul
     }
     txn.commit().await?;
 
-    // Two trust-wide policies and each school's own AUP: three for everyone.
+    // Two trust-wide policies and each school's own AUP: three for everyone; or the
+    // statutory set: the AUP, KCSIE to read, two courses, and the school's AUP.
     let samples = attest_document::samples::ALL;
     let mut policies: Vec<(PolicyId, Option<SchoolId>, attest_document::Document)> = Vec::new();
     let txn = db.begin().await?;
-    for (title, sample) in [("Staff AUP", 1), ("Data protection", 3)] {
+    let trust_wide: &[(&str, usize, attest_domain::ObligationKind)] = if statutory() {
+        &[
+            ("Staff AUP", 1, attest_domain::ObligationKind::Sign),
+            (
+                "Keeping Children Safe in Education",
+                3,
+                attest_domain::ObligationKind::Read,
+            ),
+            (
+                "Safeguarding training",
+                3,
+                attest_domain::ObligationKind::Training,
+            ),
+            (
+                "Online safety training",
+                3,
+                attest_domain::ObligationKind::Training,
+            ),
+        ]
+    } else {
+        &[
+            ("Staff AUP", 1, attest_domain::ObligationKind::Sign),
+            ("Data protection", 3, attest_domain::ObligationKind::Sign),
+        ]
+    };
+    for (title, sample, obligation) in trust_wide {
         let policy = Policies::new(&txn, &scope)
             .insert(NewPolicy {
                 school: None,
                 kind: PolicyKind::TrustLocked,
-                title: title.to_owned(),
+                title: (*title).to_owned(),
                 template: None,
                 at: at(now, 800),
             })
             .await?;
-        policies.push((policy.id, None, attest_document::parse(samples[sample].1)?));
+        Policies::new(&txn, &scope)
+            .set_obligation(policy.id, *obligation, at(now, 800))
+            .await?;
+        policies.push((policy.id, None, attest_document::parse(samples[*sample].1)?));
     }
     for (n, school) in schools.iter().enumerate() {
         let policy = Policies::new(&txn, &scope)
@@ -777,14 +814,23 @@ async fn main() -> anyhow::Result<()> {
     let generated = generate(&app, &db, now).await?;
     drop(progress);
     println!(
-        "[{backend}] generated {} schools, {} staff, 112 policies, {} acceptances in {:.1} s",
+        "[{backend}] generated {} schools, {} staff, {} policies, {} acceptances in {:.1} s",
         generated.schools.len(),
+        generated.schools.len() + if statutory() { 4 } else { 2 },
         generated.people.len(),
         generated.acceptances,
         started.elapsed().as_secs_f64()
     );
     let mut figures = Figures::default();
     figures.record("backend", backend);
+    figures.record(
+        "obligations",
+        if statutory() {
+            "statutory: 5 per person (sign ×2, read, training ×2)"
+        } else {
+            "3 signatures per person"
+        },
+    );
     figures.record("generate.seconds", started.elapsed().as_secs_f64());
     let operator = app.operator_for(&generated.trust_slug).await?;
     // The bulk load went around the application: rebuild the model, history included,
