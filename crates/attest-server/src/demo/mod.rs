@@ -109,11 +109,11 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     println!("attest demo is running");
     println!();
     println!(
-        "  trust:      Demo Learning Trust ({}), {} schools, {} people, {} published AUPs",
+        "  trust:      Demo Learning Trust ({}), {} schools, {} people, {} published AUPs,\n              KCSIE Part one and Annex A to read, three yearly courses (docs/training.md)",
         demo.trust_slug, demo.schools, demo.people, demo.policies
     );
     println!(
-        "  signatures: {} (some on paper); others due, overdue, declined or exempt",
+        "  answers:    {} (signatures, some on paper; KCSIE read; training recorded); others due,\n              overdue, declined or exempt",
         demo.signatures
     );
     println!("  database:   {}", args.database.display());
@@ -153,6 +153,9 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     );
     println!(
         "  compliance: http://{address}/exports/compliance.csv   (with the token), or `attest report compliance --trust demo`"
+    );
+    println!(
+        "  inspector:  each school's staff × KCSIE, training and the AUP at /schools/ID/obligations, or `attest report obligations --trust demo --school SLUG`"
     );
     println!();
     println!("  Ctrl-C stops the server.");

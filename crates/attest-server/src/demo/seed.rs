@@ -33,9 +33,8 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
         ip: Some("192.0.2.10".to_owned()),
         user_agent: Some("attest demo (simulated sign-in)".to_owned()),
     };
-    let statutory = super::statutory::seed_statutory(&past, &clock, &operator, now).await?;
     clock.set(now - Duration::days(50));
-    let mut signatures = statutory;
+    let mut signatures = 0;
     let mut unsigned = Vec::new();
     for (n, row) in rows.iter().enumerate() {
         let version = past
@@ -73,6 +72,8 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
             _ => unsigned.push(row.clone()),
         }
     }
+    // Time only moves forward: the statutory items come after the AUPs' first weeks.
+    signatures += super::statutory::seed_statutory(&past, &clock, &operator, now).await?;
     clock.set(now - Duration::days(5));
     if let Some(row) = unsigned.first() {
         past.grant_exemption(

@@ -120,14 +120,15 @@ async fn item(
     Ok(draft.policy.id)
 }
 
-/// Publishes the items 55 days before `now` and records a term of reading and training.
+/// Publishes the items 49 days before `now` and records a term of reading and training
+/// (the clock only moves forward).
 pub async fn seed_statutory(
     past: &App,
     clock: &ManualClock,
     operator: &Principal,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<usize> {
-    clock.set(now - Duration::days(55));
+    clock.set(now - Duration::days(49));
     past.define_attribute(
         operator,
         "works_with_children",
@@ -188,13 +189,13 @@ pub async fn seed_statutory(
         None,
     )
     .await?;
-    item(past, operator, (CYBER, ObligationKind::Training), None).await?;
+    let cyber = item(past, operator, (CYBER, ObligationKind::Training), None).await?;
 
     let origin = Origin {
         ip: Some("192.0.2.10".to_owned()),
         user_agent: Some("attest demo (simulated sign-in)".to_owned()),
     };
-    clock.set(now - Duration::days(50));
+    clock.set(now - Duration::days(48));
     let owed = past
         .compliance_all(operator, ComplianceFilter::default())
         .await?;
@@ -271,9 +272,9 @@ pub async fn seed_statutory(
     let mut file = String::from("Learner,Email Address,Date Completed,Certificate Number\n");
     for (n, row) in owed.iter().filter(|row| row.policy == online).enumerate() {
         let Some(email) = &row.email else { continue };
-        let completed = match n % 4 {
+        let completed = match n % 5 {
             0 => now - Duration::days(370),
-            3 => continue,
+            4 => continue,
             _ => now - Duration::days(48),
         };
         file.push_str(&format!(
@@ -288,6 +289,27 @@ pub async fn seed_statutory(
             CompletionImport {
                 policy: online,
                 provider: "National College".to_owned(),
+                file: file.into_bytes(),
+            },
+        )
+        .await?;
+    recorded += imported.import.recorded as usize;
+    // The NCSC's cyber-security training, from the same provider: most have done it.
+    let mut file = String::from("email,completed_on\n");
+    for (n, row) in owed.iter().filter(|row| row.policy == cyber).enumerate() {
+        if let (Some(email), true) = (&row.email, n % 6 != 5) {
+            file.push_str(&format!(
+                "{email},{}\n",
+                (now - Duration::days(46)).format("%Y-%m-%d")
+            ));
+        }
+    }
+    let imported = past
+        .import_training_completions(
+            operator,
+            CompletionImport {
+                policy: cyber,
+                provider: "NCSC (via the trust's learning platform)".to_owned(),
                 file: file.into_bytes(),
             },
         )
