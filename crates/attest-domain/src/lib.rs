@@ -78,9 +78,9 @@ pub use jobs::{JobKind, JobStatus, retry_backoff, tick_key};
 pub use learning::{
     Attendee, COMPLETIONS_MAX_ROWS, CheckQuestion, Checklist, ChecklistItem, CompletionEvidence,
     CompletionRow, CompletionRowError, InductionBundle, ItemState, MAX_CHECK_QUESTIONS,
-    MAX_INDUCTION_DAYS, MAX_INDUCTION_ITEMS, MAX_OPTIONS, ObligationKind, Score,
-    TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt, UnderstandingCheck,
-    checklist, parse_completion_date, parse_completions,
+    MAX_INDUCTION_DAYS, MAX_INDUCTION_ITEMS, MAX_OPTIONS, ObligationKind, ReaderCheck,
+    ReaderQuestion, Score, TrainingCertificate, TrainingImport, TrainingSession,
+    UnderstandingAttempt, UnderstandingCheck, checklist, parse_completion_date, parse_completions,
 };
 pub use mail_settings::{MailSettings, MailSettingsInput, clock_text};
 pub use membership::MembershipKind;

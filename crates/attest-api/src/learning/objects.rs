@@ -1,23 +1,11 @@
 //! Output types.
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::SimpleObject;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::people::Acceptance;
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "attest_domain::ObligationKind")]
-pub enum ObligationKind {
-    /// Sign the policy (an acceptable use policy).
-    Sign,
-    /// Read the text and confirm it was understood (Keeping Children Safe in Education),
-    /// passing its check of understanding when it has one.
-    Read,
-    /// Complete a course; the school records it with a certificate, a session register
-    /// or the provider's completions file, and it is renewed on the course's schedule.
-    Training,
-}
+pub use crate::policy::ObligationKind;
 
 /// A question of a check of understanding, as a reader sees it (no answer).
 #[derive(SimpleObject)]

@@ -42,8 +42,8 @@ pub struct ImportPolicyInput {
     pub policy_id: Option<Uuid>,
     /// For a new policy: sign it (an AUP), READ it and confirm (KCSIE), or complete
     /// TRAINING (a course renewed on its schedule).
-    #[graphql(default_with = "crate::learning::ObligationKind::Sign")]
-    pub obligation: crate::learning::ObligationKind,
+    #[graphql(default_with = "super::values::ObligationKind::Sign")]
+    pub obligation: super::values::ObligationKind,
 }
 
 #[derive(InputObject)]

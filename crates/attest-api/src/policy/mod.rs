@@ -15,4 +15,5 @@ pub use query::PolicyQuery;
 pub use review_objects::{
     ApprovalRule, ApproverRole, DefaultApprovalRule, ReviewComment, VersionReview,
 };
+pub use values::ObligationKind;
 pub use values::PolicyChange;

@@ -29,7 +29,7 @@ impl Policy {
         self.0.id.as_uuid()
     }
     /// What each member of staff must do: SIGN, READ and confirm, or complete TRAINING.
-    async fn obligation(&self) -> crate::learning::ObligationKind {
+    async fn obligation(&self) -> super::values::ObligationKind {
         self.0.obligation.into()
     }
     async fn title(&self) -> &str {

@@ -12,6 +12,19 @@ pub enum PolicyKind {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "attest_domain::ObligationKind")]
+pub enum ObligationKind {
+    /// Sign the policy (an acceptable use policy).
+    Sign,
+    /// Read the text and confirm it was understood (Keeping Children Safe in Education),
+    /// passing its check of understanding when it has one.
+    Read,
+    /// Complete a course; the school records it with a certificate, a session register
+    /// or the provider's completions file, and it is renewed on the course's schedule.
+    Training,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "attest_domain::VersionState")]
 pub enum VersionState {
     Draft,

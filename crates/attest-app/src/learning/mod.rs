@@ -13,6 +13,8 @@ mod matrix;
 mod sessions;
 mod understanding;
 
+pub use attest_domain::{ReaderCheck, ReaderQuestion};
+
 pub use columns::{ColumnKey, ObligationColumns, ObligationHeading};
 pub use completion::{CertificateUpload, TrainingCompletion};
 pub(crate) use import::MAX_IMPORT_BYTES;
@@ -20,4 +22,3 @@ pub use import::{CompletionImport, ImportedCompletions};
 pub use induction::StarterChecklist;
 pub use matrix::{MatrixCell, MatrixColumn, MatrixRow, ObligationMatrix};
 pub use sessions::NewTrainingSession;
-pub use understanding::{ReaderCheck, ReaderQuestion};

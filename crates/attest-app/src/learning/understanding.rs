@@ -14,36 +14,6 @@ use crate::policy::require_can_change;
 use crate::signing::Obligation;
 use crate::{App, AppError, Limit};
 
-/// A question as a reader sees it: no right answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReaderQuestion {
-    pub prompt: String,
-    pub options: Vec<String>,
-}
-
-/// A check of understanding as a reader sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReaderCheck {
-    pub questions: Vec<ReaderQuestion>,
-    pub pass_mark: u32,
-}
-
-impl From<&UnderstandingCheck> for ReaderCheck {
-    fn from(check: &UnderstandingCheck) -> Self {
-        Self {
-            questions: check
-                .questions
-                .iter()
-                .map(|question| ReaderQuestion {
-                    prompt: question.prompt.clone(),
-                    options: question.options.clone(),
-                })
-                .collect(),
-            pass_mark: check.pass_mark,
-        }
-    }
-}
-
 impl App {
     /// Sets the check of understanding on a draft of a read-and-understand policy, or
     /// with no questions removes it.

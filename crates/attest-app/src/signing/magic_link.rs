@@ -43,7 +43,7 @@ pub struct SigningForm {
     /// Sign, or read and confirm (a training course has no form).
     pub obligation: attest_domain::ObligationKind,
     /// A read-and-understand text's check of understanding, without its answers.
-    pub understanding: Option<crate::ReaderCheck>,
+    pub understanding: Option<attest_domain::ReaderCheck>,
 }
 
 impl App {
@@ -195,7 +195,7 @@ impl App {
                 .reader_check(scope, found)
                 .await?
                 .as_ref()
-                .map(crate::ReaderCheck::from),
+                .map(attest_domain::UnderstandingCheck::for_reader),
             ..signing_form(found, expires_at)
         })
     }

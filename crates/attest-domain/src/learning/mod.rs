@@ -32,7 +32,8 @@ pub use records::{
     Attendee, TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt,
 };
 pub use understanding::{
-    CheckQuestion, MAX_CHECK_QUESTIONS, MAX_OPTIONS, Score, UnderstandingCheck,
+    CheckQuestion, MAX_CHECK_QUESTIONS, MAX_OPTIONS, ReaderCheck, ReaderQuestion, Score,
+    UnderstandingCheck,
 };
 
 /// What a member of staff must do to meet an obligation.

@@ -26,6 +26,20 @@ pub struct UnderstandingCheck {
     pub pass_mark: u32,
 }
 
+/// A question as a reader sees it: no right answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReaderQuestion {
+    pub prompt: String,
+    pub options: Vec<String>,
+}
+
+/// A check of understanding as a reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReaderCheck {
+    pub questions: Vec<ReaderQuestion>,
+    pub pass_mark: u32,
+}
+
 /// How an attempt went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Score {
@@ -79,6 +93,21 @@ impl UnderstandingCheck {
             questions: tidied,
             pass_mark,
         })
+    }
+
+    /// The check without its answers, for the reader.
+    pub fn for_reader(&self) -> ReaderCheck {
+        ReaderCheck {
+            questions: self
+                .questions
+                .iter()
+                .map(|question| ReaderQuestion {
+                    prompt: question.prompt.clone(),
+                    options: question.options.clone(),
+                })
+                .collect(),
+            pass_mark: self.pass_mark,
+        }
     }
 
     /// Scores an attempt: one chosen option per question, in order. An attempt that
