@@ -147,6 +147,21 @@ pub fn field_camel_case(field: &str) -> String {
     camel
 }
 
+/// A file or list refused whole: what was not done, and every problem to put right.
+pub(crate) fn refused_whole(
+    field: &str,
+    what: &str,
+    problems: impl IntoIterator<Item = String>,
+) -> AppError {
+    AppError::invalid(
+        field,
+        format!(
+            "nothing was {what}; put these right first: {}",
+            problems.into_iter().collect::<Vec<_>>().join("; ")
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

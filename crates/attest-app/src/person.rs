@@ -223,3 +223,25 @@ fn person_change<'a>(
         after: Some(after),
     }
 }
+
+impl App {
+    /// The scope to read `person`'s records with: their own (a member of staff reading
+    /// theirs, across their schools), or the caller's when the person is in its reach.
+    /// Not found, rather than forbidden, for anyone else: they are not there.
+    pub(crate) async fn person_scope(
+        &self,
+        principal: &Principal,
+        person: PersonId,
+    ) -> Result<attest_domain::TenantScope, AppError> {
+        if let Some(scope) = principal
+            .own_records()
+            .as_ref()
+            .and_then(|own| own.scope_for(person))
+        {
+            return Ok(scope.clone());
+        }
+        let scope = principal.scope();
+        People::new(&self.db, &scope).get(person).await?;
+        Ok(scope)
+    }
+}

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::known_key;
 use crate::audit::{Change, record};
+use crate::error::refused_whole;
 use crate::{App, AppError, Limit};
 
 /// What an attributes file changed.
@@ -90,15 +91,7 @@ impl App {
         principal: &Principal,
         person: PersonId,
     ) -> Result<Vec<String>, AppError> {
-        let own = principal.own_records();
-        let scope = match own.as_ref().and_then(|own| own.scope_for(person)) {
-            Some(scope) => scope.clone(),
-            None => {
-                let scope = principal.scope();
-                People::new(&self.db, &scope).get(person).await?;
-                scope
-            }
-        };
+        let scope = self.person_scope(principal, person).await?;
         Ok(Attributes::new(&self.db, &scope)
             .held_by(&[person])
             .await?
@@ -130,17 +123,7 @@ impl App {
         }
         let known = self.attribute_keys(principal).await?;
         let rows = parse_attribute_file(file, &known).map_err(|problems| {
-            AppError::invalid(
-                "file",
-                format!(
-                    "nothing was changed; put these right first: {}",
-                    problems
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-            )
+            refused_whole("file", "changed", problems.iter().map(ToString::to_string))
         })?;
         let scope = principal.scope();
         let people = People::new(&self.db, &scope);
@@ -157,13 +140,7 @@ impl App {
             }
         }
         if !problems.is_empty() {
-            return Err(AppError::invalid(
-                "file",
-                format!(
-                    "nothing was changed; put these right first: {}",
-                    problems.join("; ")
-                ),
-            ));
+            return Err(refused_whole("file", "changed", problems));
         }
         self.rate_limits.hit(
             Limit::TrainingRecord,

@@ -130,17 +130,7 @@ impl App {
         principal: &Principal,
         person: PersonId,
     ) -> Result<Vec<TrainingCertificate>, AppError> {
-        let own = principal.own_records();
-        let scope = match own.as_ref().and_then(|own| own.scope_for(person)) {
-            Some(scope) => scope.clone(),
-            None => {
-                let scope = principal.scope();
-                attest_store::People::new(&self.db, &scope)
-                    .get(person)
-                    .await?;
-                scope
-            }
-        };
+        let scope = self.person_scope(principal, person).await?;
         Ok(Learning::new(&self.db, &scope)
             .certificates_of(person)
             .await?)

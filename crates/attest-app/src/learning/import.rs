@@ -10,6 +10,7 @@ use futures_util::future::join_all;
 use sha2::{Digest, Sha256};
 
 use crate::audit::{Change, record};
+use crate::error::refused_whole;
 use crate::signing::Completed;
 use crate::{App, AppError, Limit};
 
@@ -65,17 +66,7 @@ impl App {
             ));
         }
         let rows = parse_completions(&input.file).map_err(|problems| {
-            AppError::invalid(
-                "file",
-                format!(
-                    "nothing was imported; put these right first: {}",
-                    problems
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-            )
+            refused_whole("file", "imported", problems.iter().map(ToString::to_string))
         })?;
         let scope = principal.scope();
         let people = People::new(&self.db, &scope);
@@ -108,13 +99,7 @@ impl App {
             }
         }
         if !problems.is_empty() {
-            return Err(AppError::invalid(
-                "file",
-                format!(
-                    "nothing was imported; put these right first: {}",
-                    problems.join("; ")
-                ),
-            ));
+            return Err(refused_whole("file", "imported", problems));
         }
         self.rate_limits.hit(
             Limit::TrainingRecord,

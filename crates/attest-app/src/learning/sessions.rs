@@ -83,12 +83,10 @@ impl App {
             }
         }
         if !problems.is_empty() {
-            return Err(AppError::invalid(
+            return Err(crate::error::refused_whole(
                 "attendees",
-                format!(
-                    "nothing was recorded; put these right first: {}",
-                    problems.join("; ")
-                ),
+                "recorded",
+                problems,
             ));
         }
         self.rate_limits.hit(

@@ -6,7 +6,7 @@ use attest_domain::{
     CheckQuestion, CompletionEvidence, ObligationKind, PersonId, PolicyId, PolicyVersionId,
     Principal, TenantScope, UnderstandingAttempt, UnderstandingCheck, VersionState,
 };
-use attest_store::{Learning, People, Policies, PolicyVersions, TransactionTrait};
+use attest_store::{Learning, Policies, PolicyVersions, TransactionTrait};
 use serde_json::json;
 
 use crate::audit::{Change, record};
@@ -91,16 +91,7 @@ impl App {
         person: PersonId,
         policy: Option<PolicyId>,
     ) -> Result<Vec<UnderstandingAttempt>, AppError> {
-        let own = principal.own_records();
-        let scope = match own.as_ref().and_then(|own| own.scope_for(person)) {
-            Some(scope) => scope.clone(),
-            None => {
-                let scope = principal.scope();
-                // Not found rather than forbidden: another school's people are not there.
-                People::new(&self.db, &scope).get(person).await?;
-                scope
-            }
-        };
+        let scope = self.person_scope(principal, person).await?;
         Ok(Learning::new(&self.db, &scope)
             .attempts(person, policy)
             .await?)

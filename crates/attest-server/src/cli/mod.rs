@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod doctor;
 mod import_report;
 pub mod jobs;
+mod lookup;
 pub mod mail;
 pub mod migrate;
 mod obligations_report;

@@ -1,7 +1,6 @@
 //! `attest report obligations`: the inspector's view of one school on the terminal, as
 //! JSON or as CSV.
 
-use anyhow::Context as _;
 use attest_app::status_key;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -17,20 +16,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let app = open_app(&config).await?;
     let operator = app.operator_for(trust).await?;
-    let school = app
-        .schools(&operator)
-        .await?
-        .into_iter()
-        .find(|school| {
-            school.slug.as_str() == wanted
-                || school
-                    .urn
-                    .as_ref()
-                    .is_some_and(|urn| urn.as_str() == wanted)
-                || school.id.to_string() == wanted
-        })
-        .with_context(|| format!("trust '{trust}' has no school '{wanted}'"))?
-        .id;
+    let school = super::lookup::school_id(&app, &operator, trust, wanted).await?;
     if csv {
         print!(
             "{}",

@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use attest_app::ImportPolicy;
 use attest_domain::PolicyKind;
 use clap::Args;
@@ -46,21 +45,7 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<bool> {
     let operator = app.operator_for(&args.trust).await?;
     let school = match &args.school {
         None => None,
-        Some(wanted) => Some(
-            app.schools(&operator)
-                .await?
-                .into_iter()
-                .find(|school| {
-                    school.slug.as_str() == wanted
-                        || school
-                            .urn
-                            .as_ref()
-                            .is_some_and(|urn| urn.as_str() == wanted)
-                        || school.id.to_string() == *wanted
-                })
-                .with_context(|| format!("trust '{}' has no school '{wanted}'", args.trust))?
-                .id,
-        ),
+        Some(wanted) => Some(super::lookup::school_id(&app, &operator, &args.trust, wanted).await?),
     };
     let kind = match (school, args.kind) {
         (Some(_), _) => PolicyKind::School,

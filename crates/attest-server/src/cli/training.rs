@@ -8,9 +8,7 @@ use anyhow::Context as _;
 use attest_app::{
     App, CertificateUpload, CompletionImport, NewTrainingSession, TrainingCompletion,
 };
-use attest_domain::{
-    CheckQuestion, ObligationKind, PersonId, PolicyId, PolicyVersionId, Principal, SchoolId,
-};
+use attest_domain::{CheckQuestion, ObligationKind, PersonId, PolicyId, PolicyVersionId};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Deserialize;
@@ -252,26 +250,9 @@ async fn record(app: &App, args: RecordArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn school_id(app: &App, operator: &Principal, wanted: &str) -> anyhow::Result<SchoolId> {
-    Ok(app
-        .schools(operator)
-        .await?
-        .into_iter()
-        .find(|school| {
-            school.slug.as_str() == wanted
-                || school
-                    .urn
-                    .as_ref()
-                    .is_some_and(|urn| urn.as_str() == wanted)
-                || school.id.to_string() == wanted
-        })
-        .with_context(|| format!("the trust has no school '{wanted}'"))?
-        .id)
-}
-
 async fn session(app: &App, args: SessionArgs) -> anyhow::Result<()> {
     let operator = app.operator_for(&args.trust).await?;
-    let school = school_id(app, &operator, &args.school).await?;
+    let school = super::lookup::school_id(app, &operator, &args.trust, &args.school).await?;
     let register = std::fs::read_to_string(&args.register)
         .with_context(|| format!("cannot read {}", args.register.display()))?;
     let mut attendees: Vec<PersonId> = Vec::new();

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use attest_domain::{Attribute, PersonId, PolicyId, TenantScope};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use super::raw::Raw;
 use crate::StoreError;
 
 pub struct Attributes<'a, C> {
-    conn: &'a C,
-    scope: &'a TenantScope,
+    raw: Raw<'a, C>,
 }
 
 #[derive(FromQueryResult)]
@@ -56,23 +56,9 @@ impl AttributeSource {
 
 impl<'a, C: ConnectionTrait> Attributes<'a, C> {
     pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {
-        Self { conn, scope }
-    }
-
-    fn trust(&self) -> Value {
-        self.scope.trust().as_uuid().into()
-    }
-
-    fn statement(&self, sql: &str, values: Vec<Value>) -> Statement {
-        Statement::from_sql_and_values(self.conn.get_database_backend(), sql, values)
-    }
-
-    async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64, StoreError> {
-        Ok(self
-            .conn
-            .execute_raw(self.statement(sql, values))
-            .await?
-            .rows_affected())
+        Self {
+            raw: Raw::new(conn, scope),
+        }
     }
 
     /// Adds the attribute, or changes its label, description and rule.
@@ -83,7 +69,7 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
             .map(serde_json::to_string)
             .transpose()
             .map_err(StoreError::corrupt("directory rule"))?;
-        let changed = self
+        let changed = self.raw
             .execute(
                 "UPDATE trust_attributes SET label = $1, description = $2, directory_rule = $3, updated_at = $4 \
                  WHERE trust_id = $5 AND key = $6",
@@ -92,17 +78,17 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
                     attribute.description.clone().into(),
                     rule.clone().into(),
                     at.into(),
-                    self.trust(),
+                    self.raw.trust(),
                     attribute.key.clone().into(),
                 ],
             )
             .await?;
         if changed == 0 {
-            self.execute(
+            self.raw.execute(
                 "INSERT INTO trust_attributes (trust_id, key, label, description, directory_rule, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $6)",
                 vec![
-                    self.trust(),
+                    self.raw.trust(),
                     attribute.key.clone().into(),
                     attribute.label.clone().into(),
                     attribute.description.clone().into(),
@@ -116,11 +102,11 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
     }
 
     pub async fn list(&self) -> Result<Vec<Attribute>, StoreError> {
-        AttributeRecord::find_by_statement(self.statement(
+        AttributeRecord::find_by_statement(self.raw.statement(
             "SELECT key, label, description, directory_rule FROM trust_attributes WHERE trust_id = $1 ORDER BY key",
-            vec![self.trust()],
+            vec![self.raw.trust()],
         ))
-        .all(self.conn)
+        .all(self.raw.conn)
         .await?
         .into_iter()
         .map(|row| {
@@ -157,12 +143,12 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
             if open {
                 return Ok(false);
             }
-            self.execute(
+            self.raw.execute(
                 "INSERT INTO person_attributes (id, trust_id, person_id, attribute, source, held_from, held_until, set_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
                 vec![
                     uuid::Uuid::new_v4().into(),
-                    self.trust(),
+                    self.raw.trust(),
                     person.as_uuid().into(),
                     key.into(),
                     source.as_str().into(),
@@ -173,11 +159,11 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
             .await?;
             Ok(true)
         } else {
-            let closed = self
+            let closed = self.raw
                 .execute(
                     "UPDATE person_attributes SET held_until = $1 WHERE trust_id = $2 AND person_id = $3 \
                      AND attribute = $4 AND held_until IS NULL",
-                    vec![at.into(), self.trust(), person.as_uuid().into(), key.into()],
+                    vec![at.into(), self.raw.trust(), person.as_uuid().into(), key.into()],
                 )
                 .await?;
             Ok(closed > 0)
@@ -191,7 +177,7 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
     ) -> Result<BTreeMap<PersonId, Vec<String>>, StoreError> {
         let mut held: BTreeMap<PersonId, Vec<String>> = BTreeMap::new();
         for chunk in people.chunks(500) {
-            let mut values = vec![self.trust()];
+            let mut values = vec![self.raw.trust()];
             let marks: Vec<String> = chunk
                 .iter()
                 .map(|person| {
@@ -199,7 +185,7 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
                     format!("${}", values.len())
                 })
                 .collect();
-            let rows = HeldRow::find_by_statement(self.statement(
+            let rows = HeldRow::find_by_statement(self.raw.statement(
                 &format!(
                     "SELECT person_id, attribute FROM person_attributes WHERE trust_id = $1 \
                      AND held_until IS NULL AND person_id IN ({}) ORDER BY attribute",
@@ -207,7 +193,7 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
                 ),
                 values,
             ))
-            .all(self.conn)
+            .all(self.raw.conn)
             .await?;
             for row in rows {
                 held.entry(PersonId::from_uuid(row.person_id))
@@ -224,15 +210,16 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
         policy: PolicyId,
         rules: &[(String, bool)],
     ) -> Result<(), StoreError> {
-        self.execute(
-            "DELETE FROM policy_attribute_rules WHERE trust_id = $1 AND policy_id = $2",
-            vec![self.trust(), policy.as_uuid().into()],
-        )
-        .await?;
+        self.raw
+            .execute(
+                "DELETE FROM policy_attribute_rules WHERE trust_id = $1 AND policy_id = $2",
+                vec![self.raw.trust(), policy.as_uuid().into()],
+            )
+            .await?;
         for (key, held) in rules {
-            self.execute(
+            self.raw.execute(
                 "INSERT INTO policy_attribute_rules (trust_id, policy_id, attribute, held) VALUES ($1, $2, $3, $4)",
-                vec![self.trust(), policy.as_uuid().into(), key.clone().into(), (*held).into()],
+                vec![self.raw.trust(), policy.as_uuid().into(), key.clone().into(), (*held).into()],
             )
             .await?;
         }
@@ -244,7 +231,7 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
         &self,
         policies: &[PolicyId],
     ) -> Result<BTreeMap<PolicyId, Vec<(String, bool)>>, StoreError> {
-        let mut values = vec![self.trust()];
+        let mut values = vec![self.raw.trust()];
         let mut filter = String::new();
         if !policies.is_empty() {
             let marks: Vec<String> = policies
@@ -256,13 +243,13 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
                 .collect();
             filter = format!(" AND policy_id IN ({})", marks.join(", "));
         }
-        let rows = RuleRecord::find_by_statement(self.statement(
+        let rows = RuleRecord::find_by_statement(self.raw.statement(
             &format!(
                 "SELECT policy_id, attribute, held FROM policy_attribute_rules WHERE trust_id = $1{filter} ORDER BY attribute"
             ),
             values,
         ))
-        .all(self.conn)
+        .all(self.raw.conn)
         .await?;
         let mut rules: BTreeMap<PolicyId, Vec<(String, bool)>> = BTreeMap::new();
         for row in rows {

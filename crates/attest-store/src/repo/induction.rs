@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 
 use attest_domain::{InductionBundle, PolicyId, TenantScope};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use super::raw::Raw;
 use crate::StoreError;
 
 pub struct Inductions<'a, C> {
-    conn: &'a C,
-    scope: &'a TenantScope,
+    raw: Raw<'a, C>,
 }
 
 #[derive(FromQueryResult)]
@@ -28,23 +28,9 @@ struct ItemRow {
 
 impl<'a, C: ConnectionTrait> Inductions<'a, C> {
     pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {
-        Self { conn, scope }
-    }
-
-    fn statement(&self, sql: &str, values: Vec<Value>) -> Statement {
-        Statement::from_sql_and_values(self.conn.get_database_backend(), sql, values)
-    }
-
-    async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64, StoreError> {
-        Ok(self
-            .conn
-            .execute_raw(self.statement(sql, values))
-            .await?
-            .rows_affected())
-    }
-
-    fn trust(&self) -> Value {
-        self.scope.trust().as_uuid().into()
+        Self {
+            raw: Raw::new(conn, scope),
+        }
     }
 
     /// Adds the bundle, or replaces its name, window and items.
@@ -54,29 +40,30 @@ impl<'a, C: ConnectionTrait> Inductions<'a, C> {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let within = i32::try_from(bundle.within_days).unwrap_or(i32::MAX);
-        let changed = self
+        let changed = self.raw
             .execute(
                 "UPDATE induction_bundles SET name = $1, within_days = $2, updated_at = $3 WHERE trust_id = $4 AND id = $5",
-                vec![bundle.name.clone().into(), within.into(), at.into(), self.trust(), bundle.id.into()],
+                vec![bundle.name.clone().into(), within.into(), at.into(), self.raw.trust(), bundle.id.into()],
             )
             .await?;
         if changed == 0 {
-            self.execute(
+            self.raw.execute(
                 "INSERT INTO induction_bundles (id, trust_id, name, within_days, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
-                vec![bundle.id.into(), self.trust(), bundle.name.clone().into(), within.into(), at.into()],
+                vec![bundle.id.into(), self.raw.trust(), bundle.name.clone().into(), within.into(), at.into()],
             )
             .await?;
         }
-        self.execute(
-            "DELETE FROM induction_items WHERE trust_id = $1 AND bundle_id = $2",
-            vec![self.trust(), bundle.id.into()],
-        )
-        .await?;
+        self.raw
+            .execute(
+                "DELETE FROM induction_items WHERE trust_id = $1 AND bundle_id = $2",
+                vec![self.raw.trust(), bundle.id.into()],
+            )
+            .await?;
         for (position, policy) in bundle.items.iter().enumerate() {
-            self.execute(
+            self.raw.execute(
                 "INSERT INTO induction_items (trust_id, bundle_id, policy_id, position) VALUES ($1, $2, $3, $4)",
                 vec![
-                    self.trust(),
+                    self.raw.trust(),
                     bundle.id.into(),
                     policy.as_uuid().into(),
                     i32::try_from(position).unwrap_or(i32::MAX).into(),
@@ -88,17 +75,17 @@ impl<'a, C: ConnectionTrait> Inductions<'a, C> {
     }
 
     pub async fn list(&self) -> Result<Vec<InductionBundle>, StoreError> {
-        let bundles = BundleRow::find_by_statement(self.statement(
+        let bundles = BundleRow::find_by_statement(self.raw.statement(
             "SELECT id, name, within_days FROM induction_bundles WHERE trust_id = $1 ORDER BY name, id",
-            vec![self.trust()],
+            vec![self.raw.trust()],
         ))
-        .all(self.conn)
+        .all(self.raw.conn)
         .await?;
-        let items = ItemRow::find_by_statement(self.statement(
+        let items = ItemRow::find_by_statement(self.raw.statement(
             "SELECT bundle_id, policy_id FROM induction_items WHERE trust_id = $1 ORDER BY bundle_id, position",
-            vec![self.trust()],
+            vec![self.raw.trust()],
         ))
-        .all(self.conn)
+        .all(self.raw.conn)
         .await?;
         let mut by_bundle: BTreeMap<uuid::Uuid, Vec<PolicyId>> = BTreeMap::new();
         for item in items {
@@ -120,15 +107,17 @@ impl<'a, C: ConnectionTrait> Inductions<'a, C> {
 
     /// Removes a bundle; `false` when there was none.
     pub async fn delete(&self, id: uuid::Uuid) -> Result<bool, StoreError> {
-        self.execute(
-            "DELETE FROM induction_items WHERE trust_id = $1 AND bundle_id = $2",
-            vec![self.trust(), id.into()],
-        )
-        .await?;
+        self.raw
+            .execute(
+                "DELETE FROM induction_items WHERE trust_id = $1 AND bundle_id = $2",
+                vec![self.raw.trust(), id.into()],
+            )
+            .await?;
         Ok(self
+            .raw
             .execute(
                 "DELETE FROM induction_bundles WHERE trust_id = $1 AND id = $2",
-                vec![self.trust(), id.into()],
+                vec![self.raw.trust(), id.into()],
             )
             .await?
             > 0)

@@ -30,6 +30,7 @@ mod policies;
 mod policy_settings;
 mod policy_version_files;
 mod policy_versions;
+mod raw;
 mod reminder_log;
 mod retention;
 mod retention_purge;

@@ -60,11 +60,11 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         &self,
         version: PolicyVersionId,
     ) -> Result<Option<UnderstandingCheck>, StoreError> {
-        let row = CheckRow::find_by_statement(self.statement(
+        let row = CheckRow::find_by_statement(self.raw.statement(
             "SELECT questions, pass_mark FROM understanding_checks WHERE trust_id = $1 AND version_id = $2",
-            vec![self.trust(), version.as_uuid().into()],
+            vec![self.raw.trust(), version.as_uuid().into()],
         ))
-        .one(self.conn)
+        .one(self.raw.conn)
         .await?;
         row.map(|row| {
             let questions: Vec<CheckQuestion> = serde_json::from_str(&row.questions)
@@ -85,20 +85,21 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         check: Option<&UnderstandingCheck>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.execute(
-            "DELETE FROM understanding_checks WHERE trust_id = $1 AND version_id = $2",
-            vec![self.trust(), version.as_uuid().into()],
-        )
-        .await?;
+        self.raw
+            .execute(
+                "DELETE FROM understanding_checks WHERE trust_id = $1 AND version_id = $2",
+                vec![self.raw.trust(), version.as_uuid().into()],
+            )
+            .await?;
         if let Some(check) = check {
             let questions = serde_json::to_string(&check.questions)
                 .map_err(StoreError::corrupt("check of understanding"))?;
-            self.execute(
+            self.raw.execute(
                 "INSERT INTO understanding_checks (version_id, trust_id, questions, pass_mark, updated_at) \
                  VALUES ($1, $2, $3, $4, $5)",
                 vec![
                     version.as_uuid().into(),
-                    self.trust(),
+                    self.raw.trust(),
                     questions.into(),
                     to_i32(check.pass_mark).into(),
                     at.into(),
@@ -112,13 +113,13 @@ impl<C: ConnectionTrait> Learning<'_, C> {
     pub async fn insert_attempt(&self, attempt: &UnderstandingAttempt) -> Result<(), StoreError> {
         let chosen = serde_json::to_string(&attempt.chosen)
             .map_err(StoreError::corrupt("attempt answers"))?;
-        self.execute(
+        self.raw.execute(
             "INSERT INTO understanding_attempts (id, trust_id, person_id, policy_id, version_id, school_id, \
              chosen, correct, total, pass_mark, passed, attempted_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             vec![
                 attempt.id.into(),
-                self.trust(),
+                self.raw.trust(),
                 attempt.person.as_uuid().into(),
                 attempt.policy.as_uuid().into(),
                 attempt.version.as_uuid().into(),
@@ -141,7 +142,7 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         person: PersonId,
         policy: Option<PolicyId>,
     ) -> Result<Vec<UnderstandingAttempt>, StoreError> {
-        let mut values = vec![self.trust(), person.as_uuid().into()];
+        let mut values = vec![self.raw.trust(), person.as_uuid().into()];
         let mut sql =
             "SELECT id, person_id, policy_id, version_id, school_id, chosen, correct, total, \
                        pass_mark, passed, attempted_at FROM understanding_attempts \
@@ -153,8 +154,8 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         }
         sql.push_str(&self.school_filter("school_id", &mut values));
         sql.push_str(" ORDER BY attempted_at DESC, id");
-        AttemptRow::find_by_statement(self.statement(&sql, values))
-            .all(self.conn)
+        AttemptRow::find_by_statement(self.raw.statement(&sql, values))
+            .all(self.raw.conn)
             .await?
             .into_iter()
             .map(AttemptRow::attempt)

@@ -7,40 +7,25 @@ mod training;
 pub use training::{NewCertificate, NewImport, NewSession};
 
 use attest_domain::{SchoolId, TenantScope};
-use sea_orm::{ConnectionTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, Value};
 
-use crate::StoreError;
+use crate::repo::raw::Raw;
 
 pub struct Learning<'a, C> {
-    conn: &'a C,
-    scope: &'a TenantScope,
+    raw: Raw<'a, C>,
 }
 
 impl<'a, C: ConnectionTrait> Learning<'a, C> {
     pub fn new(conn: &'a C, scope: &'a TenantScope) -> Self {
-        Self { conn, scope }
-    }
-
-    fn trust(&self) -> Value {
-        self.scope.trust().as_uuid().into()
-    }
-
-    fn statement(&self, sql: &str, values: Vec<Value>) -> Statement {
-        Statement::from_sql_and_values(self.conn.get_database_backend(), sql, values)
-    }
-
-    async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64, StoreError> {
-        Ok(self
-            .conn
-            .execute_raw(self.statement(sql, values))
-            .await?
-            .rows_affected())
+        Self {
+            raw: Raw::new(conn, scope),
+        }
     }
 
     /// ` AND {column} IN (…)` for a school-restricted scope (nothing for the whole trust),
     /// with its values appended after `values`.
     fn school_filter(&self, column: &str, values: &mut Vec<Value>) -> String {
-        match self.scope.schools().restricted_to() {
+        match self.raw.scope.schools().restricted_to() {
             None => String::new(),
             Some(allowed) if allowed.is_empty() => " AND 1 = 0".to_owned(),
             Some(allowed) => {
@@ -55,7 +40,7 @@ impl<'a, C: ConnectionTrait> Learning<'a, C> {
     }
 
     fn allows(&self, school: SchoolId) -> bool {
-        self.scope.schools().allows(school)
+        self.raw.scope.schools().allows(school)
     }
 }
 

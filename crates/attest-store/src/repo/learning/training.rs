@@ -125,13 +125,13 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         new: NewCertificate<'_>,
     ) -> Result<TrainingCertificate, StoreError> {
         let size = i64::try_from(new.content.len()).unwrap_or(i64::MAX);
-        self.execute(
+        self.raw.execute(
             "INSERT INTO training_certificates (id, trust_id, person_id, policy_id, file_name, content_type, \
              size_bytes, sha256, content, uploaded_by, uploaded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             vec![
                 new.id.into(),
-                self.trust(),
+                self.raw.trust(),
                 new.person.as_uuid().into(),
                 new.policy.as_uuid().into(),
                 new.file_name.clone().into(),
@@ -162,21 +162,21 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         &self,
         id: uuid::Uuid,
     ) -> Result<(TrainingCertificate, Vec<u8>), StoreError> {
-        let values = vec![self.trust(), id.into()];
-        let found = CertificateRow::find_by_statement(self.statement(
+        let values = vec![self.raw.trust(), id.into()];
+        let found = CertificateRow::find_by_statement(self.raw.statement(
             &format!(
                 "SELECT {CERTIFICATE_COLUMNS} FROM training_certificates WHERE trust_id = $1 AND id = $2"
             ),
             values.clone(),
         ))
-        .one(self.conn)
+        .one(self.raw.conn)
         .await?
         .ok_or(StoreError::NotFound("certificate"))?;
-        let content = ContentRow::find_by_statement(self.statement(
+        let content = ContentRow::find_by_statement(self.raw.statement(
             "SELECT content FROM training_certificates WHERE trust_id = $1 AND id = $2",
             values,
         ))
-        .one(self.conn)
+        .one(self.raw.conn)
         .await?
         .ok_or(StoreError::NotFound("certificate"))?;
         Ok((found.certificate(), content.content))
@@ -186,14 +186,14 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         &self,
         person: PersonId,
     ) -> Result<Vec<TrainingCertificate>, StoreError> {
-        Ok(CertificateRow::find_by_statement(self.statement(
+        Ok(CertificateRow::find_by_statement(self.raw.statement(
             &format!(
                 "SELECT {CERTIFICATE_COLUMNS} FROM training_certificates WHERE trust_id = $1 AND person_id = $2 \
                  ORDER BY uploaded_at DESC, id"
             ),
-            vec![self.trust(), person.as_uuid().into()],
+            vec![self.raw.trust(), person.as_uuid().into()],
         ))
-        .all(self.conn)
+        .all(self.raw.conn)
         .await?
         .into_iter()
         .map(CertificateRow::certificate)
@@ -204,12 +204,12 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         if !self.allows(new.school) {
             return Err(StoreError::NotFound("school"));
         }
-        self.execute(
+        self.raw.execute(
             "INSERT INTO training_sessions (id, trust_id, policy_id, school_id, held_on, trainer, note, \
              recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             vec![
                 new.id.into(),
-                self.trust(),
+                self.raw.trust(),
                 new.policy.as_uuid().into(),
                 new.school.as_uuid().into(),
                 new.held_on.into(),
@@ -229,23 +229,24 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         person: PersonId,
         acceptance: Option<uuid::Uuid>,
     ) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO training_attendance (trust_id, session_id, person_id, acceptance_id) \
+        self.raw
+            .execute(
+                "INSERT INTO training_attendance (trust_id, session_id, person_id, acceptance_id) \
              VALUES ($1, $2, $3, $4)",
-            vec![
-                self.trust(),
-                session.into(),
-                person.as_uuid().into(),
-                acceptance.into(),
-            ],
-        )
-        .await
-        .map_err(|error| match error {
-            StoreError::Database(db) => {
-                StoreError::on_unique(|| "a person is on the register twice".to_owned())(db)
-            }
-            other => other,
-        })?;
+                vec![
+                    self.raw.trust(),
+                    session.into(),
+                    person.as_uuid().into(),
+                    acceptance.into(),
+                ],
+            )
+            .await
+            .map_err(|error| match error {
+                StoreError::Database(db) => {
+                    StoreError::on_unique(|| "a person is on the register twice".to_owned())(db)
+                }
+                other => other,
+            })?;
         Ok(())
     }
 
@@ -256,7 +257,7 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         policy: Option<PolicyId>,
         session: Option<uuid::Uuid>,
     ) -> Result<Vec<TrainingSession>, StoreError> {
-        let mut values = vec![self.trust()];
+        let mut values = vec![self.raw.trust()];
         let mut sql =
             "SELECT id, policy_id, school_id, held_on, trainer, note, recorded_by, created_at \
                        FROM training_sessions WHERE trust_id = $1"
@@ -271,15 +272,15 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         }
         sql.push_str(&self.school_filter("school_id", &mut values));
         sql.push_str(" ORDER BY held_on DESC, created_at DESC, id");
-        let rows = SessionRow::find_by_statement(self.statement(&sql, values))
-            .all(self.conn)
+        let rows = SessionRow::find_by_statement(self.raw.statement(&sql, values))
+            .all(self.raw.conn)
             .await?;
         let mut registers: BTreeMap<uuid::Uuid, Vec<Attendee>> = BTreeMap::new();
         for chunk in rows.chunks(500) {
             let marks: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
-            let mut values = vec![self.trust()];
+            let mut values = vec![self.raw.trust()];
             values.extend(chunk.iter().map(|row| sea_orm::Value::from(row.id)));
-            let attendees = AttendeeRow::find_by_statement(self.statement(
+            let attendees = AttendeeRow::find_by_statement(self.raw.statement(
                 &format!(
                     "SELECT session_id, person_id, acceptance_id FROM training_attendance \
                      WHERE trust_id = $1 AND session_id IN ({}) ORDER BY person_id",
@@ -287,7 +288,7 @@ impl<C: ConnectionTrait> Learning<'_, C> {
                 ),
                 values,
             ))
-            .all(self.conn)
+            .all(self.raw.conn)
             .await?;
             for row in attendees {
                 registers.entry(row.session_id).or_default().push(Attendee {
@@ -313,12 +314,12 @@ impl<C: ConnectionTrait> Learning<'_, C> {
     }
 
     pub async fn insert_import(&self, new: &NewImport) -> Result<(), StoreError> {
-        self.execute(
+        self.raw.execute(
             "INSERT INTO training_imports (id, trust_id, policy_id, provider, file_sha256, lines, recorded, \
              skipped, imported_by, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             vec![
                 new.id.into(),
-                self.trust(),
+                self.raw.trust(),
                 new.policy.as_uuid().into(),
                 new.provider.clone().into(),
                 new.file_sha256.clone().into(),
@@ -334,12 +335,12 @@ impl<C: ConnectionTrait> Learning<'_, C> {
     }
 
     pub async fn imports(&self, policy: PolicyId) -> Result<Vec<TrainingImport>, StoreError> {
-        Ok(ImportRow::find_by_statement(self.statement(
+        Ok(ImportRow::find_by_statement(self.raw.statement(
             "SELECT id, policy_id, provider, file_sha256, lines, recorded, skipped, imported_by, imported_at \
              FROM training_imports WHERE trust_id = $1 AND policy_id = $2 ORDER BY imported_at DESC, id",
-            vec![self.trust(), policy.as_uuid().into()],
+            vec![self.raw.trust(), policy.as_uuid().into()],
         ))
-        .all(self.conn)
+        .all(self.raw.conn)
         .await?
         .into_iter()
         .map(|row| TrainingImport {
@@ -370,12 +371,12 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         &self,
         policy: PolicyId,
     ) -> Result<BTreeMap<PersonId, NaiveDate>, StoreError> {
-        Ok(LatestRow::find_by_statement(self.statement(
+        Ok(LatestRow::find_by_statement(self.raw.statement(
             "SELECT person_id, MAX(signed_on) AS completed_on FROM acceptances \
              WHERE trust_id = $1 AND policy_id = $2 AND decision = 'accepted' GROUP BY person_id",
-            vec![self.trust(), policy.as_uuid().into()],
+            vec![self.raw.trust(), policy.as_uuid().into()],
         ))
-        .all(self.conn)
+        .all(self.raw.conn)
         .await?
         .into_iter()
         .map(|row| (PersonId::from_uuid(row.person_id), row.completed_on))
@@ -398,7 +399,7 @@ impl<C: ConnectionTrait> Learning<'_, C> {
     ) -> Result<BTreeMap<uuid::Uuid, NaiveDate>, StoreError> {
         let mut days = BTreeMap::new();
         for chunk in answers.chunks(500) {
-            let mut values = vec![self.trust()];
+            let mut values = vec![self.raw.trust()];
             let marks: Vec<String> = chunk
                 .iter()
                 .map(|id| {
@@ -406,14 +407,14 @@ impl<C: ConnectionTrait> Learning<'_, C> {
                     format!("${}", values.len())
                 })
                 .collect();
-            let rows = DayRow::find_by_statement(self.statement(
+            let rows = DayRow::find_by_statement(self.raw.statement(
                 &format!(
                     "SELECT id, signed_on FROM acceptances WHERE trust_id = $1 AND id IN ({})",
                     marks.join(", ")
                 ),
                 values,
             ))
-            .all(self.conn)
+            .all(self.raw.conn)
             .await?;
             days.extend(rows.into_iter().map(|row| (row.id, row.signed_on)));
         }
