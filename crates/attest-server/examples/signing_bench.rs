@@ -816,8 +816,8 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "[{backend}] generated {} schools, {} staff, {} policies, {} acceptances in {:.1} s",
         generated.schools.len(),
-        generated.schools.len() + if statutory() { 4 } else { 2 },
         generated.people.len(),
+        generated.schools.len() + if statutory() { 4 } else { 2 },
         generated.acceptances,
         started.elapsed().as_secs_f64()
     );
