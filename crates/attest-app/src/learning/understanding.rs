@@ -133,8 +133,9 @@ impl App {
         let score = check.score(chosen)?;
         self.rate_limits
             .hit(Limit::UnderstandingAttempt, &found.person.id.to_string())?;
+        // Time-ordered ids: two attempts in the same instant still list newest first.
         let attempt = UnderstandingAttempt {
-            id: uuid::Uuid::new_v4(),
+            id: uuid::Uuid::now_v7(),
             person: found.person.id,
             policy: found.policy.id,
             version: found.version.id,

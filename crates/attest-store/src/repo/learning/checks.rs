@@ -153,7 +153,7 @@ impl<C: ConnectionTrait> Learning<'_, C> {
             sql.push_str(&format!(" AND policy_id = ${}", values.len()));
         }
         sql.push_str(&self.school_filter("school_id", &mut values));
-        sql.push_str(" ORDER BY attempted_at DESC, id");
+        sql.push_str(" ORDER BY attempted_at DESC, id DESC");
         AttemptRow::find_by_statement(self.raw.statement(&sql, values))
             .all(self.raw.conn)
             .await?
