@@ -25,6 +25,7 @@ mod policy;
 mod principal;
 mod read_model;
 mod records;
+pub mod requests;
 mod retention;
 mod role;
 mod schedule;
