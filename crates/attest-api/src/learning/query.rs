@@ -103,7 +103,7 @@ impl LearningQuery {
         as_of: Option<chrono::DateTime<chrono::Utc>>,
     ) -> async_graphql::Result<ComplianceByObligation> {
         app(ctx)?
-            .compliance_by_obligation(principal(ctx)?, as_of)
+            .compliance_by_obligation(principal(ctx)?, None, as_of)
             .await
             .map(Into::into)
             .gql()

@@ -42,9 +42,11 @@ impl App {
     pub async fn compliance_by_obligation(
         &self,
         principal: &Principal,
+        school: Option<SchoolId>,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<ObligationColumns, AppError> {
         let filter = ComplianceFilter {
+            school,
             as_of,
             ..ComplianceFilter::default()
         };

@@ -92,7 +92,7 @@ impl App {
         completed_on: NaiveDate,
     ) -> Result<(), AppError> {
         let latest = Learning::new(&self.db, &principal.scope())
-            .latest_completions(found.policy.id)
+            .latest_completions(found.policy.id, Some(found.person.id))
             .await?;
         match latest.get(&found.person.id) {
             Some(recorded) if *recorded >= completed_on => Err(AppError::Conflict(format!(

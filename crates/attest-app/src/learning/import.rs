@@ -106,7 +106,7 @@ impl App {
             &crate::rate_limit::principal_key(principal),
         )?;
         let latest = Learning::new(&self.db, &scope)
-            .latest_completions(input.policy)
+            .latest_completions(input.policy, None)
             .await?;
         let import_id = uuid::Uuid::new_v4();
         let mut already_recorded = Vec::new();

@@ -100,10 +100,20 @@ impl App {
         principal: &Principal,
         school: SchoolId,
     ) -> Result<Vec<StarterChecklist>, AppError> {
-        let bundles = self.induction_bundles(principal).await?;
         let matrix = self
             .school_obligation_matrix(principal, school, None)
             .await?;
+        self.induction_checklists_in(principal, &matrix).await
+    }
+
+    /// The checklists of the starters of a school whose matrix the caller already has.
+    pub async fn induction_checklists_in(
+        &self,
+        principal: &Principal,
+        matrix: &crate::ObligationMatrix,
+    ) -> Result<Vec<StarterChecklist>, AppError> {
+        let school = matrix.school;
+        let bundles = self.induction_bundles(principal).await?;
         if bundles.is_empty() || matrix.rows.is_empty() {
             return Ok(Vec::new());
         }

@@ -95,7 +95,7 @@ impl App {
         )?;
         let scope = principal.scope();
         let latest = Learning::new(&self.db, &scope)
-            .latest_completions(input.policy)
+            .latest_completions(input.policy, None)
             .await?;
         let session = NewSession {
             id: uuid::Uuid::new_v4(),

@@ -135,17 +135,13 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         if held {
-            let open = self
-                .held_by(&[person])
-                .await?
-                .get(&person)
-                .is_some_and(|keys| keys.iter().any(|k| k == key));
-            if open {
-                return Ok(false);
-            }
-            self.raw.execute(
-                "INSERT INTO person_attributes (id, trust_id, person_id, attribute, source, held_from, held_until, set_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
+            // Opens a span only where none is open: one statement, and two writers at
+            // once cannot open two.
+            let opened = self.raw.execute(
+                "INSERT INTO person_attributes (id, trust_id, person_id, attribute, source, held_from, set_by) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (\
+                 SELECT 1 FROM person_attributes WHERE trust_id = $2 AND person_id = $3 \
+                 AND attribute = $4 AND held_until IS NULL)",
                 vec![
                     uuid::Uuid::new_v4().into(),
                     self.raw.trust(),
@@ -157,7 +153,7 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
                 ],
             )
             .await?;
-            Ok(true)
+            Ok(opened > 0)
         } else {
             let closed = self.raw
                 .execute(

@@ -80,7 +80,7 @@ pub async fn school_obligations(
         .map(|column| (column.policy, column.title.clone()))
         .collect();
     let starters: Vec<Value> = app
-        .induction_checklists(principal, school)
+        .induction_checklists_in(principal, &matrix)
         .await?
         .into_iter()
         .map(|starter| {

@@ -93,7 +93,9 @@ pub async fn school_dashboard(
         )
         .await?;
     let name = app.school(principal, school).await?.name.to_string();
-    let columns = app.compliance_by_obligation(principal, None).await?;
+    let columns = app
+        .compliance_by_obligation(principal, Some(school), None)
+        .await?;
     let by_obligation = columns
         .schools
         .get(&school)

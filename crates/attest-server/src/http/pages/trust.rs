@@ -22,7 +22,7 @@ pub async fn trust_overview(caller: Caller, app: web::Data<App>) -> Result<HttpR
         )));
     }
     let summary = app.compliance_summary(principal, None, None).await?;
-    let columns = app.compliance_by_obligation(principal, None).await?;
+    let columns = app.compliance_by_obligation(principal, None, None).await?;
     let schools = app.schools(principal).await?;
     let reviews = app.policies_due_for_review(principal, 60).await?;
     let awaiting = app.awaiting_review(principal).await?;

@@ -61,7 +61,9 @@ struct CertificateRow {
 }
 
 #[derive(FromQueryResult)]
-struct ContentRow {
+struct CertificateWithContent {
+    #[sea_orm(nested)]
+    row: CertificateRow,
     content: Vec<u8>,
 }
 
@@ -162,24 +164,16 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         &self,
         id: uuid::Uuid,
     ) -> Result<(TrainingCertificate, Vec<u8>), StoreError> {
-        let values = vec![self.raw.trust(), id.into()];
-        let found = CertificateRow::find_by_statement(self.raw.statement(
+        let found = CertificateWithContent::find_by_statement(self.raw.statement(
             &format!(
-                "SELECT {CERTIFICATE_COLUMNS} FROM training_certificates WHERE trust_id = $1 AND id = $2"
+                "SELECT {CERTIFICATE_COLUMNS}, content FROM training_certificates WHERE trust_id = $1 AND id = $2"
             ),
-            values.clone(),
+            vec![self.raw.trust(), id.into()],
         ))
         .one(self.raw.conn)
         .await?
         .ok_or(StoreError::NotFound("certificate"))?;
-        let content = ContentRow::find_by_statement(self.raw.statement(
-            "SELECT content FROM training_certificates WHERE trust_id = $1 AND id = $2",
-            values,
-        ))
-        .one(self.raw.conn)
-        .await?
-        .ok_or(StoreError::NotFound("certificate"))?;
-        Ok((found.certificate(), content.content))
+        Ok((found.row.certificate(), found.content))
     }
 
     pub async fn certificates_of(
@@ -366,15 +360,24 @@ struct LatestRow {
 
 impl<C: ConnectionTrait> Learning<'_, C> {
     /// Each person's latest completion (accepted answer) of `policy`, by the day it
-    /// was completed.
+    /// was completed; only `person`'s when given.
     pub async fn latest_completions(
         &self,
         policy: PolicyId,
+        person: Option<PersonId>,
     ) -> Result<BTreeMap<PersonId, NaiveDate>, StoreError> {
+        let mut values = vec![self.raw.trust(), policy.as_uuid().into()];
+        let mut filter = String::new();
+        if let Some(person) = person {
+            values.push(person.as_uuid().into());
+            filter = " AND person_id = $3".to_owned();
+        }
         Ok(LatestRow::find_by_statement(self.raw.statement(
-            "SELECT person_id, MAX(signed_on) AS completed_on FROM acceptances \
-             WHERE trust_id = $1 AND policy_id = $2 AND decision = 'accepted' GROUP BY person_id",
-            vec![self.raw.trust(), policy.as_uuid().into()],
+            &format!(
+                "SELECT person_id, MAX(signed_on) AS completed_on FROM acceptances \
+                 WHERE trust_id = $1 AND policy_id = $2 AND decision = 'accepted'{filter} GROUP BY person_id"
+            ),
+            values,
         ))
         .all(self.raw.conn)
         .await?
