@@ -5,6 +5,9 @@
 //! This crate must never depend on an ORM, an HTTP stack or an async runtime: it does
 //! no I/O, so every rule in it can be tested densely and quickly.
 
+#[macro_use]
+mod text_enum;
+
 mod acceptance;
 mod approval;
 mod attributes;
@@ -23,6 +26,7 @@ mod network;
 pub mod obligations;
 mod policy;
 mod principal;
+pub mod processing;
 mod read_model;
 mod records;
 pub mod requests;

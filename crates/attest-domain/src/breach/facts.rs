@@ -9,7 +9,7 @@ use super::categories::{Answer, DataCategory, PeopleCategory};
 use crate::DomainError;
 
 /// Free text the form asks for: trimmed, required, and of a sane length.
-pub(super) fn required_text(
+pub(crate) fn required_text(
     field: &'static str,
     raw: &str,
     max: usize,
@@ -27,7 +27,7 @@ pub(super) fn required_text(
     Ok(text.to_owned())
 }
 
-pub(super) fn optional_text(
+pub(crate) fn optional_text(
     field: &'static str,
     raw: Option<&str>,
     max: usize,
@@ -38,8 +38,8 @@ pub(super) fn optional_text(
     }
 }
 
-pub(super) const LONG_TEXT: usize = 10_000;
-pub(super) const SHORT_TEXT: usize = 500;
+pub(crate) const LONG_TEXT: usize = 10_000;
+pub(crate) const SHORT_TEXT: usize = 500;
 
 /// What the person reporting says, as the ICO's form asks it. The form's rule applies:
 /// no names of the people affected in free text.

@@ -49,15 +49,19 @@ pub fn one_month_after(day: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// When a rights request received on `received` must be answered: one month (three when
-/// `extended`), plus every day the clock was stopped, moved to the next working day.
+/// Further months a complex or numerous rights request may be extended by (article 12(3)).
+pub const MAX_EXTRA_MONTHS: u32 = 2;
+
+/// When a rights request received on `received` must be answered: one month (plus
+/// `extra_months`, at most two), plus every day the clock was stopped, moved to the next
+/// working day.
 pub fn rights_deadline(
     received: NaiveDate,
     pauses: &[Pause],
-    extended: bool,
+    extra_months: u32,
     calendar: &Calendar,
 ) -> NaiveDate {
-    let months = if extended { 3 } else { 1 };
+    let months = 1 + extra_months.min(MAX_EXTRA_MONTHS);
     let paused: u64 = pauses.iter().map(|pause| pause.days()).sum();
     let due = one_month_after(received, months)
         .checked_add_days(Days::new(paused))

@@ -19,29 +19,29 @@ fn the_icos_worked_examples_for_a_rights_request() {
     let calendar = england(2023..=2027);
     // Received 3 September: due 3 October (a Saturday in 2026, so Monday 5 October).
     assert_eq!(
-        rights_deadline(day(2025, 9, 3), &[], false, &calendar),
+        rights_deadline(day(2025, 9, 3), &[], 0, &calendar),
         day(2025, 10, 3)
     );
     assert_eq!(
-        rights_deadline(day(2026, 9, 3), &[], false, &calendar),
+        rights_deadline(day(2026, 9, 3), &[], 0, &calendar),
         day(2026, 10, 5)
     );
     // 31 January: the following month has no 31st, so its last day (a leap year's 29th).
     assert_eq!(one_month_after(day(2023, 1, 31), 1), day(2023, 2, 28));
     assert_eq!(one_month_after(day(2024, 1, 31), 1), day(2024, 2, 29));
     assert_eq!(
-        rights_deadline(day(2024, 1, 31), &[], false, &calendar),
+        rights_deadline(day(2024, 1, 31), &[], 0, &calendar),
         day(2024, 2, 29)
     );
     // Extended by two further months for a complex request.
     assert_eq!(
-        rights_deadline(day(2025, 9, 3), &[], true, &calendar),
+        rights_deadline(day(2025, 9, 3), &[], 2, &calendar),
         day(2025, 12, 3)
     );
     // A deadline on a bank holiday moves to the next working day: 25 December 2025 (a
     // Thursday) and Boxing Day → Monday 29 December.
     assert_eq!(
-        rights_deadline(day(2025, 11, 25), &[], false, &calendar),
+        rights_deadline(day(2025, 11, 25), &[], 0, &calendar),
         day(2025, 12, 29)
     );
 }
@@ -52,7 +52,7 @@ fn the_clock_stops_while_identity_or_clarification_is_awaited() {
     let asked = Pause::new(day(2025, 9, 5), day(2025, 9, 12)).expect("valid");
     // Seven days paused: 3 October + 7 = 10 October.
     assert_eq!(
-        rights_deadline(day(2025, 9, 3), &[asked], false, &calendar),
+        rights_deadline(day(2025, 9, 3), &[asked], 0, &calendar),
         day(2025, 10, 10)
     );
     assert!(Pause::new(day(2025, 9, 12), day(2025, 9, 5)).is_err());
@@ -149,12 +149,12 @@ proptest! {
             })
             .collect();
         let total: u64 = paused.iter().map(|(_, length)| length).sum();
-        let due = rights_deadline(received, &pauses, false, &calendar);
+        let due = rights_deadline(received, &pauses, 0, &calendar);
         let month = one_month_after(received, 1) + Days::new(total);
         prop_assert!(calendar.is_working_day(due));
         prop_assert!(due >= month);
         prop_assert!((due - month).num_days() <= 4, "{} then {}", month, due);
-        prop_assert!(rights_deadline(received, &pauses, true, &calendar) >= due);
+        prop_assert!(rights_deadline(received, &pauses, 2, &calendar) >= due);
         // The month's date is the same day of the month, or the month's last day.
         let plain = one_month_after(received, 1);
         prop_assert!(plain.day() == received.day() || plain.succ_opt().is_some_and(|next| next.day() == 1));
