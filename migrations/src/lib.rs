@@ -35,6 +35,7 @@ mod m20261202_000025_create_scim;
 mod m20261203_000026_create_learning;
 mod m20261203_000027_create_attributes;
 mod m20261203_000028_create_induction;
+mod m20261204_000029_create_casework;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000026_create_learning::Migration),
             Box::new(m20261203_000027_create_attributes::Migration),
             Box::new(m20261203_000028_create_induction::Migration),
+            Box::new(m20261204_000029_create_casework::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ pub struct RenderedEmail {
 }
 
 /// Every kind of email, for `attest mail preview`.
-pub const EMAIL_KINDS: [&str; 9] = [
+pub const EMAIL_KINDS: [&str; 10] = [
     "magic_link",
     "reminder",
     "escalation",
@@ -27,11 +27,12 @@ pub const EMAIL_KINDS: [&str; 9] = [
     "breach_alert",
     "approval_request",
     "chain_anchor",
+    "casework_alert",
 ];
 
 /// Every template, by the name the renderer asks for; the files live in
 /// `templates/email/<kind>/{subject,body.txt,body.html}`.
-const TEMPLATES: [(&str, &str); 29] = [
+const TEMPLATES: [(&str, &str); 32] = [
     (
         "layout.html",
         include_str!("../templates/email/layout.html"),
@@ -104,6 +105,18 @@ const TEMPLATES: [(&str, &str); 29] = [
     (
         "review_alert.txt",
         include_str!("../templates/email/review_alert/body.txt"),
+    ),
+    (
+        "casework_alert.subject",
+        include_str!("../templates/email/casework_alert/subject"),
+    ),
+    (
+        "casework_alert.txt",
+        include_str!("../templates/email/casework_alert/body.txt"),
+    ),
+    (
+        "casework_alert.html",
+        include_str!("../templates/email/casework_alert/body.html"),
     ),
     (
         "breach_alert.subject",
@@ -209,6 +222,9 @@ pub fn preview(kind: &str, branding: &Branding) -> Result<RenderedEmail, AppErro
         }
         "breach_alert" => {
             context! { reference => "BR-2026-0007", stage => "24 hours since the trust became aware", status => "triaged", confirmed => true, deadline => "Thursday 26 November 2026, 09:00 GMT", hours_left => 48, overdue => false, url => "https://attest.example/breaches/…" }
+        }
+        "casework_alert" => {
+            context! { subject => "SAR-2026-004 is due in 5 working days", detail => "Subject access request from A Parent (Cleves Primary School), received 2 December 2026: due Monday 4 January 2027.", url => "https://attest.example/requests/…" }
         }
         "review_alert" => {
             context! { title => "Staff Acceptable Use Policy", number => 3, date => "2026-12-20", now => false }

@@ -113,7 +113,10 @@ impl App {
             }
             JobKind::BreachAlerts => {
                 let queued = self.run_breach_alerts(job.trust).await?;
-                Ok(format!("{queued} breach alerts"))
+                let casework = self.run_casework_alerts(job.trust).await?;
+                Ok(format!(
+                    "{queued} breach alerts, {casework} casework alerts"
+                ))
             }
             JobKind::DirectorySync => self.run_scheduled_sync(job.trust).await,
         }

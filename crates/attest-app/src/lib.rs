@@ -12,6 +12,7 @@ mod audit;
 mod authenticate;
 pub mod bootstrap;
 mod breach;
+mod casework;
 mod clock;
 mod directory_sync;
 mod email_templates;
@@ -56,6 +57,10 @@ pub use attributes::{AttributesImported, MAX_ATTRIBUTES};
 pub use breach::{
     Awareness, BREACH_CSV_HEADER, BreachNote, BreachView, CloseBreachInput, EvidenceUpload,
     IcoNotificationInput, IcoPack, OtherNoticeInput, PackAnswer, PackSection, SubjectNoticeInput,
+};
+pub use casework::{
+    BreachRecords, DocumentUpload, NewRequest, REQUEST_CSV_HEADER, ROPA_CSV_NAME, RequestCase,
+    RequestStep, RequestView, SupplierView,
 };
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use directory_sync::{DirectoryConnectionView, SyncRun, SyncTrigger};

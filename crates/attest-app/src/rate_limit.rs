@@ -53,10 +53,12 @@ pub enum Limit {
     /// Training completions recorded (certificates, registers, imported files), per
     /// principal.
     TrainingRecord,
+    /// Requests logged, steps taken and records saved by one principal.
+    Casework,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 14] = [
+    pub const ALL: [Limit; 15] = [
         Limit::SignIn,
         Limit::MagicLinkFailure,
         Limit::BearerFailure,
@@ -71,6 +73,7 @@ impl Limit {
         Limit::Scim,
         Limit::UnderstandingAttempt,
         Limit::TrainingRecord,
+        Limit::Casework,
     ];
 
     fn what(self) -> &'static str {
@@ -89,6 +92,7 @@ impl Limit {
             Limit::Scim => "SCIM requests with this token",
             Limit::UnderstandingAttempt => "attempts at the check of understanding",
             Limit::TrainingRecord => "training records",
+            Limit::Casework => "casework changes",
         }
     }
 }
@@ -115,6 +119,8 @@ pub struct RateLimitSettings {
     pub understanding_attempts_per_hour: u32,
     /// Per principal: certificates, session registers and completion files recorded.
     pub training_records_per_hour: u32,
+    /// Per principal: requests logged, their steps, processing records and suppliers saved.
+    pub casework_changes_per_hour: u32,
 }
 
 impl Default for RateLimitSettings {
@@ -134,6 +140,7 @@ impl Default for RateLimitSettings {
             scim_requests_per_minute: 6000,
             understanding_attempts_per_hour: 10,
             training_records_per_hour: 600,
+            casework_changes_per_hour: 300,
         }
     }
 }
@@ -166,6 +173,7 @@ impl RateLimitSettings {
                 Duration::from_secs(3600),
             ),
             Limit::TrainingRecord => (self.training_records_per_hour, Duration::from_secs(3600)),
+            Limit::Casework => (self.casework_changes_per_hour, Duration::from_secs(3600)),
         };
         let burst = NonZeroU32::new(count)?;
         Quota::with_period(per / count).map(|quota| quota.allow_burst(burst))

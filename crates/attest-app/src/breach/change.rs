@@ -76,6 +76,35 @@ impl App {
     }
 }
 
+impl App {
+    /// A step on a breach taken elsewhere (links to the record of processing), on its
+    /// timeline and in the audit log as `breach.link`.
+    pub(crate) async fn log_breach_step(
+        &self,
+        conn: &impl ConnectionTrait,
+        principal: &Principal,
+        id: BreachId,
+        event: &str,
+        detail: &serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        log_step(
+            conn,
+            principal,
+            id,
+            at,
+            Step {
+                event,
+                detail,
+                audit: "breach.link",
+                before: None,
+                after: detail,
+            },
+        )
+        .await
+    }
+}
+
 /// One step on a breach: its timeline entry and its audit entry, written together in
 /// the caller's transaction.
 pub(super) struct Step<'a> {

@@ -97,6 +97,15 @@ impl App {
             .may_act_as_dpo(principal))
     }
 
+    /// The DPO's check, for casework that touches breaches.
+    pub(crate) async fn require_breach_dpo(
+        &self,
+        principal: &Principal,
+        what: &str,
+    ) -> Result<(), AppError> {
+        self.require_dpo(principal, what).await
+    }
+
     async fn require_dpo(&self, principal: &Principal, what: &str) -> Result<(), AppError> {
         if self
             .breach_settings_of(principal)

@@ -11,6 +11,7 @@ mod audit;
 mod breach_evidence;
 mod breach_settings;
 mod breaches;
+mod casework;
 mod chain_seals;
 mod compliance;
 mod directory;
@@ -51,6 +52,11 @@ pub use audit::{Audit, NewAuditEntry};
 pub use breach_evidence::{BreachEvidenceFiles, EvidenceFile, NewEvidenceFile};
 pub use breach_settings::TrustBreachSettings;
 pub use breaches::{Breach, BreachEvent, BreachFilter, Breaches, NewBreach};
+pub use casework::{
+    BreachLinks, InfoRequest, InfoRequests, LinkKind, NewInfoRequest, NewRequestDocument,
+    ProcessingActivities, RequestDocument, RequestDocuments, RequestFilter, StoredActivity,
+    StoredSupplier, Suppliers, TrustCalendars,
+};
 pub use chain_seals::{ChainAnchor, ChainAnchors, ChainKeys, SignedHead, StoredSigningKey};
 pub use compliance::{
     Compliance, ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow,
