@@ -7,6 +7,7 @@
 mod approval;
 mod attributes;
 mod breach;
+mod casework;
 mod context;
 mod cost;
 mod directory;
@@ -48,6 +49,7 @@ pub struct Query(
     retention::RetentionQuery,
     learning::LearningQuery,
     attributes::AttributesQuery,
+    casework::CaseworkQuery,
 );
 
 /// Every mutation.
@@ -66,6 +68,7 @@ pub struct Mutation(
     learning::LearningMutation,
     attributes::AttributesMutation,
     learning::SettingsMutation,
+    casework::CaseworkMutation,
 );
 
 pub type AttestSchema = Schema<Query, Mutation, EmptySubscription>;

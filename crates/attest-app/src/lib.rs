@@ -52,6 +52,9 @@ pub use attest_domain::{
 pub type PolicyVersion = attest_domain::PolicyVersion<attest_document::Document>;
 pub use approval::{ApprovalRuleInput, AwaitingReview, RuleChoice, VersionReview, clause_names};
 pub use attest_store::{ChainAnchor, ViewMarker};
+pub use attest_store::{
+    InfoRequest, RequestDocument, RequestFilter, StoredActivity, StoredSupplier,
+};
 pub use attest_store::{PolicySourceFile, ReviewComment};
 pub use attributes::{AttributesImported, MAX_ATTRIBUTES};
 pub use breach::{

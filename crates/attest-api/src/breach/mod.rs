@@ -6,6 +6,7 @@ mod board;
 mod inputs;
 mod mutation;
 mod objects;
+pub(crate) use objects::BreachEvent;
 mod query;
 
 pub use board::BreachBoardQuery;

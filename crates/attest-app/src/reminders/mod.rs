@@ -117,7 +117,8 @@ impl App {
         Ok(report)
     }
 
-    /// One trust's tick (the `reminders` job): nothing outside the trust's send window.
+    /// One trust's tick (the `reminders` job): nothing outside the trust's send window,
+    /// on a bank holiday or in a school holiday.
     pub async fn run_trust_reminders(&self, trust: TrustId) -> Result<ReminderReport, AppError> {
         let operator = crate::principals::system(trust, attest_domain::SystemTask::Reminders);
         let settings = TrustMailSettings::new(&self.db, &operator.scope())
@@ -130,7 +131,12 @@ impl App {
         self.anchor_daily(trust).await?;
         // Nor is the retention schedule, where the trust has turned it on.
         self.apply_retention_daily(trust).await?;
-        if !settings.window.contains(self.now()) {
+        // Staff are not chased on bank holidays or in school holidays (the trust's term
+        // calendar); INSET days are working days, so reminders go.
+        let terms = attest_store::TrustCalendars::new(&self.db, &operator.scope())
+            .get()
+            .await?;
+        if !settings.window.contains(self.now()) || !terms.sends_reminders_on(self.today()) {
             return Ok(ReminderReport {
                 scheduled_publications,
                 ..ReminderReport::default()

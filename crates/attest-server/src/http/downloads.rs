@@ -137,6 +137,45 @@ pub async fn breaches_csv(
     ))
 }
 
+/// `GET /exports/requests.csv?kind=&status=&school=&open=yes&from=&to=`: the request
+/// register as the caller sees it (the filters are the register page's).
+pub async fn requests_csv(
+    request: HttpRequest,
+    caller: Caller,
+    app: web::Data<App>,
+) -> Result<HttpResponse, WebError> {
+    let principal = caller.required(ANONYMOUS)?;
+    let params: crate::http::pages::requests::RegisterFilters = query(&request)?;
+    let filter = crate::http::pages::requests::filter_of(&params).map_err(WebError::download)?;
+    let csv = app
+        .info_request_register_csv(principal, filter)
+        .await
+        .map_err(WebError::download)?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        format!("request-register-{}.csv", app.today()),
+        csv,
+    ))
+}
+
+/// `GET /exports/processing-activities.csv`: the record of processing activities in
+/// the ICO's documentation template layout.
+pub async fn processing_activities_csv(
+    caller: Caller,
+    app: web::Data<App>,
+) -> Result<HttpResponse, WebError> {
+    let principal = caller.required(ANONYMOUS)?;
+    let csv = app
+        .processing_record_csv(principal)
+        .await
+        .map_err(WebError::download)?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        attest_app::ROPA_CSV_NAME.to_owned(),
+        csv,
+    ))
+}
+
 /// `GET /exports/acceptances.csv?schoolId=`
 pub async fn acceptances_csv(
     request: HttpRequest,

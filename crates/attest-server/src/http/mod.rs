@@ -229,6 +229,37 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
                 "/breaches/{id}/{action}",
                 web::post().to(pages::breach_actions::breach_action),
             )
+            .service(
+                web::resource("/requests")
+                    .route(web::get().to(pages::requests::request_register))
+                    .route(web::post().to(pages::requests::log_request)),
+            )
+            .route(
+                "/requests/{id}",
+                web::get().to(pages::requests::request_page),
+            )
+            .route(
+                "/requests/{id}/documents",
+                web::post().to(pages::request_documents::attach_document),
+            )
+            .route(
+                "/exports/requests/{id}/documents/{file}",
+                web::get().to(pages::request_documents::download_document),
+            )
+            .route(
+                "/requests/{id}/{action}",
+                web::post().to(pages::requests::request_action),
+            )
+            .route("/records", web::get().to(pages::records::records_page))
+            .route(
+                "/records/{what}",
+                web::post().to(pages::records::records_submit),
+            )
+            .service(
+                web::resource("/calendar")
+                    .route(web::get().to(pages::records::calendar_page))
+                    .route(web::post().to(pages::records::calendar_submit)),
+            )
             .route("/reviews", web::get().to(pages::reviews::reviews))
             .route("/reviews/{id}", web::get().to(pages::reviews::review_page))
             .route(
@@ -242,6 +273,14 @@ pub fn start(app: App, settings: ServerSettings, listener: TcpListener) -> std::
             .route(
                 "/exports/breaches.csv",
                 web::get().to(downloads::breaches_csv),
+            )
+            .route(
+                "/exports/requests.csv",
+                web::get().to(downloads::requests_csv),
+            )
+            .route(
+                "/exports/processing-activities.csv",
+                web::get().to(downloads::processing_activities_csv),
             )
             .route(
                 "/schools/{id}/obligations",

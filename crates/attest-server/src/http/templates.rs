@@ -7,7 +7,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use minijinja::{Environment, Value, context};
 
-const TEMPLATES: [(&str, &str); 22] = [
+const TEMPLATES: [(&str, &str); 26] = [
     ("layout.html", include_str!("pages/templates/layout.html")),
     ("receipt.html", include_str!("pages/templates/receipt.html")),
     ("sign.html", include_str!("pages/templates/sign.html")),
@@ -16,6 +16,16 @@ const TEMPLATES: [(&str, &str); 22] = [
         include_str!("pages/templates/obligations.html"),
     ),
     ("done.html", include_str!("pages/templates/done.html")),
+    (
+        "requests.html",
+        include_str!("pages/templates/requests.html"),
+    ),
+    ("request.html", include_str!("pages/templates/request.html")),
+    ("records.html", include_str!("pages/templates/records.html")),
+    (
+        "calendar.html",
+        include_str!("pages/templates/calendar.html"),
+    ),
     ("invalid.html", include_str!("pages/templates/invalid.html")),
     ("me.html", include_str!("pages/templates/me.html")),
     ("reviews.html", include_str!("pages/templates/reviews.html")),

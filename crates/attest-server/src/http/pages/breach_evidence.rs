@@ -19,7 +19,7 @@ use crate::http::web_error::WebError;
 const FIELD_MAX_BYTES: usize = 20_000;
 
 /// Why an upload was not taken before it reached the application.
-enum Refused {
+pub(super) enum Refused {
     TooLarge(String),
     App(AppError),
 }
@@ -31,9 +31,9 @@ impl From<AppError> for Refused {
 }
 
 #[derive(Default)]
-struct UploadForm {
-    csrf: String,
-    upload: EvidenceUpload,
+pub(super) struct UploadForm {
+    pub(super) csrf: String,
+    pub(super) upload: EvidenceUpload,
     saw_file: bool,
 }
 
@@ -46,7 +46,7 @@ fn malformed(error: impl std::fmt::Display) -> Refused {
 
 /// Reads the form's parts, stopping as soon as one passes its limit. What was read
 /// before a refusal (the page's token comes first) is kept.
-async fn read_form(parts: Multipart) -> (UploadForm, Option<Refused>) {
+pub(super) async fn read_form(parts: Multipart) -> (UploadForm, Option<Refused>) {
     let mut form = UploadForm::default();
     let refused = read_parts(parts, &mut form).await.err();
     (form, refused)

@@ -60,3 +60,29 @@ impl Fields {
         }
     }
 }
+
+impl Fields {
+    /// A `date` field, required.
+    pub(crate) fn date(&self, name: &str) -> Result<chrono::NaiveDate, AppError> {
+        self.optional_date(name)?
+            .ok_or_else(|| AppError::invalid(name, "give the date"))
+    }
+
+    /// An optional `date` field, refused when given but not a date.
+    pub(crate) fn optional_date(&self, name: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+        match self.optional(name) {
+            None => Ok(None),
+            Some(raw) => chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| AppError::invalid(name, "give the date as YYYY-MM-DD")),
+        }
+    }
+
+    /// A whole number field.
+    pub(crate) fn number(&self, name: &str) -> Result<u32, AppError> {
+        self.one(name)
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid(name, "give a whole number"))
+    }
+}

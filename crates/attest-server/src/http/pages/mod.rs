@@ -17,6 +17,9 @@ mod form_fields;
 pub mod front;
 pub mod me;
 pub mod obligations;
+pub mod records;
+pub mod request_documents;
+pub mod requests;
 pub mod reviews;
 pub mod school;
 pub mod signing;
@@ -87,6 +90,9 @@ pub(crate) fn nav(principal: &Principal, current: &str) -> Vec<Value> {
     }
     items.push(("/reviews".to_owned(), "Policy reviews"));
     items.push(("/breaches".to_owned(), "Breaches"));
+    if trust_wide_reader(principal) || principal.has_role(Role::SchoolAdmin) {
+        items.push(("/requests".to_owned(), "Requests"));
+    }
     items.push(("/breaches/new".to_owned(), "Report a breach"));
     items
         .into_iter()
