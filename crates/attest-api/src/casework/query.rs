@@ -27,7 +27,7 @@ impl CaseworkQuery {
         ctx: &Context<'_>,
         kind: Option<String>,
         status: Option<String>,
-        #[graphql(default)] open_only: bool,
+        open_only: Option<bool>,
         school_id: Option<Uuid>,
         received_from: Option<NaiveDate>,
         received_to: Option<NaiveDate>,
@@ -36,7 +36,7 @@ impl CaseworkQuery {
         let filter = attest_app::RequestFilter {
             kind: kind.as_deref().map(word).transpose()?,
             status: status.as_deref().map(word).transpose()?,
-            open_only,
+            open_only: open_only.unwrap_or(false),
             school: school_id.map(SchoolId::from_uuid),
             received_from,
             received_to,
