@@ -33,6 +33,7 @@ mod policy_files;
 mod policy_source;
 mod portal;
 mod reminders;
+mod request_pages;
 mod requests;
 mod retention;
 mod scim;
