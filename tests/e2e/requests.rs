@@ -387,3 +387,22 @@ async fn logging_requests_too_fast_is_refused() {
         "nothing half-written"
     );
 }
+
+#[tokio::test]
+async fn reminders_stay_quiet_in_school_holidays_and_go_in_term() {
+    let test = TestApp::spawn().await;
+    let alpha = test.trust("alpha").await;
+    crate::signing::fixture(&test, &alpha.admin, "710401", &["Ann Early", "Bob Late"]).await;
+    // Monday 23 November falls in a half-term holiday between these two terms.
+    let holiday = json!({ "input": { "terms": [
+        { "name": "Autumn 1", "startsOn": "2026-09-02", "endsOn": "2026-11-20" },
+        { "name": "Autumn 2", "startsOn": "2026-11-30", "endsOn": "2026-12-18" }
+    ]}});
+    test.data(&alpha.admin, CALENDAR, holiday).await;
+    let trust = test.app.operator_for("alpha").await.expect("operator").trust();
+    let quiet = test.app.run_trust_reminders(trust).await.expect("tick");
+    assert_eq!(quiet.staff_emails, 0, "half term");
+    test.clock.set(at(30, 11, 2026));
+    let term = test.app.run_trust_reminders(trust).await.expect("tick");
+    assert_eq!(term.staff_emails, 2, "back in term");
+}
