@@ -399,7 +399,12 @@ async fn reminders_stay_quiet_in_school_holidays_and_go_in_term() {
         { "name": "Autumn 2", "startsOn": "2026-11-30", "endsOn": "2026-12-18" }
     ]}});
     test.data(&alpha.admin, CALENDAR, holiday).await;
-    let trust = test.app.operator_for("alpha").await.expect("operator").trust();
+    let trust = test
+        .app
+        .operator_for("alpha")
+        .await
+        .expect("operator")
+        .trust();
     let quiet = test.app.run_trust_reminders(trust).await.expect("tick");
     assert_eq!(quiet.staff_emails, 0, "half term");
     test.clock.set(at(30, 11, 2026));

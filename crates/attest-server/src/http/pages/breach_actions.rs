@@ -114,13 +114,28 @@ async fn act(
             };
             app.add_breach_note(principal, id, note).await?;
         }
+        "records" => {
+            let ids = |name: &str| {
+                fields
+                    .all(name)
+                    .iter()
+                    .map(|raw| raw.parse::<uuid::Uuid>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| AppError::invalid(name, "choose from the list"))
+            };
+            let wanted = attest_app::BreachRecords {
+                activities: ids("activity")?,
+                suppliers: ids("supplier")?,
+            };
+            app.link_breach_records(principal, id, wanted).await?;
+        }
         _ => return Err(AppError::NotFound("no such action".to_owned())),
     }
     Ok(())
 }
 
 /// `POST /breaches/{id}/{action}` (triage, assess, ico, subjects, other, close,
-/// close_not_a_breach, assign, note), with the page's CSRF token.
+/// close_not_a_breach, assign, note, records), with the page's CSRF token.
 pub async fn breach_action(
     mut caller: Caller,
     app: web::Data<App>,

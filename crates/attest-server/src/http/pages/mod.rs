@@ -11,6 +11,7 @@
 pub mod breach_actions;
 pub mod breach_board;
 pub mod breach_evidence;
+pub mod breach_records;
 pub mod breach_report;
 pub mod breaches;
 mod form_fields;
