@@ -97,12 +97,11 @@ impl<'a, C: ConnectionTrait> RequestDocuments<'a, C> {
                 ],
             )
             .await?;
-        Ok(self
-            .list(request)
+        self.list(request)
             .await?
             .into_iter()
             .find(|file| file.id == id)
-            .ok_or(StoreError::NotFound("document"))?)
+            .ok_or(StoreError::NotFound("document"))
     }
 
     /// The request's documents, oldest first, without their bytes.
