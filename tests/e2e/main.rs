@@ -16,6 +16,7 @@ mod breach_record;
 mod breaches;
 mod browser;
 mod browser_approval;
+mod browser_casework;
 mod browser_learning;
 mod browser_resign;
 mod casework_records;

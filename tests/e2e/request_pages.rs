@@ -287,15 +287,39 @@ async fn the_dpo_works_requests_and_records_on_the_pages() {
     assert_eq!(status, 403);
     // The breach page links the breach to the supplier it involved.
     let dpo_token = token(&test, &admin, "DPO", None).await;
-    let (breach, _) = crate::breach_desk::report(&test, &dpo_token, &school, "MIS export sent to the wrong school").await;
-    let supplier = test.data(&dpo_token, "{ suppliers { id } }", json!({})).await["suppliers"][0]["id"].as_str().expect("id").to_owned();
+    let (breach, _) = crate::breach_desk::report(
+        &test,
+        &dpo_token,
+        &school,
+        "MIS export sent to the wrong school",
+    )
+    .await;
+    let supplier = test
+        .data(&dpo_token, "{ suppliers { id } }", json!({}))
+        .await["suppliers"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let page = format!("/breaches/{breach}");
-    let (status, shown) = post(&dpo, &test, &page, &format!("{page}/records"), &[("supplier", &supplier)]).await;
+    let (status, shown) = post(
+        &dpo,
+        &test,
+        &page,
+        &format!("{page}/records"),
+        &[("supplier", &supplier)],
+    )
+    .await;
     assert_eq!(status, 303, "{shown}");
     let (_, shown) = get(&dpo, &test, &page).await;
-    assert!(shown.contains("Supplier: Arbor Education"), "linked on the breach");
+    assert!(
+        shown.contains("Supplier: Arbor Education"),
+        "linked on the breach"
+    );
     let (_, records) = get(&dpo, &test, "/records").await;
-    assert!(records.contains(&format!("/breaches/{breach}")), "and the breach on the supplier");
+    assert!(
+        records.contains(&format!("/breaches/{breach}")),
+        "and the breach on the supplier"
+    );
     let anonymous = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
