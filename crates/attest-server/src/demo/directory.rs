@@ -144,6 +144,7 @@ pub(super) async fn seed_directory(app: &App) -> anyhow::Result<DemoTrust> {
         signing_link: None,
         sign_in_links: Vec::new(),
         breaches: 0,
+        requests: 0,
         cast,
     })
 }

@@ -1,6 +1,7 @@
 //! `attest demo`: a fresh SQLite file with a demo trust (the five sample AUPs' schools,
 //! their staff, governors and volunteers, and an admin token), then the server.
 
+mod casework;
 mod directory;
 mod governance;
 mod graph;
@@ -34,6 +35,8 @@ pub struct DemoTrust {
     pub sign_in_links: Vec<(String, String, String)>,
     /// Breaches on the DPO's desk, in different states.
     pub breaches: usize,
+    /// Information requests on the DPO's desk.
+    pub requests: usize,
     /// Who is who.
     pub cast: Cast,
 }
@@ -147,6 +150,10 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "  breaches:   {} on the DPO's desk (just reported, clock running, reported to the ICO, closed)",
         demo.breaches
+    );
+    println!(
+        "  casework:   {} information requests at /requests (one under way, an FOI clock restarted after clarification, one awaiting ID, one answered); the term calendar at /calendar; processing activities and suppliers at /records",
+        demo.requests
     );
     println!(
         "  approval:   the first school's next AUP is in review: its chair of governors and headteacher approve it at /reviews"

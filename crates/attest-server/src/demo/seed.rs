@@ -147,6 +147,8 @@ pub async fn seed(app: &App) -> anyhow::Result<DemoTrust> {
     }
     demo.cast.signer = unsigned.get(3).map(|row| row.person);
     super::walkthrough::breaches(&past, &clock, &mut demo).await?;
+    clock.set(chrono::Utc::now());
+    demo.requests = super::casework::seed_casework(&past, &demo).await?;
     super::governance::policy_in_review(app, &demo).await?;
     super::walkthrough::sign_in_links(app, &mut demo).await?;
     demo.signatures = signatures;
