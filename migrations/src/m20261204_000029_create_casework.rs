@@ -201,6 +201,13 @@ async fn calendars_and_requests(manager: &SchemaManager<'_>) -> Result<(), DbErr
         .await?;
     manager
         .create_index(index(
+            "ix_info_requests_school",
+            InfoRequests::Table,
+            &[InfoRequests::TrustId, InfoRequests::SchoolId],
+        ))
+        .await?;
+    manager
+        .create_index(index(
             "ix_info_requests_due",
             InfoRequests::Table,
             &[
@@ -339,6 +346,16 @@ async fn records(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         ))
         .await?;
     manager
+        .create_index(index(
+            "ix_processing_activities_school",
+            ProcessingActivities::Table,
+            &[
+                ProcessingActivities::TrustId,
+                ProcessingActivities::SchoolId,
+            ],
+        ))
+        .await?;
+    manager
         .create_table(
             Table::create()
                 .table(Suppliers::Table)
@@ -380,6 +397,7 @@ async fn records(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(uuid(BreachLinks::TargetId))
                 .primary_key(
                     Index::create()
+                        .col(BreachLinks::TrustId)
                         .col(BreachLinks::BreachId)
                         .col(BreachLinks::Kind)
                         .col(BreachLinks::TargetId),

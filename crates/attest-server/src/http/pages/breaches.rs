@@ -199,7 +199,7 @@ pub(super) async fn show_breach(
         })
         .collect();
     let acts = app.may_act_as_dpo(principal).await?;
-    let records = super::breach_records::records_context(app, principal, id, acts).await?;
+    let linked_records = super::breach_records::records_context(app, principal, id, acts).await?;
     let handlers: Vec<Value> = if acts && view.breach.status.is_open() {
         app.breach_handlers(principal)
             .await?
@@ -321,7 +321,7 @@ pub(super) async fn show_breach(
             trained_on => facts.staff_trained_on.map(|day| day.format("%-d %B %Y").to_string()),
             records => facts.records_affected,
             evidence => evidence,
-            records => records,
+            linked_records => linked_records,
             evidence_max_mib => attest_domain::EVIDENCE_MAX_BYTES / (1024 * 1024),
         },
     )))
