@@ -161,6 +161,48 @@ fn worked_examples_of_foi_requests_on_a_school_calendar() {
 }
 
 #[test]
+fn clocks_count_school_days_and_months_across_the_clock_changes() {
+    // Autumn 2026 with its half term; the clocks go back on Sunday 25 October.
+    let terms = TermCalendar::parse(
+        vec![
+            term("Spring", day(2026, 1, 5), day(2026, 3, 27)),
+            term("Summer", day(2026, 4, 13), day(2026, 7, 21)),
+            term("Autumn 1", day(2026, 9, 2), day(2026, 10, 23)),
+            term("Autumn 2", day(2026, 11, 2), day(2026, 12, 18)),
+        ],
+        vec![],
+        vec![],
+    )
+    .expect("valid");
+    let calendar = terms.calendar(day(2026, 1, 1), 2);
+    // FOI received on the Friday before half term: the clock change falls in the holiday,
+    // the first school day is 2 November and the 20th is Friday 27 November.
+    let autumn = request(RequestKind::Foi, day(2026, 10, 23));
+    assert_eq!(
+        autumn.deadline(&calendar, day(2026, 10, 23)).due_on,
+        day(2026, 11, 27)
+    );
+    // FOI received the Thursday before the clocks go forward (29 March, in the Easter
+    // holidays): Friday 27 March is day 1, term resumes 13 April, and the early May bank
+    // holiday (4 May) is skipped, so the 20th school day is Friday 8 May.
+    let spring = request(RequestKind::Foi, day(2026, 3, 26));
+    assert_eq!(
+        spring.deadline(&calendar, day(2026, 3, 26)).due_on,
+        day(2026, 5, 8)
+    );
+    // A subject access request received on the day the clocks change runs one calendar
+    // month, to the same date: 29 March → Wednesday 29 April; 25 October → Wednesday
+    // 25 November.
+    for (received, due) in [
+        (day(2026, 3, 29), day(2026, 4, 29)),
+        (day(2026, 10, 25), day(2026, 11, 25)),
+    ] {
+        let sar = request(RequestKind::SubjectAccess, received);
+        assert_eq!(sar.deadline(&calendar, received).due_on, due, "{received}");
+    }
+}
+
+#[test]
 fn worked_examples_of_subject_access_requests() {
     let calendar = school_year().calendar(day(2025, 9, 1), 2);
     // School holidays do not extend a SAR: received 19 December 2025, due 19 January.
