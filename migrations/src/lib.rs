@@ -36,6 +36,7 @@ mod m20261203_000026_create_learning;
 mod m20261203_000027_create_attributes;
 mod m20261203_000028_create_induction;
 mod m20261204_000029_create_casework;
+mod m20261205_000030_index_obligation_closings;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000027_create_attributes::Migration),
             Box::new(m20261203_000028_create_induction::Migration),
             Box::new(m20261204_000029_create_casework::Migration),
+            Box::new(m20261205_000030_index_obligation_closings::Migration),
         ]
     }
 }

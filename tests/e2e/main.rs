@@ -29,6 +29,7 @@ mod http;
 mod jobs;
 mod learning;
 mod obligations_report;
+mod page_cache;
 mod policies;
 mod policy_files;
 mod policy_source;

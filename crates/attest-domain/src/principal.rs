@@ -242,7 +242,7 @@ impl Principal {
 }
 
 /// The schools within the trust that a scope reaches.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SchoolAccess {
     All,
     Only(BTreeSet<SchoolId>),
@@ -293,7 +293,7 @@ impl OwnRecords {
 
 /// The trust a query runs in, and the schools within it the caller may see.
 /// Obtainable only from a `Principal`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TenantScope {
     trust: TrustId,
     schools: SchoolAccess,

@@ -755,6 +755,121 @@ async fn hot_path(url: &str, admin: &str, seconds: u64, backend: &str, figures: 
     );
 }
 
+/// What the read measures share: the trust, the server and a client.
+struct ReadMeasures<'a> {
+    app: &'a App,
+    db: &'a Database,
+    operator: &'a Principal,
+    school: SchoolId,
+    url: &'a str,
+    client: &'a reqwest::Client,
+}
+
+impl ReadMeasures<'_> {
+    /// The model's SQL, summaries, a school's page and the hot path.
+    async fn run(&self, seconds: u64, backend: &str, figures: &mut Figures) -> anyhow::Result<()> {
+        let Self {
+            app,
+            db,
+            operator,
+            school,
+            url,
+            client,
+        } = *self;
+        let sql = time_sql(db, operator, school).await?;
+        figures.record("sql.summary_now_ms", millis(sql.summary));
+        figures.record("sql.summary_past_ms", millis(sql.summary_past));
+        figures.record("sql.school_page_ms", millis(sql.page));
+        println!(
+            "[{backend}] SQL directly (median of 7): model summary now {:.1} ms, 200 days ago {:.1} ms, a school's first page of 50 {:.1} ms",
+            millis(sql.summary),
+            millis(sql.summary_past),
+            millis(sql.page)
+        );
+
+        let admin = app
+            .issue_api_token(operator, "bench", "trust_admin", None, TokenExpiry::Never)
+            .await?
+            .secret;
+        let school_admin = app
+            .issue_api_token(
+                operator,
+                "bench school",
+                "school_admin",
+                Some(school),
+                TokenExpiry::Never,
+            )
+            .await?
+            .secret;
+
+        let summary_fields = "overall { total counts { status count percent } byKind { kind total } } schools { schoolId tally { total counts { status count } } }";
+        let now_body =
+            json!({ "query": format!("{{ complianceSummary {{ {summary_fields} }} }}") });
+        // An explicit asOf is never cached: each answer is computed afresh.
+        let at_body = |at: DateTime<Utc>| json!({ "query": format!("query($at: DateTime) {{ complianceSummary(asOf: $at) {{ {summary_fields} }} }}"), "variables": { "at": at.to_rfc3339() } });
+        post(client, url, Some(&admin), &now_body).await?;
+        let mut singles = Vec::new();
+        let started = Instant::now();
+        for _ in 0..40 {
+            let one = Instant::now();
+            post(client, url, Some(&admin), &at_body(Utc::now())).await?;
+            singles.push(one.elapsed());
+        }
+        let result = summarise(singles, 0, started.elapsed());
+        figures.latencies("graphql.summary_fresh_alone", &result);
+        println!("[{backend}] complianceSummary computed afresh, one caller at a time: {result}");
+        let past = Utc::now() - chrono::Duration::days(200);
+        let mut singles = Vec::new();
+        let started = Instant::now();
+        for _ in 0..40 {
+            let one = Instant::now();
+            post(client, url, Some(&admin), &at_body(past)).await?;
+            singles.push(one.elapsed());
+        }
+        let result = summarise(singles, 0, started.elapsed());
+        figures.latencies("graphql.summary_past_alone", &result);
+        println!(
+            "[{backend}] complianceSummary(asOf: 200 days ago), one caller at a time: {result}"
+        );
+        let result = load(url, &admin, at_body(Utc::now()), seconds).await;
+        figures.latencies("graphql.summary_fresh_64", &result);
+        println!(
+            "[{backend}] complianceSummary computed afresh each time, 64 connections: {result}"
+        );
+        let result = load(url, &admin, now_body, seconds).await;
+        figures.latencies("graphql.summary_now_shared_64", &result);
+        println!(
+            "[{backend}] complianceSummary for now (shared, up to 5 s old), 64 connections: {result}"
+        );
+        let result = load(
+            url,
+            &admin,
+            at_body(Utc::now() - chrono::Duration::days(200)),
+            seconds,
+        )
+        .await;
+        figures.latencies("graphql.summary_past_64", &result);
+        println!("[{backend}] complianceSummary(asOf: 200 days ago), 64 connections: {result}");
+        let page_body = json!({ "query": format!("{{ compliance(schoolId: \"{school}\", first: 50) {{ edges {{ node {{ fullName status dueOn policyTitle membershipKind }} }} pageInfo {{ hasNextPage endCursor }} }} }}") });
+        post(client, url, Some(&school_admin), &page_body).await?;
+        let result = load(url, &school_admin, page_body, seconds).await;
+        figures.latencies("graphql.school_page", &result);
+        let sql_rate = sql_page_throughput(db, operator, school, seconds).await;
+        #[allow(clippy::cast_precision_loss)]
+        let graphql_rate = result.requests as f64 / result.elapsed.as_secs_f64();
+        figures.record("sql.school_page_per_second", sql_rate.round());
+        figures.record(
+            "graphql.school_page_share_of_sql",
+            (graphql_rate / sql_rate * 100.0).round() / 100.0,
+        );
+        println!(
+            "[{backend}] compliance page (a school, first 50), 64 connections: {result}; the same SQL alone {sql_rate:.0}/s"
+        );
+        hot_path(url, &admin, seconds, backend, figures).await;
+        Ok(())
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let seconds: u64 = std::env::args()
@@ -855,83 +970,20 @@ async fn main() -> anyhow::Result<()> {
         figures.print(backend);
         return Ok(());
     }
-    let school = generated.schools[7];
-    let sql = time_sql(&db, &operator, school).await?;
-    figures.record("sql.summary_now_ms", millis(sql.summary));
-    figures.record("sql.summary_past_ms", millis(sql.summary_past));
-    figures.record("sql.school_page_ms", millis(sql.page));
-    println!(
-        "[{backend}] SQL directly (median of 7): model summary now {:.1} ms, 200 days ago {:.1} ms, a school's first page of 50 {:.1} ms",
-        millis(sql.summary),
-        millis(sql.summary_past),
-        millis(sql.page)
-    );
-
-    let admin = app
-        .issue_api_token(&operator, "bench", "trust_admin", None, TokenExpiry::Never)
-        .await?
-        .secret;
-    let school_admin = app
-        .issue_api_token(
-            &operator,
-            "bench school",
-            "school_admin",
-            Some(school),
-            TokenExpiry::Never,
-        )
-        .await?
-        .secret;
     let (url, handle) = serve(&app)?;
-
-    let summary_fields = "overall { total counts { status count percent } byKind { kind total } } schools { schoolId tally { total counts { status count } } }";
-    let now_body = json!({ "query": format!("{{ complianceSummary {{ {summary_fields} }} }}") });
-    // An explicit asOf is never cached: each answer is computed afresh.
-    let at_body = |at: DateTime<Utc>| json!({ "query": format!("query($at: DateTime) {{ complianceSummary(asOf: $at) {{ {summary_fields} }} }}"), "variables": { "at": at.to_rfc3339() } });
     let client = reqwest::Client::new();
-    post(&client, &url, Some(&admin), &now_body).await?;
-    let mut singles = Vec::new();
-    let started = Instant::now();
-    for _ in 0..40 {
-        let one = Instant::now();
-        post(&client, &url, Some(&admin), &at_body(Utc::now())).await?;
-        singles.push(one.elapsed());
+    // BENCH_ONLY=rush: straight to September (publish, tick, mail, the rush).
+    if std::env::var("BENCH_ONLY").as_deref() != Ok("rush") {
+        let read_measures = ReadMeasures {
+            app: &app,
+            db: &db,
+            operator: &operator,
+            school: generated.schools[7],
+            url: &url,
+            client: &client,
+        };
+        read_measures.run(seconds, backend, &mut figures).await?;
     }
-    let result = summarise(singles, 0, started.elapsed());
-    figures.latencies("graphql.summary_fresh_alone", &result);
-    println!("[{backend}] complianceSummary computed afresh, one caller at a time: {result}");
-    let result = load(&url, &admin, at_body(Utc::now()), seconds).await;
-    figures.latencies("graphql.summary_fresh_64", &result);
-    println!("[{backend}] complianceSummary computed afresh each time, 64 connections: {result}");
-    let result = load(&url, &admin, now_body, seconds).await;
-    figures.latencies("graphql.summary_now_shared_64", &result);
-    println!(
-        "[{backend}] complianceSummary for now (shared, up to 5 s old), 64 connections: {result}"
-    );
-    let result = load(
-        &url,
-        &admin,
-        at_body(Utc::now() - chrono::Duration::days(200)),
-        seconds,
-    )
-    .await;
-    figures.latencies("graphql.summary_past_64", &result);
-    println!("[{backend}] complianceSummary(asOf: 200 days ago), 64 connections: {result}");
-    let page_body = json!({ "query": format!("{{ compliance(schoolId: \"{school}\", first: 50) {{ edges {{ node {{ fullName status dueOn policyTitle membershipKind }} }} pageInfo {{ hasNextPage endCursor }} }} }}") });
-    post(&client, &url, Some(&school_admin), &page_body).await?;
-    let result = load(&url, &school_admin, page_body, seconds).await;
-    figures.latencies("graphql.school_page", &result);
-    let sql_rate = sql_page_throughput(&db, &operator, school, seconds).await;
-    #[allow(clippy::cast_precision_loss)]
-    let graphql_rate = result.requests as f64 / result.elapsed.as_secs_f64();
-    figures.record("sql.school_page_per_second", sql_rate.round());
-    figures.record(
-        "graphql.school_page_share_of_sql",
-        (graphql_rate / sql_rate * 100.0).round() / 100.0,
-    );
-    println!(
-        "[{backend}] compliance page (a school, first 50), 64 connections: {result}; the same SQL alone {sql_rate:.0}/s"
-    );
-    hot_path(&url, &admin, seconds, backend, &mut figures).await;
 
     // September: a new AUP version everyone must sign, and a link for each person.
     let september = publish_september(&app, &operator, generated.aup).await?;
@@ -981,6 +1033,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let signers = ready.len();
     let queue = Arc::new(tokio::sync::Mutex::new(ready.into_iter()));
+    println!("[{backend}] rush: starting {signers} signatures");
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CONNECTIONS {

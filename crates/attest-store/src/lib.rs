@@ -7,6 +7,7 @@
 //! This crate knows nothing of HTTP or GraphQL, and holds no business rules.
 
 mod connect;
+mod data_version;
 mod entities;
 mod error;
 mod repo;
@@ -17,6 +18,7 @@ pub use connect::{
     Backend, DEFAULT_ACQUIRE_TIMEOUT, Database, backend, connect, connect_with, migrate,
     pending_migrations,
 };
+pub use data_version::{DataVersion, DataVersions};
 pub use error::StoreError;
 pub use repo::{
     Acceptance, Acceptances, ApiTokens, ApprovalDefaults, AttributeSource, Attributes, Audit,

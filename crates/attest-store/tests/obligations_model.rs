@@ -584,6 +584,31 @@ async fn check(events: Vec<(u64, Event)>, asks: Vec<u64>) -> Result<(), TestCase
             events
         );
     }
+    // An instant on or after the last change is answered from the current rows, and
+    // they must then be exactly the rows in force at it; any earlier one from history.
+    for ask in asks.iter().copied().chain([end]) {
+        let chosen = Obligations::new(&trust.db, &trust.scope)
+            .revision_at(noon(ask))
+            .await
+            .expect("revision");
+        prop_assert_eq!(
+            model_at(&trust, ask, chosen).await,
+            model_at(&trust, ask, Revision::AsOf).await,
+            "day {} read from {:?} after {:?}",
+            ask,
+            chosen,
+            events
+        );
+    }
+    prop_assert_eq!(
+        Obligations::new(&trust.db, &trust.scope)
+            .revision_at(noon(end))
+            .await
+            .expect("revision"),
+        Revision::Current,
+        "after rolling to day {}, nothing has changed since its noon",
+        end
+    );
     prop_assert_eq!(
         model_at(&trust, end, Revision::Current).await,
         recomputed_at(&trust, end).await,

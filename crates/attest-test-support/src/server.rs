@@ -229,6 +229,14 @@ impl TestApp {
         Some(test)
     }
 
+    /// The URL of the server's database, for a second pool (another replica).
+    pub fn database_url(&self) -> &str {
+        self.database
+            .as_ref()
+            .map(TestDatabase::url)
+            .expect("a server on a test database of its own")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -50,7 +50,7 @@ impl App {
             as_of,
             ..ComplianceFilter::default()
         };
-        let (query, revision) = self.compliance_query(principal.trust(), &filter).await?;
+        let (query, revision) = self.compliance_query(&principal.scope(), &filter).await?;
         let scope = principal.scope();
         let counts = Obligations::new(&self.db, &scope)
             .counts_by_policy(&query, revision)

@@ -10,11 +10,12 @@ use attest_store::{
 };
 use chrono::{DateTime, Utc};
 
+use super::PageKey;
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
 pub const MAX_COMPLIANCE_PAGE: u64 = 500;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ComplianceFilter {
     pub school: Option<SchoolId>,
     pub person: Option<PersonId>,
@@ -25,6 +26,7 @@ pub struct ComplianceFilter {
     pub as_of: Option<DateTime<Utc>>,
 }
 
+#[derive(Clone)]
 pub struct CompliancePage {
     pub rows: Vec<ComplianceRow>,
     /// Where the next page starts; `None` on the last page.
@@ -97,12 +99,12 @@ impl App {
     /// forward to today).
     pub(crate) async fn compliance_query(
         &self,
-        trust: attest_domain::TrustId,
+        scope: &attest_domain::TenantScope,
         filter: &ComplianceFilter,
     ) -> Result<(ComplianceQuery, Revision), AppError> {
-        self.roll_obligations(trust).await?;
+        self.roll_obligations(scope.trust()).await?;
         let revision = match filter.as_of {
-            Some(_) => Revision::AsOf,
+            Some(at) => Obligations::new(&self.db, scope).revision_at(at).await?,
             None => Revision::Current,
         };
         Ok((self.query_at(filter), revision))
@@ -121,6 +123,11 @@ impl App {
         }
     }
 
+    /// How many compliance pages were given again from memory (nothing written since).
+    pub fn compliance_page_hits(&self) -> u64 {
+        self.pages.hits()
+    }
+
     /// A page of people × policies with their status, ordered by name.
     pub async fn compliance(
         &self,
@@ -136,11 +143,45 @@ impl App {
             ));
         }
         let scope = principal.scope();
-        if let Some(school) = filter.school {
-            Schools::new(&self.db, &scope).get(school).await?;
+        // Only "now" is kept: a past instant is asked about once.
+        let version = match filter.as_of {
+            None => self.pages.version(&self.db).await?,
+            Some(_) => None,
+        };
+        let key = PageKey {
+            scope: scope.clone(),
+            filter: filter.clone(),
+            first,
+            after: after.clone(),
+            day: self.today(),
+        };
+        if let Some(mut page) = version
+            .as_ref()
+            .and_then(|version| self.pages.get(&key, version))
+        {
+            // Nothing was written since it was read, on the same day: it is the answer now.
+            page.as_of = self.now();
+            return Ok(page);
         }
-        let (query, revision) = self.compliance_query(principal.trust(), &filter).await?;
-        let mut rows = Obligations::new(&self.db, &scope)
+        let page = self.read_page(&scope, filter, first, after).await?;
+        if let Some(version) = version {
+            self.pages.keep(key, version, &page);
+        }
+        Ok(page)
+    }
+
+    async fn read_page(
+        &self,
+        scope: &attest_domain::TenantScope,
+        filter: ComplianceFilter,
+        first: u64,
+        after: Option<ComplianceCursor>,
+    ) -> Result<CompliancePage, AppError> {
+        if let Some(school) = filter.school {
+            Schools::new(&self.db, scope).get(school).await?;
+        }
+        let (query, revision) = self.compliance_query(scope, &filter).await?;
+        let mut rows = Obligations::new(&self.db, scope)
             .page(&query, revision, after.as_ref(), first + 1)
             .await?;
         let next = if rows.len() as u64 > first {
@@ -172,7 +213,7 @@ impl App {
         if let Some(school) = filter.school {
             Schools::new(&self.db, &scope).get(school).await?;
         }
-        let (query, revision) = self.compliance_query(principal.trust(), &filter).await?;
+        let (query, revision) = self.compliance_query(&scope, &filter).await?;
         Ok(Obligations::new(&self.db, &scope)
             .page(&query, revision, None, u64::MAX)
             .await?)
@@ -182,7 +223,7 @@ impl App {
     /// (or the principal's schools): what a reminder tick works through.
     pub async fn owing_now(&self, principal: &Principal) -> Result<Vec<ComplianceRow>, AppError> {
         let (query, _) = self
-            .compliance_query(principal.trust(), &ComplianceFilter::default())
+            .compliance_query(&principal.scope(), &ComplianceFilter::default())
             .await?;
         Ok(Obligations::new(&self.db, &principal.scope())
             .owing(&query)
@@ -223,7 +264,7 @@ impl App {
             as_of,
             ..ComplianceFilter::default()
         };
-        let (query, revision) = self.compliance_query(scope.trust(), &filter).await?;
+        let (query, revision) = self.compliance_query(scope, &filter).await?;
         let counts = Obligations::new(&self.db, scope)
             .counts(&query, revision, true)
             .await?;

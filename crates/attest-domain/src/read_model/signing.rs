@@ -198,7 +198,7 @@ pub struct Exemption {
 }
 
 /// Keyset position in a compliance listing.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ComplianceCursor {
     pub full_name: String,
     pub person: PersonId,

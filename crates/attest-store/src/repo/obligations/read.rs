@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use attest_domain::TenantScope;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
@@ -85,6 +86,34 @@ pub(super) fn status(day: &str) -> String {
               WHEN o.due_on IS NULL OR o.due_on > {day} THEN 'compliant' \
               WHEN o.overdue_after < {day} THEN 'overdue' ELSE 'due' END"
     )
+}
+
+impl<C: ConnectionTrait> Obligations<'_, C> {
+    /// Which rows answer a question about `at`: the current ones when nothing in the
+    /// trust's model has opened or closed since (they are then exactly the rows in force
+    /// at `at`, and their small index is read), else the history. Two index probes.
+    pub async fn revision_at(&self, at: DateTime<Utc>) -> Result<Revision, StoreError> {
+        let row = self
+            .conn
+            .query_one_raw(self.statement(
+                "SELECT (SELECT valid_from FROM obligations WHERE trust_id = $1 \
+                         ORDER BY valid_from DESC LIMIT 1) AS opened, \
+                        (SELECT valid_to FROM obligations WHERE trust_id = $1 \
+                         AND valid_to IS NOT NULL ORDER BY valid_to DESC LIMIT 1) AS closed",
+                vec![self.scope.trust().as_uuid().into()],
+            ))
+            .await?;
+        let (opened, closed): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = match row {
+            Some(row) => (row.try_get("", "opened")?, row.try_get("", "closed")?),
+            None => (None, None),
+        };
+        let changed = opened.max(closed);
+        Ok(if changed.is_none_or(|changed| changed <= at) {
+            Revision::Current
+        } else {
+            Revision::AsOf
+        })
+    }
 }
 
 impl<C: ConnectionTrait> Obligations<'_, C> {
