@@ -37,6 +37,7 @@ mod m20261203_000027_create_attributes;
 mod m20261203_000028_create_induction;
 mod m20261204_000029_create_casework;
 mod m20261205_000030_index_obligation_closings;
+mod m20261205_000031_index_magic_links_by_trust;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000028_create_induction::Migration),
             Box::new(m20261204_000029_create_casework::Migration),
             Box::new(m20261205_000030_index_obligation_closings::Migration),
+            Box::new(m20261205_000031_index_magic_links_by_trust::Migration),
         ]
     }
 }

@@ -157,8 +157,8 @@ impl App {
         let now = self.now();
         let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
         let mut owed = self.owing_now(operator).await?;
-        // Digests list people by name.
-        owed.sort_by(|a, b| {
+        // Digests list people by name (each row's key is unique: no stability needed).
+        owed.sort_unstable_by(|a, b| {
             (&a.full_name, a.person, a.policy, a.school).cmp(&(
                 &b.full_name,
                 b.person,

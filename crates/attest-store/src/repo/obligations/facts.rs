@@ -1,6 +1,6 @@
 //! Loading what the obligation rules read, for a slice of the trust.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use attest_domain::obligations::{
     AnswerFact, AttributeFact, ExemptionFact, MembershipFact, PersonFacts, PolicyFacts, VersionFact,
@@ -118,22 +118,47 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
     }
 
     /// The trust's policies (or one), with their published versions and audiences.
+    /// The trust's policies (or `only` one), with their versions, audiences and rules.
+    /// With `schools`, only the trust's own policies and those of these schools: what a
+    /// slice of people whose memberships are all there can owe.
     pub(super) async fn policy_facts(
         &self,
         only: Option<PolicyId>,
+        schools: Option<&BTreeSet<SchoolId>>,
     ) -> Result<Vec<PolicyFacts>, StoreError> {
         let mut values = vec![self.trust()];
-        let mut filter = String::new();
+        let mut own = String::new();
         if let Some(policy) = only {
             values.push(policy.as_uuid().into());
-            filter = " AND policy_id = $2".to_owned();
+            own = " AND id = $2".to_owned();
         }
+        if let Some(schools) = schools {
+            let marks: Vec<String> = schools
+                .iter()
+                .map(|school| {
+                    values.push(school.as_uuid().into());
+                    format!("${}", values.len())
+                })
+                .collect();
+            own.push_str(&if marks.is_empty() {
+                " AND school_id IS NULL".to_owned()
+            } else {
+                format!(
+                    " AND (school_id IS NULL OR school_id IN ({}))",
+                    marks.join(", ")
+                )
+            });
+        }
+        let filter = if own.is_empty() {
+            String::new()
+        } else {
+            format!(" AND policy_id IN (SELECT id FROM policies WHERE trust_id = $1{own})")
+        };
         let policies: Vec<PolicyRow> = self
             .rows(
                 format!(
                     "SELECT id, kind, school_id, grace_days, retired_at FROM policies \
-                     WHERE trust_id = $1{}",
-                    filter.replace("policy_id", "id")
+                     WHERE trust_id = $1{own}"
                 ),
                 values.clone(),
             )

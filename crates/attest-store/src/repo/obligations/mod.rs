@@ -10,12 +10,12 @@ pub use by_policy::PolicyCount;
 pub use read::Revision;
 mod revisions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use attest_domain::obligations::{
     ObligationState, PolicyFacts, recheck_after, start_of_day, states_at, timeline,
 };
-use attest_domain::{LONDON, PersonId, PolicyId, TenantScope};
+use attest_domain::{LONDON, PersonId, PolicyId, SchoolId, TenantScope};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
@@ -185,8 +185,15 @@ impl<'a, C: ConnectionTrait> Obligations<'a, C> {
     ) -> Result<Refreshed, StoreError> {
         let day = school_day(at);
         self.lock_current(slice).await?;
-        let policies = self.policy_facts(slice.policy).await?;
         let people = self.person_facts(slice).await?;
+        // Named people owe only the trust's policies and their schools' own.
+        let schools: Option<BTreeSet<SchoolId>> = slice.people.as_ref().map(|_| {
+            people
+                .values()
+                .flat_map(|person| person.memberships.iter().map(|m| m.school))
+                .collect()
+        });
+        let policies = self.policy_facts(slice.policy, schools.as_ref()).await?;
         let mut fresh: Vec<ObligationState> = Vec::new();
         let mut rechecks = Vec::with_capacity(people.len());
         for person in people.values() {
@@ -204,7 +211,7 @@ impl<'a, C: ConnectionTrait> Obligations<'a, C> {
     pub async fn rebuild(&self, at: DateTime<Utc>) -> Result<Refreshed, StoreError> {
         let slice = ObligationSlice::everyone();
         let removed = self.clear().await?;
-        let policies = self.policy_facts(None).await?;
+        let policies = self.policy_facts(None, None).await?;
         let people = self.person_facts(&slice).await?;
         let day = school_day(at);
         let mut revisions: Vec<StoredRevision> = Vec::new();
@@ -258,7 +265,7 @@ impl<'a, C: ConnectionTrait> Obligations<'a, C> {
         at: DateTime<Utc>,
     ) -> Result<(u64, Vec<ObligationDifference>), StoreError> {
         let slice = ObligationSlice::everyone();
-        let policies: Vec<PolicyFacts> = self.policy_facts(None).await?;
+        let policies: Vec<PolicyFacts> = self.policy_facts(None, None).await?;
         let day = school_day(at);
         let mut fresh: BTreeMap<_, ObligationState> = BTreeMap::new();
         for person in self.person_facts(&slice).await?.values() {
