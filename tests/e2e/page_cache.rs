@@ -5,26 +5,12 @@
 
 use attest_tests::{TestApp, error_code};
 use chrono::Duration;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::access::token;
-use crate::signing::{fixture, magic_link, sign_with_link};
+use crate::signing::{fixture, magic_link, sign_with_link, statuses as rows};
 
 const PAGE: &str = "query($s: UUID) { compliance(schoolId: $s, first: 50) { edges { node { fullName status } } } }";
-
-fn rows(data: &Value) -> Vec<(String, String)> {
-    data["compliance"]["edges"]
-        .as_array()
-        .expect("edges")
-        .iter()
-        .map(|edge| {
-            (
-                edge["node"]["fullName"].as_str().unwrap_or("").to_owned(),
-                edge["node"]["status"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
-}
 
 fn expect(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs

@@ -132,7 +132,7 @@ pub async fn sign_with_link(test: &TestApp, secret: &str, name: &str) -> Value {
     test.graphql(None, SIGN, json!({ "input": input })).await
 }
 
-fn statuses(data: &Value) -> Vec<(String, String)> {
+pub(crate) fn statuses(data: &Value) -> Vec<(String, String)> {
     data["compliance"]["edges"]
         .as_array()
         .expect("edges")
