@@ -118,7 +118,7 @@ pub struct App {
     public_url: Arc<str>,
     summaries: Arc<signing::SummaryCache>,
     /// Compliance pages, given again while nothing has been written since.
-    pages: Arc<signing::PageCache>,
+    pages: Arc<signing::CompliancePages>,
     /// Commits answers to the signing chain in batches.
     chain_writer: Arc<signing::ChainWriter>,
     /// Published texts and their hashes, read and computed once.
@@ -144,7 +144,7 @@ impl App {
     pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
         Self {
             credentials: Arc::new(authenticate::Credentials::for_database(&db)),
-            pages: Arc::new(signing::PageCache::for_database(&db)),
+            pages: Arc::new(signing::CompliancePages::for_database(&db)),
             db,
             clock,
             trusts: Arc::default(),
@@ -215,7 +215,7 @@ impl App {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self.summaries = Arc::default();
-        self.pages = Arc::new(signing::PageCache::for_database(&self.db));
+        self.pages = Arc::new(signing::CompliancePages::for_database(&self.db));
         self
     }
 

@@ -10,7 +10,6 @@ use attest_store::{
 };
 use chrono::{DateTime, Utc};
 
-use super::PageKey;
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
 
 pub const MAX_COMPLIANCE_PAGE: u64 = 500;
@@ -25,6 +24,19 @@ pub struct ComplianceFilter {
     /// Ask about another instant (history); now when `None`.
     pub as_of: Option<DateTime<Utc>>,
 }
+
+/// Everything a kept compliance page depends on besides the database's content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PageKey {
+    scope: attest_domain::TenantScope,
+    filter: ComplianceFilter,
+    first: u64,
+    after: Option<ComplianceCursor>,
+    day: chrono::NaiveDate,
+}
+
+/// Compliance pages, given again while nothing has been written since.
+pub(crate) type CompliancePages = super::PageCache<PageKey, CompliancePage>;
 
 #[derive(Clone)]
 pub struct CompliancePage {

@@ -26,9 +26,10 @@ mod timestamp;
 
 pub(crate) use chain_writer::ChainWriter;
 pub(crate) use completion::Completed;
+pub(crate) use compliance::CompliancePages;
 pub(crate) use compliance::{csv_error, finish_csv, safe_cell};
 pub(crate) use obligation::Obligation;
-pub(crate) use page_cache::{PageCache, PageKey};
+pub(crate) use page_cache::PageCache;
 pub(crate) use signing_texts::SigningTexts;
 pub use summary_cache::SUMMARY_TTL;
 pub(crate) use summary_cache::SummaryCache;

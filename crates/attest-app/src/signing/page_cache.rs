@@ -8,34 +8,25 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use attest_domain::{ComplianceCursor, TenantScope};
-use attest_store::{DataVersion, DataVersions, Database};
-use chrono::NaiveDate;
+use std::hash::Hash;
 
-use super::compliance::{ComplianceFilter, CompliancePage};
+use attest_store::{DataVersion, DataVersions, Database};
+
 use crate::AppError;
 
 /// Pages kept at most (a trust has a few hundred schools, each with a handful of filters
 /// people use); past it, stale pages go first, then everything.
 const MAX_PAGES: usize = 2_048;
 
-/// Everything a page depends on besides the database's content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct PageKey {
-    pub scope: TenantScope,
-    pub filter: ComplianceFilter,
-    pub first: u64,
-    pub after: Option<ComplianceCursor>,
-    pub day: NaiveDate,
-}
-
-pub(crate) struct PageCache {
+/// Pages of type `P` by key `K` (everything a page depends on besides the database's
+/// content: the caller's reach, the question, the day).
+pub(crate) struct PageCache<K, P> {
     versions: DataVersions,
-    pages: Mutex<HashMap<PageKey, (DataVersion, CompliancePage)>>,
+    pages: Mutex<HashMap<K, (DataVersion, P)>>,
     hits: AtomicU64,
 }
 
-impl PageCache {
+impl<K: Hash + Eq, P: Clone> PageCache<K, P> {
     pub fn for_database(db: &Database) -> Self {
         Self {
             versions: DataVersions::for_database(db),
@@ -50,7 +41,7 @@ impl PageCache {
     }
 
     /// The page kept for `key` at `version`, if nothing has been written since.
-    pub fn get(&self, key: &PageKey, version: &DataVersion) -> Option<CompliancePage> {
+    pub fn get(&self, key: &K, version: &DataVersion) -> Option<P> {
         let pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
         let page = pages
             .get(key)
@@ -67,7 +58,7 @@ impl PageCache {
         self.hits.load(Ordering::Relaxed)
     }
 
-    pub fn keep(&self, key: PageKey, version: DataVersion, page: &CompliancePage) {
+    pub fn keep(&self, key: K, version: DataVersion, page: &P) {
         let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
         // Stale pages are useless once the version moved on: drop them first.
         if pages.len() >= MAX_PAGES {
