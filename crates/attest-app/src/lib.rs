@@ -225,42 +225,6 @@ impl App {
 
     /// Today as a school in England counts it.
     pub fn today(&self) -> NaiveDate {
-        school_day(self.now())
-    }
-}
-
-/// The day an instant falls on in England: late evening in British Summer Time is
-/// already the next day, so a clock's deadline never counts a day early or late.
-pub fn school_day(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&SCHOOL_TIME_ZONE).date_naive()
-}
-
-#[cfg(test)]
-mod school_day_tests {
-    use chrono::TimeZone;
-
-    use super::*;
-
-    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
-            .single()
-            .expect("valid")
-    }
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("valid")
-    }
-
-    #[test]
-    fn the_day_follows_england_across_the_clock_changes() {
-        // Clocks go forward at 01:00 UTC on Sunday 29 March 2026.
-        assert_eq!(school_day(at(2026, 3, 28, 23, 30)), date(2026, 3, 28));
-        assert_eq!(school_day(at(2026, 3, 29, 23, 30)), date(2026, 3, 30));
-        // In summer time 23:00 UTC is already midnight in England.
-        assert_eq!(school_day(at(2026, 7, 20, 22, 59)), date(2026, 7, 20));
-        assert_eq!(school_day(at(2026, 7, 20, 23, 0)), date(2026, 7, 21));
-        // Back at 01:00 UTC on Sunday 25 October 2026: UTC and England agree again.
-        assert_eq!(school_day(at(2026, 10, 24, 23, 30)), date(2026, 10, 25));
-        assert_eq!(school_day(at(2026, 10, 25, 23, 30)), date(2026, 10, 25));
+        attest_domain::school_day(self.now())
     }
 }

@@ -104,7 +104,7 @@ pub use records::{
 };
 pub use retention::{Disposal, Keep, RecordKind, RetentionSchedule};
 pub use role::{Role, RoleAssignment};
-pub use schedule::{LONDON, ReminderPlan, ReminderStep, SendWindow};
+pub use schedule::{LONDON, ReminderPlan, ReminderStep, SendWindow, school_day};
 pub use sign_in::{EmailSignIn, SignInMethod};
 pub use sync_plan::{
     DirectoryUser, FieldChange, KnownPerson, LeaverAlarm, MappingRules, MatchField, Matcher,

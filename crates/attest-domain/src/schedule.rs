@@ -7,6 +7,12 @@ use chrono_tz::Tz;
 /// The time zone of every school-facing time.
 pub const LONDON: Tz = chrono_tz::Europe::London;
 
+/// The day an instant falls on in England: late evening in British Summer Time is
+/// already the next day, so a clock's deadline never counts a day early or late.
+pub fn school_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&LONDON).date_naive()
+}
+
 /// The hours email may be sent to staff: by default Monday to Friday, 08:00 to 18:00.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SendWindow {
@@ -286,5 +292,35 @@ mod tests {
             ReminderStep::Reminder { number: 2, days: 7 }.key(),
             "reminder_7d"
         );
+    }
+}
+
+#[cfg(test)]
+mod school_day_tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .expect("valid")
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid")
+    }
+
+    #[test]
+    fn the_day_follows_england_across_the_clock_changes() {
+        // Clocks go forward at 01:00 UTC on Sunday 29 March 2026.
+        assert_eq!(school_day(at(2026, 3, 28, 23, 30)), date(2026, 3, 28));
+        assert_eq!(school_day(at(2026, 3, 29, 23, 30)), date(2026, 3, 30));
+        // In summer time 23:00 UTC is already midnight in England.
+        assert_eq!(school_day(at(2026, 7, 20, 22, 59)), date(2026, 7, 20));
+        assert_eq!(school_day(at(2026, 7, 20, 23, 0)), date(2026, 7, 21));
+        // Back at 01:00 UTC on Sunday 25 October 2026: UTC and England agree again.
+        assert_eq!(school_day(at(2026, 10, 24, 23, 30)), date(2026, 10, 25));
+        assert_eq!(school_day(at(2026, 10, 25, 23, 30)), date(2026, 10, 25));
     }
 }

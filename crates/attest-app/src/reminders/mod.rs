@@ -155,7 +155,7 @@ impl App {
         plan: &ReminderPlan,
     ) -> Result<ReminderReport, AppError> {
         let now = self.now();
-        let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let today = attest_domain::school_day(now);
         let mut owed = self.owing_now(operator).await?;
         // Digests list people by name (each row's key is unique: no stability needed).
         owed.sort_unstable_by(|a, b| {

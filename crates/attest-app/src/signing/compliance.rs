@@ -10,7 +10,7 @@ use attest_store::{
 };
 use chrono::{DateTime, Utc};
 
-use crate::{App, AppError, SCHOOL_TIME_ZONE};
+use crate::{App, AppError};
 
 pub const MAX_COMPLIANCE_PAGE: u64 = 500;
 
@@ -126,7 +126,7 @@ impl App {
         let as_of = filter.as_of.unwrap_or_else(|| self.now());
         ComplianceQuery {
             as_of,
-            as_of_day: as_of.with_timezone(&SCHOOL_TIME_ZONE).date_naive(),
+            as_of_day: attest_domain::school_day(as_of),
             school: filter.school,
             person: filter.person,
             policy: filter.policy,
@@ -160,6 +160,9 @@ impl App {
             None => self.pages.version(&self.db).await?,
             Some(_) => None,
         };
+        let Some(version) = version else {
+            return self.read_page(&scope, filter, first, after).await;
+        };
         let key = PageKey {
             scope: scope.clone(),
             filter: filter.clone(),
@@ -167,18 +170,13 @@ impl App {
             after: after.clone(),
             day: self.today(),
         };
-        if let Some(mut page) = version
-            .as_ref()
-            .and_then(|version| self.pages.get(&key, version))
-        {
+        if let Some(mut page) = self.pages.get(&key, &version) {
             // Nothing was written since it was read, on the same day: it is the answer now.
             page.as_of = self.now();
             return Ok(page);
         }
         let page = self.read_page(&scope, filter, first, after).await?;
-        if let Some(version) = version {
-            self.pages.keep(key, version, &page);
-        }
+        self.pages.keep(key, version, &page);
         Ok(page)
     }
 

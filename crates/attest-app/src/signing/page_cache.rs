@@ -5,10 +5,9 @@
 //! by any replica or the CLI, makes it stale. The version is one cheap read per ask.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-
-use std::hash::Hash;
 
 use attest_store::{DataVersion, DataVersions, Database};
 

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use attest_domain::obligations::{
     ObligationState, PolicyFacts, recheck_after, start_of_day, states_at, timeline,
 };
-use attest_domain::{LONDON, PersonId, PolicyId, SchoolId, TenantScope};
-use chrono::{DateTime, NaiveDate, Utc};
+use attest_domain::{PersonId, PolicyId, SchoolId, TenantScope};
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use crate::StoreError;
@@ -83,10 +83,7 @@ pub struct Obligations<'a, C> {
     scope: &'a TenantScope,
 }
 
-/// The day in England of an instant.
-pub fn school_day(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&LONDON).date_naive()
-}
+pub use attest_domain::school_day;
 
 impl<'a, C: ConnectionTrait> Obligations<'a, C> {
     /// Needs a trust-wide scope: a person's obligations at one school depend on their
