@@ -19,6 +19,24 @@ fn expect(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Asks again until the kept page is given (equal to `kept`). On PostgreSQL the version is
+/// the cluster's snapshot, which other databases' transactions on the same server (the
+/// other tests) also move: a few asks may be read afresh before one finds it unmoved.
+async fn kept_and_given_again<F, Fut>(test: &TestApp, kept: &serde_json::Value, ask: &F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = serde_json::Value>,
+{
+    for _ in 0..50 {
+        let hits = test.app.compliance_page_hits();
+        assert_eq!(&ask().await, kept);
+        if test.app.compliance_page_hits() > hits {
+            return;
+        }
+    }
+    panic!("nothing was written, yet the kept page was never given again in 50 asks");
+}
+
 #[tokio::test]
 async fn a_kept_page_is_given_again_only_while_nothing_was_written() {
     let test = TestApp::spawn().await;
@@ -30,13 +48,7 @@ async fn a_kept_page_is_given_again_only_while_nothing_was_written() {
         rows(&first),
         expect(&[("Ann Smith", "DUE"), ("Bob Jones", "DUE")])
     );
-    let hits = test.app.compliance_page_hits();
-    assert_eq!(ask().await, first);
-    assert_eq!(
-        test.app.compliance_page_hits(),
-        hits + 1,
-        "nothing was written: the page kept was given again"
-    );
+    kept_and_given_again(&test, &first, &ask).await;
 
     // A signature through this server.
     let secret = magic_link(&test, &trust.admin, "alpha", &f.people[0], &f.policy).await;
@@ -63,8 +75,8 @@ async fn a_kept_page_is_given_again_only_while_nothing_was_written() {
         expect(&[("Ann Smith", "COMPLIANT"), ("Robert Jones", "DUE")])
     );
     assert_eq!(test.app.compliance_page_hits(), hits, "read afresh");
-    assert_eq!(ask().await, ask().await);
-    assert_eq!(test.app.compliance_page_hits(), hits + 2);
+    let renamed = ask().await;
+    kept_and_given_again(&test, &renamed, &ask).await;
 
     // A new day decides due and overdue afresh, with nothing written.
     test.clock.advance(Duration::days(60));
