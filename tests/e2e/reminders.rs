@@ -117,10 +117,35 @@ async fn staff_are_chased_until_they_sign_and_admins_hear_about_the_overdue() {
         2
     );
 
-    // 14 days' grace, then 7 days overdue: 22 days after due the head hears about Bob.
-    test.clock.advance(Duration::days(15));
+    // Monday 7 December, 14 days after due: the last reminder.
+    test.clock.advance(Duration::days(7));
+    let last = test.app.run_reminders().await.expect("tick");
+    assert_eq!(
+        (last.staff_emails, last.escalation_emails),
+        (2, 0),
+        "{last:?}"
+    );
+    // Monday 14 December: nothing for staff, but the week's digest.
+    test.clock.advance(Duration::days(7));
+    let digest_only = test.app.run_reminders().await.expect("tick");
+    assert_eq!(
+        (
+            digest_only.staff_emails,
+            digest_only.escalation_emails,
+            digest_only.digests
+        ),
+        (0, 0, 1),
+        "{digest_only:?}"
+    );
+    // 14 days' grace, then 7 days overdue: 22 days after due the head hears about Bob,
+    // on a tick with nothing else to send.
+    test.clock.advance(Duration::days(1));
     let late = test.app.run_reminders().await.expect("tick");
-    assert_eq!(late.escalation_emails, 1, "{late:?}");
+    assert_eq!(
+        (late.staff_emails, late.escalation_emails),
+        (0, 1),
+        "{late:?}"
+    );
     let escalation = emails(&test, "escalation").await;
     assert_eq!(escalation.len(), 1);
     assert_eq!(escalation[0].to_address, "head@500001.sch.uk");
@@ -256,13 +281,30 @@ async fn school_admins_get_a_weekly_digest_and_owners_hear_of_reviews() {
             .expect("valid"),
     );
     assert_eq!(test.app.run_reminders().await.expect("tick").digests, 1);
-    // On the review date: the second alert, once.
+    // Every step given by the middle of December (the last reminder and the escalation)...
+    test.clock.set(
+        Utc.with_ymd_and_hms(2026, 12, 16, 9, 0, 0)
+            .single()
+            .expect("valid"),
+    );
+    let last_steps = test.app.run_reminders().await.expect("tick");
+    assert!(
+        last_steps.staff_emails > 0 && last_steps.escalation_emails > 0,
+        "{last_steps:?}"
+    );
+    // ...so on the review date, a new week, only the digest and the alert are new: a
+    // tick with no step to send still writes the week's digest.
     test.clock.set(
         Utc.with_ymd_and_hms(2026, 12, 21, 9, 0, 0)
             .single()
             .expect("valid"),
     );
     let due = test.app.run_reminders().await.expect("tick");
+    assert_eq!(
+        (due.staff_emails, due.escalation_emails, due.digests),
+        (0, 0, 1),
+        "{due:?}"
+    );
     assert_eq!(due.review_alerts, 1);
     assert!(
         emails(&test, "review_alert")

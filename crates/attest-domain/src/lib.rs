@@ -96,7 +96,7 @@ pub use principal::{
 };
 pub use read_model::{
     Acceptance, Breach, BreachEvent, BreachFilter, ComplianceCount, ComplianceCursor,
-    ComplianceRow, EvidenceFile, Exemption, Job, OutboxMessage, PeopleFilter, PeoplePage,
+    ComplianceRow, EvidenceFile, Exemption, Job, OutboxMessage, Owing, PeopleFilter, PeoplePage,
     PersonCursor, Policy, PolicyVersion, Reach, SchoolPolicySettings, Session, SyncRunRecord,
 };
 pub use records::{

@@ -13,4 +13,4 @@ pub use jobs::Job;
 pub use mail::OutboxMessage;
 pub use people::{PeopleFilter, PeoplePage, PersonCursor, Reach, Session, SyncRunRecord};
 pub use policy::{Policy, PolicyVersion, SchoolPolicySettings};
-pub use signing::{Acceptance, ComplianceCount, ComplianceCursor, ComplianceRow, Exemption};
+pub use signing::{Acceptance, ComplianceCount, ComplianceCursor, ComplianceRow, Exemption, Owing};

@@ -26,6 +26,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Database, StoreE
 /// large trust's database; SQLite maps no more than the file's size).
 const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 
+/// A pooled connection idle this long is pinged before it is given out.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// How long a request waits for a pooled connection before it is refused as busy.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -43,6 +46,10 @@ pub async fn connect_with(
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)
+        // A ping on every checkout doubled the round trips of every statement; only a
+        // connection idle long enough to have been dropped (a restart, a firewall) is
+        // checked.
+        .test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR)
         // Every commit empties the other connections' page caches (WAL), and reading the
         // pages again through read() was an eighth of a signing rush's time: map the file
         // instead, so a page read again is a memory access.
@@ -57,6 +64,55 @@ pub async fn connect_with(
         db.execute_unprepared("PRAGMA optimize = 0x10002").await?;
     }
     Ok(db)
+}
+
+/// A pool of one connection beside `db`'s, opened with the same options, for a task
+/// that must never queue behind requests for a pooled connection (the signing writer).
+/// Open it on the runtime that will use it: a PostgreSQL socket belongs to the runtime
+/// it was opened on. An in-memory SQLite database cannot be reached from a second
+/// connection, so its own pool is given back.
+pub async fn dedicated_connection(db: &Database) -> Result<Database, StoreError> {
+    use sea_orm::sqlx::postgres::PgPoolOptions;
+    use sea_orm::sqlx::sqlite::SqlitePoolOptions;
+    use sea_orm::{SqlxPostgresConnector, SqlxSqliteConnector};
+    let opened =
+        |error: sea_orm::sqlx::Error| StoreError::from(sea_orm::DbErr::Custom(error.to_string()));
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let options = db.get_postgres_connection_pool().connect_options();
+            let pool = PgPoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .test_before_acquire(false)
+                .before_acquire(|connection, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                            sea_orm::sqlx::Connection::ping(connection).await?;
+                        }
+                        Ok(true)
+                    })
+                })
+                .connect_with((*options).clone())
+                .await
+                .map_err(opened)?;
+            Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+        }
+        _ => {
+            let options = db.get_sqlite_connection_pool().connect_options();
+            if !options.get_filename().is_file() {
+                return Ok(db.clone());
+            }
+            // A local file's connection cannot be dropped under it: no pings.
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .test_before_acquire(false)
+                .connect_with((*options).clone())
+                .await
+                .map_err(opened)?;
+            Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+        }
+    }
 }
 
 pub fn backend(db: &Database) -> Backend {

@@ -15,8 +15,8 @@ mod revocations;
 pub mod roles;
 
 pub use connect::{
-    Backend, DEFAULT_ACQUIRE_TIMEOUT, Database, backend, connect, connect_with, migrate,
-    pending_migrations,
+    Backend, DEFAULT_ACQUIRE_TIMEOUT, Database, backend, connect, connect_with,
+    dedicated_connection, migrate, pending_migrations,
 };
 pub use data_version::{DataVersion, DataVersions};
 pub use error::StoreError;

@@ -7,6 +7,7 @@
 
 mod anchors;
 mod approvals;
+mod due;
 mod school_mail;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
 use crate::{App, AppError, SCHOOL_TIME_ZONE};
+use due::{TickFacts, due};
 use school_mail::SchoolContacts;
 
 /// People reminded per transaction.
@@ -156,61 +158,64 @@ impl App {
     ) -> Result<ReminderReport, AppError> {
         let now = self.now();
         let today = attest_domain::school_day(now);
-        let mut owed = self.owing_now(operator).await?;
-        // Digests list people by name (each row's key is unique: no stability needed).
-        owed.sort_unstable_by(|a, b| {
-            (&a.full_name, a.person, a.policy, a.school).cmp(&(
-                &b.full_name,
-                b.person,
-                b.policy,
-                b.school,
-            ))
-        });
+        // First what is owed and what was given, without names: a repeat tick usually
+        // stops there.
+        let owing = self.owing_keys_now(operator).await?;
+        let mut versions: Vec<_> = owing.iter().map(|row| row.current_version_id).collect();
+        versions.sort_unstable();
+        versions.dedup();
+        // Read once: a tick writes nothing for people it has nothing new for. (The writes
+        // below still guard against a racing replica.)
+        let given = ReminderLog::new(&self.db, &operator.scope())
+            .given(&versions)
+            .await?;
+        let contacts = SchoolContacts::read(self, &operator.scope()).await?;
+        let facts = TickFacts {
+            plan,
+            today,
+            owing: &owing,
+            given: &given,
+            contacts: &contacts,
+        };
+        let has_work = self.tick_has_work(operator, &facts).await?;
         // One read per tick, not one per email.
         let branding = self.branding(operator).await?;
         let trust = &branding;
-        let contacts = SchoolContacts::read(self, &operator.scope()).await?;
+        let owed = if has_work {
+            let mut owed = self.owing_now(operator).await?;
+            // Digests list people by name (each row's key is unique: no stability needed).
+            owed.sort_unstable_by(|a, b| {
+                (&a.full_name, a.person, a.policy, a.school).cmp(&(
+                    &b.full_name,
+                    b.person,
+                    b.policy,
+                    b.school,
+                ))
+            });
+            owed
+        } else {
+            Vec::new()
+        };
         let mut report = ReminderReport {
             digests: self.digests(operator, trust, &contacts, &owed).await?,
             review_alerts: self.review_alerts(operator, trust).await?,
             approval_requests: self.approval_requests(operator, trust).await?,
             ..ReminderReport::default()
         };
-        // What was already given, read once: a repeat tick writes nothing for people it
-        // has nothing new for. (The writes below still guard against a racing replica.)
-        let mut versions: Vec<_> = owed.iter().map(|row| row.current_version_id).collect();
-        versions.sort_unstable();
-        versions.dedup();
-        let given = ReminderLog::new(&self.db, &operator.scope())
-            .given(&versions)
-            .await?;
-        let was_given = |row: &ComplianceRow, step: ReminderStep| {
-            given.contains(&(row.person, row.current_version_id, step.key()))
-        };
         let mut per_person: BTreeMap<PersonId, Vec<Item>> = BTreeMap::new();
         let mut per_school: BTreeMap<SchoolId, Vec<ComplianceRow>> = BTreeMap::new();
         for row in owed {
-            let Some(due_on) = row.due_on else { continue };
-            let steps = plan.steps_due(due_on, row.grace_days, today);
-            if steps.contains(&ReminderStep::Escalation)
-                && !was_given(&row, ReminderStep::Escalation)
-            {
+            let Some(owing) = row.owing() else { continue };
+            let due = due(&owing, &given, plan, today);
+            if due.escalate {
                 per_school.entry(row.school).or_default().push(row.clone());
             }
-            let Some(step) = plan.step_to_send(due_on, row.grace_days, today) else {
-                continue;
-            };
-            let covered: Vec<ReminderStep> = steps
-                .into_iter()
-                .filter(|s| *s != ReminderStep::Escalation && *s != step)
-                .collect();
-            if was_given(&row, step) && covered.iter().all(|s| was_given(&row, *s)) {
-                continue;
+            if let Some((step, covered)) = due.send {
+                per_person
+                    .entry(row.person)
+                    .or_default()
+                    .push(Item { row, step, covered });
             }
-            per_person
-                .entry(row.person)
-                .or_default()
-                .push(Item { row, step, covered });
         }
         // A few hundred people per transaction: one commit (one fsync) per batch rather
         // than per person. A failure rolls back its batch only; the log makes a retry

@@ -2,15 +2,15 @@
 //! escalations of who is newly overdue. Names and admins of every school are read once
 //! per tick, and a digest already queued this week is not rendered again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use attest_domain::{
-    ComplianceStatus, Person, PersonId, Principal, ReminderStep, Role, SchoolId, TenantScope,
+    ComplianceStatus, Owing, Person, PersonId, Principal, ReminderStep, Role, SchoolId, TenantScope,
 };
 use attest_store::{
     ComplianceRow, GivenStep, NewEmail, Outbox, ReminderLog, RoleGrants, Schools, TransactionTrait,
 };
-use chrono::Datelike;
+use chrono::{Datelike, IsoWeek};
 use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
@@ -58,12 +58,63 @@ impl SchoolContacts {
         self.names.get(&school).map_or("", String::as_str)
     }
 
-    fn admins(&self, school: SchoolId) -> &[Person] {
+    pub(super) fn admins(&self, school: SchoolId) -> &[Person] {
         self.admins.get(&school).map_or(&[], Vec::as_slice)
     }
 }
 
+/// The outbox key that makes a school's digest to one admin once a week.
+fn digest_key(admin: &Person, school: SchoolId, week: IsoWeek) -> String {
+    format!(
+        "digest:{}:{}:{}-W{:02}",
+        admin.id,
+        school,
+        week.year(),
+        week.week()
+    )
+}
+
+fn digest_keys(
+    contacts: &SchoolContacts,
+    schools: impl IntoIterator<Item = SchoolId>,
+    week: IsoWeek,
+) -> Vec<String> {
+    schools
+        .into_iter()
+        .flat_map(|school| {
+            contacts
+                .admins(school)
+                .iter()
+                .map(move |admin| digest_key(admin, school, week))
+        })
+        .collect()
+}
+
 impl App {
+    /// Whether any school with rows owing has an admin whose digest this week is not yet
+    /// queued.
+    pub(super) async fn digests_pending(
+        &self,
+        operator: &Principal,
+        contacts: &SchoolContacts,
+        owing: &[Owing],
+    ) -> Result<bool, AppError> {
+        let week = self
+            .now()
+            .with_timezone(&SCHOOL_TIME_ZONE)
+            .date_naive()
+            .iso_week();
+        let schools: BTreeSet<SchoolId> = owing.iter().map(|row| row.school).collect();
+        let keys = digest_keys(contacts, schools, week);
+        if keys.is_empty() {
+            return Ok(false);
+        }
+        let queued = Outbox::new(&self.db, &operator.scope())
+            .queued_keys(&keys)
+            .await?;
+        Ok(keys.iter().any(|key| !queued.contains(key)))
+    }
+
     /// Once a week (the first tick of the ISO week), each school admin gets the list of
     /// who at their school is still outstanding. The outbox's dedupe key makes it once.
     pub(super) async fn digests(
@@ -80,24 +131,8 @@ impl App {
         for row in owed {
             by_school.entry(row.school).or_default().push(row);
         }
-        let key = |admin: &Person, school: SchoolId| {
-            format!(
-                "digest:{}:{}:{}-W{:02}",
-                admin.id,
-                school,
-                week.year(),
-                week.week()
-            )
-        };
-        let keys: Vec<String> = by_school
-            .keys()
-            .flat_map(|school| {
-                contacts
-                    .admins(*school)
-                    .iter()
-                    .map(move |admin| key(admin, *school))
-            })
-            .collect();
+        let key = |admin: &Person, school: SchoolId| digest_key(admin, school, week);
+        let keys = digest_keys(contacts, by_school.keys().copied(), week);
         let queued = Outbox::new(&self.db, &scope).queued_keys(&keys).await?;
         let mut sent = 0;
         for (school, rows) in by_school {

@@ -15,8 +15,8 @@ use attest_domain::{
     Decision, MagicLinkId, PersonId, Principal, SigningMethod, SystemTask, TenantScope, TrustId,
 };
 use attest_store::{
-    Acceptance, Acceptances, Audit, Database, DatabaseTransaction, MagicLinks, NewAcceptance,
-    ObligationSlice, StoreError, TransactionTrait,
+    Acceptance, Acceptances, Audit, ChainHead, Database, DatabaseTransaction, MagicLinks,
+    NewAcceptance, ObligationSlice, StoreError, TransactionTrait, dedicated_connection,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -48,6 +48,8 @@ type Reply = oneshot::Sender<Result<Acceptance, AppError>>;
 struct Job {
     /// The application of the caller (its clock dates the refresh).
     app: App,
+    /// The key that signs the trust's new head, where sealing is configured.
+    key: Option<Arc<ChainSigningKey>>,
     answered: Answered,
     reply: Reply,
 }
@@ -64,10 +66,17 @@ impl ChainWriter {
         app: &App,
         answered: Answered,
     ) -> Result<Acceptance, AppError> {
+        // The key is read here, on the caller's runtime: the writer touches the database
+        // only through its own connection.
+        let key = app.chain_key().await.unwrap_or_else(|error| {
+            tracing::error!(%error, "the chain signing key could not be read; heads stay unsigned");
+            None
+        });
         let (reply, answer) = oneshot::channel();
         self.sender(&app.db)
             .send(Job {
                 app: app.clone(),
+                key,
                 answered,
                 reply,
             })
@@ -82,11 +91,45 @@ impl ChainWriter {
             Some(sender) if !sender.is_closed() => sender.clone(),
             _ => {
                 let (sender, receiver) = mpsc::unbounded_channel();
-                tokio::spawn(write_batches(db.clone(), receiver));
+                start_writer(db.clone(), receiver);
                 *queue = Some(sender.clone());
                 sender
             }
         }
+    }
+}
+
+/// Runs the writer on a thread of its own with its own connection. On the request
+/// runtime, every statement's answer (sent from a database thread) woke the writer at
+/// the back of a queue of request tasks: a few milliseconds a statement, in a September
+/// rush, on a writer that every signer waits for.
+fn start_writer(db: Database, receiver: mpsc::UnboundedReceiver<Job>) {
+    let started = std::thread::Builder::new()
+        .name("signing-writer".to_owned())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    tracing::error!(%error, "the signing writer could not start");
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let own = match dedicated_connection(&db).await {
+                    Ok(own) => own,
+                    Err(error) => {
+                        tracing::warn!(%error, "the signing writer shares the request pool");
+                        db
+                    }
+                };
+                write_batches(own, receiver).await;
+            });
+        });
+    if let Err(error) = started {
+        tracing::error!(%error, "the signing writer's thread could not start");
     }
 }
 
@@ -107,38 +150,33 @@ async fn write_batches(db: Database, mut receiver: mpsc::UnboundedReceiver<Job>)
     }
 }
 
-/// A batch's answers by trust, in the order they arrived.
-type ByTrust = BTreeMap<TrustId, (App, Vec<(Answered, Reply)>)>;
+/// A trust's part of a batch: the caller's application, the key for the new head, and
+/// the answers in the order they arrived.
+struct TrustPart {
+    app: App,
+    key: Option<Arc<ChainSigningKey>>,
+    jobs: Vec<(Answered, Reply)>,
+}
 
 async fn write_batch(db: &Database, batch: Vec<Job>) {
-    let mut by_trust: ByTrust = BTreeMap::new();
+    let mut by_trust: BTreeMap<TrustId, TrustPart> = BTreeMap::new();
     for job in batch {
         by_trust
             .entry(job.answered.scope.trust())
-            .or_insert_with(|| (job.app.clone(), Vec::new()))
-            .1
+            .or_insert_with(|| TrustPart {
+                app: job.app,
+                key: job.key,
+                jobs: Vec::new(),
+            })
+            .jobs
             .push((job.answered, job.reply));
-    }
-    // The key is read (or made) before the transaction: it must hold one pooled
-    // connection, not wait for a second.
-    let mut keys = BTreeMap::new();
-    for (trust, (app, _)) in &by_trust {
-        match app.chain_key().await {
-            Ok(key) => {
-                keys.insert(*trust, (key, app.now()));
-            }
-            Err(error) => {
-                tracing::error!(%error, "the chain signing key could not be read; heads stay unsigned");
-                keys.insert(*trust, (None, app.now()));
-            }
-        }
     }
     let txn = match db.begin().await {
         Ok(txn) => txn,
         Err(error) => {
             let error = AppError::from(error);
-            for (_, (_, jobs)) in by_trust {
-                for (_, reply) in jobs {
+            for part in by_trust.into_values() {
+                for (_, reply) in part.jobs {
                     let _ = reply.send(Err(error.clone()));
                 }
             }
@@ -147,11 +185,29 @@ async fn write_batch(db: &Database, batch: Vec<Job>) {
     };
     let mut written: Vec<(Reply, Acceptance)> = Vec::new();
     let mut answered: Vec<(TrustId, App, Vec<PersonId>)> = Vec::new();
-    for (trust, (app, jobs)) in by_trust {
+    // A savepoint keeps one trust's failure from undoing the others'; a trust alone in
+    // its batch needs none (its failure undoes the whole transaction).
+    let isolate = by_trust.len() > 1;
+    for (trust, TrustPart { app, key, jobs }) in by_trust {
         let (entries, replies): (Vec<Answered>, Vec<Reply>) = jobs.into_iter().unzip();
         let mut people = Vec::new();
-        let key = keys.remove(&trust).unwrap_or((None, app.now()));
-        match in_savepoint(&txn, trust, entries, key).await {
+        let appended = if isolate {
+            in_savepoint(&txn, trust, entries, (key, app.now())).await
+        } else {
+            append_and_sign(&txn, trust, entries, (key, app.now())).await
+        };
+        if !isolate && appended.is_err() {
+            let _ = txn.rollback().await;
+            for reply in replies {
+                let _ = reply.send(Err(appended
+                    .as_ref()
+                    .err()
+                    .cloned()
+                    .unwrap_or_else(stopped)));
+            }
+            return;
+        }
+        match appended {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     match outcome {
@@ -199,19 +255,10 @@ async fn in_savepoint(
     txn: &DatabaseTransaction,
     trust: TrustId,
     entries: Vec<Answered>,
-    (key, now): (Option<Arc<ChainSigningKey>>, DateTime<Utc>),
+    key_now: (Option<Arc<ChainSigningKey>>, DateTime<Utc>),
 ) -> Result<Vec<Result<Acceptance, AppError>>, AppError> {
     let savepoint = txn.begin().await?;
-    let appended = match append_answers(&savepoint, trust, entries).await {
-        Ok(outcomes) => match &key {
-            Some(key) => sign_head_in(&savepoint, trust, key, now)
-                .await
-                .map(|()| outcomes),
-            None => Ok(outcomes),
-        },
-        Err(error) => Err(error),
-    };
-    match appended {
+    match append_and_sign(&savepoint, trust, entries, key_now).await {
         Ok(outcomes) => {
             savepoint.commit().await?;
             Ok(outcomes)
@@ -221,6 +268,29 @@ async fn in_savepoint(
             Err(error)
         }
     }
+}
+
+/// One trust's answers appended and, where sealing is configured, its new head signed.
+async fn append_and_sign(
+    txn: &DatabaseTransaction,
+    trust: TrustId,
+    entries: Vec<Answered>,
+    (key, now): (Option<Arc<ChainSigningKey>>, DateTime<Utc>),
+) -> Result<Vec<Result<Acceptance, AppError>>, AppError> {
+    let outcomes = append_answers(txn, trust, entries).await?;
+    // Nothing appended (every answer refused): the head, and its signature, stand.
+    let head = outcomes
+        .iter()
+        .rev()
+        .find_map(|outcome| outcome.as_ref().ok());
+    if let (Some(key), Some(head)) = (&key, head) {
+        let head = ChainHead {
+            last_seq: head.seq,
+            last_hash: head.row_hash.clone(),
+        };
+        sign_head_in(txn, trust, key, now, head).await?;
+    }
+    Ok(outcomes)
 }
 
 /// Appends one trust's answers under one hold of its chain lock; each answer's outcome

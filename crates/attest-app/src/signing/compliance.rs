@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use attest_domain::{ComplianceStatus, MembershipKind, PersonId, PolicyId, Principal, SchoolId};
+use attest_domain::{
+    ComplianceStatus, MembershipKind, Owing, PersonId, PolicyId, Principal, SchoolId,
+};
 use attest_store::{
     ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Obligations, Revision,
     Schools,
@@ -237,6 +239,16 @@ impl App {
             .await?;
         Ok(Obligations::new(&self.db, &principal.scope())
             .owing(&query)
+            .await?)
+    }
+
+    /// What `owing_now` finds, without names: what a reminder tick decides on.
+    pub async fn owing_keys_now(&self, principal: &Principal) -> Result<Vec<Owing>, AppError> {
+        let (query, _) = self
+            .compliance_query(&principal.scope(), &ComplianceFilter::default())
+            .await?;
+        Ok(Obligations::new(&self.db, &principal.scope())
+            .owing_keys(&query)
             .await?)
     }
 

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use attest_auth::ChainSigningKey;
 use attest_domain::{ChainStatement, Principal, SystemTask, TrustId, statement_time};
 use attest_store::{
-    Acceptances, ChainAnchor, ChainAnchors, ChainKeys, ConnectionTrait, StoredSigningKey,
-    TransactionTrait,
+    Acceptances, ChainAnchor, ChainAnchors, ChainHead, ChainKeys, ConnectionTrait,
+    StoredSigningKey, TransactionTrait,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -108,16 +108,16 @@ impl App {
     }
 }
 
-/// Re-signs the trust's head as it now stands, under the chain lock the caller holds.
+/// Signs the trust's new `head` (just written, under the chain lock the caller holds).
 pub(crate) async fn sign_head_in<C: ConnectionTrait>(
     conn: &C,
     trust: TrustId,
     key: &ChainSigningKey,
     now: DateTime<Utc>,
+    head: ChainHead,
 ) -> Result<(), AppError> {
     let scope = system(trust, SystemTask::SigningChain).scope();
     let acceptances = Acceptances::new(conn, &scope);
-    let head = acceptances.head().await?;
     let at = statement_time(now);
     let statement = ChainStatement {
         trust: trust.as_uuid(),

@@ -206,6 +206,32 @@ pub struct ComplianceCursor {
     pub school: SchoolId,
 }
 
+/// What a reminder tick decides on, for a row owing an answer now: who, where, which
+/// version and its dates (no names: most rows of a repeat tick need none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owing {
+    pub person: PersonId,
+    pub school: SchoolId,
+    pub policy: PolicyId,
+    pub current_version_id: PolicyVersionId,
+    pub due_on: NaiveDate,
+    pub grace_days: u32,
+}
+
+impl ComplianceRow {
+    /// The row as a reminder tick decides on it (`None`: nothing is due).
+    pub fn owing(&self) -> Option<Owing> {
+        Some(Owing {
+            person: self.person,
+            school: self.school,
+            policy: self.policy,
+            current_version_id: self.current_version_id,
+            due_on: self.due_on?,
+            grace_days: self.grace_days,
+        })
+    }
+}
+
 /// One person, one policy, at one school.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComplianceRow {

@@ -176,22 +176,22 @@ impl<C: ConnectionTrait> Acceptances<'_, C> {
     /// chain on its first answer) and returns its head. Whatever the caller decides
     /// under the lock (which links are still unused) cannot race another writer.
     pub async fn lock_chain(&self) -> Result<ChainHead, StoreError> {
-        let trust = self.scope.trust().as_uuid();
-        self.conn
-            .execute_raw(self.statement(
+        // One statement: creates the chain or, by a no-op update, takes its row lock
+        // (PostgreSQL) or the database's write lock (SQLite), and reads the head.
+        let row = self
+            .conn
+            .query_one_raw(self.statement(
                 "INSERT INTO acceptance_chains (trust_id, last_seq, last_hash) VALUES ($1, 0, $2) \
-                 ON CONFLICT (trust_id) DO NOTHING",
-                vec![trust.into(), GENESIS_HASH.into()],
+                 ON CONFLICT (trust_id) DO UPDATE SET last_seq = acceptance_chains.last_seq \
+                 RETURNING last_seq, last_hash",
+                vec![self.scope.trust().as_uuid().into(), GENESIS_HASH.into()],
             ))
-            .await?;
-        // A no-op update: on PostgreSQL it locks the row, on SQLite the database.
-        self.conn
-            .execute_raw(self.statement(
-                "UPDATE acceptance_chains SET last_seq = last_seq WHERE trust_id = $1",
-                vec![trust.into()],
-            ))
-            .await?;
-        self.head().await
+            .await?
+            .ok_or(StoreError::NotFound("signing chain"))?;
+        Ok(ChainHead {
+            last_seq: row.try_get("", "last_seq")?,
+            last_hash: row.try_get("", "last_hash")?,
+        })
     }
 
     /// Appends `news` in order after `head` (from `lock_chain` in this transaction):

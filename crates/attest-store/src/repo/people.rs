@@ -66,6 +66,19 @@ impl<'a, C: ConnectionTrait> People<'a, C> {
             .and_then(to_person)
     }
 
+    /// The people in reach who have no email address (few: one indexed read).
+    pub async fn without_email(&self) -> Result<std::collections::HashSet<PersonId>, StoreError> {
+        let ids: Vec<uuid::Uuid> = self
+            .visible()
+            .filter(person::Column::Email.is_null())
+            .select_only()
+            .column(person::Column::Id)
+            .into_tuple()
+            .all(self.conn)
+            .await?;
+        Ok(ids.into_iter().map(PersonId::from_uuid).collect())
+    }
+
     pub async fn by_ids(&self, ids: &[PersonId]) -> Result<Vec<Person>, StoreError> {
         let models = self
             .visible()

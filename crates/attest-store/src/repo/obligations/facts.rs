@@ -154,6 +154,21 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         } else {
             format!(" AND policy_id IN (SELECT id FROM policies WHERE trust_id = $1{own})")
         };
+        // Audiences are per school: only the schools asked about are needed.
+        let mut audience_values = values.clone();
+        let audience_filter = match schools {
+            Some(schools) if !schools.is_empty() => {
+                let marks: Vec<String> = schools
+                    .iter()
+                    .map(|school| {
+                        audience_values.push(school.as_uuid().into());
+                        format!("${}", audience_values.len())
+                    })
+                    .collect();
+                format!("{filter} AND school_id IN ({})", marks.join(", "))
+            }
+            _ => filter.clone(),
+        };
         let policies: Vec<PolicyRow> = self
             .rows(
                 format!(
@@ -177,9 +192,9 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             .rows(
                 format!(
                     "SELECT policy_id, school_id, audience FROM policy_school_settings \
-                     WHERE trust_id = $1{filter}"
+                     WHERE trust_id = $1{audience_filter}"
                 ),
-                values.clone(),
+                audience_values,
             )
             .await?;
         let rules: Vec<RuleRow> = self

@@ -5,6 +5,7 @@
 
 mod by_policy;
 mod facts;
+mod owing;
 mod read;
 pub use by_policy::PolicyCount;
 pub use read::Revision;

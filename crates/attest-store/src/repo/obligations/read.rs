@@ -152,23 +152,10 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         .await
     }
 
-    /// Every row owing a signature now (due or overdue), in no order: what a reminder
-    /// tick works through.
-    pub async fn owing(&self, query: &ComplianceQuery) -> Result<Vec<ComplianceRow>, StoreError> {
-        let mut params = Params(Vec::new());
-        let Selection { mut filter, day } =
-            selection(self.scope, query, Some(Revision::Current), &mut params);
-        filter.push_str(&format!(
-            " AND o.due_on <= {day} AND (o.exempt_until IS NULL OR o.exempt_until < {day})"
-        ));
-        self.rows_where((&status(&day), &filter, false), "", params)
-            .await
-    }
-
     /// Rows matching `filter` (on `o.` alone), with their status, joined to their people
     /// and policies; `then` adds conditions on those and the order. With `first`, the
     /// rows are found before their people are.
-    async fn rows_where(
+    pub(super) async fn rows_where(
         &self,
         (status, filter, first): (&str, &str, bool),
         then: &str,
