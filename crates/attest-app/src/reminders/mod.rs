@@ -17,8 +17,8 @@ use attest_domain::{
 };
 use attest_store::GivenStep;
 use attest_store::{
-    ComplianceRow, DatabaseTransaction, MagicLinks, NewEmail, NewMagicLink, Outbox, People,
-    ReminderLog, RoleGrants, TransactionTrait, TrustMailSettings, Trusts,
+    ComplianceRow, DatabaseTransaction, MagicLinks, NewEmail, NewMagicLink, Obligations, Outbox,
+    People, ReminderLog, RoleGrants, TransactionTrait, TrustMailSettings, Trusts,
 };
 use chrono::Duration;
 
@@ -160,16 +160,17 @@ impl App {
         let today = attest_domain::school_day(now);
         // First what is owed and what was given, without names: a repeat tick usually
         // stops there.
-        let owing = self.owing_keys_now(operator).await?;
+        let scope = operator.scope();
+        let query = self.owing_query(operator).await?;
+        let model = Obligations::new(&self.db, &scope);
+        let owing = model.owing_keys(&query).await?;
         let mut versions: Vec<_> = owing.iter().map(|row| row.current_version_id).collect();
         versions.sort_unstable();
         versions.dedup();
         // Read once: a tick writes nothing for people it has nothing new for. (The writes
         // below still guard against a racing replica.)
-        let given = ReminderLog::new(&self.db, &operator.scope())
-            .given(&versions)
-            .await?;
-        let contacts = SchoolContacts::read(self, &operator.scope()).await?;
+        let given = ReminderLog::new(&self.db, &scope).given(&versions).await?;
+        let contacts = SchoolContacts::read(self, &scope).await?;
         let facts = TickFacts {
             plan,
             today,
@@ -182,7 +183,7 @@ impl App {
         let branding = self.branding(operator).await?;
         let trust = &branding;
         let owed = if has_work {
-            let mut owed = self.owing_now(operator).await?;
+            let mut owed = model.owing(&query).await?;
             // Digests list people by name (each row's key is unique: no stability needed).
             owed.sort_unstable_by(|a, b| {
                 (&a.full_name, a.person, a.policy, a.school).cmp(&(

@@ -196,17 +196,17 @@ async fn write_batch(db: &Database, batch: Vec<Job>) {
         } else {
             append_and_sign(&txn, trust, entries, (key, app.now())).await
         };
-        if !isolate && appended.is_err() {
-            let _ = txn.rollback().await;
-            for reply in replies {
-                let _ = reply.send(Err(appended
-                    .as_ref()
-                    .err()
-                    .cloned()
-                    .unwrap_or_else(stopped)));
+        let appended = match appended {
+            // Alone in the batch, its failure undoes the whole transaction.
+            Err(error) if !isolate => {
+                let _ = txn.rollback().await;
+                for reply in replies {
+                    let _ = reply.send(Err(error.clone()));
+                }
+                return;
             }
-            return;
-        }
+            appended => appended,
+        };
         match appended {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {

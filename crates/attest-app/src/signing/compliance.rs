@@ -3,9 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use attest_domain::{
-    ComplianceStatus, MembershipKind, Owing, PersonId, PolicyId, Principal, SchoolId,
-};
+use attest_domain::{ComplianceStatus, MembershipKind, PersonId, PolicyId, Principal, SchoolId};
 use attest_store::{
     ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Obligations, Revision,
     Schools,
@@ -231,25 +229,17 @@ impl App {
             .await?)
     }
 
-    /// Every row owing a signature now (due or overdue), in no order, for the trust
-    /// (or the principal's schools): what a reminder tick works through.
-    pub async fn owing_now(&self, principal: &Principal) -> Result<Vec<ComplianceRow>, AppError> {
+    /// The question a reminder tick asks of the model: every row of the trust (or the
+    /// principal's schools) now, after the model is brought forward to today. Built
+    /// once per tick for both its reads (keys first, full rows when it has work).
+    pub(crate) async fn owing_query(
+        &self,
+        principal: &Principal,
+    ) -> Result<ComplianceQuery, AppError> {
         let (query, _) = self
             .compliance_query(&principal.scope(), &ComplianceFilter::default())
             .await?;
-        Ok(Obligations::new(&self.db, &principal.scope())
-            .owing(&query)
-            .await?)
-    }
-
-    /// What `owing_now` finds, without names: what a reminder tick decides on.
-    pub async fn owing_keys_now(&self, principal: &Principal) -> Result<Vec<Owing>, AppError> {
-        let (query, _) = self
-            .compliance_query(&principal.scope(), &ComplianceFilter::default())
-            .await?;
-        Ok(Obligations::new(&self.db, &principal.scope())
-            .owing_keys(&query)
-            .await?)
+        Ok(query)
     }
 
     /// Counts and percentages by status and membership kind, per school and overall.

@@ -132,6 +132,8 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             values.push(policy.as_uuid().into());
             own = " AND id = $2".to_owned();
         }
+        // Audiences are per school: only the schools asked about are needed.
+        let mut audience_schools = String::new();
         if let Some(schools) = schools {
             let marks: Vec<String> = schools
                 .iter()
@@ -140,34 +142,20 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
                     format!("${}", values.len())
                 })
                 .collect();
-            own.push_str(&if marks.is_empty() {
-                " AND school_id IS NULL".to_owned()
+            if marks.is_empty() {
+                own.push_str(" AND school_id IS NULL");
             } else {
-                format!(
-                    " AND (school_id IS NULL OR school_id IN ({}))",
-                    marks.join(", ")
-                )
-            });
+                let marks = marks.join(", ");
+                own.push_str(&format!(
+                    " AND (school_id IS NULL OR school_id IN ({marks}))"
+                ));
+                audience_schools = format!(" AND school_id IN ({marks})");
+            }
         }
         let filter = if own.is_empty() {
             String::new()
         } else {
             format!(" AND policy_id IN (SELECT id FROM policies WHERE trust_id = $1{own})")
-        };
-        // Audiences are per school: only the schools asked about are needed.
-        let mut audience_values = values.clone();
-        let audience_filter = match schools {
-            Some(schools) if !schools.is_empty() => {
-                let marks: Vec<String> = schools
-                    .iter()
-                    .map(|school| {
-                        audience_values.push(school.as_uuid().into());
-                        format!("${}", audience_values.len())
-                    })
-                    .collect();
-                format!("{filter} AND school_id IN ({})", marks.join(", "))
-            }
-            _ => filter.clone(),
         };
         let policies: Vec<PolicyRow> = self
             .rows(
@@ -192,9 +180,9 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             .rows(
                 format!(
                     "SELECT policy_id, school_id, audience FROM policy_school_settings \
-                     WHERE trust_id = $1{audience_filter}"
+                     WHERE trust_id = $1{filter}{audience_schools}"
                 ),
-                audience_values,
+                values.clone(),
             )
             .await?;
         let rules: Vec<RuleRow> = self
