@@ -59,7 +59,7 @@ pub(crate) async fn run_script(
 async fn staff_sign_and_report_and_their_school_and_the_dpo_see_it_in_a_browser() {
     let chromium = attest_test_support::peers::chromium();
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    attest_test_support::peers::npm_ci(&here.join("browser"), &["playwright-core", "axe-core"]);
+    attest_test_support::peers::npm_ci(&here.join("browser"));
 
     let test = TestApp::spawn_public().await;
     // The provider stamps its tokens with the real time.

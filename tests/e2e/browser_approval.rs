@@ -15,7 +15,7 @@ use crate::sign_in::{Provider, add_provider};
 async fn a_governor_reads_comments_and_approves_in_a_browser() {
     let chromium = attest_test_support::peers::chromium();
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    attest_test_support::peers::npm_ci(&here.join("browser"), &["playwright-core", "axe-core"]);
+    attest_test_support::peers::npm_ci(&here.join("browser"));
     let test = TestApp::spawn_public().await;
     // The provider stamps its tokens with the real time.
     test.clock.set(chrono::Utc::now());

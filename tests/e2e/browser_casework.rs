@@ -17,7 +17,7 @@ use crate::requests::{CALENDAR, LOG, school_year};
 async fn the_dpo_works_casework_in_a_browser() {
     let chromium = attest_test_support::peers::chromium();
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    attest_test_support::peers::npm_ci(&here.join("browser"), &["playwright-core", "axe-core"]);
+    attest_test_support::peers::npm_ci(&here.join("browser"));
     let test = TestApp::spawn_public().await;
     let admin = test.trust("alpha").await.admin;
     let school = test

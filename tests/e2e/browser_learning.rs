@@ -16,7 +16,7 @@ use crate::signing::magic_link;
 async fn a_reader_answers_the_check_of_understanding_in_a_browser() {
     let chromium = attest_test_support::peers::chromium();
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    attest_test_support::peers::npm_ci(&here.join("browser"), &["playwright-core", "axe-core"]);
+    attest_test_support::peers::npm_ci(&here.join("browser"));
     let test = TestApp::spawn_public().await;
     let trust = test.trust("alpha").await;
     let school = test

@@ -15,7 +15,7 @@ use crate::signing::{fixture, magic_link, sign_with_link};
 async fn a_re_signer_reads_the_changes_and_to_the_end_without_scripts() {
     let chromium = attest_test_support::peers::chromium();
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    attest_test_support::peers::npm_ci(&here.join("browser"), &["playwright-core", "axe-core"]);
+    attest_test_support::peers::npm_ci(&here.join("browser"));
     let test = TestApp::spawn_public().await;
     let trust = test.trust("alpha").await;
     let names = ["Ivy Reader", "Hal Again"];

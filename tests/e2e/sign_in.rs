@@ -63,10 +63,10 @@ impl Provider {
             }
         });
         // The provider is a pinned npm package: installed on first use.
-        attest_test_support::peers::npm_ci(
-            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/oidc")),
-            &["oidc-provider"],
-        );
+        attest_test_support::peers::npm_ci(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/oidc"
+        )));
         let path = dir.path().join("config.json");
         std::fs::write(&path, config.to_string()).expect("config");
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/oidc/provider.mjs");

@@ -22,7 +22,7 @@ impl Drop for Demo {
 fn every_page_of_the_demo_is_reached_from_its_printed_sign_in_links() {
     let chromium = peers::chromium();
     let browser = peers::workspace().join("tests/browser");
-    peers::npm_ci(&browser, &["playwright-core", "axe-core"]);
+    peers::npm_ci(&browser);
 
     let dir = tempfile::tempdir().expect("dir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")

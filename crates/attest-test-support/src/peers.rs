@@ -68,14 +68,19 @@ pub fn node() {
     }
 }
 
-/// `npm ci` in `dir` (a directory of the workspace with a package-lock.json) unless
-/// `node_modules/{marker}` is already there.
-pub fn npm_ci(dir: &Path, markers: &[&str]) {
-    let ready = || {
-        markers
-            .iter()
-            .all(|marker| dir.join("node_modules").join(marker).exists())
-    };
+/// `npm ci` in `dir` (a directory of the workspace with a package-lock.json) unless it
+/// has already been done for this lock file.
+///
+/// Done means the stamp `node_modules/.attest-installed` holds the lock file, written
+/// only once `npm ci` has finished: a package's directory appears while npm is still
+/// unpacking it, so a test that took its presence for "installed" could start node
+/// against a half-written package.
+pub fn npm_ci(dir: &Path) {
+    let lock_file = dir.join("package-lock.json");
+    let stamp = dir.join("node_modules/.attest-installed");
+    let wanted = std::fs::read(&lock_file)
+        .unwrap_or_else(|error| panic!("{}: {error}", lock_file.display()));
+    let ready = || std::fs::read(&stamp).is_ok_and(|held| held == wanted);
     if ready() {
         return;
     }
@@ -97,6 +102,7 @@ pub fn npm_ci(dir: &Path, markers: &[&str]) {
         .status()
         .expect("npm runs");
     assert!(installed.success(), "npm ci in {} failed", dir.display());
+    std::fs::write(&stamp, &wanted).unwrap_or_else(|error| panic!("{}: {error}", stamp.display()));
 }
 
 /// The Chromium to drive: `$CHROMIUM`, or Debian's, installed when missing.
