@@ -138,7 +138,7 @@ pub struct App {
 }
 
 /// School-facing dates (membership start and end days) are days in England.
-pub const SCHOOL_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::London;
+pub const SCHOOL_TIME_ZONE: chrono_tz::Tz = attest_domain::LONDON;
 
 impl App {
     pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {

@@ -126,7 +126,7 @@ impl App {
                     resign_required: Some(publish.resign_required),
                     change_note,
                     at,
-                    on: Some(at.with_timezone(&crate::SCHOOL_TIME_ZONE).date_naive()),
+                    on: Some(attest_domain::school_day(at)),
                 },
             )
             .await?;

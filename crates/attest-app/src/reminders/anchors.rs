@@ -26,12 +26,7 @@ impl App {
         let anchored_today = ChainAnchors::new(&self.db, &chain)
             .latest()
             .await?
-            .is_some_and(|last| {
-                last.anchored_at
-                    .with_timezone(&crate::SCHOOL_TIME_ZONE)
-                    .date_naive()
-                    == today
-            });
+            .is_some_and(|last| attest_domain::school_day(last.anchored_at) == today);
         if anchored_today {
             return Ok(None);
         }
@@ -51,11 +46,7 @@ impl App {
         let operator = system(trust, SystemTask::Reminders);
         let scope = operator.scope();
         let recipients = super::dpos_or_trust_admins(self, &scope).await?;
-        let week = anchor
-            .anchored_at
-            .with_timezone(&crate::SCHOOL_TIME_ZONE)
-            .date_naive()
-            .iso_week();
+        let week = attest_domain::school_day(anchor.anchored_at).iso_week();
         let week = format!("{}-W{:02}", week.year(), week.week());
         let branding = self.branding(&operator).await?;
         let trust_name = branding.trust.clone();

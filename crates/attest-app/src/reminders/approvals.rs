@@ -8,7 +8,7 @@ use minijinja::context;
 
 use super::{holders, writable};
 use crate::email_templates::{Branding, render_email};
-use crate::{App, AppError, Publish, SCHOOL_TIME_ZONE, VersionReview};
+use crate::{App, AppError, Publish, VersionReview};
 
 /// Who is asked about a version, and as what (their seat, or reviewer).
 struct Asked {
@@ -57,17 +57,14 @@ impl App {
             .open_reviews()
             .await?;
         let now = self.now();
-        let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let today = attest_domain::school_day(now);
         let mut sent = 0;
         for record in open
             .into_iter()
             .filter(|record| record.review.stage == ReviewStage::InReview)
         {
             let review = self.version_review(operator, record.version).await?;
-            let submitted = record
-                .submitted_at
-                .with_timezone(&SCHOOL_TIME_ZONE)
-                .date_naive();
+            let submitted = attest_domain::school_day(record.submitted_at);
             let week = (today - submitted).num_days().max(0) / 7;
             for asked in self.not_yet_acted(operator, &review).await? {
                 let Some(email) = &asked.person.email else {

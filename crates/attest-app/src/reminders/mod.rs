@@ -26,7 +26,7 @@ use crate::signing::DEFAULT_LINK_DAYS;
 use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
-use crate::{App, AppError, SCHOOL_TIME_ZONE};
+use crate::{App, AppError};
 use due::{TickFacts, due};
 use school_mail::SchoolContacts;
 
@@ -247,7 +247,7 @@ impl App {
     ) -> Result<usize, AppError> {
         let scope = operator.scope();
         let now = self.now();
-        let today = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let today = attest_domain::school_day(now);
         let due = self.policies_due_for_review(operator, 30).await?;
         if due.is_empty() {
             return Ok(0);
@@ -309,7 +309,7 @@ impl App {
     ) -> Result<(usize, usize), AppError> {
         let scope = operator.scope();
         let now = self.now();
-        let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let window_day = attest_domain::school_day(now);
         // Nobody to write to: record nothing, so they are reminded once they have one.
         let people: Vec<(PersonId, String, Vec<Item>)> = people
             .into_iter()

@@ -14,7 +14,7 @@ use chrono::{Datelike, IsoWeek};
 use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
-use crate::{App, AppError, SCHOOL_TIME_ZONE};
+use crate::{App, AppError};
 
 /// Every school's name and its admins who can be written to (each has an address).
 pub(super) struct SchoolContacts {
@@ -99,11 +99,7 @@ impl App {
         contacts: &SchoolContacts,
         owing: &[Owing],
     ) -> Result<bool, AppError> {
-        let week = self
-            .now()
-            .with_timezone(&SCHOOL_TIME_ZONE)
-            .date_naive()
-            .iso_week();
+        let week = self.today().iso_week();
         let schools: BTreeSet<SchoolId> = owing.iter().map(|row| row.school).collect();
         let keys = digest_keys(contacts, schools, week);
         if keys.is_empty() {
@@ -126,7 +122,7 @@ impl App {
     ) -> Result<usize, AppError> {
         let scope = operator.scope();
         let now = self.now();
-        let week = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive().iso_week();
+        let week = attest_domain::school_day(now).iso_week();
         let mut by_school: BTreeMap<SchoolId, Vec<&ComplianceRow>> = BTreeMap::new();
         for row in owed {
             by_school.entry(row.school).or_default().push(row);
@@ -196,7 +192,7 @@ impl App {
     ) -> Result<(usize, usize), AppError> {
         let scope = operator.scope();
         let now = self.now();
-        let window_day = now.with_timezone(&SCHOOL_TIME_ZONE).date_naive();
+        let window_day = attest_domain::school_day(now);
         // A school nobody can be told about records nothing: its admins, once it has
         // some, hear of everyone.
         let rows: Vec<ComplianceRow> = by_school

@@ -124,7 +124,7 @@ pub fn certificate(evidence: &AcceptanceEvidence) -> String {
     if let Some(at) = a.erased_at {
         lines.push(format!(
             "Erased:        personal fields erased under the retention schedule on {}",
-            at.date_naive()
+            attest_domain::school_day(at)
         ));
     }
     lines.push(format!(

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
 use crate::entities::{acceptance, acceptance_personal};
+use crate::repo::raw::bind_list;
 
 /// An answer to append to a trust's chain.
 pub struct NewAcceptance {
@@ -239,15 +240,15 @@ async fn erasures<C: ConnectionTrait>(
     conn: &C,
     ids: &[uuid::Uuid],
 ) -> Result<Vec<(uuid::Uuid, DateTime<Utc>)>, StoreError> {
-    let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let mut values = Vec::with_capacity(ids.len());
+    let list = bind_list(&mut values, ids.iter().copied());
     let rows = conn
         .query_all_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),
             format!(
-                "SELECT acceptance_id, erased_at FROM acceptance_erasures WHERE acceptance_id IN ({})",
-                placeholders.join(", ")
+                "SELECT acceptance_id, erased_at FROM acceptance_erasures WHERE acceptance_id IN ({list})"
             ),
-            ids.iter().map(|id| (*id).into()).collect::<Vec<sea_orm::Value>>(),
+            values,
         ))
         .await?;
     rows.iter()

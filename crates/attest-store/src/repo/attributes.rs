@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::raw::Raw;
 use crate::StoreError;
+use crate::repo::raw::bind_list;
 
 pub struct Attributes<'a, C> {
     raw: Raw<'a, C>,
@@ -174,18 +175,11 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
         let mut held: BTreeMap<PersonId, Vec<String>> = BTreeMap::new();
         for chunk in people.chunks(500) {
             let mut values = vec![self.raw.trust()];
-            let marks: Vec<String> = chunk
-                .iter()
-                .map(|person| {
-                    values.push(person.as_uuid().into());
-                    format!("${}", values.len())
-                })
-                .collect();
+            let marks = bind_list(&mut values, chunk.iter().map(|person| person.as_uuid()));
             let rows = HeldRow::find_by_statement(self.raw.statement(
                 &format!(
                     "SELECT person_id, attribute FROM person_attributes WHERE trust_id = $1 \
-                     AND held_until IS NULL AND person_id IN ({}) ORDER BY attribute",
-                    marks.join(", ")
+                     AND held_until IS NULL AND person_id IN ({marks}) ORDER BY attribute"
                 ),
                 values,
             ))
@@ -230,14 +224,8 @@ impl<'a, C: ConnectionTrait> Attributes<'a, C> {
         let mut values = vec![self.raw.trust()];
         let mut filter = String::new();
         if !policies.is_empty() {
-            let marks: Vec<String> = policies
-                .iter()
-                .map(|policy| {
-                    values.push(policy.as_uuid().into());
-                    format!("${}", values.len())
-                })
-                .collect();
-            filter = format!(" AND policy_id IN ({})", marks.join(", "));
+            let marks = bind_list(&mut values, policies.iter().map(|policy| policy.as_uuid()));
+            filter = format!(" AND policy_id IN ({marks})");
         }
         let rows = RuleRecord::find_by_statement(self.raw.statement(
             &format!(

@@ -10,9 +10,10 @@ use attest_domain::{
     TenantScope,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use crate::StoreError;
+use crate::repo::raw::Params;
 
 /// What to compute, and for whom.
 #[derive(Debug, Clone)]
@@ -48,16 +49,6 @@ impl ComplianceQuery {
 pub struct Compliance<'a, C> {
     conn: &'a C,
     scope: &'a TenantScope,
-}
-
-/// Bound values, numbered `$1`, `$2`, … (both sqlx drivers accept that form).
-pub(crate) struct Params(pub(crate) Vec<Value>);
-
-impl Params {
-    pub(crate) fn bind(&mut self, value: impl Into<Value>) -> String {
-        self.0.push(value.into());
-        format!("${}", self.0.len())
-    }
 }
 
 pub(crate) fn status_text(status: ComplianceStatus) -> &'static str {
@@ -146,18 +137,7 @@ impl<'a, C: ConnectionTrait> Compliance<'a, C> {
                 params.bind(person.as_uuid())
             ));
         }
-        let mut row_filter = String::new();
-        if let Some(allowed) = self.scope.schools().restricted_to() {
-            if allowed.is_empty() {
-                row_filter.push_str(" AND 1 = 0");
-            } else {
-                let list: Vec<String> = allowed
-                    .iter()
-                    .map(|school| params.bind(school.as_uuid()))
-                    .collect();
-                row_filter.push_str(&format!(" AND f.school_id IN ({})", list.join(", ")));
-            }
-        }
+        let mut row_filter = params.school_filter(self.scope, "f.school_id");
         if let Some(school) = query.school {
             row_filter.push_str(&format!(
                 " AND f.school_id = {}",

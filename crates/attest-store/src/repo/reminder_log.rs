@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::StoreError;
+use crate::repo::raw::bind_list;
 
 pub struct ReminderLog<'a, C> {
     conn: &'a C,
@@ -71,17 +72,15 @@ impl<'a, C: ConnectionTrait> ReminderLog<'a, C> {
             let rows: Vec<String> = chunk
                 .iter()
                 .map(|(person, version, step)| {
-                    let first = values.len() + 1;
-                    values.extend([
+                    let row: [sea_orm::Value; 6] = [
                         self.scope.trust().as_uuid().into(),
                         person.as_uuid().into(),
                         version.as_uuid().into(),
                         step.clone().into(),
                         window_day.into(),
                         at.into(),
-                    ]);
-                    let marks: Vec<String> = (first..first + 6).map(|n| format!("${n}")).collect();
-                    format!("({})", marks.join(", "))
+                    ];
+                    format!("({})", bind_list(&mut values, row))
                 })
                 .collect();
             let inserted = GivenRow::find_by_statement(Statement::from_sql_and_values(
@@ -115,16 +114,16 @@ impl<'a, C: ConnectionTrait> ReminderLog<'a, C> {
         if versions.is_empty() {
             return Ok(HashSet::new());
         }
-        let placeholders: Vec<String> =
-            (0..versions.len()).map(|n| format!("${}", n + 2)).collect();
         let mut values: Vec<sea_orm::Value> = vec![self.scope.trust().as_uuid().into()];
-        values.extend(versions.iter().map(|version| version.as_uuid().into()));
+        let list = bind_list(
+            &mut values,
+            versions.iter().map(|version| version.as_uuid()),
+        );
         let rows = GivenRow::find_by_statement(Statement::from_sql_and_values(
             self.conn.get_database_backend(),
             format!(
                 "SELECT person_id, version_id, step FROM reminder_log \
-                 WHERE trust_id = $1 AND version_id IN ({})",
-                placeholders.join(", ")
+                 WHERE trust_id = $1 AND version_id IN ({list})"
             ),
             values,
         ))

@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use attest_app::{App, AppError};
-use attest_domain::{BoardCount, BoardPeriod, BoardReport, LONDON};
+use attest_domain::{BoardCount, BoardPeriod, BoardReport};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
@@ -204,7 +204,7 @@ pub async fn board_report(
     query: web::Query<BoardQuery>,
 ) -> Result<HttpResponse, WebError> {
     let (_, principal) = caller.visitor()?;
-    let today = app.now().with_timezone(&LONDON).date_naive();
+    let today = attest_domain::school_day(app.now());
     let period = period_of(&query, today)?;
     let report = app.breach_board_report(principal, period).await?;
     let slug = report.period.label.to_lowercase().replace(' ', "-");

@@ -38,23 +38,3 @@ fn reaches(scope: &TenantScope, school: Option<SchoolId>) -> bool {
         Some(allowed) => school.is_some_and(|school| allowed.contains(&school)),
     }
 }
-
-/// `AND column IN (…)` for a school-restricted scope, with its values numbered from `next`.
-fn school_clause(scope: &TenantScope, column: &str, next: usize) -> (String, Vec<sea_orm::Value>) {
-    match scope.schools().restricted_to() {
-        None => (String::new(), Vec::new()),
-        Some(allowed) if allowed.is_empty() => (" AND 1 = 0".to_owned(), Vec::new()),
-        Some(allowed) => {
-            let marks: Vec<String> = (0..allowed.len())
-                .map(|i| format!("${}", next + i))
-                .collect();
-            (
-                format!(" AND {column} IN ({})", marks.join(", ")),
-                allowed
-                    .iter()
-                    .map(|school| school.as_uuid().into())
-                    .collect(),
-            )
-        }
-    }
-}

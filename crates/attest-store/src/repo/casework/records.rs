@@ -8,9 +8,10 @@ use attest_domain::{BreachId, SchoolId, TenantScope};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
-use super::{from_json, reaches, school_clause, to_json};
+use super::{from_json, reaches, to_json};
 use crate::StoreError;
 use crate::repo::raw::Raw;
+use crate::repo::raw::school_filter;
 
 #[derive(Debug, Clone)]
 pub struct StoredActivity {
@@ -56,7 +57,8 @@ impl<'a, C: ConnectionTrait> ProcessingActivities<'a, C> {
     /// Every activity the scope reaches (a school admin: their schools' and the
     /// trust-wide ones, which apply to their schools too), by name.
     pub async fn list(&self) -> Result<Vec<StoredActivity>, StoreError> {
-        let (clause, schools) = school_clause(self.raw.scope, "school_id", 2);
+        let mut values = vec![self.raw.trust()];
+        let clause = school_filter(self.raw.scope, "school_id", &mut values);
         let clause = if clause.is_empty() {
             clause
         } else {
@@ -65,8 +67,6 @@ impl<'a, C: ConnectionTrait> ProcessingActivities<'a, C> {
                 clause.trim_start_matches(" AND ")
             )
         };
-        let mut values = vec![self.raw.trust()];
-        values.extend(schools);
         ActivityRow::find_by_statement(self.raw.statement(
             &format!("SELECT id, school_id, record, updated_at FROM processing_activities WHERE trust_id = $1{clause} ORDER BY name, id"),
             values,

@@ -3,11 +3,12 @@
 use attest_domain::requests::{RequestKind, RequestRecord, RequestStatus};
 use attest_domain::{BreachEvent, SchoolId, TenantScope, TrustId};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
-use super::{from_json, reaches, school_clause, to_json};
+use super::{from_json, reaches, to_json};
 use crate::StoreError;
 use crate::repo::actor_names::actor_names;
+use crate::repo::raw::Params;
 use crate::repo::raw::Raw;
 
 #[derive(Debug, Clone)]
@@ -198,52 +199,37 @@ impl<'a, C: ConnectionTrait> InfoRequests<'a, C> {
     /// The register, newest first.
     pub async fn list(&self, filter: &RequestFilter) -> Result<Vec<InfoRequest>, StoreError> {
         let mut sql = format!("SELECT {COLUMNS} FROM info_requests WHERE trust_id = $1");
-        let mut values: Vec<Value> = vec![self.raw.trust()];
-        let add = |clause: &str, value: Value, values: &mut Vec<Value>, sql: &mut String| {
-            values.push(value);
-            sql.push_str(&clause.replace('?', &format!("${}", values.len())));
-        };
+        let mut params = Params(vec![self.raw.trust()]);
         if let Some(kind) = filter.kind {
-            add(" AND kind = ?", kind.as_str().into(), &mut values, &mut sql);
+            sql.push_str(&format!(" AND kind = {}", params.bind(kind.as_str())));
         }
         if let Some(status) = filter.status {
-            add(
-                " AND status = ?",
-                status.as_str().into(),
-                &mut values,
-                &mut sql,
-            );
+            sql.push_str(&format!(" AND status = {}", params.bind(status.as_str())));
         }
         if filter.open_only {
             sql.push_str(" AND status IN ('open', 'paused')");
         }
         if let Some(school) = filter.school {
-            add(
-                " AND school_id = ?",
-                school.as_uuid().into(),
-                &mut values,
-                &mut sql,
-            );
+            sql.push_str(&format!(
+                " AND school_id = {}",
+                params.bind(school.as_uuid())
+            ));
         }
         if let Some(from) = filter.received_from {
-            add(" AND received_on >= ?", from.into(), &mut values, &mut sql);
+            sql.push_str(&format!(" AND received_on >= {}", params.bind(from)));
         }
         if let Some(to) = filter.received_to {
-            add(" AND received_on <= ?", to.into(), &mut values, &mut sql);
+            sql.push_str(&format!(" AND received_on <= {}", params.bind(to)));
         }
         if let Some(due) = filter.due_by {
-            add(
-                " AND status IN ('open', 'paused') AND due_on <= ?",
-                due.into(),
-                &mut values,
-                &mut sql,
-            );
+            sql.push_str(&format!(
+                " AND status IN ('open', 'paused') AND due_on <= {}",
+                params.bind(due)
+            ));
         }
-        let (clause, schools) = school_clause(self.raw.scope, "school_id", values.len() + 1);
-        sql.push_str(&clause);
-        values.extend(schools);
+        sql.push_str(&params.school_filter(self.raw.scope, "school_id"));
         sql.push_str(" ORDER BY received_on DESC, id DESC");
-        Row::find_by_statement(self.raw.statement(&sql, values))
+        Row::find_by_statement(self.raw.statement(&sql, params.0))
             .all(self.raw.conn)
             .await?
             .into_iter()

@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use super::{BATCH, Directory};
 use crate::StoreError;
+use crate::repo::raw::bind_list;
 
 /// An open membership, by what a sync plans with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,20 +96,15 @@ impl<C: ConnectionTrait> Directory<'_, C> {
         only: Option<Vec<uuid::Uuid>>,
     ) -> Result<(Vec<KnownPerson>, Vec<OpenMembership>), StoreError> {
         // `only` is a handful of people (one push); the whole trust reads without a list.
-        let among = |column: &str, first: usize| match &only {
-            None => String::new(),
-            Some(ids) => {
-                let placeholders: Vec<String> = (0..ids.len())
-                    .map(|at| format!("${}", first + at))
-                    .collect();
-                format!(" AND {column} IN ({})", placeholders.join(", "))
-            }
-        };
-        let with_ids = |mut values: Vec<Value>| {
-            if let Some(ids) = &only {
-                values.extend(ids.iter().map(|id| Value::from(*id)));
-            }
-            values
+        let among = |column: &str, mut values: Vec<Value>| {
+            let filter = match &only {
+                None => String::new(),
+                Some(ids) => format!(
+                    " AND {column} IN ({})",
+                    bind_list(&mut values, ids.iter().copied())
+                ),
+            };
+            (filter, values)
         };
         #[derive(FromQueryResult)]
         struct PersonRow {
@@ -128,35 +124,35 @@ impl<C: ConnectionTrait> Directory<'_, C> {
             school_id: uuid::Uuid,
             kind: String,
         }
+        let (filter, values) = among("id", vec![self.trust()]);
         let people = PersonRow::find_by_statement(self.statement(
             &format!(
-                "SELECT id, full_name, email FROM people WHERE trust_id = $1{} ORDER BY id",
-                among("id", 2)
+                "SELECT id, full_name, email FROM people WHERE trust_id = $1{filter} ORDER BY id"
             ),
-            with_ids(vec![self.trust()]),
+            values,
         ))
         .all(self.conn)
         .await?;
+        let (filter, values) = among("person_id", vec![self.trust(), issuer.into()]);
         let links: HashMap<uuid::Uuid, String> = LinkRow::find_by_statement(self.statement(
             &format!(
-                "SELECT person_id, subject FROM person_identities WHERE trust_id = $1 AND issuer = $2{} \
-                 ORDER BY created_at",
-                among("person_id", 3)
+                "SELECT person_id, subject FROM person_identities WHERE trust_id = $1 AND issuer = $2{filter} \
+                 ORDER BY created_at"
             ),
-            with_ids(vec![self.trust(), issuer.into()]),
+            values,
         ))
         .all(self.conn)
         .await?
         .into_iter()
         .map(|row| (row.person_id, row.subject))
         .collect();
+        let (filter, values) = among("person_id", vec![self.trust(), today.into()]);
         let open = MembershipRow::find_by_statement(self.statement(
             &format!(
                 "SELECT id, person_id, school_id, kind FROM memberships WHERE trust_id = $1 \
-                 AND (ended_on IS NULL OR ended_on > $2){}",
-                among("person_id", 3)
+                 AND (ended_on IS NULL OR ended_on > $2){filter}"
             ),
-            with_ids(vec![self.trust(), today.into()]),
+            values,
         ))
         .all(self.conn)
         .await?
@@ -210,13 +206,10 @@ impl<C: ConnectionTrait> Directory<'_, C> {
             let mut sql = String::from(head);
             let mut values = Vec::with_capacity(chunk.len() * width);
             for (index, row) in chunk.into_iter().enumerate() {
-                let placeholders: Vec<String> = (1..=width)
-                    .map(|column| format!("${}", index * width + column))
-                    .collect();
+                debug_assert_eq!(row.len(), width, "a row of {head}");
                 sql.push_str(if index == 0 { " VALUES (" } else { ", (" });
-                sql.push_str(&placeholders.join(", "));
+                sql.push_str(&bind_list(&mut values, row));
                 sql.push(')');
-                values.extend(row);
             }
             sql.push_str(tail);
             self.execute(&sql, values).await?;
@@ -319,16 +312,13 @@ impl<C: ConnectionTrait> Directory<'_, C> {
     ) -> Result<u64, StoreError> {
         let mut ended = 0;
         for chunk in ids.chunks(BATCH) {
-            let placeholders: Vec<String> =
-                (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
             let mut values: Vec<Value> = vec![self.trust(), ended_on.into(), at.into()];
-            values.extend(chunk.iter().map(|id| Value::from(id.as_uuid())));
+            let list = bind_list(&mut values, chunk.iter().map(|id| id.as_uuid()));
             ended += self
                 .execute(
                     &format!(
                         "UPDATE memberships SET ended_on = $2, updated_at = $3 WHERE trust_id = $1 \
-                         AND ended_on IS NULL AND id IN ({})",
-                        placeholders.join(", ")
+                         AND ended_on IS NULL AND id IN ({list})"
                     ),
                     values,
                 )

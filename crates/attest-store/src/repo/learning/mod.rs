@@ -25,18 +25,7 @@ impl<'a, C: ConnectionTrait> Learning<'a, C> {
     /// ` AND {column} IN (…)` for a school-restricted scope (nothing for the whole trust),
     /// with its values appended after `values`.
     fn school_filter(&self, column: &str, values: &mut Vec<Value>) -> String {
-        match self.raw.scope.schools().restricted_to() {
-            None => String::new(),
-            Some(allowed) if allowed.is_empty() => " AND 1 = 0".to_owned(),
-            Some(allowed) => {
-                let first = values.len() + 1;
-                values.extend(allowed.iter().map(|school| Value::from(school.as_uuid())));
-                let marks: Vec<String> = (first..first + allowed.len())
-                    .map(|n| format!("${n}"))
-                    .collect();
-                format!(" AND {column} IN ({})", marks.join(", "))
-            }
-        }
+        super::raw::school_filter(self.raw.scope, column, values)
     }
 
     fn allows(&self, school: SchoolId) -> bool {

@@ -11,6 +11,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::{Learning, count};
 use crate::StoreError;
+use crate::repo::raw::bind_list;
 
 pub struct NewCertificate<'b> {
     pub id: uuid::Uuid,
@@ -271,14 +272,12 @@ impl<C: ConnectionTrait> Learning<'_, C> {
             .await?;
         let mut registers: BTreeMap<uuid::Uuid, Vec<Attendee>> = BTreeMap::new();
         for chunk in rows.chunks(500) {
-            let marks: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
             let mut values = vec![self.raw.trust()];
-            values.extend(chunk.iter().map(|row| sea_orm::Value::from(row.id)));
+            let marks = bind_list(&mut values, chunk.iter().map(|row| row.id));
             let attendees = AttendeeRow::find_by_statement(self.raw.statement(
                 &format!(
                     "SELECT session_id, person_id, acceptance_id FROM training_attendance \
-                     WHERE trust_id = $1 AND session_id IN ({}) ORDER BY person_id",
-                    marks.join(", ")
+                     WHERE trust_id = $1 AND session_id IN ({marks}) ORDER BY person_id"
                 ),
                 values,
             ))
@@ -403,17 +402,10 @@ impl<C: ConnectionTrait> Learning<'_, C> {
         let mut days = BTreeMap::new();
         for chunk in answers.chunks(500) {
             let mut values = vec![self.raw.trust()];
-            let marks: Vec<String> = chunk
-                .iter()
-                .map(|id| {
-                    values.push((*id).into());
-                    format!("${}", values.len())
-                })
-                .collect();
+            let marks = bind_list(&mut values, chunk.iter().copied());
             let rows = DayRow::find_by_statement(self.raw.statement(
                 &format!(
-                    "SELECT id, signed_on FROM acceptances WHERE trust_id = $1 AND id IN ({})",
-                    marks.join(", ")
+                    "SELECT id, signed_on FROM acceptances WHERE trust_id = $1 AND id IN ({marks})"
                 ),
                 values,
             ))

@@ -7,7 +7,8 @@ use uuid::Uuid;
 use super::Obligations;
 use super::read::{Revision, Selection, selection, status};
 use crate::StoreError;
-use crate::repo::compliance::{ComplianceQuery, Params};
+use crate::repo::compliance::ComplianceQuery;
+use crate::repo::raw::Params;
 
 /// How many of a school's people are in a status for one policy.
 #[derive(Debug, Clone, PartialEq, Eq)]

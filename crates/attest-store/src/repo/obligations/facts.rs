@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{ObligationSlice, Obligations};
 use crate::StoreError;
+use crate::repo::raw::{bind, bind_list};
 
 /// People are loaded this many at a time (bound parameters have a limit).
 const CHUNK: usize = 500;
@@ -135,17 +136,10 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         // Audiences are per school: only the schools asked about are needed.
         let mut audience_schools = String::new();
         if let Some(schools) = schools {
-            let marks: Vec<String> = schools
-                .iter()
-                .map(|school| {
-                    values.push(school.as_uuid().into());
-                    format!("${}", values.len())
-                })
-                .collect();
+            let marks = bind_list(&mut values, schools.iter().map(|school| school.as_uuid()));
             if marks.is_empty() {
                 own.push_str(" AND school_id IS NULL");
             } else {
-                let marks = marks.join(", ");
                 own.push_str(&format!(
                     " AND (school_id IS NULL OR school_id IN ({marks}))"
                 ));
@@ -275,20 +269,14 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         let mut values = vec![self.trust()];
         let mut person_filter = String::new();
         if let Some(ids) = ids {
-            let list: Vec<String> = ids
-                .iter()
-                .map(|id| {
-                    values.push(id.as_uuid().into());
-                    format!("${}", values.len())
-                })
-                .collect();
-            person_filter = format!(" AND {{t}}.person_id IN ({})", list.join(", "));
+            let list = bind_list(&mut values, ids.iter().map(|id| id.as_uuid()));
+            person_filter = format!(" AND {{t}}.person_id IN ({list})");
         }
         let mut answer_values = values.clone();
         let mut policy_filter = String::new();
         if let Some(policy) = policy {
-            answer_values.push(policy.as_uuid().into());
-            policy_filter = format!(" AND a.policy_id = ${}", answer_values.len());
+            let mark = bind(&mut answer_values, policy.as_uuid());
+            policy_filter = format!(" AND a.policy_id = {mark}");
         }
         let memberships: Vec<MembershipRow> = self
             .rows(

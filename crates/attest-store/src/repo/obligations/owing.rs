@@ -8,7 +8,8 @@ use uuid::Uuid;
 use super::Obligations;
 use super::read::{Revision, Selection, selection, status};
 use crate::StoreError;
-use crate::repo::compliance::{ComplianceQuery, ComplianceRow, Params};
+use crate::repo::compliance::{ComplianceQuery, ComplianceRow};
+use crate::repo::raw::Params;
 
 impl<C: ConnectionTrait> Obligations<'_, C> {
     /// Every row owing a signature now (due or overdue), in no order: what a reminder

@@ -11,9 +11,10 @@ use uuid::Uuid;
 use super::Obligations;
 use crate::StoreError;
 use crate::repo::compliance::{
-    ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, Params, RawCount, RawRow,
+    ComplianceCount, ComplianceCursor, ComplianceQuery, ComplianceRow, RawCount, RawRow,
     after_cursor, status_text, to_count, to_row, worst_status,
 };
+use crate::repo::raw::Params;
 
 /// Which rows answer a query: the current ones, or those in force at a past instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,17 +48,7 @@ pub(super) fn selection(
             ));
         }
     }
-    if let Some(allowed) = scope.schools().restricted_to() {
-        if allowed.is_empty() {
-            sql.push_str(" AND 1 = 0");
-        } else {
-            let list: Vec<String> = allowed
-                .iter()
-                .map(|school| params.bind(school.as_uuid()))
-                .collect();
-            sql.push_str(&format!(" AND o.school_id IN ({})", list.join(", ")));
-        }
-    }
+    sql.push_str(&params.school_filter(scope, "o.school_id"));
     for (column, value) in [
         ("school_id", query.school.map(|s| s.as_uuid())),
         ("person_id", scope.person().map(|p| p.as_uuid())),

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::{ObligationSlice, Obligations, Refreshed};
 use crate::StoreError;
+use crate::repo::raw::{bind, bind_list};
 
 /// Rows written per INSERT statement.
 const BATCH: usize = 200;
@@ -108,18 +109,12 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
     fn slice_filter(&self, slice: &ObligationSlice, values: &mut Vec<Value>) -> String {
         let mut filter = String::new();
         if let Some(people) = &slice.people {
-            let list: Vec<String> = people
-                .iter()
-                .map(|id| {
-                    values.push(id.as_uuid().into());
-                    format!("${}", values.len())
-                })
-                .collect();
-            filter.push_str(&format!(" AND o.person_id IN ({})", list.join(", ")));
+            let list = bind_list(values, people.iter().map(|id| id.as_uuid()));
+            filter.push_str(&format!(" AND o.person_id IN ({list})"));
         }
         if let Some(policy) = slice.policy {
-            values.push(policy.as_uuid().into());
-            filter.push_str(&format!(" AND o.policy_id = ${}", values.len()));
+            let mark = bind(values, policy.as_uuid());
+            filter.push_str(&format!(" AND o.policy_id = {mark}"));
         }
         filter
     }
@@ -187,19 +182,12 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         }
         for chunk in closing.chunks(BATCH) {
             let mut values: Vec<Value> = vec![self.trust(), at.into()];
-            let list: Vec<String> = chunk
-                .iter()
-                .map(|id| {
-                    values.push((*id).into());
-                    format!("${}", values.len())
-                })
-                .collect();
+            let list = bind_list(&mut values, chunk.iter().copied());
             self.conn
                 .execute_raw(self.statement(
                     &format!(
                         "UPDATE obligations SET valid_to = $2 WHERE trust_id = $1 \
-                         AND valid_to IS NULL AND id IN ({})",
-                        list.join(", ")
+                         AND valid_to IS NULL AND id IN ({list})"
                     ),
                     values,
                 ))
@@ -222,16 +210,11 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 21);
             let mut rows = Vec::with_capacity(chunk.len());
             for (valid_from, valid_to, state) in chunk {
-                let start = values.len();
-                values.push(Uuid::now_v7().into());
-                values.push(self.trust());
-                values.extend(state_values(state));
-                values.push((*valid_from).into());
-                values.push((*valid_to).into());
-                let marks: Vec<String> = (start + 1..=values.len())
-                    .map(|n| format!("${n}"))
-                    .collect();
-                rows.push(format!("({})", marks.join(", ")));
+                let row = [Uuid::now_v7().into(), self.trust()]
+                    .into_iter()
+                    .chain(state_values(state))
+                    .chain([(*valid_from).into(), (*valid_to).into()]);
+                rows.push(format!("({})", bind_list(&mut values, row)));
             }
             self.conn
                 .execute_raw(self.statement(
@@ -254,18 +237,14 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
         let (set, cleared): (Vec<_>, Vec<_>) = rechecks.iter().partition(|(_, on)| on.is_some());
         for chunk in cleared.chunks(BATCH) {
             let mut values = vec![self.trust()];
-            let list: Vec<String> = chunk
-                .iter()
-                .map(|(person, _)| {
-                    values.push(person.as_uuid().into());
-                    format!("${}", values.len())
-                })
-                .collect();
+            let list = bind_list(
+                &mut values,
+                chunk.iter().map(|(person, _)| person.as_uuid()),
+            );
             self.conn
                 .execute_raw(self.statement(
                     &format!(
-                        "DELETE FROM obligation_rechecks WHERE trust_id = $1 AND person_id IN ({})",
-                        list.join(", ")
+                        "DELETE FROM obligation_rechecks WHERE trust_id = $1 AND person_id IN ({list})"
                     ),
                     values,
                 ))
@@ -276,11 +255,8 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             let rows: Vec<String> = chunk
                 .iter()
                 .map(|(person, on)| {
-                    values.push(self.trust());
-                    values.push(person.as_uuid().into());
-                    values.push((*on).into());
-                    let n = values.len();
-                    format!("(${}, ${}, ${n})", n - 2, n - 1)
+                    let row: [Value; 3] = [self.trust(), person.as_uuid().into(), (*on).into()];
+                    format!("({})", bind_list(&mut values, row))
                 })
                 .collect();
             self.conn

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use serde_json::Map;
 
-use super::{Scim, ScimKey, ScimRecord, placeholders};
+use super::{Scim, ScimKey, ScimRecord};
 use crate::StoreError;
+use crate::repo::raw::bind_list;
 
 const COLUMNS: &str = "id, resource, version, created_at, updated_at";
 
@@ -146,12 +147,11 @@ impl<C: ConnectionTrait> Scim<'_, C> {
         let mut out: HashMap<uuid::Uuid, Vec<(uuid::Uuid, serde_json::Value)>> = HashMap::new();
         for chunk in groups.chunks(500) {
             let mut values = vec![self.trust()];
-            values.extend(chunk.iter().map(|id| Value::from(*id)));
+            let list = bind_list(&mut values, chunk.iter().copied());
             let rows = MemberRow::find_by_statement(self.statement(
                 &format!(
-                    "SELECT group_id, user_id, member FROM scim_group_members WHERE trust_id = $1 AND group_id IN ({}) \
-                     ORDER BY group_id, user_id",
-                    placeholders(2, chunk.len())
+                    "SELECT group_id, user_id, member FROM scim_group_members WHERE trust_id = $1 AND group_id IN ({list}) \
+                     ORDER BY group_id, user_id"
                 ),
                 values,
             ))
@@ -182,13 +182,13 @@ impl<C: ConnectionTrait> Scim<'_, C> {
                 if index > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("({})", placeholders(index * 4 + 1, 4)));
-                values.extend([
+                let row: [Value; 4] = [
                     self.trust(),
                     group.into(),
                     (*user).into(),
                     member.to_string().into(),
-                ]);
+                ];
+                sql.push_str(&format!("({})", bind_list(&mut values, row)));
             }
             sql.push_str(" ON CONFLICT (group_id, user_id) DO NOTHING");
             self.execute(&sql, values).await?;
@@ -203,11 +203,10 @@ impl<C: ConnectionTrait> Scim<'_, C> {
     ) -> Result<(), StoreError> {
         for chunk in users.chunks(500) {
             let mut values = vec![self.trust(), group.into()];
-            values.extend(chunk.iter().map(|id| Value::from(*id)));
+            let list = bind_list(&mut values, chunk.iter().copied());
             self.execute(
                 &format!(
-                    "DELETE FROM scim_group_members WHERE trust_id = $1 AND group_id = $2 AND user_id IN ({})",
-                    placeholders(3, chunk.len())
+                    "DELETE FROM scim_group_members WHERE trust_id = $1 AND group_id = $2 AND user_id IN ({list})"
                 ),
                 values,
             )
@@ -235,11 +234,11 @@ impl<C: ConnectionTrait> Scim<'_, C> {
         };
         for chunk in chunks {
             let mut values = vec![self.trust()];
-            values.extend(chunk.iter().map(|id| Value::from(*id)));
+            let list = bind_list(&mut values, chunk.iter().copied());
             let among = if all {
                 String::new()
             } else {
-                format!(" AND m.user_id IN ({})", placeholders(2, chunk.len()))
+                format!(" AND m.user_id IN ({list})")
             };
             let rows = NameRow::find_by_statement(self.statement(
                 &format!(

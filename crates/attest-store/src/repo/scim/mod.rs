@@ -90,11 +90,3 @@ impl<'a, C: ConnectionTrait> Scim<'a, C> {
             .collect()
     }
 }
-
-/// `$first, $first+1, …` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (0..count)
-        .map(|at| format!("${}", first + at))
-        .collect::<Vec<_>>()
-        .join(", ")
-}

@@ -1,11 +1,12 @@
 //! Provisioned users.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::Map;
 
-use super::{Scim, ScimKey, ScimRecord, placeholders};
+use super::{Scim, ScimKey, ScimRecord};
 use crate::StoreError;
+use crate::repo::raw::bind_list;
 
 const COLUMNS: &str = "id, resource, version, created_at, updated_at";
 
@@ -110,12 +111,11 @@ impl<C: ConnectionTrait> Scim<'_, C> {
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let mut values = vec![self.trust()];
-            values.extend(chunk.iter().map(|id| Value::from(*id)));
+            let list = bind_list(&mut values, chunk.iter().copied());
             found.extend(
                 self.records(
                     &format!(
-                        "SELECT {COLUMNS} FROM scim_users WHERE trust_id = $1 AND id IN ({})",
-                        placeholders(2, chunk.len())
+                        "SELECT {COLUMNS} FROM scim_users WHERE trust_id = $1 AND id IN ({list})"
                     ),
                     values,
                 )
@@ -134,13 +134,10 @@ impl<C: ConnectionTrait> Scim<'_, C> {
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let mut values = vec![self.trust()];
-            values.extend(chunk.iter().map(|id| Value::from(*id)));
+            let list = bind_list(&mut values, chunk.iter().copied());
             found.extend(
                 IdRow::find_by_statement(self.statement(
-                    &format!(
-                        "SELECT id FROM scim_users WHERE trust_id = $1 AND id IN ({})",
-                        placeholders(2, chunk.len())
-                    ),
+                    &format!("SELECT id FROM scim_users WHERE trust_id = $1 AND id IN ({list})"),
                     values,
                 ))
                 .all(self.conn)
