@@ -2,6 +2,7 @@
 //! attempts, training completions, sessions and imported completion files.
 
 mod inputs;
+mod matrix;
 mod mutation;
 mod objects;
 mod query;

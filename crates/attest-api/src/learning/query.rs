@@ -7,9 +7,10 @@ use uuid::Uuid;
 use crate::context::{app, principal};
 use crate::error::OrGraphql;
 
+use super::matrix::{ComplianceByObligation, ObligationMatrix};
 use super::objects::{
-    ComplianceByObligation, InductionBundle, ObligationMatrix, StarterChecklist,
-    TrainingCertificate, TrainingImport, TrainingSession, UnderstandingAttempt, UnderstandingCheck,
+    InductionBundle, StarterChecklist, TrainingCertificate, TrainingImport, TrainingSession,
+    UnderstandingAttempt, UnderstandingCheck,
 };
 
 #[derive(Default)]

@@ -13,6 +13,7 @@ mod model;
 mod obligation;
 mod page_cache;
 mod paper;
+mod progress;
 mod receipt;
 mod seal;
 mod seal_check;
@@ -37,14 +38,15 @@ pub(crate) use summary_cache::SummaryCache;
 pub use answer::{DeclinePolicy, Origin, SignPolicy};
 pub use chain::ChainReport;
 pub use compliance::{
-    ComplianceFilter, CompliancePage, ComplianceSummary, MAX_COMPLIANCE_PAGE, ProgressPoint,
-    SchoolProgress, Tally, percent, status_key,
+    ComplianceFilter, CompliancePage, ComplianceSummary, MAX_COMPLIANCE_PAGE, Tally, percent,
+    status_key,
 };
 pub use evidence::{AcceptanceCheck, AcceptanceEvidence};
 pub use exemption::GrantExemption;
 pub use magic_link::{DEFAULT_LINK_DAYS, MagicLinkSent, SchoolReminders, SigningForm};
 pub use model::{CheckReport, RebuildReport};
 pub use paper::{PaperAcceptance, PaperOutcome};
+pub use progress::{ProgressPoint, SchoolProgress};
 pub use receipt::{certificate, receipt_text};
 pub use seal::PublishedKey;
 pub use seal_check::{AnchorCheck, HeadSeal, SealReport};

@@ -1,4 +1,7 @@
+use std::collections::BTreeMap;
+
 use super::*;
+use crate::{MappingRules, SchoolId};
 
 fn microsoft() -> DirectoryInput {
     DirectoryInput {

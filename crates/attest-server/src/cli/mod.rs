@@ -22,6 +22,7 @@ pub mod sign_in;
 pub mod signing;
 pub mod sso;
 pub mod sync;
+mod sync_output;
 pub mod training;
 
 use std::net::TcpListener;
