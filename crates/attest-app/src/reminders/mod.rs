@@ -171,12 +171,14 @@ impl App {
         // below still guard against a racing replica.)
         let given = ReminderLog::new(&self.db, &scope).given(&versions).await?;
         let contacts = SchoolContacts::read(self, &scope).await?;
+        let this_week = self.digest_week(operator, &contacts, &owing).await?;
         let facts = TickFacts {
             plan,
             today,
             owing: &owing,
             given: &given,
             contacts: &contacts,
+            digests: &this_week,
         };
         let has_work = self.tick_has_work(operator, &facts).await?;
         // One read per tick, not one per email.
@@ -198,7 +200,9 @@ impl App {
             Vec::new()
         };
         let mut report = ReminderReport {
-            digests: self.digests(operator, trust, &contacts, &owed).await?,
+            digests: self
+                .digests(operator, trust, (&contacts, &this_week), &owed)
+                .await?,
             review_alerts: self.review_alerts(operator, trust).await?,
             approval_requests: self.approval_requests(operator, trust).await?,
             ..ReminderReport::default()

@@ -1,6 +1,6 @@
 //! What a reminder tick reads: the rows owing an answer now, with or without names.
 
-use attest_domain::{Owing, PersonId, PolicyId, PolicyVersionId, SchoolId};
+use attest_domain::{Owing, PersonId, PolicyId, PolicyVersionId, SchoolId, TenantScope};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
@@ -16,11 +16,7 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
     /// tick works through.
     pub async fn owing(&self, query: &ComplianceQuery) -> Result<Vec<ComplianceRow>, StoreError> {
         let mut params = Params(Vec::new());
-        let Selection { mut filter, day } =
-            selection(self.scope, query, Some(Revision::Current), &mut params);
-        filter.push_str(&format!(
-            " AND o.due_on <= {day} AND (o.exempt_until IS NULL OR o.exempt_until < {day})"
-        ));
+        let Selection { filter, day } = owing_now(self.scope, query, &mut params);
         self.rows_where((&status(&day), &filter, false), "", params)
             .await
     }
@@ -38,12 +34,10 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             grace_days: i64,
         }
         let mut params = Params(Vec::new());
-        let Selection { filter, day } =
-            selection(self.scope, query, Some(Revision::Current), &mut params);
+        let Selection { filter, .. } = owing_now(self.scope, query, &mut params);
         let sql = format!(
             "SELECT o.person_id, o.school_id, o.policy_id, o.current_version_id, o.due_on, \
-             CAST(o.grace_days AS BIGINT) AS grace_days FROM obligations o WHERE {filter} \
-             AND o.due_on <= {day} AND (o.exempt_until IS NULL OR o.exempt_until < {day})"
+             CAST(o.grace_days AS BIGINT) AS grace_days FROM obligations o WHERE {filter}"
         );
         let rows = OwingRow::find_by_statement(self.statement(&sql, params.0))
             .all(self.conn)
@@ -60,4 +54,13 @@ impl<C: ConnectionTrait> Obligations<'_, C> {
             })
             .collect())
     }
+}
+
+/// The current rows `query` selects that owe an answer on its day: due, and not exempt.
+fn owing_now(scope: &TenantScope, query: &ComplianceQuery, params: &mut Params) -> Selection {
+    let Selection { mut filter, day } = selection(scope, query, Some(Revision::Current), params);
+    filter.push_str(&format!(
+        " AND o.due_on <= {day} AND (o.exempt_until IS NULL OR o.exempt_until < {day})"
+    ));
+    Selection { filter, day }
 }
