@@ -2,7 +2,7 @@
 //! escalations of who is newly overdue. Names and admins of every school are read once
 //! per tick, and a digest already queued this week is not rendered again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use attest_domain::{
     ComplianceStatus, Owing, Person, PersonId, Principal, ReminderStep, Role, SchoolId, TenantScope,
@@ -90,25 +90,44 @@ fn digest_keys(
         .collect()
 }
 
+/// This week's digests: for each school with rows owing, the key of each admin's digest,
+/// and which of those are queued already. Read once per tick, both to decide whether the
+/// tick has work and to write what is missing.
+pub(super) struct DigestWeek {
+    week: IsoWeek,
+    keys: Vec<String>,
+    queued: HashSet<String>,
+}
+
+impl DigestWeek {
+    /// Whether some admin of a school with rows owing has no digest queued this week.
+    pub(super) fn pending(&self) -> bool {
+        self.keys.iter().any(|key| !self.queued.contains(key))
+    }
+
+    fn is_queued(&self, key: &str) -> bool {
+        self.queued.contains(key)
+    }
+}
+
 impl App {
-    /// Whether any school with rows owing has an admin whose digest this week is not yet
-    /// queued.
-    pub(super) async fn digests_pending(
+    pub(super) async fn digest_week(
         &self,
         operator: &Principal,
         contacts: &SchoolContacts,
         owing: &[Owing],
-    ) -> Result<bool, AppError> {
+    ) -> Result<DigestWeek, AppError> {
         let week = self.today().iso_week();
         let schools: BTreeSet<SchoolId> = owing.iter().map(|row| row.school).collect();
         let keys = digest_keys(contacts, schools, week);
-        if keys.is_empty() {
-            return Ok(false);
-        }
-        let queued = Outbox::new(&self.db, &operator.scope())
-            .queued_keys(&keys)
-            .await?;
-        Ok(keys.iter().any(|key| !queued.contains(key)))
+        let queued = if keys.is_empty() {
+            HashSet::new()
+        } else {
+            Outbox::new(&self.db, &operator.scope())
+                .queued_keys(&keys)
+                .await?
+        };
+        Ok(DigestWeek { week, keys, queued })
     }
 
     /// Once a week (the first tick of the ISO week), each school admin gets the list of
@@ -117,26 +136,25 @@ impl App {
         &self,
         operator: &Principal,
         trust: &Branding,
-        contacts: &SchoolContacts,
+        (contacts, this_week): (&SchoolContacts, &DigestWeek),
         owed: &[ComplianceRow],
     ) -> Result<usize, AppError> {
         let scope = operator.scope();
         let now = self.now();
-        let week = attest_domain::school_day(now).iso_week();
         let mut by_school: BTreeMap<SchoolId, Vec<&ComplianceRow>> = BTreeMap::new();
         for row in owed {
             by_school.entry(row.school).or_default().push(row);
         }
-        let key = |admin: &Person, school: SchoolId| digest_key(admin, school, week);
-        let keys = digest_keys(contacts, by_school.keys().copied(), week);
-        let queued = Outbox::new(&self.db, &scope).queued_keys(&keys).await?;
+        // A school that came to owe after the week was read is not in it: its digest is
+        // written, and the outbox's dedupe key still makes it once.
+        let key = |admin: &Person, school: SchoolId| digest_key(admin, school, this_week.week);
         let mut sent = 0;
         for (school, rows) in by_school {
             let unsent: Vec<(&Person, String)> = contacts
                 .admins(school)
                 .iter()
                 .map(|admin| (admin, key(admin, school)))
-                .filter(|(_, key)| !queued.contains(key))
+                .filter(|(_, key)| !this_week.is_queued(key))
                 .collect();
             if unsent.is_empty() {
                 continue;
