@@ -20,7 +20,7 @@ use attest_store::{
     ComplianceRow, DatabaseTransaction, MagicLinks, NewEmail, NewMagicLink, Obligations, Outbox,
     People, ReminderLog, RoleGrants, TransactionTrait, TrustMailSettings, Trusts,
 };
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 
 use crate::signing::DEFAULT_LINK_DAYS;
 use minijinja::context;
@@ -171,7 +171,9 @@ impl App {
         // below still guard against a racing replica.)
         let given = ReminderLog::new(&self.db, &scope).given(&versions).await?;
         let contacts = SchoolContacts::read(self, &scope).await?;
-        let this_week = self.digest_week(operator, &contacts, &owing).await?;
+        let this_week = self
+            .digest_week(operator, &contacts, &owing, today.iso_week())
+            .await?;
         let facts = TickFacts {
             plan,
             today,
@@ -201,7 +203,7 @@ impl App {
         };
         let mut report = ReminderReport {
             digests: self
-                .digests(operator, trust, (&contacts, &this_week), &owed)
+                .digests(operator, trust, &contacts, &this_week, &owed)
                 .await?,
             review_alerts: self.review_alerts(operator, trust).await?,
             approval_requests: self.approval_requests(operator, trust).await?,

@@ -10,7 +10,7 @@ use attest_domain::{
 use attest_store::{
     ComplianceRow, GivenStep, NewEmail, Outbox, ReminderLog, RoleGrants, Schools, TransactionTrait,
 };
-use chrono::{Datelike, IsoWeek};
+use chrono::IsoWeek;
 use minijinja::context;
 
 use crate::email_templates::{Branding, render_email};
@@ -111,13 +111,14 @@ impl DigestWeek {
 }
 
 impl App {
+    /// `week`'s digests for the schools of `owing`.
     pub(super) async fn digest_week(
         &self,
         operator: &Principal,
         contacts: &SchoolContacts,
         owing: &[Owing],
+        week: IsoWeek,
     ) -> Result<DigestWeek, AppError> {
-        let week = self.today().iso_week();
         let schools: BTreeSet<SchoolId> = owing.iter().map(|row| row.school).collect();
         let keys = digest_keys(contacts, schools, week);
         let queued = if keys.is_empty() {
@@ -136,7 +137,8 @@ impl App {
         &self,
         operator: &Principal,
         trust: &Branding,
-        (contacts, this_week): (&SchoolContacts, &DigestWeek),
+        contacts: &SchoolContacts,
+        this_week: &DigestWeek,
         owed: &[ComplianceRow],
     ) -> Result<usize, AppError> {
         let scope = operator.scope();
